@@ -1,0 +1,123 @@
+"""HiGHS through highspy: the default backend. The model's arrays are passed to HiGHS directly
+(one ``passModel`` call, no per-variable objects)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, ClassVar
+
+import numpy as np
+
+from zoneopt.core.backends.base import solver_log
+from zoneopt.core.model import Model
+from zoneopt.core.solution import Solution, SolveOptions, Status
+from zoneopt.errors import ModelError
+
+
+def to_highs_lp(model: Model) -> Any:
+    """The model as a ``highspy.HighsLp`` (row-wise matrix, arrays copied once)."""
+    import highspy
+
+    lp = highspy.HighsLp()
+    lp.num_col_ = model.num_vars
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.c
+    lp.col_lower_ = model.lb
+    lp.col_upper_ = model.ub
+    lp.row_lower_ = model.row_lb
+    lp.row_upper_ = model.row_ub
+    lp.offset_ = model.c0
+    lp.sense_ = highspy.ObjSense.kMaximize if model.sense == "max" else highspy.ObjSense.kMinimize
+    A = model.A
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.num_col_ = model.num_vars
+    lp.a_matrix_.num_row_ = model.num_rows
+    lp.a_matrix_.start_ = A.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = A.indices.astype(np.int32)
+    lp.a_matrix_.value_ = A.data
+    if model.is_mip:
+        lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
+                           for v in model.integer.tolist()]
+    return lp
+
+
+def new_highs(options: SolveOptions) -> Any:
+    """A silent ``highspy.Highs`` with the shared options applied; its log goes to the
+    ``zoneopt.solver`` logger when ``options.verbose``."""
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    if options.verbose:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging.subscribe(lambda event: solver_log.info("%s", event.message.rstrip()))
+    if options.time_limit is not None:
+        h.setOptionValue("time_limit", float(options.time_limit))
+    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    if options.threads is not None:
+        h.setOptionValue("threads", int(options.threads))
+    if options.algorithm not in ("simplex", "ipm", "pdlp", "choose"):
+        raise ModelError(f"highs: unknown algorithm {options.algorithm!r} (simplex, ipm, pdlp, choose)")
+    h.setOptionValue("solver", options.algorithm)
+    for key, value in options.extra.items():
+        if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+            raise ModelError(f"highs: option {key}={value!r} was refused")
+    return h
+
+
+class HighsBackend:
+    name: ClassVar[str] = "highs"
+    integer: ClassVar[bool] = True
+    continuous: ClassVar[bool] = True
+    duals: ClassVar[bool] = True
+
+    def solve(self, model: Model, options: SolveOptions) -> Solution:
+        import highspy
+
+        h = new_highs(options)
+        start = time.perf_counter()
+        h.passModel(to_highs_lp(model))
+        h.run()
+        ms = h.getModelStatus()
+        if ms == highspy.HighsModelStatus.kUnboundedOrInfeasible:
+            # Presolve could not tell which; without presolve the simplex can.
+            h.setOptionValue("presolve", "off")
+            h.run()
+            ms = h.getModelStatus()
+        runtime = time.perf_counter() - start
+        info = h.getInfo()
+        has_point = info.primal_solution_status == highspy.kSolutionStatusFeasible
+        M = highspy.HighsModelStatus
+        if ms == M.kOptimal:
+            status = Status.OPTIMAL
+        elif ms == M.kInfeasible:
+            status = Status.INFEASIBLE
+        elif ms in (M.kUnbounded, M.kUnboundedOrInfeasible):
+            status = Status.UNBOUNDED
+        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kSolutionLimit, M.kInterrupt,
+                    M.kObjectiveBound, M.kObjectiveTarget):
+            status = Status.FEASIBLE if has_point else Status.NO_SOLUTION
+        else:
+            status = Status.ERROR
+        message = h.modelStatusToString(ms)
+        if not status.has_solution:
+            return Solution(status, self.name, runtime=runtime, message=message)
+
+        sol = h.getSolution()
+        x = np.asarray(sol.col_value, dtype=np.float64)
+        objective = float(info.objective_function_value)
+        duals = reduced = None
+        gap = best_bound = None
+        if model.is_mip:
+            gap = float(info.mip_gap)
+            best_bound = float(info.mip_dual_bound)
+            if status is Status.OPTIMAL and gap > options.mip_gap + 1e-12:
+                status = Status.FEASIBLE
+        elif status is Status.OPTIMAL and info.dual_solution_status == highspy.kSolutionStatusFeasible:
+            # HiGHS's row_dual is d(objective)/d(active bound) for both senses: our convention.
+            duals = np.asarray(sol.row_dual, dtype=np.float64)
+            reduced = np.asarray(sol.col_dual, dtype=np.float64)
+        return Solution(status, self.name, objective=objective, x=x, row_duals=duals,
+                        reduced_costs=reduced, runtime=runtime, mip_gap=gap,
+                        best_bound=best_bound, message=message)

@@ -1,0 +1,279 @@
+"""The core model: a linear (mixed-integer) program held as arrays.
+
+    optimise   c @ x + c0            (sense "min" or "max")
+    subject to row_lb <= A @ x <= row_ub
+               lb <= x <= ub,  x[j] integer where integer[j]
+
+Variables come in named blocks and rows in named blocks; a row block carries the id and policy
+source of the rule that made it, so a binding row or a dual can be reported in plan terms.
+Infinite bounds are ``numpy.inf``. A model is immutable once built; build one with
+:class:`ModelBuilder`, whose calls each take whole arrays (one call per block, never per
+variable).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from zoneopt.errors import ModelError
+
+Sense = Literal["min", "max"]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class VarBlock:
+    """A contiguous run of variables ``start .. start+size-1``; ``labels`` (optional) name each
+    member, e.g. the zone ids."""
+
+    name: str
+    start: int
+    size: int
+    labels: tuple[str, ...] | None = None
+
+    @property
+    def slice(self) -> slice:
+        return slice(self.start, self.start + self.size)
+
+
+@dataclass(frozen=True)
+class RowBlock:
+    """A contiguous run of rows made by one rule. ``rule`` is the rule id an analyst wrote,
+    ``source`` its policy clause; ``labels`` (optional) name each row, e.g. the zone it binds."""
+
+    name: str
+    start: int
+    size: int
+    rule: str | None = None
+    source: str | None = None
+    labels: tuple[str, ...] | None = None
+
+    @property
+    def slice(self) -> slice:
+        return slice(self.start, self.start + self.size)
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """An immutable LP/MIP in array form. See the module docstring for the algebra."""
+
+    c: FloatArray
+    A: sp.csr_matrix
+    row_lb: FloatArray
+    row_ub: FloatArray
+    lb: FloatArray
+    ub: FloatArray
+    integer: BoolArray
+    sense: Sense = "min"
+    c0: float = 0.0
+    name: str = "model"
+    var_blocks: tuple[VarBlock, ...] = ()
+    row_blocks: tuple[RowBlock, ...] = ()
+    var_names: tuple[str, ...] | None = field(default=None, repr=False)
+    row_names: tuple[str, ...] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        n, m = self.c.shape[0], self.A.shape[0]
+        if self.A.shape[1] != n:
+            raise ModelError(f"model {self.name!r}: A has {self.A.shape[1]} columns, c has {n}")
+        for arr_name, arr, size in (
+            ("lb", self.lb, n), ("ub", self.ub, n), ("integer", self.integer, n),
+            ("row_lb", self.row_lb, m), ("row_ub", self.row_ub, m),
+        ):
+            if arr.shape != (size,):
+                raise ModelError(f"model {self.name!r}: {arr_name} has shape {arr.shape}, expected ({size},)")
+        if self.sense not in ("min", "max"):
+            raise ModelError(f"model {self.name!r}: sense must be 'min' or 'max', got {self.sense!r}")
+        if not np.all(np.isfinite(self.c)) or not np.isfinite(self.c0):
+            raise ModelError(f"model {self.name!r}: objective has NaN or infinite coefficients")
+        if not np.all(np.isfinite(self.A.data)):
+            raise ModelError(f"model {self.name!r}: constraint matrix has NaN or infinite entries")
+        for lo, hi, what in ((self.lb, self.ub, "variable"), (self.row_lb, self.row_ub, "row")):
+            if np.isnan(lo).any() or np.isnan(hi).any():
+                raise ModelError(f"model {self.name!r}: a {what} bound is NaN")
+            if np.isposinf(lo).any() or np.isneginf(hi).any():
+                raise ModelError(f"model {self.name!r}: a {what} lower bound is +inf or upper bound -inf")
+
+    # -- sizes -------------------------------------------------------------------------------
+    @property
+    def num_vars(self) -> int:
+        return int(self.c.shape[0])
+
+    @property
+    def num_rows(self) -> int:
+        return int(self.A.shape[0])
+
+    @property
+    def is_mip(self) -> bool:
+        return bool(self.integer.any())
+
+    # -- lookup ------------------------------------------------------------------------------
+    def var_block(self, name: str) -> VarBlock:
+        for b in self.var_blocks:
+            if b.name == name:
+                return b
+        raise KeyError(f"model {self.name!r} has no variable block {name!r}")
+
+    def row_block(self, name: str) -> RowBlock:
+        for b in self.row_blocks:
+            if b.name == name:
+                return b
+        raise KeyError(f"model {self.name!r} has no row block {name!r}")
+
+    def row_block_index(self) -> IntArray:
+        """For each row, the index of its block in ``row_blocks`` (-1 where none)."""
+        out = np.full(self.num_rows, -1, dtype=np.int64)
+        for k, b in enumerate(self.row_blocks):
+            out[b.slice] = k
+        return out
+
+    def column_names(self) -> list[str]:
+        """A name for each variable: the stored names, else ``block[label]`` or ``x<j>``."""
+        if self.var_names is not None:
+            return list(self.var_names)
+        return _names(self.num_vars, self.var_blocks, "x")
+
+    def constraint_names(self) -> list[str]:
+        """A name for each row: the stored names, else ``block[label]`` or ``r<i>``."""
+        if self.row_names is not None:
+            return list(self.row_names)
+        return _names(self.num_rows, self.row_blocks, "r")
+
+    def objective_value(self, x: FloatArray) -> float:
+        return float(self.c @ x + self.c0)
+
+
+def _names(count: int, blocks: Sequence[VarBlock | RowBlock], prefix: str) -> list[str]:
+    names = [f"{prefix}{j}" for j in range(count)]
+    for b in blocks:
+        labels = b.labels if b.labels is not None else [str(k) for k in range(b.size)]
+        names[b.slice] = [f"{b.name}[{lab}]" for lab in labels]
+    return names
+
+
+def _as_array(value: float | npt.ArrayLike, size: int, what: str, dtype: type = np.float64) -> npt.NDArray:
+    arr = np.asarray(value, dtype=dtype)
+    if arr.ndim == 0:
+        return np.full(size, arr, dtype=dtype)
+    if arr.shape != (size,):
+        raise ModelError(f"{what}: expected {size} values, got shape {arr.shape}")
+    return arr.copy()
+
+
+class ModelBuilder:
+    """Collects variable and row blocks, then builds one :class:`Model`.
+
+    Each call adds a whole block from arrays; rows are given as a sparse matrix over the
+    columns of the full model (use :meth:`cols` for a block's column indices).
+    """
+
+    def __init__(self, name: str = "model", sense: Sense = "min") -> None:
+        self.name = name
+        self.sense: Sense = sense
+        self.c0 = 0.0
+        self._n = 0
+        self._m = 0
+        self._var_blocks: list[VarBlock] = []
+        self._row_blocks: list[RowBlock] = []
+        self._c: list[FloatArray] = []
+        self._lb: list[FloatArray] = []
+        self._ub: list[FloatArray] = []
+        self._int: list[BoolArray] = []
+        self._rows: list[sp.csr_matrix] = []
+        self._rlb: list[FloatArray] = []
+        self._rub: list[FloatArray] = []
+
+    @property
+    def num_vars(self) -> int:
+        return self._n
+
+    def add_vars(
+        self,
+        name: str,
+        size: int,
+        *,
+        lb: float | npt.ArrayLike = 0.0,
+        ub: float | npt.ArrayLike = np.inf,
+        obj: float | npt.ArrayLike = 0.0,
+        integer: bool | npt.ArrayLike = False,
+        labels: Sequence[str] | None = None,
+    ) -> VarBlock:
+        """Add a block of ``size`` variables; scalars broadcast. Returns the block."""
+        if any(b.name == name for b in self._var_blocks):
+            raise ModelError(f"variable block {name!r} added twice")
+        if labels is not None and len(labels) != size:
+            raise ModelError(f"variable block {name!r}: {len(labels)} labels for {size} variables")
+        block = VarBlock(name, self._n, size, tuple(labels) if labels is not None else None)
+        self._c.append(_as_array(obj, size, f"{name}.obj"))
+        self._lb.append(_as_array(lb, size, f"{name}.lb"))
+        self._ub.append(_as_array(ub, size, f"{name}.ub"))
+        self._int.append(_as_array(integer, size, f"{name}.integer", dtype=np.bool_))
+        self._var_blocks.append(block)
+        self._n += size
+        return block
+
+    def set_obj(self, block: VarBlock, obj: float | npt.ArrayLike) -> None:
+        """Replace the objective coefficients of one block."""
+        k = self._var_blocks.index(block)
+        self._c[k] = _as_array(obj, block.size, f"{block.name}.obj")
+
+    def add_rows(
+        self,
+        name: str,
+        A: sp.spmatrix | sp.sparray | npt.ArrayLike,
+        *,
+        lb: float | npt.ArrayLike = -np.inf,
+        ub: float | npt.ArrayLike = np.inf,
+        rule: str | None = None,
+        source: str | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> RowBlock:
+        """Add rows ``lb <= A @ x <= ub``; ``A`` has one column per variable added so far
+        (fewer columns are padded with zeros, so rows may be added before later blocks)."""
+        mat = sp.csr_matrix(A, dtype=np.float64)
+        if mat.ndim != 2:
+            raise ModelError(f"row block {name!r}: A must be 2-D")
+        m = mat.shape[0]
+        if mat.shape[1] > self._n:
+            raise ModelError(f"row block {name!r}: A has {mat.shape[1]} columns, model has {self._n}")
+        if labels is not None and len(labels) != m:
+            raise ModelError(f"row block {name!r}: {len(labels)} labels for {m} rows")
+        if any(b.name == name for b in self._row_blocks):
+            raise ModelError(f"row block {name!r} added twice")
+        block = RowBlock(name, self._m, m, rule, source, tuple(labels) if labels is not None else None)
+        self._rows.append(mat)
+        self._rlb.append(_as_array(lb, m, f"{name}.lb"))
+        self._rub.append(_as_array(ub, m, f"{name}.ub"))
+        self._row_blocks.append(block)
+        self._m += m
+        return block
+
+    def build(self) -> Model:
+        n = self._n
+        padded = [sp.csr_matrix((r.data, r.indices, r.indptr), shape=(r.shape[0], n)) for r in self._rows]
+        A = sp.vstack(padded, format="csr") if padded else sp.csr_matrix((0, n))
+        A.sum_duplicates()
+        A.eliminate_zeros()
+        cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt))
+        return Model(
+            c=cat(self._c, np.float64),
+            A=sp.csr_matrix(A, dtype=np.float64),
+            row_lb=cat(self._rlb, np.float64),
+            row_ub=cat(self._rub, np.float64),
+            lb=cat(self._lb, np.float64),
+            ub=cat(self._ub, np.float64),
+            integer=cat(self._int, np.bool_),
+            sense=self.sense,
+            c0=float(self.c0),
+            name=self.name,
+            var_blocks=tuple(self._var_blocks),
+            row_blocks=tuple(self._row_blocks),
+        )

@@ -1,0 +1,77 @@
+"""``solve(model, backend=...)``: one entry point over every backend, with the independent check
+applied to every answer before it is returned."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from zoneopt.core.backends.base import Backend, require_support
+from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+from zoneopt.core.model import Model
+from zoneopt.core.solution import Solution, SolveOptions, Status
+from zoneopt.errors import SolutionCheckError, UnknownBackendError
+
+log = logging.getLogger("zoneopt.core")
+
+DEFAULT_BACKEND = "highs"
+
+
+def _registry() -> dict[str, type[Backend]]:
+    from zoneopt.core.backends.highs import HighsBackend
+    from zoneopt.core.backends.ortools_backend import ORTOOLS_BACKENDS
+    from zoneopt.core.backends.pulp_backend import PULP_BACKENDS
+
+    backends: list[type[Backend]] = [HighsBackend, *PULP_BACKENDS, *ORTOOLS_BACKENDS]
+    return {b.name: b for b in backends}
+
+
+def backend_names() -> list[str]:
+    """Names ``solve`` accepts, the default first."""
+    return list(_registry())
+
+
+def get_backend(name: str) -> type[Backend]:
+    registry = _registry()
+    try:
+        return registry[name]
+    except KeyError:
+        raise UnknownBackendError(
+            f"unknown backend {name!r}; choose one of: {', '.join(registry)}") from None
+
+
+def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+          mip_gap: float = 1e-6, options: SolveOptions | None = None, **extra: Any) -> Solution:
+    """Solve ``model`` with ``backend`` and check the answer independently.
+
+    Returns a :class:`Solution` whatever the status (infeasible and unbounded are statuses, not
+    exceptions). Raises :class:`~zoneopt.errors.UnsupportedModelError` when the backend cannot
+    take the model, :class:`~zoneopt.errors.UnknownBackendError` for an unknown name, and
+    :class:`~zoneopt.errors.SolutionCheckError` when the solver's point fails the check.
+    Keyword arguments beyond ``time_limit`` and ``mip_gap`` are :class:`SolveOptions` fields.
+    """
+    if options is None:
+        options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, **extra)
+    elif time_limit is not None or extra:
+        options = replace(options, **({"time_limit": time_limit} if time_limit is not None else {}), **extra)
+    cls = get_backend(backend)
+    require_support(cls, model)
+    solution = cls().solve(model, options)
+    log.debug("%s on %s: %s in %.3fs", backend, model.name, solution.status, solution.runtime)
+    if not solution.status.has_solution:
+        return solution
+    assert solution.x is not None
+    report = check_solution(model, solution.x, solution.objective,
+                            tolerance=max(options.tolerance, DEFAULT_TOLERANCE))
+    if not report.passed:
+        raise SolutionCheckError(
+            f"backend {backend!r} returned a point for model {model.name!r} that fails the "
+            f"independent check ({report.worst}; bound {report.max_bound_violation:.3g}, row "
+            f"{report.max_row_violation:.3g}, integrality {report.max_integrality_violation:.3g}, "
+            f"objective {report.objective_error:.3g}; tolerance {report.tolerance:g}); "
+            f"solver said {solution.status.value}: {solution.message}")
+    return solution.with_check(report)
+
+
+__all__ = ["solve", "backend_names", "get_backend", "DEFAULT_BACKEND", "Status"]

@@ -1,0 +1,107 @@
+"""Typed exceptions raised by zoneopt.
+
+Library code never prints and never exits; it raises one of these. Each carries the exit code
+the command line uses for it, so the CLI maps an error to a code in one place:
+
+====  =============================================================
+code  meaning
+====  =============================================================
+0     solved: optimal, or feasible within the requested MIP gap
+2     invalid input: instance, rule, option or model a backend can't take
+3     the plan is infeasible or unbounded
+4     no solution: time limit without a solution, solver failure, or a
+      solution that failed the independent check
+====  =============================================================
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+class ZoneoptError(Exception):
+    """Base class of every error zoneopt raises on purpose."""
+
+    exit_code: int = 1
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem found in the input: where it is (a JSON path such as
+    ``zones[12].land_area_mu``) and why it is wrong."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class InvalidInputError(ZoneoptError):
+    """Input that cannot be used: a malformed instance, an unknown option, a bad model."""
+
+    exit_code = 2
+
+
+class InstanceError(InvalidInputError):
+    """An instance failed validation. ``issues`` lists every problem found, each naming the
+    JSON path at fault; the message shows the first few."""
+
+    def __init__(self, issues: Sequence[Issue], source: str | None = None) -> None:
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        self.source = source
+        shown = "; ".join(str(i) for i in self.issues[:5])
+        more = f" (and {len(self.issues) - 5} more)" if len(self.issues) > 5 else ""
+        where = f"{source}: " if source else ""
+        super().__init__(f"{where}{shown}{more}")
+
+
+class ModelError(InvalidInputError):
+    """A core model is malformed (shapes, bounds, NaN), or a file could not be read as one."""
+
+
+class UnsupportedModelError(InvalidInputError):
+    """The chosen backend cannot take this model (e.g. GLOP with integer variables)."""
+
+
+class UnknownBackendError(InvalidInputError):
+    """No backend of that name."""
+
+
+class InfeasibleError(ZoneoptError):
+    """The rules cannot all hold at once."""
+
+    exit_code = 3
+
+
+class UnboundedError(ZoneoptError):
+    """The objective can grow without limit: a pool or cap is missing."""
+
+    exit_code = 3
+
+
+class NoSolutionError(ZoneoptError):
+    """The solver returned no usable solution (time limit, numerical failure, crash)."""
+
+    exit_code = 4
+
+
+class SolutionCheckError(NoSolutionError):
+    """A solver's answer failed the independent check against the model; it is never
+    reported as a result."""
+
+
+__all__ = [
+    "Issue",
+    "ZoneoptError",
+    "InvalidInputError",
+    "InstanceError",
+    "ModelError",
+    "UnsupportedModelError",
+    "UnknownBackendError",
+    "InfeasibleError",
+    "UnboundedError",
+    "NoSolutionError",
+    "SolutionCheckError",
+]
