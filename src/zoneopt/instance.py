@@ -1,0 +1,501 @@
+"""The instance: zones, resource pools, the plan's rules and the objective, as pydantic v2 models.
+
+Units are fixed per quantity and stated in :class:`Units`: land in mu (亩), energy in tonnes of
+standard coal equivalent (tce), emissions in tonnes, money in the one unit the instance declares
+(``units.money``: yuan, 万元 or 亿元; default 万元). Every flow (tax, value added, revenue, R&D,
+energy, emissions) is per year.
+
+Unknown fields are rejected everywhere, NaN and infinity are rejected, quantities are
+non-negative and land areas positive. :func:`load`, :meth:`Instance.from_dict` and
+:meth:`Instance.from_frames` always raise :class:`~zoneopt.errors.InstanceError` whose issues
+name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from zoneopt.errors import InstanceError, Issue
+
+Level = Literal["national", "provincial", "other"]
+Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
+Grade = Literal["A", "B", "C", "D"]
+GroupBy = Literal["city", "county", "level", "kind", "tag"]
+MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Ident = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+
+MONEY_LABEL: dict[str, str] = {"yuan": "yuan", "wan_yuan": "万元 (1e4 yuan)", "yi_yuan": "亿元 (1e8 yuan)"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True,
+                              str_strip_whitespace=False, validate_default=True)
+
+
+class Units(_Strict):
+    """Units of the instance. Land is always mu, energy tce, emissions tonnes; money is one
+    stated unit for every money field (tax, value added, revenue, R&D spending)."""
+
+    land: Literal["mu"] = "mu"
+    money: MoneyUnit = "wan_yuan"
+    energy: Literal["tce"] = "tce"
+    emissions: Literal["t"] = "t"
+
+
+class Metadata(_Strict):
+    """Where the instance comes from. ``synthetic`` must be true for made-up data."""
+
+    description: str = ""
+    synthetic: bool = False
+    source: str = ""
+    region: str = ""
+    year: int | None = None
+    notes: str = ""
+
+
+class Metrics(_Strict):
+    """A zone's yearly figures. Optional: a model asks only for what it uses, and says which
+    zone lacks it."""
+
+    tax: NonNeg | None = Field(None, description="tax revenue per year, money unit")
+    value_added: NonNeg | None = Field(None, description="value added (增加值) per year, money unit")
+    revenue: NonNeg | None = Field(None, description="operating revenue (营业收入) per year, money unit")
+    rd_spending: NonNeg | None = Field(None, description="R&D spending per year, money unit")
+    energy_tce: NonNeg | None = Field(None, description="energy use per year, tce")
+    employees: NonNeg | None = Field(None, description="employees (persons)")
+    emissions_t: dict[Ident, NonNeg] = Field(default_factory=dict,
+                                             description="emissions per pollutant per year, tonnes")
+
+
+class Requests(_Strict):
+    """What a zone asks for, per resource."""
+
+    land_mu: NonNeg | None = Field(None, description="new construction land requested, mu")
+
+
+class Zone(_Strict):
+    """A development zone (开发区 / 产业集聚区)."""
+
+    id: Ident
+    name: str = ""
+    city: Ident
+    county: Ident | None = None
+    level: Level = "provincial"
+    kind: Kind = "etdz"
+    tags: tuple[Ident, ...] = ()
+    land_area_mu: Positive = Field(description="existing (built) land area, mu")
+    metrics: Metrics = Field(default_factory=Metrics)
+    grade: Grade | None = None
+    score: float | None = Field(None, description="evaluation score, higher is better")
+    requests: Requests = Field(default_factory=Requests)
+
+
+class LandPool(_Strict):
+    """The new construction-land quota (新增建设用地指标) to split, in mu."""
+
+    total_mu: Positive
+    exact: bool = Field(False, description="allocate exactly total_mu (else at most)")
+    parcel_mu: Positive | None = Field(None, description="allocate in whole multiples of this (a MIP)")
+    source: str | None = "2017 §六(一)"
+
+
+class Pools(_Strict):
+    land: LandPool | None = None
+
+
+class Selector(_Strict):
+    """Which zones a rule covers: those matching every given criterion (an empty selector
+    matches every zone)."""
+
+    zones: tuple[Ident, ...] | None = None
+    cities: tuple[Ident, ...] | None = None
+    counties: tuple[Ident, ...] | None = None
+    levels: tuple[Level, ...] | None = None
+    kinds: tuple[Kind, ...] | None = None
+    tags: tuple[Ident, ...] | None = None
+    grades: tuple[Grade, ...] | None = None
+
+
+class _Rule(_Strict):
+    id: Ident
+    source: str | None = Field(None, description="the policy clause, e.g. '2017 §六(一)'")
+    note: str | None = None
+
+
+class ZoneBoundsRule(_Rule):
+    """Per-zone floor and/or cap on the land allocated, in mu."""
+
+    type: Literal["zone_bounds"]
+    select: Selector = Field(default_factory=Selector)
+    floor_mu: NonNeg | None = None
+    cap_mu: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> ZoneBoundsRule:
+        if self.floor_mu is None and self.cap_mu is None:
+            raise ValueError("give floor_mu, cap_mu or both")
+        if self.floor_mu is not None and self.cap_mu is not None and self.floor_mu > self.cap_mu:
+            raise ValueError(f"floor_mu {self.floor_mu:g} exceeds cap_mu {self.cap_mu:g}")
+        return self
+
+
+class RequestCapRule(_Rule):
+    """No zone gets more than ``share`` × its land request. A selected zone with no request
+    gets nothing under this rule (``missing: "zero"``) or is left uncapped (``"unlimited"``)."""
+
+    type: Literal["request_cap"]
+    select: Selector = Field(default_factory=Selector)
+    share: Positive = 1.0
+    missing: Literal["zero", "unlimited"] = "zero"
+
+
+class GroupBoundsRule(_Rule):
+    """Caps and floors on the land going to a group of zones (by city, county, level, kind or
+    tag), in mu or as a share. ``groups`` lists which group values are bounded (default: every
+    value present); with ``combined`` the listed groups are bounded together, else each one.
+    Shares are of the pool total (``share_of: "pool"``) or of the land actually allocated
+    (``"allocated"``). Amounts may be one number or a mapping group value → number."""
+
+    type: Literal["group_bounds"]
+    by: GroupBy
+    groups: tuple[Ident, ...] | None = None
+    combined: bool = False
+    cap_mu: NonNeg | dict[Ident, NonNeg] | None = None
+    floor_mu: NonNeg | dict[Ident, NonNeg] | None = None
+    cap_share: Share | None = None
+    floor_share: Share | None = None
+    share_of: Literal["pool", "allocated"] = "pool"
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> GroupBoundsRule:
+        if all(v is None for v in (self.cap_mu, self.floor_mu, self.cap_share, self.floor_share)):
+            raise ValueError("give at least one of cap_mu, floor_mu, cap_share, floor_share")
+        if self.combined and (isinstance(self.cap_mu, dict) or isinstance(self.floor_mu, dict)):
+            raise ValueError("a combined group takes one amount, not a mapping")
+        return self
+
+
+class ExcludeRule(_Rule):
+    """The selected zones get nothing (e.g. grade D; zones failing environmental standards)."""
+
+    type: Literal["exclude"]
+    select: Selector
+
+
+class TiltRule(_Rule):
+    """Allocation per mu of existing land is non-decreasing in ``by`` (2017 §六(一): 向节约集约
+    用地好的倾斜): a zone with a higher score never gets less new land per existing mu than a zone
+    with a lower one. Zones with equal scores are not ordered among themselves. ``by`` is
+    ``"score"``, ``"grade"`` (A > B > C > D) or an indicator name (see
+    :data:`zoneopt.indicators.INDICATORS`). Zones excluded by an ``exclude`` rule are left out
+    of the ordering unless ``include_excluded``."""
+
+    type: Literal["tilt"]
+    by: str = "score"
+    select: Selector = Field(default_factory=Selector)
+    per: Literal["land_area", "zone"] = "land_area"
+    include_excluded: bool = False
+
+
+class LockRule(_Rule):
+    """Fix zones' allocations to given values, mu."""
+
+    type: Literal["lock"]
+    values_mu: dict[Ident, NonNeg] = Field(min_length=1)
+
+
+Rule = Annotated[
+    ZoneBoundsRule | RequestCapRule | GroupBoundsRule | ExcludeRule | TiltRule | LockRule,
+    Field(discriminator="type"),
+]
+
+
+class Objective(_Strict):
+    """What the land plan optimises.
+
+    * ``efficiency``: maximise Σ w_i x_i, w_i = indicator ``weight`` (default 亩均税收, tax per
+      mu of existing land): expected yearly money from the new land.
+    * ``equity``: maximise the smallest fulfilment x_i / request_i over zones that requested
+      land and are not excluded; ties are then broken by efficiency (lexicographic).
+    * ``baseline``: minimise Σ |x_i − b_i|, b_i = total × s_i / Σ s (the spreadsheet formula,
+      s = indicator ``baseline_basis``, default the evaluation score).
+    * ``blend``: maximise the weighted sum of the three, each normalised to about [0, 1]
+      (efficiency / (max w · total), min fulfilment, −deviation / total); ``blend`` gives the
+      weights.
+    """
+
+    kind: Literal["efficiency", "equity", "baseline", "blend"] = "efficiency"
+    weight: str = "tax_per_mu"
+    baseline_basis: str = "score"
+    blend: dict[Literal["efficiency", "equity", "baseline"], NonNeg] | None = None
+
+    @model_validator(mode="after")
+    def _blend_weights(self) -> Objective:
+        if self.kind == "blend" and (not self.blend or sum(self.blend.values()) <= 0):
+            raise ValueError("kind 'blend' needs blend weights, e.g. {\"efficiency\": 1, \"equity\": 1}")
+        return self
+
+
+class Instance(_Strict):
+    """A zoneopt instance. Build one with :func:`load`, :meth:`from_dict` or
+    :meth:`from_frames`, which report every problem by JSON path."""
+
+    version: Literal[1] = 1
+    name: Ident
+    metadata: Metadata = Field(default_factory=Metadata)
+    units: Units = Field(default_factory=Units)
+    zones: tuple[Zone, ...]
+    pools: Pools = Field(default_factory=Pools)
+    rules: tuple[Rule, ...] = ()
+    objective: Objective = Field(default_factory=Objective)
+
+    @field_validator("zones", mode="before")
+    @classmethod
+    def _not_empty(cls, v: Any) -> Any:
+        if isinstance(v, (list, tuple)) and len(v) == 0:
+            raise ValueError("the zone list is empty: give at least one zone")
+        return v
+
+    @model_validator(mode="after")
+    def _cross_check(self) -> Instance:
+        issues = cross_check(self)
+        if issues:
+            # Not a ValueError: pydantic would fold it into one message at the root.
+            raise InstanceError(issues)
+        return self
+
+    # -- construction ------------------------------------------------------------------------
+    @classmethod
+    def from_dict(cls, data: Any, source: str | None = None) -> Instance:
+        """Validate a parsed JSON document; raise :class:`InstanceError` with JSON paths."""
+        try:
+            return cls.model_validate(data)
+        except ValidationError as exc:
+            raise InstanceError(issues_from_validation(exc), source) from None
+        except InstanceError as exc:
+            raise InstanceError(exc.issues, source) from None
+
+    @classmethod
+    def from_frames(cls, zones: pd.DataFrame, *, name: str, pools: Mapping[str, Any] | None = None,
+                    rules: Sequence[Mapping[str, Any]] | pd.DataFrame = (),
+                    objective: Mapping[str, Any] | None = None,
+                    metadata: Mapping[str, Any] | None = None,
+                    units: Mapping[str, Any] | None = None) -> Instance:
+        """Build an instance from a zone table (one row per zone).
+
+        Columns: ``id, city, land_area_mu`` (required); ``name, county, level, kind, grade,
+        score``; ``tags`` (a list or a comma-separated string); metrics ``tax, value_added,
+        revenue, rd_spending, energy_tce, employees``; ``emissions_<pollutant>_t`` for each
+        pollutant; ``request_land_mu``. Empty cells are missing values. Unknown columns are
+        rejected. Errors name ``zones[<row>].<field>``.
+        """
+        data: dict[str, Any] = {"name": name, "zones": zones_from_frame(zones)}
+        if pools is not None:
+            data["pools"] = dict(pools)
+        if isinstance(rules, pd.DataFrame):
+            rules = [{k: v for k, v in r.items() if not _is_missing(v)} for r in rules.to_dict("records")]
+        data["rules"] = list(rules)
+        for key, value in (("objective", objective), ("metadata", metadata), ("units", units)):
+            if value is not None:
+                data[key] = dict(value)
+        return cls.from_dict(data, source="tables")
+
+    # -- lookups -----------------------------------------------------------------------------
+    @property
+    def zone_ids(self) -> list[str]:
+        return [z.id for z in self.zones]
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return self.model_dump_json(indent=indent, exclude_defaults=False)
+
+
+_ZONE_FIELDS = {"id", "name", "city", "county", "level", "kind", "tags", "land_area_mu", "grade", "score"}
+_METRIC_FIELDS = {"tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees"}
+
+
+def _is_missing(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is pd.NaT
+
+
+def zones_from_frame(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a zone table as zone dicts (see :meth:`Instance.from_frames`). Unknown columns
+    are passed through so that validation names them."""
+    out: list[dict[str, Any]] = []
+    for record in frame.to_dict("records"):
+        zone: dict[str, Any] = {}
+        metrics: dict[str, Any] = {}
+        emissions: dict[str, Any] = {}
+        for col, value in record.items():
+            key = str(col)
+            if _is_missing(value) or (isinstance(value, str) and not value.strip() and key != "name"):
+                continue
+            if hasattr(value, "item"):  # numpy scalar -> Python scalar
+                value = value.item()
+            if key in _METRIC_FIELDS:
+                metrics[key] = value
+            elif key.startswith("emissions_") and key.endswith("_t"):
+                emissions[key[len("emissions_"):-2]] = value
+            elif key == "request_land_mu":
+                zone["requests"] = {"land_mu": value}
+            elif key == "tags" and isinstance(value, str):
+                zone["tags"] = [t.strip() for t in value.split(",") if t.strip()]
+            elif key in ("id", "city", "county") and isinstance(value, (int, float)):
+                zone[key] = str(value)
+            else:
+                zone[key] = value
+        if emissions:
+            metrics["emissions_t"] = emissions
+        if metrics:
+            zone["metrics"] = metrics
+        out.append(zone)
+    return out
+
+
+def load(path: str | Path) -> Instance:
+    """Load an instance from a JSON file. Raises :class:`InstanceError` for a missing file,
+    non-JSON text, or any invalid field (each issue names its JSON path)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InstanceError([Issue("", "no such file")], str(p)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InstanceError([Issue("", f"cannot read: {exc}")], str(p)) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InstanceError([Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+                            str(p)) from None
+    if not isinstance(data, dict):
+        raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
+    return Instance.from_dict(data, source=str(p))
+
+
+# -- error messages --------------------------------------------------------------------------
+
+def json_path(loc: Iterable[int | str]) -> str:
+    """``("zones", 12, "land_area_mu")`` → ``zones[12].land_area_mu``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _num(v: Any) -> str:
+    return f"{v:g}" if isinstance(v, (int, float)) else str(v)
+
+
+def _describe(err: Mapping[str, Any]) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "greater_than":
+        return f"must be > {_num(ctx.get('gt'))}, got {value!r}"
+    if kind == "greater_than_equal":
+        return f"must be >= {_num(ctx.get('ge'))} (no negative quantities), got {value!r}"
+    if kind == "less_than_equal":
+        return f"must be <= {_num(ctx.get('le'))}, got {value!r}"
+    if kind == "finite_number":
+        return "must be a finite number (NaN and infinity are not allowed)"
+    if kind == "extra_forbidden":
+        return "unknown field (a typo?)"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "literal_error":
+        return f"{value!r} is not one of {ctx.get('expected')}"
+    if kind == "union_tag_invalid":
+        return f"unknown rule type {ctx.get('tag')!r}; expected one of {ctx.get('expected_tags')}"
+    if kind == "union_tag_not_found":
+        return "a rule needs a 'type' field"
+    if kind == "too_short" and value == []:
+        return "must not be empty"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} must not be empty or start or end with white space"
+    msg = str(err.get("msg", kind))
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
+
+
+def issues_from_validation(exc: ValidationError) -> list[Issue]:
+    issues = []
+    for err in exc.errors():
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p in _UNION_TAGS)]
+        issues.append(Issue(json_path(loc), _describe(err)))
+    return issues
+
+
+_UNION_TAGS = {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock"}
+
+
+# -- cross-field checks ----------------------------------------------------------------------
+
+def cross_check(inst: Instance) -> list[Issue]:
+    """Checks that span fields: duplicate ids and rules naming zones, cities, counties, tags or
+    grades that no zone has."""
+    issues: list[Issue] = []
+    seen: dict[str, int] = {}
+    for k, z in enumerate(inst.zones):
+        if z.id in seen:
+            issues.append(Issue(f"zones[{k}].id", f"duplicate zone id {z.id!r} (also zones[{seen[z.id]}])"))
+        else:
+            seen[z.id] = k
+    known = {
+        "zones": set(seen), "cities": {z.city for z in inst.zones},
+        "counties": {z.county for z in inst.zones if z.county is not None},
+        "tags": {t for z in inst.zones for t in z.tags}, "grades": {z.grade for z in inst.zones if z.grade},
+    }
+    by_key = {"city": "cities", "county": "counties", "tag": "tags", "level": None, "kind": None}
+    rule_ids: dict[str, int] = {}
+    for r, rule in enumerate(inst.rules):
+        where = f"rules[{r}]"
+        if rule.id in rule_ids:
+            issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also rules[{rule_ids[rule.id]}])"))
+        rule_ids.setdefault(rule.id, r)
+        select = getattr(rule, "select", None)
+        if select is not None:
+            for key in ("zones", "cities", "counties", "tags", "grades"):
+                for j, value in enumerate(getattr(select, key) or ()):
+                    if value not in known[key]:
+                        issues.append(Issue(f"{where}.select.{key}[{j}]",
+                                            f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
+                                            if key != "zones" else f"unknown zone {value!r}"))
+        if isinstance(rule, LockRule):
+            for zid in rule.values_mu:
+                if zid not in seen:
+                    issues.append(Issue(f"{where}.values_mu.{zid}", f"unknown zone {zid!r}"))
+        if isinstance(rule, GroupBoundsRule):
+            key = by_key[rule.by]
+            values = (known[key] if key else
+                      {getattr(z, rule.by) for z in inst.zones})
+            named = list(rule.groups or ())
+            for field in ("cap_mu", "floor_mu"):
+                amount = getattr(rule, field)
+                if isinstance(amount, dict):
+                    named_fields = [(f"{where}.{field}.{g}", g) for g in amount]
+                    for path, g in named_fields:
+                        if g not in values:
+                            issues.append(Issue(path, f"no zone has {rule.by} {g!r}"))
+            for j, g in enumerate(named):
+                if g not in values:
+                    issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
+    return issues
+
+
+__all__ = [
+    "Instance", "Zone", "Metrics", "Requests", "Units", "Metadata", "Pools", "LandPool",
+    "Selector", "Rule", "ZoneBoundsRule", "RequestCapRule", "GroupBoundsRule", "ExcludeRule",
+    "TiltRule", "LockRule", "Objective", "load", "json_path", "MONEY_LABEL",
+]
