@@ -50,18 +50,26 @@ def indicator_unit(name: str, instance: Instance) -> str:
     return INDICATORS[name][2].format(money=MONEY_LABEL[instance.units.money])
 
 
-def indicator(instance: Instance, name: str, field: str = "indicator") -> npt.NDArray[np.float64]:
+def indicator(instance: Instance, name: str, field: str = "indicator",
+              among: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.float64]:
     """The indicator ``name`` for every zone, in zone order. Raises :class:`InstanceError`
-    naming ``field`` for an unknown name, and each zone lacking the data it needs."""
+    naming ``field`` for an unknown name, and each zone lacking the data it needs (only zones
+    in the mask ``among`` need it when given; others without it get NaN)."""
     if name not in INDICATORS:
         raise InstanceError([Issue(field, f"unknown indicator {name!r}; choose one of {', '.join(INDICATORS)}")])
     fn = INDICATORS[name][0]
     values = [fn(z) for z in instance.zones]
-    missing = [k for k, v in enumerate(values) if v is None]
+    missing = [k for k, v in enumerate(values) if v is None and (among is None or among[k])]
     if missing:
         need = {"tax_per_mu": "metrics.tax", "value_added_per_mu": "metrics.value_added",
                 "revenue_per_mu": "metrics.revenue", "score_x_area": "score"}.get(name, name)
         raise InstanceError([Issue(f"zones[{k}].{need}",
                                    f"zone {instance.zones[k].id!r} has no {need}, needed by {field} = {name!r}")
                              for k in missing])
-    return np.asarray(values, dtype=np.float64)
+    return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+
+
+def objective_unit(name: str, instance: Instance) -> str:
+    """Unit of Σ w_i x_i for weights ``name`` and x in mu."""
+    unit = indicator_unit(name, instance)
+    return unit.replace("/mu/yr", "/yr") if unit.endswith("/mu/yr") else f"{unit}·mu"

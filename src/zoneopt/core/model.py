@@ -195,6 +195,10 @@ class ModelBuilder:
     def num_vars(self) -> int:
         return self._n
 
+    @property
+    def var_blocks(self) -> tuple[VarBlock, ...]:
+        return tuple(self._var_blocks)
+
     def add_vars(
         self,
         name: str,

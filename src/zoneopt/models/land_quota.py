@@ -1,0 +1,507 @@
+"""Land-quota model (新增建设用地指标): split the land pool across zones.
+
+The mathematics, each rule's policy clause and the units are in ``models/land-quota.md``.
+Every row block carries the id of the rule that made it; all blocks are built from arrays
+(selector masks, sparse group membership), never one Python object per zone.
+
+Scaling: the solver sees land in units of ``land_unit`` mu (the parcel size for a parcel
+model, else a power of ten near the average share of the pool) and an objective divided by
+``obj_scale`` so its largest coefficient is about 1. Plans report mu and natural units.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import scipy.sparse as sp
+
+from zoneopt.core.model import Model, ModelBuilder, VarBlock
+from zoneopt.core.solution import Solution, SolveOptions, Status
+from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.core.solve import solve as core_solve
+from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError
+from zoneopt.indicators import indicator, objective_unit
+from zoneopt.instance import (
+    MONEY_LABEL,
+    ExcludeRule,
+    GroupBoundsRule,
+    Instance,
+    LandPool,
+    LockRule,
+    RequestCapRule,
+    TiltRule,
+    ZoneBoundsRule,
+)
+from zoneopt.plan import Plan, PlanSummary
+from zoneopt.zones import ZoneTable
+
+FloatArray = npt.NDArray[np.float64]
+TOTAL_RULE = "land-total"
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    id: str
+    type: str
+    source: str | None
+    note: str | None = None
+
+
+@dataclass(frozen=True, eq=False)
+class LandModel:
+    """A built land model: the core model plus what is needed to read a solution back."""
+
+    instance: Instance
+    zones: ZoneTable
+    model: Model
+    x: VarBlock
+    land_unit: float
+    """mu per model unit of land."""
+    obj_scale: float
+    """natural objective = model objective × obj_scale."""
+    objective_unit: str
+    weights: FloatArray | None = None
+    baseline_mu: FloatArray | None = None
+    equity: VarBlock | None = None
+    eligible_for_equity: npt.NDArray[np.bool_] | None = None
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+
+    @property
+    def tie_break_scale(self) -> float:
+        """natural secondary objective (equity tie-break) = stage-2 objective × this."""
+        wmax = float(self.weights.max()) if self.weights is not None else 1.0
+        return (wmax or 1.0) * self.land_unit
+
+    @property
+    def pool(self) -> LandPool:
+        assert self.instance.pools.land is not None
+        return self.instance.pools.land
+
+
+def _land_unit(pool: LandPool, n: int) -> float:
+    if pool.parcel_mu is not None:
+        return float(pool.parcel_mu)
+    # A power of ten near the mean share keeps allocations around 1..100 in model units.
+    return float(10.0 ** max(0, math.floor(math.log10(max(pool.total_mu / n, 1.0)))))
+
+
+def _identity_rows(mask: npt.NDArray[np.bool_], n: int) -> sp.csr_matrix:
+    idx = np.flatnonzero(mask)
+    return sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
+
+
+def build_land_model(instance: Instance) -> LandModel:
+    """Build the land-quota model of ``instance``. Raises :class:`InstanceError` when the
+    instance has no land pool or lacks data an objective or rule needs."""
+    pool = instance.pools.land
+    if pool is None:
+        raise InstanceError([Issue("pools.land", "the land model needs a land pool (pools.land.total_mu)")])
+    zt = ZoneTable.of(instance)
+    n = zt.size
+    ids = zt.frame["zone"].tolist()
+    area = zt.frame["land_area_mu"].to_numpy()
+    request = zt.frame["request_land_mu"].to_numpy()
+    sigma = _land_unit(pool, n)
+    Q = pool.total_mu / sigma
+    obj = instance.objective
+    sense = "min" if obj.kind == "baseline" else "max"
+    b = ModelBuilder(f"land:{instance.name}", sense)
+    x = b.add_vars("x", n, lb=0.0, ub=np.inf, integer=pool.parcel_mu is not None, labels=ids)
+    rules: dict[str, RuleInfo] = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "land pool total")}
+
+    ones = sp.csr_matrix(np.ones((1, n)))
+    b.add_rows(TOTAL_RULE, ones, lb=Q if pool.exact else -np.inf, ub=Q, rule=TOTAL_RULE,
+               source=pool.source, labels=["total"])
+
+    excluded = np.zeros(n, dtype=bool)
+    for rule in instance.rules:
+        if isinstance(rule, ExcludeRule):
+            excluded |= zt.select(rule.select)
+
+    for r, rule in enumerate(instance.rules):
+        rules[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+        where = f"rules[{r}]"
+        if isinstance(rule, ZoneBoundsRule):
+            mask = zt.select(rule.select)
+            lo = -np.inf if rule.floor_mu is None else rule.floor_mu / sigma
+            hi = np.inf if rule.cap_mu is None else rule.cap_mu / sigma
+            b.add_rows(rule.id, _identity_rows(mask, n), lb=lo, ub=hi, rule=rule.id,
+                       source=rule.source, labels=[ids[i] for i in np.flatnonzero(mask)])
+        elif isinstance(rule, RequestCapRule):
+            mask = zt.select(rule.select)
+            if rule.missing == "unlimited":
+                mask &= ~np.isnan(request)
+            cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
+            b.add_rows(rule.id, _identity_rows(mask, n), ub=cap, rule=rule.id, source=rule.source,
+                       labels=[ids[i] for i in np.flatnonzero(mask)])
+        elif isinstance(rule, ExcludeRule):
+            mask = zt.select(rule.select)
+            b.add_rows(rule.id, _identity_rows(mask, n), ub=0.0, rule=rule.id, source=rule.source,
+                       labels=[ids[i] for i in np.flatnonzero(mask)])
+        elif isinstance(rule, LockRule):
+            pos = {z: k for k, z in enumerate(ids)}
+            idx = np.array([pos[z] for z in rule.values_mu], dtype=np.int64)
+            val = np.array(list(rule.values_mu.values()), dtype=float) / sigma
+            A = sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
+            b.add_rows(rule.id, A, lb=val, ub=val, rule=rule.id, source=rule.source, labels=list(rule.values_mu))
+        elif isinstance(rule, GroupBoundsRule):
+            _group_rows(b, rule, zt, n, Q, sigma)
+        elif isinstance(rule, TiltRule):
+            _tilt_rows(b, rule, instance, zt, excluded, area, sigma, where)
+
+    return _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
+
+
+def _group_rows(b: ModelBuilder, rule: GroupBoundsRule, zt: ZoneTable, n: int, Q: float, sigma: float) -> None:
+    names, member = zt.groups(rule.by)
+    keep = np.array([g in rule.groups for g in names], dtype=bool) if rule.groups is not None \
+        else np.ones(len(names), dtype=bool)
+    names = [g for g, k in zip(names, keep, strict=True) if k]
+    member = member[np.flatnonzero(keep)]
+    if rule.combined:
+        member = sp.csr_matrix((member.sum(axis=0) > 0).astype(float))
+        names = ["+".join(names)]
+
+    def amounts(value: float | dict[str, float] | None) -> FloatArray | None:
+        if value is None:
+            return None
+        if isinstance(value, dict):
+            return np.array([value.get(g, np.nan) for g in names], dtype=float) / sigma
+        return np.full(len(names), value / sigma)
+
+    cap, floor = amounts(rule.cap_mu), amounts(rule.floor_mu)
+    if cap is not None:
+        has = ~np.isnan(cap)
+        b.add_rows(f"{rule.id}:cap_mu", member[np.flatnonzero(has)], ub=cap[has], rule=rule.id,
+                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+    if floor is not None:
+        has = ~np.isnan(floor)
+        b.add_rows(f"{rule.id}:floor_mu", member[np.flatnonzero(has)], lb=floor[has], rule=rule.id,
+                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+    for share, side in ((rule.cap_share, "cap"), (rule.floor_share, "floor")):
+        if share is None:
+            continue
+        if rule.share_of == "pool":
+            A, rhs = member, np.full(len(names), share * Q)
+        else:  # share of what is allocated: Σ_G x − s·T (≤ or ≥) 0, T = Σ x (sparse rows)
+            T = _allocated_total(b, n)
+            A = sp.hstack([member, sp.csr_matrix((len(names), T.start - n)),
+                           sp.csr_matrix(np.full((len(names), 1), -share))], format="csr")
+            rhs = np.zeros(len(names))
+        bounds = {"ub": rhs} if side == "cap" else {"lb": rhs}
+        b.add_rows(f"{rule.id}:{side}_share", A, rule=rule.id, source=rule.source, labels=names, **bounds)
+
+
+def _allocated_total(b: ModelBuilder, n: int) -> VarBlock:
+    """The variable T = Σ x (added once), so share-of-allocated rows stay sparse."""
+    try:
+        return next(v for v in b.var_blocks if v.name == "allocated_total")
+    except StopIteration:
+        T = b.add_vars("allocated_total", 1, lb=0.0)
+        A = sp.hstack([sp.csr_matrix(np.ones((1, n))), sp.csr_matrix((1, T.start - n)),
+                       sp.csr_matrix([[-1.0]])], format="csr")
+        b.add_rows("allocated_total:def", A, lb=0.0, ub=0.0, labels=["total"])
+        return T
+
+
+def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable,
+               excluded: npt.NDArray[np.bool_], area: FloatArray, sigma: float, where: str) -> None:
+    """Tiers of equal score; one auxiliary level u_k between tier k and k+1 (higher score
+    first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1. 2n rows, no
+    O(n²) pairs, and equal scores stay unordered."""
+    mask = zt.select(rule.select)
+    if not rule.include_excluded:
+        mask &= ~excluded
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return
+    score = indicator(instance, rule.by, field=f"{where}.by", among=mask)[idx]
+    levels, tier = np.unique(-score, return_inverse=True)  # tier 0 = highest score
+    K = levels.size
+    if K < 2:
+        return
+    scale = 1.0 / area[idx] if rule.per == "land_area" else np.ones(idx.size)
+    scale = scale / scale.max()  # well-conditioned: the largest coefficient is 1
+    u = b.add_vars(f"{rule.id}:level", K - 1, lb=0.0, ub=np.inf)
+    n_all = b.num_vars
+    upper = tier < K - 1  # zones of tiers 0..K-2 sit above boundary tier[i]
+    lower = tier > 0      # zones of tiers 1..K-1 sit below boundary tier[i]-1
+    rows_hi = np.flatnonzero(upper)
+    rows_lo = np.flatnonzero(lower)
+
+    def block(members: npt.NDArray[np.int64], boundary: npt.NDArray[np.int64], sign: float) -> sp.csr_matrix:
+        m = members.size
+        r = np.concatenate([np.arange(m), np.arange(m)])
+        c = np.concatenate([idx[members], u.start + boundary])
+        v = np.concatenate([scale[members], np.full(m, -1.0)]) * sign
+        return sp.csr_matrix((v, (r, c)), shape=(m, n_all))
+
+    labels = zt.frame["zone"].to_numpy()
+    b.add_rows(f"{rule.id}:above", block(rows_hi, tier[rows_hi], 1.0), lb=0.0, rule=rule.id,
+               source=rule.source, labels=list(labels[idx[rows_hi]]))
+    b.add_rows(f"{rule.id}:below", block(rows_lo, tier[rows_lo] - 1, 1.0), ub=0.0, rule=rule.id,
+               source=rule.source, labels=list(labels[idx[rows_lo]]))
+
+
+def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock, sigma: float,
+                    rules: dict[str, RuleInfo], request: FloatArray, excluded: npt.NDArray[np.bool_],
+                    Q: float) -> LandModel:
+    """Add the objective's variables, rows and coefficients, then build."""
+    obj = inst.objective
+    n = zt.size
+    assert inst.pools.land is not None
+    parts = {obj.kind: 1.0} if obj.kind != "blend" else dict(obj.blend or {})
+    weights = baseline = None
+    eligible = None
+    equity_block = None
+    c_x = np.zeros(n)
+    obj_scale, unit = 1.0, "score (blend of normalised terms)"
+
+    if obj.kind == "equity":
+        try:  # the tie-break prefers efficient zones when the data are there
+            weights = indicator(inst, obj.weight, field="objective.weight")
+        except InstanceError:
+            weights = None
+    if parts.get("efficiency"):
+        weights = indicator(inst, obj.weight, field="objective.weight")
+        if weights is not None and (weights < 0).any():
+            raise InstanceError([Issue("objective.weight", f"indicator {obj.weight!r} has negative values")])
+        wmax = float(weights.max()) or 1.0
+        if obj.kind == "efficiency":
+            obj_scale = wmax * sigma
+            unit = objective_unit(obj.weight, inst)
+            c_x = weights * sigma / obj_scale
+        elif obj.kind == "blend":
+            c_x = c_x + parts["efficiency"] * weights / (wmax * Q)
+    if parts.get("equity"):
+        eligible = ~excluded & (np.nan_to_num(request, nan=0.0) > 0)
+        if not eligible.any():
+            raise InstanceError([Issue("objective.kind", "equity needs at least one non-excluded zone with requests.land_mu > 0")])
+        equity_block = b.add_vars("min_fulfilment", 1, lb=0.0, ub=1.0, obj=parts["equity"])
+        idx = np.flatnonzero(eligible)
+        m = idx.size
+        A = sp.csr_matrix((np.concatenate([np.ones(m), -request[idx] / sigma]),
+                           (np.concatenate([np.arange(m)] * 2), np.concatenate([idx, np.full(m, equity_block.start)]))),
+                          shape=(m, b.num_vars))
+        b.add_rows("equity:fulfilment", A, lb=0.0, labels=[zt.frame["zone"][i] for i in idx])
+        if obj.kind == "equity":
+            unit = "min fulfilment (share of request)"
+    if parts.get("baseline"):
+        basis = indicator(inst, obj.baseline_basis, field="objective.baseline_basis")
+        if (basis < 0).any() or basis.sum() <= 0:
+            raise InstanceError([Issue("objective.baseline_basis",
+                                       f"indicator {obj.baseline_basis!r} must be >= 0 with a positive total")])
+        baseline = inst.pools.land.total_mu * basis / basis.sum()
+        weight = 1.0 if obj.kind == "baseline" else -parts["baseline"] * 1.0 / Q
+        dev = b.add_vars("deviation", 2 * n, lb=0.0, obj=weight)
+        # x_i − d⁺_i + d⁻_i = b_i, so d⁺ + d⁻ >= |x − b| and equals it at an optimum
+        rows = np.tile(np.arange(n), 3)
+        cols = np.concatenate([np.arange(n), dev.start + np.arange(n), dev.start + n + np.arange(n)])
+        vals = np.concatenate([np.ones(n), -np.ones(n), np.ones(n)])
+        A = sp.csr_matrix((vals, (rows, cols)), shape=(n, b.num_vars))
+        b.add_rows("baseline:deviation", A, lb=baseline / sigma, ub=baseline / sigma,
+                   labels=list(zt.frame["zone"]))
+        if obj.kind == "baseline":
+            obj_scale, unit = sigma, "mu (total |allocation − baseline|)"
+    if obj.kind in ("efficiency", "blend"):
+        b.set_obj(x, c_x)
+    return LandModel(inst, zt, b.build(), x, sigma, obj_scale, unit, weights=weights,
+                     baseline_mu=baseline, equity=equity_block, eligible_for_equity=eligible, rules=rules)
+
+
+def efficiency_stage(lm: LandModel, min_fulfilment: float) -> Model:
+    """The equity model's second stage: keep the minimum fulfilment at its optimum and
+    maximise efficiency among those plans (a lexicographic tie-break)."""
+    assert lm.equity is not None
+    m = lm.model
+    c = np.zeros(m.num_vars)
+    w = lm.weights if lm.weights is not None else np.ones(lm.x.size)
+    c[lm.x.slice] = w * lm.land_unit / lm.tie_break_scale
+    lb = m.lb.copy()
+    lb[lm.equity.start] = max(0.0, min_fulfilment - 1e-9)
+    return replace(m, c=c, lb=lb, name=m.name + ":tie-break")
+
+
+# -- solving and reading the answer back ------------------------------------------------------
+
+BINDING_TOLERANCE = 1e-6
+
+
+def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+               mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan:
+    """Build and solve the land-quota model of ``instance``; return the checked :class:`Plan`.
+
+    Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit code 3) naming the rules,
+    :class:`NoSolutionError` (4) when the solver finds nothing in time, and
+    :class:`InstanceError` (2) for data a rule or objective needs but the instance lacks.
+    """
+    lm = build_land_model(instance)
+    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    first = core_solve(lm.model, backend, options=opts)
+    raise_for_status(first, lm)
+    final = first
+    secondary = None
+    if lm.equity is not None and instance.objective.kind == "equity":
+        assert first.x is not None
+        stage2 = efficiency_stage(lm, float(first.x[lm.equity.start]))
+        final = core_solve(stage2, backend, options=opts)
+        raise_for_status(final, lm)
+        assert final.objective is not None
+        secondary = final.objective * lm.tie_break_scale
+    return plan_from_solution(lm, final, duals_from=first, secondary=secondary)
+
+
+def raise_for_status(solution: Solution, lm: LandModel) -> None:
+    name = lm.instance.name
+    if solution.status is Status.INFEASIBLE:
+        hint = quick_conflicts(lm)
+        raise InfeasibleError(f"land plan for {name!r} is infeasible: the rules cannot all hold"
+                              + (f"; {hint}" if hint else ""))
+    if solution.status is Status.UNBOUNDED:
+        raise UnboundedError(f"land plan for {name!r} is unbounded: the objective can grow without "
+                             "limit (is the land pool total missing from the model?)")
+    if not solution.status.has_solution:
+        raise NoSolutionError(f"land plan for {name!r}: {solution.backend} found no solution "
+                              f"({solution.status.value}: {solution.message})")
+
+
+def quick_conflicts(lm: LandModel) -> str:
+    """A cheap first explanation of infeasibility from the per-zone rows alone: zones whose
+    floor or lock exceeds their cap, or floors that add up to more than the pool."""
+    m, x = lm.model, lm.x
+    A = m.A[:, x.slice].tocsr()
+    single = np.diff(A.indptr) == 1
+    rows = np.flatnonzero(single)
+    cols = A.indices[A.indptr[rows]]
+    coef = A.data[A.indptr[rows]]
+    block = m.row_block_index()[rows]
+    n = x.size
+    lo, hi = np.zeros(n), np.full(n, np.inf)
+    lo_rule = np.full(n, -1)
+    hi_rule = np.full(n, -1)
+    for k in np.unique(block):  # loop over rule blocks, not zones
+        sel = block == k
+        r, j, a = rows[sel], cols[sel], coef[sel]
+        rlo = np.where(a > 0, m.row_lb[r] / a, m.row_ub[r] / a)
+        rhi = np.where(a > 0, m.row_ub[r] / a, m.row_lb[r] / a)
+        better_lo = rlo > lo[j]
+        lo[j[better_lo]], lo_rule[j[better_lo]] = rlo[better_lo], k
+        better_hi = rhi < hi[j]
+        hi[j[better_hi]], hi_rule[j[better_hi]] = rhi[better_hi], k
+    blocks = m.row_blocks
+    sigma = lm.land_unit
+    clash = np.flatnonzero(lo > hi + 1e-9)
+    if clash.size:
+        j = clash[0]
+        zone = x.labels[j] if x.labels else str(j)
+        more = f" (and {clash.size - 1} more zones)" if clash.size > 1 else ""
+        return (f"for zone {zone!r}, rule {_rule_ref(lm, blocks[lo_rule[j]].rule)} asks for at least "
+                f"{lo[j] * sigma:,.6g} mu but rule {_rule_ref(lm, blocks[hi_rule[j]].rule)} allows at most "
+                f"{hi[j] * sigma:,.6g} mu{more}")
+    total = lm.pool.total_mu
+    if lo.sum() * sigma > total * (1 + 1e-9):
+        used = sorted({blocks[k].rule for k in lo_rule[lo > 0] if k >= 0 and blocks[k].rule})
+        return (f"the per-zone floors and locks ({', '.join(_rule_ref(lm, r) for r in used)}) add up to "
+                f"{lo.sum() * sigma:,.6g} mu, more than rule {_rule_ref(lm, TOTAL_RULE)} allows "
+                f"({total:,.6g} mu): short by {lo.sum() * sigma - total:,.6g} mu")
+    return ""
+
+
+def _rule_ref(lm: LandModel, rule: str | None) -> str:
+    info = lm.rules.get(rule or "")
+    if info is None:
+        return repr(rule)
+    return f"{info.id!r}" + (f" ({info.source})" if info.source else "")
+
+
+def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solution | None = None,
+                       secondary: float | None = None) -> Plan:
+    """Turn a checked core solution into a :class:`Plan` in mu and natural units."""
+    m, x, sigma = lm.model, lm.x, lm.land_unit
+    assert solution.x is not None
+    zt = lm.zones.frame
+    alloc = np.maximum(solution.x[x.slice], 0.0) * sigma  # x >= 0; drop -0.0 and -1e-12 noise
+    if lm.instance.pools.land is not None and lm.instance.pools.land.parcel_mu is not None:
+        alloc = np.round(solution.x[x.slice]) * sigma
+    request = zt["request_land_mu"].to_numpy()
+    area = zt["land_area_mu"].to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fulfil = np.where(request > 0, alloc / request, np.nan)
+
+    # Binding rows: a finite bound met to tolerance (in model units), rule rows only.
+    act = m.A @ solution.x
+    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
+    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
+    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    block_of = m.row_block_index()
+    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
+    rule_row = rule_of_block[block_of] != ""
+    binding = (at_ub | at_lb) & rule_row
+    brows = np.flatnonzero(binding)
+
+    dual_src = duals_from if duals_from is not None else solution
+    scale = lm.obj_scale / sigma
+    duals = dual_src.row_duals * scale if dual_src.row_duals is not None else None
+
+    names = _row_names(m, brows)
+    bindings = pd.DataFrame({
+        "rule": rule_of_block[block_of[brows]].astype(str),
+        "source": [m.row_blocks[k].source for k in block_of[brows]],
+        "row": names,
+        "side": np.where(at_ub[brows], np.where(at_lb[brows] | (m.row_lb[brows] == m.row_ub[brows]), "equal", "upper"), "lower"),
+        "bound": np.where(at_ub[brows], m.row_ub[brows], m.row_lb[brows]) * sigma,
+        "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
+        "unit": f"{lm.objective_unit} per mu",
+    })
+
+    # Zones touched by each binding row (vectorised through the x-columns of A).
+    sub = m.A[brows][:, x.slice].tocoo()
+    pairs = pd.DataFrame({"zone_pos": sub.col, "rule": rule_of_block[block_of[brows[sub.row]]].astype(str)})
+    per_zone = (pairs.drop_duplicates().sort_values(["zone_pos", "rule"])
+                .groupby("zone_pos")["rule"].agg(";".join))
+    binding_rules = per_zone.reindex(np.arange(x.size)).fillna("").to_numpy()
+
+    allocations = pd.DataFrame({
+        "zone": zt["zone"], "name": zt["name"], "city": zt["city"], "level": zt["level"],
+        "kind": zt["kind"], "grade": zt["grade"], "score": zt["score"],
+        "land_area_mu": area, "request_mu": request, "allocation_mu": alloc, "fulfilment": fulfil,
+        "allocation_per_mu": alloc / area,
+        "weight": lm.weights if lm.weights is not None else np.full(x.size, np.nan),
+        "baseline_mu": lm.baseline_mu if lm.baseline_mu is not None else np.full(x.size, np.nan),
+        "binding_rules": binding_rules,
+    })
+    assert solution.objective is not None and duals_from is not None or solution.objective is not None
+    primary = duals_from if duals_from is not None else solution
+    assert primary.objective is not None
+    objective = primary.objective * lm.obj_scale
+    check = solution.check
+    summary = PlanSummary(
+        instance=lm.instance.name, resource="land", synthetic=lm.instance.metadata.synthetic,
+        status=solution.status.value, objective=objective, objective_kind=lm.instance.objective.kind,
+        objective_unit=lm.objective_unit, backend=solution.backend,
+        runtime_s=solution.runtime + (duals_from.runtime if duals_from is not solution and duals_from else 0.0),
+        mip_gap=solution.mip_gap, pool_total_mu=lm.pool.total_mu, allocated_mu=float(alloc.sum()),
+        zones=x.size, zones_allocated=int((alloc > 1e-9).sum()), land_unit_mu=sigma,
+        money_unit=MONEY_LABEL[lm.instance.units.money],
+        secondary_objective=secondary,
+        secondary_objective_unit=objective_unit(lm.instance.objective.weight, lm.instance)
+        if secondary is not None and lm.weights is not None else ("mu allocated" if secondary is not None else None),
+        check_max_violation=max(check.max_bound_violation, check.max_row_violation,
+                                check.max_integrality_violation) if check else None,
+    )
+    return Plan(summary, allocations, bindings)
+
+
+def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> list[str]:
+    out = []
+    blocks = m.row_blocks
+    block_of = m.row_block_index()
+    for i in rows.tolist():  # binding rows only, not every row
+        b = blocks[block_of[i]]
+        label = b.labels[i - b.start] if b.labels else str(i - b.start)
+        out.append(f"{b.name}[{label}]")
+    return out
