@@ -295,10 +295,7 @@ def test_row_block_index_is_minus_one_outside_blocks():
     np.testing.assert_array_equal(m.row_block_index(), [-1, 0])
 
 
-# -- known bugs (strict xfail: these start failing loudly once fixed) -------------------------------
-@pytest.mark.xfail(strict=True, reason="Model keeps A in whatever sparse format it is given; "
-                   "highs.to_highs_lp reads A.indptr/indices as CSR, so a CSC A is solved "
-                   "transposed (wrong optimum, accepted by the checker)")
+# -- A in any format is normalised to CSR (a CSC A was once solved transposed) ---------------------
 def test_model_with_csc_matrix_solves_the_same_problem():
     from zoneopt.core import solve
     dense = np.array([[1.0, 2.0], [0.0, 1.0]])
@@ -309,8 +306,6 @@ def test_model_with_csc_matrix_solves_the_same_problem():
     assert got == pytest.approx(want)      # csr: -4 at (4, 0); csc gives -1 at (0, 1)
 
 
-@pytest.mark.xfail(strict=True, reason="Model accepts a non-CSR A (COO, dense ndarray) without "
-                   "converting or rejecting it; the HiGHS backend then fails with AttributeError")
 @pytest.mark.parametrize("fmt", [sp.coo_matrix, np.asarray])
 def test_model_with_non_csr_matrix_is_converted_or_rejected(fmt):
     from zoneopt.core import solve

@@ -81,6 +81,16 @@ class Model:
     row_names: tuple[str, ...] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
+        # Backends read A row-wise through indptr/indices: normalise any sparse or dense input
+        # to canonical float CSR so a CSC or COO matrix is never read transposed.
+        if not (sp.issparse(self.A) and self.A.format == "csr" and self.A.dtype == np.float64
+                and self.A.has_canonical_format):
+            A = sp.csr_matrix(self.A, dtype=np.float64)
+            A.sum_duplicates()
+            object.__setattr__(self, "A", A)
+        for name in ("c", "lb", "ub", "row_lb", "row_ub"):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=np.float64))
+        object.__setattr__(self, "integer", np.asarray(self.integer, dtype=np.bool_))
         n, m = self.c.shape[0], self.A.shape[0]
         if self.A.shape[1] != n:
             raise ModelError(f"model {self.name!r}: A has {self.A.shape[1]} columns, c has {n}")
