@@ -443,8 +443,8 @@ _UNION_TAGS = {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", 
 # -- cross-field checks ----------------------------------------------------------------------
 
 def cross_check(inst: Instance) -> list[Issue]:
-    """Checks that span fields: duplicate ids and rules naming zones, cities, counties, tags or
-    grades that no zone has."""
+    """Checks that span fields: duplicate zone and rule ids, and rules naming zones, cities,
+    counties, tags or group values that no zone has."""
     issues: list[Issue] = []
     seen: dict[str, int] = {}
     for k, z in enumerate(inst.zones):
@@ -455,7 +455,7 @@ def cross_check(inst: Instance) -> list[Issue]:
     known = {
         "zones": set(seen), "cities": {z.city for z in inst.zones},
         "counties": {z.county for z in inst.zones if z.county is not None},
-        "tags": {t for z in inst.zones for t in z.tags}, "grades": {z.grade for z in inst.zones if z.grade},
+        "tags": {t for z in inst.zones for t in z.tags},
     }
     by_key = {"city": "cities", "county": "counties", "tag": "tags", "level": None, "kind": None}
     rule_ids: dict[str, int] = {}
@@ -466,7 +466,9 @@ def cross_check(inst: Instance) -> list[Issue]:
         rule_ids.setdefault(rule.id, r)
         select = getattr(rule, "select", None)
         if select is not None:
-            for key in ("zones", "cities", "counties", "tags", "grades"):
+            # Grades are checked against A-D by the schema; a valid grade no zone has this year
+            # is not an error (an "exclude grade D" rule stays in a template instance).
+            for key in ("zones", "cities", "counties", "tags"):
                 for j, value in enumerate(getattr(select, key) or ()):
                     if value not in known[key]:
                         issues.append(Issue(f"{where}.select.{key}[{j}]",
