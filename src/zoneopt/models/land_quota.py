@@ -82,11 +82,17 @@ class LandModel:
         return self.instance.pools.land
 
 
-def _land_unit(pool: LandPool, n: int) -> float:
+def _land_unit(pool: LandPool, requests: FloatArray) -> float:
+    """mu per model unit: the parcel, else a power of ten no larger than the mean share of the
+    pool or the median request, so typical allocations are 1..100 model units and small
+    requests are not lost in the solver's tolerances."""
     if pool.parcel_mu is not None:
         return float(pool.parcel_mu)
-    # A power of ten near the mean share keeps allocations around 1..100 in model units.
-    return float(10.0 ** max(0, math.floor(math.log10(max(pool.total_mu / n, 1.0)))))
+    typical = pool.total_mu / requests.size
+    asked = requests[np.isfinite(requests) & (requests > 0)]
+    if asked.size:
+        typical = min(typical, float(np.median(asked)))
+    return float(10.0 ** max(0, math.floor(math.log10(max(typical, 1.0)))))
 
 
 def _identity_rows(mask: npt.NDArray[np.bool_], n: int) -> sp.csr_matrix:
@@ -105,7 +111,7 @@ def build_land_model(instance: Instance) -> LandModel:
     ids = zt.frame["zone"].tolist()
     area = zt.frame["land_area_mu"].to_numpy()
     request = zt.frame["request_land_mu"].to_numpy()
-    sigma = _land_unit(pool, n)
+    sigma = _land_unit(pool, request)
     Q = pool.total_mu / sigma
     obj = instance.objective
     sense = "min" if obj.kind == "baseline" else "max"
@@ -211,8 +217,8 @@ def _allocated_total(b: ModelBuilder, n: int) -> VarBlock:
 def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable,
                excluded: npt.NDArray[np.bool_], area: FloatArray, sigma: float, where: str) -> None:
     """Tiers of equal score; one auxiliary level u_k between tier k and k+1 (higher score
-    first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1. 2n rows, no
-    O(n²) pairs, and equal scores stay unordered."""
+    first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1 (rows multiplied
+    through by a_i). 2n rows, no O(n²) pairs, and equal scores stay unordered."""
     mask = zt.select(rule.select)
     if not rule.include_excluded:
         mask &= ~excluded
@@ -224,8 +230,12 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
     K = levels.size
     if K < 2:
         return
-    scale = 1.0 / area[idx] if rule.per == "land_area" else np.ones(idx.size)
-    scale = scale / scale.max()  # well-conditioned: the largest coefficient is 1
+    # x_i - (a_i/a_ref)·u_k >= 0 keeps coefficient 1 on x, so the solver's row tolerance is a
+    # tolerance on land itself, whatever the spread of areas (a_ref: geometric mean area).
+    if rule.per == "land_area":
+        weight = area[idx] / float(np.exp(np.mean(np.log(area[idx]))))
+    else:
+        weight = np.ones(idx.size)
     u = b.add_vars(f"{rule.id}:level", K - 1, lb=0.0, ub=np.inf)
     n_all = b.num_vars
     upper = tier < K - 1  # zones of tiers 0..K-2 sit above boundary tier[i]
@@ -233,17 +243,17 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
     rows_hi = np.flatnonzero(upper)
     rows_lo = np.flatnonzero(lower)
 
-    def block(members: npt.NDArray[np.int64], boundary: npt.NDArray[np.int64], sign: float) -> sp.csr_matrix:
+    def block(members: npt.NDArray[np.int64], boundary: npt.NDArray[np.int64]) -> sp.csr_matrix:
         m = members.size
         r = np.concatenate([np.arange(m), np.arange(m)])
         c = np.concatenate([idx[members], u.start + boundary])
-        v = np.concatenate([scale[members], np.full(m, -1.0)]) * sign
+        v = np.concatenate([np.ones(m), -weight[members]])
         return sp.csr_matrix((v, (r, c)), shape=(m, n_all))
 
     labels = zt.frame["zone"].to_numpy()
-    b.add_rows(f"{rule.id}:above", block(rows_hi, tier[rows_hi], 1.0), lb=0.0, rule=rule.id,
+    b.add_rows(f"{rule.id}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
                source=rule.source, labels=list(labels[idx[rows_hi]]))
-    b.add_rows(f"{rule.id}:below", block(rows_lo, tier[rows_lo] - 1, 1.0), ub=0.0, rule=rule.id,
+    b.add_rows(f"{rule.id}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
                source=rule.source, labels=list(labels[idx[rows_lo]]))
 
 
@@ -373,11 +383,13 @@ def quick_conflicts(lm: LandModel) -> str:
     """A cheap first explanation of infeasibility from the per-zone rows alone: zones whose
     floor or lock exceeds their cap, or floors that add up to more than the pool."""
     m, x = lm.model, lm.x
-    A = m.A[:, x.slice].tocsr()
-    single = np.diff(A.indptr) == 1
-    rows = np.flatnonzero(single)
+    A = m.A
+    # Rows with one entry, on an allocation variable: per-zone floors, caps, locks, exclusions.
+    rows = np.flatnonzero(np.diff(A.indptr) == 1)
     cols = A.indices[A.indptr[rows]]
     coef = A.data[A.indptr[rows]]
+    on_x = (cols >= x.start) & (cols < x.start + x.size)
+    rows, cols, coef = rows[on_x], cols[on_x] - x.start, coef[on_x]
     block = m.row_block_index()[rows]
     n = x.size
     lo, hi = np.zeros(n), np.full(n, np.inf)

@@ -1,0 +1,172 @@
+"""The command line: output, exit codes (0, 2, 3, 4), atomic output files, MPS input."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from land_cases import ROOT, SMALL, small4
+from zoneopt.cli import main
+from zoneopt.io import atomic_write
+
+MPS = ROOT / "tests" / "fixtures" / "mps"
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
+    p = tmp_path / name
+    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return p
+
+
+def test_solve_prints_the_plan() -> None:
+    code, out, err = run("solve", str(SMALL))
+    assert code == 0, err
+    assert "SYNTHETIC" in out
+    assert "objective (efficiency): 34,000 万元" in out
+    assert "status: optimal" in out and "land-total;req" in out
+    assert err == ""
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
+def test_solve_writes_out_file(tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"plan{suffix}"
+    code, out, _ = run("solve", str(SMALL), "--out", str(target))
+    assert code == 0 and target.exists()
+    if suffix == ".json":
+        doc = json.loads(target.read_text(encoding="utf-8"))
+        assert doc["status"] == "optimal" and doc["objective"] == pytest.approx(34000)
+        assert doc["summary"]["objective_unit"].startswith("万元")
+        assert {a["zone"]: a["allocation_mu"] for a in doc["allocations"]}["b"] == pytest.approx(500)
+    elif suffix == ".csv":
+        frame = pd.read_csv(target, encoding="utf-8-sig")
+        assert frame["allocation_mu"].sum() == pytest.approx(1000)
+    else:
+        wb = openpyxl.load_workbook(target)
+        assert wb.sheetnames == ["summary", "allocations", "bindings"]
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary file left
+
+
+def test_invalid_instance_exits_2_with_one_line(tmp_path: Path) -> None:
+    data = small4()
+    data["zones"][1]["land_area_mu"] = -2
+    code, out, err = run("solve", str(write(tmp_path, data)))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "zones[1].land_area_mu: must be > 0" in err
+
+
+def test_non_json_exits_2(tmp_path: Path) -> None:
+    p = tmp_path / "x.json"
+    p.write_text("not json", encoding="utf-8")
+    code, _, err = run("solve", str(p))
+    assert code == 2 and "not valid JSON" in err
+
+
+def test_infeasible_exits_3_and_keeps_earlier_output(tmp_path: Path) -> None:
+    target = tmp_path / "plan.json"
+    assert run("solve", str(SMALL), "--out", str(target))[0] == 0
+    before = target.read_bytes()
+    data = small4()
+    data["rules"].append({"id": "floor-all", "type": "zone_bounds", "floor_mu": 300, "source": "test"})
+    code, _, err = run("solve", str(write(tmp_path, data)), "--out", str(target))
+    assert code == 3 and "infeasible" in err and "floor-all" in err
+    assert target.read_bytes() == before
+
+
+def test_unbounded_mps_exits_3(tmp_path: Path) -> None:
+    from zoneopt import ModelBuilder, write_mps
+    b = ModelBuilder("unb", "max")
+    b.add_vars("x", 1, obj=1.0)
+    path = write_mps(b.build(), tmp_path / "unb.mps")
+    code, _, err = run("solve", str(path))
+    assert code == 3 and "unbounded" in err
+
+
+def test_time_limit_without_solution_exits_4(tmp_path: Path) -> None:
+    """A zero time limit stops HiGHS before it has any point: exit 4, no output file."""
+    target = tmp_path / "plan.json"
+    data = copy.deepcopy(small4())
+    data["pools"]["land"]["parcel_mu"] = 7
+    code, _, err = run("solve", str(write(tmp_path, data)), "--time-limit", "0", "--out", str(target))
+    assert code == 4, err
+    assert "no solution" in err and not target.exists()
+
+
+def test_unsupported_backend_for_model_exits_2(tmp_path: Path) -> None:
+    data = small4()
+    data["pools"]["land"]["parcel_mu"] = 150
+    code, _, err = run("solve", str(write(tmp_path, data)), "--backend", "ortools-glop")
+    assert code == 2 and "LPs only" in err
+
+
+def test_unknown_out_suffix_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("solve", str(SMALL), "--out", str(tmp_path / "plan.txt"))
+    assert code == 2 and "use .json, .csv or .xlsx" in err
+
+
+def test_usage_error_exits_2() -> None:
+    code, _, _ = run("solve")
+    assert code == 2
+
+
+def test_validate_ok_and_bad(tmp_path: Path) -> None:
+    code, out, _ = run("validate", str(SMALL))
+    assert code == 0 and out.startswith("ok:") and "LP" in out
+    data = small4()
+    data["rules"][0]["select"] = {"cities": ["Nowhere"]}
+    code, _, err = run("validate", str(write(tmp_path, data)))
+    assert code == 2 and "rules[0].select.cities[0]: no zone has city 'Nowhere'" in err
+
+
+def test_schema_prints_json_schema() -> None:
+    code, out, _ = run("schema")
+    assert code == 0 and json.loads(out)["title"] == "Instance"
+    code, out, _ = run("schema", "--plan")
+    assert code == 0 and "status" in json.loads(out)["required"]
+
+
+def test_solve_mps_file(tmp_path: Path) -> None:
+    target = tmp_path / "sol.json"
+    code, out, _ = run("solve", str(MPS / "afiro.mps"), "--out", str(target))
+    assert code == 0 and "status: optimal" in out
+    doc = json.loads(target.read_text())
+    assert doc["status"] == "optimal"
+    assert doc["objective"] == pytest.approx(-464.7531428571, rel=1e-9)
+
+
+def test_atomic_write_leaves_earlier_file_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "f.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def fail(p: Path) -> None:
+        p.write_text("half", encoding="utf-8")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, fail)
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["f.txt"]
+
+
+def test_python_dash_m_exit_code(tmp_path: Path) -> None:
+    """The real entry point: ``python -m zoneopt`` returns the documented code to the shell."""
+    ok = subprocess.run([sys.executable, "-m", "zoneopt", "solve", str(SMALL)], capture_output=True, text=True)
+    assert ok.returncode == 0 and "status: optimal" in ok.stdout
+    bad = subprocess.run([sys.executable, "-m", "zoneopt", "validate", str(tmp_path / "none.json")],
+                         capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.startswith("zoneopt: error:")
