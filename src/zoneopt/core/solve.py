@@ -7,6 +7,8 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
+
 from zoneopt.core.backends.base import Backend, require_support
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
 from zoneopt.core.model import Model
@@ -57,6 +59,8 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
         options = replace(options, **({"time_limit": time_limit} if time_limit is not None else {}), **extra)
     cls = get_backend(backend)
     require_support(cls, model)
+    if model.num_vars == 0:  # solvers disagree on empty models ("Empty", error, optimal)
+        return _solve_empty(model, backend)
     solution = cls().solve(model, options)
     log.debug("%s on %s: %s in %.3fs", backend, model.name, solution.status, solution.runtime)
     if not solution.status.has_solution:
@@ -72,6 +76,18 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
             f"objective {report.objective_error:.3g}; tolerance {report.tolerance:g}); "
             f"solver said {solution.status.value}: {solution.message}")
     return solution.with_check(report)
+
+
+def _solve_empty(model: Model, backend: str) -> Solution:
+    """A model without variables: feasible iff every row admits activity 0."""
+    ok = bool(np.all(model.row_lb <= 0.0) and np.all(model.row_ub >= 0.0))
+    if not ok:
+        return Solution(Status.INFEASIBLE, backend, message="empty model, a row excludes 0")
+    x = np.zeros(0)
+    return Solution(Status.OPTIMAL, backend, objective=model.c0, x=x,
+                    row_duals=None if model.is_mip else np.zeros(model.num_rows),
+                    reduced_costs=None if model.is_mip else x, message="empty model",
+                    check=check_solution(model, x, model.c0))
 
 
 __all__ = ["solve", "backend_names", "get_backend", "DEFAULT_BACKEND", "Status"]
