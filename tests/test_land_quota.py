@@ -80,6 +80,9 @@ def test_binding_rules_per_zone() -> None:
     assert rules["c"] == "land-total"
     assert "no-d" in rules["d"].split(";")
     assert "q-floor" not in ";".join(rules)  # 200 mu to Q against a floor of 100: slack
+    prices = {z.zone: z.shadow_prices for z in plan.to_record().allocations}
+    assert prices["a"] == pytest.approx({"land-total": 20.0, "req": 30.0})
+    assert prices["c"] == pytest.approx({"land-total": 20.0})
 
 
 def test_parcel_plan_is_whole_parcels() -> None:

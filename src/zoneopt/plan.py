@@ -66,6 +66,9 @@ class ZoneAllocation(BaseModel):
     weight: float | None
     baseline_mu: float | None
     binding_rules: list[str]
+    shadow_prices: dict[str, float]
+    """Shadow price of each binding rule for this zone, in the plan's objective unit per mu
+    (LPs only; empty for a MIP)."""
 
 
 class Binding(BaseModel):
@@ -105,8 +108,9 @@ def _clean(v: Any) -> Any:
 
 class Plan:
     """A solved plan. ``allocations`` has a row per zone (see :class:`ZoneAllocation` for the
-    columns; ``binding_rules`` is a ``;``-joined string in the table); ``bindings`` a row per
-    binding rule row; ``summary`` the headline."""
+    columns; in the table ``binding_rules`` is a ``;``-joined string and ``shadow_prices``
+    ``rule=value`` pairs joined by ``;``); ``bindings`` a row per binding rule row; ``summary``
+    the headline."""
 
     def __init__(self, summary: PlanSummary, allocations: pd.DataFrame, bindings: pd.DataFrame) -> None:
         self.summary = summary
@@ -130,6 +134,8 @@ class Plan:
         for rec in self.allocations.to_dict("records"):
             rec = {k: _clean(v) for k, v in rec.items()}
             rec["binding_rules"] = [r for r in (rec.get("binding_rules") or "").split(";") if r]
+            rec["shadow_prices"] = {k: float(v) for k, v in
+                                    (t.split("=", 1) for t in (rec.get("shadow_prices") or "").split(";") if t)}
             rows.append(ZoneAllocation(**rec))
         bindings = [Binding(**{k: _clean(v) for k, v in r.items()}) for r in self.bindings.to_dict("records")]
         return PlanRecord(status=self.summary.status, objective=self.summary.objective,

@@ -472,9 +472,15 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
 
     # Zones touched by each binding row (vectorised through the x-columns of A).
     sub = m.A[brows][:, x.slice].tocoo()
-    pairs = pd.DataFrame({"zone_pos": sub.col, "rule": rule_of_block[block_of[brows[sub.row]]].astype(str)})
-    per_zone = (pairs.drop_duplicates().sort_values(["zone_pos", "rule"])
-                .groupby("zone_pos")["rule"].agg(";".join))
+    pairs = pd.DataFrame({"zone_pos": sub.col, "rule": rule_of_block[block_of[brows[sub.row]]].astype(str),
+                          "price": duals[brows[sub.row]] if duals is not None else np.nan})
+    # A rule with several binding rows for one zone (tilt above/below) sums its prices.
+    pairs = pairs.groupby(["zone_pos", "rule"], as_index=False)["price"].sum(min_count=1)
+    per_zone = pairs.groupby("zone_pos")["rule"].agg(";".join)
+    priced = pairs.dropna(subset=["price"])
+    prices = (priced.assign(text=priced["rule"] + "=" + priced["price"].map(lambda v: f"{v:.6g}"))
+              .groupby("zone_pos")["text"].agg(";".join))
+    shadow_prices = prices.reindex(np.arange(x.size)).fillna("").to_numpy()
     binding_rules = per_zone.reindex(np.arange(x.size)).fillna("").to_numpy()
 
     allocations = pd.DataFrame({
@@ -485,6 +491,7 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
         "weight": lm.weights if lm.weights is not None else np.full(x.size, np.nan),
         "baseline_mu": lm.baseline_mu if lm.baseline_mu is not None else np.full(x.size, np.nan),
         "binding_rules": binding_rules,
+        "shadow_prices": shadow_prices,
     })
     assert solution.objective is not None and duals_from is not None or solution.objective is not None
     primary = duals_from if duals_from is not None else solution
