@@ -38,10 +38,14 @@ class ZoneTable:
                 [np.nan if z.requests.land_mu is None else z.requests.land_mu for z in zones], dtype=float),
         })
         n = len(zones)
-        tags: dict[str, BoolArray] = {}
+        members: dict[str, list[int]] = {}  # positions per tag; one mask per tag at the end
         for k, z in enumerate(zones):
             for t in z.tags:
-                tags.setdefault(t, np.zeros(n, dtype=bool))[k] = True
+                members.setdefault(t, []).append(k)
+        tags: dict[str, BoolArray] = {}
+        for t, pos in members.items():
+            tags[t] = np.zeros(n, dtype=bool)
+            tags[t][pos] = True
         return cls(frame, tags)
 
     @property
