@@ -106,12 +106,20 @@ def test_backends_agree_on_random_instances(data: dict[str, Any]) -> None:
     from zoneopt.core import get_backend
 
     inst = Instance.from_dict(data)
-    reference = solve_land(inst).objective
+    first = solve_land(inst)
+    reference = first.objective
     assert reference is not None
+    # Random weights span up to ten orders of magnitude; a solver resolves objective terms to
+    # about 1e-7 of the largest coefficient (CBC drops smaller costs), so agreement is measured
+    # against the objective's scale: the largest weight times the pool (efficiency), 1 (equity),
+    # the pool (baseline).
+    kind = data["objective"]["kind"]
+    pool = data["pools"]["land"]["total_mu"]
+    scale = {"efficiency": float(np.nanmax(first.allocations["weight"])) * pool, "equity": 1.0, "baseline": pool}[kind]
     for name in backend_names():
         cls = get_backend(name)
         if not cls.continuous or name == "highs":
             continue
         tol = 1e-5 if name == "ortools-pdlp" else 1e-6
         got = solve_land(inst, name).objective
-        assert got == pytest.approx(reference, rel=tol, abs=tol), name
+        assert got == pytest.approx(reference, rel=tol, abs=tol * scale), name
