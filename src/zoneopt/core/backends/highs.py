@@ -42,28 +42,64 @@ def to_highs_lp(model: Model) -> Any:
 
 
 def new_highs(options: SolveOptions) -> Any:
-    """A silent ``highspy.Highs`` with the shared options applied; its log goes to the
-    ``zoneopt.solver`` logger when ``options.verbose``."""
+    """A silent ``highspy.Highs`` with the shared options applied."""
     import highspy
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    if options.verbose:
-        h.setOptionValue("output_flag", True)
-        h.setOptionValue("log_to_console", False)
-        h.cbLogging.subscribe(lambda event: solver_log.info("%s", event.message.rstrip()))
     if options.time_limit is not None:
         h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
+    configure_highs(h, options, "highs")
+    return h
+
+
+def configure_highs(h: Any, options: SolveOptions, backend: str) -> None:
+    """Options every HiGHS-based backend shares: the log goes to the ``zoneopt.solver`` logger
+    (never the console) when ``options.verbose``, the LP algorithm, and raw ``extra`` options,
+    each checked."""
+    import highspy
+
+    if options.verbose:
+        h.setOptionValue("output_flag", True)
+        h.setOptionValue("log_to_console", False)
+        h.cbLogging.subscribe(lambda event: solver_log.info("%s", event.message.rstrip()))
     if options.algorithm not in ("simplex", "ipm", "pdlp", "choose"):
-        raise ModelError(f"highs: unknown algorithm {options.algorithm!r} (simplex, ipm, pdlp, choose)")
+        raise ModelError(f"{backend}: unknown algorithm {options.algorithm!r} (simplex, ipm, pdlp, choose)")
     h.setOptionValue("solver", options.algorithm)
     for key, value in options.extra.items():
         if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
-            raise ModelError(f"highs: option {key}={value!r} was refused")
-    return h
+            raise ModelError(f"{backend}: option {key}={value!r} was refused")
+
+
+def classify(h: Any) -> tuple[Status, str, bool]:
+    """The zoneopt status of a ``highspy.Highs`` after ``run()``, its message, and whether it
+    was re-run: when presolve cannot tell infeasible from unbounded, the simplex without
+    presolve can. Limits map to FEASIBLE only with a feasible point in hand."""
+    import highspy
+
+    M = highspy.HighsModelStatus
+    ms = h.getModelStatus()
+    rerun = ms == M.kUnboundedOrInfeasible
+    if rerun:
+        h.setOptionValue("presolve", "off")
+        h.run()
+        ms = h.getModelStatus()
+    has_point = h.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
+    if ms == M.kOptimal:
+        status = Status.OPTIMAL
+    elif ms == M.kInfeasible:
+        status = Status.INFEASIBLE
+    elif ms in (M.kUnbounded, M.kUnboundedOrInfeasible):
+        status = Status.UNBOUNDED
+    elif ms in (M.kTimeLimit, M.kIterationLimit, M.kSolutionLimit, M.kInterrupt,
+                M.kObjectiveBound, M.kObjectiveTarget):
+        status = Status.FEASIBLE if has_point else Status.NO_SOLUTION
+    else:
+        status = Status.ERROR
+    return status, h.modelStatusToString(ms), rerun
 
 
 class HighsBackend:
@@ -79,28 +115,9 @@ class HighsBackend:
         start = time.perf_counter()
         h.passModel(to_highs_lp(model))
         h.run()
-        ms = h.getModelStatus()
-        if ms == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-            # Presolve could not tell which; without presolve the simplex can.
-            h.setOptionValue("presolve", "off")
-            h.run()
-            ms = h.getModelStatus()
+        status, message, _ = classify(h)
         runtime = time.perf_counter() - start
         info = h.getInfo()
-        has_point = info.primal_solution_status == highspy.kSolutionStatusFeasible
-        M = highspy.HighsModelStatus
-        if ms == M.kOptimal:
-            status = Status.OPTIMAL
-        elif ms == M.kInfeasible:
-            status = Status.INFEASIBLE
-        elif ms in (M.kUnbounded, M.kUnboundedOrInfeasible):
-            status = Status.UNBOUNDED
-        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kSolutionLimit, M.kInterrupt,
-                    M.kObjectiveBound, M.kObjectiveTarget):
-            status = Status.FEASIBLE if has_point else Status.NO_SOLUTION
-        else:
-            status = Status.ERROR
-        message = h.modelStatusToString(ms)
         if not status.has_solution:
             return Solution(status, self.name, runtime=runtime, message=message)
 

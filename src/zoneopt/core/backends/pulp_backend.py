@@ -48,6 +48,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.backends.base import solver_log
+from zoneopt.core.backends.highs import classify, configure_highs
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
@@ -431,7 +432,6 @@ class PulpCbcBackend:
 @functools.cache
 def _highs_class() -> type:
     """``pulp.HiGHS`` with zoneopt's log routing, LP algorithm and checked raw options."""
-    import highspy
     import pulp
 
     class _ZoneoptHighs(pulp.HiGHS):  # type: ignore[misc, name-defined]
@@ -441,16 +441,7 @@ def _highs_class() -> type:
 
         def createAndConfigureSolver(self, lp: Any) -> None:
             super().createAndConfigureSolver(lp)
-            h = lp.solverModel
-            opts: SolveOptions = self.zoneopt_options
-            if opts.verbose:
-                # msg=True left output_flag on; keep it off the console and in the logger.
-                h.setOptionValue("log_to_console", False)
-                h.cbLogging.subscribe(lambda event: solver_log.info("%s", event.message.rstrip()))
-            h.setOptionValue("solver", opts.algorithm)
-            for key, value in opts.extra.items():
-                if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
-                    raise ModelError(f"pulp-highs: option {key}={value!r} was refused")
+            configure_highs(lp.solverModel, self.zoneopt_options, "pulp-highs")
 
     return _ZoneoptHighs
 
@@ -486,32 +477,13 @@ class PulpHighsBackend:
         except (pulp.PulpError, RuntimeError) as exc:  # a broken call, not a solve status
             raise NoSolutionError(f"pulp-highs: HiGHS failed on model {model.name!r}: {exc}") from exc
         h = pm.prob.solverModel
-        M = highspy.HighsModelStatus
-        ms = h.getModelStatus()
-        if ms == M.kUnboundedOrInfeasible:
-            # Presolve could not tell which (PuLP calls this infeasible); without presolve the
-            # simplex can.
-            h.setOptionValue("presolve", "off")
-            h.run()
-            ms = h.getModelStatus()
+        # PuLP reports limits as LpStatusOptimal and "unbounded or infeasible" as infeasible:
+        # read HiGHS's own status instead.
+        status, message, rerun = classify(h)
+        if rerun:
             solver.findSolutionValues(pm.prob)  # refresh PuLP's values from the re-run
         runtime = time.perf_counter() - start
-
         info = h.getInfo()
-        has_point = info.primal_solution_status == highspy.kSolutionStatusFeasible
-        if ms == M.kOptimal:
-            status = Status.OPTIMAL
-        elif ms == M.kInfeasible:
-            status = Status.INFEASIBLE
-        elif ms in (M.kUnbounded, M.kUnboundedOrInfeasible):
-            status = Status.UNBOUNDED
-        elif ms in (M.kTimeLimit, M.kIterationLimit, M.kSolutionLimit, M.kInterrupt,
-                    M.kObjectiveBound, M.kObjectiveTarget):
-            # PuLP reports all of these as LpStatusOptimal, with or without a point.
-            status = Status.FEASIBLE if has_point else Status.NO_SOLUTION
-        else:
-            status = Status.ERROR
-        message = h.modelStatusToString(ms)
         x = _values(pm) if status.has_solution else None
         if x is None and status.has_solution:
             status, message = Status.ERROR, f"{message}; HiGHS returned no values"
