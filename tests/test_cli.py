@@ -170,3 +170,22 @@ def test_python_dash_m_exit_code(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "zoneopt", "validate", str(tmp_path / "none.json")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("zoneopt: error:")
+
+
+def test_feasible_but_gap_not_reached_exits_4_and_still_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A time-limited MIP that stops with a checked incumbent above the requested gap: the plan
+    is printed and written (status "feasible"), and the exit code says it is not solved."""
+    import zoneopt.models.land_quota as lq
+
+    real = lq.solve_land
+
+    def stopped(*args: Any, **kwargs: Any) -> Any:
+        plan = real(*args, **kwargs)
+        plan.summary = plan.summary.model_copy(update={"status": "feasible", "mip_gap": 0.02})
+        return plan
+
+    monkeypatch.setattr(lq, "solve_land", stopped)
+    target = tmp_path / "plan.json"
+    code, out, err = run("solve", str(SMALL), "--out", str(target))
+    assert code == 4 and "gap 0.02" in err and "status: feasible" in out
+    assert json.loads(target.read_text(encoding="utf-8"))["status"] == "feasible"

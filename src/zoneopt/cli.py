@@ -115,6 +115,11 @@ def cmd_solve(args: argparse.Namespace, out: TextIO) -> int:
     if args.out is not None:
         plan.write(args.out)
         print(f"wrote {args.out}", file=out)
+    if s.status != "optimal":
+        # A checked incumbent is printed and written (its JSON says "feasible"), but the run
+        # did not reach the requested gap: that is "no solution" to the question asked.
+        raise NoSolutionError(f"stopped with a feasible plan at gap {_fmt(s.mip_gap, 3)}, above the "
+                              f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
     return 0
 
 

@@ -479,9 +479,8 @@ def cross_check(inst: Instance) -> list[Issue]:
                 if zid not in seen:
                     issues.append(Issue(f"{where}.values_mu.{zid}", f"unknown zone {zid!r}"))
         if isinstance(rule, GroupBoundsRule):
-            key = by_key[rule.by]
-            values = (known[key] if key else
-                      {getattr(z, rule.by) for z in inst.zones})
+            known_key = by_key[rule.by]
+            values = known[known_key] if known_key else {getattr(z, rule.by) for z in inst.zones}
             named = list(rule.groups or ())
             for field in ("cap_mu", "floor_mu"):
                 amount = getattr(rule, field)

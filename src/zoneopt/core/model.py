@@ -170,7 +170,7 @@ def _names(count: int, blocks: Sequence[VarBlock | RowBlock], prefix: str) -> li
 
 
 def _as_array(value: float | npt.ArrayLike, size: int, what: str, dtype: type = np.float64) -> npt.NDArray:
-    arr = np.asarray(value, dtype=dtype)
+    arr: npt.NDArray = np.asarray(value, dtype=dtype)
     if arr.ndim == 0:
         return np.full(size, arr, dtype=dtype)
     if arr.shape != (size,):
@@ -276,7 +276,9 @@ class ModelBuilder:
         A = sp.vstack(padded, format="csr") if padded else sp.csr_matrix((0, n))
         A.sum_duplicates()
         A.eliminate_zeros()
-        cat = (lambda parts, dt: np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt))
+        def cat(parts: list[npt.NDArray], dt: type) -> npt.NDArray:
+            return np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)
+
         return Model(
             c=cat(self._c, np.float64),
             A=sp.csr_matrix(A, dtype=np.float64),

@@ -55,8 +55,11 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
     """
     if options is None:
         options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, **extra)
-    elif time_limit is not None or extra:
-        options = replace(options, **({"time_limit": time_limit} if time_limit is not None else {}), **extra)
+    else:
+        changes: dict[str, Any] = dict(extra)
+        if time_limit is not None:
+            changes["time_limit"] = time_limit
+        options = replace(options, **changes) if changes else options
     cls = get_backend(backend)
     require_support(cls, model)
     if model.num_vars == 0:  # solvers disagree on empty models ("Empty", error, optimal)

@@ -19,7 +19,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.core.model import Model, ModelBuilder, VarBlock
+from zoneopt.core.model import Model, ModelBuilder, Sense, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
@@ -114,7 +114,7 @@ def build_land_model(instance: Instance) -> LandModel:
     sigma = _land_unit(pool, request)
     Q = pool.total_mu / sigma
     obj = instance.objective
-    sense = "min" if obj.kind == "baseline" else "max"
+    sense: Sense = "min" if obj.kind == "baseline" else "max"
     b = ModelBuilder(f"land:{instance.name}", sense)
     x = b.add_vars("x", n, lb=0.0, ub=np.inf, integer=pool.parcel_mu is not None, labels=ids)
     rules: dict[str, RuleInfo] = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "land pool total")}
@@ -290,7 +290,8 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
     if parts.get("equity"):
         eligible = ~excluded & (np.nan_to_num(request, nan=0.0) > 0)
         if not eligible.any():
-            raise InstanceError([Issue("objective.kind", "equity needs at least one non-excluded zone with requests.land_mu > 0")])
+            raise InstanceError([Issue("objective.kind",
+                                       "equity needs a zone that is not excluded and has requests.land_mu > 0")])
         equity_block = b.add_vars("min_fulfilment", 1, lb=0.0, ub=1.0, obj=parts["equity"])
         idx = np.flatnonzero(eligible)
         m = idx.size
@@ -464,7 +465,8 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
         "rule": rule_of_block[block_of[brows]].astype(str),
         "source": [m.row_blocks[k].source for k in block_of[brows]],
         "row": names,
-        "side": np.where(at_ub[brows], np.where(at_lb[brows] | (m.row_lb[brows] == m.row_ub[brows]), "equal", "upper"), "lower"),
+        "side": np.where(at_ub[brows],
+                         np.where(m.row_lb[brows] == m.row_ub[brows], "equal", "upper"), "lower"),
         "bound": np.where(at_ub[brows], m.row_ub[brows], m.row_lb[brows]) * sigma,
         "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
         "unit": f"{lm.objective_unit} per mu",

@@ -151,7 +151,7 @@ def _duals(pm: PulpModel, model: Model, sign: float
     pi = np.asarray(pis, dtype=np.float64)
     row_duals = np.bincount(pm.owner, weights=pi, minlength=model.num_rows) if pi.size \
         else np.zeros(model.num_rows)
-    return sign * row_duals, sign * np.asarray(djs, dtype=np.float64)
+    return sign * np.asarray(row_duals, dtype=np.float64), sign * np.asarray(djs, dtype=np.float64)
 
 
 def _point_ok(model: Model, x: npt.NDArray[np.float64] | None, options: SolveOptions) -> bool:
@@ -194,7 +194,7 @@ def _cbc_class() -> type:
 
     import pulp
 
-    class _ZoneoptCbc(pulp.PULP_CBC_CMD):  # type: ignore[misc, name-defined]
+    class _ZoneoptCbc(pulp.PULP_CBC_CMD):
         """PuLP's bundled CBC. ``solve_CBC`` follows ``COIN_CMD.solve_CBC`` (same MPS file, same
         option mapping, same text solution parsed by PuLP) with three changes:
 
@@ -434,7 +434,7 @@ def _highs_class() -> type:
     """``pulp.HiGHS`` with zoneopt's log routing, LP algorithm and checked raw options."""
     import pulp
 
-    class _ZoneoptHighs(pulp.HiGHS):  # type: ignore[misc, name-defined]
+    class _ZoneoptHighs(pulp.HiGHS):
         def __init__(self, zoneopt_options: SolveOptions, **kwargs: Any) -> None:
             super().__init__(**kwargs)
             self.zoneopt_options = zoneopt_options
