@@ -100,7 +100,7 @@ def test_from_frames_builds_the_same_instance() -> None:
     data = small4()
     rows = []
     for z in data["zones"]:
-        rows.append({"id": z["id"], "city": z["city"], "land_area_mu": z["land_area_mu"],
+        rows.append({"id": z["id"], "name": z["name"], "city": z["city"], "land_area_mu": z["land_area_mu"],
                      "tax": z["metrics"]["tax"], "score": z.get("score"), "grade": z.get("grade"),
                      "request_land_mu": z["requests"]["land_mu"]})
     frame = pd.DataFrame(rows)
