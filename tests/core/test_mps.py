@@ -5,7 +5,6 @@ optimum; a backend that cannot take it raises UnsupportedModelError. ``write_mps
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -32,22 +31,15 @@ FIXTURES = {
 }
 # The published values carry 11 significant digits; the solvers agree with them to ~1e-11.
 REL_TOL = 1e-6
+# Looser bounds for backends whose module documents a looser accuracy. None today: ortools-pdlp
+# is a first-order method, but ortools_backend.py ("PDLP accuracy") runs it to componentwise
+# relative KKT error tolerance/100 (1e-8) and documents objectives within 1e-10 of HiGHS, so it
+# is held to REL_TOL like the vertex methods.
+DOCUMENTED_RTOL: dict[str, float] = {}
 
 
 def objective_rtol(cls: type) -> float:
-    """The relative objective accuracy to demand of a backend: 1e-6, or the looser bound its
-    module documents (first-order methods such as PDLP stop at a relative gap, not at a vertex).
-
-    Looked up as ``OBJECTIVE_RTOL`` on the backend class, then ``<NAME>_OBJECTIVE_RTOL`` and
-    ``OBJECTIVE_RTOL`` in its module (NAME = backend name upper-cased, ``-`` as ``_``)."""
-    module = sys.modules[cls.__module__]
-    key = cls.name.upper().replace("-", "_")
-    for holder, attr in ((cls, "OBJECTIVE_RTOL"), (module, f"{key}_OBJECTIVE_RTOL"),
-                         (module, "OBJECTIVE_RTOL")):
-        value = getattr(holder, attr, None)
-        if isinstance(value, (int, float)):
-            return max(REL_TOL, float(value))
-    return REL_TOL
+    return max(REL_TOL, DOCUMENTED_RTOL.get(cls.name, REL_TOL))
 
 
 def accepts(cls: type, model: Model) -> bool:

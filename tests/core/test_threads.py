@@ -120,3 +120,30 @@ def test_parallel_solves_of_different_models(backend):
         parallel = list(pool.map(lambda m: solve(m, backend, mip_gap=1e-9), models))
     for m, a, b in zip(models, serial, parallel):
         _same(a, b, f"{backend} on {m.name}: parallel answer differs")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_parallel_verbose_solves_keep_stdout(backend, capfd, caplog):
+    """``verbose`` routes solver logs to the ``zoneopt.solver`` logger. With several verbose
+    solves in flight, nothing may reach file descriptor 1, and fd 1 must still be the same file
+    afterwards (a backend that redirects fd 1 per solve must not interleave redirections)."""
+    import logging
+    import os
+
+    cls = get_backend(backend)
+    model = medium_lp() if cls.continuous else medium_mip()
+    before = os.fstat(1)
+    serial = solve(model, backend, mip_gap=1e-9)
+    capfd.readouterr()
+    with caplog.at_level(logging.INFO, logger="zoneopt.solver"):
+        with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+            futures = [pool.submit(solve, model, backend, mip_gap=1e-9, verbose=True)
+                       for _ in range(2 * PARALLEL)]
+            results = [f.result(timeout=120) for f in futures]
+    after = os.fstat(1)
+    leaked = capfd.readouterr().out
+    for s in results:
+        _same(serial, s, f"{backend}: verbose parallel solve differs")
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino), \
+        f"{backend}: file descriptor 1 no longer points where it did before the solves"
+    assert leaked == "", f"{backend}: {len(leaked.splitlines())} solver log lines reached stdout"
