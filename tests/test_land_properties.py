@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zoneopt import Instance, solve_land
+from zoneopt import Instance, NoSolutionError, solve_land
 
 SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -115,11 +115,20 @@ def test_backends_agree_on_random_instances(data: dict[str, Any]) -> None:
     # the pool (baseline).
     kind = data["objective"]["kind"]
     pool = data["pools"]["land"]["total_mu"]
-    scale = {"efficiency": float(np.nanmax(first.allocations["weight"])) * pool, "equity": 1.0, "baseline": pool}[kind]
+    weights = first.allocations["weight"].dropna()
+    top = float(weights.max()) if len(weights) else 1.0
+    scale = {"efficiency": top * pool, "equity": 1.0, "baseline": pool}[kind]
     for name in backend_names():
         cls = get_backend(name)
         if not cls.continuous or name == "highs":
             continue
-        tol = 1e-5 if name == "ortools-pdlp" else 1e-6
-        got = solve_land(inst, name).objective
-        assert got == pytest.approx(reference, rel=tol, abs=tol * scale), name
+        if name == "ortools-pdlp":
+            # A first-order method on data spanning ten orders of magnitude may stop with a
+            # numerical error; what must never happen is a wrong objective.
+            try:
+                got = solve_land(inst, name).objective
+            except NoSolutionError:
+                continue
+        else:
+            got = solve_land(inst, name).objective
+        assert got == pytest.approx(reference, rel=1e-6, abs=1e-6 * scale), name

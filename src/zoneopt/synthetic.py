@@ -191,8 +191,9 @@ def synthetic_instance(n_zones: int, *, seed: int = 0, name: str | None = None,
                        rules: RuleSet = "standard") -> Instance:
     """A validated synthetic :class:`~zoneopt.instance.Instance` of ``n_zones`` Henan 经开区.
 
-    ``seed`` fixes every draw; ``national_share`` is the share of national zones (rounded,
-    at least one national and one provincial zone from two zones up); ``parcel_mu`` makes the
+    ``seed`` fixes every draw; ``national_share`` is the share of national zones (rounded; from
+    two zones up at least one national zone if the share is > 0 and one provincial zone if it is
+    < 1; 45 zones always follow :data:`HENAN_ETDZ_45`, 9 national); ``parcel_mu`` makes the
     land pool whole parcels (a MIP); ``objective`` is the instance's objective (default: the
     schema's efficiency objective, weight 亩均税收); ``rules`` is ``"standard"`` (see the
     module docstring; always feasible) or ``"none"`` (the pool alone).

@@ -194,6 +194,11 @@ def _cbc_class() -> type:
 
     import pulp
 
+    # PULP_CBC_CMD is deprecated for PuLP 4.0; the pin (pulp<3.4) keeps it, and the bundled
+    # binary is the point of this backend. One narrow filter, installed once: a
+    # catch_warnings() around each solve is not thread-safe.
+    warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated", category=DeprecationWarning)
+
     class _ZoneoptCbc(pulp.PULP_CBC_CMD):
         """PuLP's bundled CBC. ``solve_CBC`` follows ``COIN_CMD.solve_CBC`` (same MPS file, same
         option mapping, same text solution parsed by PuLP) with three changes:
@@ -361,16 +366,11 @@ class PulpCbcBackend:
         cbc_options = _cbc_options(options.extra)
         with tempfile.TemporaryDirectory(prefix="zoneopt-cbc-") as tmp:
             log_path = os.path.join(tmp, "cbc.log")
-            with warnings.catch_warnings():
-                # PULP_CBC_CMD is deprecated for PuLP 4.0; the pin (pulp<3.4) keeps it, and the
-                # bundled binary is the point of this backend.
-                warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated",
-                                        category=DeprecationWarning)
-                solver = _cbc_class()(
-                    mip=model.is_mip, msg=False, keepFiles=False, logPath=log_path,
-                    timeLimit=options.time_limit,
-                    gapRel=float(options.mip_gap) if model.is_mip else None,
-                    threads=options.threads, options=cbc_options)
+            solver = _cbc_class()(
+                mip=model.is_mip, msg=False, keepFiles=False, logPath=log_path,
+                timeLimit=options.time_limit,
+                gapRel=float(options.mip_gap) if model.is_mip else None,
+                threads=options.threads, options=cbc_options)
             solver.tmpDir = tmp  # the MPS and both solution files go here too
             cbc_start = time.perf_counter()
             try:
