@@ -18,17 +18,30 @@ from zoneopt.core.solution import SolveOptions
 from zoneopt.errors import ModelError
 
 
-def read_mps(path: str | Path) -> Model:
-    """Read a model file. Raises :class:`ModelError` naming the file when HiGHS cannot."""
+def read_mps(path: str | Path, *, strict: bool = True) -> Model:
+    """Read a model file. Raises :class:`ModelError` naming the file when HiGHS cannot, and,
+    with ``strict`` (the default), when HiGHS reads it only with warnings — such as a COLUMNS
+    entry naming an undefined row, which HiGHS drops — quoting the first warnings."""
     import highspy
 
     p = Path(path)
     if not p.is_file():
         raise ModelError(f"{p}: no such file")
     h = new_highs(SolveOptions())
+    messages: list[str] = []
+    h.setOptionValue("output_flag", True)
+    h.setOptionValue("log_to_console", False)
+    h.cbLogging.subscribe(lambda event: messages.append(event.message.strip()))
     status = h.readModel(str(p))
+    h.setOptionValue("output_flag", False)
     if status == highspy.HighsStatus.kError:
         raise ModelError(f"{p}: not a model HiGHS can read (MPS or LP format expected)")
+    # HiGHS may return kOk yet log "WARNING: Row name ... is not defined: ignored".
+    warned = [m for m in messages if m.upper().startswith("WARNING")]
+    if strict and (warned or status == highspy.HighsStatus.kWarning):
+        said = "; ".join(warned)[:500] or "no detail given"
+        raise ModelError(f"{p}: read only with warnings, data may be lost ({said}); "
+                         "read_mps(..., strict=False) accepts it")
     lp = h.getLp()
     n, m = int(lp.num_col_), int(lp.num_row_)
     a = lp.a_matrix_
