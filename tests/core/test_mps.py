@@ -224,8 +224,10 @@ def test_read_mps_refuses_a_file_read_with_data_dropped(tmp_path):
     """HiGHS reads a COLUMNS entry naming an undefined row by dropping it (status ok, a
     warning in its log): read_mps refuses it by default, naming the file and the warning."""
     bad = tmp_path / "bad.mps"
-    bad.write_text("NAME BAD\nROWS\n N  COST\n L  LIM1\nCOLUMNS\n    X1  COST  1.0  LIM1  1.0\n"
-                   "    X1  NOPE  1.0\nRHS\n    RHS  LIM1  4.0\nENDATA\n")
+    bad.write_text("NAME          BAD\nROWS\n N  COST\n L  LIM1\nCOLUMNS\n"
+                   "    X1        COST         1.0   LIM1         1.0\n"
+                   "    X1        NOPE         1.0\n"
+                   "RHS\n    RHS       LIM1         4.0\nENDATA\n")
     with pytest.raises(ModelError, match=r"bad.mps: read only with warnings.*NOPE"):
         read_mps(bad)
     assert read_mps(bad, strict=False).num_vars == 1
