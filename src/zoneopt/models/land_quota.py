@@ -108,7 +108,7 @@ def build_land_model(instance: Instance) -> LandModel:
         raise InstanceError([Issue("pools.land", "the land model needs a land pool (pools.land.total_mu)")])
     zt = ZoneTable.of(instance)
     n = zt.size
-    ids = zt.frame["zone"].tolist()
+    ids = zt.frame["zone"].to_numpy()
     area = zt.frame["land_area_mu"].to_numpy()
     request = zt.frame["request_land_mu"].to_numpy()
     sigma = _land_unit(pool, request)
@@ -116,7 +116,7 @@ def build_land_model(instance: Instance) -> LandModel:
     obj = instance.objective
     sense: Sense = "min" if obj.kind == "baseline" else "max"
     b = ModelBuilder(f"land:{instance.name}", sense)
-    x = b.add_vars("x", n, lb=0.0, ub=np.inf, integer=pool.parcel_mu is not None, labels=ids)
+    x = b.add_vars("x", n, lb=0.0, ub=np.inf, integer=pool.parcel_mu is not None, labels=ids.tolist())
     rules: dict[str, RuleInfo] = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "land pool total")}
 
     ones = sp.csr_matrix(np.ones((1, n)))
@@ -136,21 +136,20 @@ def build_land_model(instance: Instance) -> LandModel:
             lo = -np.inf if rule.floor_mu is None else rule.floor_mu / sigma
             hi = np.inf if rule.cap_mu is None else rule.cap_mu / sigma
             b.add_rows(rule.id, _identity_rows(mask, n), lb=lo, ub=hi, rule=rule.id,
-                       source=rule.source, labels=[ids[i] for i in np.flatnonzero(mask)])
+                       source=rule.source, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             if rule.missing == "unlimited":
                 mask &= ~np.isnan(request)
             cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
             b.add_rows(rule.id, _identity_rows(mask, n), ub=cap, rule=rule.id, source=rule.source,
-                       labels=[ids[i] for i in np.flatnonzero(mask)])
+                       labels=ids[mask].tolist())
         elif isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
             b.add_rows(rule.id, _identity_rows(mask, n), ub=0.0, rule=rule.id, source=rule.source,
-                       labels=[ids[i] for i in np.flatnonzero(mask)])
+                       labels=ids[mask].tolist())
         elif isinstance(rule, LockRule):
-            pos = {z: k for k, z in enumerate(ids)}
-            idx = np.array([pos[z] for z in rule.values_mu], dtype=np.int64)
+            idx = pd.Index(ids).get_indexer(list(rule.values_mu)).astype(np.int64)
             val = np.array(list(rule.values_mu.values()), dtype=float) / sigma
             A = sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
             b.add_rows(rule.id, A, lb=val, ub=val, rule=rule.id, source=rule.source, labels=list(rule.values_mu))
@@ -298,7 +297,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         A = sp.csr_matrix((np.concatenate([np.ones(m), -request[idx] / sigma]),
                            (np.concatenate([np.arange(m)] * 2), np.concatenate([idx, np.full(m, equity_block.start)]))),
                           shape=(m, b.num_vars))
-        b.add_rows("equity:fulfilment", A, lb=0.0, labels=[zt.frame["zone"][i] for i in idx])
+        b.add_rows("equity:fulfilment", A, lb=0.0, labels=zt.frame["zone"].to_numpy()[idx].tolist())
         if obj.kind == "equity":
             unit = "min fulfilment (share of request)"
     if parts.get("baseline"):
@@ -463,7 +462,7 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
     names = _row_names(m, brows)
     bindings = pd.DataFrame({
         "rule": rule_of_block[block_of[brows]].astype(str),
-        "source": [m.row_blocks[k].source for k in block_of[brows]],
+        "source": np.array([b.source for b in m.row_blocks] + [None], dtype=object)[block_of[brows]],
         "row": names,
         "side": np.where(at_ub[brows],
                          np.where(m.row_lb[brows] == m.row_ub[brows], "equal", "upper"), "lower"),
@@ -472,18 +471,24 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
         "unit": f"{lm.objective_unit} per mu",
     })
 
-    # Zones touched by each binding row (vectorised through the x-columns of A).
+    # Zones touched by each binding row (through the x-columns of A), as a zones × rules table;
+    # loops run over the few rule ids, never over zones.
     sub = m.A[brows][:, x.slice].tocoo()
-    pairs = pd.DataFrame({"zone_pos": sub.col, "rule": rule_of_block[block_of[brows[sub.row]]].astype(str),
-                          "price": duals[brows[sub.row]] if duals is not None else np.nan})
-    # A rule with several binding rows for one zone (tilt above/below) sums its prices.
-    pairs = pairs.groupby(["zone_pos", "rule"], as_index=False)["price"].sum(min_count=1)
-    per_zone = pairs.groupby("zone_pos")["rule"].agg(";".join)
-    priced = pairs.dropna(subset=["price"])
-    prices = (priced.assign(text=priced["rule"] + "=" + priced["price"].map(lambda v: f"{v:.6g}"))
-              .groupby("zone_pos")["text"].agg(";".join))
-    shadow_prices = prices.reindex(np.arange(x.size)).fillna("").to_numpy()
-    binding_rules = per_zone.reindex(np.arange(x.size)).fillna("").to_numpy()
+    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[sub.row]]].astype(str), return_inverse=True)
+    touched = np.zeros((x.size, rule_names.size), dtype=bool)
+    touched[sub.col, rule_idx] = True
+    price = np.zeros((x.size, rule_names.size))
+    if duals is not None:  # a rule with several binding rows for a zone (tilt) sums them
+        np.add.at(price, (sub.col, rule_idx), duals[brows[sub.row]])
+    binding_rules = np.full(x.size, "", dtype=object)
+    shadow_prices = np.full(x.size, "", dtype=object)
+    for r, rule in enumerate(rule_names.tolist()):
+        on = touched[:, r]
+        binding_rules[on] += rule + ";"
+        if duals is not None:
+            shadow_prices[on] += rule + "=" + np.char.mod("%.6g", price[on, r]).astype(object) + ";"
+    binding_rules = pd.Series(binding_rules).str.rstrip(";").to_numpy()
+    shadow_prices = pd.Series(shadow_prices).str.rstrip(";").to_numpy()
 
     allocations = pd.DataFrame({
         "zone": zt["zone"], "name": zt["name"], "city": zt["city"], "level": zt["level"],
@@ -517,12 +522,14 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
     return Plan(summary, allocations, bindings)
 
 
-def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> list[str]:
-    out = []
-    blocks = m.row_blocks
-    block_of = m.row_block_index()
-    for i in rows.tolist():  # binding rows only, not every row
-        b = blocks[block_of[i]]
-        label = b.labels[i - b.start] if b.labels else str(i - b.start)
-        out.append(f"{b.name}[{label}]")
+def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+    """``block[label]`` for the given rows, a loop over blocks (not rows)."""
+    out = np.empty(rows.size, dtype=object)
+    block_of = m.row_block_index()[rows]
+    for k in np.unique(block_of):
+        b = m.row_blocks[k]
+        sel = block_of == k
+        offset = rows[sel] - b.start
+        labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
+        out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
     return out
