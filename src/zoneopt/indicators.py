@@ -11,38 +11,49 @@ from collections.abc import Callable
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from zoneopt.errors import InstanceError, Issue
-from zoneopt.instance import Instance, Zone
+from zoneopt.instance import Instance
+from zoneopt.zones import ZoneTable
+
+FloatArray = npt.NDArray[np.float64]
 
 GRADE_RANK = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
 
 
-def _metric(field: str) -> Callable[[Zone], float | None]:
-    return lambda z: getattr(z.metrics, field)
+def _column(name: str) -> Callable[[pd.DataFrame], FloatArray]:
+    return lambda f: f[name].to_numpy(dtype=float)
 
 
-def _per_area(field: str) -> Callable[[Zone], float | None]:
-    def value(z: Zone) -> float | None:
-        v = getattr(z.metrics, field)
-        return None if v is None else v / z.land_area_mu
-    return value
+def _per_area(name: str) -> Callable[[pd.DataFrame], FloatArray]:
+    return lambda f: f[name].to_numpy(dtype=float) / f["land_area_mu"].to_numpy()
 
 
-INDICATORS: dict[str, tuple[Callable[[Zone], float | None], str, str]] = {
-    # name: (function, what it is, unit template; {money} is the instance's money unit)
+def _grade(f: pd.DataFrame) -> FloatArray:
+    return f["grade"].map(GRADE_RANK).to_numpy(dtype=float)
+
+
+INDICATORS: dict[str, tuple[Callable[[pd.DataFrame], FloatArray], str, str]] = {
+    # name: (function of the zone table, what it is, unit; {money} is the instance's money unit)
     "tax_per_mu": (_per_area("tax"), "亩均税收: tax / existing land", "{money}/mu/yr"),
     "value_added_per_mu": (_per_area("value_added"), "亩均增加值: value added / existing land", "{money}/mu/yr"),
     "revenue_per_mu": (_per_area("revenue"), "亩均营业收入: revenue / existing land", "{money}/mu/yr"),
-    "score": (lambda z: z.score, "evaluation score", "points"),
-    "grade": (lambda z: GRADE_RANK.get(z.grade) if z.grade else None, "grade A=4 … D=1", "rank"),
-    "land_area_mu": (lambda z: z.land_area_mu, "existing land area", "mu"),
-    "tax": (_metric("tax"), "tax per year", "{money}/yr"),
-    "value_added": (_metric("value_added"), "value added per year", "{money}/yr"),
-    "revenue": (_metric("revenue"), "revenue per year", "{money}/yr"),
-    "score_x_area": (lambda z: None if z.score is None else z.score * z.land_area_mu,
+    "score": (_column("score"), "evaluation score", "points"),
+    "grade": (_grade, "grade A=4 … D=1", "rank"),
+    "land_area_mu": (_column("land_area_mu"), "existing land area", "mu"),
+    "tax": (_column("tax"), "tax per year", "{money}/yr"),
+    "value_added": (_column("value_added"), "value added per year", "{money}/yr"),
+    "revenue": (_column("revenue"), "revenue per year", "{money}/yr"),
+    "score_x_area": (lambda f: f["score"].to_numpy(dtype=float) * f["land_area_mu"].to_numpy(),
                      "score × existing land", "points·mu"),
 }
+
+
+# The instance field each indicator reads, for error messages.
+NEEDS = {"tax_per_mu": "metrics.tax", "value_added_per_mu": "metrics.value_added",
+         "revenue_per_mu": "metrics.revenue", "score_x_area": "score", "tax": "metrics.tax",
+         "value_added": "metrics.value_added", "revenue": "metrics.revenue"}
 
 
 def indicator_unit(name: str, instance: Instance) -> str:
@@ -51,22 +62,22 @@ def indicator_unit(name: str, instance: Instance) -> str:
 
 
 def indicator(instance: Instance, name: str, field: str = "indicator",
-              among: npt.NDArray[np.bool_] | None = None) -> npt.NDArray[np.float64]:
+              among: npt.NDArray[np.bool_] | None = None, table: ZoneTable | None = None) -> FloatArray:
     """The indicator ``name`` for every zone, in zone order. Raises :class:`InstanceError`
     naming ``field`` for an unknown name, and each zone lacking the data it needs (only zones
-    in the mask ``among`` need it when given; others without it get NaN)."""
+    in the mask ``among`` need it when given; others without it get NaN). Pass the instance's
+    ``table`` when you have it, to skip re-reading the zones."""
     if name not in INDICATORS:
         raise InstanceError([Issue(field, f"unknown indicator {name!r}; choose one of {', '.join(INDICATORS)}")])
-    fn = INDICATORS[name][0]
-    values = [fn(z) for z in instance.zones]
-    missing = [k for k, v in enumerate(values) if v is None and (among is None or among[k])]
-    if missing:
-        need = {"tax_per_mu": "metrics.tax", "value_added_per_mu": "metrics.value_added",
-                "revenue_per_mu": "metrics.revenue", "score_x_area": "score"}.get(name, name)
-        raise InstanceError([Issue(f"zones[{k}].{need}",
-                                   f"zone {instance.zones[k].id!r} has no {need}, needed by {field} = {name!r}")
-                             for k in missing])
-    return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+    frame = (table if table is not None else ZoneTable.of(instance)).frame
+    values = INDICATORS[name][0](frame)
+    missing = np.isnan(values) if among is None else np.isnan(values) & among
+    if missing.any():
+        need = NEEDS.get(name, name)
+        ids = frame["zone"].to_numpy()
+        raise InstanceError([Issue(f"zones[{k}].{need}", f"zone {ids[k]!r} has no {need}, needed by {field} = {name!r}")
+                             for k in np.flatnonzero(missing)])
+    return values
 
 
 def objective_unit(name: str, instance: Instance) -> str:

@@ -14,6 +14,11 @@ from zoneopt.instance import GroupBy, Instance, Selector
 BoolArray = npt.NDArray[np.bool_]
 
 
+COLUMNS = ("zone", "name", "city", "county", "level", "kind", "grade", "score", "land_area_mu",
+           "request_land_mu", "tax", "value_added", "revenue")
+NUMERIC = ("score", "land_area_mu", "request_land_mu", "tax", "value_added", "revenue")
+
+
 @dataclass(frozen=True)
 class ZoneTable:
     """The instance's zones as columns (one pass over the zone objects, then numpy only)."""
@@ -24,19 +29,13 @@ class ZoneTable:
     @classmethod
     def of(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
-        frame = pd.DataFrame({
-            "zone": [z.id for z in zones],
-            "name": [z.name for z in zones],
-            "city": [z.city for z in zones],
-            "county": [z.county for z in zones],
-            "level": [z.level for z in zones],
-            "kind": [z.kind for z in zones],
-            "grade": [z.grade for z in zones],
-            "score": np.array([np.nan if z.score is None else z.score for z in zones], dtype=float),
-            "land_area_mu": np.array([z.land_area_mu for z in zones], dtype=float),
-            "request_land_mu": np.array(
-                [np.nan if z.requests.land_mu is None else z.requests.land_mu for z in zones], dtype=float),
-        })
+        # One pass over the zone objects; every later step works on these columns.
+        records = [(z.id, z.name, z.city, z.county, z.level, z.kind, z.grade, z.score, z.land_area_mu,
+                    z.requests.land_mu, z.metrics.tax, z.metrics.value_added, z.metrics.revenue)
+                   for z in zones]
+        frame = pd.DataFrame.from_records(records, columns=list(COLUMNS), nrows=len(records))
+        for col in NUMERIC:  # None → NaN, float dtype
+            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
         n = len(zones)
         members: dict[str, list[int]] = {}  # positions per tag; one mask per tag at the end
         for k, z in enumerate(zones):

@@ -224,7 +224,7 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
     idx = np.flatnonzero(mask)
     if idx.size < 2:
         return
-    score = indicator(instance, rule.by, field=f"{where}.by", among=mask)[idx]
+    score = indicator(instance, rule.by, field=f"{where}.by", among=mask, table=zt)[idx]
     levels, tier = np.unique(-score, return_inverse=True)  # tier 0 = highest score
     K = levels.size
     if K < 2:
@@ -272,11 +272,11 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
 
     if obj.kind == "equity":
         try:  # the tie-break prefers efficient zones when the data are there
-            weights = indicator(inst, obj.weight, field="objective.weight")
+            weights = indicator(inst, obj.weight, field="objective.weight", table=zt)
         except InstanceError:
             weights = None
     if parts.get("efficiency"):
-        weights = indicator(inst, obj.weight, field="objective.weight")
+        weights = indicator(inst, obj.weight, field="objective.weight", table=zt)
         if weights is not None and (weights < 0).any():
             raise InstanceError([Issue("objective.weight", f"indicator {obj.weight!r} has negative values")])
         wmax = float(weights.max()) or 1.0
@@ -287,7 +287,9 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         elif obj.kind == "blend":
             c_x = c_x + parts["efficiency"] * weights / (wmax * Q)
     if parts.get("equity"):
-        eligible = ~excluded & (np.nan_to_num(request, nan=0.0) > 0)
+        # Requests below a billionth of the land unit are zero for the solver (a 1e-16 mu
+        # request would put a 1e-16 coefficient in the matrix and break simplex codes).
+        eligible = ~excluded & (np.nan_to_num(request, nan=0.0) > 1e-9 * sigma)
         if not eligible.any():
             raise InstanceError([Issue("objective.kind",
                                        "equity needs a zone that is not excluded and has requests.land_mu > 0")])
@@ -301,7 +303,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         if obj.kind == "equity":
             unit = "min fulfilment (share of request)"
     if parts.get("baseline"):
-        basis = indicator(inst, obj.baseline_basis, field="objective.baseline_basis")
+        basis = indicator(inst, obj.baseline_basis, field="objective.baseline_basis", table=zt)
         if (basis < 0).any() or basis.sum() <= 0:
             raise InstanceError([Issue("objective.baseline_basis",
                                        f"indicator {obj.baseline_basis!r} must be >= 0 with a positive total")])
