@@ -364,7 +364,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
         raise_for_status(final, lm)
         assert final.objective is not None
         secondary = final.objective * lm.tie_break_scale
-    return plan_from_solution(lm, final, duals_from=first, secondary=secondary)
+    return plan_from_solution(lm, final, primary=first, secondary=secondary)
 
 
 def raise_for_status(solution: Solution, lm: LandModel) -> None:
@@ -432,9 +432,14 @@ def _rule_ref(lm: LandModel, rule: str | None) -> str:
     return f"{info.id!r}" + (f" ({info.source})" if info.source else "")
 
 
-def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solution | None = None,
+def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution | None = None,
                        secondary: float | None = None) -> Plan:
-    """Turn a checked core solution into a :class:`Plan` in mu and natural units."""
+    """Turn a checked core solution into a :class:`Plan` in mu and natural units.
+
+    ``primary`` is the first stage of a lexicographic solve (equity): its objective and duals
+    are reported, the allocation is ``solution``'s; ``secondary`` is the tie-break's objective
+    in natural units."""
+    primary = primary if primary is not None else solution
     m, x, sigma = lm.model, lm.x, lm.land_unit
     assert solution.x is not None
     zt = lm.zones.frame
@@ -457,9 +462,8 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
     binding = (at_ub | at_lb) & rule_row
     brows = np.flatnonzero(binding)
 
-    dual_src = duals_from if duals_from is not None else solution
     scale = lm.obj_scale / sigma
-    duals = dual_src.row_duals * scale if dual_src.row_duals is not None else None
+    duals = primary.row_duals * scale if primary.row_duals is not None else None
 
     names = _row_names(m, brows)
     bindings = pd.DataFrame({
@@ -502,22 +506,23 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, duals_from: Solutio
         "binding_rules": binding_rules,
         "shadow_prices": shadow_prices,
     })
-    assert solution.objective is not None and duals_from is not None or solution.objective is not None
-    primary = duals_from if duals_from is not None else solution
     assert primary.objective is not None
     objective = primary.objective * lm.obj_scale
     check = solution.check
+    secondary_unit = None
+    if secondary is not None:
+        secondary_unit = objective_unit(lm.instance.objective.weight, lm.instance) \
+            if lm.weights is not None else "mu allocated"
     summary = PlanSummary(
         instance=lm.instance.name, resource="land", synthetic=lm.instance.metadata.synthetic,
         status=solution.status.value, objective=objective, objective_kind=lm.instance.objective.kind,
         objective_unit=lm.objective_unit, backend=solution.backend,
-        runtime_s=solution.runtime + (duals_from.runtime if duals_from is not solution and duals_from else 0.0),
+        runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0),
         mip_gap=solution.mip_gap, pool_total_mu=lm.pool.total_mu, allocated_mu=float(alloc.sum()),
         zones=x.size, zones_allocated=int((alloc > 1e-9).sum()), land_unit_mu=sigma,
         money_unit=MONEY_LABEL[lm.instance.units.money],
         secondary_objective=secondary,
-        secondary_objective_unit=objective_unit(lm.instance.objective.weight, lm.instance)
-        if secondary is not None and lm.weights is not None else ("mu allocated" if secondary is not None else None),
+        secondary_objective_unit=secondary_unit,
         check_max_violation=max(check.max_bound_violation, check.max_row_violation,
                                 check.max_integrality_violation) if check else None,
     )
