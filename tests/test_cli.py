@@ -189,3 +189,30 @@ def test_feasible_but_gap_not_reached_exits_4_and_still_writes(tmp_path: Path, m
     code, out, err = run("solve", str(SMALL), "--out", str(target))
     assert code == 4 and "gap 0.02" in err and "status: feasible" in out
     assert json.loads(target.read_text(encoding="utf-8"))["status"] == "feasible"
+
+
+def _bad(mutate: Any) -> str:
+    data = small4()
+    mutate(data)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    (_bad(lambda d: d["zones"][1].update(id="a")), "zones[1].id: duplicate zone id 'a'"),
+    (_bad(lambda d: d["rules"][1]["select"].update(zones=["zz"])), "rules[1].select.zones[0]: unknown zone 'zz'"),
+    (_bad(lambda d: d["rules"][2].update(groups=["Kaifeng"])), "rules[2].groups[0]: no zone has city 'Kaifeng'"),
+    (_bad(lambda d: d["rules"][1]["select"].update(grades=["E"])), "rules[1].select.grades[0]: 'E' is not one of"),
+    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("nan"))), "zones[0].metrics.tax: must be a finite number"),
+    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("inf"))), "zones[0].metrics.tax: must be a finite number"),
+    (_bad(lambda d: d["zones"][3]["requests"].update(land_mu=-1)), "zones[3].requests.land_mu: must be >= 0"),
+    (_bad(lambda d: d.update(zones=[])), "zones: the zone list is empty"),
+    (_bad(lambda d: d["zones"][0].update(tax=1)), "zones[0].tax: unknown field"),
+    ("{\"name\": \"x\", ", "not valid JSON"),
+])
+def test_each_invalid_input_exits_2_with_its_message(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text, encoding="utf-8")
+    for verb in ("solve", "validate"):
+        code, out, err = run(verb, str(path))
+        assert code == 2 and out == "", (verb, err)
+        assert message in err and err.startswith("zoneopt: error: "), err
