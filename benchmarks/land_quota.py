@@ -138,8 +138,7 @@ def naive_build(inst: Any) -> tuple[Any, dict[str, Any]]:
     constraint per zone and rule, ``lpSum`` for totals. Land in mu, objective in 万元/yr."""
     import pulp
 
-    from zoneopt.instance import (ExcludeRule, GroupBoundsRule, LockRule, RequestCapRule, TiltRule,
-                                  ZoneBoundsRule)
+    from zoneopt.instance import ExcludeRule, GroupBoundsRule, LockRule, RequestCapRule, TiltRule, ZoneBoundsRule
 
     pool = inst.pools.land
     Q = pool.total_mu

@@ -14,8 +14,8 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
-
 from land_cases import ROOT, SMALL, small4
+
 from zoneopt.cli import main
 from zoneopt.io import atomic_write
 
@@ -202,8 +202,10 @@ def _bad(mutate: Any) -> str:
     (_bad(lambda d: d["rules"][1]["select"].update(zones=["zz"])), "rules[1].select.zones[0]: unknown zone 'zz'"),
     (_bad(lambda d: d["rules"][2].update(groups=["Kaifeng"])), "rules[2].groups[0]: no zone has city 'Kaifeng'"),
     (_bad(lambda d: d["rules"][1]["select"].update(grades=["E"])), "rules[1].select.grades[0]: 'E' is not one of"),
-    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("nan"))), "zones[0].metrics.tax: must be a finite number"),
-    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("inf"))), "zones[0].metrics.tax: must be a finite number"),
+    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("nan"))),
+     "zones[0].metrics.tax: must be a finite number"),
+    (_bad(lambda d: d["zones"][0]["metrics"].update(tax=float("inf"))),
+     "zones[0].metrics.tax: must be a finite number"),
     (_bad(lambda d: d["zones"][3]["requests"].update(land_mu=-1)), "zones[3].requests.land_mu: must be >= 0"),
     (_bad(lambda d: d.update(zones=[])), "zones: the zone list is empty"),
     (_bad(lambda d: d["zones"][0].update(tax=1)), "zones[0].tax: unknown field"),

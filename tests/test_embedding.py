@@ -8,9 +8,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pytest
+from land_cases import cases
 
 import zoneopt
-from land_cases import cases
 from zoneopt import Instance, SolveOptions, solve_land
 
 
@@ -34,7 +34,8 @@ def test_library_never_prints(backend: str, capfd: pytest.CaptureFixture[str]) -
     assert out == "" and err == ""
 
 
-def test_verbose_solver_log_goes_to_logging(caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str]) -> None:
+def test_verbose_solver_log_goes_to_logging(caplog: pytest.LogCaptureFixture,
+                                            capfd: pytest.CaptureFixture[str]) -> None:
     inst = Instance.from_dict(cases()[0].data)
     with caplog.at_level(logging.INFO, logger="zoneopt.solver"):
         solve_land(inst, options=SolveOptions(verbose=True))

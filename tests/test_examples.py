@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from land_cases import ROOT
+
 from zoneopt import Instance, UnsupportedModelError, backend_names, build_land_model, load, solve_land
 from zoneopt.core import get_backend
 

@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 import pytest
-
 from land_cases import SMALL, small4
+
 from zoneopt import Instance, InstanceError, load
 
 

@@ -7,8 +7,8 @@ import copy
 
 import numpy as np
 import pytest
-
 from land_cases import Case, cases, small4, zone
+
 from zoneopt import (
     InfeasibleError,
     Instance,

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from zoneopt.core import (Model, ModelBuilder, Solution, Status, backend_names, check_solution,
-                          get_backend, solve)
+from zoneopt.core import Model, ModelBuilder, Solution, Status, backend_names, check_solution, get_backend, solve
 from zoneopt.errors import SolutionCheckError, UnsupportedModelError
 
 BACKENDS = backend_names()

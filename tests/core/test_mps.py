@@ -11,8 +11,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from zoneopt.core import (Model, ModelBuilder, Status, backend_names, get_backend, read_mps, solve,
-                          write_mps)
+from zoneopt.core import Model, ModelBuilder, Status, backend_names, get_backend, read_mps, solve, write_mps
 from zoneopt.errors import ModelError, UnsupportedModelError
 
 MPS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "mps"
