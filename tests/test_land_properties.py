@@ -144,3 +144,18 @@ def test_backends_agree_on_random_instances(data: dict[str, Any]) -> None:
         else:
             got = solve_land(inst, name).objective
         assert got == pytest.approx(reference, rel=1e-6, abs=1e-6 * scale), name
+
+
+@SETTINGS
+@given(instances(), st.sampled_from([1e-4, 10.0, 1e4]))
+def test_money_unit_scaling_scales_only_the_objective(data: dict[str, Any], factor: float) -> None:
+    """Stating every tax in another money unit (×factor) multiplies the efficiency optimum by
+    the factor and leaves the rules' hold and the optimum's value per unit unchanged."""
+    data = dict(data, objective={"kind": "efficiency"})
+    scaled = dict(data, zones=[dict(z, metrics={"tax": z["metrics"]["tax"] * factor}) for z in data["zones"]])
+    first = solve_land(Instance.from_dict(data))
+    second = solve_land(Instance.from_dict(scaled))
+    assert first.objective is not None and second.objective is not None
+    assert second.objective == pytest.approx(first.objective * factor, rel=1e-6,
+                                             abs=1e-6 * objective_scale(data, first) * factor)
+    check_rules(scaled, second.allocation().to_numpy(), second.summary.land_unit_mu)
