@@ -182,3 +182,12 @@ def test_model_is_labelled_by_rule() -> None:
     rules = {b.rule for b in lm.model.row_blocks}
     assert {"land-total", "req", "no-d", "q-floor"} <= rules
     assert lm.model.row_block("q-floor:floor_mu").labels == ("Q",)
+
+
+def test_zone_table_cache_follows_the_zones() -> None:
+    """The zone columns are read once per instance; a copy with other zones reads its own."""
+    inst = Instance.from_dict(small4())
+    assert build_land_model(inst).model.num_vars == 4
+    fewer = inst.model_copy(update={"zones": inst.zones[:2], "rules": ()})
+    lm = build_land_model(fewer)
+    assert lm.x.labels == ("a", "b") and lm.model.num_vars == 2

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from zoneopt.errors import InstanceError, Issue
 
@@ -259,6 +259,9 @@ class Instance(_Strict):
     pools: Pools = Field(default_factory=Pools)
     rules: tuple[Rule, ...] = ()
     objective: Objective = Field(default_factory=Objective)
+    # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
+    # immutable, so every model built from it reads the zone objects once.
+    _zone_table: Any = PrivateAttr(default=None)
 
     @field_validator("zones", mode="before")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
@@ -28,23 +29,40 @@ class ZoneTable:
 
     @classmethod
     def of(cls, instance: Instance) -> ZoneTable:
+        """The table of ``instance``'s zones, made once per instance and then reused."""
+        cached = instance._zone_table
+        # Keyed by the zones tuple itself: a model_copy with other zones must not reuse it.
+        if cached is not None and cached[0] is instance.zones:
+            return cached[1]
+        table = cls._read(instance)
+        instance._zone_table = (instance.zones, table)  # a benign race: equal tables
+        return table
+
+    @classmethod
+    def _read(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
-        # One pass over the zone objects; every later step works on these columns.
-        records = [(z.id, z.name, z.city, z.county, z.level, z.kind, z.grade, z.score, z.land_area_mu,
-                    z.requests.land_mu, z.metrics.tax, z.metrics.value_added, z.metrics.revenue)
-                   for z in zones]
-        frame = pd.DataFrame.from_records(records, columns=list(COLUMNS), nrows=len(records))
-        for col in NUMERIC:  # None → NaN, float dtype
-            frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+        # A column at a time: lists of str/float only. A list of per-zone tuples would allocate
+        # 100k GC-tracked containers and set off full collections over every zone object.
+        metrics = [z.metrics for z in zones]
+        columns = {
+            "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],
+            "county": [z.county for z in zones], "level": [z.level for z in zones],
+            "kind": [z.kind for z in zones], "grade": [z.grade for z in zones],
+            "score": [z.score for z in zones], "land_area_mu": [z.land_area_mu for z in zones],
+            "request_land_mu": [z.requests.land_mu for z in zones],
+            "tax": [m.tax for m in metrics], "value_added": [m.value_added for m in metrics],
+            "revenue": [m.revenue for m in metrics],
+        }
+        frame = pd.DataFrame({c: (np.array(columns[c], dtype=float) if c in NUMERIC else columns[c])
+                              for c in COLUMNS})  # None → NaN in the numeric columns
         n = len(zones)
-        members: dict[str, list[int]] = {}  # positions per tag; one mask per tag at the end
-        for k, z in enumerate(zones):
-            for t in z.tags:
-                members.setdefault(t, []).append(k)
+        tag_lists = [z.tags for z in zones]
+        owner = np.repeat(np.arange(n), [len(t) for t in tag_lists])  # zone of each (zone, tag)
+        codes, names = pd.factorize(pd.Series(list(chain.from_iterable(tag_lists)), dtype=object))
         tags: dict[str, BoolArray] = {}
-        for t, pos in members.items():
+        for g, t in enumerate(names.tolist()):  # a loop over distinct tags, not zones
             tags[t] = np.zeros(n, dtype=bool)
-            tags[t][pos] = True
+            tags[t][owner[codes == g]] = True
         return cls(frame, tags)
 
     @property
