@@ -66,6 +66,11 @@ class ZoneTable:
         return cls(frame, tags)
 
     @property
+    def ids(self) -> npt.NDArray[np.object_]:
+        """Zone ids in zone order."""
+        return self.frame["zone"].to_numpy()
+
+    @property
     def size(self) -> int:
         return len(self.frame)
 

@@ -5,7 +5,8 @@ Every row block carries the id of the rule that made it; all blocks are built fr
 (selector masks, sparse group membership), never one Python object per zone.
 
 Scaling: the solver sees land in units of ``land_unit`` mu (the parcel size for a parcel
-model, else a power of ten near the average share of the pool) and an objective divided by
+model, else a power of ten no larger than the mean share of the pool or the median request)
+and an objective divided by
 ``obj_scale`` so its largest coefficient is about 1. Plans report mu and natural units.
 """
 
@@ -67,7 +68,6 @@ class LandModel:
     weights: FloatArray | None = None
     baseline_mu: FloatArray | None = None
     equity: VarBlock | None = None
-    eligible_for_equity: npt.NDArray[np.bool_] | None = None
     rules: dict[str, RuleInfo] = field(default_factory=dict)
 
     @property
@@ -95,8 +95,8 @@ def _land_unit(pool: LandPool, requests: FloatArray) -> float:
     return float(10.0 ** max(0, math.floor(math.log10(max(typical, 1.0)))))
 
 
-def _identity_rows(mask: npt.NDArray[np.bool_], n: int) -> sp.csr_matrix:
-    idx = np.flatnonzero(mask)
+def _unit_rows(idx: npt.NDArray[np.int64], n: int) -> sp.csr_matrix:
+    """One row per index, a single 1 in that column: a per-zone rule as rows."""
     return sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
 
 
@@ -108,7 +108,7 @@ def build_land_model(instance: Instance) -> LandModel:
         raise InstanceError([Issue("pools.land", "the land model needs a land pool (pools.land.total_mu)")])
     zt = ZoneTable.of(instance)
     n = zt.size
-    ids = zt.frame["zone"].to_numpy()
+    ids = zt.ids
     area = zt.frame["land_area_mu"].to_numpy()
     request = zt.frame["request_land_mu"].to_numpy()
     sigma = _land_unit(pool, request)
@@ -135,28 +135,28 @@ def build_land_model(instance: Instance) -> LandModel:
             mask = zt.select(rule.select)
             lo = -np.inf if rule.floor_mu is None else rule.floor_mu / sigma
             hi = np.inf if rule.cap_mu is None else rule.cap_mu / sigma
-            b.add_rows(rule.id, _identity_rows(mask, n), lb=lo, ub=hi, rule=rule.id,
+            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), lb=lo, ub=hi, rule=rule.id,
                        source=rule.source, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             if rule.missing == "unlimited":
                 mask &= ~np.isnan(request)
             cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
-            b.add_rows(rule.id, _identity_rows(mask, n), ub=cap, rule=rule.id, source=rule.source,
+            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), ub=cap, rule=rule.id, source=rule.source,
                        labels=ids[mask].tolist())
         elif isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
-            b.add_rows(rule.id, _identity_rows(mask, n), ub=0.0, rule=rule.id, source=rule.source,
+            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), ub=0.0, rule=rule.id, source=rule.source,
                        labels=ids[mask].tolist())
         elif isinstance(rule, LockRule):
             idx = pd.Index(ids).get_indexer(list(rule.values_mu)).astype(np.int64)
             val = np.array(list(rule.values_mu.values()), dtype=float) / sigma
-            A = sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
-            b.add_rows(rule.id, A, lb=val, ub=val, rule=rule.id, source=rule.source, labels=list(rule.values_mu))
+            b.add_rows(rule.id, _unit_rows(idx, n), lb=val, ub=val, rule=rule.id, source=rule.source,
+                       labels=list(rule.values_mu))
         elif isinstance(rule, GroupBoundsRule):
             _group_rows(b, rule, zt, n, Q, sigma)
         elif isinstance(rule, TiltRule):
-            _tilt_rows(b, rule, instance, zt, excluded, area, sigma, where)
+            _tilt_rows(b, rule, instance, zt, excluded, area, where)
 
     return _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
 
@@ -214,7 +214,7 @@ def _allocated_total(b: ModelBuilder, n: int) -> VarBlock:
 
 
 def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable,
-               excluded: npt.NDArray[np.bool_], area: FloatArray, sigma: float, where: str) -> None:
+               excluded: npt.NDArray[np.bool_], area: FloatArray, where: str) -> None:
     """Tiers of equal score; one auxiliary level u_k between tier k and k+1 (higher score
     first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1 (rows multiplied
     through by a_i). 2n rows, no O(n²) pairs, and equal scores stay unordered."""
@@ -249,7 +249,7 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
         v = np.concatenate([np.ones(m), -weight[members]])
         return sp.csr_matrix((v, (r, c)), shape=(m, n_all))
 
-    labels = zt.frame["zone"].to_numpy()
+    labels = zt.ids
     b.add_rows(f"{rule.id}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
                source=rule.source, labels=list(labels[idx[rows_hi]]))
     b.add_rows(f"{rule.id}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
@@ -265,7 +265,6 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
     assert inst.pools.land is not None
     parts = {obj.kind: 1.0} if obj.kind != "blend" else dict(obj.blend or {})
     weights = baseline = None
-    eligible = None
     equity_block = None
     c_x = np.zeros(n)
     obj_scale, unit = 1.0, "score (blend of normalised terms)"
@@ -277,7 +276,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
             weights = None
     if parts.get("efficiency"):
         weights = indicator(inst, obj.weight, field="objective.weight", table=zt)
-        if weights is not None and (weights < 0).any():
+        if (weights < 0).any():
             raise InstanceError([Issue("objective.weight", f"indicator {obj.weight!r} has negative values")])
         wmax = float(weights.max()) or 1.0
         if obj.kind == "efficiency":
@@ -299,7 +298,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         A = sp.csr_matrix((np.concatenate([np.ones(m), -request[idx] / sigma]),
                            (np.concatenate([np.arange(m)] * 2), np.concatenate([idx, np.full(m, equity_block.start)]))),
                           shape=(m, b.num_vars))
-        b.add_rows("equity:fulfilment", A, lb=0.0, labels=zt.frame["zone"].to_numpy()[idx].tolist())
+        b.add_rows("equity:fulfilment", A, lb=0.0, labels=zt.ids[idx].tolist())
         if obj.kind == "equity":
             unit = "min fulfilment (share of request)"
     if parts.get("baseline"):
@@ -308,7 +307,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
             raise InstanceError([Issue("objective.baseline_basis",
                                        f"indicator {obj.baseline_basis!r} must be >= 0 with a positive total")])
         baseline = inst.pools.land.total_mu * basis / basis.sum()
-        weight = 1.0 if obj.kind == "baseline" else -parts["baseline"] * 1.0 / Q
+        weight = 1.0 if obj.kind == "baseline" else -parts["baseline"] / Q
         dev = b.add_vars("deviation", 2 * n, lb=0.0, obj=weight)
         # x_i − d⁺_i + d⁻_i = b_i, so d⁺ + d⁻ >= |x − b| and equals it at an optimum
         rows = np.tile(np.arange(n), 3)
@@ -316,13 +315,13 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         vals = np.concatenate([np.ones(n), -np.ones(n), np.ones(n)])
         A = sp.csr_matrix((vals, (rows, cols)), shape=(n, b.num_vars))
         b.add_rows("baseline:deviation", A, lb=baseline / sigma, ub=baseline / sigma,
-                   labels=list(zt.frame["zone"]))
+                   labels=zt.ids.tolist())
         if obj.kind == "baseline":
             obj_scale, unit = sigma, "mu (total |allocation − baseline|)"
     if obj.kind in ("efficiency", "blend"):
         b.set_obj(x, c_x)
     return LandModel(inst, zt, b.build(), x, sigma, obj_scale, unit, weights=weights,
-                     baseline_mu=baseline, equity=equity_block, eligible_for_equity=eligible, rules=rules)
+                     baseline_mu=baseline, equity=equity_block, rules=rules)
 
 
 def efficiency_stage(lm: LandModel, min_fulfilment: float) -> Model:
