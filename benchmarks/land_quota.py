@@ -65,13 +65,15 @@ def _rss_mib() -> float:
 
 
 def run_one(size: int, backend: str, algorithm: str, seed: int, timeout: float,
-            naive_solve: bool) -> dict[str, Any]:
+            naive_solve: bool, drop_rules: list[str] | None = None) -> dict[str, Any]:
     from zoneopt.synthetic import synthetic_instance
 
     out: dict[str, Any] = {"size": size, "backend": backend, "algorithm": algorithm, "seed": seed,
                            "rss_base_mib": _rss_mib()}
     t = time.perf_counter()
     inst = synthetic_instance(size, seed=seed)
+    if drop_rules:  # measure what one rule costs: the same instance without it
+        inst = inst.model_copy(update={"rules": tuple(r for r in inst.rules if r.id not in drop_rules)})
     out["gen_s"] = time.perf_counter() - t
     out["rss_instance_mib"] = _rss_mib()
     if backend == NAIVE:
@@ -227,6 +229,8 @@ def spawn(size: int, backend: str, algorithm: str, args: argparse.Namespace) -> 
            "--algorithm", algorithm, "--seed", str(args.seed), "--timeout", str(args.timeout)]
     if backend == NAIVE and size <= args.naive_solve_max:
         cmd.append("--naive-solve")
+    for rule in args.drop_rule:
+        cmd += ["--drop-rule", rule]
     base = {"size": size, "backend": backend, "algorithm": algorithm}
     hard = 2 * args.timeout + 300  # generation, build, translation and the check come on top
     try:
@@ -352,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", type=Path, help="write the report here (default benchmarks/results/land_quota-<date>.md)")
     p.add_argument("--no-write", action="store_true", help="print only")
     # one run, in a subprocess
+    p.add_argument("--drop-rule", action="append", default=[], metavar="ID",
+                   help="solve without this rule of the standard set (repeatable), e.g. tilt-score")
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
     p.add_argument("--backend", help=argparse.SUPPRESS)
@@ -360,7 +366,8 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
 
     if a.one:
-        print(json.dumps(run_one(a.size, a.backend, a.algorithm, a.seed, a.timeout, a.naive_solve)), flush=True)
+        print(json.dumps(run_one(a.size, a.backend, a.algorithm, a.seed, a.timeout, a.naive_solve,
+                                  a.drop_rule)), flush=True)
         return 0
 
     caps = dict(DEFAULT_CAPS)
