@@ -1,0 +1,63 @@
+"""The command line: ``python -m zoneopt VERB ...``.
+
+One module per verb; each has ``add_parser(subparsers)`` and ``run(args, out) -> int``, and is
+listed in :data:`VERBS`. Exit codes (the same for every verb):
+
+0  done (solved: optimal, or feasible within the MIP gap)
+1  an unexpected internal error (a bug: please report it with ``--debug`` output)
+2  invalid input: the instance, a rule, an option, or a model the backend cannot take
+3  the plan is infeasible or unbounded
+4  no solution: time limit without a solution, or solver failure
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from zoneopt.cli.common import EPILOG
+from zoneopt.errors import ZoneoptError
+
+# In the order `--help` lists them.
+VERBS = (
+    "solve",
+    "validate",
+    "schema",
+)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m zoneopt",
+        description="Allocate planning resources across development zones with LP/MIP.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
+    sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
+    for verb in VERBS:
+        importlib.import_module(f"zoneopt.cli.{verb}").add_parser(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run the CLI; return the exit code (never calls ``sys.exit`` itself)."""
+    out = out if out is not None else sys.stdout
+    err = err if err is not None else sys.stderr
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on usage errors; keep that code
+        return int(exc.code or 0)
+    try:
+        code: int = importlib.import_module(f"zoneopt.cli.{args.verb}").run(args, out)
+        return code
+    except ZoneoptError as exc:
+        print(f"zoneopt: error: {exc}", file=err)
+        return exc.exit_code
+    except Exception as exc:  # a bug: one line, code 1, traceback only on request
+        if args.debug:
+            raise
+        print(f"zoneopt: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=err)
+        return 1

@@ -1,0 +1,47 @@
+"""What every verb shares: the exit-code epilog, the sub-parser factory and number formatting."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap);
+2 invalid input; 3 infeasible or unbounded; 4 no solution (time limit, solver failure);
+1 internal error"""
+
+MODEL_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz", ".mps.bz2", ".sif")
+
+
+def add_verb(sub: Any, name: str, help: str, description: str | None = None,
+             epilog: str = EPILOG) -> argparse.ArgumentParser:
+    """A verb's sub-parser with the shared exit-code epilog (a verb may prepend its own lines)."""
+    parser: argparse.ArgumentParser = sub.add_parser(
+        name, help=help, description=description or help, epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    return parser
+
+
+def add_backend_options(parser: argparse.ArgumentParser) -> None:
+    """``--backend``, ``--time-limit`` and ``--mip-gap``, the same for every verb that solves."""
+    from zoneopt.core.solve import backend_names
+
+    parser.add_argument("--backend", default="highs", choices=backend_names(),
+                        help="solver backend (default: highs)")
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds per solve")
+    parser.add_argument("--mip-gap", type=float, default=1e-6, metavar="G",
+                        help="relative MIP gap (default 1e-6)")
+
+
+def is_model_file(path: Path) -> bool:
+    name = path.name.lower()
+    return any(name.endswith(s) for s in MODEL_SUFFIXES)
+
+
+def fmt(v: float | None, digits: int = 6) -> str:
+    """A number for people: thousands separators, ``-`` for missing."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "-"
+    return f"{v:,.{digits}g}"
