@@ -247,6 +247,19 @@ class Objective(_Strict):
         return self
 
 
+class Scenario(_Strict):
+    """A named variant of the instance (what-if): the base with some pools, rules or the
+    objective overridden. Applied by :func:`zoneopt.scenarios.apply_scenario`; an applied
+    scenario is validated like any instance, so its errors name ``scenarios[k]...``."""
+
+    id: Ident
+    description: str = ""
+    pools: Pools | None = Field(None, description="replaces each pool it gives (the others stay)")
+    rules: tuple[Rule, ...] = Field((), description="added, or replacing the base rule with the same id")
+    drop_rules: tuple[Ident, ...] = Field((), description="ids of base rules left out")
+    objective: Objective | None = Field(None, description="replaces the objective")
+
+
 class Instance(_Strict):
     """A zoneopt instance. Build one with :func:`load`, :meth:`from_dict` or
     :meth:`from_frames`, which report every problem by JSON path."""
@@ -259,6 +272,7 @@ class Instance(_Strict):
     pools: Pools = Field(default_factory=Pools)
     rules: tuple[Rule, ...] = ()
     objective: Objective = Field(default_factory=Objective)
+    scenarios: tuple[Scenario, ...] = ()
     # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
@@ -495,11 +509,20 @@ def cross_check(inst: Instance) -> list[Issue]:
             for j, g in enumerate(named):
                 if g not in values:
                     issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
+    scenario_ids: dict[str, int] = {}
+    for k, scenario in enumerate(inst.scenarios):
+        if scenario.id in scenario_ids:
+            issues.append(Issue(f"scenarios[{k}].id",
+                                f"duplicate scenario id {scenario.id!r} (also scenarios[{scenario_ids[scenario.id]}])"))
+        scenario_ids.setdefault(scenario.id, k)
+        for j, rid in enumerate(scenario.drop_rules):
+            if rid not in rule_ids:
+                issues.append(Issue(f"scenarios[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
     return issues
 
 
 __all__ = [
     "Instance", "Zone", "Metrics", "Requests", "Units", "Metadata", "Pools", "LandPool",
     "Selector", "Rule", "ZoneBoundsRule", "RequestCapRule", "GroupBoundsRule", "ExcludeRule",
-    "TiltRule", "LockRule", "Objective", "load", "json_path", "MONEY_LABEL",
+    "TiltRule", "LockRule", "Objective", "Scenario", "load", "json_path", "MONEY_LABEL",
 ]
