@@ -247,6 +247,142 @@ class Objective(_Strict):
         return self
 
 
+class Enterprise(_Strict):
+    """An enterprise (企业) in a zone, for enterprise-level evaluation (亩均效益评价 is done per
+    firm in county practice, then summed up to zones)."""
+
+    id: Ident
+    name: str = ""
+    zone: Ident = Field(description="id of the zone the enterprise is in")
+    sector: str | None = None
+    land_area_mu: Positive = Field(description="land the enterprise uses, mu")
+    metrics: Metrics = Field(default_factory=Metrics)
+
+
+GroupField = Literal["city", "county", "level", "kind"]
+DEFAULT_GRADE_SHARES: dict[Grade, float] = {"A": 0.2, "B": 0.4, "C": 0.35, "D": 0.05}
+
+
+class Criterion(_Strict):
+    """One criterion of an evaluation: an indicator by name (``of``: a name of
+    :data:`zoneopt.indicators.INDICATORS`, or a metric), or a user-defined ratio of two metrics
+    (``of`` / ``per``), e.g. ``{"name": "亩均税收", "of": "tax", "per": "land_area_mu"}``.
+    Metrics: ``land_area_mu, tax, value_added, revenue, rd_spending, energy_tce, employees,
+    emissions`` (pollutant-weighted total, tonnes) and ``emissions.<pollutant>``."""
+
+    name: Ident
+    of: str
+    per: str | None = None
+    direction: Literal["benefit", "cost"] = "benefit"
+    benchmark: Positive | None = Field(None, description="for benchmark normalisation: value / benchmark")
+    cap: Positive | None = Field(None, description="cap on value / benchmark (benchmark normalisation)")
+    weight: NonNeg | None = Field(None, description="fixed weight or points (weighting.method fixed)")
+
+
+class Weighting(_Strict):
+    """How criteria are weighted: ``fixed`` (each criterion's ``weight``), ``entropy``,
+    ``critic``, ``stdev``, ``ahp`` (from ``pairwise``, criteria order; refused when the
+    consistency ratio exceeds 0.1 unless ``allow_inconsistent``), or ``combined``: α ×
+    subjective (fixed or AHP) + (1 − α) × objective (entropy, CRITIC or stdev)."""
+
+    method: Literal["fixed", "entropy", "critic", "stdev", "ahp", "combined"] = "entropy"
+    pairwise: tuple[tuple[Positive, ...], ...] | None = None
+    allow_inconsistent: bool = False
+    subjective: Literal["fixed", "ahp"] = "ahp"
+    objective: Literal["entropy", "critic", "stdev"] = "entropy"
+    alpha: Share = 0.5
+
+    @model_validator(mode="after")
+    def _needs_matrix(self) -> Weighting:
+        uses_ahp = self.method == "ahp" or (self.method == "combined" and self.subjective == "ahp")
+        if uses_ahp and self.pairwise is None:
+            raise ValueError("AHP weights need the pairwise comparison matrix 'pairwise'")
+        return self
+
+
+class DEASettings(_Strict):
+    """DEA efficiency as the score: inputs and outputs are metric names (as in
+    :class:`Criterion`); ``bad_outputs`` (undesirable outputs such as emissions) need
+    ``model: "sbm"``. Efficient units are ranked by super-efficiency when asked."""
+
+    model: Literal["ccr", "bcc", "sbm"] = "ccr"
+    orientation: Literal["input", "output"] = "input"
+    returns: Literal["constant", "variable"] = Field("constant", description="returns to scale, for sbm")
+    inputs: tuple[str, ...] = Field(min_length=1)
+    outputs: tuple[str, ...] = Field(min_length=1)
+    bad_outputs: tuple[str, ...] = ()
+    super_efficiency: bool = True
+
+    @model_validator(mode="after")
+    def _bad_needs_sbm(self) -> DEASettings:
+        if self.bad_outputs and self.model != "sbm":
+            raise ValueError("bad_outputs (undesirable outputs) need model 'sbm'")
+        return self
+
+
+class Grading(_Strict):
+    """A/B/C/D grades: by quantile ``shares`` of the units (default top 20% A, next 40% B, next
+    35% C, bottom 5% D) or by score ``thresholds`` (lowest score for A, B and C); within each
+    group (``within`` city, county, level or kind) when given. Equal scores share a grade."""
+
+    method: Literal["quantile", "threshold"] = "quantile"
+    shares: dict[Grade, Share] = Field(default_factory=lambda: dict(DEFAULT_GRADE_SHARES))
+    thresholds: dict[Literal["A", "B", "C"], float] | None = None
+    within: GroupField | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Grading:
+        if self.method == "quantile" and abs(sum(self.shares.values()) - 1.0) > 1e-9:
+            raise ValueError(f"grade shares must add up to 1, got {sum(self.shares.values()):g}")
+        if self.method == "threshold" and (self.thresholds is None or set(self.thresholds) != {"A", "B", "C"}):
+            raise ValueError("threshold grading needs thresholds for A, B and C")
+        return self
+
+
+class Evaluation(_Strict):
+    """An evaluation (评价) of the zones, or of the enterprises summed up to zones: criteria,
+    normalisation, weights and aggregation (``weighted_sum`` or ``topsis``), or DEA efficiency
+    (``method: "dea"``); then grades. ``assign`` writes the result into the zones' ``score``
+    and/or ``grade`` before any model is built, so every rule and objective that reads them
+    uses this evaluation; any rule or objective can also name the result directly
+    (``"<id>"`` for the score, ``"<id>.grade"`` for the grade rank). Formulas and sources:
+    ``models/evaluation.md``."""
+
+    id: Ident
+    source: str | None = "2017 §六(一)"
+    note: str | None = None
+    units: Literal["zones", "enterprises"] = "zones"
+    preset: Literal["huangyan-2022"] | None = Field(
+        None, description="a published formula: criteria, benchmarks and points fixed (see models/evaluation.md)")
+    criteria: tuple[Criterion, ...] = ()
+    normalise: Literal["minmax", "vector", "zscore", "benchmark"] = "minmax"
+    weighting: Weighting = Field(default_factory=Weighting)
+    method: Literal["weighted_sum", "topsis", "dea"] = "weighted_sum"
+    dea: DEASettings | None = None
+    pollutant_weights: dict[Ident, NonNeg] = Field(
+        default_factory=dict, description="weights of pollutants in the 'emissions' metric (default 1 each)")
+    missing: Literal["exclude", "median", "worst"] = Field(
+        "exclude", description="a unit lacking data: left unscored, given the group median, or the worst value")
+    impute_within: GroupField | None = Field(None, description="group for median imputation (default all units)")
+    zone_score: Literal["land", "revenue"] = Field(
+        "land", description="enterprise scores to zone scores: weighted by land or by revenue")
+    grading: Grading = Field(default_factory=Grading)
+    assign: tuple[Literal["score", "grade"], ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Evaluation:
+        if self.method == "dea":
+            if self.dea is None:
+                raise ValueError("method 'dea' needs the 'dea' settings (inputs and outputs)")
+        elif self.preset is None and not self.criteria:
+            raise ValueError("give criteria, or a preset such as 'huangyan-2022'")
+        if self.preset is not None and self.criteria:
+            raise ValueError("a preset fixes the criteria: give one or the other")
+        if len(set(self.assign)) != len(self.assign):
+            raise ValueError("assign lists 'score' and 'grade' at most once each")
+        return self
+
+
 class Scenario(_Strict):
     """A named variant of the instance (what-if): the base with some pools, rules or the
     objective overridden. Applied by :func:`zoneopt.scenarios.apply_scenario`; an applied
@@ -272,10 +408,14 @@ class Instance(_Strict):
     pools: Pools = Field(default_factory=Pools)
     rules: tuple[Rule, ...] = ()
     objective: Objective = Field(default_factory=Objective)
+    enterprises: tuple[Enterprise, ...] = ()
+    evaluations: tuple[Evaluation, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
     # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
+    # Evaluation results (zoneopt.evaluation.run), made on first use for the same reason.
+    _evaluated: Any = PrivateAttr(default=None)
 
     @field_validator("zones", mode="before")
     @classmethod
@@ -459,28 +599,31 @@ _UNION_TAGS = {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", 
 
 # -- cross-field checks ----------------------------------------------------------------------
 
+def _id_index(ids: Iterable[str], field: str, what: str, issues: list[Issue]) -> dict[str, int]:
+    """First position of each id in ``field`` (e.g. ``zones``); a repeated id is an issue."""
+    first: dict[str, int] = {}
+    for k, ident in enumerate(ids):
+        if ident in first:
+            issues.append(Issue(f"{field}[{k}].id", f"duplicate {what} id {ident!r} (also {field}[{first[ident]}])"))
+        else:
+            first[ident] = k
+    return first
+
+
 def cross_check(inst: Instance) -> list[Issue]:
     """Checks that span fields: duplicate zone and rule ids, and rules naming zones, cities,
     counties, tags or group values that no zone has."""
     issues: list[Issue] = []
-    seen: dict[str, int] = {}
-    for k, z in enumerate(inst.zones):
-        if z.id in seen:
-            issues.append(Issue(f"zones[{k}].id", f"duplicate zone id {z.id!r} (also zones[{seen[z.id]}])"))
-        else:
-            seen[z.id] = k
+    seen = _id_index((z.id for z in inst.zones), "zones", "zone", issues)
     known = {
         "zones": set(seen), "cities": {z.city for z in inst.zones},
         "counties": {z.county for z in inst.zones if z.county is not None},
         "tags": {t for z in inst.zones for t in z.tags},
     }
     by_key = {"city": "cities", "county": "counties", "tag": "tags", "level": None, "kind": None}
-    rule_ids: dict[str, int] = {}
+    rule_ids = _id_index((r.id for r in inst.rules), "rules", "rule", issues)
     for r, rule in enumerate(inst.rules):
         where = f"rules[{r}]"
-        if rule.id in rule_ids:
-            issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also rules[{rule_ids[rule.id]}])"))
-        rule_ids.setdefault(rule.id, r)
         select = getattr(rule, "select", None)
         if select is not None:
             # Grades are checked against A-D by the schema; a valid grade no zone has this year
@@ -509,20 +652,44 @@ def cross_check(inst: Instance) -> list[Issue]:
             for j, g in enumerate(named):
                 if g not in values:
                     issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
-    scenario_ids: dict[str, int] = {}
+    issues.extend(_check_evaluations(inst, seen))
+    _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
-        if scenario.id in scenario_ids:
-            issues.append(Issue(f"scenarios[{k}].id",
-                                f"duplicate scenario id {scenario.id!r} (also scenarios[{scenario_ids[scenario.id]}])"))
-        scenario_ids.setdefault(scenario.id, k)
         for j, rid in enumerate(scenario.drop_rules):
             if rid not in rule_ids:
                 issues.append(Issue(f"scenarios[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
     return issues
 
 
+def _check_evaluations(inst: Instance, zone_ids: Mapping[str, int]) -> list[Issue]:
+    """Enterprise ids unique and in known zones; evaluation ids unique, not shadowing an
+    indicator name; at most one evaluation assigns the zones' score, one their grade."""
+    from zoneopt.indicators import INDICATORS
+
+    issues: list[Issue] = []
+    _id_index((e.id for e in inst.enterprises), "enterprises", "enterprise", issues)
+    for k, e in enumerate(inst.enterprises):
+        if e.zone not in zone_ids:
+            issues.append(Issue(f"enterprises[{k}].zone", f"unknown zone {e.zone!r}"))
+    _id_index((ev.id for ev in inst.evaluations), "evaluations", "evaluation", issues)
+    assigned: dict[str, int] = {}
+    for k, ev in enumerate(inst.evaluations):
+        where = f"evaluations[{k}]"
+        if ev.id in INDICATORS:
+            issues.append(Issue(f"{where}.id", f"{ev.id!r} is the name of a built-in indicator; choose another id"))
+        if ev.units == "enterprises" and not inst.enterprises:
+            issues.append(Issue(f"{where}.units", "evaluates enterprises, but the instance has no enterprises"))
+        for field in ev.assign:
+            if field in assigned:
+                issues.append(Issue(f"{where}.assign",
+                                    f"evaluations[{assigned[field]}] already assigns the zones' {field}"))
+            assigned.setdefault(field, k)
+    return issues
+
+
 __all__ = [
     "Instance", "Zone", "Metrics", "Requests", "Units", "Metadata", "Pools", "LandPool",
     "Selector", "Rule", "ZoneBoundsRule", "RequestCapRule", "GroupBoundsRule", "ExcludeRule",
-    "TiltRule", "LockRule", "Objective", "Scenario", "load", "json_path", "MONEY_LABEL",
+    "TiltRule", "LockRule", "Objective", "Scenario", "Enterprise", "Criterion", "Weighting", "DEASettings", "Grading",
+    "Evaluation", "load", "json_path", "MONEY_LABEL",
 ]
