@@ -580,8 +580,13 @@ def _check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: Sequence[d
 # -- output ------------------------------------------------------------------------------------
 
 def to_json_text(instance: Instance) -> str:
-    """The instance as stable, readable JSON (UTF-8 text, ``null`` fields left out)."""
-    return json.dumps(instance.model_dump(mode="json", exclude_none=True), ensure_ascii=False, indent=2) + "\n"
+    """The instance as stable, readable JSON (UTF-8 text, ``null`` fields and empty optional
+    sections left out)."""
+    data = instance.model_dump(mode="json", exclude_none=True)
+    for section in ("enterprises", "evaluations", "scenarios"):
+        if not data.get(section):
+            data.pop(section, None)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def write_example(path: str | Path, n_zones: int = 45, seed: int = 2022, **kwargs: Any) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -10,51 +11,76 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.instance import GroupBy, Instance, Selector
+from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, Zone
 
 BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
 
 
 COLUMNS = ("zone", "name", "city", "county", "level", "kind", "grade", "score", "land_area_mu",
-           "request_land_mu", "tax", "value_added", "revenue")
-NUMERIC = ("score", "land_area_mu", "request_land_mu", "tax", "value_added", "revenue")
+           "request_land_mu", "tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees")
+NUMERIC = ("score", "land_area_mu", "request_land_mu", "tax", "value_added", "revenue", "rd_spending",
+           "energy_tce", "employees")
+METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees")
+EMISSIONS_PREFIX = "emissions."
+
+
+def metric_columns(units: Sequence[Zone | Enterprise]) -> dict[str, FloatArray]:
+    """Land and metric columns of zones or enterprises, one array per field (NaN = missing),
+    with a column ``emissions.<pollutant>`` per pollutant any unit reports (NaN for a unit
+    that does not report it). Read a column at a time: lists of floats only, because a list of
+    per-unit tuples would allocate 100k GC-tracked containers."""
+    metrics = [u.metrics for u in units]
+    out = {"land_area_mu": np.array([u.land_area_mu for u in units], dtype=float)}
+    for name in METRICS:
+        out[name] = np.array([getattr(m, name) for m in metrics], dtype=float)  # None → NaN
+    pollutants = sorted({p for m in metrics if m.emissions_t for p in m.emissions_t})
+    for p in pollutants:  # a loop over pollutants, not units
+        out[EMISSIONS_PREFIX + p] = np.array([m.emissions_t.get(p, np.nan) for m in metrics], dtype=float)
+    return out
 
 
 @dataclass(frozen=True)
 class ZoneTable:
-    """The instance's zones as columns (one pass over the zone objects, then numpy only)."""
+    """The instance's zones as columns (one pass over the zone objects, then numpy only):
+    :data:`COLUMNS`, plus ``emissions.<pollutant>`` columns. With evaluations that ``assign``
+    the zones' score or grade, those columns hold the evaluated values."""
 
     frame: pd.DataFrame
     tags: dict[str, BoolArray]
 
     @classmethod
-    def of(cls, instance: Instance) -> ZoneTable:
-        """The table of ``instance``'s zones, made once per instance and then reused."""
+    def of(cls, instance: Instance, evaluated: bool = True) -> ZoneTable:
+        """The table of ``instance``'s zones, made once per instance and then reused. With
+        ``evaluated=False``, score and grade as given in the instance (what an evaluation
+        itself reads)."""
         cached = instance._zone_table
         # Keyed by the zones tuple itself: a model_copy with other zones must not reuse it.
-        if cached is not None and cached[0] is instance.zones:
+        if cached is None or cached[0] is not instance.zones:
+            raw = cls._read(instance)
+            cached = (instance.zones, raw, None)
+            instance._zone_table = cached  # a benign race: equal tables
+        if not evaluated:
             return cached[1]
-        table = cls._read(instance)
-        instance._zone_table = (instance.zones, table)  # a benign race: equal tables
-        return table
+        if cached[2] is None:
+            final = _with_assigned_evaluations(instance, cached[1])
+            cached = (cached[0], cached[1], final)
+            instance._zone_table = cached
+        return cached[2]
 
     @classmethod
     def _read(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
-        # A column at a time: lists of str/float only. A list of per-zone tuples would allocate
-        # 100k GC-tracked containers and set off full collections over every zone object.
-        metrics = [z.metrics for z in zones]
-        columns = {
+        columns: dict[str, object] = {
             "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],
             "county": [z.county for z in zones], "level": [z.level for z in zones],
             "kind": [z.kind for z in zones], "grade": [z.grade for z in zones],
-            "score": [z.score for z in zones], "land_area_mu": [z.land_area_mu for z in zones],
-            "request_land_mu": [z.requests.land_mu for z in zones],
-            "tax": [m.tax for m in metrics], "value_added": [m.value_added for m in metrics],
-            "revenue": [m.revenue for m in metrics],
+            "score": np.array([z.score for z in zones], dtype=float),
+            "request_land_mu": np.array([z.requests.land_mu for z in zones], dtype=float),
         }
-        frame = pd.DataFrame({c: (np.array(columns[c], dtype=float) if c in NUMERIC else columns[c])
-                              for c in COLUMNS})  # None → NaN in the numeric columns
+        columns.update(metric_columns(zones))
+        order = list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
+        frame = pd.DataFrame({c: columns[c] for c in order})
         n = len(zones)
         tag_lists = [z.tags for z in zones]
         owner = np.repeat(np.arange(n), [len(t) for t in tag_lists])  # zone of each (zone, tag)
@@ -106,3 +132,20 @@ class ZoneTable:
         c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         member = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(len(names), self.size))
         return names, member
+
+
+def _with_assigned_evaluations(instance: Instance, raw: ZoneTable) -> ZoneTable:
+    """``raw`` with score and grade replaced by the evaluations that ``assign`` them."""
+    assigning = [ev for ev in instance.evaluations if ev.assign]
+    if not assigning:
+        return raw
+    from zoneopt.evaluation.run import evaluated  # the evaluation reads this module's tables
+
+    frame = raw.frame.copy()
+    for ev in assigning:
+        result = evaluated(instance, ev.id)
+        if "score" in ev.assign:
+            frame["score"] = result.zone_scores
+        if "grade" in ev.assign:
+            frame["grade"] = result.zone_grades
+    return ZoneTable(frame, raw.tags)
