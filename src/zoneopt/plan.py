@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.io import atomic_write, atomic_write_text
@@ -44,6 +44,9 @@ class PlanSummary(BaseModel):
     secondary_objective: float | None = None
     secondary_objective_unit: str | None = None
     check_max_violation: float | None = None
+    warnings: list[str] = Field(default_factory=list)
+    """Presolve warnings (:func:`zoneopt.presolve.presolve_checks`): implausible numbers, rules
+    that never bind, bounds that cannot all hold."""
 
 
 class ZoneAllocation(BaseModel):
@@ -156,8 +159,8 @@ class Plan:
         """A workbook with sheets ``summary``, ``allocations`` and ``bindings``."""
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
-                pd.DataFrame(list(self.summary.model_dump().items()), columns=["field", "value"]) \
-                    .to_excel(xl, sheet_name="summary", index=False)
+                fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
+                pd.DataFrame(fields, columns=["field", "value"]).to_excel(xl, sheet_name="summary", index=False)
                 self.allocations.to_excel(xl, sheet_name="allocations", index=False)
                 self.bindings.to_excel(xl, sheet_name="bindings", index=False)
         return atomic_write(path, write)

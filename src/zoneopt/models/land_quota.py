@@ -351,6 +351,8 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     :class:`InstanceError` (2) for data a rule or objective needs but the instance lacks.
     """
     lm = build_land_model(instance)
+    from zoneopt.presolve import presolve_checks  # the presolve module imports this one
+    warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
     first = core_solve(lm.model, backend, options=opts)
     raise_for_status(first, lm)
@@ -363,7 +365,9 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
         raise_for_status(final, lm)
         assert final.objective is not None
         secondary = final.objective * lm.tie_break_scale
-    return plan_from_solution(lm, final, primary=first, secondary=secondary)
+    plan = plan_from_solution(lm, final, primary=first, secondary=secondary)
+    plan.summary = plan.summary.model_copy(update={"warnings": warnings})
+    return plan
 
 
 def raise_for_status(solution: Solution, lm: LandModel) -> None:
