@@ -69,6 +69,19 @@ class UnknownBackendError(InvalidInputError):
     """No backend of that name."""
 
 
+class InconsistentJudgementError(InvalidInputError):
+    """An AHP pairwise comparison matrix is too inconsistent to use: its consistency ratio CR
+    exceeds the threshold (Saaty's 0.1). The message gives CR; ``cr`` holds it."""
+
+    def __init__(self, message: str, cr: float = float("nan")) -> None:
+        self.cr = cr
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[InconsistentJudgementError], tuple[str, float]]:
+        # keep ``cr`` when the error crosses a process boundary (pickle)
+        return (type(self), (str(self), self.cr))
+
+
 class InfeasibleError(ZoneoptError):
     """The rules cannot all hold at once."""
 
@@ -100,6 +113,7 @@ __all__ = [
     "ModelError",
     "UnsupportedModelError",
     "UnknownBackendError",
+    "InconsistentJudgementError",
     "InfeasibleError",
     "UnboundedError",
     "NoSolutionError",
