@@ -361,9 +361,10 @@ class Evaluation(_Strict):
     dea: DEASettings | None = None
     pollutant_weights: dict[Ident, NonNeg] = Field(
         default_factory=dict, description="weights of pollutants in the 'emissions' metric (default 1 each)")
-    missing: Literal["exclude", "median", "worst"] = Field(
-        "exclude", description="a unit lacking data: left unscored, given the group median, or the worst value")
-    impute_within: GroupField | None = Field(None, description="group for median imputation (default all units)")
+    missing: Literal["exclude", "median", "mean", "worst"] = Field(
+        "exclude", description="a unit lacking a criterion: left unscored, given the (group) median or mean "
+                               "of the units that have it, or the worst value")
+    impute_within: GroupField | None = Field(None, description="group for median/mean imputation (default all units)")
     zone_score: Literal["land", "revenue"] = Field(
         "land", description="enterprise scores to zone scores: weighted by land or by revenue")
     grading: Grading = Field(default_factory=Grading)

@@ -24,6 +24,7 @@ from zoneopt.errors import ZoneoptError
 # In the order `--help` lists them.
 VERBS = (
     "solve",
+    "evaluate",
     "validate",
     "schema",
 )

@@ -1,0 +1,490 @@
+"""Run an instance's evaluations: criteria → missing-data policy → normalisation → weights →
+weighted sum, TOPSIS or DEA → rank and A/B/C/D grade, for zones or for enterprises summed up to
+zones (2017 §六(一): 建立以亩均税收、研发创新和节能环保等为主要指标的评价体系). The formulas and
+their sources are in ``models/evaluation.md``.
+
+Every step is vectorised over units; loops run over criteria, groups and evaluations only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from zoneopt.errors import InstanceError, InvalidInputError, Issue
+from zoneopt.evaluation.aggregate import topsis, weighted_sum
+from zoneopt.evaluation.grading import UNGRADED, grade_by_quantile, grade_by_threshold
+from zoneopt.evaluation.normalise import NormaliseMethod, normalise
+from zoneopt.evaluation.weights import (
+    AHPResult,
+    ahp,
+    combine_weights,
+    critic_weights,
+    entropy_weights,
+    fixed_weights,
+    stdev_weights,
+)
+from zoneopt.indicators import INDICATORS, ratio, weighted_emissions
+from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
+from zoneopt.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
+
+FloatArray = npt.NDArray[np.float64]
+
+# 万元 per instance money unit: published benchmarks (e.g. Huangyan) are in 万元.
+WAN_YUAN_PER_UNIT = {"yuan": 1e-4, "wan_yuan": 1.0, "yi_yuan": 1e4}
+
+PRESETS: dict[str, dict[str, Any]] = {
+    # 黄岩区 2022 年度工业企业综合评价 (规上企业): score = Σ value / benchmark × points. Source:
+    # 黄岩区深化"亩均论英雄"改革工作领导小组办公室, 2023-09-25 公示, 附件2《工业企业综合评价得分
+    # 计算说明》. Benchmarks in 万元/亩, 万元/亩, 万元/吨标煤, 万元/吨, 万元/人 and a share;
+    # firms without emission data get the mean score of that item (our policy "mean").
+    "huangyan-2022": {
+        "source": "黄岩区 2022 年度工业企业综合评价得分计算说明 (规上企业)",
+        "normalise": "benchmark",
+        "missing": "mean",
+        "criteria": [
+            {"name": "亩均税收", "of": "tax", "per": "land_area_mu", "benchmark": 24.097, "weight": 30},
+            {"name": "亩均增加值", "of": "value_added", "per": "land_area_mu", "benchmark": 136.16, "weight": 20},
+            {"name": "单位能耗增加值", "of": "value_added", "per": "energy_tce", "benchmark": 2.694, "weight": 20},
+            {"name": "单位排放增加值", "of": "value_added", "per": "emissions", "benchmark": 4929.81, "weight": 10},
+            {"name": "全员劳动生产率", "of": "value_added", "per": "employees", "benchmark": 18.14, "weight": 10},
+            {"name": "R&D经费占主营业务收入比重", "of": "rd_spending", "per": "revenue", "benchmark": 0.0302,
+             "weight": 10},
+        ],
+    },
+}
+
+_MONEY_METRICS = {"tax", "value_added", "revenue", "rd_spending"}
+_GROUPS = ("city", "county", "level", "kind")
+
+
+@dataclass(frozen=True, eq=False)
+class EvaluationResult:
+    """One evaluation's outcome.
+
+    ``table``: one row per evaluated unit (zone or enterprise): id, name, zone, city, each
+    criterion's raw value (in the units of ``criteria``), score, rank (1 = best; equal scores
+    share a rank) and grade. ``zones``: the zone-level result (the same rows when the units are
+    zones; enterprise scores summed up to zones otherwise). ``weights``: criterion, weight and
+    how each criterion was read. ``missing``: each unit and criterion that lacked data and what
+    the policy did. ``ahp`` and ``dea`` carry the method's details when used.
+    """
+
+    evaluation: Evaluation
+    table: pd.DataFrame
+    zones: pd.DataFrame
+    weights: pd.DataFrame
+    missing: pd.DataFrame
+    score_unit: str
+    ahp: AHPResult | None = None
+    dea: Any = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def zone_scores(self) -> FloatArray:
+        """Zone scores in the instance's zone order (NaN: unscored)."""
+        return self.zones["score"].to_numpy(dtype=float)
+
+    @property
+    def zone_grades(self) -> npt.NDArray[np.object_]:
+        """Zone grades in the instance's zone order (NaN: ungraded)."""
+        return self.zones["grade"].to_numpy(dtype=object)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the result atomically: ``.csv`` (the unit table), ``.xlsx`` (a sheet per
+        table) or ``.json`` (every table as records)."""
+        from zoneopt.io import atomic_write, atomic_write_text
+
+        p = Path(path)
+        suffix = p.suffix.lower()
+        if suffix == ".csv":
+            atomic_write_text(p, self.table.to_csv(index=False))
+        elif suffix == ".xlsx":
+            def excel(target: Path) -> None:
+                with pd.ExcelWriter(target, engine="openpyxl") as xl:
+                    self.table.to_excel(xl, sheet_name="units", index=False)
+                    if self.evaluation.units == "enterprises":
+                        self.zones.to_excel(xl, sheet_name="zones", index=False)
+                    self.weights.to_excel(xl, sheet_name="weights", index=False)
+                    self.missing.to_excel(xl, sheet_name="missing", index=False)
+            atomic_write(p, excel)
+        elif suffix == ".json":
+            import json
+            record = {"evaluation": self.evaluation.model_dump(mode="json", exclude_none=True),
+                      "score_unit": self.score_unit, "notes": list(self.notes),
+                      "ahp": None if self.ahp is None else {
+                          "lambda_max": self.ahp.lambda_max, "ci": self.ahp.ci, "cr": self.ahp.cr,
+                          "ri": self.ahp.ri, "consistent": self.ahp.consistent},
+                      "units": _records(self.table), "zones": _records(self.zones),
+                      "weights": _records(self.weights), "missing": _records(self.missing)}
+            atomic_write_text(p, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+        else:
+            raise InvalidInputError(f"--out {p}: write evaluation results as .csv, .xlsx or .json")
+        return p
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
+            for r in frame.to_dict("records")]
+
+
+# -- public entry points ---------------------------------------------------------------------
+
+def evaluate(instance: Instance, evaluation: Evaluation | str | None = None, *,
+             backend: str = "highs") -> EvaluationResult:
+    """Run one evaluation of ``instance``: an :class:`Evaluation`, the id of one the instance
+    carries, or (``None``) its only one. Raises :class:`InstanceError` naming
+    ``evaluations[k]...`` for unknown metrics, data a criterion lacks under the ``exclude``
+    policy is reported in ``missing``, not raised."""
+    ev, where = _resolve(instance, evaluation)
+    return _run(instance, ev, where, backend)
+
+
+def evaluate_all(instance: Instance, *, backend: str = "highs") -> dict[str, EvaluationResult]:
+    """Every evaluation the instance carries, by id."""
+    return {ev.id: evaluated(instance, ev.id, backend=backend) for ev in instance.evaluations}
+
+
+def evaluated(instance: Instance, evaluation_id: str, *, backend: str = "highs") -> EvaluationResult:
+    """The instance's evaluation ``evaluation_id``, run once per instance and then reused (the
+    allocation models read scores and grades through this)."""
+    cache = instance._evaluated
+    if cache is None or cache[0] is not instance.zones:
+        cache = (instance.zones, {})
+        instance._evaluated = cache
+    results: dict[str, EvaluationResult] = cache[1]
+    if evaluation_id not in results:
+        results[evaluation_id] = evaluate(instance, evaluation_id, backend=backend)
+    return results[evaluation_id]
+
+
+def score_unit(instance: Instance, evaluation_id: str) -> str:
+    """The unit of an evaluation's score, without running it."""
+    ev, _ = _resolve(instance, evaluation_id)
+    return _score_unit(ev)
+
+
+def zone_metrics_from_enterprises(instance: Instance) -> pd.DataFrame:
+    """Zone totals of the enterprises' land and metrics (one row per zone, zone order; NaN
+    where no enterprise of the zone reports a metric), e.g. to fill zone metrics from firm
+    data."""
+    if not instance.enterprises:
+        raise InstanceError([Issue("enterprises", "the instance has no enterprises")])
+    zt = ZoneTable.of(instance, evaluated=False)
+    owner = pd.Index(zt.ids).get_indexer([e.zone for e in instance.enterprises])
+    columns = metric_columns(instance.enterprises)
+    out = {"zone": zt.ids, "enterprises": np.bincount(owner, minlength=zt.size)}
+    for name, values in columns.items():
+        known = ~np.isnan(values)
+        total = np.bincount(owner[known], weights=values[known], minlength=zt.size)
+        any_known = np.bincount(owner[known], minlength=zt.size) > 0
+        out[name] = np.where(any_known, total, np.nan)
+    return pd.DataFrame(out)
+
+
+# -- the pipeline ----------------------------------------------------------------------------
+
+def _resolve(instance: Instance, evaluation: Evaluation | str | None) -> tuple[Evaluation, str]:
+    if isinstance(evaluation, Evaluation):
+        for k, ev in enumerate(instance.evaluations):
+            if ev is evaluation:
+                return ev, f"evaluations[{k}]"
+        return evaluation, f"evaluation {evaluation.id!r}"
+    if not instance.evaluations:
+        raise InstanceError([Issue("evaluations", "the instance carries no evaluation (see models/evaluation.md)")])
+    if evaluation is None:
+        if len(instance.evaluations) > 1:
+            ids = ", ".join(ev.id for ev in instance.evaluations)
+            raise InvalidInputError(f"the instance carries {len(instance.evaluations)} evaluations ({ids}); name one")
+        return instance.evaluations[0], "evaluations[0]"
+    for k, ev in enumerate(instance.evaluations):
+        if ev.id == evaluation:
+            return ev, f"evaluations[{k}]"
+    ids = ", ".join(ev.id for ev in instance.evaluations)
+    raise InvalidInputError(f"no evaluation {evaluation!r}; the instance has: {ids}")
+
+
+def _criteria(ev: Evaluation) -> tuple[list[Criterion], NormaliseMethod, str]:
+    """Criteria, normalisation and missing-data policy, with a preset expanded."""
+    if ev.preset is None:
+        return list(ev.criteria), ev.normalise, ev.missing
+    preset = PRESETS[ev.preset]
+    return ([Criterion.model_validate(c) for c in preset["criteria"]], preset["normalise"],
+            ev.missing if "missing" in ev.model_fields_set else preset["missing"])
+
+
+def _score_unit(ev: Evaluation) -> str:
+    if ev.method == "topsis":
+        return "closeness (0-1)"
+    if ev.method == "dea":
+        assert ev.dea is not None
+        return "super-efficiency (efficient units > 1)" if ev.dea.super_efficiency else "efficiency (0-1]"
+    return "points (0-100)" if _criteria(ev)[1] != "benchmark" else "points (100 = every criterion at benchmark)"
+
+
+def _units_frame(instance: Instance, ev: Evaluation) -> pd.DataFrame:
+    """One row per evaluated unit with id, name, zone, the group fields and every metric."""
+    zt = ZoneTable.of(instance, evaluated=False)
+    zones = zt.frame
+    if ev.units == "zones":
+        frame = zones.rename(columns={"zone": "unit"}).copy()
+        frame.insert(2, "zone", zones["zone"].to_numpy())
+        return frame
+    firms = instance.enterprises
+    owner = pd.Index(zt.ids).get_indexer([e.zone for e in firms])
+    frame = pd.DataFrame({"unit": [e.id for e in firms], "name": [e.name for e in firms],
+                          "zone": zt.ids[owner], "sector": [e.sector for e in firms]})
+    for g in _GROUPS:
+        frame[g] = zones[g].to_numpy()[owner]
+    for name, values in metric_columns(firms).items():
+        frame[name] = values
+    return frame
+
+
+def _metric(frame: pd.DataFrame, name: str, ev: Evaluation, where: str) -> FloatArray:
+    """A metric (or a built-in indicator) by name, per unit."""
+    if name == "emissions":
+        return weighted_emissions(frame, ev.pollutant_weights or None)
+    if name in frame.columns and (name in METRICS or name == "land_area_mu" or name.startswith(EMISSIONS_PREFIX)):
+        return frame[name].to_numpy(dtype=float)
+    if name in INDICATORS and name not in ("score", "grade", "score_x_area"):
+        return INDICATORS[name][0](frame)
+    if name.startswith(EMISSIONS_PREFIX):  # a pollutant no unit reports
+        return np.full(len(frame), np.nan)
+    known = ["land_area_mu", *METRICS, "emissions", "emissions.<pollutant>",
+             *(k for k in INDICATORS if k not in ("score", "grade", "score_x_area"))]
+    raise InstanceError([Issue(where, f"unknown metric or indicator {name!r}; choose one of {', '.join(known)}")])
+
+
+def _criterion_values(frame: pd.DataFrame, c: Criterion, ev: Evaluation, where: str, money: float) -> FloatArray:
+    values = _metric(frame, c.of, ev, f"{where}.of")
+    if c.per is not None:
+        values = ratio(values, _metric(frame, c.per, ev, f"{where}.per"))
+    # Money in 万元 for presets (their benchmarks are published in 万元).
+    if ev.preset is not None and c.of in _MONEY_METRICS and c.per not in _MONEY_METRICS:
+        values = values * money
+    return values
+
+
+def _impute(X: FloatArray, policy: str, benefit: npt.NDArray[np.bool_], groups: npt.NDArray[Any] | None,
+            names: Sequence[str], ids: npt.NDArray[Any]) -> tuple[FloatArray, npt.NDArray[np.bool_], pd.DataFrame]:
+    """Apply the missing-data policy. Returns the filled matrix, the mask of scored units and
+    the report (unit, criterion, action)."""
+    missing = np.isnan(X)
+    rows, cols = np.nonzero(missing)
+    keep = np.asarray(~missing.any(axis=1), dtype=bool)
+    X = X.copy()
+    action = np.full(rows.size, "", dtype=object)
+    if policy == "exclude":
+        action[:] = "unit left unscored"
+    elif rows.size:
+        for j in np.unique(cols):  # a loop over criteria
+            col = X[:, j]
+            known = ~np.isnan(col)
+            if not known.any():
+                raise InvalidInputError(f"criterion {names[j]!r}: no unit has data for it")
+            hit = cols == j
+            if policy == "worst":
+                fill = np.full(X.shape[0], col[known].min() if benefit[j] else col[known].max())
+                label = "worst value"
+            else:
+                stat = np.nanmedian if policy == "median" else np.nanmean
+                overall = float(stat(col))
+                fill = np.full(X.shape[0], overall)
+                if groups is not None:
+                    g = pd.Series(col).groupby(groups).transform(
+                        "median" if policy == "median" else "mean").to_numpy(dtype=float)
+                    fill = np.where(np.isnan(g), overall, g)  # a group with no data: all units
+                label = f"{policy} of units with data" + (" in its group" if groups is not None else "")
+            X[rows[hit], j] = fill[rows[hit]]
+            action[hit] = f"imputed: {label}"
+        keep[:] = True
+    report = pd.DataFrame({"unit": ids[rows], "criterion": [names[int(j)] for j in cols], "action": action})
+    return X, keep, report
+
+
+def _weights(ev: Evaluation, crit: Sequence[Criterion], Z_input: FloatArray, benefit: npt.NDArray[np.bool_],
+             names: list[str], where: str) -> tuple[FloatArray, AHPResult | None]:
+    w_spec = ev.weighting
+    fixed: FloatArray | None = None
+    uses_fixed = w_spec.method == "fixed" or (w_spec.method == "combined" and w_spec.subjective == "fixed")
+    if ev.preset is not None or uses_fixed:
+        given = [c.weight for c in crit]
+        if any(v is None for v in given):
+            k = next(i for i, v in enumerate(given) if v is None)
+            raise InstanceError([Issue(f"{where}.criteria[{k}].weight",
+                                       "fixed weights need a weight on every criterion")])
+        fixed = fixed_weights(np.array(given, dtype=float), names=names)
+    if ev.preset is not None:
+        assert fixed is not None
+        return fixed, None
+    objective_methods = {"entropy": entropy_weights, "critic": critic_weights, "stdev": stdev_weights}
+
+    def matrix() -> AHPResult:
+        assert w_spec.pairwise is not None
+        if len(w_spec.pairwise) != len(crit):
+            raise InstanceError([Issue(f"{where}.weighting.pairwise",
+                                       f"a {len(w_spec.pairwise)}×… matrix for {len(crit)} criteria")])
+        return ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=w_spec.allow_inconsistent)
+
+    if w_spec.method == "fixed":
+        assert fixed is not None
+        return fixed, None
+    if w_spec.method in objective_methods:
+        return objective_methods[w_spec.method](Z_input, benefit=benefit, names=names), None
+    if w_spec.method == "ahp":
+        result = matrix()
+        return np.asarray(result.weights, dtype=float), result
+    # combined: α · subjective + (1 − α) · objective
+    combined_ahp = matrix() if w_spec.subjective == "ahp" else None
+    subjective = np.asarray(combined_ahp.weights, dtype=float) if combined_ahp is not None else fixed
+    assert subjective is not None
+    objective = objective_methods[w_spec.objective](Z_input, benefit=benefit, names=names)
+    return combine_weights(subjective, objective, w_spec.alpha), combined_ahp
+
+
+def _grades(scores: FloatArray, ids: npt.NDArray[Any], ev: Evaluation,
+            groups: npt.NDArray[Any] | None) -> npt.NDArray[np.object_]:
+    """Grades; an unscored unit gets none (None here, NaN once in a frame, like a zone without a
+    grade in the instance)."""
+    g = ev.grading
+    if g.method == "threshold":
+        assert g.thresholds is not None
+        grades = grade_by_threshold(scores, thresholds={str(k): v for k, v in g.thresholds.items()})
+    else:
+        grades = grade_by_quantile(scores, ids, shares={str(k): v for k, v in g.shares.items()}, groups=groups)
+    out = np.asarray(grades, dtype=object)
+    out[out == UNGRADED] = None
+    return out
+
+
+def _ranks(scores: FloatArray) -> FloatArray:
+    return pd.Series(scores).rank(ascending=False, method="min").to_numpy(dtype=float)
+
+
+def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> EvaluationResult:
+    frame = _units_frame(instance, ev)
+    ids = frame["unit"].to_numpy(dtype=object)
+    impute_groups = None if ev.impute_within is None else frame[ev.impute_within].to_numpy(dtype=object)
+    money = WAN_YUAN_PER_UNIT[instance.units.money]
+    notes: list[str] = []
+    ahp_result: AHPResult | None = None
+    dea_result: Any = None
+    criteria_cols: dict[str, FloatArray] = {}
+
+    if ev.method == "dea":
+        scores, keep, missing, weights, dea_result, criteria_cols = _run_dea(frame, ev, where, ids, backend,
+                                                                             impute_groups)
+    else:
+        crit, method, policy = _criteria(ev)
+        names = [c.name for c in crit]
+        X = np.column_stack([_criterion_values(frame, c, ev, f"{where}.criteria[{k}]", money)
+                             for k, c in enumerate(crit)])
+        criteria_cols = {n: X[:, k] for k, n in enumerate(names)}
+        benefit = np.array([c.direction == "benefit" for c in crit])
+        X, keep, missing = _impute(X, policy, benefit, impute_groups, names, ids)
+        scores = np.full(len(frame), np.nan)
+        if keep.sum() >= 1:
+            Xk = X[keep]
+            benchmark = np.array([c.benchmark if c.benchmark is not None else np.nan for c in crit])
+            if method == "benchmark" and np.isnan(benchmark).any():
+                k = int(np.flatnonzero(np.isnan(benchmark))[0])
+                raise InstanceError([Issue(f"{where}.criteria[{k}].benchmark",
+                                           "benchmark normalisation needs a benchmark on every criterion")])
+            cap = np.array([c.cap if c.cap is not None else np.inf for c in crit])
+            w, ahp_result = _weights(ev, crit, Xk, benefit, names, where)
+            if ev.method == "topsis":
+                scores[keep] = topsis(Xk, w, benefit).closeness
+            else:
+                Z = normalise(Xk, method, benefit, benchmark=None if method != "benchmark" else benchmark,
+                              cap=None if np.isinf(cap).all() else cap, names=names)
+                scores[keep] = 100.0 * weighted_sum(Z, w)
+        else:
+            w = np.full(len(crit), np.nan)
+        weights = pd.DataFrame({
+            "criterion": names, "of": [c.of for c in crit], "per": [c.per for c in crit],
+            "direction": [c.direction for c in crit], "benchmark": [c.benchmark for c in crit],
+            "weight": w, "method": "fixed (preset)" if ev.preset else ev.weighting.method,
+        })
+        if ev.preset is not None:
+            notes.append(f"preset {ev.preset}: {PRESETS[ev.preset]['source']}; money in 万元 "
+                         f"(instance money unit {MONEY_LABEL[instance.units.money]})")
+
+    table = frame[["unit", "name", "zone", "city"]].copy()
+    for name, values in criteria_cols.items():
+        table[name] = values
+    table["score"] = scores
+    table["rank"] = _ranks(scores)
+    groups = None if ev.grading.within is None else frame[ev.grading.within].to_numpy(dtype=object)
+    table["grade"] = _grades(scores, ids, ev, groups)
+    if not keep.all():
+        notes.append(f"{int((~keep).sum())} unit(s) unscored for missing data (policy {ev.missing})")
+
+    zones = table.drop(columns="unit") if ev.units == "zones" else _zones_from_enterprises(instance, frame, table, ev)
+    return EvaluationResult(evaluation=ev, table=table, zones=zones.reset_index(drop=True), weights=weights,
+                            missing=missing, score_unit=_score_unit(ev), ahp=ahp_result, dea=dea_result,
+                            notes=tuple(notes))
+
+
+def _run_dea(frame: pd.DataFrame, ev: Evaluation, where: str, ids: npt.NDArray[Any], backend: str,
+             impute_groups: npt.NDArray[Any] | None) -> tuple[FloatArray, npt.NDArray[np.bool_], pd.DataFrame,
+                                                               pd.DataFrame, Any, dict[str, FloatArray]]:
+    from zoneopt.evaluation.dea import dea, sbm
+
+    spec = ev.dea
+    assert spec is not None
+    names = [*spec.inputs, *spec.outputs, *spec.bad_outputs]
+    roles = ["input"] * len(spec.inputs) + ["output"] * len(spec.outputs) + ["bad output"] * len(spec.bad_outputs)
+    columns = [_metric(frame, n, ev, f"{where}.dea") for n in names]
+    M = np.column_stack(columns)
+    benefit = np.array([r == "output" for r in roles])
+    M, keep, missing = _impute(M, ev.missing, benefit, impute_groups, names, ids)
+    ni, no = len(spec.inputs), len(spec.outputs)
+    X, Y, B = M[keep, :ni], M[keep, ni:ni + no], M[keep, ni + no:]
+    kept_ids = [str(i) for i in ids[keep]]
+    scores = np.full(len(frame), np.nan)
+    result: Any = None
+    if keep.any():
+        if spec.model == "sbm":
+            result = sbm(X, Y, B if B.shape[1] else None, rts="crs" if spec.returns == "constant" else "vrs",
+                         ids=kept_ids, backend=backend)
+        else:
+            result = dea(X, Y, model=spec.model, orientation=spec.orientation,
+                         super_efficiency=spec.super_efficiency, ids=kept_ids, backend=backend)
+        base = np.asarray(result.scores, dtype=float)
+        if spec.super_efficiency and getattr(result, "super_scores", None) is not None:
+            sup = np.asarray(result.super_scores, dtype=float)
+            # An infeasible super-efficiency LP (possible under BCC) ranks the unit first.
+            base = np.where(np.isfinite(sup), sup, np.where(np.isnan(sup), base, np.inf))
+        scores[keep] = base
+    weights = pd.DataFrame({"criterion": names, "role": roles, "weight": np.nan,
+                            "method": f"DEA {spec.model.upper()} {spec.orientation}-oriented"
+                                      if spec.model != "sbm" else f"SBM ({spec.returns} returns to scale)"})
+    return scores, keep, missing, weights, result, {n: c for n, c in zip(names, columns, strict=True)}
+
+
+def _zones_from_enterprises(instance: Instance, frame: pd.DataFrame, table: pd.DataFrame,
+                            ev: Evaluation) -> pd.DataFrame:
+    """Zone score = Σ w_e s_e / Σ w_e over the zone's scored enterprises, w = land or revenue;
+    then ranks and grades over zones."""
+    zt = ZoneTable.of(instance, evaluated=False)
+    owner = pd.Index(zt.ids).get_indexer(frame["zone"].to_numpy())
+    weight = frame["land_area_mu" if ev.zone_score == "land" else "revenue"].to_numpy(dtype=float)
+    s = table["score"].to_numpy(dtype=float)
+    ok = np.isfinite(s) & np.isfinite(weight) & (weight > 0)
+    num = np.bincount(owner[ok], weights=weight[ok] * s[ok], minlength=zt.size).astype(float)
+    den = np.bincount(owner[ok], weights=weight[ok], minlength=zt.size).astype(float)
+    scores = ratio(num, den)
+    zones = pd.DataFrame({"zone": zt.ids, "name": zt.frame["name"].to_numpy(), "city": zt.frame["city"].to_numpy(),
+                          "enterprises": np.bincount(owner, minlength=zt.size),
+                          "scored_enterprises": np.bincount(owner[ok], minlength=zt.size),
+                          "score": scores, "rank": _ranks(scores)})
+    groups = None if ev.grading.within is None else zt.frame[ev.grading.within].to_numpy(dtype=object)
+    zones["grade"] = _grades(scores, zt.ids.astype(object), ev, groups)
+    return zones
