@@ -277,3 +277,11 @@ def test_money_unit_does_not_change_scale_free_scores(method: str, weighting: st
     a = evaluate(_instance([ev], zones)).table["score"]
     b = evaluate(_instance([ev], in_yuan, money="yuan")).table["score"]
     np.testing.assert_allclose(a, b, rtol=1e-9)
+
+
+def test_grade_shares_apply_best_grade_first_whatever_their_order() -> None:
+    """Shares listed D first still give A to the best quarter: 亩均税收 a 24.1 > b 12.0 > c 4 > d 1.25."""
+    ev = {"id": "e", "criteria": [{"name": "t", "of": "tax_per_mu", "weight": 1}], "weighting": {"method": "fixed"},
+          "grading": {"shares": {"D": 0.25, "C": 0.25, "B": 0.25, "A": 0.25}}}
+    r = evaluate(_instance([ev]))
+    assert list(r.table["grade"]) == ["A", "B", "C", "D"]

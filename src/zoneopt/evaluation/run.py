@@ -354,11 +354,16 @@ def _grades(scores: FloatArray, ids: npt.NDArray[Any], ev: Evaluation,
     """Grades; an unscored unit gets none (None here, NaN once in a frame, like a zone without a
     grade in the instance)."""
     g = ev.grading
+    if np.isposinf(scores).any():
+        # Super-efficiency LPs with no solution (possible under BCC) mean "beyond every other
+        # unit": rank them on top for grading, while the table keeps inf.
+        finite = scores[np.isfinite(scores)]
+        scores = np.where(np.isposinf(scores), (finite.max() if finite.size else 0.0) + 1.0, scores)
     if g.method == "threshold":
         assert g.thresholds is not None
         grades = grade_by_threshold(scores, thresholds={str(k): v for k, v in g.thresholds.items()})
     else:
-        grades = grade_by_quantile(scores, ids, shares={str(k): v for k, v in g.shares.items()}, groups=groups)
+        grades = grade_by_quantile(scores, ids, shares={str(k): g.shares[k] for k in sorted(g.shares)}, groups=groups)
     out = np.asarray(grades, dtype=object)
     out[out == UNGRADED] = None
     return out
