@@ -27,6 +27,7 @@ VERBS = (
     "evaluate",
     "validate",
     "schema",
+    "compare",
 )
 
 

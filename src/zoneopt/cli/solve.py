@@ -64,6 +64,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     print(f"status: {s.status} · backend {s.backend} · solve {s.runtime_s:.3f} s{gap} · "
           f"checked (max violation {fmt(s.check_max_violation, 2)}) · units: land mu, money {s.money_unit}",
           file=out)
+    for warning in s.warnings:
+        print(f"warning: {warning}", file=out)
     if args.out is not None:
         plan.write(args.out)
         print(f"wrote {args.out}", file=out)

@@ -1,0 +1,397 @@
+"""Scenarios (what-ifs): apply an instance's named scenario, and solve several instances side by
+side.
+
+A scenario (:class:`~zoneopt.instance.Scenario`) overrides parts of its instance: each pool it
+gives replaces the base pool; each of its rules replaces the base rule with the same id (in the
+base rule's place) or is added at the end; ``drop_rules`` leaves base rules out; ``objective``
+replaces the objective. :func:`apply_scenario` returns the result as a new, validated
+:class:`~zoneopt.instance.Instance` (same name, no scenarios of its own).
+
+:func:`compare` solves a list of ``(label, instance)`` pairs — typically an instance and its
+scenarios (:func:`scenario_items`) — and returns a :class:`Comparison`: allocations per zone side
+by side (one column per label) with differences against the first column, per-city totals, and
+status, objective and totals per column. A column that is infeasible, unbounded or unsolved in
+time stays in the comparison with that status and the error's text (which carries the
+infeasibility diagnosis); its allocations are missing (NaN).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pydantic import ValidationError
+
+from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.errors import (
+    InfeasibleError,
+    InstanceError,
+    InvalidInputError,
+    Issue,
+    NoSolutionError,
+    UnboundedError,
+)
+from zoneopt.instance import Instance, Pools, Scenario, issues_from_validation
+from zoneopt.io import atomic_write, atomic_write_text
+from zoneopt.plan import Plan
+
+BASE = "base"
+"""The label of an instance's own (unmodified) column in :func:`scenario_items`."""
+DELTA_PREFIX = "delta:"
+"""Difference columns are named ``delta:<label>`` (the column minus the first column)."""
+ZONE_COLUMNS = ("zone", "name", "city")
+CHANGE_TOLERANCE_MU = 1e-6
+"""Allocations closer than this (mu) count as unchanged in :meth:`Comparison.biggest_changes`."""
+
+
+# -- applying a scenario ---------------------------------------------------------------------
+
+def scenario_ids(instance: Instance) -> list[str]:
+    """The ids of ``instance``'s scenarios, in order."""
+    return [sc.id for sc in instance.scenarios]
+
+
+def _find(instance: Instance, scenario_id: str) -> tuple[int, Scenario]:
+    for k, sc in enumerate(instance.scenarios):
+        if sc.id == scenario_id:
+            return k, sc
+    have = ", ".join(repr(i) for i in scenario_ids(instance)) or "none"
+    raise InvalidInputError(f"instance {instance.name!r} has no scenario {scenario_id!r}; its scenarios: {have}")
+
+
+def apply_scenario(instance: Instance, scenario_id: str, *, source: str | None = None) -> Instance:
+    """The instance with scenario ``scenario_id`` applied (see the module docstring), validated
+    like any instance: its name is the base's, it has no scenarios of its own.
+
+    Raises :class:`~zoneopt.errors.InvalidInputError` for an unknown id (listing the ids there
+    are), and :class:`~zoneopt.errors.InstanceError` when the result is invalid, each issue
+    naming the scenario's path, e.g. ``scenarios[1].rules[0].select.cities[0]: no zone has city
+    'X'`` (``source``, e.g. the file, prefixes the message)."""
+    k, scenario = _find(instance, scenario_id)
+    where = f"scenarios[{k}]"
+    drop = set(scenario.drop_rules)
+    replacing: dict[str, int] = {}
+    for j, rule in enumerate(scenario.rules):
+        replacing.setdefault(rule.id, j)  # a second rule with that id is added, and reported
+    rules: list[Any] = []
+    origin: list[str] = []  # where each rule of the result comes from, for error paths
+    used: set[int] = set()
+    for i, rule in enumerate(instance.rules):  # a loop over rules
+        if rule.id in drop:
+            continue
+        hit = replacing.get(rule.id)
+        if hit is not None:
+            rules.append(scenario.rules[hit])
+            origin.append(f"{where}.rules[{hit}]")
+            used.add(hit)
+        else:
+            rules.append(rule)
+            origin.append(f"rules[{i}]")
+    for j, rule in enumerate(scenario.rules):
+        if j not in used:
+            rules.append(rule)
+            origin.append(f"{where}.rules[{j}]")
+    pools = instance.pools
+    if scenario.pools is not None:
+        given = {name: value for name in Pools.model_fields if (value := getattr(scenario.pools, name)) is not None}
+        pools = pools.model_copy(update=given)
+    fields = {name: getattr(instance, name) for name in Instance.model_fields}
+    fields.update(pools=pools, rules=tuple(rules), scenarios=(),
+                  objective=scenario.objective if scenario.objective is not None else instance.objective)
+    try:
+        # Zones, rules and pools are validated models already: pydantic takes them as they
+        # are, and the instance-level checks (rule ids, selectors against the zones) run again.
+        return Instance.model_validate(fields)
+    except ValidationError as exc:
+        issues = issues_from_validation(exc)
+    except InstanceError as exc:
+        issues = list(exc.issues)
+    overridden = {"pools": scenario.pools is not None, "objective": scenario.objective is not None}
+    raise InstanceError([_remap(issue, origin, where, overridden) for issue in issues], source) from None
+
+
+_RULE_PATH = re.compile(r"\brules\[(\d+)\]")
+
+
+def _remap(issue: Issue, origin: list[str], where: str, overridden: dict[str, bool]) -> Issue:
+    """An issue of the applied instance, with paths pointing into the scenario it came from."""
+    def sub(text: str) -> str:
+        return _RULE_PATH.sub(lambda m: origin[int(m.group(1))] if int(m.group(1)) < len(origin) else m.group(0),
+                              text)
+
+    path = issue.path
+    head = path.split(".", 1)[0].split("[", 1)[0]
+    if head == "rules":
+        path = sub(path)
+    elif overridden.get(head):
+        path = f"{where}.{path}"
+    return Issue(path, sub(issue.message))
+
+
+def scenario_items(instance: Instance, ids: Sequence[str] | None = None, *, prefix: str = "",
+                   source: str | None = None) -> list[tuple[str, Instance]]:
+    """``instance`` and its scenarios as ``(label, instance)`` pairs for :func:`compare`: the
+    base first (label ``prefix + "base"``, or ``prefix`` without its last character when it
+    ends in ``:``), then each scenario in ``ids`` (default: every scenario, in order), labelled
+    ``prefix + id``. Raises as :func:`apply_scenario`."""
+    base = prefix[:-1] if prefix.endswith(":") else prefix + BASE
+    chosen = scenario_ids(instance) if ids is None else list(ids)
+    return [(base, instance)] + [(prefix + sid, apply_scenario(instance, sid, source=source)) for sid in chosen]
+
+
+# -- comparing -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    """One solved (or not) column of a comparison. ``status`` is the plan's status
+    (``optimal``, ``feasible``) or ``infeasible``, ``unbounded``, ``no solution``; ``message``
+    the error's text for the latter (with the infeasibility diagnosis)."""
+
+    label: str
+    instance: Instance
+    plan: Plan | None
+    status: str
+    message: str = ""
+
+    @property
+    def solved(self) -> bool:
+        """Solved to the requested gap (``optimal``)."""
+        return self.status == "optimal"
+
+
+class Comparison:
+    """Plans side by side. Land in mu; objectives in each column's own unit.
+
+    * ``summary`` — one row per column: ``label, instance, status, objective, objective_kind,
+      objective_unit, objective_delta`` (against the first column, when both have the same kind
+      of objective), ``secondary_objective`` (the equity tie-break's efficiency),
+      ``pool_total_mu, allocated_mu, allocated_delta, zones_allocated, backend, warnings``
+      (``; ``-joined presolve warnings) and ``message``;
+    * ``allocations`` — one row per zone (every zone of any column, first-seen order):
+      ``zone, name, city``, one column per label, then ``delta:<label>`` for every label after
+      the first (NaN where either side has no plan or no such zone);
+    * ``cities`` — the same per city (sums), indexed by city.
+    """
+
+    def __init__(self, columns: Sequence[Column]) -> None:
+        self.columns: tuple[Column, ...] = tuple(columns)
+        self.labels: list[str] = [c.label for c in self.columns]
+        self.allocations = self._allocations()
+        self.cities = self._cities()
+        self.summary = self._summary()
+
+    # -- tables ----------------------------------------------------------------------------
+    def _allocations(self) -> pd.DataFrame:
+        info = []
+        values: dict[str, pd.Series] = {}
+        for col in self.columns:  # a loop over columns, not zones
+            if col.plan is not None:
+                table = col.plan.allocations
+                info.append(table[list(ZONE_COLUMNS)])
+                values[col.label] = pd.Series(table["allocation_mu"].to_numpy(dtype=float),
+                                              index=table["zone"].to_numpy())
+            else:
+                zt = _zone_frame(col.instance)
+                info.append(zt)
+                values[col.label] = pd.Series(np.nan, index=zt["zone"].to_numpy(), dtype=float)
+        zones = pd.concat(info, ignore_index=True).drop_duplicates("zone", keep="first").set_index("zone")
+        frame = zones.reset_index()
+        for label in self.labels:
+            frame[label] = values[label].reindex(frame["zone"]).to_numpy()
+        first = self.labels[0]
+        for label in self.labels[1:]:
+            frame[DELTA_PREFIX + label] = frame[label] - frame[first]
+        return frame
+
+    def _cities(self) -> pd.DataFrame:
+        sums = self.allocations.groupby("city", sort=False)[self.labels].sum(min_count=1)
+        first = self.labels[0]
+        for label in self.labels[1:]:
+            sums[DELTA_PREFIX + label] = sums[label] - sums[first]
+        return sums
+
+    def _summary(self) -> pd.DataFrame:
+        rows = []
+        for col in self.columns:
+            s = col.plan.summary if col.plan is not None else None
+            pool = col.instance.pools.land
+            rows.append({
+                "label": col.label, "instance": col.instance.name, "status": col.status,
+                "objective": s.objective if s else np.nan,
+                "objective_kind": s.objective_kind if s else col.instance.objective.kind,
+                "objective_unit": s.objective_unit if s else "",
+                "secondary_objective": s.secondary_objective if s and s.secondary_objective is not None else np.nan,
+                "pool_total_mu": pool.total_mu if pool is not None else np.nan,
+                "allocated_mu": s.allocated_mu if s else np.nan,
+                "zones_allocated": s.zones_allocated if s else np.nan,
+                "backend": s.backend if s else "",
+                "warnings": "; ".join(s.warnings) if s else "",
+                "message": col.message,
+            })
+        frame = pd.DataFrame(rows)
+        first = frame.iloc[0]
+        same = (frame["objective_kind"] == first["objective_kind"]) \
+            & (frame["objective_unit"] == first["objective_unit"])
+        frame.insert(frame.columns.get_loc("objective_kind"), "objective_delta",
+                     np.where(same, frame["objective"] - first["objective"], np.nan))
+        frame.insert(frame.columns.get_loc("zones_allocated"), "allocated_delta",
+                     frame["allocated_mu"] - first["allocated_mu"])
+        frame["zones_allocated"] = frame["zones_allocated"].astype("Int64")
+        return frame
+
+    # -- questions -------------------------------------------------------------------------
+    @property
+    def all_solved(self) -> bool:
+        """Every column solved to optimality."""
+        return all(c.solved for c in self.columns)
+
+    @property
+    def any_infeasible(self) -> bool:
+        """Some column is infeasible or unbounded."""
+        return any(c.status in ("infeasible", "unbounded") for c in self.columns)
+
+    def column(self, label: str) -> Column:
+        for c in self.columns:
+            if c.label == label:
+                return c
+        raise InvalidInputError(f"no column {label!r}; columns: {', '.join(self.labels)}")
+
+    def biggest_changes(self, k: int = 10) -> pd.DataFrame:
+        """The ``k`` zones whose allocation differs most from the first column (largest
+        absolute difference over the other columns, changes below
+        :data:`CHANGE_TOLERANCE_MU` left out): ``zone, name, city``, the allocations, the
+        differences, and ``largest_change_mu`` (signed)."""
+        deltas = self.allocations[[DELTA_PREFIX + label for label in self.labels[1:]]].to_numpy(dtype=float)
+        if deltas.shape[1] == 0:
+            return self.allocations.iloc[0:0].assign(largest_change_mu=pd.Series(dtype=float))
+        size = np.nan_to_num(np.abs(deltas), nan=-1.0)
+        at = size.argmax(axis=1)
+        biggest = deltas[np.arange(deltas.shape[0]), at]
+        magnitude = size.max(axis=1)
+        frame = self.allocations.assign(largest_change_mu=biggest)
+        keep = np.flatnonzero(magnitude > CHANGE_TOLERANCE_MU)
+        order = keep[np.argsort(-magnitude[keep], kind="stable")][:k]
+        return frame.iloc[order].reset_index(drop=True)
+
+    # -- output ----------------------------------------------------------------------------
+    def to_record(self) -> dict[str, Any]:
+        """A JSON-ready dict: ``columns`` (the summary rows, ``warnings`` as a list),
+        ``allocations`` and ``cities`` (records; NaN as null)."""
+        columns = _records(self.summary)
+        for rec, col in zip(columns, self.columns, strict=True):
+            rec["warnings"] = list(col.plan.summary.warnings) if col.plan is not None else []
+        return {"columns": columns, "allocations": _records(self.allocations),
+                "cities": _records(self.cities.reset_index())}
+
+    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
+        """The comparison as JSON (:meth:`to_record`); written atomically to ``path`` if given."""
+        text = json.dumps(self.to_record(), ensure_ascii=False, indent=indent)
+        if path is not None:
+            atomic_write_text(path, text + "\n")
+        return text
+
+    def write(self, path: str | Path) -> Path:
+        """Write atomically by suffix: ``.json`` (everything), ``.xlsx`` (sheets ``summary``,
+        ``allocations``, ``cities``) or ``.csv`` (the allocations table only, UTF-8 with BOM so
+        Excel shows Chinese names). Raises :class:`InvalidInputError` for another suffix."""
+        p = Path(path)
+        suffix = check_output_suffix(p)
+        if suffix == ".json":
+            self.to_json(p)
+            return p
+        if suffix == ".csv":
+            return atomic_write(p, lambda t: self.allocations.to_csv(t, index=False, encoding="utf-8-sig"))
+
+        def write_xlsx(t: Path) -> None:
+            with pd.ExcelWriter(t, engine="openpyxl") as xl:
+                self.summary.to_excel(xl, sheet_name="summary", index=False)
+                self.allocations.to_excel(xl, sheet_name="allocations", index=False)
+                self.cities.reset_index().to_excel(xl, sheet_name="cities", index=False)
+        return atomic_write(p, write_xlsx)
+
+    def __repr__(self) -> str:
+        cols = ", ".join(f"{c.label}={c.status}" for c in self.columns)
+        return f"Comparison({cols})"
+
+
+OUTPUT_SUFFIXES = (".json", ".csv", ".xlsx")
+
+
+def check_output_suffix(path: Path) -> str:
+    """The output suffix of ``path`` if :meth:`Comparison.write` takes it, else raise
+    :class:`InvalidInputError` (check before solving, so a typo costs nothing)."""
+    suffix = path.suffix.lower()
+    if suffix not in OUTPUT_SUFFIXES:
+        raise InvalidInputError(f"--out {path}: unknown output type {suffix!r}; use .json, .csv or .xlsx")
+    return suffix
+
+
+def _zone_frame(instance: Instance) -> pd.DataFrame:
+    from zoneopt.zones import ZoneTable
+
+    frame = ZoneTable.of(instance).frame
+    return frame[list(ZONE_COLUMNS)]
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    clean = frame.astype(object).where(frame.notna(), None)
+    out: list[dict[str, Any]] = clean.to_dict("records")
+    for rec in out:  # numpy scalars to Python (json cannot take them)
+        for key, value in rec.items():
+            if hasattr(value, "item"):
+                rec[key] = value.item()
+            if isinstance(rec[key], float) and not math.isfinite(rec[key]):
+                rec[key] = None
+    return out
+
+
+def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEND, *,
+            time_limit: float | None = None, mip_gap: float = 1e-6) -> Comparison:
+    """Solve each ``(label, instance)`` (the land plan, :func:`zoneopt.solve_land`) and put the
+    plans side by side (:class:`Comparison`; differences are against the first item).
+
+    An infeasible or unbounded column gets status ``infeasible`` / ``unbounded`` and the error
+    text (with its diagnosis); one the solver stops without a solution, ``no solution``.
+    Raises :class:`InvalidInputError` for no items, a repeated label, or a label that clashes
+    with a table column (``zone``, ``name``, ``city``, ``delta:...``), and
+    :class:`InstanceError` (its source naming the label) for an instance the model cannot be
+    built from."""
+    from zoneopt.models.land_quota import solve_land
+
+    if not items:
+        raise InvalidInputError("compare needs at least one instance")
+    labels = [label for label, _ in items]
+    seen: set[str] = set()
+    for label in labels:
+        if label in seen:
+            raise InvalidInputError(f"compare: label {label!r} given twice; labels must be unique")
+        if label in ZONE_COLUMNS or label.startswith(DELTA_PREFIX):
+            raise InvalidInputError(f"compare: label {label!r} clashes with a column of the table; rename it")
+        seen.add(label)
+    columns = []
+    for label, instance in items:  # a loop over scenarios
+        try:
+            plan = solve_land(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+        except InstanceError as exc:
+            raise InstanceError(exc.issues, f"{label}" + (f" ({exc.source})" if exc.source else "")) from None
+        except (InfeasibleError, UnboundedError) as exc:
+            status = "infeasible" if isinstance(exc, InfeasibleError) else "unbounded"
+            columns.append(Column(label, instance, None, status, str(exc)))
+            continue
+        except NoSolutionError as exc:
+            columns.append(Column(label, instance, None, "no solution", str(exc)))
+            continue
+        message = "" if plan.status == "optimal" else f"stopped at gap {plan.summary.mip_gap}"
+        columns.append(Column(label, instance, plan, plan.status, message))
+    return Comparison(columns)
+
+
+__all__ = ["apply_scenario", "scenario_ids", "scenario_items", "compare", "Comparison", "Column",
+           "check_output_suffix", "BASE", "DELTA_PREFIX"]
