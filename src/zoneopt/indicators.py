@@ -88,6 +88,8 @@ INDICATORS: dict[str, tuple[Callable[[pd.DataFrame], FloatArray], str, str]] = {
     "rd_spending": (_column("rd_spending"), "R&D spending per year", "{money}/yr"),
     "energy_tce": (_column("energy_tce"), "energy use per year", "tce/yr"),
     "employees": (_column("employees"), "employees", "persons"),
+    "energy_reduction_tce": (_column("energy_reduction_tce"), "能源消费存量削减量: energy-stock reduction",
+                             "tce/yr"),
     "emissions": (lambda f: weighted_emissions(f), "emissions, all pollutants", "t/yr"),
     "score_x_area": (lambda f: f["score"].to_numpy(dtype=float) * f["land_area_mu"].to_numpy(),
                      "score × existing land", "points·mu"),
@@ -102,7 +104,8 @@ NEEDS = {"tax_per_mu": "metrics.tax", "value_added_per_mu": "metrics.value_added
          "value_added_per_energy": "metrics.value_added and metrics.energy_tce (> 0)",
          "value_added_per_emission": "metrics.value_added and metrics.emissions_t (> 0)",
          "rd_intensity": "metrics.rd_spending and metrics.revenue (> 0)", "rd_spending": "metrics.rd_spending",
-         "energy_tce": "metrics.energy_tce", "employees": "metrics.employees", "emissions": "metrics.emissions_t"}
+         "energy_tce": "metrics.energy_tce", "employees": "metrics.employees",
+         "energy_reduction_tce": "metrics.energy_reduction_tce", "emissions": "metrics.emissions_t"}
 
 
 def _evaluation_of(instance: Instance, name: str) -> tuple[str, str] | None:

@@ -76,12 +76,26 @@ class Metrics(_Strict):
     employees: NonNeg | None = Field(None, description="employees (persons)")
     emissions_t: dict[Ident, NonNeg] = Field(default_factory=dict,
                                              description="emissions per pollutant per year, tonnes")
+    energy_reduction_tce: NonNeg | None = Field(
+        None, description="energy-stock reduction (能源消费存量削减量) achieved, tce per year (2017 §六(一))")
+
+
+class FundRequest(_Strict):
+    """A zone's request to the fund: the amount, the investment it would co-finance and the
+    yearly tax that investment is expected to bring (all in the money unit)."""
+
+    amount: NonNeg
+    investment: NonNeg | None = Field(None, description="investment the fund would co-finance, money unit")
+    expected_tax: NonNeg | None = Field(None, description="expected tax per year from that investment, money unit")
 
 
 class Requests(_Strict):
     """What a zone asks for, per resource."""
 
     land_mu: NonNeg | None = Field(None, description="new construction land requested, mu")
+    emissions_t: dict[Ident, NonNeg] = Field(default_factory=dict,
+                                             description="emission allowances requested per pollutant, t/yr")
+    funds: FundRequest | None = None
 
 
 class Zone(_Strict):
@@ -99,6 +113,8 @@ class Zone(_Strict):
     grade: Grade | None = None
     score: float | None = Field(None, description="evaluation score, higher is better")
     requests: Requests = Field(default_factory=Requests)
+    meets_env_standards: bool | None = Field(
+        None, description="环保达标: meets the environmental standards (None: not assessed)")
 
 
 class LandPool(_Strict):
@@ -112,6 +128,8 @@ class LandPool(_Strict):
 
 class Pools(_Strict):
     land: LandPool | None = None
+    emissions: EmissionPools | None = None
+    funds: FundPool | None = None
 
 
 class Selector(_Strict):
@@ -125,6 +143,7 @@ class Selector(_Strict):
     kinds: tuple[Kind, ...] | None = None
     tags: tuple[Ident, ...] | None = None
     grades: tuple[Grade, ...] | None = None
+    meets_env_standards: bool | None = None
 
 
 class _Rule(_Strict):
@@ -179,11 +198,18 @@ class GroupBoundsRule(_Rule):
 
     @model_validator(mode="after")
     def _some_bound(self) -> GroupBoundsRule:
-        if all(v is None for v in (self.cap_mu, self.floor_mu, self.cap_share, self.floor_share)):
-            raise ValueError("give at least one of cap_mu, floor_mu, cap_share, floor_share")
-        if self.combined and (isinstance(self.cap_mu, dict) or isinstance(self.floor_mu, dict)):
-            raise ValueError("a combined group takes one amount, not a mapping")
+        _check_group_bounds(self.cap_mu, self.floor_mu, self.cap_share, self.floor_share, self.combined, "_mu")
         return self
+
+
+def _check_group_bounds(cap: Any, floor: Any, cap_share: float | None, floor_share: float | None,
+                        combined: bool, suffix: str) -> None:
+    """A group rule gives some bound, and a combined group one amount (``suffix``: ``_mu`` for
+    land, empty for the other resources)."""
+    if all(v is None for v in (cap, floor, cap_share, floor_share)):
+        raise ValueError(f"give at least one of cap{suffix}, floor{suffix}, cap_share, floor_share")
+    if combined and (isinstance(cap, dict) or isinstance(floor, dict)):
+        raise ValueError("a combined group takes one amount, not a mapping")
 
 
 class ExcludeRule(_Rule):
@@ -219,6 +245,260 @@ Rule = Annotated[
     ZoneBoundsRule | RequestCapRule | GroupBoundsRule | ExcludeRule | TiltRule | LockRule,
     Field(discriminator="type"),
 ]
+
+
+# -- emission allowances, funds and projects ---------------------------------------------------
+# Their rules live with their pool (``pools.emissions.rules`` for every pollutant,
+# ``pools.emissions.pollutants.<k>.rules`` for one, ``pools.funds.rules``) or with the portfolio
+# (``portfolio.rules``), so ``rules`` stays the land rules. Amounts are in the resource's unit:
+# t/yr for emission allowances, the money unit for funds. The mathematics and clauses are in
+# models/emissions.md, models/funds.md and models/portfolio.md.
+
+POLLUTANTS: tuple[str, ...] = ("SO2", "NOx", "COD", "NH3-N", "VOCs", "PM")
+"""The usual pollutants (二氧化硫, 氮氧化物, 化学需氧量, 氨氮, 挥发性有机物, 颗粒物); the list is not closed:
+an instance's pools name the pollutants it allocates."""
+
+
+class ZoneBounds(_Rule):
+    """Per-zone floor and/or cap on an emission allowance (t/yr) or on funds (money unit)."""
+
+    type: Literal["zone_bounds"]
+    select: Selector = Field(default_factory=Selector)
+    floor: NonNeg | None = None
+    cap: NonNeg | None = None
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> ZoneBounds:
+        if self.floor is None and self.cap is None:
+            raise ValueError("give floor, cap or both")
+        if self.floor is not None and self.cap is not None and self.floor > self.cap:
+            raise ValueError(f"floor {self.floor:g} exceeds cap {self.cap:g}")
+        return self
+
+
+class GroupBounds(_Rule):
+    """Caps and floors on what a group of zones gets of an emission allowance (t/yr) or of the
+    funds (money unit), as for land (:class:`GroupBoundsRule`): e.g. a city's environmental
+    capacity for a pollutant (``by: "city"``, ``cap`` a mapping city → t), a share cap for the
+    air-pollution corridor cities (``by: "tag"``, ``groups: ["corridor"]``, ``cap_share``), a
+    regional floor of the funds."""
+
+    type: Literal["group_bounds"]
+    by: GroupBy
+    groups: tuple[Ident, ...] | None = None
+    combined: bool = False
+    cap: NonNeg | dict[Ident, NonNeg] | None = None
+    floor: NonNeg | dict[Ident, NonNeg] | None = None
+    cap_share: Share | None = None
+    floor_share: Share | None = None
+    share_of: Literal["pool", "allocated"] = "pool"
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> GroupBounds:
+        _check_group_bounds(self.cap, self.floor, self.cap_share, self.floor_share, self.combined, "")
+        return self
+
+
+class Lock(_Rule):
+    """Fix zones' allocations (t/yr or money unit): a decision already taken."""
+
+    type: Literal["lock"]
+    values: dict[Ident, NonNeg] = Field(min_length=1)
+
+
+class LeverageCap(_Rule):
+    """Fund ≤ ``alpha`` × the investment it co-finances (2022 第三章 专栏二: 发挥政府性资金的引导和杠杆
+    作用): per zone (the investment of its fund request) or per project (the project's
+    investment; applies in the portfolio)."""
+
+    type: Literal["leverage_cap"]
+    alpha: Positive
+    per: Literal["zone", "project"] = "zone"
+    select: Selector = Field(default_factory=Selector)
+
+
+ResourceRule = Annotated[
+    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock,
+    Field(discriminator="type"),
+]
+FundRule = Annotated[
+    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock | LeverageCap,
+    Field(discriminator="type"),
+]
+
+
+class PollutantPool(_Strict):
+    """One pollutant's allowances freed by regional reduction (区域减排腾出的排污指标), t/yr, and
+    the rules for this pollutant only."""
+
+    total_t: Positive
+    exact: bool = Field(False, description="allocate exactly total_t (else at most)")
+    rules: tuple[ResourceRule, ...] = ()
+    source: str | None = "2017 §六(一)"
+
+
+class EmissionObjective(_Strict):
+    """How emission allowances are split (models/emissions.md).
+
+    * ``priority``: maximise Σ_k π_k Σ_i w_i x_ik / Q_k, w = indicator ``weight`` (default the
+      energy-stock reduction, 2017 §六(一): 优先分配给能源消费存量削减量大的产业集聚区), π_k the
+      ``pollutant_weights`` (default 1), Q_k the pool.
+    * ``zsg_dea``: the zero-sum-gains DEA reallocation (Lins et al. 2003; Gomes & Lins 2008):
+      a fixed total of each pollutant (the pool, shared in proportion to current emissions, or
+      the current emissions themselves: ``dea_start``) is moved between zones until every zone
+      is on the DEA frontier of ``dea_inputs`` + the allowance → ``dea_outputs``. Rules do not
+      apply to this formula.
+    """
+
+    kind: Literal["priority", "zsg_dea"] = "priority"
+    weight: str = "energy_reduction_tce"
+    pollutant_weights: dict[Ident, NonNeg] = Field(default_factory=dict)
+    dea_inputs: tuple[str, ...] = ("land_area_mu", "energy_tce")
+    dea_outputs: tuple[str, ...] = Field(("value_added",), min_length=1)
+    dea_start: Literal["pool", "current"] = "pool"
+    max_iterations: int = Field(200, ge=1, le=100_000)
+
+
+class EmissionPools(_Strict):
+    """Emission allowances per pollutant (``pollutants``: name → pool; any names, usually
+    those of :data:`POLLUTANTS`), the rules for every pollutant, and the objective."""
+
+    pollutants: dict[Ident, PollutantPool] = Field(min_length=1)
+    rules: tuple[ResourceRule, ...] = ()
+    objective: EmissionObjective = Field(default_factory=EmissionObjective)
+
+
+class FundObjective(_Strict):
+    """What the fund maximises (models/funds.md), each term × the sector priority:
+
+    * ``leverage``: investment co-financed, Σ f_i · I_i / R_i (request R, its investment I);
+    * ``tax``: expected tax, Σ f_i · T_i / R_i (T the request's expected tax);
+    * ``score``: score-weighted funds, Σ s_i f_i, s = indicator ``weight``.
+    """
+
+    kind: Literal["leverage", "tax", "score"] = "leverage"
+    weight: str = "score"
+
+
+class FundPool(_Strict):
+    """The year's fund budget to disburse (产业集聚区投资发展基金, 产业发展引导基金: 2017 §十(三),
+    2022 第三章 专栏二), money unit; whole ``tranche`` multiples make a MIP. ``sector_priority``
+    weights the objective by sector (a zone's sector tags, a project's sector; default 1);
+    ``emerging_priority`` gives that weight to each of the ten emerging manufacturing fields
+    of 2017 §四(二) not listed in ``sector_priority``."""
+
+    budget: Positive
+    exact: bool = Field(False, description="disburse exactly the budget (else at most)")
+    tranche: Positive | None = Field(None, description="disburse in whole multiples of this (a MIP)")
+    sector_priority: dict[Ident, NonNeg] = Field(default_factory=dict)
+    emerging_priority: NonNeg | None = None
+    rules: tuple[FundRule, ...] = ()
+    objective: FundObjective = Field(default_factory=FundObjective)
+    source: str | None = "2017 §十(三)"
+
+
+class Project(_Strict):
+    """A project (项目为王, 2022 第二章) in a zone: what it needs (land, emission allowances per
+    pollutant, funds) and what it brings (investment, yearly tax and revenue), money unit."""
+
+    id: Ident
+    name: str = ""
+    zone: Ident
+    sector: Ident | None = None
+    tags: tuple[Ident, ...] = ()
+    land_mu: NonNeg = 0.0
+    emissions_t: dict[Ident, NonNeg] = Field(default_factory=dict)
+    fund: NonNeg = Field(0.0, description="fund requested, money unit")
+    investment: NonNeg = Field(0.0, description="total investment, money unit")
+    tax: NonNeg = Field(0.0, description="expected tax per year once running, money unit")
+    revenue: NonNeg = Field(0.0, description="expected revenue (营业收入) per year once running, money unit")
+    leading: bool = Field(False, description="in the zone's leading industry (主导产业)")
+    industrial: bool = Field(True, description="an industrial project (counts in 工业投资)")
+
+
+class ProjectSelector(_Strict):
+    """Which projects: those matching every given criterion (empty: every project).
+    ``emerging``: the sector is one of the ten emerging fields of 2017 §四(二)."""
+
+    projects: tuple[Ident, ...] | None = None
+    zones: tuple[Ident, ...] | None = None
+    sectors: tuple[Ident, ...] | None = None
+    tags: tuple[Ident, ...] | None = None
+    leading: bool | None = None
+    industrial: bool | None = None
+    emerging: bool | None = None
+
+
+class CountTarget(_Rule):
+    """At least ``at_least`` of the selected zones have ``metric`` ≥ ``threshold`` (money unit
+    per year) once the chosen projects run: the zone's current figure plus its chosen projects'
+    (2022 专栏一: 营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上)."""
+
+    type: Literal["count_target"]
+    metric: Literal["revenue", "tax"] = "revenue"
+    threshold: Positive
+    at_least: int = Field(ge=0)
+    select: Selector = Field(default_factory=Selector)
+
+
+class ShareTarget(_Rule):
+    """``quantity`` of the chosen ``numerator`` projects (+ ``base_numerator``) is at least
+    ``min_share`` (at most ``max_share``) of that of the chosen ``denominator`` projects
+    (+ ``base_denominator``), e.g. 2022 专栏一: 主导产业投资占工业投资比重 70% 以上."""
+
+    type: Literal["share_target"]
+    quantity: Literal["investment", "fund", "land_mu", "tax", "revenue"] = "investment"
+    numerator: ProjectSelector
+    denominator: ProjectSelector = Field(default_factory=ProjectSelector)
+    min_share: Share | None = None
+    max_share: Share | None = None
+    base_numerator: NonNeg = 0.0
+    base_denominator: NonNeg = 0.0
+
+    @model_validator(mode="after")
+    def _some_share(self) -> ShareTarget:
+        if self.min_share is None and self.max_share is None:
+            raise ValueError("give min_share, max_share or both")
+        if self.min_share is not None and self.max_share is not None and self.min_share > self.max_share:
+            raise ValueError(f"min_share {self.min_share:g} exceeds max_share {self.max_share:g}")
+        return self
+
+
+PortfolioRule = Annotated[CountTarget | ShareTarget, Field(discriminator="type")]
+PortfolioTerm = Literal["tax", "investment", "score"]
+
+
+class PortfolioObjective(_Strict):
+    """What the portfolio maximises (models/portfolio.md): ``tax`` Σ tax_p y_p,
+    ``investment`` Σ I_p y_p, ``score`` Σ s_z(p) I_p y_p (s = indicator ``weight`` of the
+    project's zone), or ``blend``: Σ_t α_t · term_t / N_t with N_t from ``normalisers`` (default:
+    the term with every project chosen); each project's term × its sector priority
+    (``pools.funds.sector_priority``)."""
+
+    kind: Literal["tax", "investment", "score", "blend"] = "tax"
+    weight: str = "score"
+    blend: dict[PortfolioTerm, NonNeg] | None = None
+    normalisers: dict[PortfolioTerm, Positive] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _blend_weights(self) -> PortfolioObjective:
+        if self.kind == "blend" and (not self.blend or sum(self.blend.values()) <= 0):
+            raise ValueError("kind 'blend' needs blend weights, e.g. {\"tax\": 1, \"investment\": 1}")
+        return self
+
+
+class Portfolio(_Strict):
+    """How projects are chosen: binary (all or nothing), or with ``partial_funding`` a chosen
+    project may get from ``min_fund_share`` to all of its fund request; the count and share
+    targets; the objective."""
+
+    partial_funding: bool = False
+    min_fund_share: Share = 0.5
+    rules: tuple[PortfolioRule, ...] = ()
+    objective: PortfolioObjective = Field(default_factory=PortfolioObjective)
+
+
+Pools.model_rebuild()
 
 
 class Objective(_Strict):
@@ -412,6 +692,8 @@ class Instance(_Strict):
     enterprises: tuple[Enterprise, ...] = ()
     evaluations: tuple[Evaluation, ...] = ()
     scenarios: tuple[Scenario, ...] = ()
+    projects: tuple[Project, ...] = ()
+    portfolio: Portfolio = Field(default_factory=Portfolio)
     # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
@@ -595,7 +877,8 @@ def issues_from_validation(exc: ValidationError) -> list[Issue]:
     return issues
 
 
-_UNION_TAGS = {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock"}
+_UNION_TAGS = {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock",
+               "leverage_cap", "count_target", "share_target"}
 
 
 # -- cross-field checks ----------------------------------------------------------------------
@@ -621,44 +904,89 @@ def cross_check(inst: Instance) -> list[Issue]:
         "counties": {z.county for z in inst.zones if z.county is not None},
         "tags": {t for z in inst.zones for t in z.tags},
     }
-    by_key = {"city": "cities", "county": "counties", "tag": "tags", "level": None, "kind": None}
     rule_ids = _id_index((r.id for r in inst.rules), "rules", "rule", issues)
     for r, rule in enumerate(inst.rules):
-        where = f"rules[{r}]"
-        select = getattr(rule, "select", None)
-        if select is not None:
-            # Grades are checked against A-D by the schema; a valid grade no zone has this year
-            # is not an error (an "exclude grade D" rule stays in a template instance).
-            for key in ("zones", "cities", "counties", "tags"):
-                for j, value in enumerate(getattr(select, key) or ()):
-                    if value not in known[key]:
-                        issues.append(Issue(f"{where}.select.{key}[{j}]",
-                                            f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
-                                            if key != "zones" else f"unknown zone {value!r}"))
-        if isinstance(rule, LockRule):
-            for zid in rule.values_mu:
-                if zid not in seen:
-                    issues.append(Issue(f"{where}.values_mu.{zid}", f"unknown zone {zid!r}"))
-        if isinstance(rule, GroupBoundsRule):
-            known_key = by_key[rule.by]
-            values = known[known_key] if known_key else {getattr(z, rule.by) for z in inst.zones}
-            named = list(rule.groups or ())
-            for field in ("cap_mu", "floor_mu"):
-                amount = getattr(rule, field)
-                if isinstance(amount, dict):
-                    named_fields = [(f"{where}.{field}.{g}", g) for g in amount]
-                    for path, g in named_fields:
-                        if g not in values:
-                            issues.append(Issue(path, f"no zone has {rule.by} {g!r}"))
-            for j, g in enumerate(named):
-                if g not in values:
-                    issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
+        _check_rule(f"rules[{r}]", rule, inst, known, issues)
+    issues.extend(_check_resources(inst, known, rule_ids))
     issues.extend(_check_evaluations(inst, seen))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
         for j, rid in enumerate(scenario.drop_rules):
             if rid not in rule_ids:
                 issues.append(Issue(f"scenarios[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
+    return issues
+
+
+_GROUP_KEYS: dict[str, str | None] = {"city": "cities", "county": "counties", "tag": "tags", "level": None,
+                                      "kind": None}
+
+
+def _check_rule(where: str, rule: Any, inst: Instance, known: Mapping[str, set[Any]], issues: list[Issue]) -> None:
+    """A rule's selector, locked zones and group values name zones, cities, counties and tags
+    that exist (land rules and the zone rules of the other resources alike)."""
+    select = getattr(rule, "select", None)
+    if isinstance(select, Selector):
+        # Grades are checked against A-D by the schema; a valid grade no zone has this year
+        # is not an error (an "exclude grade D" rule stays in a template instance).
+        for key in ("zones", "cities", "counties", "tags"):
+            for j, value in enumerate(getattr(select, key) or ()):
+                if value not in known[key]:
+                    issues.append(Issue(f"{where}.select.{key}[{j}]",
+                                        f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
+                                        if key != "zones" else f"unknown zone {value!r}"))
+    for field in ("values_mu", "values"):
+        for zid in getattr(rule, field, None) or {}:
+            if zid not in known["zones"]:
+                issues.append(Issue(f"{where}.{field}.{zid}", f"unknown zone {zid!r}"))
+    if isinstance(rule, (GroupBoundsRule, GroupBounds)):
+        known_key = _GROUP_KEYS[rule.by]
+        values = known[known_key] if known_key else {getattr(z, rule.by) for z in inst.zones}
+        for field in ("cap_mu", "floor_mu", "cap", "floor"):
+            amount = getattr(rule, field, None)
+            if isinstance(amount, dict):
+                for g in amount:
+                    if g not in values:
+                        issues.append(Issue(f"{where}.{field}.{g}", f"no zone has {rule.by} {g!r}"))
+        for j, g in enumerate(rule.groups or ()):
+            if g not in values:
+                issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
+
+
+def _check_resources(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids: Mapping[str, int]) -> list[Issue]:
+    """Rules of the emission, fund and portfolio models: ids unique across every rule list
+    (land rules included) and references that exist; projects: unique ids in known zones."""
+    issues: list[Issue] = []
+    lists: list[tuple[str, Sequence[Any]]] = []
+    if inst.pools.emissions is not None:
+        lists.append(("pools.emissions.rules", inst.pools.emissions.rules))
+        lists += [(f"pools.emissions.pollutants.{k}.rules", pool.rules)
+                  for k, pool in inst.pools.emissions.pollutants.items()]
+    if inst.pools.funds is not None:
+        lists.append(("pools.funds.rules", inst.pools.funds.rules))
+    lists.append(("portfolio.rules", inst.portfolio.rules))
+    first = {rid: f"rules[{k}]" for rid, k in land_rule_ids.items()}
+    for field, rules in lists:
+        for r, rule in enumerate(rules):
+            where = f"{field}[{r}]"
+            if rule.id in first:
+                issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also {first[rule.id]})"))
+            first.setdefault(rule.id, where)
+            _check_rule(where, rule, inst, known, issues)
+    project_ids = _id_index((p.id for p in inst.projects), "projects", "project", issues)
+    for k, project in enumerate(inst.projects):
+        if project.zone not in known["zones"]:
+            issues.append(Issue(f"projects[{k}].zone", f"unknown zone {project.zone!r}"))
+    for r, rule in enumerate(inst.portfolio.rules):
+        if not isinstance(rule, ShareTarget):
+            continue
+        for side in ("numerator", "denominator"):
+            sel: ProjectSelector = getattr(rule, side)
+            for j, pid in enumerate(sel.projects or ()):
+                if pid not in project_ids:
+                    issues.append(Issue(f"portfolio.rules[{r}].{side}.projects[{j}]", f"unknown project {pid!r}"))
+            for j, zid in enumerate(sel.zones or ()):
+                if zid not in known["zones"]:
+                    issues.append(Issue(f"portfolio.rules[{r}].{side}.zones[{j}]", f"unknown zone {zid!r}"))
     return issues
 
 
@@ -693,4 +1021,7 @@ __all__ = [
     "Selector", "Rule", "ZoneBoundsRule", "RequestCapRule", "GroupBoundsRule", "ExcludeRule",
     "TiltRule", "LockRule", "Objective", "Scenario", "Enterprise", "Criterion", "Weighting", "DEASettings", "Grading",
     "Evaluation", "load", "json_path", "MONEY_LABEL",
+    "POLLUTANTS", "FundRequest", "ZoneBounds", "GroupBounds", "Lock", "LeverageCap", "ResourceRule", "FundRule",
+    "PollutantPool", "EmissionObjective", "EmissionPools", "FundObjective", "FundPool", "Project",
+    "ProjectSelector", "CountTarget", "ShareTarget", "PortfolioRule", "PortfolioObjective", "Portfolio",
 ]

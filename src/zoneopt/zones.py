@@ -18,10 +18,11 @@ FloatArray = npt.NDArray[np.float64]
 
 
 COLUMNS = ("zone", "name", "city", "county", "level", "kind", "grade", "score", "land_area_mu",
-           "request_land_mu", "tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees")
+           "request_land_mu", "tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees",
+           "energy_reduction_tce", "meets_env_standards")
 NUMERIC = ("score", "land_area_mu", "request_land_mu", "tax", "value_added", "revenue", "rd_spending",
-           "energy_tce", "employees")
-METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees")
+           "energy_tce", "employees", "energy_reduction_tce")
+METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees", "energy_reduction_tce")
 EMISSIONS_PREFIX = "emissions."
 
 
@@ -77,6 +78,7 @@ class ZoneTable:
             "kind": [z.kind for z in zones], "grade": [z.grade for z in zones],
             "score": np.array([z.score for z in zones], dtype=float),
             "request_land_mu": np.array([z.requests.land_mu for z in zones], dtype=float),
+            "meets_env_standards": [z.meets_env_standards for z in zones],  # True / False / None
         }
         columns.update(metric_columns(zones))
         order = list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
@@ -108,6 +110,8 @@ class ZoneTable:
             values = getattr(selector, key)
             if values is not None:
                 mask &= self.frame[column].isin(values).to_numpy()
+        if selector.meets_env_standards is not None:  # a zone not assessed (None) matches neither
+            mask &= (self.frame["meets_env_standards"] == selector.meets_env_standards).to_numpy(dtype=bool)
         if selector.tags is not None:
             any_tag = np.zeros(self.size, dtype=bool)
             for t in selector.tags:
