@@ -276,7 +276,35 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
     }
     if objective is not None:
         data["objective"] = dict(objective)
+    if named and rule_list:
+        data["scenarios"] = _example_scenarios(pool, rule_list, objective)
     return data
+
+
+def _example_scenarios(pool: dict[str, Any], rules: Sequence[dict[str, Any]],
+                       objective: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """What-ifs of the 45-zone example (``python -m zoneopt compare``): a pool 10 % larger, no
+    corridor cap (what the air-pollution rule costs), and the equity objective. Only relaxations
+    or another objective of a feasible instance, so every scenario is feasible too."""
+    ids = {r["id"] for r in rules}
+    more = round(float(pool["total_mu"]) * 1.1, 6)
+    out: list[dict[str, Any]] = [
+        {"id": "quota-plus-10",
+         "description": f"the land quota 10 % larger ({pool['total_mu']:,.0f} → {more:,.0f} mu), same rules: "
+                        "where the extra land goes",
+         "pools": {"land": dict(pool, total_mu=more)}},
+    ]
+    if "corridor-cap" in ids:
+        out.append({"id": "no-corridor-cap",
+                    "description": "without the per-zone cap in the air-pollution corridor cities (2017 §六(二)): "
+                                   "what that rule costs in expected tax, and who gets the land instead",
+                    "drop_rules": ["corridor-cap"]})
+    if (objective or {}).get("kind", "efficiency") != "equity":
+        out.append({"id": "equity",
+                    "description": "maximise the smallest share of its request any zone gets (ties broken by "
+                                   "expected tax) instead of expected tax: the price of an even split",
+                    "objective": {"kind": "equity"}})
+    return out
 
 
 # -- zone data ---------------------------------------------------------------------------------

@@ -1,0 +1,199 @@
+"""Scenarios: overrides land where they should, errors name the scenario's paths, and a
+comparison's differences and totals are those of its columns; a bigger pool never lowers the
+efficiency optimum."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from land_cases import EXAMPLE, small4
+from test_land_properties import instances, objective_scale
+
+from zoneopt import Instance, InstanceError, InvalidInputError, load, solve_land
+from zoneopt.scenarios import DELTA_PREFIX, apply_scenario, compare, scenario_ids, scenario_items
+
+
+def with_scenarios(*scenarios: dict[str, Any], data: dict[str, Any] | None = None) -> Instance:
+    d = copy.deepcopy(data if data is not None else small4())
+    d["scenarios"] = list(scenarios)
+    return Instance.from_dict(d)
+
+
+# -- apply -----------------------------------------------------------------------------------
+
+def test_pool_override_replaces_the_pool_only() -> None:
+    inst = with_scenarios({"id": "more", "pools": {"land": {"total_mu": 1500, "exact": True}}})
+    got = apply_scenario(inst, "more")
+    assert got.pools.land is not None and got.pools.land.total_mu == 1500 and got.pools.land.exact
+    assert got.rules == inst.rules and got.objective == inst.objective and got.zones == inst.zones
+    assert got.name == inst.name and got.scenarios == ()
+    assert inst.pools.land is not None and inst.pools.land.total_mu == 1000  # the base is untouched
+
+
+def test_rules_replace_in_place_add_at_the_end_and_drop() -> None:
+    inst = with_scenarios({
+        "id": "s",
+        "rules": [{"id": "new-cap", "type": "zone_bounds", "cap_mu": 250},
+                  {"id": "q-floor", "type": "group_bounds", "by": "city", "groups": ["Q"], "floor_mu": 200}],
+        "drop_rules": ["req"],
+    })
+    got = apply_scenario(inst, "s")
+    assert [r.id for r in got.rules] == ["no-d", "q-floor", "new-cap"]
+    assert got.rules[1].floor_mu == 200  # type: ignore[union-attr]
+    plan = solve_land(got)
+    alloc = plan.allocation()
+    assert (alloc <= 250 + 1e-6).all() and alloc[["c", "d"]].sum() >= 200 - 1e-6
+
+
+def test_objective_override() -> None:
+    inst = with_scenarios({"id": "eq", "objective": {"kind": "equity"}})
+    got = apply_scenario(inst, "eq")
+    assert got.objective.kind == "equity" and inst.objective.kind == "efficiency"
+    assert solve_land(got).objective == pytest.approx(5 / 6)  # the hand-worked equity optimum of small-4
+
+
+def test_unknown_scenario_lists_the_ids() -> None:
+    inst = with_scenarios({"id": "a"}, {"id": "b"})
+    with pytest.raises(InvalidInputError, match="no scenario 'c'; its scenarios: 'a', 'b'"):
+        apply_scenario(inst, "c")
+    with pytest.raises(InvalidInputError, match="its scenarios: none"):
+        apply_scenario(Instance.from_dict(small4()), "a")
+
+
+@pytest.mark.parametrize(("scenario", "path"), [
+    ({"id": "s", "rules": [{"id": "x", "type": "exclude", "select": {"cities": ["Nowhere"]}}]},
+     "scenarios[1].rules[0].select.cities[0]: no zone has city 'Nowhere'"),
+    ({"id": "s", "rules": [{"id": "req", "type": "lock", "values_mu": {"zz": 1}}]},
+     "scenarios[1].rules[0].values_mu.zz: unknown zone 'zz'"),
+    ({"id": "s", "rules": [{"id": "x", "type": "exclude", "select": {"zones": ["a"]}},
+                           {"id": "x", "type": "exclude", "select": {"zones": ["b"]}}]},
+     "scenarios[1].rules[1].id: duplicate rule id 'x' (also scenarios[1].rules[0])"),
+    ({"id": "s", "rules": [{"id": "g", "type": "group_bounds", "by": "city", "cap_mu": {"Z": 1}}]},
+     "scenarios[1].rules[0].cap_mu.Z: no zone has city 'Z'"),
+])
+def test_errors_name_the_scenario_path(scenario: dict[str, Any], path: str) -> None:
+    inst = with_scenarios({"id": "fine"}, scenario)
+    with pytest.raises(InstanceError) as info:
+        apply_scenario(inst, "s", source="inst.json")
+    assert any(str(i) == path for i in info.value.issues), [str(i) for i in info.value.issues]
+    assert str(info.value).startswith("inst.json: ")
+    apply_scenario(inst, "fine")  # the other scenario is fine
+
+
+def test_invalid_scenario_fields_are_caught_when_loading() -> None:
+    with pytest.raises(InstanceError, match=r"scenarios\[0\].drop_rules\[0\]: no base rule has id 'nope'"):
+        with_scenarios({"id": "s", "drop_rules": ["nope"]})
+    with pytest.raises(InstanceError, match=r"scenarios\[0\].pools.land.total_mu: must be > 0"):
+        with_scenarios({"id": "s", "pools": {"land": {"total_mu": 0}}})
+
+
+def test_bundled_example_scenarios() -> None:
+    inst = load(EXAMPLE)
+    assert scenario_ids(inst) == ["quota-plus-10", "no-corridor-cap", "equity"]
+    more = apply_scenario(inst, "quota-plus-10")
+    assert more.pools.land is not None and inst.pools.land is not None
+    assert more.pools.land.total_mu == pytest.approx(1.1 * inst.pools.land.total_mu)
+    assert "corridor-cap" not in {r.id for r in apply_scenario(inst, "no-corridor-cap").rules}
+    assert apply_scenario(inst, "equity").objective.kind == "equity"
+
+
+# -- compare ---------------------------------------------------------------------------------
+
+def test_scenario_items_labels() -> None:
+    inst = with_scenarios({"id": "a"}, {"id": "b"})
+    assert [label for label, _ in scenario_items(inst)] == ["base", "a", "b"]
+    assert [label for label, _ in scenario_items(inst, ["b"], prefix="f:")] == ["f", "f:b"]
+
+
+def test_deltas_and_totals_are_those_of_the_columns() -> None:
+    inst = with_scenarios({"id": "more", "pools": {"land": {"total_mu": 1500}}},
+                          {"id": "noreq", "drop_rules": ["req"]},
+                          {"id": "eq", "objective": {"kind": "equity"}})
+    c = compare(scenario_items(inst))
+    assert c.labels == ["base", "more", "noreq", "eq"] and c.all_solved and not c.any_infeasible
+    a = c.allocations
+    for label in c.labels[1:]:
+        assert np.allclose(a[DELTA_PREFIX + label], a[label] - a["base"])
+        assert np.allclose(c.cities[DELTA_PREFIX + label], c.cities[label] - c.cities["base"])
+    for col in c.columns:
+        assert col.plan is not None
+        assert np.allclose(a.set_index("zone")[col.label], col.plan.allocation())
+        row = c.summary.set_index("label").loc[col.label]
+        assert row["allocated_mu"] == pytest.approx(a[col.label].sum())
+        assert row["objective"] == pytest.approx(col.plan.objective)
+    # per city: the sums of the zone columns
+    assert np.allclose(c.cities.loc[["P", "Q"], c.labels].to_numpy(),
+                       a.groupby("city")[c.labels].sum().loc[["P", "Q"]].to_numpy())
+    s = c.summary.set_index("label")
+    assert s.loc["more", "objective_delta"] == pytest.approx(s.loc["more", "objective"] - 34000)
+    assert np.isnan(s.loc["eq", "objective_delta"])  # another kind of objective: no difference
+    assert s.loc["eq", "secondary_objective"] == pytest.approx(c.column("eq").plan.summary.secondary_objective)  # type: ignore[union-attr]
+    top = c.biggest_changes(2)
+    assert len(top) == 2
+    biggest = np.nanmax(np.abs(a[[DELTA_PREFIX + x for x in c.labels[1:]]].to_numpy()), axis=1).max()
+    assert abs(top["largest_change_mu"].iloc[0]) == pytest.approx(biggest)
+
+
+def test_infeasible_column_stays_with_its_status_and_diagnosis() -> None:
+    inst = with_scenarios({"id": "floor-all", "rules": [{"id": "floor-all", "type": "zone_bounds", "floor_mu": 300}]})
+    c = compare(scenario_items(inst))
+    assert [col.status for col in c.columns] == ["optimal", "infeasible"]
+    assert c.any_infeasible and not c.all_solved
+    bad = c.column("floor-all")
+    assert bad.plan is None and "infeasible" in bad.message and "floor-all" in bad.message
+    assert c.allocations["floor-all"].isna().all() and c.allocations["delta:floor-all"].isna().all()
+    assert c.allocations["base"].sum() == pytest.approx(1000)
+    record = c.to_record()
+    assert record["columns"][1]["status"] == "infeasible" and record["columns"][1]["objective"] is None
+
+
+def test_columns_with_different_zones_are_aligned_by_zone_id() -> None:
+    two = {"name": "two", "zones": [{"id": "b", "city": "P", "land_area_mu": 10, "metrics": {"tax": 1}},
+                                    {"id": "z", "city": "R", "land_area_mu": 10, "metrics": {"tax": 1}}],
+           "pools": {"land": {"total_mu": 5}}}
+    c = compare([("s4", Instance.from_dict(small4())), ("two", Instance.from_dict(two))])
+    a = c.allocations.set_index("zone")
+    assert list(a.index) == ["a", "b", "c", "d", "z"]
+    assert np.isnan(a.loc["a", "two"]) and np.isnan(a.loc["z", "s4"])
+    assert a.loc["b", "delta:two"] == pytest.approx(a.loc["b", "two"] - 500)
+
+
+@pytest.mark.parametrize(("labels", "message"), [
+    (["x", "x"], "given twice"), (["zone", "b"], "clashes"), (["a", "delta:b"], "clashes")])
+def test_bad_labels(labels: list[str], message: str) -> None:
+    inst = Instance.from_dict(small4())
+    with pytest.raises(InvalidInputError, match=message):
+        compare([(label, inst) for label in labels])
+    with pytest.raises(InvalidInputError):
+        compare([])
+
+
+def test_instance_error_names_the_column() -> None:
+    data = small4()
+    data["zones"][0]["metrics"] = {}  # efficiency needs the tax of every zone
+    with pytest.raises(InstanceError, match=r"^broken: zones\[0\]"):
+        compare([("ok", Instance.from_dict(small4())), ("broken", Instance.from_dict(data))])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances(max_zones=8), st.floats(1.0, 3.0))
+def test_bigger_pool_never_lowers_efficiency(data: dict[str, Any], factor: float) -> None:
+    """Caps in mu and as shares of the pool only loosen, floors stay: every plan of the base
+    is a plan of the bigger pool, so the efficiency optimum cannot fall."""
+    data = dict(data, objective={"kind": "efficiency"})
+    total = data["pools"]["land"]["total_mu"]
+    inst = Instance.from_dict(dict(data, scenarios=[{"id": "more", "pools": {"land": {"total_mu": total * factor}}}]))
+    c = compare(scenario_items(inst))
+    assert c.all_solved
+    base, more = c.summary["objective"].to_numpy()
+    assert c.column("base").plan is not None
+    tol = 1e-6 * objective_scale(data, c.column("base").plan) * factor
+    assert more >= base - tol
+    assert c.summary["objective_delta"].iloc[1] == pytest.approx(more - base)
+    assert isinstance(c.allocations, pd.DataFrame) and len(c.allocations) == len(data["zones"])
