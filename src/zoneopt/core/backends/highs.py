@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
 import numpy as np
+import numpy.typing as npt
 
 from zoneopt.core.backends.base import solver_log
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
-from zoneopt.errors import ModelError
+from zoneopt.errors import ModelError, NoSolutionError, UnsupportedModelError
 
 
 def to_highs_lp(model: Model) -> Any:
@@ -138,3 +140,66 @@ class HighsBackend:
         return Solution(status, self.name, objective=objective, x=x, row_duals=duals,
                         reduced_costs=reduced, runtime=runtime, mip_gap=gap,
                         best_bound=best_bound, message=message)
+
+
+# -- ranging (sensitivity of the row duals) ---------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class RowRanging:
+    """HiGHS's bound ranging for every row of an LP, in the model's own units.
+
+    For a row that is nonbasic (at a bound) in the optimal basis, ``lower``..``upper`` is the
+    interval over which its active bound (both bounds, for an equality) may move while that
+    basis stays optimal: the row's dual ``row_duals[i]`` is the slope of the optimal value over
+    the whole interval. For a basic row (its dual is 0) the interval is the one over which the
+    basis stays primal feasible: from the row's activity outwards on the side of its bound
+    (``[activity, +inf)`` for an upper bound, ``(-inf, activity]`` for a lower bound, the
+    point itself for an equality). ``nonbasic`` says which rows HiGHS ranged."""
+
+    lower: npt.NDArray[np.float64]
+    upper: npt.NDArray[np.float64]
+    nonbasic: npt.NDArray[np.bool_]
+    row_duals: npt.NDArray[np.float64]
+    objective: float
+
+
+def row_ranging(model: Model, options: SolveOptions | None = None) -> RowRanging:
+    """Solve the LP ``model`` with the HiGHS simplex and return its row ranging
+    (``Highs.getRanging``). Raises :class:`UnsupportedModelError` for a MIP (ranging needs an
+    LP basis) and :class:`NoSolutionError` when the LP has no optimal basis to range."""
+    import highspy
+
+    if model.is_mip:
+        raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has "
+                                    f"{int(model.integer.sum())} integer variables")
+    opts = replace(options if options is not None else SolveOptions(), algorithm="simplex")
+    h = new_highs(opts)
+    h.passModel(to_highs_lp(model))
+    h.run()
+    status, message, _ = classify(h)
+    if status is not Status.OPTIMAL:
+        raise NoSolutionError(f"ranging of model {model.name!r}: HiGHS ended {status.value} ({message})")
+    rstatus, rng = h.getRanging()
+    if rstatus != highspy.HighsStatus.kOk or not rng.valid:
+        raise NoSolutionError(f"ranging of model {model.name!r}: HiGHS gave no valid ranging")
+    sol = h.getSolution()
+    # getBasicVariables lists the basis as an array: column j as j, row i as -1 - i.
+    bstatus, basic_vars = h.getBasicVariables()
+    if bstatus != highspy.HighsStatus.kOk:
+        raise NoSolutionError(f"ranging of model {model.name!r}: HiGHS gave no basis")
+    basic_vars = np.asarray(basic_vars, dtype=np.int64)
+    basic = np.zeros(model.num_rows, dtype=bool)
+    basic[-1 - basic_vars[basic_vars < 0]] = True
+    act = np.asarray(sol.row_value, dtype=np.float64)
+    lower = np.asarray(rng.row_bound_dn.value_, dtype=np.float64).copy()
+    upper = np.asarray(rng.row_bound_up.value_, dtype=np.float64).copy()
+    # Basic rows: HiGHS ranges the basic value itself; what a caller needs is where the bound
+    # may go with the dual staying 0, i.e. anywhere the basis stays primal feasible.
+    eq = model.row_lb == model.row_ub
+    on_ub = np.isfinite(model.row_ub) & (~np.isfinite(model.row_lb)
+                                         | (np.abs(model.row_ub - act) <= np.abs(act - model.row_lb)))
+    lower[basic] = np.where(on_ub | eq, act, -np.inf)[basic]
+    upper[basic] = np.where(on_ub & ~eq, np.inf, act)[basic]
+    return RowRanging(lower=lower, upper=upper, nonbasic=~basic,
+                      row_duals=np.asarray(sol.row_dual, dtype=np.float64),
+                      objective=float(h.getInfo().objective_function_value))
