@@ -24,6 +24,7 @@ from zoneopt.sensitivity import (
     frontier,
     frontier_allocations,
     rank_rules,
+    rule_costs,
     rule_prices,
     solve_rule_prices,
     what_if,
@@ -131,6 +132,37 @@ def test_rank_rules_orders_by_impact() -> None:
     assert ranked.set_index("rule").loc["req", "top_row"] == "req[a]"
     assert ranked.set_index("rule").loc["req", "binding_rows"] == 2
     assert ranked.set_index("rule").loc["req", "value"] == pytest.approx(14000.0)
+
+
+def test_rule_costs_by_hand() -> None:
+    """small-4 without request caps: a takes all but the 100 mu the Q floor keeps for c,
+    900·50 + 100·20 = 47,000, so the caps cost 13,000 万元/yr; the exclusion (d earns least)
+    and the slack Q floor cost nothing. tilt-2 without its tilt gives all 100 mu to b: 2,000
+    instead of 1,500 (tests/land_cases.py)."""
+    costs = rule_costs(Instance.from_dict(small4()))
+    assert costs["rule"].tolist()[0] == "req" and costs.attrs["objective"] == pytest.approx(34000)
+    assert costs.set_index("rule")["cost"].to_dict() == pytest.approx({"req": 13000, "no-d": 0, "q-floor": 0})
+    assert costs.set_index("rule").loc["req", "objective"] == pytest.approx(47000)
+    assert rule_costs(Instance.from_dict(CASES["tilt"].data))["cost"].tolist() == pytest.approx([500])
+    # baseline (a minimisation): dropping the request caps lets a reach its baseline 346.2,
+    # saving its 46.2 mu of deviation
+    base = rule_costs(Instance.from_dict(CASES["baseline"].data), rules=["req"])
+    assert base["cost"].tolist() == pytest.approx([90000 / 260 - 300])
+    with pytest.raises(InvalidInputError, match="no rule 'nope'"):
+        rule_costs(Instance.from_dict(small4()), rules=["nope"])
+
+
+def test_rules_without_a_binding_row_cost_nothing() -> None:
+    """On the 45-zone example the request caps and the national floor bind nowhere: dropping
+    them leaves the optimum; the rules with a positive first-order impact cost something."""
+    inst = load(EXAMPLE)
+    costs = rule_costs(inst).set_index("rule")
+    ranked = rank_rules(solve_rule_prices(inst)).set_index("rule")
+    for rule in ranked.index.drop("land-total"):
+        if ranked.loc[rule, "binding_rows"] == 0:
+            assert costs.loc[rule, "cost"] == pytest.approx(0.0, abs=1e-6 * costs.attrs["objective"]), rule
+        if ranked.loc[rule, "impact"] > 1e-6:
+            assert costs.loc[rule, "cost"] > 0, rule
 
 
 @pytest.mark.parametrize("backend", LP_BACKENDS)
