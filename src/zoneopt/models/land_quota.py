@@ -13,7 +13,9 @@ and an objective divided by
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -29,12 +31,15 @@ from zoneopt.indicators import indicator, objective_unit
 from zoneopt.instance import (
     MONEY_LABEL,
     ExcludeRule,
+    GroupBounds,
     GroupBoundsRule,
     Instance,
     LandPool,
+    Lock,
     LockRule,
     RequestCapRule,
     TiltRule,
+    ZoneBounds,
     ZoneBoundsRule,
 )
 from zoneopt.plan import Plan, PlanSummary
@@ -95,11 +100,6 @@ def _land_unit(pool: LandPool, requests: FloatArray) -> float:
     return float(10.0 ** max(0, math.floor(math.log10(max(typical, 1.0)))))
 
 
-def _unit_rows(idx: npt.NDArray[np.int64], n: int) -> sp.csr_matrix:
-    """One row per index, a single 1 in that column: a per-zone rule as rows."""
-    return sp.csr_matrix((np.ones(idx.size), (np.arange(idx.size), idx)), shape=(idx.size, n))
-
-
 def build_land_model(instance: Instance) -> LandModel:
     """Build the land-quota model of ``instance``. Raises :class:`InstanceError` when the
     instance has no land pool or lacks data an objective or rule needs."""
@@ -109,7 +109,6 @@ def build_land_model(instance: Instance) -> LandModel:
     zt = ZoneTable.of(instance)
     n = zt.size
     ids = zt.ids
-    area = zt.frame["land_area_mu"].to_numpy()
     request = zt.frame["request_land_mu"].to_numpy()
     sigma = _land_unit(pool, request)
     Q = pool.total_mu / sigma
@@ -123,45 +122,92 @@ def build_land_model(instance: Instance) -> LandModel:
     b.add_rows(TOTAL_RULE, ones, lb=Q if pool.exact else -np.inf, ub=Q, rule=TOTAL_RULE,
                source=pool.source, labels=["total"])
 
+    totals = ZoneTotals(sp.identity(n, format="csr"), sigma, Q, request)
+    excluded = add_zone_rules(b, [(f"rules[{r}]", rule) for r, rule in enumerate(instance.rules)], totals,
+                              instance, zt, rules)
+
+    return _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
+
+
+@dataclass(frozen=True)
+class ZoneTotals:
+    """What the zone rules (zone and group bounds, request caps, exclusions, tilts, locks)
+    constrain: each zone's total of one resource, as the rows ``E @ v`` over the model's
+    columns, in model units of ``unit`` natural units (mu, t or money) each. The land model's
+    totals are its variables (E = I); the emission model's one block per pollutant; the
+    portfolio's the sums of the chosen projects' needs. ``suffix`` is appended to the
+    row-block names, so one rule can make rows for several resources (every pollutant)."""
+
+    E: sp.csr_matrix
+    """zones × model columns (columns beyond its width are zero)."""
+    unit: float
+    """natural units per model unit."""
+    pool: float
+    """the pool total, model units."""
+    request: FloatArray
+    """each zone's request, natural units (NaN: none)."""
+    suffix: str = ""
+
+
+def _pad(A: sp.csr_matrix, ncols: int) -> sp.csr_matrix:
+    """``A`` widened to ``ncols`` columns (the new ones zero)."""
+    A = sp.csr_matrix(A)
+    return sp.csr_matrix((A.data, A.indices, A.indptr), shape=(A.shape[0], ncols))
+
+
+def _amount(rule: Any, name: str) -> Any:
+    """A rule's ``floor`` or ``cap`` in natural units: ``<name>_mu`` on a land rule."""
+    return getattr(rule, f"{name}_mu") if hasattr(rule, f"{name}_mu") else getattr(rule, name, None)
+
+
+def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: ZoneTotals, instance: Instance,
+                   zt: ZoneTable, info: dict[str, RuleInfo] | None = None) -> npt.NDArray[np.bool_]:
+    """Add the rows of the zone rules among ``rules`` (``(JSON path, rule)`` pairs) on
+    ``totals``, each block tagged with its rule id and source; other rule types are left to
+    the caller. ``info`` collects a :class:`RuleInfo` per rule. Returns the mask of zones an
+    ``exclude`` rule covers (tilts leave them out of the ordering)."""
+    n, ids = zt.size, zt.ids
+    E, sigma, request, sfx = totals.E, totals.unit, totals.request, totals.suffix
     excluded = np.zeros(n, dtype=bool)
-    for rule in instance.rules:
+    for _, rule in rules:
         if isinstance(rule, ExcludeRule):
             excluded |= zt.select(rule.select)
-
-    for r, rule in enumerate(instance.rules):
-        rules[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
-        where = f"rules[{r}]"
-        if isinstance(rule, ZoneBoundsRule):
+    area = zt.frame["land_area_mu"].to_numpy()
+    for where, rule in rules:
+        if info is not None:
+            info[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+        name = rule.id + sfx
+        if isinstance(rule, (ZoneBoundsRule, ZoneBounds)):
             mask = zt.select(rule.select)
-            lo = -np.inf if rule.floor_mu is None else rule.floor_mu / sigma
-            hi = np.inf if rule.cap_mu is None else rule.cap_mu / sigma
-            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), lb=lo, ub=hi, rule=rule.id,
+            floor, cap = _amount(rule, "floor"), _amount(rule, "cap")
+            lo = -np.inf if floor is None else floor / sigma
+            hi = np.inf if cap is None else cap / sigma
+            b.add_rows(name, E[np.flatnonzero(mask)], lb=lo, ub=hi, rule=rule.id,
                        source=rule.source, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             if rule.missing == "unlimited":
                 mask &= ~np.isnan(request)
             cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
-            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), ub=cap, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=cap, rule=rule.id, source=rule.source,
                        labels=ids[mask].tolist())
         elif isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
-            b.add_rows(rule.id, _unit_rows(np.flatnonzero(mask), n), ub=0.0, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.source,
                        labels=ids[mask].tolist())
-        elif isinstance(rule, LockRule):
-            idx = pd.Index(ids).get_indexer(list(rule.values_mu)).astype(np.int64)
-            val = np.array(list(rule.values_mu.values()), dtype=float) / sigma
-            b.add_rows(rule.id, _unit_rows(idx, n), lb=val, ub=val, rule=rule.id, source=rule.source,
-                       labels=list(rule.values_mu))
-        elif isinstance(rule, GroupBoundsRule):
-            _group_rows(b, rule, zt, n, Q, sigma)
+        elif isinstance(rule, (LockRule, Lock)):
+            values = rule.values_mu if isinstance(rule, LockRule) else rule.values
+            idx = pd.Index(ids).get_indexer(list(values)).astype(np.int64)
+            val = np.array(list(values.values()), dtype=float) / sigma
+            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.source, labels=list(values))
+        elif isinstance(rule, (GroupBoundsRule, GroupBounds)):
+            _group_rows(b, rule, zt, totals)
         elif isinstance(rule, TiltRule):
-            _tilt_rows(b, rule, instance, zt, excluded, area, where)
+            _tilt_rows(b, rule, instance, zt, totals, excluded, area, where)
+    return excluded
 
-    return _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
 
-
-def _group_rows(b: ModelBuilder, rule: GroupBoundsRule, zt: ZoneTable, n: int, Q: float, sigma: float) -> None:
+def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTable, totals: ZoneTotals) -> None:
     names, member = zt.groups(rule.by)
     keep = np.array([g in rule.groups for g in names], dtype=bool) if rule.groups is not None \
         else np.ones(len(names), dtype=bool)
@@ -170,6 +216,8 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule, zt: ZoneTable, n: int, Q
     if rule.combined:
         member = sp.csr_matrix((member.sum(axis=0) > 0).astype(float))
         names = ["+".join(names)]
+    M = sp.csr_matrix(member @ totals.E)  # each group's total, over the model's columns
+    sigma, Q, head = totals.unit, totals.pool, rule.id + totals.suffix
 
     def amounts(value: float | dict[str, float] | None) -> FloatArray | None:
         if value is None:
@@ -178,42 +226,46 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule, zt: ZoneTable, n: int, Q
             return np.array([value.get(g, np.nan) for g in names], dtype=float) / sigma
         return np.full(len(names), value / sigma)
 
-    cap, floor = amounts(rule.cap_mu), amounts(rule.floor_mu)
+    land = isinstance(rule, GroupBoundsRule)
+    cap, floor = amounts(_amount(rule, "cap")), amounts(_amount(rule, "floor"))
     if cap is not None:
         has = ~np.isnan(cap)
-        b.add_rows(f"{rule.id}:cap_mu", member[np.flatnonzero(has)], ub=cap[has], rule=rule.id,
+        b.add_rows(f"{head}:cap{'_mu' if land else ''}", M[np.flatnonzero(has)], ub=cap[has], rule=rule.id,
                    source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
     if floor is not None:
         has = ~np.isnan(floor)
-        b.add_rows(f"{rule.id}:floor_mu", member[np.flatnonzero(has)], lb=floor[has], rule=rule.id,
+        b.add_rows(f"{head}:floor{'_mu' if land else ''}", M[np.flatnonzero(has)], lb=floor[has], rule=rule.id,
                    source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
     for share, side in ((rule.cap_share, "cap"), (rule.floor_share, "floor")):
         if share is None:
             continue
         if rule.share_of == "pool":
-            A, rhs = member, np.full(len(names), share * Q)
+            A, rhs = M, np.full(len(names), share * Q)
         else:  # share of what is allocated: Σ_G x − s·T (≤ or ≥) 0, T = Σ x (sparse rows)
-            T = _allocated_total(b, n)
-            A = sp.hstack([member, sp.csr_matrix((len(names), T.start - n)),
-                           sp.csr_matrix(np.full((len(names), 1), -share))], format="csr")
-            rhs = np.zeros(len(names))
+            T = _allocated_total(b, totals)
+            k = len(names)
+            A = _pad(M, T.start + 1) + sp.csr_matrix((np.full(k, -share), (np.arange(k), np.full(k, T.start))),
+                                                     shape=(k, T.start + 1))
+            rhs = np.zeros(k)
         bounds = {"ub": rhs} if side == "cap" else {"lb": rhs}
-        b.add_rows(f"{rule.id}:{side}_share", A, rule=rule.id, source=rule.source, labels=names, **bounds)
+        b.add_rows(f"{head}:{side}_share", A, rule=rule.id, source=rule.source, labels=names, **bounds)
 
 
-def _allocated_total(b: ModelBuilder, n: int) -> VarBlock:
-    """The variable T = Σ x (added once), so share-of-allocated rows stay sparse."""
+def _allocated_total(b: ModelBuilder, totals: ZoneTotals) -> VarBlock:
+    """The variable T = Σ of the zone totals (added once per resource), so share-of-allocated
+    rows stay sparse."""
+    name = "allocated_total" + totals.suffix
     try:
-        return next(v for v in b.var_blocks if v.name == "allocated_total")
+        return next(v for v in b.var_blocks if v.name == name)
     except StopIteration:
-        T = b.add_vars("allocated_total", 1, lb=0.0)
-        A = sp.hstack([sp.csr_matrix(np.ones((1, n))), sp.csr_matrix((1, T.start - n)),
-                       sp.csr_matrix([[-1.0]])], format="csr")
-        b.add_rows("allocated_total:def", A, lb=0.0, ub=0.0, labels=["total"])
+        T = b.add_vars(name, 1, lb=0.0)
+        A = _pad(sp.csr_matrix(totals.E.sum(axis=0)), T.start + 1) \
+            + sp.csr_matrix(([-1.0], ([0], [T.start])), shape=(1, T.start + 1))
+        b.add_rows(f"{name}:def", A, lb=0.0, ub=0.0, labels=["total"])
         return T
 
 
-def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable,
+def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,
                excluded: npt.NDArray[np.bool_], area: FloatArray, where: str) -> None:
     """Tiers of equal score; one auxiliary level u_k between tier k and k+1 (higher score
     first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1 (rows multiplied
@@ -235,7 +287,8 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
         weight = area[idx] / float(np.exp(np.mean(np.log(area[idx]))))
     else:
         weight = np.ones(idx.size)
-    u = b.add_vars(f"{rule.id}:level", K - 1, lb=0.0, ub=np.inf)
+    head = rule.id + totals.suffix
+    u = b.add_vars(f"{head}:level", K - 1, lb=0.0, ub=np.inf)
     n_all = b.num_vars
     upper = tier < K - 1  # zones of tiers 0..K-2 sit above boundary tier[i]
     lower = tier > 0      # zones of tiers 1..K-1 sit below boundary tier[i]-1
@@ -244,15 +297,13 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
 
     def block(members: npt.NDArray[np.int64], boundary: npt.NDArray[np.int64]) -> sp.csr_matrix:
         m = members.size
-        r = np.concatenate([np.arange(m), np.arange(m)])
-        c = np.concatenate([idx[members], u.start + boundary])
-        v = np.concatenate([np.ones(m), -weight[members]])
-        return sp.csr_matrix((v, (r, c)), shape=(m, n_all))
+        levels_part = sp.csr_matrix((-weight[members], (np.arange(m), u.start + boundary)), shape=(m, n_all))
+        return sp.csr_matrix(_pad(totals.E[idx[members]], n_all) + levels_part)
 
     labels = zt.ids
-    b.add_rows(f"{rule.id}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
+    b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
                source=rule.source, labels=list(labels[idx[rows_hi]]))
-    b.add_rows(f"{rule.id}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
+    b.add_rows(f"{head}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
                source=rule.source, labels=list(labels[idx[rows_lo]]))
 
 
@@ -454,50 +505,12 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
     with np.errstate(divide="ignore", invalid="ignore"):
         fulfil = np.where(request > 0, alloc / request, np.nan)
 
-    # Binding rows: a finite bound met to tolerance (in model units), rule rows only.
-    act = m.A @ solution.x
-    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
-    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
-    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
-    block_of = m.row_block_index()
-    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
-    rule_row = rule_of_block[block_of] != ""
-    binding = (at_ub | at_lb) & rule_row
-    brows = np.flatnonzero(binding)
-
     scale = lm.obj_scale / sigma
     duals = primary.row_duals * scale if primary.row_duals is not None else None
-
-    names = _row_names(m, brows)
-    bindings = pd.DataFrame({
-        "rule": rule_of_block[block_of[brows]].astype(str),
-        "source": np.array([b.source for b in m.row_blocks] + [None], dtype=object)[block_of[brows]],
-        "row": names,
-        "side": np.where(at_ub[brows],
-                         np.where(m.row_lb[brows] == m.row_ub[brows], "equal", "upper"), "lower"),
-        "bound": np.where(at_ub[brows], m.row_ub[brows], m.row_lb[brows]) * sigma,
-        "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
-        "unit": f"{lm.objective_unit} per mu",
-    })
-
-    # Zones touched by each binding row (through the x-columns of A), as a zones × rules table;
-    # loops run over the few rule ids, never over zones.
-    sub = m.A[brows][:, x.slice].tocoo()
-    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[sub.row]]].astype(str), return_inverse=True)
-    touched = np.zeros((x.size, rule_names.size), dtype=bool)
-    touched[sub.col, rule_idx] = True
-    price = np.zeros((x.size, rule_names.size))
-    if duals is not None:  # a rule with several binding rows for a zone (tilt) sums them
-        np.add.at(price, (sub.col, rule_idx), duals[brows[sub.row]])
-    binding_rules = np.full(x.size, "", dtype=object)
-    shadow_prices = np.full(x.size, "", dtype=object)
-    for r, rule in enumerate(rule_names.tolist()):
-        on = touched[:, r]
-        binding_rules[on] += rule + ";"
-        if duals is not None:
-            shadow_prices[on] += rule + "=" + np.char.mod("%.6g", price[on, r]).astype(object) + ";"
-    binding_rules = pd.Series(binding_rules).str.rstrip(";").to_numpy()
-    shadow_prices = pd.Series(shadow_prices).str.rstrip(";").to_numpy()
+    zone_of_column = sp.csr_matrix((np.ones(x.size), (x.start + np.arange(x.size), np.arange(x.size))),
+                                   shape=(m.num_vars, x.size))
+    bindings, binding_rules, shadow_prices = binding_tables(m, solution.x, duals, sigma,
+                                                            f"{lm.objective_unit} per mu", zone_of_column)
 
     allocations = pd.DataFrame({
         "zone": zt["zone"], "name": zt["name"], "city": zt["city"], "level": zt["level"],
@@ -543,3 +556,54 @@ def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]
         labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
         out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
     return out
+def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: float | FloatArray,
+                   unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix
+                   ) -> tuple[pd.DataFrame, npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """The rule rows of ``m`` whose finite bound holds at ``x`` (to :data:`BINDING_TOLERANCE`
+    in model units), as a plan's bindings table: rule, source, row, side, the bound in natural
+    units (model bound × ``row_unit``, a number or one per row), the shadow price (``duals``,
+    already in plan units per natural unit; NaN without duals) and its ``unit``. Also, per
+    zone, the binding rules whose rows touch it and their shadow prices (``rule=value``, a
+    rule with several binding rows for a zone summed), as ``;``-joined strings;
+    ``zone_of_column`` (model columns × zones) says which zone each column counts for.
+    Loops run over the few rule ids, never over zones or rows."""
+    act = m.A @ x
+    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
+    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
+    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    block_of = m.row_block_index()
+    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
+    rule_row = rule_of_block[block_of] != ""
+    brows = np.flatnonzero((at_ub | at_lb) & rule_row)
+    per_row = np.broadcast_to(np.asarray(row_unit, dtype=float), (m.num_rows,))
+    unit_col = unit if isinstance(unit, str) else np.asarray(unit, dtype=object)[brows]
+    bindings = pd.DataFrame({
+        "rule": rule_of_block[block_of[brows]].astype(str),
+        "source": np.array([b.source for b in m.row_blocks] + [None], dtype=object)[block_of[brows]],
+        "row": _row_names(m, brows),
+        "side": np.where(at_ub[brows],
+                         np.where(m.row_lb[brows] == m.row_ub[brows], "equal", "upper"), "lower"),
+        "bound": np.where(at_ub[brows], m.row_ub[brows], m.row_lb[brows]) * per_row[brows],
+        "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
+        "unit": unit_col,
+    })
+    # Zones touched by each binding row, as a zones × rules table.
+    n = zone_of_column.shape[1]
+    sub = (abs(m.A[brows]) @ zone_of_column).tocoo()
+    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[sub.row]]].astype(str), return_inverse=True)
+    touched = np.zeros((n, rule_names.size), dtype=bool)
+    touched[sub.col, rule_idx] = True
+    price = np.zeros((n, rule_names.size))
+    if duals is not None:  # a rule with several binding rows for a zone (tilt) sums them
+        np.add.at(price, (sub.col, rule_idx), duals[brows[sub.row]])
+    binding_rules = np.full(n, "", dtype=object)
+    shadow_prices = np.full(n, "", dtype=object)
+    for r, rule in enumerate(rule_names.tolist()):
+        on = touched[:, r]
+        binding_rules[on] += rule + ";"
+        if duals is not None:
+            shadow_prices[on] += rule + "=" + np.char.mod("%.6g", price[on, r]).astype(object) + ";"
+    return (bindings, pd.Series(binding_rules, dtype=object).str.rstrip(";").to_numpy(),
+            pd.Series(shadow_prices, dtype=object).str.rstrip(";").to_numpy())
+
+
