@@ -545,17 +545,6 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
     return Plan(summary, allocations, bindings)
 
 
-def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
-    """``block[label]`` for the given rows, a loop over blocks (not rows)."""
-    out = np.empty(rows.size, dtype=object)
-    block_of = m.row_block_index()[rows]
-    for k in np.unique(block_of):
-        b = m.row_blocks[k]
-        sel = block_of == k
-        offset = rows[sel] - b.start
-        labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
-        out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
-    return out
 def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: float | FloatArray,
                    unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix
                    ) -> tuple[pd.DataFrame, npt.NDArray[np.object_], npt.NDArray[np.object_]]:
@@ -607,3 +596,14 @@ def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: 
             pd.Series(shadow_prices, dtype=object).str.rstrip(";").to_numpy())
 
 
+def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+    """``block[label]`` for the given rows, a loop over blocks (not rows)."""
+    out = np.empty(rows.size, dtype=object)
+    block_of = m.row_block_index()[rows]
+    for k in np.unique(block_of):
+        b = m.row_blocks[k]
+        sel = block_of == k
+        offset = rows[sel] - b.start
+        labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
+        out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
+    return out
