@@ -88,16 +88,23 @@ class LandModel:
 
 
 def _land_unit(pool: LandPool, requests: FloatArray) -> float:
-    """mu per model unit: the parcel, else a power of ten no larger than the mean share of the
-    pool or the median request, so typical allocations are 1..100 model units and small
-    requests are not lost in the solver's tolerances."""
-    if pool.parcel_mu is not None:
-        return float(pool.parcel_mu)
-    typical = pool.total_mu / requests.size
+    """mu per model unit (see :func:`model_unit`)."""
+    return model_unit(pool.total_mu, requests, pool.parcel_mu)
+
+
+def model_unit(total: float, requests: FloatArray, step: float | None = None) -> float:
+    """Natural units (mu, t, money) per model unit of a resource: the whole-step size (parcel,
+    tranche) when there is one, else a power of ten no larger than the mean share of the pool
+    or the median request (at least 1e-6 of the pool), so typical allocations are 1..100 model
+    units and small requests are not lost in the solver's tolerances."""
+    if step is not None:
+        return float(step)
+    typical = total / max(requests.size, 1)
     asked = requests[np.isfinite(requests) & (requests > 0)]
     if asked.size:
         typical = min(typical, float(np.median(asked)))
-    return float(10.0 ** max(0, math.floor(math.log10(max(typical, 1.0)))))
+    floor = 1.0 if total >= 1.0 else total
+    return float(10.0 ** math.floor(math.log10(max(typical, floor, 1e-6 * total))))
 
 
 def build_land_model(instance: Instance) -> LandModel:
