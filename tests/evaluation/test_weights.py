@@ -26,7 +26,7 @@ def test_entropy_xu_2004() -> None:
     """Xu, X. (2004). A note on the subjective and objective integrated approach to determine
     attribute weights. EJOR 156(2), 530-532. Matrix and weights (4 decimals) as reproduced in
     energyinpython/pyrepo-mcda, tests/test_weighting_methods.py (Test_Entropy.test_Entropy)."""
-    X = [[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]]
+    X = np.array([[30, 30, 38, 29], [19, 54, 86, 29], [19, 15, 85, 28.9], [68, 70, 60, 29]])
     w = entropy_weights(X)
     np.testing.assert_array_equal(np.round(w, 4), [0.4630, 0.3992, 0.1378, 0.0000])
 
@@ -70,11 +70,11 @@ def test_entropy_elsayed_2017_second_library() -> None:
     """Elsayed, Dawood & Karthikeyan (2017). Evaluating alternatives through the application of
     TOPSIS method with entropy weight. IJETT 46(2), 60-66. Weights to 6 decimals as documented
     by a second library, kotbaton/pymcdm, test/test_weights.py (TestEntropyWeights)."""
-    X = [[7, 312, 1891, 6613, 163], [72, 88, 728, 941804, 1078], [10, 252, 2594, 3466, 117471],
+    rows = [[7, 312, 1891, 6613, 163], [72, 88, 728, 941804, 1078], [10, 252, 2594, 3466, 117471],
          [10, 145, 980, 2371, 86329], [65, 54, 350, 501, 29897], [29, 48, 380, 912, 34051],
          [7, 476, 3300, 78470, 2212], [70, 87, 650, 733, 819000], [4, 86, 591, 3015, 103],
          [12, 79, 579, 3240, 96098], [21, 45, 261, 1253, 453], [1, 72, 530, 4333, 0.104800]]
-    w = entropy_weights(X)
+    w = entropy_weights(np.array(rows))
     np.testing.assert_array_equal(np.round(w, 6), [0.104991, 0.069124, 0.071373, 0.449937, 0.304575])
 
 
@@ -106,9 +106,9 @@ def test_entropy_minmax_is_the_sum_form_on_the_oriented_minmax_matrix() -> None:
 def test_entropy_constant_column_gets_zero_and_does_not_move_others() -> None:
     X = np.array([[1.0, 5, 3], [2, 5, 9], [4, 5, 1], [8, 5, 2]])
     for mode in ("sum", "minmax"):
-        w = entropy_weights(X, normalisation=mode)  # type: ignore[arg-type]
+        w = entropy_weights(X, normalisation=mode)
         assert w[1] == 0.0
-        np.testing.assert_allclose(w[[0, 2]], entropy_weights(X[:, [0, 2]], normalisation=mode))  # type: ignore[arg-type]
+        np.testing.assert_allclose(w[[0, 2]], entropy_weights(X[:, [0, 2]], normalisation=mode))
 
 
 def test_entropy_errors() -> None:
@@ -262,12 +262,12 @@ def test_ahp_fuzzyahp_consistency_ratio() -> None:
     """The R package FuzzyAHP (JanCaha/FuzzyAHP), tests/testthat/test_consistencyRatio.R:
     CR = 0.0623919 (tolerance 1e-7) for [[1, 1/3, 5], [3, 1, 7], [1/5, 1/7, 1]] with its random
     index table (RI(3) = 0.52, Saaty 2005). λmax and CI follow from CR · RI."""
-    r = ahp([[1, 1 / 3, 5], [3, 1, 7], [1 / 5, 1 / 7, 1]], random_index="saaty2005")
+    r = ahp(np.array([[1, 1 / 3, 5], [3, 1, 7], [1 / 5, 1 / 7, 1]]), random_index="saaty2005")
     assert r.cr == pytest.approx(0.0623919, abs=1e-7)
     assert r.ci == pytest.approx(0.0623919 * 0.52, abs=1e-7)
     assert r.lambda_max == pytest.approx(3 + 2 * 0.0623919 * 0.52, abs=2e-7)
     # the 1980 table (RI(3) = 0.58) gives a smaller CR for the same CI
-    assert ahp([[1, 1 / 3, 5], [3, 1, 7], [1 / 5, 1 / 7, 1]]).cr == pytest.approx(r.ci / 0.58)
+    assert ahp(np.array([[1, 1 / 3, 5], [3, 1, 7], [1 / 5, 1 / 7, 1]])).cr == pytest.approx(r.ci / 0.58)
 
 
 def test_ahp_ahpy_leader_and_complete_examples() -> None:
@@ -276,11 +276,11 @@ def test_ahp_ahpy_leader_and_complete_examples() -> None:
     and CR 0.044 (random_index='saaty'); an older README version's 'complete' example
     {a-b: 1, a-c: 5, a-d: 2, b-c: 3, b-d: 4, c-d: 3/4} has weights a 0.3742, b 0.3917,
     c 0.0991, d 0.1349 (4 decimals)."""
-    leader = ahp([[1, 4, 3, 7], [1 / 4, 1, 1 / 3, 3], [1 / 3, 3, 1, 5], [1 / 7, 1 / 3, 1 / 5, 1]],
+    leader = ahp(np.array([[1, 4, 3, 7], [1 / 4, 1, 1 / 3, 3], [1 / 3, 3, 1, 5], [1 / 7, 1 / 3, 1 / 5, 1]]),
                  random_index="saaty2005")
     np.testing.assert_array_equal(np.round(leader.weights, 3), [0.548, 0.127, 0.27, 0.056])
     assert round(leader.cr, 3) == 0.044
-    complete = ahp([[1, 1, 5, 2], [1, 1, 3, 4], [1 / 5, 1 / 3, 1, 3 / 4], [1 / 2, 1 / 4, 4 / 3, 1]])
+    complete = ahp(np.array([[1, 1, 5, 2], [1, 1, 3, 4], [1 / 5, 1 / 3, 1, 3 / 4], [1 / 2, 1 / 4, 4 / 3, 1]]))
     np.testing.assert_array_equal(np.round(complete.weights, 4), [0.3742, 0.3917, 0.0991, 0.1349])
 
 
@@ -301,7 +301,7 @@ def test_ahp_consistent_matrix_and_small_n() -> None:
     assert r.lambda_max == pytest.approx(4) and r.ci == pytest.approx(0, abs=1e-12) and r.consistent
     one = ahp([[1]])
     assert one.weights.tolist() == [1.0] and one.cr == 0 and one.ci == 0 and one.ri == 0
-    two = ahp([[1, 9], [1 / 9, 1]])
+    two = ahp(np.array([[1, 9], [1 / 9, 1]]))
     np.testing.assert_allclose(two.weights, [0.9, 0.1])
     assert two.cr == 0 and two.consistent
     with pytest.raises(ValueError):
@@ -326,16 +326,16 @@ def test_ahp_input_errors_name_the_entry() -> None:
     names = ["tax", "rd", "energy"]
     with pytest.raises(InvalidInputError, match=r"pairwise\[0\]\[2\] = 5.0 \('tax' vs 'energy'\) and "
                                                 r"pairwise\[2\]\[0\] = 0.3 .* not reciprocal"):
-        ahp([[1, 2, 5], [0.5, 1, 2], [0.3, 0.5, 1]], names=names)
+        ahp(np.array([[1, 2, 5], [0.5, 1, 2], [0.3, 0.5, 1]]), names=names)
     with pytest.raises(InvalidInputError, match=r"pairwise\[1\]\[0\] = -2.0.*> 0"):
-        ahp([[1, 0.5], [-2, 1]])
+        ahp(np.array([[1, 0.5], [-2, 1]]))
     with pytest.raises(InvalidInputError, match=r"pairwise\[1\]\[1\] = 2.0.*must be 1"):
-        ahp([[1, 0.5], [2, 2]])
+        ahp(np.array([[1, 0.5], [2, 2]]))
     with pytest.raises(InvalidInputError, match="square"):
-        ahp([[1, 2, 3], [0.5, 1, 2]])
+        ahp(np.array([[1, 2, 3], [0.5, 1, 2]]))
     with pytest.raises(InvalidInputError, match="stops at 15"):
         ahp(np.ones((16, 16)))
     with pytest.raises(InvalidInputError, match="unknown random_index"):
         ahp([[1]], random_index="dd")  # type: ignore[arg-type]
     # 1/3 typed as 0.3333 is within the default tolerance
-    assert ahp([[1, 3], [0.3333, 1]]).weights[0] == pytest.approx(0.75, abs=1e-4)
+    assert ahp(np.array([[1, 3], [0.3333, 1]])).weights[0] == pytest.approx(0.75, abs=1e-4)

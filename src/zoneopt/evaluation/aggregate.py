@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.errors import InvalidInputError
-from zoneopt.evaluation.normalise import FloatArray, _benefit, _label, _matrix
+from zoneopt.evaluation.normalise import FloatArray, _benefit, _colscale, _label, _matrix
 
 WEIGHT_SUM_TOL = 1e-9
 
@@ -102,6 +102,7 @@ def topsis(X: npt.ArrayLike, w: npt.ArrayLike, benefit: npt.ArrayLike | None,
     n = A.shape[1]
     b = _benefit(benefit, n, names)
     v = _weight_vector(w, n, names)
+    A = _colscale(A)  # r is unchanged by a positive scale per column; this keeps squares in range
     if normalise == "vector":
         norm = np.sqrt((A * A).sum(axis=0))
         R = A / np.where(norm == 0, 1.0, norm)

@@ -118,7 +118,17 @@ def _per_criterion(value: npt.ArrayLike, n: int, field: str) -> FloatArray:
     return v
 
 
+def _colscale(A: FloatArray) -> FloatArray:
+    """A with each column divided by the power of two just above its largest magnitude
+    (exact in floating point; all-zero columns left alone), so squares neither underflow nor
+    overflow and max − min stays finite; the normalisations below are unchanged by it."""
+    _, exponent = np.frexp(np.abs(A).max(axis=0))
+    scaled: FloatArray = np.ldexp(A, -exponent)
+    return scaled
+
+
 def _minmax(A: FloatArray, b: BoolArray) -> FloatArray:
+    A = _colscale(A)  # so max − min cannot overflow
     lo = A.min(axis=0)
     hi = A.max(axis=0)
     span = hi - lo
@@ -130,6 +140,7 @@ def _minmax(A: FloatArray, b: BoolArray) -> FloatArray:
 
 
 def _vector(A: FloatArray, b: BoolArray) -> FloatArray:
+    A = _colscale(A)
     norm = np.sqrt((A * A).sum(axis=0))
     R = A / np.where(norm == 0, 1.0, norm)  # an all-zero column stays 0
     return np.where(b, R, 1.0 - R)
@@ -141,10 +152,13 @@ def _zscore(A: FloatArray, b: BoolArray, ddof: int) -> FloatArray:
         raise InvalidInputError(f"ddof must be a whole number >= 0, got {ddof!r}")
     if m - ddof <= 0:
         raise InvalidInputError(f"zscore with ddof={ddof} needs more than {ddof} unit(s); X has {m}")
+    # constant by its values, not by std == 0: the mean of equal values may be off by an ulp
+    const = A.max(axis=0) == A.min(axis=0)
+    A = _colscale(A)
     mean = A.mean(axis=0)
     std = A.std(axis=0, ddof=ddof)
-    Z = (A - mean) / np.where(std == 0, 1.0, std)
-    Z[:, std == 0] = 0.0
+    Z = (A - mean) / np.where(const, 1.0, std)
+    Z[:, const] = 0.0
     return np.where(b, Z, -Z)
 
 

@@ -137,10 +137,11 @@ def critic_weights(X: npt.ArrayLike, benefit: npt.ArrayLike | None = None,
     A, names = _matrix(X, names, min_units=2)
     m, n = A.shape
     b = _benefit(benefit, n, names)
-    live = ~_constant(A)
+    Z = _minmax(A, b)
+    live = ~_constant(Z)
     if not live.any():
         return _normalised(np.zeros(n), "CRITIC")
-    Z = _minmax(A[:, live], b[live])
+    Z = Z[:, live]
     centred = Z - Z.mean(axis=0)
     sd = np.sqrt((centred * centred).mean(axis=0))
     R = (centred.T @ centred) / m / np.outer(sd, sd)
@@ -172,8 +173,10 @@ def stdev_weights(X: npt.ArrayLike, benefit: npt.ArrayLike | None = None, names:
         Z = A
     else:
         raise InvalidInputError(f"unknown stdev normalisation {normalisation!r}; choose 'minmax' or 'none'")
-    sd = Z.std(axis=0)
-    sd[_constant(A)] = 0.0
+    _, exponent = np.frexp(np.abs(Z).max(axis=0))
+    # scaled by a power of two first so tiny or huge values neither underflow nor overflow
+    sd = np.ldexp(np.ldexp(Z, -exponent).std(axis=0), exponent)
+    sd[_constant(Z)] = 0.0
     return _normalised(sd, "standard-deviation")
 
 
