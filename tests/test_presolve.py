@@ -88,7 +88,7 @@ def test_money_in_yi_yuan_declared_as_wan_yuan_is_flagged() -> None:
     (lambda d: d["zones"][2].update(land_area_mu=2e7), "zones[2].land_area_mu"),
     (lambda d: d["zones"][2].update(land_area_mu=0.5), "zones[2].land_area_mu"),
     (lambda d: d["zones"][3]["requests"].update(land_mu=3e7), "zones[3].requests.land_mu"),
-    (lambda d: d["pools"]["land"].update(total_mu=5e7), "pools.land.total_mu"),
+    (lambda d: d["pools"]["land"].update(total_mu=5e8), "pools.land.total_mu"),
 ])
 def test_land_out_of_range(where: Any, field: str) -> None:
     data = clean()

@@ -10,8 +10,8 @@ zoneopt validate`` prints every finding.
 
 The checks (each a few vectorised passes over the zones; loops run over rules and groups):
 
-* ``land-out-of-range`` — a land figure above :data:`LAND_MAX_MU` (areas, requests, the pool,
-  rule amounts), or an existing area below :data:`AREA_MIN_MU`;
+* ``land-out-of-range`` — a land figure above :data:`LAND_MAX_MU` (areas, requests, rule
+  amounts) or :data:`POOL_MAX_MU` (the pool), or an existing area below :data:`AREA_MIN_MU`;
 * ``money-per-mu-implausible`` — tax, value added or revenue per mu of existing land outside
   :data:`MONEY_PER_MU_YUAN` once converted to yuan (the usual sign of a wrong ``units.money``);
 * ``land-span`` / ``weight-span`` — the land amounts the model's rows use (requests, the pool,
@@ -61,7 +61,11 @@ BoolArray = npt.NDArray[np.bool_]
 Severity = Literal["warning", "info"]
 
 LAND_MAX_MU = 1e7
-"""Above this many mu (about 6,700 km²) a land figure is taken for a unit slip."""
+"""Above this many mu (about 6,700 km²) a zone's area or request, or a rule's amount, is taken
+for a unit slip."""
+POOL_MAX_MU = 1e8
+"""Above this many mu a land pool is taken for a unit slip (China's yearly new construction
+land plan is of the order of 1e7 mu)."""
 AREA_MIN_MU = 1.0
 """A zone's existing land below this many mu is taken for a unit slip (万亩, km², ...)."""
 MONEY_PER_MU_YUAN: dict[str, tuple[float, float]] = {
@@ -139,6 +143,13 @@ class _Context:
         self.ids = zt.ids
         self.request = zt.frame["request_land_mu"].to_numpy(dtype=float)
         self.rules: list[tuple[str, Rule]] = [(f"rules[{r}]", rule) for r, rule in enumerate(instance.rules)]
+        self._groups: dict[str, tuple[list[str], sp.csr_matrix]] = {}
+
+    def groups(self, rule: GroupBoundsRule) -> tuple[list[str], sp.csr_matrix]:
+        """:func:`_rule_groups`, computed once per rule (factorising 100k names takes a while)."""
+        if rule.id not in self._groups:
+            self._groups[rule.id] = _rule_groups(self.zt, rule)
+        return self._groups[rule.id]
 
 
 def _ref(rule: Rule) -> str:
@@ -229,9 +240,9 @@ def _land_ranges(ctx: _Context) -> list[Finding]:
                 f"zones[{k}].{field} is {_mu(values[k])}, {what}: is it in mu (亩)? "
                 f"{idx.size} zone(s): {_zone_list(ctx.ids, idx)}",
                 zone=str(ctx.ids[k]), field=f"zones[{k}].{field}"))
-    if ctx.Q > LAND_MAX_MU:
+    if ctx.Q > POOL_MAX_MU:
         out.append(Finding("land-out-of-range", "warning",
-                           f"pools.land.total_mu is {_mu(ctx.Q)}, above {_mu(LAND_MAX_MU)}: is it in mu (亩)?",
+                           f"pools.land.total_mu is {_mu(ctx.Q)}, above {_mu(POOL_MAX_MU)}: is it in mu (亩)?",
                            field="pools.land.total_mu"))
     for _, rule, amount_path, value in _rule_amounts(ctx):
         if value > LAND_MAX_MU:
@@ -339,7 +350,7 @@ def _never_binding(ctx: _Context) -> list[Finding]:
                 parts.append(("share", bool((cap[mask] >= Q).all()),
                               f"every zone it covers may have {rule.share:g} × its request, at or above {pool_txt}"))
         elif isinstance(rule, GroupBoundsRule):
-            names, member = _rule_groups(zt, rule)
+            names, member = ctx.groups(rule)
             if not names:
                 out.append(Finding("rule-selects-nothing", "info", f"{_ref(rule)} bounds no group, so it does nothing",
                                    rule=rule.id, field=f"{path}.groups"))
@@ -431,7 +442,7 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
             mask = np.isin(ids, np.array(zero_ids, dtype=object)) if zero_ids else np.zeros(ctx.n, dtype=bool)
             what, field = "locks {k} zone(s) at 0 mu", f"{path}.values_mu"
         elif isinstance(rule, GroupBoundsRule):
-            names, member = _rule_groups(zt, rule)
+            names, member = ctx.groups(rule)
             caps = _group_amounts(rule, names, ctx.Q, "cap")
             if rule.cap_share == 0:  # a share of what is allocated: nothing either
                 caps[:] = 0.0
@@ -522,7 +533,7 @@ def _bounds_that_cannot_hold(ctx: _Context) -> list[Finding]:
     for path, rule in rules:
         if not isinstance(rule, GroupBoundsRule):
             continue
-        names, member = _rule_groups(ctx.zt, rule)
+        names, member = ctx.groups(rule)
         if not names:
             continue
         floor_g = _group_amounts(rule, names, Q, "floor")
@@ -566,4 +577,4 @@ def _bounds_that_cannot_hold(ctx: _Context) -> list[Finding]:
     return out
 
 
-__all__ = ["Finding", "presolve_checks", "LAND_MAX_MU", "AREA_MIN_MU", "MONEY_PER_MU_YUAN", "SPAN_MAX"]
+__all__ = ["Finding", "presolve_checks", "LAND_MAX_MU", "POOL_MAX_MU", "AREA_MIN_MU", "MONEY_PER_MU_YUAN", "SPAN_MAX"]
