@@ -31,13 +31,11 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
 from zoneopt.indicators import objective_unit
 from zoneopt.instance import (
-    ExcludeRule,
     GroupBoundsRule,
     Instance,
     LockRule,
     Objective,
     RequestCapRule,
-    TiltRule,
     ZoneBoundsRule,
 )
 from zoneopt.models.land_quota import (
@@ -341,18 +339,19 @@ class _Target:
 _VARIABLE_TYPES = "'pool', or a rule of type zone_bounds, request_cap, group_bounds or lock"
 
 
-def _rows_of(m: Model, names: Sequence[tuple[str, str]]) -> tuple[IntArray, BoolArray, BoolArray]:
-    """Rows of the named blocks (missing blocks have no rows) and which bound of each moves."""
+def _rows_of(m: Model, picks: Sequence[tuple[str | None, str, str]]) -> tuple[IntArray, BoolArray, BoolArray]:
+    """Rows of the blocks each ``(rule, part, side)`` picks — the blocks rule ``rule`` made
+    whose name ends with ``part`` (``rule`` None: the block named ``part``) — and which bound
+    of each row moves (``side``: ``ub``, ``lb`` or ``both``). Blocks are found by their rule
+    tag, not their full name, so a resource suffix on the names does not matter."""
     idx, ub, lb = [], [], []
-    have = {b.name: b for b in m.row_blocks}
-    for name, side in names:
-        b = have.get(name)
-        if b is None or b.size == 0:
-            continue
-        r = np.arange(b.start, b.start + b.size)
-        idx.append(r)
-        ub.append(np.full(r.size, side in ("ub", "both")))
-        lb.append(np.full(r.size, side in ("lb", "both")))
+    for b in m.row_blocks:  # a loop over row blocks
+        for rule, part, side in picks:
+            if b.size and ((b.rule == rule and b.name.endswith(part)) if rule is not None else b.name == part):
+                idx.append(np.arange(b.start, b.start + b.size))
+                ub.append(np.full(b.size, side in ("ub", "both")))
+                lb.append(np.full(b.size, side in ("lb", "both")))
+                break
     if not idx:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool), np.zeros(0, dtype=bool)
     return np.concatenate(idx).astype(np.int64), np.concatenate(ub), np.concatenate(lb)
@@ -369,13 +368,13 @@ def _resolve(lm: LandModel, target: str) -> _Target:
     rule_by_id = {r.id: r for r in inst.rules}
     if target in (POOL, TOTAL_RULE) and target not in rule_by_id:
         pool = lm.pool
-        names: list[tuple[str, str]] = [(TOTAL_RULE, "both" if pool.exact else "ub")]
+        picks: list[tuple[str | None, str, str]] = [(TOTAL_RULE, "", "both" if pool.exact else "ub")]
         for r in inst.rules:
             if isinstance(r, GroupBoundsRule) and r.share_of == "pool":
-                names += [(f"{r.id}:cap_share", "ub"), (f"{r.id}:floor_share", "lb")]
+                picks += [(r.id, ":cap_share", "ub"), (r.id, ":floor_share", "lb")]
         if inst.objective.kind == "baseline":
-            names.append(("baseline:deviation", "both"))
-        rows, ub, lb = _rows_of(m, names)
+            picks.append((None, "baseline:deviation", "both"))
+        rows, ub, lb = _rows_of(m, picks)
         per_unit = _current_rhs(m, rows, ub) / pool.total_mu  # every such bound ∝ the pool
         rebuild = ("the blend objective is normalised by the pool total"
                    if inst.objective.kind == "blend" else None)
@@ -387,28 +386,26 @@ def _resolve(lm: LandModel, target: str) -> _Target:
         raise InvalidInputError(f"what_if target {target!r}: no such rule; give {_VARIABLE_TYPES} "
                                 f"(rule ids: {', '.join(rule_by_id) or 'none'})")
     where = f"what_if target {target!r}: rule {rule.id!r} ({rule.type})"
-    if isinstance(rule, (ExcludeRule, TiltRule)):
-        raise InvalidInputError(f"{where} has no scalar bound to vary; give {_VARIABLE_TYPES}")
-    fields: dict[str, tuple[str, str, str]]  # field -> (block, side, unit)
+    fields: dict[str, tuple[str, str, str]]  # field -> (block name ending, side, unit)
     if isinstance(rule, ZoneBoundsRule):
-        fields = {"cap_mu": (rule.id, "ub", "mu"), "floor_mu": (rule.id, "lb", "mu")}
+        fields = {"cap_mu": ("", "ub", "mu"), "floor_mu": ("", "lb", "mu")}
     elif isinstance(rule, RequestCapRule):
-        fields = {"share": (rule.id, "ub", "share of request")}
+        fields = {"share": ("", "ub", "share of request")}
     elif isinstance(rule, GroupBoundsRule):
         of = "share of pool" if rule.share_of == "pool" else "share of allocated land"
-        fields = {"cap_mu": (f"{rule.id}:cap_mu", "ub", "mu"), "floor_mu": (f"{rule.id}:floor_mu", "lb", "mu"),
-                  "cap_share": (f"{rule.id}:cap_share", "ub", of),
-                  "floor_share": (f"{rule.id}:floor_share", "lb", of)}
-    else:
-        assert isinstance(rule, LockRule)
-        fields = {"values_mu": (rule.id, "both", "mu")}
+        fields = {"cap_mu": (":cap_mu", "ub", "mu"), "floor_mu": (":floor_mu", "lb", "mu"),
+                  "cap_share": (":cap_share", "ub", of), "floor_share": (":floor_share", "lb", of)}
+    elif isinstance(rule, LockRule):
+        fields = {"values_mu": ("", "both", "mu")}
+    else:  # exclude, tilt
+        raise InvalidInputError(f"{where} has no scalar bound to vary; give {_VARIABLE_TYPES}")
     present = [f for f in fields if getattr(rule, f) is not None]
     if not field:
         field = present[0]
     elif field not in present:
         raise InvalidInputError(f"{where} has no {field!r} to vary; it has {', '.join(present)}")
-    block, side, unit = fields[field]
-    rows, ub, lb = _rows_of(m, [(block, side)])
+    part, side, unit = fields[field]
+    rows, ub, lb = _rows_of(m, [(rule.id, part, side)])
     stated = getattr(rule, field)
     rebuild = None
     if isinstance(rule, GroupBoundsRule) and field.endswith("share") and rule.share_of == "allocated":
