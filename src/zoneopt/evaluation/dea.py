@@ -66,7 +66,10 @@ duals (always on the batch path), an optimality certificate — the duals are fe
 *full* LP, every unit's column included, and the duality gap is below ``tol``. Failing
 units raise :class:`~zoneopt.errors.SolutionCheckError`. An infeasible super-efficiency LP is
 re-solved with every unit in the LP and accepted as infeasible only with a Farkas certificate
-from the dual ray, verified in numpy (:func:`zoneopt.core.batch.farkas_certificate`).
+from the dual ray, verified in numpy (:func:`zoneopt.core.batch.farkas_certificate`). On the
+per-unit path every LP answer has also passed the core checker inside :func:`zoneopt.core.solve`;
+there an infeasible status is the backend's word, and the optimality certificate needs a
+backend that returns duals (all LP backends but SCIP do).
 """
 
 from __future__ import annotations
