@@ -285,3 +285,35 @@ def test_grade_shares_apply_best_grade_first_whatever_their_order() -> None:
           "grading": {"shares": {"D": 0.25, "C": 0.25, "B": 0.25, "A": 0.25}}}
     r = evaluate(_instance([ev]))
     assert list(r.table["grade"]) == ["A", "B", "C", "D"]
+
+
+def test_dea_evaluation_is_the_ratio_to_the_best_with_one_input_and_output() -> None:
+    """One input (land) and one output (tax): CCR efficiency is 亩均税收 over the best 亩均税收
+    (a 24.097 is best; b 12.0485 → 0.5; c 4 → 0.166; d 1.25 → 0.0519). a's super-efficiency is
+    its ratio to the best of the others, 24.097 / 12.0485 = 2, and it ranks first; the peers
+    of every other zone are {a} (a's own reference set is itself)."""
+    ev = {"id": "dea", "method": "dea", "dea": {"inputs": ["land_area_mu"], "outputs": ["tax"]}}
+    r = evaluate(_instance([ev]))
+    t = r.table.set_index("unit")
+    np.testing.assert_allclose(t["efficiency"], [1.0, 0.5, 4 / 24.097, 1.25 / 24.097], rtol=1e-7)
+    assert t.loc["a", "score"] == pytest.approx(2.0, rel=1e-7) and t.loc["a", "rank"] == 1
+    assert list(t["peers"]) == ["a", "a", "a", "a"]
+    # 4 units, default shares: cuts at round(0.8) = 1, round(2.4) = 2, round(3.8) = 4 → A B C C
+    assert list(t["grade"]) == ["A", "B", "C", "C"]
+    inst = _land([ev], [{"id": "cap", "type": "request_cap"}], {"kind": "efficiency", "weight": "dea"})
+    plan = solve_land(inst)
+    assert plan.allocations.set_index("zone").loc["a", "allocation_mu"] == pytest.approx(100)
+    assert "efficiency" in plan.summary.objective_unit
+
+
+def test_sbm_with_emissions_as_bad_outputs_runs_through_an_instance() -> None:
+    """SBM with SO2 as an undesirable output (zone c reports none: unscored under exclude):
+    scores in (0, 1], at least one efficient zone, and a zone with a better ratio on every
+    dimension is efficient."""
+    ev = {"id": "sbm", "method": "dea", "dea": {"model": "sbm", "inputs": ["land_area_mu", "energy_tce"],
+                                                "outputs": ["value_added"], "bad_outputs": ["emissions.SO2"]}}
+    r = evaluate(_instance([ev]))
+    t = r.table.set_index("unit")
+    assert np.isnan(t.loc["c", "score"]) and list(r.missing["unit"]) == ["c"]
+    s = t["score"].drop(index="c")
+    assert ((s > 0) & (s <= 1 + 1e-9)).all() and (s > 1 - 1e-7).any()

@@ -381,7 +381,7 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
     notes: list[str] = []
     ahp_result: AHPResult | None = None
     dea_result: Any = None
-    criteria_cols: dict[str, FloatArray] = {}
+    criteria_cols: dict[str, Any] = {}
 
     if ev.method == "dea":
         scores, keep, missing, weights, dea_result, criteria_cols = _run_dea(frame, ev, where, ids, backend,
@@ -439,7 +439,7 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
 
 def _run_dea(frame: pd.DataFrame, ev: Evaluation, where: str, ids: npt.NDArray[Any], backend: str,
              impute_groups: npt.NDArray[Any] | None) -> tuple[FloatArray, npt.NDArray[np.bool_], pd.DataFrame,
-                                                               pd.DataFrame, Any, dict[str, FloatArray]]:
+                                                               pd.DataFrame, Any, dict[str, Any]]:
     from zoneopt.evaluation.dea import dea, sbm
 
     spec = ev.dea
@@ -458,20 +458,47 @@ def _run_dea(frame: pd.DataFrame, ev: Evaluation, where: str, ids: npt.NDArray[A
     if keep.any():
         if spec.model == "sbm":
             result = sbm(X, Y, B if B.shape[1] else None, rts="crs" if spec.returns == "constant" else "vrs",
-                         ids=kept_ids, backend=backend)
+                         ids=kept_ids, backend=backend, names_in=spec.inputs, names_out=spec.outputs,
+                         names_bad=spec.bad_outputs or None)
         else:
             result = dea(X, Y, model=spec.model, orientation=spec.orientation,
-                         super_efficiency=spec.super_efficiency, ids=kept_ids, backend=backend)
+                         super_efficiency=spec.super_efficiency, ids=kept_ids, backend=backend,
+                         names_in=spec.inputs, names_out=spec.outputs)
         base = np.asarray(result.scores, dtype=float)
         if spec.super_efficiency and getattr(result, "super_scores", None) is not None:
             sup = np.asarray(result.super_scores, dtype=float)
-            # An infeasible super-efficiency LP (possible under BCC) ranks the unit first.
-            base = np.where(np.isfinite(sup), sup, np.where(np.isnan(sup), base, np.inf))
+            # An infeasible super-efficiency LP (possible under BCC) means no other units can
+            # envelop this one: it ranks first (score inf).
+            base = np.where(np.asarray(result.super_infeasible, dtype=bool), np.inf, sup)
         scores[keep] = base
     weights = pd.DataFrame({"criterion": names, "role": roles, "weight": np.nan,
                             "method": f"DEA {spec.model.upper()} {spec.orientation}-oriented"
                                       if spec.model != "sbm" else f"SBM ({spec.returns} returns to scale)"})
-    return scores, keep, missing, weights, result, {n: c for n, c in zip(names, columns, strict=True)}
+    details = {n: c for n, c in zip(names, columns, strict=True)}
+    if result is not None:
+        # Efficiency, Pareto efficiency, slacks and peers (reference set) per unit.
+        frame_out = result.to_frame().drop(columns=["score", "super_score", "super_infeasible"], errors="ignore")
+        details["efficiency"] = _spread(np.asarray(result.scores, dtype=float), keep)
+        for col in frame_out.columns:
+            values = frame_out[col].to_numpy()
+            if col == "reference_set":
+                full = np.full(len(frame), None, dtype=object)
+                full[keep] = values
+                details["peers"] = full
+            elif values.dtype == bool:
+                full = np.full(len(frame), None, dtype=object)
+                full[keep] = values
+                details[col] = full
+            else:
+                details[col] = _spread(values.astype(float), keep)
+    return scores, keep, missing, weights, result, details
+
+
+def _spread(values: FloatArray, keep: npt.NDArray[np.bool_]) -> FloatArray:
+    """Values of the kept units back in all units' order, NaN for the others."""
+    out = np.full(keep.size, np.nan)
+    out[keep] = values
+    return out
 
 
 def _zones_from_enterprises(instance: Instance, frame: pd.DataFrame, table: pd.DataFrame,
