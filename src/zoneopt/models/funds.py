@@ -1,0 +1,206 @@
+"""Fund-disbursement model (基金投放): split the year's budget of the zone investment funds
+(产业集聚区投资发展基金, 2017 §十(三); 产业发展引导基金, 2022 第三章 专栏二) across the zones, as
+equity that co-finances each zone's declared investment.
+
+The mathematics, each rule's clause and the units are in ``models/funds.md``. One variable per
+zone (money, scaled; whole tranches make it a MIP); the zone rules are the land model's
+builders (:func:`~zoneopt.models.land_quota.add_zone_rules`), plus the leverage cap
+fund ≤ α × investment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from zoneopt.core.model import Model, ModelBuilder, VarBlock
+from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.core.solve import solve as core_solve
+from zoneopt.errors import InstanceError, Issue
+from zoneopt.indicators import indicator, indicator_unit
+from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
+from zoneopt.models.land_quota import RuleInfo, ZoneTotals, add_zone_rules, binding_tables, model_unit
+from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary
+from zoneopt.resources import (
+    columns_to_zones,
+    fund_requests,
+    identity_block,
+    max_violation,
+    raise_for_status,
+    sector_priority,
+    zone_frame,
+    zone_tags,
+)
+from zoneopt.zones import ZoneTable
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+TOTAL_RULE = "funds-total"
+
+
+@dataclass(frozen=True, eq=False)
+class FundModel:
+    """A built fund model: the core model and what is needed to read a solution back."""
+
+    instance: Instance
+    zones: ZoneTable
+    model: Model
+    f: VarBlock
+    unit: float
+    """money per model unit (the tranche, when there is one)."""
+    obj_scale: float
+    """natural objective = model objective × obj_scale."""
+    objective_unit: str
+    weights: FloatArray
+    """objective weight per unit of money, sector priority included."""
+    priority: FloatArray
+    request: FloatArray
+    investment: FloatArray
+    expected_tax: FloatArray
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    @property
+    def pool(self) -> FundPool:
+        assert self.instance.pools.funds is not None
+        return self.instance.pools.funds
+
+
+def fund_pool(instance: Instance) -> FundPool:
+    """The instance's fund pool; :class:`InstanceError` when it has none."""
+    pool = instance.pools.funds
+    if pool is None:
+        raise InstanceError([Issue("pools.funds", "the fund model needs a fund budget (pools.funds.budget)")])
+    return pool
+
+
+def leverage_rows(b: ModelBuilder, rule: LeverageCap, E: sp.csr_matrix, investment: FloatArray, mask: BoolArray,
+                  sigma: float, labels: list[str]) -> None:
+    """Fund ≤ α × investment for each unit in ``mask`` (``E`` its fund rows in model units of
+    ``sigma``); a unit without an investment figure gets nothing under the rule."""
+    idx = np.flatnonzero(mask)
+    cap = rule.alpha * np.nan_to_num(investment[idx], nan=0.0) / sigma
+    b.add_rows(rule.id, E[idx], ub=cap, rule=rule.id, source=rule.source, labels=[labels[i] for i in idx])
+
+
+def objective_weights(instance: Instance, zt: ZoneTable, request: FloatArray, investment: FloatArray,
+                      expected_tax: FloatArray, needs: BoolArray) -> tuple[FloatArray, str]:
+    """Objective weight per unit of money of each zone (before sector priority) and the
+    objective's unit: investment co-financed per yuan of fund (I/R), expected tax per yuan
+    (T/R), or the score. Only zones in ``needs`` (not excluded) must have the data."""
+    pool = fund_pool(instance)
+    kind = pool.objective.kind
+    money = MONEY_LABEL[instance.units.money]
+    asked = np.nan_to_num(request, nan=0.0) > 0
+    if kind == "score":
+        where = "pools.funds.objective.weight"
+        w = indicator(instance, pool.objective.weight, field=where, among=needs, table=zt)
+        w = np.where(needs, w, np.nan_to_num(w, nan=0.0))
+        if (w < 0).any():
+            raise InstanceError([Issue(where, f"indicator {pool.objective.weight!r} has negative values")])
+        return w, f"{indicator_unit(pool.objective.weight, instance)} × {money}"
+    value, field_name, what = ((investment, "investment", f"{money} of investment co-financed") if kind == "leverage"
+                               else (expected_tax, "expected_tax", f"{money}/yr of expected tax"))
+    missing = needs & asked & np.isnan(value)
+    if missing.any():
+        raise InstanceError([Issue(f"zones[{k}].requests.funds.{field_name}",
+                                   f"zone {zt.ids[k]!r} asks for funds but gives no {field_name}, needed by "
+                                   f"pools.funds.objective.kind = {kind!r}") for k in np.flatnonzero(missing)])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w = np.where(asked, np.nan_to_num(value, nan=0.0) / np.where(asked, request, 1.0), 0.0)
+    return w, what
+
+
+def build_fund_model(instance: Instance) -> FundModel:
+    """Build the fund-disbursement model. Raises :class:`InstanceError` without a fund pool
+    or when a zone lacks data a rule or the objective needs."""
+    pool = fund_pool(instance)
+    zt = ZoneTable.of(instance)
+    n, ids = zt.size, zt.ids
+    request, investment, expected_tax = fund_requests(instance)
+    sigma = model_unit(pool.budget, request, pool.tranche)
+    B = pool.budget / sigma
+    b = ModelBuilder(f"funds:{instance.name}", "max")
+    f = b.add_vars("f", n, lb=0.0, integer=pool.tranche is not None, labels=ids.tolist())
+    E = identity_block(n, f.start)
+    info = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "the year's fund budget")}
+    b.add_rows(TOTAL_RULE, sp.csr_matrix(np.ones((1, n))), lb=B if pool.exact else -np.inf, ub=B, rule=TOTAL_RULE,
+               source=pool.source, labels=["total"])
+    rules = [(f"pools.funds.rules[{r}]", rule) for r, rule in enumerate(pool.rules)]
+    excluded = add_zone_rules(b, rules, ZoneTotals(E, sigma, B, request), instance, zt, info)
+    notes = []
+    for _, rule in rules:
+        if isinstance(rule, LeverageCap):
+            if rule.per == "zone":
+                leverage_rows(b, rule, E, investment, zt.select(rule.select), sigma, ids.tolist())
+            else:
+                notes.append(f"rule {rule.id!r} caps funds per project: it applies in the portfolio only")
+
+    w, unit = objective_weights(instance, zt, request, investment, expected_tax, ~excluded)
+    priority = sector_priority(pool, zone_tags(instance))
+    weights = w * priority
+    if (priority != 1).any():
+        unit += " (sector-priority weighted)"
+    scale = float(weights.max(initial=0.0)) * sigma or 1.0
+    b.set_obj(f, weights * sigma / scale)
+    return FundModel(instance, zt, b.build(), f, sigma, scale, unit, weights, priority, request, investment,
+                     expected_tax, info, tuple(notes))
+
+
+def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+                mip_gap: float = 1e-6, options: SolveOptions | None = None) -> ResourcePlan:
+    """Build and solve the fund model of ``instance``; return the checked plan (money unit).
+
+    Raises :class:`~zoneopt.errors.InfeasibleError` (exit code 3) naming the conflicting
+    rules, :class:`~zoneopt.errors.NoSolutionError` (4) when the solver stops without a
+    solution, :class:`InstanceError` (2) for missing data."""
+    fm = build_fund_model(instance)
+    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    solution = core_solve(fm.model, backend, options=opts)
+    raise_for_status(solution, fm.model, f"fund plan for {instance.name!r}", row_scale=fm.unit,
+                     unit=MONEY_LABEL[instance.units.money], rules=fm.rules, time_limit=opts.time_limit)
+    return plan_from_solution(fm, solution)
+
+
+def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
+    """The checked solution as a plan: funds per zone (money unit), tranches, leverage (fund /
+    investment), binding rules, shadow prices in objective units per unit of money (LP)."""
+    assert solution.x is not None and solution.objective is not None
+    m, n = fm.model, fm.zones.size
+    money = MONEY_LABEL[fm.instance.units.money]
+    raw = solution.x[fm.f.slice]
+    alloc = (np.round(raw) if fm.pool.tranche is not None else np.maximum(raw, 0.0)) * fm.unit
+    table = zone_frame(fm.zones)
+    table["request_funds"] = fm.request
+    table["investment"] = fm.investment
+    table["expected_tax"] = fm.expected_tax
+    table["priority"] = fm.priority
+    table["weight"] = fm.weights
+    table["funds"] = alloc
+    if fm.pool.tranche is not None:
+        table["tranches"] = np.round(raw).astype(int)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        table["leverage"] = np.where(fm.investment > 0, alloc / fm.investment, np.nan)
+    duals = solution.row_duals * fm.obj_scale / fm.unit if solution.row_duals is not None else None
+    zone_map = columns_to_zones(m.num_vars, [(fm.f.start, np.arange(n))], n)
+    bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
+        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map)
+    summary = ResourceSummary(
+        instance=fm.instance.name, resource="funds", method="mip" if m.is_mip else "lp",
+        synthetic=fm.instance.metadata.synthetic, status=solution.status.value,
+        objective=solution.objective * fm.obj_scale, objective_kind=fm.pool.objective.kind,
+        objective_unit=fm.objective_unit, backend=solution.backend, runtime_s=solution.runtime,
+        mip_gap=solution.mip_gap, zones=n, zones_allocated=int((alloc > 1e-9).sum()),
+        pools=[PoolUse(pool="funds", rule=TOTAL_RULE, unit=money, total=fm.pool.budget, allocated=float(alloc.sum()))],
+        money_unit=money, check_max_violation=max_violation(solution),
+        notes=([f"tranche {fm.pool.tranche:g} {money}"] if fm.pool.tranche is not None else []) + list(fm.notes),
+    )
+    return ResourcePlan(summary, table, bindings)
+
+
+__all__ = ["FundModel", "build_fund_model", "solve_funds", "plan_from_solution", "fund_pool", "leverage_rows",
+           "objective_weights", "TOTAL_RULE"]
