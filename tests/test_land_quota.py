@@ -142,16 +142,40 @@ def test_infeasible_plan_names_the_conflicting_rules() -> None:
     with pytest.raises(InfeasibleError) as err:
         solve_land(Instance.from_dict(data))
     msg = str(err.value)
-    assert "'floor-all' (test)" in msg and "'land-total'" in msg and "short by 200 mu" in msg
+    assert "rules `land-total` (2017 §六(一)) and `floor-all` (test) cannot both hold" in msg
+    assert "short by 200 mu" in msg and "raising `land-total` by 200 mu restores feasibility" in msg
+    assert "lowering `floor-all` by 200 mu" in msg
     assert err.value.exit_code == 3
+    assert err.value.diagnosis is not None and err.value.diagnosis.rule_ids == ("land-total", "floor-all")
 
 
 def test_infeasible_zone_names_floor_and_cap() -> None:
+    """Zone a's floor of 300 mu against city P's per-zone cap of 200: 100 mu apart."""
     data = copy.deepcopy(CASES["group-cap-share"].data)
     data["rules"] = [{"id": "floor-a", "type": "zone_bounds", "select": {"zones": ["a"]}, "floor_mu": 300},
                      {"id": "cap-p", "type": "zone_bounds", "select": {"cities": ["P"]}, "cap_mu": 200}]
-    with pytest.raises(InfeasibleError, match=r"zone 'a'.*'floor-a'.*300 mu.*'cap-p'.*200 mu"):
+    with pytest.raises(InfeasibleError, match=r"rules `floor-a` and `cap-p` cannot both hold: short by 100 mu; "
+                       r"lowering `floor-a` by 100 mu restores feasibility \(or: raising `cap-p` by 100 mu \(a \+100\)\)"):
         solve_land(Instance.from_dict(data))
+
+
+def test_infeasible_falls_back_on_the_quick_check_when_the_diagnosis_cannot_finish(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the diagnosis stops (here: made to raise), the per-zone quick check still names
+    the rules, and the error says the diagnosis is missing."""
+    import zoneopt.diagnose
+    from zoneopt.errors import NoSolutionError
+
+    def stop(*args: object, **kwargs: object) -> None:
+        raise NoSolutionError("time limit")
+
+    monkeypatch.setattr(zoneopt.diagnose, "diagnose_land", stop)
+    data = copy.deepcopy(CASES["group-cap-share"].data)
+    data["rules"] = [{"id": "floor-all", "type": "zone_bounds", "floor_mu": 400, "source": "test"}]
+    with pytest.raises(InfeasibleError) as err:
+        solve_land(Instance.from_dict(data))
+    assert "'floor-all' (test)" in str(err.value) and "short by 200 mu" in str(err.value)
+    assert "no full diagnosis: time limit" in str(err.value) and err.value.diagnosis is None
 
 
 def test_missing_tax_is_named_by_zone() -> None:

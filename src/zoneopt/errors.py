@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from zoneopt.diagnose import Diagnosis
 
 
 class ZoneoptError(Exception):
@@ -83,9 +87,19 @@ class InconsistentJudgementError(InvalidInputError):
 
 
 class InfeasibleError(ZoneoptError):
-    """The rules cannot all hold at once."""
+    """The rules cannot all hold at once. ``diagnosis`` (a :class:`zoneopt.diagnose.Diagnosis`,
+    or None when none was made) names an irreducible set of conflicting rules and the least
+    change of each that restores feasibility."""
 
     exit_code = 3
+
+    def __init__(self, message: str, diagnosis: Diagnosis | None = None) -> None:
+        self.diagnosis = diagnosis
+        super().__init__(message)
+
+    def __reduce__(self) -> tuple[type[InfeasibleError], tuple[str, Diagnosis | None]]:
+        # keep ``diagnosis`` when the error crosses a process boundary (pickle)
+        return (type(self), (str(self), self.diagnosis))
 
 
 class UnboundedError(ZoneoptError):

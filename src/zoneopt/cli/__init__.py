@@ -28,6 +28,7 @@ VERBS = (
     "validate",
     "schema",
     "compare",
+    "diagnose",
 )
 
 

@@ -428,12 +428,31 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     return plan
 
 
-def raise_for_status(solution: Solution, lm: LandModel) -> None:
+def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | None = None) -> None:
+    """Raise the error a solve's status calls for (nothing for a solution). An infeasible
+    model is diagnosed (:func:`zoneopt.diagnose.diagnose_land` on HiGHS, within ``time_limit``
+    seconds, by default 30 times the solve's own time and at least 30 s): the
+    :class:`InfeasibleError` names an irreducible set of conflicting rules and the least
+    change of each that restores feasibility, and carries the diagnosis. When the diagnosis
+    cannot finish, the message falls back on :func:`quick_conflicts`."""
     name = lm.instance.name
     if solution.status is Status.INFEASIBLE:
-        hint = quick_conflicts(lm)
-        raise InfeasibleError(f"land plan for {name!r} is infeasible: the rules cannot all hold"
-                              + (f"; {hint}" if hint else ""))
+        from zoneopt.diagnose import diagnose_land
+        from zoneopt.errors import ZoneoptError
+
+        budget = time_limit if time_limit is not None else max(30.0, 30.0 * solution.runtime)
+        try:
+            diagnosis = diagnose_land(lm, DEFAULT_BACKEND, time_limit=budget)
+        except ZoneoptError as exc:
+            hint = quick_conflicts(lm)
+            raise InfeasibleError(f"land plan for {name!r} is infeasible: the rules cannot all hold"
+                                  + (f"; {hint}" if hint else "") + f" (no full diagnosis: {exc}; "
+                                  "run `python -m zoneopt diagnose` with a longer --time-limit)") from exc
+        if diagnosis.feasible:  # the solve's backend and HiGHS disagree: say so, not a conflict
+            raise InfeasibleError(f"land plan for {name!r}: {solution.backend} reports it infeasible, "
+                                  f"but {diagnosis.backend} finds the rules can all hold (a solver "
+                                  "tolerance issue; try another backend)", diagnosis)
+        raise InfeasibleError(f"land plan for {name!r} is infeasible: {diagnosis.message()}", diagnosis)
     if solution.status is Status.UNBOUNDED:
         raise UnboundedError(f"land plan for {name!r} is unbounded: the objective can grow without "
                              "limit (is the land pool total missing from the model?)")
@@ -444,7 +463,8 @@ def raise_for_status(solution: Solution, lm: LandModel) -> None:
 
 def quick_conflicts(lm: LandModel) -> str:
     """A cheap first explanation of infeasibility from the per-zone rows alone: zones whose
-    floor or lock exceeds their cap, or floors that add up to more than the pool."""
+    floor or lock exceeds their cap, or floors that add up to more than the pool. Used only
+    when the full diagnosis (:mod:`zoneopt.diagnose`) cannot finish, e.g. at a time limit."""
     m, x = lm.model, lm.x
     A = m.A
     # Rows with one entry, on an allocation variable: per-zone floors, caps, locks, exclusions.
