@@ -156,7 +156,7 @@ class ZoneTotals:
     suffix: str = ""
 
 
-def _pad(A: sp.csr_matrix, ncols: int) -> sp.csr_matrix:
+def pad_columns(A: sp.csr_matrix, ncols: int) -> sp.csr_matrix:
     """``A`` widened to ``ncols`` columns (the new ones zero)."""
     A = sp.csr_matrix(A)
     return sp.csr_matrix((A.data, A.indices, A.indptr), shape=(A.shape[0], ncols))
@@ -251,7 +251,7 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTa
         else:  # share of what is allocated: Σ_G x − s·T (≤ or ≥) 0, T = Σ x (sparse rows)
             T = _allocated_total(b, totals)
             k = len(names)
-            A = _pad(M, T.start + 1) + sp.csr_matrix((np.full(k, -share), (np.arange(k), np.full(k, T.start))),
+            A = pad_columns(M, T.start + 1) + sp.csr_matrix((np.full(k, -share), (np.arange(k), np.full(k, T.start))),
                                                      shape=(k, T.start + 1))
             rhs = np.zeros(k)
         bounds = {"ub": rhs} if side == "cap" else {"lb": rhs}
@@ -266,7 +266,7 @@ def _allocated_total(b: ModelBuilder, totals: ZoneTotals) -> VarBlock:
         return next(v for v in b.var_blocks if v.name == name)
     except StopIteration:
         T = b.add_vars(name, 1, lb=0.0)
-        A = _pad(sp.csr_matrix(totals.E.sum(axis=0)), T.start + 1) \
+        A = pad_columns(sp.csr_matrix(totals.E.sum(axis=0)), T.start + 1) \
             + sp.csr_matrix(([-1.0], ([0], [T.start])), shape=(1, T.start + 1))
         b.add_rows(f"{name}:def", A, lb=0.0, ub=0.0, labels=["total"])
         return T
@@ -305,7 +305,7 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
     def block(members: npt.NDArray[np.int64], boundary: npt.NDArray[np.int64]) -> sp.csr_matrix:
         m = members.size
         levels_part = sp.csr_matrix((-weight[members], (np.arange(m), u.start + boundary)), shape=(m, n_all))
-        return sp.csr_matrix(_pad(totals.E[idx[members]], n_all) + levels_part)
+        return sp.csr_matrix(pad_columns(totals.E[idx[members]], n_all) + levels_part)
 
     labels = zt.ids
     b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
