@@ -29,6 +29,7 @@ VERBS = (
     "schema",
     "compare",
     "diagnose",
+    "explain",
 )
 
 

@@ -1,0 +1,905 @@
+"""Why did a zone get what it got, and what would change it?
+
+:func:`explain_zone` answers an analyst's first question about a plan for one zone: its
+allocation per resource (land today) against its request, its evaluation score and grade (and
+which evaluation set them), the rules that bind for it with their shadow prices in plan units
+(objective unit per mu), the pool's price, and what would change its allocation:
+
+* for each rule row that binds on the zone (its request cap, a zone cap or lock, its city's
+  cap, the pool ...): the plan re-solved with that row's bound moved by one step each way,
+  with the zone's new allocation, the objective's change, the first-order prediction (price ×
+  step) and, from HiGHS ranging, the interval of the bound over which the price holds;
+* for a zone held at 0: how much its objective weight (亩均税收 under the default efficiency
+  objective) would have to rise before it can get land, from the LP reduced cost (exact for
+  the current optimal basis: below it the plan stays optimal with the zone at 0), with the
+  rules that hold it at 0 whatever its weight (an exclusion, a zero request) named; a re-solve
+  with the weight raised just past that amount says whether it then gets land;
+* for a ``tilt`` rule (land per existing mu non-decreasing in score): the zone's place in the
+  score order and which neighbour holds it down (or up).
+
+The mathematics behind prices, ranges and re-solves is in ``models/sensitivity.md``; this
+module builds on :mod:`zoneopt.sensitivity`. The result, :class:`ZoneExplanation`, is a frozen
+dataclass with the pieces and a :meth:`~ZoneExplanation.text` rendering that
+``python -m zoneopt explain PATH ZONE`` prints. Resources are sections
+(:class:`ResourceExplanation`), so emission allowances or funds can be added beside land.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.core.solve import solve as core_solve
+from zoneopt.errors import InvalidInputError, ZoneoptError
+from zoneopt.indicators import INDICATORS, indicator, indicator_unit
+from zoneopt.instance import ExcludeRule, Instance, TiltRule
+from zoneopt.models.land_quota import (
+    TOTAL_RULE,
+    LandModel,
+    build_land_model,
+    efficiency_stage,
+    plan_from_solution,
+    raise_for_status,
+)
+from zoneopt.plan import Plan
+from zoneopt.sensitivity import POOL, _solve_point, rule_prices, what_if
+from zoneopt.zones import ZoneTable
+
+FloatArray = npt.NDArray[np.float64]
+
+# A zone with less than this share of a land unit is "at 0".
+_ZERO = 1e-7
+# Weight rise past the reduced-cost threshold used to check that the zone then gets land.
+_CHECK_MARGIN = 0.01
+RESOLVE_PRECISION = 0.01
+"""Relative precision of the weight rise found by re-solves (:class:`WeightThreshold`)."""
+_MAX_DOUBLINGS = 20
+
+
+# -- solving once, keeping what the explanations need ------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class LandSolve:
+    """One solve of an instance's land plan with everything an explanation or a report reads:
+    the built model, the first-stage solution (its duals are the prices), the final solution
+    (the allocation; the efficiency tie-break for an equity objective), the :class:`Plan`
+    (with presolve warnings, as :func:`~zoneopt.models.land_quota.solve_land` returns it) and
+    :func:`~zoneopt.sensitivity.rule_prices` of the solve."""
+
+    lm: LandModel
+    first: Solution
+    final: Solution
+    plan: Plan
+    prices: pd.DataFrame
+    backend: str
+    options: SolveOptions
+
+
+def solve_land_detail(instance: Instance, backend: str = DEFAULT_BACKEND, *,
+                      options: SolveOptions | None = None, ranging: bool | None = None) -> LandSolve:
+    """Build and solve the land plan of ``instance`` as :func:`zoneopt.solve_land` does (both
+    stages of an equity objective, presolve warnings in the summary) and keep the model, the
+    solutions and the rule prices (``ranging`` as in :func:`~zoneopt.sensitivity.rule_prices`).
+
+    Raises :class:`~zoneopt.errors.InfeasibleError` (with the diagnosis) /
+    :class:`~zoneopt.errors.UnboundedError` (exit code 3), :class:`~zoneopt.errors.NoSolutionError`
+    (4) and :class:`~zoneopt.errors.InstanceError` (2), as ``solve_land`` does."""
+    from zoneopt.presolve import presolve_checks
+
+    lm = build_land_model(instance)
+    warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
+    opts = options if options is not None else SolveOptions()
+    first = core_solve(lm.model, backend, options=opts)
+    raise_for_status(first, lm)
+    final, secondary = first, None
+    if lm.equity is not None and instance.objective.kind == "equity":
+        assert first.x is not None
+        final = core_solve(efficiency_stage(lm, float(first.x[lm.equity.start])), backend, options=opts)
+        raise_for_status(final, lm)
+        assert final.objective is not None
+        secondary = final.objective * lm.tie_break_scale
+    plan = plan_from_solution(lm, final, primary=first, secondary=secondary)
+    plan.summary = plan.summary.model_copy(update={"warnings": warnings})
+    prices = rule_prices(lm, final, ranging, primary=first)
+    return LandSolve(lm, first, final, plan, prices, backend, opts)
+
+
+# -- the pieces of an explanation ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class EvaluationLine:
+    """The zone's result in one of the instance's evaluations: ``score`` (in ``score_unit``),
+    ``rank`` (1 = best, of ``ranked`` zones with a score), ``grade``, and which of score and
+    grade the evaluation ``assigns`` to the zones (so the allocation rules read them).
+    ``error`` is the reason when the evaluation could not run."""
+
+    evaluation: str
+    method: str
+    source: str | None
+    score: float | None
+    score_unit: str
+    rank: float | None
+    ranked: int
+    grade: str | None
+    assigns: tuple[str, ...] = ()
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class ZoneRule:
+    """One rule row that constrains the zone's allocation (the zone's own row, or a group,
+    tilt or pool row it is part of). Amounts in the resource's unit; ``shadow_price`` in
+    ``price_unit`` (d objective / d bound, :mod:`zoneopt.core.solution`'s sign convention; 0 for
+    a row not at its bound, NaN for a MIP); ``range_lower``/``range_upper`` the interval of the
+    bound over which the price holds (HiGHS ranging; NaN where unknown)."""
+
+    rule: str
+    type: str
+    source: str | None
+    note: str | None
+    row: str
+    label: str
+    side: str
+    bound: float
+    activity: float
+    slack: float
+    binding: bool
+    shadow_price: float
+    range_lower: float
+    range_upper: float
+    price_unit: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """The plan re-solved with one bound moved by ``delta`` (the row's active bound; both sides
+    of an equality; for the pool, the pool total and the rules stated as shares of it):
+    ``status`` of that solve, the zone's ``allocation`` there and its ``change``, the
+    ``objective`` there and its ``objective_change``, and the first-order ``predicted``
+    objective change (shadow price × delta; NaN without a price)."""
+
+    rule: str
+    row: str
+    side: str
+    bound: float
+    delta: float
+    status: str
+    allocation: float
+    change: float
+    objective: float
+    objective_change: float
+    predicted: float
+
+
+@dataclass(frozen=True)
+class WeightThreshold:
+    """For a zone held at 0: how far its objective weight must rise before it can get land.
+
+    ``rise`` (in ``unit``, NaN when the LP gives no reduced cost, e.g. a MIP) is the reduced
+    cost of the zone's allocation with the rows in ``blocked_by`` (rules that hold it at 0
+    whatever its weight: an exclusion, a zero request or cap, a lock at 0) set aside: below
+    ``value + rise`` the current plan stays optimal, so the rise is necessary. At a degenerate
+    optimum (a tilt binding at 0 with price 0, say) it may not be enough: the zone's allocation
+    is non-decreasing in its weight, so for the efficiency objective without a blocking rule
+    the plan is re-solved with the weight raised just past ``rise``, and if the zone still gets
+    nothing, by doubling and bisection (to :data:`RESOLVE_PRECISION`) until it does.
+    ``resolved_rise`` is the rise at which a re-solve gives it land (NaN when not searched or
+    not found within ``value`` × 2**20) and ``resolved_allocation`` what it then gets."""
+
+    objective_kind: str
+    indicator: str | None
+    description: str
+    unit: str
+    value: float
+    rise: float
+    blocked_by: tuple[str, ...]
+    resolved_rise: float = math.nan
+    resolved_allocation: float = math.nan
+    solves: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A zone next to the explained one in a tilt's score order."""
+
+    zone: str
+    name: str
+    score: float
+    per_mu: float
+
+
+@dataclass(frozen=True)
+class TiltPosition:
+    """The zone's place in a ``tilt`` rule's order: ``score`` (the tilt's indicator ``by``),
+    ``rank`` (1 = highest) of ``members``, ``per_mu`` its allocation per mu of existing land
+    (per zone when the tilt is ``per: zone``), the nearest higher-scored ``above`` and
+    lower-scored ``below`` neighbours (the one whose level bounds the zone's), and ``held``:
+    ``down`` (its row "no more per mu than the tier above" binds with a positive ``price``: it
+    is held down to the ``above`` neighbour's level), ``up`` (its row "at least as much per mu
+    as the tier below" binds with a negative price: it is tied to the ``below`` neighbour, who
+    may get no more than it), ``tied`` (level with a neighbour at price 0) or ``free``.
+    ``run`` counts the zones in score order with the same level as this zone, from
+    ``run_top`` to ``run_bottom``."""
+
+    rule: str
+    source: str | None
+    by: str
+    score: float
+    rank: int
+    members: int
+    per_mu: float
+    per: str
+    above: Neighbour | None
+    below: Neighbour | None
+    held: str
+    price: float
+    run: int
+    run_top: Neighbour | None
+    run_bottom: Neighbour | None
+
+
+@dataclass(frozen=True)
+class ResourceExplanation:
+    """One resource's part of an explanation (``land`` today): the zone's ``allocation`` and
+    ``request`` in ``unit``, ``fulfilment`` (share of the request), the pool and its price
+    (``pool_price`` in ``price_unit``, valid for pool totals in [``pool_range_lower``,
+    ``pool_range_upper``]), the rule rows on the zone (:class:`ZoneRule`), the re-solves
+    (:class:`Step`, ``step`` units each way), the weight threshold for a zone at 0, the tilt
+    positions, and ``notes``."""
+
+    resource: str
+    unit: str
+    allocation: float
+    request: float | None
+    fulfilment: float | None
+    pool_total: float
+    pool_allocated: float
+    pool_rule: str
+    pool_source: str | None
+    pool_price: float
+    pool_range_lower: float
+    pool_range_upper: float
+    price_unit: str
+    objective_kind: str
+    objective: float
+    objective_unit: str
+    rules: tuple[ZoneRule, ...]
+    step: float
+    steps: tuple[Step, ...]
+    weight: WeightThreshold | None
+    tilts: tuple[TiltPosition, ...]
+    notes: tuple[str, ...] = ()
+
+    @property
+    def binding(self) -> tuple[ZoneRule, ...]:
+        """The rule rows at their bound for this zone (the pool included)."""
+        return tuple(r for r in self.rules if r.binding)
+
+    def rules_frame(self) -> pd.DataFrame:
+        """:attr:`rules` as a table, one row per rule row."""
+        return pd.DataFrame([asdict(r) for r in self.rules], columns=list(ZoneRule.__dataclass_fields__))
+
+    def steps_frame(self) -> pd.DataFrame:
+        """:attr:`steps` as a table, one row per re-solve."""
+        return pd.DataFrame([asdict(s) for s in self.steps], columns=list(Step.__dataclass_fields__))
+
+
+@dataclass(frozen=True)
+class ZoneExplanation:
+    """Why a zone got what it got (:func:`explain_zone`). Print :meth:`text`; the pieces are
+    fields: the zone's attributes, its ``score`` and ``grade`` as the plan used them (with the
+    evaluation that assigned each, ``None`` when given in the instance), its result in every
+    evaluation the instance carries, and a :class:`ResourceExplanation` per resource."""
+
+    instance: str
+    synthetic: bool
+    zone: str
+    name: str
+    city: str
+    county: str | None
+    level: str
+    kind: str
+    land_area_mu: float
+    score: float | None
+    grade: str | None
+    score_from: str | None
+    grade_from: str | None
+    evaluations: tuple[EvaluationLine, ...]
+    resources: tuple[ResourceExplanation, ...]
+    backend: str
+    warnings: tuple[str, ...] = field(default=())
+
+    def resource(self, name: str) -> ResourceExplanation:
+        """The section of resource ``name`` (``"land"``); :class:`InvalidInputError` if absent."""
+        for r in self.resources:
+            if r.resource == name:
+                return r
+        raise InvalidInputError(f"explanation of zone {self.zone!r} has no resource {name!r}; it has "
+                                f"{', '.join(r.resource for r in self.resources) or 'none'}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as plain Python (for JSON)."""
+        return _plain(asdict(self))
+
+    def text(self) -> str:
+        """The explanation as readable text (what ``python -m zoneopt explain`` prints)."""
+        return "\n".join(_text(self))
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, float) and not math.isfinite(v):
+        return None if math.isnan(v) else ("inf" if v > 0 else "-inf")
+    if hasattr(v, "item"):
+        return _plain(v.item())
+    return v
+
+
+# -- finding the zone -----------------------------------------------------------------------------
+
+def find_zone(instance: Instance, zone: str) -> int:
+    """The position of ``zone`` (an id, or a zone's exact name if no id matches and one zone
+    has that name) among the instance's zones. Raises :class:`InvalidInputError` naming the
+    closest ids and names for an unknown zone."""
+    frame = ZoneTable.of(instance, evaluated=False).frame
+    ids = frame["zone"].to_numpy(dtype=object)
+    hit = np.flatnonzero(ids == zone)
+    if hit.size:
+        return int(hit[0])
+    names = frame["name"].to_numpy(dtype=object)
+    hit = np.flatnonzero(names == zone)
+    if hit.size == 1:
+        return int(hit[0])
+    # an error path: the closest ids and names (difflib ratio, case-insensitive) and substrings
+    low = zone.lower()
+    cands = [(i, str(i).lower()) for i in ids.tolist()] + [(i, str(n).lower()) for i, n in
+                                                            zip(ids.tolist(), names.tolist(), strict=True) if n]
+    scored = sorted(((difflib.SequenceMatcher(None, low, text).ratio(), k) for k, (_, text) in enumerate(cands)),
+                    reverse=True)
+    close = [cands[k][0] for ratio, k in scored if ratio >= 0.5][:5]
+    close += [i for i, text in cands if low in text][:5]
+    close = list(dict.fromkeys(close))[:6]
+    name_of = dict(zip(ids.tolist(), names.tolist(), strict=True))
+    shown = ", ".join(f"{i!r} ({name_of[i]})" if name_of[i] else repr(i) for i in close)
+    hint = f"; did you mean {shown}?" if close else (
+        f"; zone ids: {', '.join(map(repr, ids[:10].tolist()))}{' ...' if ids.size > 10 else ''}")
+    raise InvalidInputError(f"no zone {zone!r} in instance {instance.name!r} ({ids.size} zones){hint}")
+
+
+# -- explain -------------------------------------------------------------------------------------
+
+def default_step(lm: LandModel) -> float:
+    """The re-solve step for a land plan, mu: the parcel for a parcel model, else about 1 % of
+    the pool, rounded down to 1, 2 or 5 × a power of ten."""
+    if lm.pool.parcel_mu is not None:
+        return float(lm.pool.parcel_mu)
+    target = 0.01 * lm.pool.total_mu
+    e = 10.0 ** math.floor(math.log10(target))
+    return next(f * e for f in (5.0, 2.0, 1.0) if f * e <= target * (1 + 1e-12))
+
+
+def explain_zone(instance: Instance, zone: str, backend: str = DEFAULT_BACKEND, *, step: float | None = None,
+                 options: SolveOptions | None = None, solved: LandSolve | None = None) -> ZoneExplanation:
+    """Explain the plan for one zone of ``instance`` (see the module docstring).
+
+    ``zone`` is a zone id (or a zone's exact name). The land plan is solved on ``backend``
+    (or ``solved``, a :func:`solve_land_detail` of this instance, is reused); ``step`` is the
+    bound move of the re-solves in mu (default :func:`default_step`: about 1 % of the pool).
+    Shadow prices are in the objective's unit per mu; for an equity objective they are those
+    of the first stage (minimum fulfilment per mu) and the weight threshold that of the
+    efficiency tie-break.
+
+    Raises :class:`InvalidInputError` for an unknown zone (naming close matches) or a
+    non-positive ``step``; :class:`~zoneopt.errors.InfeasibleError` (exit code 3, carrying the
+    diagnosis) when the rules cannot all hold; and what :func:`zoneopt.solve_land` raises
+    otherwise (InstanceError, NoSolutionError).
+    """
+    j = find_zone(instance, zone)
+    if step is not None and not (math.isfinite(step) and step > 0):
+        raise InvalidInputError(f"explain: step must be a positive number of mu, got {step!r}")
+    if instance.pools.land is None:
+        raise InvalidInputError(f"instance {instance.name!r}: pools.land: explain needs a land pool "
+                                "(the only resource it explains so far)")
+    ls = solved if solved is not None else solve_land_detail(instance, backend, options=options)
+    zt = ls.lm.zones.frame
+    row = zt.iloc[j]
+    evaluations, score_from, grade_from = _evaluations(instance, j, ls.backend)
+    land = _land(instance, ls, j, step)
+    score = float(row["score"]) if pd.notna(row["score"]) else None
+    grade = str(row["grade"]) if isinstance(row["grade"], str) else None
+    county = row["county"] if isinstance(row["county"], str) else None
+    return ZoneExplanation(
+        instance=instance.name, synthetic=instance.metadata.synthetic, zone=str(row["zone"]),
+        name=str(row["name"] or ""), city=str(row["city"]), county=county, level=str(row["level"]),
+        kind=str(row["kind"]), land_area_mu=float(row["land_area_mu"]), score=score, grade=grade,
+        score_from=score_from, grade_from=grade_from, evaluations=evaluations, resources=(land,),
+        backend=ls.backend, warnings=tuple(ls.plan.summary.warnings))
+
+
+def _evaluations(instance: Instance, j: int, backend: str
+                 ) -> tuple[tuple[EvaluationLine, ...], str | None, str | None]:
+    """The zone's line in every evaluation, and which evaluation assigned score and grade (the
+    last one that assigns each, as the zone table applies them in order)."""
+    from zoneopt.evaluation.run import evaluated, score_unit
+
+    lines = []
+    score_from = grade_from = None
+    for ev in instance.evaluations:  # a loop over evaluations
+        if "score" in ev.assign:
+            score_from = ev.id
+        if "grade" in ev.assign:
+            grade_from = ev.id
+        try:
+            result = evaluated(instance, ev.id, backend=backend)
+        except ZoneoptError as exc:
+            lines.append(EvaluationLine(ev.id, ev.method, ev.source, None, score_unit(instance, ev.id), None, 0,
+                                        None, tuple(ev.assign), str(exc)))
+            continue
+        z = result.zones
+        scores = z["score"].to_numpy(dtype=float)
+        s, r, g = scores[j], z["rank"].to_numpy(dtype=float)[j], z["grade"].to_numpy(dtype=object)[j]
+        lines.append(EvaluationLine(ev.id, ev.method, ev.source, None if np.isnan(s) else float(s),
+                                    result.score_unit, None if np.isnan(r) else float(r),
+                                    int(np.count_nonzero(~np.isnan(scores))), g if isinstance(g, str) else None,
+                                    tuple(ev.assign)))
+    return tuple(lines), score_from, grade_from
+
+
+def _row_names(lm: LandModel, rows: npt.NDArray[np.int64]) -> list[str]:
+    """``block[label]`` for each row, as :func:`~zoneopt.sensitivity.rule_prices` names them."""
+    m = lm.model
+    blocks = m.row_blocks
+    block_of = m.row_block_index()[rows]
+    out = []
+    for r, k in zip(rows.tolist(), block_of.tolist(), strict=True):  # the zone's few rows
+        b = blocks[k]
+        label = b.labels[r - b.start] if b.labels else str(r - b.start)
+        out.append(f"{b.name}[{label}]")
+    return out
+
+
+def _land(instance: Instance, ls: LandSolve, j: int, step: float | None) -> ResourceExplanation:
+    lm, m = ls.lm, ls.lm.model
+    sigma = lm.land_unit
+    col = lm.x.start + j
+    x = ls.final.x
+    assert x is not None
+    alloc = ls.plan.allocations
+    allocation = float(alloc["allocation_mu"].iloc[j])
+    request = alloc["request_mu"].iloc[j]
+    fulfil = alloc["fulfilment"].iloc[j]
+    price_unit = f"{lm.objective_unit} per mu"
+
+    # The rule rows on the zone: rows with a coefficient on its column, tagged with a rule.
+    column = m.A[:, [col]].tocoo()
+    rows = np.sort(column.row.astype(np.int64))
+    block_of = m.row_block_index()[rows]
+    tagged = np.array([m.row_blocks[k].rule is not None for k in block_of.tolist()], dtype=bool)
+    rows = rows[tagged]
+    names = _row_names(lm, rows)
+    act = (m.A[rows] @ x) * sigma
+    lo, hi = m.row_lb[rows] * sigma, m.row_ub[rows] * sigma
+    prices = ls.prices.set_index("row")
+    rules: list[ZoneRule] = []
+    zone_blocks = block_of[tagged]
+    for k, name in enumerate(names):  # the zone's few rows
+        b = m.row_blocks[int(zone_blocks[k])]
+        info = lm.rules.get(b.rule or "")
+        label = name[name.index("[") + 1:-1]
+        if name in prices.index:
+            p = prices.loc[name]
+            side, bound, binding = str(p["side"]), float(p["bound"]), bool(p["binding"])
+            price, rlo, rhi = float(p["shadow_price"]), float(p["range_lower"]), float(p["range_upper"])
+        else:  # a row of a multi-row rule that neither binds nor has a price
+            near_hi = np.isfinite(hi[k]) and (not np.isfinite(lo[k]) or hi[k] - act[k] <= act[k] - lo[k])
+            side, bound = ("upper", float(hi[k])) if near_hi else ("lower", float(lo[k]))
+            binding, price = False, 0.0 if not m.is_mip else math.nan
+            rlo = rhi = math.nan
+        rules.append(ZoneRule(rule=b.rule or "", type=info.type if info else "", source=b.source,
+                              note=info.note if info else None, row=name, label=label, side=side, bound=bound,
+                              activity=float(act[k]), slack=abs(bound - float(act[k])), binding=binding,
+                              shadow_price=price, range_lower=rlo, range_upper=rhi, price_unit=price_unit))
+
+    pool = next(r for r in rules if r.rule == TOTAL_RULE)
+    step_mu = float(step) if step is not None else default_step(lm)
+    opts = ls.options
+    base_obj = ls.plan.summary.objective
+    assert base_obj is not None
+    notes: list[str] = []
+
+    steps = _pool_steps(instance, ls, j, pool, step_mu, allocation, base_obj)
+    for r, row_index in zip(rules, rows.tolist(), strict=True):  # the zone's binding rows
+        if not r.binding or r.rule == TOTAL_RULE or r.type == "tilt":
+            continue
+        steps += _row_steps(ls, j, r, row_index, step_mu, allocation, base_obj, opts)
+
+    weight = None
+    if allocation <= _ZERO * sigma:
+        weight = _weight_threshold(instance, ls, j, rules, rows, opts)
+    tilts = _tilts(instance, ls, j, rules)
+    if m.is_mip:
+        notes.append("a MIP (whole parcels) has no shadow prices, ranges or reduced costs; the re-solves "
+                     "still show what a step of each bound does")
+    elif ls.prices.attrs.get("ranging_note"):
+        notes.append(f"ranges: {ls.prices.attrs['ranging_note']}")
+    if lm.instance.objective.kind == "equity":
+        notes.append("equity objective: prices are those of the minimum fulfilment (share of request per mu); "
+                     "allocations are the efficiency tie-break's")
+    return ResourceExplanation(
+        resource="land", unit="mu", allocation=allocation,
+        request=None if pd.isna(request) else float(request), fulfilment=None if pd.isna(fulfil) else float(fulfil),
+        pool_total=lm.pool.total_mu, pool_allocated=ls.plan.summary.allocated_mu, pool_rule=TOTAL_RULE,
+        pool_source=lm.pool.source, pool_price=pool.shadow_price, pool_range_lower=pool.range_lower,
+        pool_range_upper=pool.range_upper, price_unit=price_unit, objective_kind=instance.objective.kind,
+        objective=base_obj, objective_unit=lm.objective_unit, rules=tuple(rules), step=step_mu,
+        steps=tuple(steps), weight=weight, tilts=tilts, notes=tuple(notes))
+
+
+def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step: float, allocation: float,
+                base_obj: float) -> list[Step]:
+    """The pool one step larger and smaller (:func:`~zoneopt.sensitivity.what_if` on ``pool``)."""
+    Q = ls.lm.pool.total_mu
+    deltas = [step] + ([-step] if Q - step > 0 else [])
+    curve = what_if(instance, POOL, [Q + d for d in deltas], relative=False, backend=ls.backend, options=ls.options)
+    out = []
+    for k, d in enumerate(deltas):
+        pt = curve.points.iloc[k]
+        a = float(curve.allocations.iloc[j, k])
+        out.append(Step(rule=TOTAL_RULE, row=pool.row, side=pool.side, bound=Q, delta=d, status=str(pt["status"]),
+                        allocation=a, change=a - allocation, objective=float(pt["objective"]),
+                        objective_change=float(pt["objective"]) - base_obj,
+                        predicted=pool.shadow_price * d if pool.binding else 0.0 * d))
+    return out
+
+
+def _row_steps(ls: LandSolve, j: int, r: ZoneRule, row: int, step: float, allocation: float, base_obj: float,
+               opts: SolveOptions) -> list[Step]:
+    """Re-solves with one binding row's active bound moved by ±step (loosening first)."""
+    lm, m = ls.lm, ls.lm.model
+    sigma = lm.land_unit
+    loosen = -1.0 if r.side == "lower" else 1.0
+    coef = m.A[row].data
+    out = []
+    for d in (loosen * step, -loosen * step):
+        new = r.bound + d
+        if new < 0 <= r.bound and (coef >= 0).all():  # a bound of a non-negative total below 0
+            continue
+        row_lb, row_ub = m.row_lb.copy(), m.row_ub.copy()
+        if r.side in ("upper", "equal"):
+            row_ub[row] = new / sigma
+        if r.side in ("lower", "equal"):
+            row_lb[row] = new / sigma
+        if row_lb[row] > row_ub[row]:
+            status, a, obj = "infeasible", math.nan, math.nan
+        else:
+            model = replace(m, row_lb=row_lb, row_ub=row_ub, name=f"{m.name}:explain[{r.row}{d:+g}]")
+            pt = _solve_point(replace(lm, model=model), ls.backend, opts)
+            status = pt.status.value
+            a = float(pt.alloc[j]) if pt.alloc is not None else math.nan
+            obj = pt.objective
+        out.append(Step(rule=r.rule, row=r.row, side=r.side, bound=r.bound, delta=d, status=status, allocation=a,
+                        change=a - allocation, objective=obj, objective_change=obj - base_obj,
+                        predicted=r.shadow_price * d))
+    return out
+
+
+def _weight_threshold(instance: Instance, ls: LandSolve, j: int, rules: list[ZoneRule],
+                      rows: npt.NDArray[np.int64], opts: SolveOptions) -> WeightThreshold:
+    """How far the zone's objective weight must rise before it can get land (zone at 0)."""
+    lm, m = ls.lm, ls.lm.model
+    obj = instance.objective
+    sigma = lm.land_unit
+    col = lm.x.start + j
+    # Rows that hold the zone at 0 whatever its weight: its own rows (one entry) capped at 0.
+    nnz = np.diff(m.A.indptr)[rows]
+    blocking = [(r, k) for k, (r, row) in enumerate(zip(rules, rows.tolist(), strict=True))
+                if nnz[k] == 1 and r.binding and r.side in ("upper", "equal") and r.bound <= _ZERO * sigma]
+    blocked_by = tuple(dict.fromkeys(r.rule for r, _ in blocking))
+    weighted = obj.kind in ("efficiency", "equity") and lm.weights is not None
+    name = obj.weight if weighted else None
+    if weighted:
+        desc = INDICATORS[obj.weight][1] if obj.weight in INDICATORS else f"evaluation result {obj.weight!r}"
+        wunit = indicator_unit(obj.weight, instance)
+        value = float(lm.weights[j])  # type: ignore[index]
+    else:
+        desc, wunit, value = f"the {obj.kind} objective's coefficient", f"{lm.objective_unit} per mu", math.nan
+    # The solution whose objective the weight enters: efficiency's only stage, equity's tie-break.
+    sol = ls.final
+    scale = (lm.tie_break_scale if obj.kind == "equity" else lm.obj_scale) / sigma
+    if sol.reduced_costs is None or sol.row_duals is None:
+        return WeightThreshold(obj.kind, name, desc, wunit, value, math.nan, blocked_by,
+                               note="no reduced costs (a MIP, or the backend returned none)")
+    d = float(sol.reduced_costs[col])
+    for _, k in blocking:  # set the blocking rows aside: their duals no longer count
+        row = int(rows[k])
+        d += float(m.A[row, col]) * float(sol.row_duals[row])
+    sign = -1.0 if m.sense == "max" else 1.0
+    rise = max(0.0, sign * d * scale)
+    if not weighted:
+        return WeightThreshold(obj.kind, None, desc, wunit, value, rise, blocked_by,
+                               note="each mu forced into this zone would worsen the objective by this much")
+    if blocked_by or obj.kind != "efficiency":
+        return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by)
+    # Re-solve with the weight raised a little past the threshold; search on if that is not enough
+    # (x_j is non-decreasing in its own objective coefficient, so doubling and bisection work).
+    solves = 0
+
+    def gets(extra: float) -> float:
+        nonlocal solves
+        solves += 1
+        c = m.c.copy()
+        c[col] += extra * sigma / lm.obj_scale
+        pt = _solve_point(replace(lm, model=replace(m, c=c, name=f"{m.name}:explain[weight+{extra:g}]")),
+                          ls.backend, opts)
+        return float(pt.alloc[j]) if pt.alloc is not None else math.nan
+
+    scale_w = max(abs(value), float(np.max(lm.weights)) * 1e-6, 1e-12)  # type: ignore[arg-type]
+    lo = rise
+    hi = rise * (1 + _CHECK_MARGIN) + _CHECK_MARGIN * scale_w
+    got = gets(hi)
+    note = ""
+    if not got > _ZERO * sigma:
+        for _ in range(_MAX_DOUBLINGS):  # a few solves, not a loop over zones
+            lo, hi = hi, 2.0 * hi + scale_w
+            got = gets(hi)
+            if got > _ZERO * sigma:
+                break
+        if not got > _ZERO * sigma:
+            return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by, math.nan, math.nan, solves,
+                                   f"re-solves with the weight raised by up to {_n(hi)} still give it nothing")
+        while hi - lo > RESOLVE_PRECISION * (value + hi):
+            mid = 0.5 * (lo + hi)
+            got_mid = gets(mid)
+            if got_mid > _ZERO * sigma:
+                hi, got = mid, got_mid
+            else:
+                lo = mid
+        note = ("the optimum is degenerate here (rules binding at price 0): the reduced cost is necessary "
+                "but not enough")
+    return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by, hi, got, solves, note)
+
+
+def _tilts(instance: Instance, ls: LandSolve, j: int, rules: list[ZoneRule]) -> tuple[TiltPosition, ...]:
+    """The zone's place in each tilt rule it belongs to."""
+    lm = ls.lm
+    zt = lm.zones
+    frame = zt.frame
+    alloc = ls.plan.allocations["allocation_mu"].to_numpy(dtype=float)
+    area = frame["land_area_mu"].to_numpy(dtype=float)
+    excluded = np.zeros(zt.size, dtype=bool)
+    for rule in instance.rules:
+        if isinstance(rule, ExcludeRule):
+            excluded |= zt.select(rule.select)
+    out = []
+    for k, rule in enumerate(instance.rules):  # a loop over rules
+        if not isinstance(rule, TiltRule):
+            continue
+        mask = zt.select(rule.select)
+        if not rule.include_excluded:
+            mask &= ~excluded
+        if not mask[j]:
+            continue
+        score = indicator(instance, rule.by, field=f"rules[{k}].by", among=mask, table=zt)
+        per = alloc / area if rule.per == "land_area" else alloc
+        idx = np.flatnonzero(mask)
+        s, v = score[j], per[j]
+        higher = idx[score[idx] > s]
+        lower = idx[score[idx] < s]
+        above = below = None
+        if higher.size:
+            tier = higher[score[higher] == score[higher].min()]
+            above = _neighbour(frame, tier[np.argmin(per[tier])], score, per)
+        if lower.size:
+            tier = lower[score[lower] == score[lower].max()]
+            below = _neighbour(frame, tier[np.argmax(per[tier])], score, per)
+        own = [r for r in rules if r.rule == rule.id]
+        tol = 1e-9 * max(1.0, abs(float(np.nanmax(np.abs(ls.prices["shadow_price"]), initial=0.0))))
+        below_row = next((r for r in own if ":below[" in r.row), None)
+        above_row = next((r for r in own if ":above[" in r.row), None)
+        if below_row is not None and below_row.binding and below_row.shadow_price > tol:
+            held, price = "down", below_row.shadow_price
+        elif above_row is not None and above_row.binding and above_row.shadow_price < -tol:
+            held, price = "up", above_row.shadow_price
+        elif any(r.binding for r in own):
+            held, price = "tied", 0.0
+        else:
+            held, price = "free", 0.0
+        # The run of zones, in score order, at the same level as this one.
+        order = idx[np.argsort(-score[idx], kind="stable")]
+        level = per[order]
+        same = np.abs(level - v) <= 1e-6 * max(1.0, abs(v)) + 1e-9
+        pos = int(np.flatnonzero(order == j)[0])
+        top = pos
+        while top > 0 and same[top - 1]:  # walks the run only
+            top -= 1
+        bottom = pos
+        while bottom < order.size - 1 and same[bottom + 1]:
+            bottom += 1
+        out.append(TiltPosition(
+            rule=rule.id, source=rule.source, by=rule.by, score=float(s), rank=int(1 + np.sum(score[idx] > s)),
+            members=int(idx.size), per_mu=float(v), per=rule.per, above=above, below=below, held=held,
+            price=float(price), run=bottom - top + 1,
+            run_top=_neighbour(frame, order[top], score, per) if bottom > top else None,
+            run_bottom=_neighbour(frame, order[bottom], score, per) if bottom > top else None))
+    return tuple(out)
+
+
+def _neighbour(frame: pd.DataFrame, i: int | np.integer[Any], score: FloatArray, per: FloatArray) -> Neighbour:
+    return Neighbour(zone=str(frame["zone"].iloc[int(i)]), name=str(frame["name"].iloc[int(i)] or ""),
+                     score=float(score[int(i)]), per_mu=float(per[int(i)]))
+
+
+# -- text ------------------------------------------------------------------------------------------
+
+def _n(v: float | None, digits: int = 6) -> str:
+    """A number for people: thousands separators, up to ``digits`` significant digits."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "-"
+    if isinstance(v, float) and math.isinf(v):
+        return "∞" if v > 0 else "-∞"
+    if abs(v) < 1e-9:
+        return "0"
+    return f"{v:,.{digits}g}"
+
+
+def _signed(v: float, digits: int = 6) -> str:
+    if math.isnan(v):
+        return "-"
+    if abs(v) < 1e-9:
+        return "±0"
+    return ("+" if v > 0 else "") + _n(v, digits)
+
+
+def _who(n: Neighbour) -> str:
+    return f"{n.name} ({n.zone})" if n.name else n.zone
+
+
+def _range(lo: float, hi: float) -> str:
+    if math.isnan(lo) and math.isnan(hi):
+        return ""
+    return f", holds for the bound in [{_n(lo)}, {_n(hi)}]"
+
+
+def _text(e: ZoneExplanation) -> list[str]:
+    lines = [f"zoneopt explain · {e.instance}" + (" · SYNTHETIC data" if e.synthetic else "")]
+    where = f"city {e.city}" + (f", county {e.county}" if e.county else "")
+    lines.append(f"zone {e.zone} · {e.name or '(no name)'} · {where} · {e.level} {e.kind} · "
+                 f"existing land {_n(e.land_area_mu)} mu")
+    score = "-" if e.score is None else _n(e.score)
+    lines.append(f"score {score}" + (f" (from evaluation {e.score_from})" if e.score_from else
+                                     " (as given in the instance)" if e.score is not None else "")
+                 + f" · grade {e.grade or '-'}" + (f" (from evaluation {e.grade_from})" if e.grade_from else
+                                                   " (as given in the instance)" if e.grade else ""))
+    if e.evaluations:
+        lines.append("evaluations:")
+        for ev in e.evaluations:
+            tag = f" [assigns {', '.join(ev.assigns)}]" if ev.assigns else ""
+            if ev.error:
+                lines.append(f"  {ev.evaluation} ({ev.method}){tag}: could not run: {ev.error}")
+                continue
+            rank = f", rank {_n(ev.rank)} of {ev.ranked}" if ev.rank is not None else ", unranked"
+            lines.append(f"  {ev.evaluation} ({ev.method}{', ' + ev.source if ev.source else ''}){tag}: "
+                         f"score {_n(ev.score, 4)} {ev.score_unit}{rank}, grade {ev.grade or '-'}")
+    for r in e.resources:
+        lines += _resource_text(r)
+    for w in e.warnings:
+        lines.append(f"warning: {w}")
+    return lines
+
+
+def _resource_text(r: ResourceExplanation) -> list[str]:
+    u = r.unit
+    out = [f"{r.resource} ({u}):"]
+    req = "no request" if r.request is None else f"request {_n(r.request)} {u}"
+    ful = f" ({r.fulfilment:.1%} fulfilled)" if r.fulfilment is not None else ""
+    out.append(f"  allocation {_n(r.allocation)} {u} · {req}{ful} · pool {_n(r.pool_total)} {u}, "
+               f"{_n(r.pool_allocated)} allocated")
+    out.append(f"  objective ({r.objective_kind}): {_n(r.objective, 10)} {r.objective_unit}")
+    src = f", {r.pool_source}" if r.pool_source else ""
+    held = ""
+    if not (math.isnan(r.pool_range_lower) and math.isnan(r.pool_range_upper)):
+        held = f", holds for a pool of {_n(r.pool_range_lower)} to {_n(r.pool_range_upper)} {u}"
+    out.append(f"  pool price (rule {r.pool_rule}{src}): {_n(r.pool_price)} {r.price_unit}{held}")
+    binding = [x for x in r.binding if x.rule != r.pool_rule and x.type != "tilt"]
+    if binding:
+        out.append("  rules binding for this zone (shadow price: objective change per mu of the bound):")
+        for x in binding:
+            src = f" ({x.source})" if x.source else ""
+            out.append(f"    {x.rule}{src} {x.type} {x.row}: {x.side} bound {_n(x.bound)} {u}, price "
+                       f"{_n(x.shadow_price)} {x.price_unit}{_range(x.range_lower, x.range_upper)}")
+    else:
+        out.append("  no rule binds for this zone besides the pool" + (" and the tilt" if r.tilts else ""))
+    slack = [x for x in r.rules if not x.binding and x.rule != r.pool_rule and x.type != "tilt"]
+    if slack:
+        out.append("  rules on this zone with room: " + "; ".join(
+            f"{x.rule} {x.side} {_n(x.bound)} {u} ({_n(x.slack)} {u} away)" for x in slack))
+    out.append(f"  what would change its allocation (re-solves with one bound moved by {_n(r.step)} {u}):")
+    for s in r.steps:
+        what = "pool" if s.rule == r.pool_rule else f"{s.rule} {s.row}"
+        moved = f"{what} {_n(s.bound)} → {_n(s.bound + s.delta)} {u}"
+        if s.status not in ("optimal", "feasible"):
+            out.append(f"    {moved}: {s.status}")
+            continue
+        pred = ""
+        if not math.isnan(s.predicted):
+            pred = f" (price × step: {_signed(s.predicted)}"
+            if abs(s.predicted - s.objective_change) > 1e-6 * max(1.0, abs(r.objective)):
+                pred += "; differs: the price is one of several at this degenerate optimum, or the step crosses a kink"
+            pred += ")"
+        out.append(f"    {moved}: allocation {_signed(s.change)} {u} (→ {_n(s.allocation)}), objective "
+                   f"{_signed(s.objective_change)}{pred}")
+    if r.weight is not None:
+        out += _weight_text(r, r.weight)
+    for t in r.tilts:
+        out += _tilt_text(r, t)
+    for note in r.notes:
+        out.append(f"  note: {note}")
+    return out
+
+
+def _weight_text(r: ResourceExplanation, w: WeightThreshold) -> list[str]:
+    out = []
+    if w.blocked_by:
+        out.append(f"  it gets nothing whatever its weight while {', '.join(w.blocked_by)} "
+                   f"{'holds' if len(w.blocked_by) == 1 else 'hold'} it at 0")
+    if math.isnan(w.rise):
+        out.append(f"  weight threshold: {w.note}")
+        return out
+    if w.indicator is None:
+        out.append(f"  reduced cost: each {r.unit} forced into it would worsen the objective by "
+                   f"{_n(w.rise)} {w.unit}")
+        return out
+    lead = "without that, its" if w.blocked_by else "its"
+    stage = " (the efficiency tie-break)" if w.objective_kind == "equity" else ""
+    out.append(f"  {lead} weight {w.indicator} ({w.description}) = {_n(w.value)} {w.unit} would have to rise "
+               f"by at least {_n(w.rise)} to {_n(w.value + w.rise)} before it gets land{stage} (reduced cost)")
+    if w.note:
+        out.append(f"    {w.note}")
+    if not math.isnan(w.resolved_allocation):
+        out.append(f"    re-solves: it gets land ({_n(w.resolved_allocation)} {r.unit}) once the weight rises by "
+                   f"about {_n(w.resolved_rise, 4)} to {_n(w.value + w.resolved_rise, 4)} ({w.solves} solves)")
+    return out
+
+
+def _tilt_text(r: ResourceExplanation, t: TiltPosition) -> list[str]:
+    per = f"{r.unit} per existing mu" if t.per == "land_area" else f"{r.unit}"
+    src = f" ({t.source})" if t.source else ""
+    out = [f"  tilt {t.rule}{src}: {t.by} {_n(t.score, 5)}, rank {t.rank} of {t.members}; it gets "
+           f"{_n(t.per_mu, 4)} {per}"]
+    if t.held == "down" and t.above is not None:
+        out.append(f"    held down to the level of {_who(t.above)} (higher score {_n(t.above.score, 5)}, "
+                   f"{_n(t.above.per_mu, 4)} {per}): it may get no more per mu than that zone; each mu of "
+                   f"slack here would be worth {_n(t.price)} {r.price_unit}")
+    elif t.held == "up" and t.below is not None:
+        out.append(f"    tied to {_who(t.below)} (lower score {_n(t.below.score, 5)}, {_n(t.below.per_mu, 4)} {per}): "
+                   f"it must get at least as much per mu as that zone, so that zone gets no more than it; each "
+                   f"mu of slack here would be worth {_n(-t.price)} {r.price_unit}")
+    elif t.held == "tied":
+        out.append("    level with its neighbours in the score order, at no cost (the tilt binds with price 0)")
+    else:
+        out.append("    strictly between its neighbours: the tilt does not bind for it")
+    for label, n in (("next higher", t.above), ("next lower", t.below)):
+        if n is not None:
+            out.append(f"    {label}: {_who(n)}, score {_n(n.score, 5)}, {_n(n.per_mu, 4)} {per}")
+    if t.run > 1 and t.run_top is not None and t.run_bottom is not None:
+        out.append(f"    {t.run} zones in score order share this level, from {_who(t.run_top)} "
+                   f"(score {_n(t.run_top.score, 5)}) to {_who(t.run_bottom)} (score {_n(t.run_bottom.score, 5)})")
+    return out
+
+
+__all__ = [
+    "explain_zone", "find_zone", "solve_land_detail", "default_step", "LandSolve", "ZoneExplanation",
+    "ResourceExplanation", "ZoneRule", "Step", "WeightThreshold", "TiltPosition", "Neighbour", "EvaluationLine",
+]
