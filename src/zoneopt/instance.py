@@ -677,6 +677,261 @@ class Scenario(_Strict):
     objective: Objective | None = Field(None, description="replaces the objective")
 
 
+# -- the plan over years (2021–2025) and dynamic management (有升有退) ---------------------------
+# The mathematics and the clauses are in models/multi-period.md and models/dynamic-management.md.
+
+PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
+"""The 14th five-year plan's years (2022 plan 第二章第四节: 到 2025 年末)."""
+
+GrowthMetric = Literal["value_added", "tax", "revenue"]
+
+
+def _consecutive(years: tuple[int, ...]) -> tuple[int, ...]:
+    if any(b != a + 1 for a, b in zip(years, years[1:], strict=False)):
+        raise ValueError(f"years must be consecutive and increasing, got {list(years)}")
+    return years
+
+
+class RampRule(_Rule):
+    """Year to year, a zone's land allocation changes by at most ``share`` × a base plus
+    ``plus_mu``: |x_{i,t} − x_{i,t−1}| ≤ share · B_i + plus_mu, B_i the zone's allocation the
+    year before (``of: "previous"``: then x_{i,t} lies within (1 ∓ share) · x_{i,t−1} ± plus_mu,
+    so a zone at zero stays at zero unless ``plus_mu`` > 0), its land request (``"request"``) or
+    its existing land (``"land_area"``). ``direction`` limits rises, falls or both.
+    ``previous_mu`` gives allocations of the year before the first plan year, so those zones'
+    first year is limited too."""
+
+    type: Literal["ramp"] = "ramp"
+    share: NonNeg
+    of: Literal["previous", "request", "land_area"] = "previous"
+    plus_mu: NonNeg = 0.0
+    direction: Literal["both", "up", "down"] = "both"
+    select: Selector = Field(default_factory=Selector)
+    previous_mu: dict[Ident, NonNeg] = Field(default_factory=dict)
+
+
+class Effect(_Strict):
+    """How a zone figure responds to new land: each mu allocated in year s adds ``per_mu``
+    (money unit per mu per year) to the zone's ``metric`` from year s + ``lag`` on; the figure
+    the zone has now grows by ``organic_growth`` a year without new land. ``per_mu`` is a
+    number, or an indicator name (default ``"<metric>_per_mu"``: new land yields what the
+    zone's existing land yields per mu)."""
+
+    metric: GrowthMetric
+    per_mu: NonNeg | str | None = None
+    lag: int = Field(1, ge=0, le=50)
+    organic_growth: float = Field(0.0, ge=-1)
+    source: str | None = None
+
+
+class GrowthTarget(_Rule):
+    """The selected zones' ``metric`` grows by at least ``rate`` a year on average (2022 专栏一:
+    生产总值年均增速 7.5%): its level in the last plan year is at least (1 + rate)^k times its
+    level in the base year, k years later; with ``each_year`` in every plan year. ``per``:
+    the selected zones together (``"total"``) or each one (``"zone"``). Levels follow the
+    figures' :class:`Effect`."""
+
+    type: Literal["growth"] = "growth"
+    metric: GrowthMetric = "value_added"
+    rate: float = Field(ge=-1)
+    select: Selector = Field(default_factory=Selector)
+    per: Literal["total", "zone"] = "total"
+    each_year: bool = False
+
+
+class PlanYear(_Strict):
+    """One plan year's own settings: its land pool (``total_mu``), land returned to it
+    (``additions_mu``: e.g. 盘活低效用地, 2017 §六(三)), and rules of that year only: ``rules``
+    are added, or replace the base rule with the same id; ``drop_rules`` names base rules
+    left out that year."""
+
+    year: int
+    total_mu: Positive | None = None
+    additions_mu: NonNeg = 0.0
+    rules: tuple[Rule, ...] = ()
+    drop_rules: tuple[Ident, ...] = ()
+
+
+class Periods(_Strict):
+    """The land plan over several years (default 2021–2025, the 14th five-year plan). Each
+    year's pool: its :class:`PlanYear` ``total_mu``, else ``total_mu`` × that year's ``split``
+    share (even by default), else ``pools.land.total_mu`` (whose parcel size, ``exact`` flag
+    and source hold every year). Unused land is carried to the next year in the share
+    ``carry_over`` (0 none, 1 all). The base ``rules`` hold every year; ``cumulative_rules``
+    (the same rule types) bound each zone's total over the years; ``ramps`` limit year-to-year
+    changes; ``growth`` targets bound zone figures driven by the land through ``effects``.
+    The objective is the instance's, summed over the years and discounted at
+    ``discount_rate``. With ``reclaim``, the land that dynamic management (``management``)
+    frees joins the next year's pool and revoked zones get no more land."""
+
+    years: tuple[int, ...] = Field(PLAN_YEARS, min_length=1, max_length=50)
+    base_year: int | None = Field(None, description="the year the zones' figures describe (default: the year "
+                                                    "before the first plan year)")
+    total_mu: Positive | None = Field(None, description="the whole period's land pool, mu")
+    split: tuple[Share, ...] | None = Field(None, description="each year's share of total_mu (default even)")
+    by_year: tuple[PlanYear, ...] = ()
+    carry_over: Share = 0.0
+    carry_over_source: str | None = None
+    discount_rate: NonNeg = 0.0
+    ramps: tuple[RampRule, ...] = ()
+    cumulative_rules: tuple[Rule, ...] = ()
+    effects: tuple[Effect, ...] = ()
+    growth: tuple[GrowthTarget, ...] = ()
+    reclaim: bool = True
+    source: str | None = "2022 第二章第四节"
+
+    @field_validator("years")
+    @classmethod
+    def _years(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        return _consecutive(v)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Periods:
+        if self.split is not None:
+            if self.total_mu is None:
+                raise ValueError("split divides total_mu: give total_mu too")
+            if len(self.split) != len(self.years):
+                raise ValueError(f"split has {len(self.split)} shares for {len(self.years)} years")
+            if abs(sum(self.split) - 1.0) > 1e-9:
+                raise ValueError(f"split shares must add up to 1, got {sum(self.split):g}")
+        if self.base_year is not None and self.base_year >= self.years[0]:
+            raise ValueError(f"base_year {self.base_year} must come before the first plan year {self.years[0]}")
+        seen: set[int] = set()
+        for y in self.by_year:
+            if y.year not in self.years:
+                raise ValueError(f"by_year names year {y.year}, not a plan year {list(self.years)}")
+            if y.year in seen:
+                raise ValueError(f"by_year names year {y.year} twice")
+            seen.add(y.year)
+        metrics = [e.metric for e in self.effects]
+        if len(set(metrics)) != len(metrics):
+            raise ValueError("effects: one effect per metric")
+        return self
+
+
+class ScoreHistory(_Strict):
+    """Evaluation results of past years (2022 第八章第三节: 按年度开展经开区综合考核评价): per zone, one
+    score per year of ``years`` (null: not evaluated that year), optionally one grade."""
+
+    years: tuple[int, ...] = Field(min_length=1, max_length=100)
+    scores: dict[Ident, tuple[float | None, ...]]
+    grades: dict[Ident, tuple[Grade | None, ...]] = Field(default_factory=dict)
+    source: str | None = "2022 第八章第三节"
+
+    @field_validator("years")
+    @classmethod
+    def _years(cls, v: tuple[int, ...]) -> tuple[int, ...]:
+        return _consecutive(v)
+
+    @model_validator(mode="after")
+    def _lengths(self) -> ScoreHistory:
+        n = len(self.years)
+        for field, table in (("scores", self.scores), ("grades", self.grades)):
+            for zid, values in table.items():
+                if len(values) != n:
+                    raise ValueError(f"{field}.{zid}: {len(values)} values for {n} years")
+        return self
+
+
+class UpgradeRule(_Rule):
+    """Recommend upgrades (2017 §十(四): 对考核结果好的…优先考虑扩区、升级; 2022 第八章第三节: 对排名
+    靠前的省级经开区优先推荐晋升国家级经开区): a selected zone that, in each of the last ``years``
+    evaluations, ranked in the top ``top_rank`` (or top ``top_share``) and scored at least
+    ``min_score``, and was never warned in them; at most ``per_year`` a year (and
+    ``per_group`` per ``group_by`` value), the best mean score first. ``method``: the exact
+    greedy selection, or the same selection as a MIP (the two agree)."""
+
+    type: Literal["upgrade"] = "upgrade"
+    select: Selector = Field(default_factory=lambda: Selector(levels=("provincial",)))
+    top_rank: int | None = Field(None, ge=1)
+    top_share: Share | None = None
+    min_score: float | None = None
+    years: int = Field(3, ge=1)
+    per_year: int = Field(2, ge=0)
+    group_by: GroupBy | None = None
+    per_group: int | None = Field(None, ge=0)
+    once: bool = True
+    method: Literal["greedy", "mip"] = "greedy"
+    source: str | None = "2017 §十(四); 2022 第八章第三节"
+
+    @model_validator(mode="after")
+    def _criterion(self) -> UpgradeRule:
+        if self.top_rank is None and self.top_share is None and self.min_score is None:
+            raise ValueError("give top_rank, top_share or min_score")
+        if (self.group_by is None) != (self.per_group is None):
+            raise ValueError("group_by and per_group go together")
+        return self
+
+
+class WarningRule(_Rule):
+    """Warn (警告、通报、限期整改, 2017 §十(四); 约谈督导, 2022 第八章第三节) a selected zone whose year's
+    evaluation ranks it in the bottom ``bottom_rank`` (or bottom ``bottom_share``), scores below
+    ``below_score``, or grades it one of ``grades``: any one suffices."""
+
+    type: Literal["warning"] = "warning"
+    select: Selector = Field(default_factory=Selector)
+    bottom_rank: int | None = Field(None, ge=1)
+    bottom_share: Share | None = None
+    below_score: float | None = None
+    grades: tuple[Grade, ...] = ()
+    source: str | None = "2017 §十(四); 2022 第八章第三节"
+
+    @model_validator(mode="after")
+    def _criterion(self) -> WarningRule:
+        if self.bottom_rank is None and self.bottom_share is None and self.below_score is None and not self.grades:
+            raise ValueError("give bottom_rank, bottom_share, below_score or grades")
+        return self
+
+
+class ReductionRule(_Rule):
+    """Reduce the area (核减面积, 2017 §十(四)) of a zone warned in ``after_years`` consecutive
+    years: ``share`` of its land is cut, and ``returned_share`` of the cut land returns to the
+    land pool (盘活低效用地, 2017 §六(三)). With ``no_new_land`` the zone gets no new land the
+    next plan year (不支持其扩区)."""
+
+    type: Literal["reduction"] = "reduction"
+    after_years: int = Field(2, ge=1)
+    share: Share
+    returned_share: Share = 1.0
+    no_new_land: bool = False
+    source: str | None = "2017 §十(四); 2017 §六(三)"
+
+
+class RevocationRule(_Rule):
+    """Revoke (撤销, 2017 §十(四)) a zone warned in ``after_years`` consecutive years: it gets
+    no decision and no land from then on, and ``freed_share`` of its land returns to the land
+    pool (2017 §六(三))."""
+
+    type: Literal["revocation"] = "revocation"
+    after_years: int = Field(3, ge=1)
+    freed_share: Share
+    source: str | None = "2017 §十(四); 2017 §六(三)"
+
+
+class Management(_Strict):
+    """Dynamic management (有升有退, 2017 §十(四), 2022 第八章第三节): from the ``history`` of
+    evaluation scores, decide each year which zones to recommend for upgrade, warn, shrink or
+    revoke. Freed land returns to the land pool ``return_lag`` years after the decision (the
+    next year by default); the multi-period plan adds it (``periods.reclaim``)."""
+
+    history: ScoreHistory
+    upgrade: UpgradeRule | None = None
+    warning: WarningRule | None = None
+    reduction: ReductionRule | None = None
+    revocation: RevocationRule | None = None
+    return_lag: int = Field(1, ge=0, le=10)
+
+    @model_validator(mode="after")
+    def _ladder(self) -> Management:
+        if (self.reduction is not None or self.revocation is not None) and self.warning is None:
+            raise ValueError("reduction and revocation count warned years: give a warning rule")
+        if (self.reduction is not None and self.revocation is not None
+                and self.revocation.after_years <= self.reduction.after_years):
+            raise ValueError(f"revocation.after_years ({self.revocation.after_years}) must exceed "
+                             f"reduction.after_years ({self.reduction.after_years}): 核减面积直至撤销")
+        return self
+
+
 class Instance(_Strict):
     """A zoneopt instance. Build one with :func:`load`, :meth:`from_dict` or
     :meth:`from_frames`, which report every problem by JSON path."""
@@ -694,6 +949,8 @@ class Instance(_Strict):
     scenarios: tuple[Scenario, ...] = ()
     projects: tuple[Project, ...] = ()
     portfolio: Portfolio = Field(default_factory=Portfolio)
+    periods: Periods | None = None
+    management: Management | None = None
     # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
@@ -909,6 +1166,7 @@ def cross_check(inst: Instance) -> list[Issue]:
         _check_rule(f"rules[{r}]", rule, inst, known, issues)
     issues.extend(_check_resources(inst, known, rule_ids))
     issues.extend(_check_evaluations(inst, seen))
+    issues.extend(_check_periods(inst, known, rule_ids))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
         for j, rid in enumerate(scenario.drop_rules):
@@ -1016,6 +1274,58 @@ def _check_evaluations(inst: Instance, zone_ids: Mapping[str, int]) -> list[Issu
     return issues
 
 
+def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids: Mapping[str, int]) -> list[Issue]:
+    """The plan over years and dynamic management: rules name zones, cities, counties and tags
+    that exist; ids of cumulative rules, ramps, growth targets and management rules unique
+    and distinct from the base rules' (a year's own rules may reuse a base id: they replace
+    that rule in that year); dropped rules exist; score histories name known zones."""
+    issues: list[Issue] = []
+    first = {rid: f"rules[{k}]" for rid, k in land_rule_ids.items()}
+
+    def unique(where: str, rule: Any) -> None:
+        if rule.id in first:
+            issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also {first[rule.id]})"))
+        first.setdefault(rule.id, where)
+
+    p = inst.periods
+    if p is not None:
+        lists: list[tuple[str, Sequence[Any]]] = [("periods.cumulative_rules", p.cumulative_rules),
+                                                 ("periods.ramps", p.ramps), ("periods.growth", p.growth)]
+        for field, rules in lists:
+            for r, rule in enumerate(rules):
+                unique(f"{field}[{r}]", rule)
+                _check_rule(f"{field}[{r}]", rule, inst, known, issues)
+        for r, ramp in enumerate(p.ramps):
+            for zid in ramp.previous_mu:
+                if zid not in known["zones"]:
+                    issues.append(Issue(f"periods.ramps[{r}].previous_mu.{zid}", f"unknown zone {zid!r}"))
+        for k, year in enumerate(p.by_year):
+            own: dict[str, int] = {}
+            for r, rule in enumerate(year.rules):
+                where = f"periods.by_year[{k}].rules[{r}]"
+                if rule.id in own:
+                    issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} in year {year.year}"))
+                elif rule.id in first and rule.id not in land_rule_ids:
+                    issues.append(Issue(f"{where}.id", f"rule id {rule.id!r} is taken by {first[rule.id]}"))
+                own.setdefault(rule.id, r)
+                _check_rule(where, rule, inst, known, issues)
+            for j, rid in enumerate(year.drop_rules):
+                if rid not in land_rule_ids:
+                    issues.append(Issue(f"periods.by_year[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
+    m = inst.management
+    if m is not None:
+        for name in ("upgrade", "warning", "reduction", "revocation"):
+            rule = getattr(m, name)
+            if rule is not None:
+                unique(f"management.{name}", rule)
+                _check_rule(f"management.{name}", rule, inst, known, issues)
+        for field in ("scores", "grades"):
+            for zid in getattr(m.history, field):
+                if zid not in known["zones"]:
+                    issues.append(Issue(f"management.history.{field}.{zid}", f"unknown zone {zid!r}"))
+    return issues
+
+
 __all__ = [
     "Instance", "Zone", "Metrics", "Requests", "Units", "Metadata", "Pools", "LandPool",
     "Selector", "Rule", "ZoneBoundsRule", "RequestCapRule", "GroupBoundsRule", "ExcludeRule",
@@ -1024,4 +1334,6 @@ __all__ = [
     "POLLUTANTS", "FundRequest", "ZoneBounds", "GroupBounds", "Lock", "LeverageCap", "ResourceRule", "FundRule",
     "PollutantPool", "EmissionObjective", "EmissionPools", "FundObjective", "FundPool", "Project",
     "ProjectSelector", "CountTarget", "ShareTarget", "PortfolioRule", "PortfolioObjective", "Portfolio",
+    "PLAN_YEARS", "RampRule", "Effect", "GrowthTarget", "PlanYear", "Periods", "ScoreHistory", "UpgradeRule",
+    "WarningRule", "ReductionRule", "RevocationRule", "Management",
 ]
