@@ -431,7 +431,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
 def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | None = None) -> None:
     """Raise the error a solve's status calls for (nothing for a solution). An infeasible
     model is diagnosed (:func:`zoneopt.diagnose.diagnose_land` on HiGHS, within ``time_limit``
-    seconds, by default 30 times the solve's own time and at least 30 s): the
+    seconds, by default 60 times the solve's own time, at least 30 s and at most 300 s): the
     :class:`InfeasibleError` names an irreducible set of conflicting rules and the least
     change of each that restores feasibility, and carries the diagnosis. When the diagnosis
     cannot finish, the message falls back on :func:`quick_conflicts`."""
@@ -440,7 +440,8 @@ def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | N
         from zoneopt.diagnose import diagnose_land
         from zoneopt.errors import ZoneoptError
 
-        budget = time_limit if time_limit is not None else max(30.0, 30.0 * solution.runtime)
+        # A diagnosis takes some 20 solves, several of them larger elastic models.
+        budget = time_limit if time_limit is not None else min(300.0, max(30.0, 60.0 * solution.runtime))
         try:
             diagnosis = diagnose_land(lm, DEFAULT_BACKEND, time_limit=budget)
         except ZoneoptError as exc:
