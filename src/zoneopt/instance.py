@@ -692,7 +692,7 @@ def _consecutive(years: tuple[int, ...]) -> tuple[int, ...]:
     return years
 
 
-class RampRule(_Rule):
+class Ramp(_Rule):
     """Year to year, a zone's land allocation changes by at most ``share`` × a base plus
     ``plus_mu``: |x_{i,t} − x_{i,t−1}| ≤ share · B_i + plus_mu, B_i the zone's allocation the
     year before (``of: "previous"``: then x_{i,t} lies within (1 ∓ share) · x_{i,t−1} ± plus_mu,
@@ -773,7 +773,7 @@ class Periods(_Strict):
     carry_over: Share = 0.0
     carry_over_source: str | None = None
     discount_rate: NonNeg = 0.0
-    ramps: tuple[RampRule, ...] = ()
+    ramps: tuple[Ramp, ...] = ()
     cumulative_rules: tuple[Rule, ...] = ()
     effects: tuple[Effect, ...] = ()
     growth: tuple[GrowthTarget, ...] = ()
@@ -833,7 +833,7 @@ class ScoreHistory(_Strict):
         return self
 
 
-class UpgradeRule(_Rule):
+class ManagementUpgrade(_Rule):
     """Recommend upgrades (2017 §十(四): 对考核结果好的…优先考虑扩区、升级; 2022 第八章第三节: 对排名
     靠前的省级经开区优先推荐晋升国家级经开区): a selected zone that, in each of the last ``years``
     evaluations, ranked in the top ``top_rank`` (or top ``top_share``) and scored at least
@@ -855,7 +855,7 @@ class UpgradeRule(_Rule):
     source: str | None = "2017 §十(四); 2022 第八章第三节"
 
     @model_validator(mode="after")
-    def _criterion(self) -> UpgradeRule:
+    def _criterion(self) -> ManagementUpgrade:
         if self.top_rank is None and self.top_share is None and self.min_score is None:
             raise ValueError("give top_rank, top_share or min_score")
         if (self.group_by is None) != (self.per_group is None):
@@ -863,7 +863,7 @@ class UpgradeRule(_Rule):
         return self
 
 
-class WarningRule(_Rule):
+class ManagementWarning(_Rule):
     """Warn (警告、通报、限期整改, 2017 §十(四); 约谈督导, 2022 第八章第三节) a selected zone whose year's
     evaluation ranks it in the bottom ``bottom_rank`` (or bottom ``bottom_share``), scores below
     ``below_score``, or grades it one of ``grades``: any one suffices."""
@@ -877,13 +877,13 @@ class WarningRule(_Rule):
     source: str | None = "2017 §十(四); 2022 第八章第三节"
 
     @model_validator(mode="after")
-    def _criterion(self) -> WarningRule:
+    def _criterion(self) -> ManagementWarning:
         if self.bottom_rank is None and self.bottom_share is None and self.below_score is None and not self.grades:
             raise ValueError("give bottom_rank, bottom_share, below_score or grades")
         return self
 
 
-class ReductionRule(_Rule):
+class ManagementReduction(_Rule):
     """Reduce the area (核减面积, 2017 §十(四)) of a zone warned in ``after_years`` consecutive
     years: ``share`` of its land is cut, and ``returned_share`` of the cut land returns to the
     land pool (盘活低效用地, 2017 §六(三)). With ``no_new_land`` the zone gets no new land the
@@ -897,7 +897,7 @@ class ReductionRule(_Rule):
     source: str | None = "2017 §十(四); 2017 §六(三)"
 
 
-class RevocationRule(_Rule):
+class ManagementRevocation(_Rule):
     """Revoke (撤销, 2017 §十(四)) a zone warned in ``after_years`` consecutive years: it gets
     no decision and no land from then on, and ``freed_share`` of its land returns to the land
     pool (2017 §六(三))."""
@@ -915,10 +915,10 @@ class Management(_Strict):
     next year by default); the multi-period plan adds it (``periods.reclaim``)."""
 
     history: ScoreHistory
-    upgrade: UpgradeRule | None = None
-    warning: WarningRule | None = None
-    reduction: ReductionRule | None = None
-    revocation: RevocationRule | None = None
+    upgrade: ManagementUpgrade | None = None
+    warning: ManagementWarning | None = None
+    reduction: ManagementReduction | None = None
+    revocation: ManagementRevocation | None = None
     return_lag: int = Field(1, ge=0, le=10)
 
     @model_validator(mode="after")
@@ -1334,6 +1334,6 @@ __all__ = [
     "POLLUTANTS", "FundRequest", "ZoneBounds", "GroupBounds", "Lock", "LeverageCap", "ResourceRule", "FundRule",
     "PollutantPool", "EmissionObjective", "EmissionPools", "FundObjective", "FundPool", "Project",
     "ProjectSelector", "CountTarget", "ShareTarget", "PortfolioRule", "PortfolioObjective", "Portfolio",
-    "PLAN_YEARS", "RampRule", "Effect", "GrowthTarget", "PlanYear", "Periods", "ScoreHistory", "UpgradeRule",
-    "WarningRule", "ReductionRule", "RevocationRule", "Management",
+    "PLAN_YEARS", "Ramp", "Effect", "GrowthTarget", "PlanYear", "Periods", "ScoreHistory", "ManagementUpgrade",
+    "ManagementWarning", "ManagementReduction", "ManagementRevocation", "Management",
 ]
