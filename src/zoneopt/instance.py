@@ -98,6 +98,36 @@ class Requests(_Strict):
     funds: FundRequest | None = None
 
 
+EARTH_RADIUS_KM = 6371.0088
+"""Mean Earth radius (IUGG R1), km: great-circle distances between longitude/latitude points."""
+
+
+class Location(_Strict):
+    """Where a zone lies, for the consolidation model's distances (models/consolidation.md):
+    longitude and latitude in degrees (WGS 84; the distance is the great-circle distance on a
+    sphere of radius :data:`EARTH_RADIUS_KM`) or planar coordinates in km on a projected map
+    (Euclidean distance). One or the other; every located zone of an instance uses the same."""
+
+    lon: float | None = Field(None, ge=-180, le=180, description="longitude, degrees east")
+    lat: float | None = Field(None, ge=-90, le=90, description="latitude, degrees north")
+    x_km: float | None = Field(None, description="planar easting, km")
+    y_km: float | None = Field(None, description="planar northing, km")
+
+    @model_validator(mode="after")
+    def _one_pair(self) -> Location:
+        geo = (self.lon is not None) + (self.lat is not None)
+        xy = (self.x_km is not None) + (self.y_km is not None)
+        if geo and xy:
+            raise ValueError("give lon/lat or x_km/y_km, not both")
+        if geo == 1 or xy == 1 or geo + xy == 0:
+            raise ValueError("give both lon and lat (degrees), or both x_km and y_km")
+        return self
+
+    @property
+    def kind(self) -> Literal["lonlat", "xy"]:
+        return "lonlat" if self.lon is not None else "xy"
+
+
 class Zone(_Strict):
     """A development zone (开发区 / 产业集聚区)."""
 
@@ -115,6 +145,7 @@ class Zone(_Strict):
     requests: Requests = Field(default_factory=Requests)
     meets_env_standards: bool | None = Field(
         None, description="环保达标: meets the environmental standards (None: not assessed)")
+    location: Location | None = Field(None, description="where the zone lies (consolidation distances)")
 
 
 class LandPool(_Strict):
@@ -664,6 +695,93 @@ class Evaluation(_Strict):
         return self
 
 
+# -- consolidation (整合提升, 一区多园) ----------------------------------------------------------
+# Settings of the consolidation model (models/consolidation.md): the zones are the parks to
+# consolidate; each hosts (itself a zone), merges into a host as one of its blocks, or is revoked.
+
+
+class Relatedness(_Strict):
+    """When two parks' industries are related (产业关联, 2017 §二(一)), from their sector tags.
+
+    * ``by: "tags"``: relatedness 1 when the two parks share a sector tag, else 0.
+    * ``by: "matrix"``: the largest ``matrix[s][t]`` over a sector s of one park and t of the
+      other; a sector with itself 1 unless the matrix says otherwise; a pair given once counts
+      both ways (given both ways, the larger); a pair not given 0.
+
+    ``sectors`` says which tags are sectors (default: every tag; list them when zones carry
+    other tags such as ``corridor``). A merge needs relatedness ≥ ``min_relatedness``."""
+
+    by: Literal["tags", "matrix"] = "tags"
+    sectors: tuple[Ident, ...] | None = None
+    matrix: dict[Ident, dict[Ident, Share]] = Field(default_factory=dict)
+    min_relatedness: float = Field(0.5, gt=0, le=1, description="a merge needs at least this relatedness")
+
+    @model_validator(mode="after")
+    def _matrix_given(self) -> Relatedness:
+        if self.by == "matrix" and not self.matrix:
+            raise ValueError("by 'matrix' needs the sector relatedness matrix 'matrix'")
+        return self
+
+
+class DistanceEntry(_Strict):
+    """The distance between two parks, km (either direction)."""
+
+    a: Ident
+    b: Ident
+    km: NonNeg
+
+
+DEFAULT_LEVEL_BONUS: dict[Level, float] = {"national": 0.5}
+DEFAULT_GRADE_BONUS: dict[Grade, float] = {"A": 0.3, "B": 0.1}
+
+
+class ConsolidationObjective(_Strict):
+    """What the consolidation optimises (models/consolidation.md).
+
+    * ``relatedness``: maximise, in points, Σ over merges p→h of
+      ``relatedness_weight`` · rel(p, h) + ``score_weight`` · (s_h − s_p) / (s_max − s_min)
+      − ``distance_weight`` · d(p, h) / ``max_distance_km``, plus for each host h
+      ``host_weight`` + ``level_bonus[level_h]`` + ``grade_bonus[grade_h]`` (national and
+      high-grade zones preferred as hosts, 2017 §二(一)), plus ``revoke_weight`` per revoked park.
+    * ``min_zones``: minimise the number of zones left (hosts); with ``tie_break`` a second
+      solve maximises the relatedness objective among the plans with that fewest number.
+    """
+
+    kind: Literal["relatedness", "min_zones"] = "relatedness"
+    relatedness_weight: NonNeg = 1.0
+    score_weight: NonNeg = 1.0
+    distance_weight: NonNeg = 1.0
+    level_bonus: dict[Level, float] = Field(default_factory=lambda: dict(DEFAULT_LEVEL_BONUS))
+    grade_bonus: dict[Grade, float] = Field(default_factory=lambda: dict(DEFAULT_GRADE_BONUS))
+    host_weight: float = 0.0
+    revoke_weight: float = 0.0
+    tie_break: bool = True
+
+
+class Consolidation(_Strict):
+    """Settings of the consolidation model (整合提升, 2017 §二(一)): which park may host, merge
+    into which, or be revoked. Distances come from the zones' ``location`` or, when
+    ``distances`` is given, from that table alone (a pair not listed is not near)."""
+
+    source: str | None = "2017 §二(一)"
+    max_distance_km: Positive = Field(30.0, description="merges only within this distance (区域邻近), km")
+    distances: tuple[DistanceEntry, ...] | None = None
+    max_blocks: int = Field(3, ge=1, description="blocks per host, itself included (一区多园 一般不超过3块)")
+    relatedness: Relatedness = Field(default_factory=Relatedness)
+    hosts: Selector | None = Field(None, description="parks that may host (default: any)")
+    keep_hosts: Selector | None = Field(None, description="parks that must stay zones (hosts), e.g. national")
+    county_cap: int = Field(1, ge=1, description="hosts per county (原则上每个县设立1家)")
+    county_exceptions: dict[Ident, Annotated[int, Field(ge=1)]] = Field(
+        default_factory=dict, description="county → its own cap on hosts (the stated exceptions)")
+    county_floor: bool = Field(True, description="a county keeps a host of its own unless all its parks "
+                                                 "are revoked (counties where no park may host excepted)")
+    revocable: tuple[Selector, ...] = Field((), description="a park matching any of these may be revoked")
+    revoke_score_below: float | None = Field(None, description="a park scoring below this may be revoked")
+    score: str = Field("score", description="indicator for the score gained and the revocation threshold")
+    max_zones: int | None = Field(None, ge=0, description="at most this many zones (hosts) in all")
+    objective: ConsolidationObjective = Field(default_factory=ConsolidationObjective)
+
+
 class Scenario(_Strict):
     """A named variant of the instance (what-if): the base with some pools, rules or the
     objective overridden. Applied by :func:`zoneopt.scenarios.apply_scenario`; an applied
@@ -951,6 +1069,7 @@ class Instance(_Strict):
     portfolio: Portfolio = Field(default_factory=Portfolio)
     periods: Periods | None = None
     management: Management | None = None
+    consolidation: Consolidation | None = None
     # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
@@ -1167,6 +1286,7 @@ def cross_check(inst: Instance) -> list[Issue]:
     issues.extend(_check_resources(inst, known, rule_ids))
     issues.extend(_check_evaluations(inst, seen))
     issues.extend(_check_periods(inst, known, rule_ids))
+    issues.extend(_check_consolidation(inst, known))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
         for j, rid in enumerate(scenario.drop_rules):
@@ -1274,6 +1394,61 @@ def _check_evaluations(inst: Instance, zone_ids: Mapping[str, int]) -> list[Issu
     return issues
 
 
+def _check_consolidation(inst: Instance, known: Mapping[str, set[Any]]) -> list[Issue]:
+    """Zone locations all of one kind (lon/lat or x/y km); the consolidation settings name
+    zones, cities, counties and tags that exist, and the distance table distinct known zones,
+    each pair once."""
+    issues: list[Issue] = []
+    kinds = [(k, z.location.kind) for k, z in enumerate(inst.zones) if z.location is not None]
+    if kinds:
+        first_kind = kinds[0][1]
+        other = next(((k, kind) for k, kind in kinds if kind != first_kind), None)
+        if other is not None:
+            names = {"lonlat": "lon/lat", "xy": "x_km/y_km"}
+            issues.append(Issue(f"zones[{other[0]}].location",
+                                f"uses {names[other[1]]} but zones[{kinds[0][0]}] uses {names[first_kind]}: "
+                                "give every zone the same kind"))
+    c = inst.consolidation
+    if c is None:
+        return issues
+    selectors = [("consolidation.hosts", c.hosts), ("consolidation.keep_hosts", c.keep_hosts)]
+    selectors += [(f"consolidation.revocable[{j}]", s) for j, s in enumerate(c.revocable)]
+    for where, select in selectors:
+        if select is None:
+            continue
+        for key in ("zones", "cities", "counties", "tags"):
+            for j, value in enumerate(getattr(select, key) or ()):
+                if value not in known[key]:
+                    issues.append(Issue(f"{where}.{key}[{j}]", f"unknown zone {value!r}" if key == "zones" else
+                                        f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"))
+    for county in c.county_exceptions:
+        if county not in known["counties"]:
+            issues.append(Issue(f"consolidation.county_exceptions.{county}", f"no zone has county {county!r}"))
+    seen_pairs: dict[tuple[str, str], int] = {}
+    for j, entry in enumerate(c.distances or ()):
+        for end in ("a", "b"):
+            if getattr(entry, end) not in known["zones"]:
+                issues.append(Issue(f"consolidation.distances[{j}].{end}", f"unknown zone {getattr(entry, end)!r}"))
+        if entry.a == entry.b:
+            issues.append(Issue(f"consolidation.distances[{j}]", f"a park's distance to itself ({entry.a!r})"))
+        pair = (min(entry.a, entry.b), max(entry.a, entry.b))
+        if pair in seen_pairs:
+            issues.append(Issue(f"consolidation.distances[{j}]",
+                                f"pair {entry.a!r}-{entry.b!r} given twice (also distances[{seen_pairs[pair]}])"))
+        seen_pairs.setdefault(pair, j)
+    rel = c.relatedness
+    for j, sector in enumerate(rel.sectors or ()):
+        if sector not in known["tags"]:
+            issues.append(Issue(f"consolidation.relatedness.sectors[{j}]", f"no zone has tag {sector!r}"))
+    sectors = set(rel.sectors) if rel.sectors is not None else known["tags"]
+    for s, row in rel.matrix.items():
+        for t in (s, *row):
+            if t not in sectors:
+                where = "consolidation.relatedness.matrix." + (s if t == s else f"{s}.{t}")
+                issues.append(Issue(where, f"{t!r} is not a sector (a tag some zone has"
+                                           + (", listed in relatedness.sectors)" if rel.sectors is not None else ")")))
+    return issues
+
 def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids: Mapping[str, int]) -> list[Issue]:
     """The plan over years and dynamic management: rules name zones, cities, counties and tags
     that exist; ids of cumulative rules, ramps, growth targets and management rules unique
@@ -1334,6 +1509,7 @@ __all__ = [
     "POLLUTANTS", "FundRequest", "ZoneBounds", "GroupBounds", "Lock", "LeverageCap", "ResourceRule", "FundRule",
     "PollutantPool", "EmissionObjective", "EmissionPools", "FundObjective", "FundPool", "Project",
     "ProjectSelector", "CountTarget", "ShareTarget", "PortfolioRule", "PortfolioObjective", "Portfolio",
+    "EARTH_RADIUS_KM", "Location", "Relatedness", "DistanceEntry", "ConsolidationObjective", "Consolidation",
     "PLAN_YEARS", "Ramp", "Effect", "GrowthTarget", "PlanYear", "Periods", "ScoreHistory", "ManagementUpgrade",
     "ManagementWarning", "ManagementReduction", "ManagementRevocation", "Management",
 ]
