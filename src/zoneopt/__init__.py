@@ -41,27 +41,35 @@ from zoneopt.errors import (
     ZoneoptError,
 )
 from zoneopt.instance import Instance, Zone, load
+from zoneopt.models.emissions import solve_emissions
+from zoneopt.models.funds import solve_funds
 from zoneopt.models.land_quota import LandModel, build_land_model, solve_land
-from zoneopt.plan import Plan, PlanRecord, PlanSummary
+from zoneopt.models.portfolio import solve_portfolio
+from zoneopt.plan import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
+from zoneopt.resources import configured, solve_all
 
 __version__ = "0.1.0"
 
 
 def solve(instance: Instance, backend: str = "highs", *, time_limit: float | None = None,
-          mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan:
-    """Solve every resource the instance configures and return the checked :class:`Plan`.
-
-    Today that is the land quota (``pools.land``). See :func:`zoneopt.solve_land`.
+          mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan | PlanSet:
+    """Solve every resource the instance configures and return the checked plan(s): the land
+    :class:`Plan` when the instance gives only a land pool (see :func:`zoneopt.solve_land`);
+    otherwise a :class:`PlanSet` with a plan per resource (land, emissions, funds), or the
+    joint project portfolio when the instance has projects (:func:`zoneopt.solve_all`).
     """
-    return solve_land(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+    if configured(instance) in ((), ("land",)):
+        return solve_land(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+    return solve_all(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
 
 
 __all__ = [
     "__version__",
     # instances and plans
-    "Instance", "Zone", "load", "Plan", "PlanRecord", "PlanSummary",
+    "Instance", "Zone", "load", "Plan", "PlanRecord", "PlanSummary", "PlanSet", "ResourcePlan",
     # solving
-    "solve", "solve_land", "build_land_model", "LandModel",
+    "solve", "solve_land", "build_land_model", "LandModel", "solve_all", "solve_emissions", "solve_funds",
+    "solve_portfolio",
     # the core
     "Model", "ModelBuilder", "Solution", "SolveOptions", "Status", "CheckReport",
     "solve_model", "backend_names", "check_solution", "read_mps", "write_mps",

@@ -10,7 +10,7 @@ zone on a path that builds or reads a model.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from itertools import chain
 from typing import Any
 
@@ -20,10 +20,11 @@ import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.core.model import Model
-from zoneopt.core.solution import Solution, Status
+from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
-from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
+from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.instance import FundPool, Instance
+from zoneopt.plan import Plan, PlanSet, ResourcePlan
 from zoneopt.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
@@ -169,7 +170,50 @@ def raise_for_status(solution: Solution, model: Model, what: str, *, row_scale: 
                               f"({solution.status.value}: {solution.message})")
 
 
+# -- every resource at once --------------------------------------------------------------------
+
+RESOURCES = ("land", "emissions", "funds", "portfolio")
+TITLES = {"land": "新增建设用地指标", "emissions": "排污指标", "funds": "基金投放", "portfolio": "项目为王"}
+
+
+def configured(instance: Instance) -> tuple[str, ...]:
+    """The plans :func:`solve_all` makes for ``instance``: ``portfolio`` alone when it has
+    projects (the portfolio takes every pool and zone rule), else ``land``, ``emissions`` and
+    ``funds`` for each pool it gives."""
+    if instance.projects:
+        return ("portfolio",)
+    pools = instance.pools
+    return tuple(r for r, pool in (("land", pools.land), ("emissions", pools.emissions), ("funds", pools.funds))
+                 if pool is not None)
+
+
+def solve_all(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+              mip_gap: float = 1e-6, options: SolveOptions | None = None) -> PlanSet:
+    """Solve every resource ``instance`` configures (:func:`configured`): each resource model
+    on its own, or the joint portfolio when there are projects. Each plan is checked; the
+    first error (infeasible rules, a count target no choice can meet: exit code 3; no
+    solution: 4; missing data: 2) is raised as it comes. Raises :class:`InstanceError` when
+    the instance configures no resource at all."""
+    from zoneopt.models.emissions import solve_emissions
+    from zoneopt.models.funds import solve_funds
+    from zoneopt.models.land_quota import solve_land
+    from zoneopt.models.portfolio import solve_portfolio
+
+    resources = configured(instance)
+    if not resources:
+        raise InstanceError([Issue("pools", "nothing to solve: give pools.land, pools.emissions, pools.funds "
+                                            "or projects")])
+    solvers: dict[str, Callable[..., Plan | ResourcePlan]] = {
+        "land": solve_land, "emissions": solve_emissions, "funds": solve_funds, "portfolio": solve_portfolio}
+    plans: dict[str, Plan | ResourcePlan] = {}
+    for resource in resources:  # a loop over the (at most four) resources
+        plans[resource] = solvers[resource](instance, backend, time_limit=time_limit, mip_gap=mip_gap,
+                                            options=options)
+    return PlanSet(instance.name, plans)
+
+
 __all__ = [
+    "RESOURCES", "TITLES", "configured", "solve_all",
     "EMERGING_FIELDS_2017", "is_emerging", "priority_table", "sector_priority", "emission_requests",
     "fund_requests", "zone_tags", "identity_block", "columns_to_zones", "row_units", "zone_frame",
     "max_violation", "raise_for_status",

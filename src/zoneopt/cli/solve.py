@@ -14,6 +14,7 @@ import pandas as pd
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
+from zoneopt.plan import Plan, PlanSet, ResourcePlan
 
 
 def add_parser(sub: Any) -> None:
@@ -35,12 +36,41 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _solve_model_file(args, out)
     from zoneopt.instance import load
     from zoneopt.models.land_quota import solve_land
+    from zoneopt.resources import configured, solve_all
 
     instance = load(args.path)
-    plan = solve_land(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+    banner = f"zoneopt · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
+    result: Plan | PlanSet
+    if configured(instance) in ((), ("land",)):  # land alone: the land plan, as it always was
+        result = solve_land(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+        print(banner, file=out)
+        _print_land(result, args, out)
+        statuses = [(result.summary.status, result.summary.mip_gap)]
+    else:
+        result = solve_all(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+        print(banner + " · resources: " + ", ".join(result.plans), file=out)
+        for plan in result.plans.values():
+            print("", file=out)
+            if isinstance(plan, Plan):
+                _print_land(plan, args, out)
+            else:
+                _print_resource(plan, args, out)
+        statuses = [(p.summary.status, p.summary.mip_gap) for p in result.plans.values()]
+    if args.out is not None:
+        result.write(args.out)
+        print(f"wrote {args.out}", file=out)
+    for status, gap in statuses:
+        if status != "optimal":
+            # A checked incumbent is printed and written (its JSON says "feasible"), but the run
+            # did not reach the requested gap: that is "no solution" to the question asked.
+            raise NoSolutionError(f"stopped with a feasible plan at gap {fmt(gap, 3)}, above the "
+                                  f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
+    return 0
+
+
+def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
+    """The land plan: pool, zone table, objective, status, warnings."""
     s = plan.summary
-    banner = f"zoneopt · {s.instance}" + (" · SYNTHETIC data" if s.synthetic else "")
-    print(banner, file=out)
     print(f"resource: land (新增建设用地指标) · pool {fmt(s.pool_total_mu)} mu · "
           f"allocated {fmt(s.allocated_mu)} mu to {s.zones_allocated} of {s.zones} zones", file=out)
     table = plan.allocations.copy()
@@ -66,15 +96,55 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
           file=out)
     for warning in s.warnings:
         print(f"warning: {warning}", file=out)
-    if args.out is not None:
-        plan.write(args.out)
-        print(f"wrote {args.out}", file=out)
-    if s.status != "optimal":
-        # A checked incumbent is printed and written (its JSON says "feasible"), but the run
-        # did not reach the requested gap: that is "no solution" to the question asked.
-        raise NoSolutionError(f"stopped with a feasible plan at gap {fmt(s.mip_gap, 3)}, above the "
-                              f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
-    return 0
+
+
+def _resource_columns(plan: ResourcePlan) -> list[str]:
+    """The allocation columns worth a glance, per resource."""
+    cols = list(plan.allocations.columns)
+    if plan.summary.resource == "emissions":
+        return [c for c in cols if c.endswith("_t") and not c.startswith(("request_", "start_"))]
+    if plan.summary.resource == "funds":
+        return [c for c in ("funds", "request_funds", "leverage") if c in cols]
+    pollutants = [c for c in cols if c.endswith("_t")]
+    return ["projects_chosen", "land_mu", *pollutants, "funds", "revenue_after",
+            *[c for c in cols if c.startswith("reaches:")]]
+
+
+def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -> None:
+    """An emission, fund or portfolio plan: pools, targets, zone table, objective, status."""
+    from zoneopt.resources import TITLES
+
+    s = plan.summary
+    head = f"resource: {s.resource} ({TITLES.get(s.resource, s.resource)}) · {s.method}"
+    if s.projects is not None:
+        head += f" · {s.projects_chosen} of {s.projects} projects chosen"
+    print(head + f" · {s.zones_allocated} of {s.zones} zones get some", file=out)
+    print("pools: " + " · ".join(f"{p.pool} {fmt(p.allocated)} of {fmt(p.total)} {p.unit}" for p in s.pools),
+          file=out)
+    for t in s.targets:
+        src = f" ({t.source})" if t.source else ""
+        print(f"target {t.rule}{src}: {t.kind} {fmt(t.achieved, 4)} (required {fmt(t.required, 4)}) {t.unit} · "
+              + ("met" if t.met else "NOT met"), file=out)
+    table = plan.allocations
+    shown = table if args.all else table.head(60)
+    view = shown[["zone", "name", "city"]].copy()
+    for c in _resource_columns(plan):
+        view[c] = shown[c].map(lambda v: v if isinstance(v, (bool, np.bool_)) else fmt(v))
+    view["binding_rules"] = shown["binding_rules"].str.slice(0, 60)
+    with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 60,
+                           "display.width", 220):
+        print(view.to_string(index=False), file=out)
+    if len(table) > len(shown):
+        print(f"... {len(table) - len(shown)} more zones (use --all or --out)", file=out)
+    gap = f" · gap {s.mip_gap:.2g}" if s.mip_gap is not None else ""
+    print(f"objective ({s.objective_kind}): {fmt(s.objective, 10)} {s.objective_unit}", file=out)
+    print(f"status: {s.status} · backend {s.backend} · solve {s.runtime_s:.3f} s{gap} · "
+          f"checked (max violation {fmt(s.check_max_violation, 2)}) · units: land mu, emissions t/yr, "
+          f"money {s.money_unit}", file=out)
+    for note in s.notes:
+        print(f"note: {note}", file=out)
+    for warning in s.warnings:
+        print(f"warning: {warning}", file=out)
 
 
 def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:

@@ -381,7 +381,7 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
         ref = f"`{rule.id}`" + (f" ({rule.source})" if rule.source else "")
         raise InfeasibleError(
             f"portfolio for {instance.name!r} is infeasible: count target {ref} needs {rule.at_least} zones with "
-            f"{rule.metric} ≥ {theta:,.6g} {money}/yr, but only {int(already.sum()) + candidates.size} of the "
+            f"{rule.metric} ≥ {_amount(theta)} {money}/yr, but only {int(already.sum()) + candidates.size} of the "
             f"{int(selected.sum())} selected zones can reach it even with every project of theirs chosen "
             f"({int(already.sum())} already do)")
     if need <= 0 or candidates.size == 0:
@@ -401,6 +401,11 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
                                                       z.start + np.arange(candidates.size))), shape=(1, ncols))
     b.add_rows(f"{rule.id}:count", count, lb=float(need), rule=rule.id, source=rule.source, labels=["count"])
     return CountRows(rule, selected, base, already, candidates, z)
+
+
+def _amount(v: float) -> str:
+    """A threshold for people: 10,000,000 rather than 1e+07."""
+    return f"{v:,.0f}" if v == round(v) and abs(v) < 1e15 else f"{v:,.6g}"
 
 
 def _share_rows(b: ModelBuilder, rule: ShareTarget, pt: ProjectTable, y: VarBlock, fund: VarBlock | None,
@@ -536,7 +541,7 @@ def plan_from_solution(pm: PortfolioModel, solution: Solution) -> ResourcePlan:
         table[f"reaches:{c.rule.id}"] = np.where(c.selected, reached, False)
         targets.append(TargetResult(rule=c.rule.id, source=c.rule.source, kind="count", required=c.rule.at_least,
                                     achieved=int(reached.sum()), met=int(reached.sum()) >= c.rule.at_least,
-                                    unit=f"zones with {c.rule.metric} ≥ {c.rule.threshold:,.6g} {money}/yr"))
+                                    unit=f"zones with {c.rule.metric} ≥ {_amount(c.rule.threshold)} {money}/yr"))
     for rule in pm.settings.rules:
         if isinstance(rule, ShareTarget):
             targets.append(_share_result(rule, pt, zt.ids, w, fund))
