@@ -29,7 +29,11 @@ VERBS = (
     "schema",
     "compare",
     "diagnose",
+    "plan-years",
+    "manage",
     "explain",
+    "consolidate",
+    "report",
 )
 
 
@@ -41,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="show tracebacks for internal errors")
     sub = p.add_subparsers(dest="verb", required=True, metavar="VERB")
     for verb in VERBS:
-        importlib.import_module(f"zoneopt.cli.{verb}").add_parser(sub)
+        importlib.import_module(f"zoneopt.cli.{verb.replace('-', '_')}").add_parser(sub)
     return p
 
 
@@ -55,7 +59,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exc:  # argparse exits 2 on usage errors; keep that code
         return int(exc.code or 0)
     try:
-        code: int = importlib.import_module(f"zoneopt.cli.{args.verb}").run(args, out)
+        code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
         return code
     except ZoneoptError as exc:
         print(f"zoneopt: error: {exc}", file=err)

@@ -1,0 +1,402 @@
+"""The land plan over years: stacking core models, hand-checked small plans (carry-over, ramps,
+growth targets, cumulative rules, discounting, land returned by dynamic management),
+agreement across MIP backends, infeasibility in rule terms, output files and the CLI."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sp
+from land_cases import SMALL, small4, zone
+
+from zoneopt import Instance, solve_land
+from zoneopt.cli import main
+from zoneopt.core import ModelBuilder, solve
+from zoneopt.core.stack import stack
+from zoneopt.errors import InfeasibleError, InstanceError, ModelError
+from zoneopt.models.multi_period import build_multi_period, solve_multi_period, year_pools
+
+MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
+
+
+def plan(data: dict[str, Any], backend: str = "highs", **kw: Any) -> Any:
+    return solve_multi_period(Instance.from_dict(data), backend, **kw)
+
+
+def two_zone(weights: tuple[float, float], requests: tuple[float, float], years: list[int],
+             **periods: Any) -> dict[str, Any]:
+    """Zones a, b of 100 mu each, tax = weight × 100 (so 亩均税收 = weight), request caps."""
+    return {
+        "name": "two-zone",
+        "zones": [zone("a", "P", 100, weights[0] * 100, request=requests[0]),
+                  zone("b", "Q", 100, weights[1] * 100, request=requests[1])],
+        "pools": {"land": {"total_mu": 100}},
+        "rules": [{"id": "req", "type": "request_cap", "source": "2017 §六(一)"}],
+        "periods": {"years": years, **periods},
+    }
+
+
+# -- stacking ---------------------------------------------------------------------------------
+
+def _tiny(name: str, cap: float, price: float, sense: str = "max") -> Any:
+    b = ModelBuilder(name, sense)  # type: ignore[arg-type]
+    b.add_vars("x", 2, ub=10.0, obj=[price, 1.0], labels=["p", "q"])
+    b.add_rows("cap", sp.csr_matrix(np.ones((1, 2))), ub=cap, rule="cap", source="§1", labels=["total"])
+    return b.build()
+
+
+def test_stack_renames_blocks_and_sums_objectives() -> None:
+    m1, m2 = _tiny("one", 4.0, 3.0), _tiny("two", 6.0, 2.0)
+    b, offsets = stack([m1, m2], ["@1", "@2"], name="both", weights=[1.0, 0.5])
+    m = b.build()
+    assert offsets == [0, 2]
+    assert [v.name for v in m.var_blocks] == ["x@1", "x@2"] and m.var_blocks[1].labels == ("p", "q")
+    assert [(r.name, r.rule, r.source) for r in m.row_blocks] == [("cap@1", "cap@1", "§1"), ("cap@2", "cap@2", "§1")]
+    sol = solve(m)
+    # Each part on its own: 4·3 = 12 and 6·2 = 12; weighted 12 + 0.5·12 = 18.
+    assert sol.objective == pytest.approx(18.0)
+    assert sol.x is not None and sol.x.tolist() == pytest.approx([4, 0, 6, 0])
+    # A model of the other sense enters with its objective negated: min −3p + q (p + q ≤ 4) has
+    # its optimum −12 at p = 4, which counts +12 in the max; rule ids stay without rule_suffix.
+    b2, _ = stack([m1, _tiny("min", 4.0, -3.0, "min")], ["@a", "@b"], rule_suffix=False)
+    m2s = b2.build()
+    assert [r.rule for r in m2s.row_blocks] == ["cap", "cap"]
+    assert solve(m2s).objective == pytest.approx(12.0 + 12.0)
+    b3, _ = stack([m1, m2], ["@1", "@2"], keep_rows=lambda r: r.name != "cap")
+    m3 = b3.build()
+    assert m3.num_rows == 0 and solve(m3).objective == pytest.approx(30 + 10 + 20 + 10)
+    with pytest.raises(ModelError, match="suffixes must differ"):
+        stack([m1, m2], ["@1", "@1"])
+
+
+# -- identical years ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("kind, single", [("efficiency", 34000.0), ("equity", 5 / 6), ("baseline", 200.0)])
+def test_identical_years_repeat_the_single_year_plan(kind: str, single: float) -> None:
+    """small-4 (tests/land_cases.py: efficiency 34,000 万元/yr, equity 5/6, baseline 200 mu) with
+    the default periods (2021–2025, the same pool every year, no carry-over): five times the
+    single-year optimum, and the single-year allocation every year."""
+    data = small4()
+    data["objective"] = {"kind": kind}
+    p = plan(data)
+    assert p.summary.years == [2021, 2022, 2023, 2024, 2025]
+    assert p.objective == pytest.approx(5 * single, rel=1e-7)
+    one = solve_land(Instance.from_dict(data)).allocation()
+    for year in p.summary.years:
+        assert p.allocation(year).to_numpy() == pytest.approx(one.to_numpy(), abs=1e-6)
+    if kind == "equity":  # the tie-break: the single-year expected tax, five times
+        tie = solve_land(Instance.from_dict(data)).summary.secondary_objective
+        assert tie is not None and p.summary.secondary_objective == pytest.approx(5 * tie, rel=1e-7)
+
+
+def test_discounting() -> None:
+    """Identical years, discount 10 %/yr: 34,000 × Σ_{k<5} 1.1^−k."""
+    data = small4()
+    data["periods"] = {"discount_rate": 0.1}
+    p = plan(data)
+    assert p.objective == pytest.approx(34000 * sum(1.1 ** -k for k in range(5)))
+    assert p.years["objective"].tolist() == pytest.approx([34000.0] * 5)
+
+
+# -- carry-over -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("carry, objective", [(0.0, 2500.0), (0.5, 2500.0), (0.6, 2500 + 250 / 3), (1.0, 2750.0)])
+def test_carry_over(carry: float, objective: float) -> None:
+    """a earns 10/mu, b 5/mu; a asks 100 mu a year, b 1,000. Pools 300 and 50 mu.
+
+    No carry-over: 2021 a 100, b 200; 2022 a 50: 1,000 + 1,000 + 500 = 2,500.
+    Carry share c: keeping u mu unused in 2021 costs 5u (b's land) and gives c·u in 2022 to a,
+    worth 10·c·u, up to a's 50 missing mu. Worth it iff 10c > 5: c = 1 carries 50 (2,750);
+    c = 0.6 carries 50/0.6 = 83.3 (2,500 − 416.7 + 500 = 2,583.3); c = 0.5 is a tie (2,500).
+    """
+    data = two_zone((10, 5), (100, 1000), [2021, 2022], total_mu=350, split=[6 / 7, 1 / 7], carry_over=carry)
+    p = plan(data)
+    assert p.objective == pytest.approx(objective, rel=1e-7)
+    y = p.years.set_index("year")
+    assert y["pool_mu"].tolist() == pytest.approx([300, 50])
+    assert p.summary.allocated_mu <= 350 + 1e-6
+    if carry in (0.6, 1.0):
+        u = 50 / carry
+        assert y.loc[2021, "unused_mu"] == pytest.approx(u)
+        assert y.loc[2022, "carried_in_mu"] == pytest.approx(50)
+        assert y.loc[2021, "lapsed_mu"] == pytest.approx((1 - carry) * u)
+        assert p.allocation(2022)["a"] == pytest.approx(100)
+
+
+def test_year_pools_and_per_year_rules() -> None:
+    """Pools from by_year, a split total, or pools.land; a year's own rule replaces the base
+    rule of that id and a dropped rule is gone that year: in 2022 a's request cap is lifted and
+    a cap of 30 mu on a holds instead, so a gets 30 and b 70 (10·30 + 5·70 = 650); 2021 and
+    2023 repeat the base plan (a 20, b 80: 200 + 400 = 600)."""
+    data = two_zone((10, 5), (20, 1000), [2021, 2022, 2023],
+                    by_year=[{"year": 2022, "rules": [{"id": "cap-a", "type": "zone_bounds",
+                                                      "select": {"zones": ["a"]}, "cap_mu": 30}],
+                              "drop_rules": ["req"]}])
+    inst = Instance.from_dict(data)
+    assert inst.periods is not None
+    assert year_pools(inst, inst.periods) == {2021: 100.0, 2022: 100.0, 2023: 100.0}
+    p = solve_multi_period(inst)
+    assert p.years["objective"].tolist() == pytest.approx([600, 650, 600])
+    assert p.allocation(2022).to_dict() == pytest.approx({"a": 30, "b": 70})
+    data2 = copy.deepcopy(data)
+    data2["periods"].update(total_mu=300, split=[0.2, 0.3, 0.5],
+                            by_year=[{"year": 2023, "total_mu": 10, "additions_mu": 5}])
+    inst2 = Instance.from_dict(data2)
+    assert inst2.periods is not None
+    assert year_pools(inst2, inst2.periods) == pytest.approx({2021: 60.0, 2022: 90.0, 2023: 10.0})
+    p2 = solve_multi_period(inst2)
+    assert p2.years["available_mu"].tolist() == pytest.approx([60, 90, 15])
+    assert p2.summary.additions_mu == pytest.approx(5)
+
+
+# -- ramps ------------------------------------------------------------------------------------
+
+def test_ramp_on_previous_allocation() -> None:
+    """a earns 10/mu, b 1/mu, both ask 1,000 mu; pools 100, 400, 400. a's land may change by at
+    most 50 % a year and was 100 mu the year before the plan: a ≤ 150, then ≤ 1.5 × a's previous
+    year. 2021: a 100 (the pool); 2022: a 150, b 250; 2023: a 225, b 175. Objective 10·475 +
+    1·425 = 5,175 万元."""
+    data = two_zone((10, 1), (1000, 1000), [2021, 2022, 2023], total_mu=900, split=[1 / 9, 4 / 9, 4 / 9],
+                    ramps=[{"id": "smooth", "share": 0.5, "select": {"zones": ["a"]}, "previous_mu": {"a": 100},
+                            "source": "2022 第八章第二节"}])
+    p = plan(data)
+    assert p.objective == pytest.approx(5175.0, rel=1e-7)
+    t = p.table().set_index("zone")
+    assert t.loc["a", ["2021", "2022", "2023"]].tolist() == pytest.approx([100, 150, 225])
+    bound = p.bindings[p.bindings["rule"] == "smooth@2023"]
+    assert len(bound) == 1 and bound["side"].iloc[0] == "upper"
+    # Each extra mu on a's 2023 ramp is worth 10 − 1 = 9 万元 (it displaces b's land).
+    assert bound["shadow_price"].iloc[0] == pytest.approx(9.0)
+
+
+def test_ramp_of_request_both_ways() -> None:
+    """A ramp of 10 % of the request on both zones (each asks 1,000: ±100 mu a year) with pools
+    500 then 0 (an empty year: nothing is carried over, so nothing can be allocated in 2022).
+    x_2021 ≤ x_2022 + 100 = 100 for each zone: a 100, b 100, 300 mu unused: 1,000 + 500 = 1,500."""
+    data = two_zone((10, 5), (1000, 1000), [2021, 2022], total_mu=500, split=[1.0, 0.0],
+                    ramps=[{"id": "r", "share": 0.1, "of": "request"}])
+    p = plan(data)
+    assert p.objective == pytest.approx(1500.0, rel=1e-7)
+    assert p.allocation(2021).to_dict() == pytest.approx({"a": 100, "b": 100})
+    assert p.years["unused_mu"].tolist() == pytest.approx([300, 0]) and p.summary.lapsed_mu == pytest.approx(300)
+    # Without the ramp's fall limit the whole 500 mu go in 2021: a 500 (it asks 1,000).
+    data["periods"]["ramps"][0]["direction"] = "up"
+    assert plan(data).objective == pytest.approx(5000.0)
+
+
+# -- growth targets ---------------------------------------------------------------------------
+
+def growth_case(**target: Any) -> dict[str, Any]:
+    """a: value added 1,000, 亩均税收 10; b: 亩均税收 90; pools 100 mu in 2021 and 2022 (base
+    year 2020). Each mu a gets adds 20 to its value added from the next year (lag 1)."""
+    data = two_zone((10, 90), (1000, 1000), [2021, 2022],
+                    effects=[{"metric": "value_added", "per_mu": 20, "lag": target.pop("lag", 1),
+                              "organic_growth": target.pop("organic", 0.0)}],
+                    growth=[{"id": "va-a", "metric": "value_added", "rate": 0.1, "select": {"zones": ["a"]},
+                             "source": "2022 专栏一", **target}])
+    data["zones"][0]["metrics"]["value_added"] = 1000.0
+    return data
+
+
+@pytest.mark.parametrize("organic, need", [(0.0, 210.0), (0.05, 1210 - 1102.5)])
+def test_growth_target_forces_land(organic: float, need: float) -> None:
+    """a's value added must grow 10 %/yr on average: 1,000 × 1.1² = 1,210 in 2022; organic
+    growth g gives 1,000 (1+g)² without land, and only 2021 land counts by 2022 (lag 1):
+    20 x_{a,2021} ≥ 1,210 − 1,000 (1+g)². The rest goes to b (90/mu):
+    90 × (200 − x) + 10 x."""
+    p = plan(growth_case(organic=organic))
+    x = need / 20
+    assert p.allocation(2021)["a"] == pytest.approx(x)
+    assert p.allocation(2022)["a"] == pytest.approx(0, abs=1e-7)
+    assert p.objective == pytest.approx(90 * (200 - x) + 10 * x, rel=1e-7)
+    (t,) = p.targets.itertuples()
+    assert t.rule == "va-a@2022" and t.required == pytest.approx(1210) and t.slack == pytest.approx(0, abs=1e-6)
+    assert t.achieved_rate == pytest.approx(0.1)
+    binding = p.bindings.set_index("rule").loc["va-a@2022"]
+    # One more 万元 of required value added costs 80/20 = 4 万元 of tax: a price of −4.
+    assert binding["shadow_price"] == pytest.approx(-4.0)
+
+
+def test_growth_each_year_and_lag() -> None:
+    """With every year's level bounded and lag 0: 2021 needs 20 x_{a,21} ≥ 100, 2022
+    20 (x_{a,21} + x_{a,22}) ≥ 210; the same land in all, 10.5 mu. With lag 1 the 2021 level
+    cannot move: the target is refused with its id and year."""
+    p = plan(growth_case(each_year=True, lag=0))
+    assert p.allocation(2021)["a"] + p.allocation(2022)["a"] == pytest.approx(10.5)
+    assert p.allocation(2021)["a"] >= 5 - 1e-7
+    assert len(p.targets) == 2
+    with pytest.raises(InfeasibleError, match=r"growth target `va-a@2021` \(2022 专栏一\) cannot hold"):
+        plan(growth_case(each_year=True, lag=1))
+
+
+def test_growth_per_zone_and_missing_metric() -> None:
+    data = growth_case(per="zone", select={})
+    with pytest.raises(InstanceError, match=r"zones\[1\]\.metrics\.value_added: zone 'b' has no value_added"):
+        plan(data)
+    data["zones"][1]["metrics"]["value_added"] = 500.0
+    p = plan(data)  # b needs 105 more by 2022: 5.25 mu in 2021 (b earns more anyway)
+    assert list(p.targets["scope"]) == ["a", "b"]
+    assert p.allocation(2021)["a"] == pytest.approx(10.5)
+
+
+# -- cumulative rules -------------------------------------------------------------------------
+
+def test_cumulative_cap_and_floor() -> None:
+    """a 10/mu (asks 50 a year), b 5/mu, c 1/mu; 100 mu a year for two years. b gets at most 60
+    mu over both years (a cumulative cap): a 100, b 60, c 40: 1,000 + 300 + 40 = 1,340. Add a
+    cumulative floor of 150 mu for c: 50 mu are left, for a: 500 + 150 = 650."""
+    zones = [zone("a", "P", 100, 1000, request=50), zone("b", "P", 100, 500), zone("c", "Q", 100, 100)]
+    data = {"name": "cum", "zones": zones, "pools": {"land": {"total_mu": 100}},
+            "rules": [{"id": "req", "type": "request_cap", "missing": "unlimited"}],
+            "periods": {"years": [2021, 2022],
+                        "cumulative_rules": [{"id": "b-5yr", "type": "zone_bounds", "select": {"zones": ["b"]},
+                                              "cap_mu": 60, "source": "2022 第二章第四节"}]}}
+    p = plan(data)
+    assert p.objective == pytest.approx(1340.0)
+    assert p.table().set_index("zone")["total_mu"].to_dict() == pytest.approx({"a": 100, "b": 60, "c": 40})
+    assert "b-5yr" in set(p.bindings["rule"])
+    data["periods"]["cumulative_rules"].append({"id": "c-floor", "type": "zone_bounds", "select": {"zones": ["c"]},
+                                                "floor_mu": 150})
+    assert plan(data).objective == pytest.approx(650.0)
+
+
+# -- management feeds the plan ----------------------------------------------------------------
+
+def test_management_returns_land_and_excludes_revoked_zones() -> None:
+    """Zone d earns most per mu (50) but was warned in 2019–2021: reduced after 2020 (20 % of its
+    1,000 mu: 200 mu back in 2021), revoked after 2021 (half of 800: 400 mu back in 2022).
+    The plan (2021–2022, pools 100 mu, a 10/mu with no cap) gives d all of 2021's 300 mu
+    (100 + 200 returned) and nothing from 2022; a takes 2022's 500 mu:
+    50·300 + 10·500 = 20,000. Without management: d takes 100 a year (10,000)."""
+    data = {
+        "name": "managed",
+        "zones": [zone("a", "P", 100, 1000), zone("d", "Q", 1000, 50000)],
+        "pools": {"land": {"total_mu": 100}},
+        "periods": {"years": [2021, 2022]},
+        "management": {"history": {"years": [2019, 2020, 2021], "scores": {"a": [90, 90, 90], "d": [10, 10, 10]}},
+                       "warning": {"id": "warn", "bottom_rank": 1},
+                       "reduction": {"id": "shrink", "after_years": 2, "share": 0.2},
+                       "revocation": {"id": "revoke", "after_years": 3, "freed_share": 0.5}},
+    }
+    p = plan(data)
+    assert p.summary.management_applied
+    assert p.years["additions_mu"].tolist() == pytest.approx([200, 400])
+    assert p.allocation(2021).to_dict() == pytest.approx({"a": 0, "d": 300})
+    assert p.allocation(2022).to_dict() == pytest.approx({"a": 500, "d": 0})
+    assert p.objective == pytest.approx(20000.0)
+    assert "revoke@2022" in set(p.bindings["rule"])
+    assert plan(data, management=False).objective == pytest.approx(10000.0)
+    data["periods"]["reclaim"] = False
+    assert not plan(data).summary.management_applied
+    # A lock on the revoked zone conflicts with the revocation: named with its year.
+    data["periods"]["reclaim"] = True
+    data["rules"] = [{"id": "lock-d", "type": "lock", "values_mu": {"d": 50}, "source": "2022 第二章"}]
+    with pytest.raises(InfeasibleError, match=r"lock-d@2022.*revoke@2022|revoke@2022.*lock-d@2022"):
+        plan(data)
+
+
+# -- infeasibility, MIPs, output, CLI ---------------------------------------------------------
+
+def test_infeasible_cumulative_floor_names_rules() -> None:
+    data = two_zone((10, 5), (1000, 1000), [2021, 2022],
+                    cumulative_rules=[{"id": "b-floor", "type": "zone_bounds", "select": {"zones": ["b"]},
+                                       "floor_mu": 250, "source": "test"}])
+    with pytest.raises(InfeasibleError, match=r"b-floor.*short by 50 mu") as exc:
+        plan(data)
+    assert "land-total@2021" in str(exc.value) and "land-total@2022" in str(exc.value)
+
+
+@pytest.mark.parametrize("backend", MIP_BACKENDS)
+def test_parcels_over_years_agree_across_mip_backends(backend: str) -> None:
+    """small-4 in parcels of 150 mu (single year 31,500: tests/land_cases.py), pools 1,000 a year
+    with full carry-over over three years: 3,000 mu hold 20 parcels; a takes 2 a year, b 3,
+    and c 1, 2, 2 — the fourth parcel of c uses the 50 mu left each year, carried: 3 × 31,500 +
+    2 × 150 × 20 = 100,500 (900, 1,050 and 1,050 mu a year). HiGHS, CBC and SCIP agree."""
+    data = small4()
+    data["pools"] = {"land": {"total_mu": 1000, "parcel_mu": 150}}
+    data["periods"] = {"years": [2021, 2022, 2023], "carry_over": 1.0}
+    p = plan(data, backend)
+    assert p.objective == pytest.approx(100500.0, rel=1e-9)
+    assert p.summary.allocated_mu == pytest.approx(3000.0) and p.summary.unused_end_mu == pytest.approx(0.0)
+    assert p.years["allocated_mu"].tolist() == pytest.approx([900, 1050, 1050])
+    assert p.table().set_index("zone")["total_mu"].to_dict()["c"] == pytest.approx(750.0)
+
+
+def test_growth_and_ramp_mip_agree() -> None:
+    data = growth_case()
+    data["pools"]["land"]["parcel_mu"] = 1.0
+    data["periods"]["ramps"] = [{"id": "r", "share": 0.5, "of": "request", "plus_mu": 5}]
+    values = [plan(data, b).objective for b in MIP_BACKENDS]
+    assert values == pytest.approx([values[0]] * 3, rel=1e-9)
+    # Whole mu: a needs ceil(10.5) = 11 mu in 2021.
+    assert values[0] == pytest.approx(90 * (200 - 11) + 10 * 11)
+
+
+@pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])
+def test_output_files(tmp_path: Path, suffix: str) -> None:
+    p = plan(growth_case())
+    target = tmp_path / f"years{suffix}"
+    p.write(target)
+    assert target.exists() and not list(tmp_path.glob(".*.tmp"))
+    if suffix == ".json":
+        rec = json.loads(target.read_text(encoding="utf-8"))
+        assert rec["status"] == "optimal" and rec["objective"] == pytest.approx(p.objective)
+        assert rec["allocations"][0]["2021"] == pytest.approx(10.5) and len(rec["cells"]) == 4
+        assert rec["targets"][0]["rule"] == "va-a@2022"
+    elif suffix == ".csv":
+        frame = pd.read_csv(target, encoding="utf-8-sig")
+        assert list(frame.columns) == ["zone", "name", "city", "2021", "2022", "total_mu"]
+
+
+def test_no_land_pool_and_model_size() -> None:
+    with pytest.raises(InstanceError, match="pools.land"):
+        build_multi_period(Instance.from_dict({"name": "x", "zones": [zone("a", "P", 1, 1)]}))
+    mm = build_multi_period(Instance.from_dict(small4()))
+    single = solve_land(Instance.from_dict(small4()))
+    assert mm.model.num_vars == 5 * 4 + 5  # x per year, and u_t
+    assert {r.rule for r in mm.model.row_blocks} >= {"req@2021", "land-total@2025", "q-floor@2023"}
+    assert single.objective == pytest.approx(34000)
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_cli_plan_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run_cli("plan-years", str(SMALL), "--out", str(tmp_path / "p.xlsx"))
+    assert code == 0, err
+    assert "SYNTHETIC" in out and "objective (efficiency): 170,000 万元" in out and "2021–2025" in out
+    assert (tmp_path / "p.xlsx").exists()
+    bad = tmp_path / "bad.json"
+    data = two_zone((10, 5), (1000, 1000), [2021, 2022],
+                    cumulative_rules=[{"id": "b-floor", "type": "zone_bounds", "select": {"zones": ["b"]},
+                                       "floor_mu": 250}])
+    bad.write_text(json.dumps(data), encoding="utf-8")
+    code, _, err = run_cli("plan-years", str(bad))
+    assert code == 3 and "b-floor" in err
+    code, _, err = run_cli("plan-years", str(tmp_path / "missing.json"))
+    assert code == 2
+    code, _, _ = run_cli("plan-years", "--help")  # argparse prints help to sys.stdout
+    assert code == 0 and "3 infeasible" in capsys.readouterr().out
+
+
+def test_cli_manage(tmp_path: Path) -> None:
+    from test_dynamic import history_case
+
+    path = tmp_path / "h.json"
+    path.write_text(json.dumps(history_case()), encoding="utf-8")
+    code, out, err = run_cli("manage", str(path), "--out", str(tmp_path / "d.json"))
+    assert code == 0, err
+    assert "warning;revocation" in out and "2022: 400 mu" in out
+    assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["status"] == "decided"
+    code, _, err = run_cli("manage", str(SMALL))
+    assert code == 2 and "management" in err
