@@ -1,0 +1,80 @@
+"""``python -m zoneopt report PATH --out DIR``: a Markdown report, an Excel workbook and PNG charts."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from zoneopt.cli.common import add_backend_options, add_verb, is_model_file
+from zoneopt.errors import InvalidInputError
+
+EPILOG = """Writes into DIR (created if needed; each file atomically): report.md (summary, units,
+warnings, evaluations, the allocation table, binding rules with sources and shadow prices,
+rules ranked by cost, the what-if table over the pool, the efficiency-equity frontier, the
+scenario comparison when the instance has scenarios, and the charts embedded by relative
+path), report.xlsx (a sheet per table) and PNG charts (allocation per zone, score against
+allocation per existing mu, totals per city, the what-if curve, the frontier). Charts need the
+report extra: pip install "zoneopt[report]" (matplotlib and the Noto Sans CJK font).
+
+exit codes: 0 written; 2 invalid input (the instance, an option, DIR not a directory, or the
+report extra not installed); 3 the plan is infeasible or unbounded (the diagnosis is printed;
+nothing is written); 4 no solution (time limit, solver failure); 1 internal error"""
+
+
+def add_parser(sub: Any) -> None:
+    r = add_verb(sub, "report", "write a Markdown/Excel report with charts of an instance's plan",
+                 "Solve an instance's land plan and write a report: Markdown, an Excel workbook and PNG "
+                 "charts.", epilog=EPILOG)
+    r.add_argument("path", type=Path, help="instance .json")
+    r.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write the report into")
+    add_backend_options(r)
+    r.add_argument("--factors", default="0.8,0.9,1,1.1,1.2", metavar="F,F,...",
+                   help="pool factors of the what-if curve (default 0.8,0.9,1,1.1,1.2)")
+    r.add_argument("--points", type=int, default=11, metavar="N",
+                   help="points of the efficiency-equity frontier (default 11)")
+    r.add_argument("--no-rule-costs", action="store_true",
+                   help="skip the exact rule costs (one re-solve per rule); keep the first-order ranking")
+    r.add_argument("--no-scenarios", action="store_true", help="leave the scenario comparison out")
+
+
+def _factors(text: str) -> list[float]:
+    try:
+        values = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise InvalidInputError(f"--factors {text!r}: give numbers separated by commas, e.g. 0.8,1,1.2") from None
+    if not values:
+        raise InvalidInputError("--factors: give at least one factor")
+    return values
+
+
+def run(args: argparse.Namespace, out: TextIO) -> int:
+    if is_model_file(args.path):
+        raise InvalidInputError(f"{args.path}: report takes an instance JSON (a model file has no zones or rules)")
+    if args.out.exists() and not args.out.is_dir():
+        raise InvalidInputError(f"--out {args.out}: exists and is not a directory")
+    from zoneopt.core.solution import SolveOptions
+    from zoneopt.instance import load
+    from zoneopt.report import build_report, require_chart_packages
+
+    require_chart_packages()  # the report extra is there, before anything is solved
+    factors = _factors(args.factors)
+    instance = load(args.path)
+    options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap)
+    report = build_report(instance, args.backend, options=options, what_if_factors=factors,
+                          frontier_points=args.points, rule_costs=not args.no_rule_costs,
+                          scenarios=not args.no_scenarios)
+    written = report.write(args.out)
+    banner = f"zoneopt report · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
+    print(banner, file=out)
+    if report.land is not None:
+        s = report.land.plan.summary
+        print(f"land: {s.status} · objective ({s.objective_kind}) {s.objective:,.10g} {s.objective_unit} · "
+              f"{s.allocated_mu:,.6g} of {s.pool_total_mu:,.6g} mu to {s.zones_allocated} of {s.zones} zones",
+              file=out)
+    for name, note in report.chart_notes.items():
+        print(f"chart {name} not drawn: {note}", file=out)
+    print(f"wrote {len(written)} files to {args.out}:", file=out)
+    for p in written:
+        print(f"  {p.name}", file=out)
+    return 0
