@@ -560,7 +560,7 @@ def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step:
         out.append(Step(rule=TOTAL_RULE, row=pool.row, side=pool.side, bound=Q, delta=d, status=str(pt["status"]),
                         allocation=a, change=a - allocation, objective=float(pt["objective"]),
                         objective_change=float(pt["objective"]) - base_obj,
-                        predicted=pool.shadow_price * d if pool.binding else 0.0 * d))
+                        predicted=pool.shadow_price * d))
     return out
 
 
@@ -811,7 +811,8 @@ def _resource_text(r: ResourceExplanation) -> list[str]:
     held = ""
     if not (math.isnan(r.pool_range_lower) and math.isnan(r.pool_range_upper)):
         held = f", holds for a pool of {_n(r.pool_range_lower)} to {_n(r.pool_range_upper)} {u}"
-    out.append(f"  pool price (rule {r.pool_rule}{src}): {_n(r.pool_price)} {r.price_unit}{held}")
+    price = f"{_n(r.pool_price)} {r.price_unit}" if not math.isnan(r.pool_price) else "none (a MIP has no duals)"
+    out.append(f"  pool price (rule {r.pool_rule}{src}): {price}{held}")
     binding = [x for x in r.binding if x.rule != r.pool_rule and x.type != "tilt"]
     if binding:
         out.append("  rules binding for this zone (shadow price: objective change per mu of the bound):")
