@@ -155,7 +155,8 @@ def test_infeasible_zone_names_floor_and_cap() -> None:
     data["rules"] = [{"id": "floor-a", "type": "zone_bounds", "select": {"zones": ["a"]}, "floor_mu": 300},
                      {"id": "cap-p", "type": "zone_bounds", "select": {"cities": ["P"]}, "cap_mu": 200}]
     with pytest.raises(InfeasibleError, match=r"rules `floor-a` and `cap-p` cannot both hold: short by 100 mu; "
-                       r"lowering `floor-a` by 100 mu restores feasibility \(or: raising `cap-p` by 100 mu \(a \+100\)\)"):
+                       r"lowering `floor-a` by 100 mu restores feasibility "
+                       r"\(or: raising `cap-p` by 100 mu \(a \+100\)\)"):
         solve_land(Instance.from_dict(data))
 
 
