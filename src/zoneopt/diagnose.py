@@ -69,7 +69,7 @@ class ConflictRule:
     note: str | None = None
 
     def ref(self) -> str:
-        """```rule` (source)``, as messages cite it."""
+        """The rule as messages cite it: its id in backquotes, then its source in brackets."""
         return f"`{self.rule}`" + (f" ({self.source})" if self.source else "")
 
 
