@@ -683,38 +683,48 @@ def _place_labels(ax: Any, canvas: Any, xs: npt.NDArray[np.float64], ys: npt.NDA
                   labels: list[str], all_x: npt.NDArray[np.float64], all_y: npt.NDArray[np.float64]) -> None:
     """Label points without overlaps: each label tries offsets around its point (nearest first)
     and takes the first whose box overlaps no other label, no marker and stays in the axes; a
-    label placed away from its point gets a thin leader line."""
+    label placed away from its point gets a thin leader line. Each label is measured once; the
+    candidate boxes are arithmetic (pixels)."""
     renderer = canvas.get_renderer()
     axbox = ax.get_window_extent(renderer)
     marks = ax.transData.transform(np.column_stack([all_x, all_y]))
+    anchors = ax.transData.transform(np.column_stack([xs, ys]))
+    px_per_pt = ax.figure.dpi / 72.0
     r = 5.0
-    placed: list[Any] = []
+    placed: list[tuple[float, float, float, float]] = []
     steps = [0, 12, -12, 24, -24, 36, -36, 48, -48, 60, -60, 72, -72, 84, -84, 96, -96]
     candidates = [(6, dy, "left") for dy in steps] + [(-6, dy, "right") for dy in steps]
     order = np.lexsort((xs, -ys))  # from the top, left to right
     for k in order.tolist():  # a loop over the labelled points
-        text = None
+        probe = ax.text(0, 0, labels[k], fontsize=8)
+        ext = probe.get_window_extent(renderer)
+        probe.remove()
+        w, h = ext.width * 1.04 + 2, ext.height * 1.15 + 2
+        ax_, ay = anchors[k]
+        chosen = None
         for dx, dy, ha in candidates:
-            t = ax.annotate(labels[k], (xs[k], ys[k]), xytext=(dx, dy), textcoords="offset points", fontsize=8,
-                            ha=ha, va="center")
-            bb = t.get_window_extent(renderer).expanded(1.04, 1.15)
-            inside = axbox.x0 <= bb.x0 and bb.x1 <= axbox.x1 and axbox.y0 <= bb.y0 and bb.y1 <= axbox.y1
-            hits_mark = bool(np.any((marks[:, 0] + r > bb.x0) & (marks[:, 0] - r < bb.x1)
-                                    & (marks[:, 1] + r > bb.y0) & (marks[:, 1] - r < bb.y1)))
-            if inside and not hits_mark and not any(bb.overlaps(p) for p in placed):
-                text = t
-                placed.append(bb)
-                if dy:
-                    t.remove()
-                    ax.annotate(labels[k], (xs[k], ys[k]), xytext=(dx, dy), textcoords="offset points",
-                                fontsize=8, ha=ha, va="center",
-                                arrowprops={"arrowstyle": "-", "color": "#999999", "linewidth": 0.5,
-                                            "shrinkA": 0, "shrinkB": 3})
-                break
-            t.remove()
-        if text is None:  # no free place: a small label right at the point
+            x0 = ax_ + dx * px_per_pt - (w if ha == "right" else 0.0)
+            y0 = ay + dy * px_per_pt - h / 2
+            box = (x0, y0, x0 + w, y0 + h)
+            inside = axbox.x0 <= box[0] and box[2] <= axbox.x1 and axbox.y0 <= box[1] and box[3] <= axbox.y1
+            if not inside:
+                continue
+            if np.any((marks[:, 0] + r > box[0]) & (marks[:, 0] - r < box[2])
+                      & (marks[:, 1] + r > box[1]) & (marks[:, 1] - r < box[3])):
+                continue
+            if any(box[0] < q[2] and q[0] < box[2] and box[1] < q[3] and q[1] < box[3] for q in placed):
+                continue
+            chosen = (dx, dy, ha)
+            placed.append(box)
+            break
+        if chosen is None:  # no free place: a small label right at the point
             ax.annotate(labels[k], (xs[k], ys[k]), xytext=(4, 4), textcoords="offset points", fontsize=6.5,
                         color="#555555")
+            continue
+        dx, dy, ha = chosen
+        arrow = {"arrowstyle": "-", "color": "#999999", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 3} if dy else None
+        ax.annotate(labels[k], (xs[k], ys[k]), xytext=(dx, dy), textcoords="offset points", fontsize=8, ha=ha,
+                    va="center", arrowprops=arrow)
 
 
 def _city_chart(Figure: Any, cities: pd.DataFrame) -> Any:
@@ -746,6 +756,8 @@ def _what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str) -> Any:
     if ok.sum() < 2:
         return (f"fewer than two pool sizes of {', '.join(f'×{f:g}' for f in pts['factor'])} have a solution "
                 "(see the table)")
+    if not (pts["allocated_mu"].to_numpy(dtype=float)[ok] > 1e-9).any():
+        return "no land is allocated at any of these pool sizes"
     pool = pts["pool_mu"].to_numpy(dtype=float)
     fig = Figure(figsize=(9, 6.5))
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
