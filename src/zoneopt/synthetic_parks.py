@@ -151,23 +151,29 @@ def synthetic_parks_data(n_parks: int = 180, *, seed: int = 2017, parks_per_coun
         "pools": {"land": {"total_mu": pool, "exact": False, "source": "2017 §六(一)"}},
         "rules": [{"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)",
                    "note": "no park gets more new land than it asks for"}],
-        "consolidation": _settings({}),
+        "consolidation": _settings({t for zd in zones for t in zd["tags"]}),
     }
     data["consolidation"]["county_exceptions"] = _witness_exceptions(data)
     return data
 
 
-def _settings(exceptions: dict[str, int]) -> dict[str, Any]:
+def _settings(present: set[str]) -> dict[str, Any]:
+    """The consolidation settings (county exceptions filled in by the witness); the sector
+    list and matrix keep the sectors some park carries (the schema rejects others)."""
+    sectors = [s for s in SECTORS if s in present]
+    matrix = {s: {t: v for t, v in row.items() if t in present} for s, row in SECTOR_RELATEDNESS.items()
+              if s in present}
     return {
         "source": "2017 §二(一)",
         "max_distance_km": 30.0,
         "max_blocks": 3,
-        "relatedness": {"by": "matrix", "sectors": list(SECTORS), "matrix": SECTOR_RELATEDNESS,
-                        "min_relatedness": 0.5},
+        # Without a related pair among the sectors present, the matrix is the identity: "tags".
+        "relatedness": {"by": "matrix" if any(matrix.values()) else "tags", "sectors": sectors,
+                        "matrix": {s: r for s, r in matrix.items() if r}, "min_relatedness": 0.5},
         "hosts": {"kinds": ["etdz", "hitech", "cluster"]},
         "keep_hosts": {"levels": ["national"]},
         "county_cap": 1,
-        "county_exceptions": exceptions,
+        "county_exceptions": {},
         "county_floor": True,
         "revocable": [{"kinds": ["other"]}, {"grades": ["D"]}],
         "revoke_score_below": 50.0,

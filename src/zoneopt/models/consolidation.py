@@ -89,8 +89,8 @@ def locations(instance: Instance) -> tuple[str, FloatArray]:
     missing = [k for k, loc in enumerate(locs) if loc is None]
     if missing:
         raise InstanceError([Issue(f"zones[{k}].location",
-                                   f"zone {instance.zones[k].id!r} has no location; the consolidation model needs "
-                                   "every park's lon/lat or x_km/y_km, or a consolidation.distances table")
+                                   f"zone {instance.zones[k].id!r} has no location (the consolidation model needs "
+                                   "lon/lat or x_km/y_km, or consolidation.distances)")
                              for k in missing])
     present = [loc for loc in locs if loc is not None]  # all of them, one kind (instance cross-check)
     kind: str = present[0].kind
@@ -189,12 +189,11 @@ def candidate_pairs(instance: Instance, settings: Consolidation, zt: ZoneTable, 
         d = np.array([e.km for e in table], dtype=float)
         near = d <= limit * (1.0 + REL_TOL)
         i, j, km = a[near], b[near], d[near]
-        source = "distance table (consolidation.distances)"
+        source = "consolidation.distances table"
     else:
         kind, xy = locations(instance)
         i, j, km = near_pairs(kind, xy, limit)
-        source = ("great-circle km from lon/lat (R = 6,371.0088 km)" if kind == "lonlat"
-                  else "Euclidean km from x_km/y_km")
+        source = "great-circle, lon/lat" if kind == "lonlat" else "Euclidean, x_km/y_km"
     park = np.concatenate([i, j])
     host = np.concatenate([j, i])
     dist = np.concatenate([km, km])
@@ -526,7 +525,8 @@ class ConsolidationPlan:
 
     def host_of(self) -> pd.Series:
         """Each park's host id (itself for a host; None for a revoked park), by park id."""
-        return self.parks.set_index("zone")["host"]
+        host = self.parks.set_index("zone")["host"].astype(object)
+        return host.where(host.notna(), None)
 
     def fate(self) -> pd.Series:
         """Each park's fate (host / merged / revoked), by park id."""
