@@ -110,16 +110,10 @@ def _clean(v: Any) -> Any:
     return v
 
 
-class Plan:
-    """A solved plan. ``allocations`` has a row per zone (see :class:`ZoneAllocation` for the
-    columns; in the table ``binding_rules`` is a ``;``-joined string and ``shadow_prices``
-    ``rule=value`` pairs joined by ``;``); ``bindings`` a row per binding rule row; ``summary``
-    the headline."""
+class _Headline:
+    """What every plan shares: its summary's status and objective."""
 
-    def __init__(self, summary: PlanSummary, allocations: pd.DataFrame, bindings: pd.DataFrame) -> None:
-        self.summary = summary
-        self.allocations = allocations
-        self.bindings = bindings
+    summary: PlanSummary | ResourceSummary
 
     @property
     def status(self) -> str:
@@ -128,6 +122,20 @@ class Plan:
     @property
     def objective(self) -> float | None:
         return self.summary.objective
+
+
+class Plan(_Headline):
+    """A solved plan. ``allocations`` has a row per zone (see :class:`ZoneAllocation` for the
+    columns; in the table ``binding_rules`` is a ``;``-joined string and ``shadow_prices``
+    ``rule=value`` pairs joined by ``;``); ``bindings`` a row per binding rule row; ``summary``
+    the headline."""
+
+    summary: PlanSummary
+
+    def __init__(self, summary: PlanSummary, allocations: pd.DataFrame, bindings: pd.DataFrame) -> None:
+        self.summary = summary
+        self.allocations = allocations
+        self.bindings = bindings
 
     def allocation(self) -> pd.Series:
         """Allocation in mu, indexed by zone id."""
@@ -287,11 +295,13 @@ def _write_by_suffix(path: str | Path, json_text: Callable[[], str], csv: Callab
     raise InvalidInputError(f"--out {p}: unknown output type {suffix!r}; use .json, .csv or .xlsx")
 
 
-class ResourcePlan:
+class ResourcePlan(_Headline):
     """A solved emission, fund or portfolio plan: ``allocations`` a row per zone (a column per
     pool, named with its unit, e.g. ``SO2_t``, ``funds``, ``land_mu``; requests; binding rules
     and shadow prices as in :class:`Plan`), ``bindings`` a row per binding rule row,
     ``projects`` a row per project (portfolio), ``summary`` the headline."""
+
+    summary: ResourceSummary
 
     def __init__(self, summary: ResourceSummary, allocations: pd.DataFrame, bindings: pd.DataFrame,
                  projects: pd.DataFrame | None = None) -> None:
@@ -299,14 +309,6 @@ class ResourcePlan:
         self.allocations = allocations
         self.bindings = bindings
         self.projects = projects
-
-    @property
-    def status(self) -> str:
-        return self.summary.status
-
-    @property
-    def objective(self) -> float | None:
-        return self.summary.objective
 
     def allocation(self, column: str) -> pd.Series:
         """One allocation column (e.g. ``"SO2_t"``, ``"funds"``), indexed by zone id."""

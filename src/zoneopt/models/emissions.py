@@ -25,7 +25,14 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
-from zoneopt.models.land_quota import RuleInfo, ZoneTotals, add_zone_rules, binding_tables, model_unit
+from zoneopt.models.land_quota import (
+    RuleInfo,
+    ZoneTotals,
+    add_pool_row,
+    add_zone_rules,
+    binding_tables,
+    model_unit,
+)
 from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary
 from zoneopt.resources import (
     columns_to_zones,
@@ -101,13 +108,11 @@ def build_emission_model(instance: Instance) -> EmissionModel:
         sigma = model_unit(pool.total_t, request)
         Q = pool.total_t / sigma
         x = b.add_vars(f"x:{p}", n, lb=0.0, labels=ids.tolist())
-        E = identity_block(n, x.start)
-        rule = total_rule(p)
-        info[rule] = RuleInfo(rule, "pool", pool.source, f"{p} allowances freed by regional reduction")
-        b.add_rows(rule, sp.csr_matrix(E.sum(axis=0)), lb=Q if pool.exact else -np.inf, ub=Q, rule=rule,
-                   source=pool.source, labels=["total"])
+        totals = ZoneTotals(identity_block(n, x.start), sigma, Q, request, f":{p}")
+        add_pool_row(b, total_rule(p), totals, exact=pool.exact, source=pool.source, info=info,
+                     note=f"{p} allowances freed by regional reduction")
         own = [(f"pools.emissions.pollutants.{p}.rules[{r}]", rl) for r, rl in enumerate(pool.rules)]
-        excluded = add_zone_rules(b, common + own, ZoneTotals(E, sigma, Q, request, f":{p}"), instance, zt, info)
+        excluded = add_zone_rules(b, common + own, totals, instance, zt, info)
         excluded_all &= excluded
         blocks.append(x)
         units.append(sigma)

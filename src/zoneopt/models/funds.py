@@ -23,7 +23,14 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
-from zoneopt.models.land_quota import RuleInfo, ZoneTotals, add_zone_rules, binding_tables, model_unit
+from zoneopt.models.land_quota import (
+    RuleInfo,
+    ZoneTotals,
+    add_pool_row,
+    add_zone_rules,
+    binding_tables,
+    model_unit,
+)
 from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary
 from zoneopt.resources import (
     columns_to_zones,
@@ -127,11 +134,11 @@ def build_fund_model(instance: Instance) -> FundModel:
     b = ModelBuilder(f"funds:{instance.name}", "max")
     f = b.add_vars("f", n, lb=0.0, integer=pool.tranche is not None, labels=ids.tolist())
     E = identity_block(n, f.start)
-    info = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "the year's fund budget")}
-    b.add_rows(TOTAL_RULE, sp.csr_matrix(np.ones((1, n))), lb=B if pool.exact else -np.inf, ub=B, rule=TOTAL_RULE,
-               source=pool.source, labels=["total"])
+    totals = ZoneTotals(E, sigma, B, request)
+    info: dict[str, RuleInfo] = {}
+    add_pool_row(b, TOTAL_RULE, totals, exact=pool.exact, source=pool.source, info=info, note="the year's fund budget")
     rules = [(f"pools.funds.rules[{r}]", rule) for r, rule in enumerate(pool.rules)]
-    excluded = add_zone_rules(b, rules, ZoneTotals(E, sigma, B, request), instance, zt, info)
+    excluded = add_zone_rules(b, rules, totals, instance, zt, info)
     notes = []
     for _, rule in rules:
         if isinstance(rule, LeverageCap):

@@ -123,13 +123,9 @@ def build_land_model(instance: Instance) -> LandModel:
     sense: Sense = "min" if obj.kind == "baseline" else "max"
     b = ModelBuilder(f"land:{instance.name}", sense)
     x = b.add_vars("x", n, lb=0.0, ub=np.inf, integer=pool.parcel_mu is not None, labels=ids.tolist())
-    rules: dict[str, RuleInfo] = {TOTAL_RULE: RuleInfo(TOTAL_RULE, "pool", pool.source, "land pool total")}
-
-    ones = sp.csr_matrix(np.ones((1, n)))
-    b.add_rows(TOTAL_RULE, ones, lb=Q if pool.exact else -np.inf, ub=Q, rule=TOTAL_RULE,
-               source=pool.source, labels=["total"])
-
+    rules: dict[str, RuleInfo] = {}
     totals = ZoneTotals(sp.identity(n, format="csr"), sigma, Q, request)
+    add_pool_row(b, TOTAL_RULE, totals, exact=pool.exact, source=pool.source, info=rules, note="land pool total")
     excluded = add_zone_rules(b, [(f"rules[{r}]", rule) for r, rule in enumerate(instance.rules)], totals,
                               instance, zt, rules)
 
@@ -165,6 +161,15 @@ def pad_columns(A: sp.csr_matrix, ncols: int) -> sp.csr_matrix:
 def _amount(rule: Any, name: str) -> Any:
     """A rule's ``floor`` or ``cap`` in natural units: ``<name>_mu`` on a land rule."""
     return getattr(rule, f"{name}_mu") if hasattr(rule, f"{name}_mu") else getattr(rule, name, None)
+
+
+def add_pool_row(b: ModelBuilder, rule: str, totals: ZoneTotals, *, exact: bool, source: str | None,
+                 info: dict[str, RuleInfo], note: str) -> None:
+    """The pool rule of a resource: Σ_i total_i ≤ pool (= pool when ``exact``), one row named
+    and tagged ``rule``; its :class:`RuleInfo` goes into ``info``."""
+    info[rule] = RuleInfo(rule, "pool", source, note)
+    b.add_rows(rule, sp.csr_matrix(totals.E.sum(axis=0)), lb=totals.pool if exact else -np.inf, ub=totals.pool,
+               rule=rule, source=source, labels=["total"])
 
 
 def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: ZoneTotals, instance: Instance,

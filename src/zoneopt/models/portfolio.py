@@ -41,6 +41,7 @@ from zoneopt.models.land_quota import TOTAL_RULE as LAND_TOTAL
 from zoneopt.models.land_quota import (
     RuleInfo,
     ZoneTotals,
+    add_pool_row,
     add_zone_rules,
     binding_tables,
     model_unit,
@@ -229,16 +230,14 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
                                          pt.land[pt.land > 0], None)
     E_land = _incidence(pt.zone, y.start, pt.land / sigma_l, n)
     if land_pool is not None:
-        Q = land_pool.total_mu / sigma_l
-        info[LAND_TOTAL] = RuleInfo(LAND_TOTAL, "pool", land_pool.source, "land pool total")
-        b.add_rows(LAND_TOTAL, sp.csr_matrix(E_land.sum(axis=0)), lb=Q if land_pool.exact else -np.inf, ub=Q,
-                   rule=LAND_TOTAL, source=land_pool.source, labels=["total"])
+        land_totals = ZoneTotals(E_land, sigma_l, land_pool.total_mu / sigma_l, zt.frame["request_land_mu"].to_numpy())
+        add_pool_row(b, LAND_TOTAL, land_totals, exact=land_pool.exact, source=land_pool.source, info=info,
+                     note="land pool total")
         if land_pool.parcel_mu is not None:
             notes.append("land parcels (pools.land.parcel_mu) do not apply: each project needs its own land")
         land_rules = [(f"rules[{r}]", rule) for r, rule in enumerate(instance.rules)]
         resource_of.update({rule.id: "land" for _, rule in land_rules})
-        add_zone_rules(b, land_rules, ZoneTotals(E_land, sigma_l, Q, zt.frame["request_land_mu"].to_numpy()),
-                       instance, zt, info)
+        add_zone_rules(b, land_rules, land_totals, instance, zt, info)
     elif instance.rules:
         notes.append("land rules not applied: the instance has no land pool")
 
@@ -248,16 +247,13 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
         for k, pool in pools.emissions.pollutants.items():  # a loop over pollutants
             need = pt.emissions.get(k, np.zeros(P))
             units[k] = sigma = model_unit(pool.total_t, need[need > 0])
-            E = _incidence(pt.zone, y.start, need / sigma, n)
-            Q = pool.total_t / sigma
-            rule_id = emission_total_rule(k)
-            resource_of[rule_id] = "emissions"
-            info[rule_id] = RuleInfo(rule_id, "pool", pool.source, f"{k} allowances")
-            b.add_rows(rule_id, sp.csr_matrix(E.sum(axis=0)), lb=Q if pool.exact else -np.inf, ub=Q, rule=rule_id,
-                       source=pool.source, labels=["total"])
+            totals = ZoneTotals(_incidence(pt.zone, y.start, need / sigma, n), sigma, pool.total_t / sigma,
+                                emission_requests(instance, k), f":{k}")
+            resource_of[emission_total_rule(k)] = "emissions"
+            add_pool_row(b, emission_total_rule(k), totals, exact=pool.exact, source=pool.source, info=info,
+                         note=f"{k} allowances")
             own = [(f"pools.emissions.pollutants.{k}.rules[{r}]", rl) for r, rl in enumerate(pool.rules)]
-            add_zone_rules(b, common + own, ZoneTotals(E, sigma, Q, emission_requests(instance, k), f":{k}"),
-                           instance, zt, info)
+            add_zone_rules(b, common + own, totals, instance, zt, info)
         resource_of.update({rule.id: "emissions" for _, rule in common})
         resource_of.update({rule.id: "emissions" for pool in pools.emissions.pollutants.values()
                             for rule in pool.rules})
@@ -270,15 +266,14 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
     # Funds: the budget, the zone rules on fund totals, leverage caps.
     fund_pool = pools.funds
     if fund_pool is not None:
-        B = fund_pool.budget / sigma_f
-        info[FUNDS_TOTAL] = RuleInfo(FUNDS_TOTAL, "pool", fund_pool.source, "the year's fund budget")
-        b.add_rows(FUNDS_TOTAL, sp.csr_matrix(E_fund.sum(axis=0)), lb=B if fund_pool.exact else -np.inf, ub=B,
-                   rule=FUNDS_TOTAL, source=fund_pool.source, labels=["total"])
+        fund_totals = ZoneTotals(E_fund, sigma_f, fund_pool.budget / sigma_f, f_request)
+        add_pool_row(b, FUNDS_TOTAL, fund_totals, exact=fund_pool.exact, source=fund_pool.source, info=info,
+                     note="the year's fund budget")
         if fund_pool.tranche is not None:
             notes.append("fund tranches (pools.funds.tranche) do not apply: each project's fund is its own")
         fund_rules = [(f"pools.funds.rules[{r}]", rule) for r, rule in enumerate(fund_pool.rules)]
         resource_of.update({rule.id: "funds" for _, rule in fund_rules})
-        add_zone_rules(b, fund_rules, ZoneTotals(E_fund, sigma_f, B, f_request), instance, zt, info)
+        add_zone_rules(b, fund_rules, fund_totals, instance, zt, info)
         for _, fund_rule in fund_rules:
             if isinstance(fund_rule, LeverageCap):
                 _leverage_rows(b, fund_rule, zt, pt, y, fund_block, E_fund, sigma_f)
