@@ -223,3 +223,24 @@ def test_removing_the_tranche_never_lowers_the_optimum() -> None:
         assert LP_CASES[kind][0] >= MIP_CASES[kind][0]
         data = copy.deepcopy(funds4(kind, tranche=50))
         assert solve_funds(Instance.from_dict(data)).objective <= LP_CASES[kind][0] + 1e-6  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("unit,factor", [("yuan", 1e4), ("yi_yuan", 1e-4)])
+def test_money_unit_changes_only_the_numbers(unit: str, factor: float) -> None:
+    """The same plan in yuan (×10⁴) or 亿元 (×10⁻⁴): every money figure (budget, requests,
+    investment, tax, floors) scales, the allocation scales with it and so does the optimum
+    (money of investment); the model's own numbers stay near 1 (model_unit)."""
+    data = funds4()
+    data["units"] = {"money": unit}
+    for z in data["zones"]:
+        z["requests"]["funds"] = {k: v * factor for k, v in z["requests"]["funds"].items()}
+    pool = data["pools"]["funds"]
+    pool["budget"] *= factor
+    pool["rules"][2]["floor"] = {"R": 300 * factor}
+    plan = solve_funds(Instance.from_dict(data))
+    assert plan.objective == pytest.approx(8500 * factor, rel=1e-9)
+    expected = {k: v * factor for k, v in LP_CASES["leverage"][1].items()}
+    assert plan.allocation("funds").to_dict() == pytest.approx(expected, rel=1e-9, abs=1e-9 * factor)
+    m = build_fund_model(Instance.from_dict(data)).model
+    assert 1e-3 <= np.abs(m.A.data).min() and np.abs(m.A.data).max() <= 1e3
+    assert np.abs(m.row_ub[np.isfinite(m.row_ub)]).max() <= 1e4

@@ -218,3 +218,24 @@ def test_errors_name_the_field() -> None:
     data["portfolio"]["rules"][1]["numerator"] = {"projects": ["p9"]}
     with pytest.raises(InstanceError, match=r"portfolio.rules\[1\].numerator.projects\[0\]"):
         Instance.from_dict(data)
+
+
+@pytest.mark.parametrize("unit,factor", [("yuan", 1e4), ("yi_yuan", 1e-4)])
+def test_money_unit_changes_only_the_numbers(unit: str, factor: float) -> None:
+    """Every money figure ×factor (zone revenue and tax, project fund, investment, tax,
+    revenue, the budget, the revenue threshold): the same projects are chosen, the optimum
+    (tax) scales, and the budget row stays near 1 in model units."""
+    data = five()
+    data["units"] = {"money": unit}
+    for z in data["zones"]:
+        z["metrics"] = {k: v * factor for k, v in z["metrics"].items()}
+    for p in data["projects"]:
+        for k in ("fund", "investment", "tax", "revenue"):
+            p[k] *= factor
+    data["pools"]["funds"]["budget"] *= factor
+    data["portfolio"]["rules"][0]["threshold"] *= factor
+    plan = solve_portfolio(Instance.from_dict(data))
+    assert plan.objective == pytest.approx(58 * factor, rel=1e-9) and chosen(plan) == ["p1", "p3", "p4"]
+    m = build_portfolio_model(Instance.from_dict(data)).model
+    budget = m.row_block("funds-total")
+    assert 0.1 <= m.row_ub[budget.start] <= 1e3
