@@ -400,3 +400,39 @@ def test_cli_manage(tmp_path: Path) -> None:
     assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["status"] == "decided"
     code, _, err = run_cli("manage", str(SMALL))
     assert code == 2 and "management" in err
+
+
+# -- the bundled example ----------------------------------------------------------------------
+
+EXAMPLE_YEARS = SMALL.parent / "henan-etdz-45-years.json"
+
+
+def test_example_regenerates_byte_for_byte(tmp_path: Path) -> None:
+    """instances/henan-etdz-45-years.json is what `python -m zoneopt.synthetic_years --out ...`
+    writes (instances/README.md)."""
+    from zoneopt.synthetic_years import main as generate
+
+    out = tmp_path / "years.json"
+    assert generate(["--out", str(out)]) == 0
+    assert out.read_text(encoding="utf-8") == EXAMPLE_YEARS.read_text(encoding="utf-8")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["metadata"]["synthetic"] is True and data["metadata"]["description"].startswith("SYNTHETIC")
+
+
+def test_example_plan_solves_with_management() -> None:
+    """The example: management returns land in 2021–2025 and revokes zones; the plan allocates
+    every year's available land (the pools and the returned land), meets the 7.5 %/yr value-added
+    target, and gives revoked zones nothing after their revocation."""
+    inst = Instance.from_dict(json.loads(EXAMPLE_YEARS.read_text(encoding="utf-8")))
+    p = solve_multi_period(inst)
+    assert p.status == "optimal" and p.summary.management_applied
+    assert p.management is not None
+    expected = {y: v for y, v in p.management.pool_additions.items() if 2021 <= y <= 2025}
+    assert dict(zip(p.years["year"], p.years["additions_mu"], strict=True)) == pytest.approx(
+        {y: expected.get(y, 0.0) for y in range(2021, 2026)})
+    assert p.summary.allocated_mu <= p.summary.pool_total_mu + p.summary.additions_mu + 1e-6
+    (t,) = p.targets.itertuples()
+    assert t.achieved >= t.required * (1 - 1e-9) and t.achieved_rate >= 0.075 - 1e-9
+    for year in range(2022, 2026):
+        for ex in p.management.exclusions_in(year):
+            assert p.allocation(year)[list(ex.zones)].abs().max() <= 1e-6

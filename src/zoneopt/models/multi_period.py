@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.core.model import Model, ModelBuilder, VarBlock
-from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.core.stack import stack
@@ -535,10 +535,35 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
 
 
 def _raise(solution: Solution, mm: MultiPeriodModel, time_limit: float | None) -> None:
-    units = set(mm.row_unit.tolist())
-    unit = "mu" if units == {"mu"} else "mu (money for growth targets)"
-    raise_for_status(solution, mm.model, f"multi-period land plan for {mm.instance.name!r}", row_scale=mm.row_scale,
-                     unit=unit, rules=mm.rules, time_limit=time_limit)
+    """Raise the error a solve's status calls for (:func:`zoneopt.resources.raise_for_status`);
+    an infeasible plan is diagnosed in rule terms, its amounts in mu, or in the money unit
+    when the conflict holds a growth target (its rows are money)."""
+    if solution.status is not Status.INFEASIBLE:
+        raise_for_status(solution, mm.model, f"multi-period land plan for {mm.instance.name!r}",
+                         row_scale=mm.row_scale, unit="mu", rules=mm.rules, time_limit=time_limit)
+        return
+    from zoneopt.diagnose import diagnose
+    from zoneopt.errors import ZoneoptError
+
+    what = f"multi-period land plan for {mm.instance.name!r}"
+    try:
+        d = diagnose(mm.model, backend=DEFAULT_BACKEND, row_scale=mm.row_scale, unit="", rules=mm.rules,
+                     time_limit=time_limit)
+    except (ImportError, ZoneoptError) as exc:
+        raise InfeasibleError(f"{what} is infeasible: the rules cannot all hold (no full diagnosis: {exc})") from exc
+    if d.feasible:
+        raise InfeasibleError(f"{what}: {solution.backend} reports it infeasible, but {d.backend} finds the rules "
+                              "can all hold (a solver tolerance issue; try another backend)", d)
+    growth = {g.rule for g in mm.growth}
+    mixed = any(c.rule in growth for c in d.conflict)
+    money = MONEY_LABEL[mm.instance.units.money]
+    if not mixed:
+        d = replace(d, unit="mu", relaxations=tuple(replace(r, unit="mu") for r in d.relaxations))
+        note = ""
+    else:
+        d = replace(d, relaxations=tuple(replace(r, unit=money if r.rule in growth else "mu") for r in d.relaxations))
+        note = f" (the shortfall is in mixed units: mu for land rules, {money} for growth targets)"
+    raise InfeasibleError(f"{what} is infeasible: {d.message()}{note}", d)
 
 
 def efficiency_stage(mm: MultiPeriodModel, first: Solution) -> tuple[Model, float]:

@@ -1,0 +1,150 @@
+"""A synthetic 2021–2025 land plan with a score history for dynamic management, on Henan's 45
+经开区 (the zones, figures and rules of ``instances/henan-etdz-45.json``)::
+
+    python -m zoneopt.synthetic_years --out instances/henan-etdz-45-years.json
+
+The file adds to the 45-zone example (:func:`zoneopt.synthetic.synthetic_data`, seed 2022; its
+single-year scenarios are left out):
+
+* ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 8,200 mu (45,100
+  mu), split rising by half a percentage point a year (19 % … 21 %: 8,569 mu in 2021, so every
+  year's pool is at least the example's and its share rules stay feasible); the key project's
+  lock holds in 2021 only; half of each year's unused quota carried to the next; a ramp (no
+  zone's land changes by more than half of the year before, plus 400 mu); the 2022 plan's
+  value-added target (专栏一: 生产总值年均增速 7.5 %) on all zones, with each new mu yielding the
+  zone's 亩均增加值 from the next year and the existing figures growing by an assumed 6 % a year
+  (the plan meets it with some slack);
+* ``management`` — synthetic evaluation scores 2019–2024 (each zone's 亩均 score of the
+  example, ``muju-2022``, plus a persistent random walk: AR(1) with coefficient 0.6 and
+  yearly shocks of standard deviation 3 points, rounded to 0.1), and the rules: warn the bottom
+  three each year; reduce the land of a zone warned two years running by 10 % (half of the cut
+  land returns to the quota); revoke a zone warned three years running (20 % of its land
+  returns); recommend provincial zones in the top ten with a score of at least 70 three years
+  running for upgrade, at most two a year and one per city.
+
+Every figure is synthetic (``metadata.synthetic``); the parameters above are illustrative
+choices, not policy. The generator is deterministic: the same arguments write the same bytes
+(:func:`zoneopt.synthetic.to_json_text`), which ``tests/test_multi_period.py`` checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from zoneopt.instance import PLAN_YEARS, Instance
+from zoneopt.synthetic import GENERATOR_VERSION, synthetic_data, to_json_text
+
+YEARS_GENERATOR_VERSION = 1
+HISTORY_YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023, 2024)
+"""Evaluations whose decisions return land in 2020–2025 (those of 2020–2024 feed the plan)."""
+POOL_FACTOR = 1.1
+SPLIT: tuple[float, ...] = (0.19, 0.195, 0.20, 0.205, 0.21)
+CARRY_OVER = 0.5
+RAMP_SHARE, RAMP_PLUS_MU = 0.5, 400.0
+GROWTH_RATE, ORGANIC_GROWTH = 0.075, 0.06
+AR_COEF, SHOCK_SD = 0.6, 3.0
+
+
+def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
+    """The 2021–2025 instance as a JSON-ready dict (see the module docstring); ``seed`` seeds the
+    45-zone example and the score history."""
+    data = synthetic_data(45, seed=seed)
+    data.pop("scenarios", None)
+    base = Instance.from_dict(data, source="zoneopt.synthetic_years")
+    from zoneopt.zones import ZoneTable
+
+    zt = ZoneTable.of(base)  # the zones' 亩均 scores (the evaluation muju-2022)
+    ids = zt.ids.tolist()
+    score0 = zt.frame["score"].to_numpy(dtype=float)
+    rng = np.random.Generator(np.random.PCG64([seed, 2021]))
+    n, T = len(ids), len(HISTORY_YEARS)
+    dev = np.zeros(n)
+    history = np.empty((n, T))
+    for t in range(T):  # a loop over years
+        dev = AR_COEF * dev + rng.normal(0.0, SHOCK_SD, n)
+        history[:, t] = np.clip(np.round(score0 + dev, 1), 0.0, 100.0)
+    pool = float(data["pools"]["land"]["total_mu"])
+    data["name"] = "henan-etdz-45-years"
+    data["periods"] = {
+        "years": list(PLAN_YEARS),
+        "total_mu": pool * len(PLAN_YEARS) * POOL_FACTOR,
+        "split": list(SPLIT),
+        # The key project's land is a one-off: locked in 2021 only.
+        "by_year": [{"year": y, "drop_rules": ["lock-key-project"]} for y in PLAN_YEARS[1:]],
+        "carry_over": CARRY_OVER,
+        "carry_over_source": "illustrative: half of a year's unused quota stays available the next year",
+        "ramps": [{"id": "smooth", "type": "ramp", "share": RAMP_SHARE, "of": "previous", "plus_mu": RAMP_PLUS_MU,
+                   "source": "2022 第八章第二节",
+                   "note": "年度计划与本规划的衔接: no zone's new land changes by more than half, plus 400 mu, "
+                           "from one year to the next"}],
+        "effects": [{"metric": "value_added", "per_mu": "value_added_per_mu", "lag": 1,
+                     "organic_growth": ORGANIC_GROWTH,
+                     "source": "assumption: a new mu yields the zone's 亩均增加值 from the next year; existing "
+                               "land grows 6 %/yr"}],
+        "growth": [{"id": "va-growth", "type": "growth", "metric": "value_added", "rate": GROWTH_RATE,
+                    "source": "2022 专栏一", "note": "全省经开区生产总值年均增速 7.5% (all 45 zones, 2020 → 2025)"}],
+        "source": "2022 第二章第四节",
+    }
+    data["management"] = {
+        "history": {"years": list(HISTORY_YEARS),
+                    "scores": {zid: [float(v) for v in row] for zid, row in zip(ids, history.tolist(), strict=True)},
+                    "source": "synthetic: the 亩均 score of muju-2022 plus an AR(1) random walk"},
+        "warning": {"id": "warn-bottom-3", "type": "warning", "bottom_rank": 3, "source": "2022 第八章第三节",
+                    "note": "对排名靠后的经开区进行约谈督导: the bottom three each year"},
+        "reduction": {"id": "reduce-area", "type": "reduction", "after_years": 2, "share": 0.1,
+                      "returned_share": 0.5, "source": "2017 §十(四); 2017 §六(三)",
+                      "note": "核减面积: 10 % of the land of a zone warned two years running; half of it returns"},
+        "revocation": {"id": "revoke", "type": "revocation", "after_years": 3, "freed_share": 0.2,
+                       "source": "2017 §十(四); 2017 §六(三)",
+                       "note": "直至撤销: warned three years running; 20 % of its land returns to the quota"},
+        "upgrade": {"id": "recommend-upgrade", "type": "upgrade", "select": {"levels": ["provincial"]},
+                    "top_rank": 10, "min_score": 70.0, "years": 3, "per_year": 2, "group_by": "city", "per_group": 1,
+                    "source": "2022 第八章第三节", "note": "对排名靠前的省级经开区优先推荐晋升国家级经开区"},
+    }
+    meta = data["metadata"]
+    meta["description"] = (
+        "SYNTHETIC data: a 2021–2025 land plan and a 2019–2024 score history for Henan's 45 经开区, generated by "
+        f"zoneopt.synthetic_years.synthetic_years_data(seed={seed}) (version {YEARS_GENERATOR_VERSION}, on "
+        f"zoneopt.synthetic v{GENERATOR_VERSION}). The zones, figures and rules are those of henan-etdz-45; "
+        "the yearly pools, carry-over, ramp, growth assumptions, scores and management rules are illustrative. "
+        + meta["description"])
+    meta["source"] = f"zoneopt.synthetic_years v{YEARS_GENERATOR_VERSION}"
+    return data
+
+
+def synthetic_years_instance(seed: int = 2022) -> Instance:
+    """The validated instance of :func:`synthetic_years_data`."""
+    return Instance.from_dict(synthetic_years_data(seed), source="zoneopt.synthetic_years")
+
+
+def write_example(path: str | Path, seed: int = 2022) -> Path:
+    """Write the instance atomically as JSON (the same bytes for the same ``seed``)."""
+    from zoneopt.io import atomic_write_text
+
+    return atomic_write_text(path, to_json_text(synthetic_years_instance(seed)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m zoneopt.synthetic_years",
+                                description="Write the synthetic 2021–2025 plan with a score history as JSON.")
+    p.add_argument("--seed", type=int, default=2022)
+    p.add_argument("--out", type=Path, help="output file (default: standard output)")
+    a = p.parse_args(argv)
+    if a.out is None:
+        sys.stdout.write(to_json_text(synthetic_years_instance(a.seed)))
+    else:
+        write_example(a.out, a.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["synthetic_years_data", "synthetic_years_instance", "write_example", "main", "HISTORY_YEARS"]
