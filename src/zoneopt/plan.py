@@ -111,9 +111,11 @@ def _clean(v: Any) -> Any:
 
 
 class _Headline:
-    """What every plan shares: its summary's status and objective."""
+    """What every plan shares: its summary's status and objective, JSON and CSV output, and
+    writing by suffix. A plan gives :meth:`to_record` and :meth:`to_excel`."""
 
     summary: PlanSummary | ResourceSummary
+    allocations: pd.DataFrame
 
     @property
     def status(self) -> str:
@@ -122,6 +124,28 @@ class _Headline:
     @property
     def objective(self) -> float | None:
         return self.summary.objective
+
+    def to_record(self) -> BaseModel:
+        raise NotImplementedError
+
+    def to_excel(self, path: str | Path) -> Path:
+        raise NotImplementedError
+
+    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
+        """The plan as JSON (its record, e.g. a :class:`PlanRecord`); written atomically to
+        ``path`` if given."""
+        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
+        if path is not None:
+            atomic_write_text(path, text + "\n")
+        return text
+
+    def to_csv(self, path: str | Path) -> Path:
+        """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
+        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
+
+    def write(self, path: str | Path) -> Path:
+        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
+        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
 
 class Plan(_Headline):
@@ -153,17 +177,6 @@ class Plan(_Headline):
         return PlanRecord(status=self.summary.status, objective=self.summary.objective,
                           summary=self.summary, allocations=rows, bindings=bindings)
 
-    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
-        """The plan as JSON (a :class:`PlanRecord`); written atomically to ``path`` if given."""
-        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
-        if path is not None:
-            atomic_write_text(path, text + "\n")
-        return text
-
-    def to_csv(self, path: str | Path) -> Path:
-        """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
-
     def to_excel(self, path: str | Path) -> Path:
         """A workbook with sheets ``summary``, ``allocations`` and ``bindings``."""
         def write(p: Path) -> None:
@@ -173,19 +186,6 @@ class Plan(_Headline):
                 self.allocations.to_excel(xl, sheet_name="allocations", index=False)
                 self.bindings.to_excel(xl, sheet_name="bindings", index=False)
         return atomic_write(path, write)
-
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix == ".json":
-            self.to_json(p)
-            return p
-        if suffix == ".csv":
-            return self.to_csv(p)
-        if suffix == ".xlsx":
-            return self.to_excel(p)
-        raise InvalidInputError(f"--out {p}: unknown output type {suffix!r}; use .json, .csv or .xlsx")
 
     def __repr__(self) -> str:
         s = self.summary
@@ -320,17 +320,6 @@ class ResourcePlan(_Headline):
                                   summary=self.summary, allocations=_records(self.allocations), bindings=bindings,
                                   projects=_records(self.projects) if self.projects is not None else [])
 
-    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
-        """The plan as JSON (a :class:`ResourcePlanRecord`); written atomically to ``path`` if given."""
-        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
-        if path is not None:
-            atomic_write_text(path, text + "\n")
-        return text
-
-    def to_csv(self, path: str | Path) -> Path:
-        """The zone table as CSV (UTF-8 with BOM); the project table is in the JSON and Excel output."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
-
     def sheets(self, prefix: str = "") -> dict[str, pd.DataFrame]:
         """The plan's tables by Excel sheet name."""
         s = self.summary.model_dump()
@@ -349,10 +338,6 @@ class ResourcePlan(_Headline):
         """A workbook with sheets ``summary``, ``pools``, ``allocations``, ``bindings`` (and
         ``targets``, ``projects`` for a portfolio)."""
         return _write_sheets(path, self.sheets())
-
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         s = self.summary
