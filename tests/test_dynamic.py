@@ -248,3 +248,24 @@ def test_writes_decisions(tmp_path: Path, suffix: str) -> None:
     elif suffix == ".csv":
         frame = pd.read_csv(target, encoding="utf-8-sig")
         assert len(frame) == 25 and set(frame["year"]) == {2019, 2020, 2021, 2022, 2023}
+
+
+def test_no_new_land_after_a_reduction_holds_one_year() -> None:
+    """With no_new_land, d (reduced after the 2020 evaluation) is kept from new land in 2021
+    only; revoked after 2021, it is excluded from 2022 on under the revocation rule."""
+    data = history_case()
+    data["management"]["reduction"]["no_new_land"] = True
+    r = decisions(data)
+    assert [(e.rule, e.zones) for e in r.exclusions_in(2021)] == [("shrink", ("d",))]
+    assert [(e.rule, e.zones) for e in r.exclusions_in(2022)] == [("revoke", ("d",))]
+    # c is reduced after 2023: no new land in 2024, none in 2025.
+    assert ("shrink", ("c",)) in [(e.rule, e.zones) for e in r.exclusions_in(2024)]
+    assert all(e.rule != "shrink" for e in r.exclusions_in(2025))
+
+
+def test_year_rules_may_not_take_management_ids() -> None:
+    data = history_case()
+    data["periods"] = {"years": [2021, 2022], "by_year": [
+        {"year": 2022, "rules": [{"id": "revoke", "type": "exclude", "select": {"zones": ["a"]}}]}]}
+    with pytest.raises(InstanceError, match=r"periods\.by_year\[0\]\.rules\[0\]\.id: rule id 'revoke' is taken"):
+        Instance.from_dict(data)

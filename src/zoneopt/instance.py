@@ -1462,6 +1462,18 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
             issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also {first[rule.id]})"))
         first.setdefault(rule.id, where)
 
+    # Management rule ids first: a year's own rules may not take them either.
+    m = inst.management
+    if m is not None:
+        for name in ("upgrade", "warning", "reduction", "revocation"):
+            rule = getattr(m, name)
+            if rule is not None:
+                unique(f"management.{name}", rule)
+                _check_rule(f"management.{name}", rule, inst, known, issues)
+        for field in ("scores", "grades"):
+            for zid in getattr(m.history, field):
+                if zid not in known["zones"]:
+                    issues.append(Issue(f"management.history.{field}.{zid}", f"unknown zone {zid!r}"))
     p = inst.periods
     if p is not None:
         lists: list[tuple[str, Sequence[Any]]] = [("periods.cumulative_rules", p.cumulative_rules),
@@ -1487,17 +1499,6 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
             for j, rid in enumerate(year.drop_rules):
                 if rid not in land_rule_ids:
                     issues.append(Issue(f"periods.by_year[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
-    m = inst.management
-    if m is not None:
-        for name in ("upgrade", "warning", "reduction", "revocation"):
-            rule = getattr(m, name)
-            if rule is not None:
-                unique(f"management.{name}", rule)
-                _check_rule(f"management.{name}", rule, inst, known, issues)
-        for field in ("scores", "grades"):
-            for zid in getattr(m.history, field):
-                if zid not in known["zones"]:
-                    issues.append(Issue(f"management.history.{field}.{zid}", f"unknown zone {zid!r}"))
     return issues
 
 
