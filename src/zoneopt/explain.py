@@ -362,14 +362,15 @@ def find_zone(instance: Instance, zone: str) -> int:
     hit = np.flatnonzero(names == zone)
     if hit.size == 1:
         return int(hit[0])
-    # an error path: the closest ids and names (difflib ratio, case-insensitive) and substrings
+    # an error path: the closest ids and names (difflib, case-insensitive) and substrings
     low = zone.lower()
-    cands = [(i, str(i).lower()) for i in ids.tolist()] + [(i, str(n).lower()) for i, n in
-                                                            zip(ids.tolist(), names.tolist(), strict=True) if n]
-    scored = sorted(((difflib.SequenceMatcher(None, low, text).ratio(), k) for k, (_, text) in enumerate(cands)),
-                    reverse=True)
-    close = [cands[k][0] for ratio, k in scored if ratio >= 0.5][:5]
-    close += [i for i, text in cands if low in text][:5]
+    by_text: dict[str, str] = {}
+    for i, n in zip(ids.tolist(), names.tolist(), strict=True):  # once, on the error path
+        by_text.setdefault(str(i).lower(), i)
+        if n:
+            by_text.setdefault(str(n).lower(), i)
+    close = [by_text[m] for m in difflib.get_close_matches(low, list(by_text), n=5, cutoff=0.5)]
+    close += [i for text, i in by_text.items() if low in text][:5]
     close = list(dict.fromkeys(close))[:6]
     name_of = dict(zip(ids.tolist(), names.tolist(), strict=True))
     shown = ", ".join(f"{i!r} ({name_of[i]})" if name_of[i] else repr(i) for i in close)

@@ -49,6 +49,10 @@ MD_ROWS = 60
 """Rows of a table shown in the Markdown (all of them are in the workbook)."""
 BAR_ZONES = 60
 """At most this many zones in the allocation bar chart (the largest allocations)."""
+SCATTER_LABELS = 40
+"""At most this many zones with land are named in the score chart (the largest allocations)."""
+STRIP_ZONES = 60
+"""Zones at 0 are named below the score chart only when there are at most this many."""
 FONT_FAMILY = "Noto Sans CJK SC"
 INSTALL_HINT = 'pip install "zoneopt[report]"'
 
@@ -611,12 +615,16 @@ def _score_chart(Figure: Any, a: pd.DataFrame) -> Any:
     names = _label(a["name"], a["zone"])
     pos = idx[per[idx] > 1e-12]
     zero = idx[per[idx] <= 1e-12]
+    alloc = a["allocation_mu"].to_numpy(dtype=float)
+    named = pos[np.argsort(-alloc[pos], kind="stable")][:SCATTER_LABELS]
+    strip_zeros = zero if zero.size <= STRIP_ZONES else zero[:0]
     # The strip of names of the zones at 0 is as tall as the longest name (CJK characters are
     # about 1 em wide at 7.5 pt, others about 0.6 em) plus the leader lines (the top 30 %).
-    longest = max((sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in names[i]) for i in zero.tolist()), default=0.0)
+    longest = max((sum(1.0 if ord(ch) > 0x2E80 else 0.6 for ch in names[i]) for i in strip_zeros.tolist()),
+                  default=0.0)
     strip_in = (longest * 7.5 / 72.0 + 0.1) / 0.7
-    fig = Figure(figsize=(10, 5.6 + strip_in if zero.size else 6.5))
-    if zero.size:
+    fig = Figure(figsize=(10, 5.6 + strip_in if strip_zeros.size else 6.5))
+    if strip_zeros.size:
         ax, strip = fig.subplots(2, 1, sharex=True,
                                  gridspec_kw={"height_ratios": [5.0, strip_in], "hspace": 0.04})
     else:
@@ -632,10 +640,16 @@ def _score_chart(Figure: Any, a: pd.DataFrame) -> Any:
     ax.set_xlim(float(score[idx].min()) - 0.04 * span, float(score[idx].max()) + 0.04 * span)
     ax.set_ylim(-0.04 * top, top * 1.15)
     ax.set_ylabel("new land per mu of existing land")
-    ax.set_title(f"Score against allocation per existing mu ({pos.size} zones with land, {zero.size} at 0)")
+    unnamed = []
+    if named.size < pos.size:
+        unnamed.append(f"the {named.size} largest allocations named")
+    if zero.size and not strip_zeros.size:
+        unnamed.append("zones at 0 not named")
+    ax.set_title(f"Score against allocation per existing mu ({pos.size} zones with land, {zero.size} at 0"
+                 + (f"; {', '.join(unnamed)}" if unnamed else "") + ")")
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
-    _place_labels(ax, canvas, score[pos], per[pos], [names[i] for i in pos.tolist()], score[idx], per[idx])
+    _place_labels(ax, canvas, score[named], per[named], [names[i] for i in named.tolist()], score[idx], per[idx])
     if strip is None:
         ax.set_xlabel("evaluation score")
         return fig
@@ -647,7 +661,7 @@ def _score_chart(Figure: Any, a: pd.DataFrame) -> Any:
     strip.spines["left"].set_visible(False)
     strip.set_xlabel("evaluation score")
     strip.text(0.0, 1.0, "at 0:", transform=strip.transAxes, fontsize=8, color="#666666", va="top", ha="right")
-    order = zero[np.argsort(score[zero], kind="stable")]
+    order = strip_zeros[np.argsort(score[strip_zeros], kind="stable")]
     to_px = strip.transData.transform
     px = to_px(np.column_stack([score[order], np.zeros(order.size)]))[:, 0]
     left, right = to_px([[ax.get_xlim()[0], 0], [ax.get_xlim()[1], 0]])[:, 0]
@@ -837,7 +851,7 @@ def _num(v: Any) -> str:
     if a >= 100:
         return f"{f:,.1f}"
     if a >= 1:
-        return f"{f:,.2f}"
+        return f"{f:,.2f}".rstrip("0").rstrip(".")
     return f"{f:.3g}"
 
 
