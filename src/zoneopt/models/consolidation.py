@@ -32,7 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from scipy.spatial import cKDTree
 
 from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
-from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
@@ -671,13 +671,14 @@ def plan_from_solution(cm: ConsolidationModel, solution: Solution, *, primary: S
         notes.append(f"{no_county} park(s) without a county: no county rule applies to them")
     obj = s.objective
     summary = ConsolidationSummary(
-        instance=cm.instance.name, synthetic=cm.instance.metadata.synthetic, status=solution.status.value,
+        instance=cm.instance.name, synthetic=cm.instance.metadata.synthetic,
+        status=solution.status.value if primary.status is Status.OPTIMAL else primary.status.value,
         objective=float(primary.objective), objective_kind=obj.kind, objective_unit=cm.objective_unit,
         secondary_objective=secondary,
         secondary_objective_unit="points (relatedness objective)" if secondary is not None else None,
         backend=solution.backend,
         runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0),
-        mip_gap=primary.mip_gap if primary is not solution else solution.mip_gap,
+        mip_gap=primary.mip_gap,
         parks=n, hosts=int(hosting.sum()), multi_block_hosts=int((blocks_of[hidx] > 1).sum()),
         merged=int(merged.sum()), revoked=int(revoked.sum()), candidate_pairs=int(cm.pairs.park.size),
         max_blocks=s.max_blocks, max_distance_km=s.max_distance_km, distance_source=cm.pairs.source,
@@ -743,7 +744,12 @@ def solve_consolidation(instance: Instance, backend: str = DEFAULT_BACKEND, *, t
         assert first.x is not None
         zones = int(round(float(first.x[cm.host.slice].sum())))
         final = core_solve(value_stage(cm, zones), backend, options=opts)
-        raise_for_status(final, cm.model, what + " (tie-break)", rules=cm.rules)
+        if not final.status.has_solution:  # the first stage's plan is feasible for it: a time limit
+            plan = plan_from_solution(cm, first)
+            note = (f"tie-break ({final.backend}: {final.status.value}) found no plan in time: the plan is "
+                    "the first stage's, fewest zones without the relatedness tie-break")
+            plan.summary = plan.summary.model_copy(update={"notes": [*plan.summary.notes, note]})
+            return plan
         assert final.objective is not None
         return plan_from_solution(cm, final, primary=first, secondary=float(final.objective))
     return plan_from_solution(cm, first)
