@@ -218,3 +218,15 @@ def test_each_invalid_input_exits_2_with_its_message(tmp_path: Path, text: str, 
         code, out, err = run(verb, str(path))
         assert code == 2 and out == "", (verb, err)
         assert message in err and err.startswith("zoneopt: error: "), err
+
+
+def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
+    """Atomic writes go through a 0600 temporary file; the result has 0666 less the umask."""
+    import stat
+
+    target = tmp_path / "plan.json"
+    code, _, err = run("solve", str(SMALL), "--out", str(target))
+    assert code == 0, err
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
