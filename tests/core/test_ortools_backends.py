@@ -507,3 +507,24 @@ def test_backend_objects_and_registry() -> None:
              for n in names}
     assert flags == {"ortools-glop": (False, True, True), "ortools-pdlp": (False, True, True),
                      "ortools-scip": (True, True, False), "ortools-cpsat": (True, False, False)}
+
+
+def test_scip_infeasible_verdicts_are_confirmed_without_presolve() -> None:
+    """A feasible land LP (found by hypothesis) that SCIP's presolve called infeasible: a
+    0.0078-mu request cap beside 7,812.5-mu baseline rows (bounds six orders apart). The
+    backend re-solves without presolve before reporting infeasible, and agrees with HiGHS."""
+    from zoneopt import Instance
+    from zoneopt.models.land_quota import build_land_model
+
+    zones = [{"id": f"z{k}", "city": "P", "land_area_mu": 10.0, "metrics": {"tax": 1.0}, "score": 0.0,
+              "requests": {"land_mu": 0.0078125 if k == 3 else 0.0}} for k in range(6)]
+    inst = Instance.from_dict({
+        "name": "scip-presolve", "zones": zones, "pools": {"land": {"total_mu": 46875.0}},
+        "rules": [{"id": "req", "type": "request_cap"},
+                  {"id": "bounds", "type": "zone_bounds", "floor_mu": 0.0, "cap_mu": 1.0}],
+        "objective": {"kind": "baseline", "baseline_basis": "land_area_mu"}})
+    model = build_land_model(inst).model
+    reference = solve(model, "highs")
+    got = solve(model, "ortools-scip")
+    assert got.status is Status.OPTIMAL
+    assert got.objective == pytest.approx(reference.objective, rel=1e-9)
