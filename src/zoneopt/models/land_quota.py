@@ -417,15 +417,17 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     from zoneopt.presolve import presolve_checks  # the presolve module imports this one
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    if options is not None and time_limit is not None:  # an explicit limit wins over the options'
+        opts = replace(opts, time_limit=time_limit)
     first = core_solve(lm.model, backend, options=opts)
-    raise_for_status(first, lm)
+    raise_for_status(first, lm, time_limit=opts.time_limit)
     final = first
     secondary = None
     if lm.equity is not None and instance.objective.kind == "equity":
         assert first.x is not None
         stage2 = efficiency_stage(lm, float(first.x[lm.equity.start]))
         final = core_solve(stage2, backend, options=opts)
-        raise_for_status(final, lm)
+        raise_for_status(final, lm, time_limit=opts.time_limit)
         assert final.objective is not None
         secondary = final.objective * lm.tie_break_scale
     plan = plan_from_solution(lm, final, primary=first, secondary=secondary)
