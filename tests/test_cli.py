@@ -230,3 +230,15 @@ def test_written_files_get_the_usual_permissions(tmp_path: Path) -> None:
     mask = os.umask(0)
     os.umask(mask)
     assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+
+
+def test_a_closed_pipe_is_not_an_error() -> None:
+    """``python -m zoneopt solve ... | head``: the reader closing the pipe early is not an
+    internal error (exit 0, nothing on stderr)."""
+    class ClosedPipe(io.StringIO):
+        def write(self, text: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    err = io.StringIO()
+    assert main(["solve", str(SMALL)], out=ClosedPipe(), err=err) == 0
+    assert err.getvalue() == ""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import TextIO
@@ -64,6 +65,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except ZoneoptError as exc:
         print(f"zoneopt: error: {exc}", file=err)
         return exc.exit_code
+    except BrokenPipeError:
+        # The reader closed the pipe (``... | head``): it has what it wanted. Point stdout at
+        # devnull so the interpreter's final flush does not raise again.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug: one line, code 1, traceback only on request
         if args.debug:
             raise
