@@ -56,8 +56,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         else:
             view = pd.DataFrame({"year": shown["year"], "zone": shown["zone"], "name": shown["name"],
                                  "score": shown["score"].map(fmt),
-                                 "rank": shown["rank"].map(lambda v: fmt(v) + "/" if v == v else "-")
-                                 + shown["evaluated"].astype(str),
+                                 "rank": [f"{fmt(r)}/{e}" if r == r else "-"
+                                          for r, e in zip(shown["rank"], shown["evaluated"], strict=True)],
                                  "actions": shown["actions"], "freed_mu": shown["freed_mu"].map(fmt)})
             print(view.to_string(index=False), file=out)
             if len(acted) > len(shown):
