@@ -27,11 +27,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.metadata as md
 import json
 import os
-import platform
-import resource
 import subprocess
 import sys
 import time
@@ -40,16 +37,13 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+from land_quota import _rss_mib, machine  # noqa: E402  (the land benchmark's machine and memory probes)
+
 DEFAULT_SIZES = ("50x1000", "200x1000", "50x10000", "200x10000")
 DEFAULT_BACKENDS = ("highs", "pulp-cbc", "ortools-scip", "ortools-cpsat")
 DEFAULT_TIMEOUT = 300.0
 DEFAULT_GAP = 1e-4
-
-
-def _rss_mib() -> float:
-    """Peak resident set size of this process so far, MiB (Linux: ru_maxrss is KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
 
 def parse_size(text: str) -> tuple[int, int]:
@@ -150,33 +144,6 @@ def table(results: list[dict[str, Any]]) -> str:
     return head + "\n" + "\n".join(rows)
 
 
-def machine() -> list[str]:
-    try:
-        import psutil
-        ram = f"{psutil.virtual_memory().total / 2**30:.1f} GiB"
-    except ImportError:  # pragma: no cover
-        ram = "?"
-    cpu = "?"
-    try:
-        for ln in Path("/proc/cpuinfo").read_text().splitlines():
-            if ln.startswith("model name"):
-                cpu = ln.split(":", 1)[1].strip()
-                break
-    except OSError:  # pragma: no cover
-        pass
-    pkgs = []
-    for name in ("zoneopt", "numpy", "scipy", "pandas", "pydantic", "highspy", "pulp", "ortools", "psutil"):
-        try:
-            pkgs.append(f"{name} {md.version(name)}")
-        except md.PackageNotFoundError:
-            pass
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                            cwd=HERE).stdout.strip()
-    return [f"- platform: {platform.platform()}", f"- CPU: {cpu}; {os.cpu_count()} logical cores; RAM {ram}",
-            f"- Python {platform.python_version()} ({platform.python_implementation()})",
-            f"- packages: {', '.join(pkgs)}", f"- zoneopt commit: {commit}"]
-
-
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -197,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(run_one(a.zones, a.projects, a.backend, a.seed, a.timeout, a.mip_gap)))
         return 0
     started = dt.datetime.now()
-    load0 = os.getloadavg()
+    machine_lines = machine()  # with the load average at the start
     results: list[dict[str, Any]] = []
     stopped: dict[str, str] = {}
     sizes = sorted((parse_size(s) for s in a.sizes), key=lambda s: (s[1], s[0]))
@@ -229,8 +196,7 @@ def main(argv: list[str] | None = None) -> int:
         "standard exclusion, corridor SO2 share cap, leverage cap per project, regional fund floor; count targets "
         "(zones with revenue ≥ 1,000 亿元 and ≥ 500 亿元) and the 70 % leading-industry share; objective expected "
         "tax (万元/yr). Feasible by construction (a witness choice, re-checked against the model).", "",
-        "## Machine", "", *machine(),
-        f"- load average at start (1/5/15 min): {', '.join(f'{v:.2f}' for v in load0)}",
+        "## Machine", "", *machine_lines,
         f"- load average at end: {', '.join(f'{v:.2f}' for v in load1)}", "",
         "## Models", "",
         "| zones | projects | variables | integer | rows | nonzeros | targets (count at least / share) |",
