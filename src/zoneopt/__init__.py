@@ -27,6 +27,7 @@ from zoneopt.core import (
     write_mps,
 )
 from zoneopt.core import solve as solve_model
+from zoneopt.diagnose import Diagnosis, diagnose, diagnose_land
 from zoneopt.errors import (
     InfeasibleError,
     InstanceError,
@@ -40,13 +41,22 @@ from zoneopt.errors import (
     UnsupportedModelError,
     ZoneoptError,
 )
+from zoneopt.evaluation.run import EvaluationResult, evaluate, evaluate_all
+from zoneopt.explain import explain_zone
 from zoneopt.instance import Instance, Zone, load
+from zoneopt.models.consolidation import solve_consolidation
+from zoneopt.models.dynamic import manage
 from zoneopt.models.emissions import solve_emissions
 from zoneopt.models.funds import solve_funds
 from zoneopt.models.land_quota import LandModel, build_land_model, solve_land
+from zoneopt.models.multi_period import solve_multi_period
 from zoneopt.models.portfolio import solve_portfolio
 from zoneopt.plan import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
+from zoneopt.presolve import presolve_checks
+from zoneopt.report import build_report
 from zoneopt.resources import configured, solve_all
+from zoneopt.scenarios import apply_scenario, compare
+from zoneopt.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
 
 __version__ = "0.1.0"
 
@@ -69,7 +79,11 @@ __all__ = [
     "Instance", "Zone", "load", "Plan", "PlanRecord", "PlanSummary", "PlanSet", "ResourcePlan",
     # solving
     "solve", "solve_land", "build_land_model", "LandModel", "solve_all", "solve_emissions", "solve_funds",
-    "solve_portfolio",
+    "solve_portfolio", "solve_consolidation", "solve_multi_period", "manage",
+    # evaluation, checks and explanations
+    "evaluate", "evaluate_all", "EvaluationResult", "presolve_checks", "diagnose", "diagnose_land",
+    "Diagnosis", "solve_rule_prices", "rule_costs", "what_if", "frontier", "explain_zone",
+    "apply_scenario", "compare", "build_report",
     # the core
     "Model", "ModelBuilder", "Solution", "SolveOptions", "Status", "CheckReport",
     "solve_model", "backend_names", "check_solution", "read_mps", "write_mps",
