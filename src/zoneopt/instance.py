@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -870,17 +870,115 @@ class PlanYear(_Strict):
     drop_rules: tuple[Ident, ...] = ()
 
 
+PlannedResource = Literal["land", "emissions", "funds"]
+
+CARRY_OVER_DEFAULT: dict[str, float] = {"land": 0.0, "emissions": 0.0, "funds": 1.0}
+"""The carry-over share of each resource when the instance states none (models/multi-period.md):
+land 0 (a year's quota, 年度计划指标, lapses unless the plan says otherwise); emission allowances
+0 (tonnes per year of a yearly total-load budget, 总量控制: tonnage freed in one year and not
+given out is not banked for the next); funds 1 (a standing fund, 投资发展基金 2017 §十(三): money
+not disbursed stays in the fund)."""
+
+
+class ResourceYear(_Strict):
+    """One plan year's own settings for one pollutant's allowances (t/yr) or the fund budget
+    (money unit): its pool ``total``, what is added to it that year (``additions``), and rules
+    of that year only: ``rules`` are added, or replace the resource's base rule with the same
+    id; ``drop_rules`` names base rules left out that year."""
+
+    year: int
+    total: Positive | None = None
+    additions: NonNeg = 0.0
+    rules: tuple[FundRule, ...] = ()
+    drop_rules: tuple[Ident, ...] = ()
+
+
+class ResourceRamp(_Rule):
+    """Year to year, a zone's allowance of a pollutant (t/yr) or its funds (money unit) change
+    by at most ``share`` × a base plus ``plus``, as a land :class:`Ramp`: the base is the zone's
+    allocation the year before (``of: "previous"``) or its request (``"request"``);
+    ``previous`` gives allocations of the year before the first plan year."""
+
+    type: Literal["ramp"] = "ramp"
+    share: NonNeg
+    of: Literal["previous", "request"] = "previous"
+    plus: NonNeg = 0.0
+    direction: Literal["both", "up", "down"] = "both"
+    select: Selector = Field(default_factory=Selector)
+    previous: dict[Ident, NonNeg] = Field(default_factory=dict)
+
+
+class ResourceEffect(_Strict):
+    """How a zone figure responds to a pollutant's allowances or to funds: each unit allocated
+    in year s (a t/yr of allowance, a money unit of funds) adds ``per_unit`` (money unit per
+    year) to the zone's ``metric`` from year s + ``lag`` on. ``per_unit`` is a number or an
+    indicator name; for funds and the metric ``tax`` it defaults to the zone's fund request's
+    expected tax per unit requested (``expected_tax / amount``), otherwise it must be given.
+    The figure's organic growth is the land :class:`Effect`'s (``periods.effects``)."""
+
+    metric: GrowthMetric
+    per_unit: NonNeg | str | None = None
+    lag: int = Field(1, ge=0, le=50)
+    source: str | None = None
+
+
+class ResourcePeriods(_Strict):
+    """One pollutant's allowances (t/yr) or the fund budget (money unit) over the plan years,
+    as the land fields of :class:`Periods`: each year's pool is its :class:`ResourceYear`
+    ``total``, else ``total`` × that year's ``split`` share (even by default), else the pool of
+    ``pools`` (``total_t`` of the pollutant, the fund ``budget``), whose ``exact`` flag,
+    tranche and source hold every year. ``carry_over``: the share of a year's unused pool
+    available the next year (default :data:`CARRY_OVER_DEFAULT`). ``ramps`` limit
+    year-to-year changes; ``cumulative_rules`` (the resource's rule types) bound each zone's
+    total over the years; ``effects`` drive the growth targets of ``periods.growth``."""
+
+    total: Positive | None = Field(None, description="the whole period's pool, t/yr summed over the years or money")
+    split: tuple[Share, ...] | None = Field(None, description="each year's share of total (default even)")
+    by_year: tuple[ResourceYear, ...] = ()
+    carry_over: Share | None = Field(None, description="share of unused pool carried to the next year "
+                                                       "(default: funds 1, emissions 0)")
+    carry_over_source: str | None = None
+    ramps: tuple[ResourceRamp, ...] = ()
+    cumulative_rules: tuple[FundRule, ...] = ()
+    effects: tuple[ResourceEffect, ...] = ()
+
+
+def _check_pool_years(years: tuple[int, ...], total: float | None, split: tuple[float, ...] | None,
+                      by_year: Sequence[int], total_name: str) -> None:
+    """A pool over the years is consistent: a split divides a total, one share per year adding
+    up to 1; each per-year entry names a plan year once."""
+    if split is not None:
+        if total is None:
+            raise ValueError(f"split divides {total_name}: give {total_name} too")
+        if len(split) != len(years):
+            raise ValueError(f"split has {len(split)} shares for {len(years)} years")
+        if abs(sum(split) - 1.0) > 1e-9:
+            raise ValueError(f"split shares must add up to 1, got {sum(split):g}")
+    seen: set[int] = set()
+    for year in by_year:
+        if year not in years:
+            raise ValueError(f"by_year names year {year}, not a plan year {list(years)}")
+        if year in seen:
+            raise ValueError(f"by_year names year {year} twice")
+        seen.add(year)
+
+
 class Periods(_Strict):
-    """The land plan over several years (default 2021–2025, the 14th five-year plan). Each
-    year's pool: its :class:`PlanYear` ``total_mu``, else ``total_mu`` × that year's ``split``
-    share (even by default), else ``pools.land.total_mu`` (whose parcel size, ``exact`` flag
-    and source hold every year). Unused land is carried to the next year in the share
-    ``carry_over`` (0 none, 1 all). The base ``rules`` hold every year; ``cumulative_rules``
-    (the same rule types) bound each zone's total over the years; ``ramps`` limit year-to-year
-    changes; ``growth`` targets bound zone figures driven by the land through ``effects``.
-    The objective is the instance's, summed over the years and discounted at
-    ``discount_rate``. With ``reclaim``, the land that dynamic management (``management``)
-    frees joins the next year's pool and revoked zones get no more land."""
+    """The plan over several years (default 2021–2025, the 14th five-year plan): land, and the
+    emission allowances (per pollutant) and funds the instance pools (``resources`` chooses).
+    Each year's land pool: its :class:`PlanYear` ``total_mu``, else ``total_mu`` × that year's
+    ``split`` share (even by default), else ``pools.land.total_mu`` (whose parcel size,
+    ``exact`` flag and source hold every year). Unused land is carried to the next year in the
+    share ``carry_over`` (0 none, 1 all). The base ``rules`` hold every year;
+    ``cumulative_rules`` (the same rule types) bound each zone's total over the years; ``ramps``
+    limit year-to-year changes; ``growth`` targets bound zone figures driven by the land
+    through ``effects`` (and by allowances and funds through their own effects). Emission
+    allowances (``emissions``, per pollutant) and funds (``funds``) have the same settings in a
+    :class:`ResourcePeriods` each. The objective is each resource's, summed over the years and
+    discounted at ``discount_rate``; when a growth target draws on several resources, each
+    resource's objective counts by the share of its own optimum it reaches, times ``weights``
+    (default 1). With ``reclaim``, the land that dynamic management (``management``) frees
+    joins the next year's pool and revoked zones get no more land, allowances or funds."""
 
     years: tuple[int, ...] = Field(PLAN_YEARS, min_length=1, max_length=50)
     base_year: int | None = Field(None, description="the year the zones' figures describe (default: the year "
@@ -897,6 +995,13 @@ class Periods(_Strict):
     growth: tuple[GrowthTarget, ...] = ()
     reclaim: bool = True
     source: str | None = "2022 第二章第四节"
+    resources: tuple[PlannedResource, ...] | None = Field(
+        None, min_length=1, description="the resources to plan (default: every one pools gives)")
+    emissions: dict[Ident, ResourcePeriods] = Field(default_factory=dict,
+                                                    description="per pollutant: its allowances over the years")
+    funds: ResourcePeriods | None = None
+    weights: dict[PlannedResource, Positive] = Field(
+        default_factory=dict, description="objective weight per resource when growth targets couple them (default 1)")
 
     @field_validator("years")
     @classmethod
@@ -905,25 +1010,23 @@ class Periods(_Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Periods:
-        if self.split is not None:
-            if self.total_mu is None:
-                raise ValueError("split divides total_mu: give total_mu too")
-            if len(self.split) != len(self.years):
-                raise ValueError(f"split has {len(self.split)} shares for {len(self.years)} years")
-            if abs(sum(self.split) - 1.0) > 1e-9:
-                raise ValueError(f"split shares must add up to 1, got {sum(self.split):g}")
+        _check_pool_years(self.years, self.total_mu, self.split, [y.year for y in self.by_year], "total_mu")
         if self.base_year is not None and self.base_year >= self.years[0]:
             raise ValueError(f"base_year {self.base_year} must come before the first plan year {self.years[0]}")
-        seen: set[int] = set()
-        for y in self.by_year:
-            if y.year not in self.years:
-                raise ValueError(f"by_year names year {y.year}, not a plan year {list(self.years)}")
-            if y.year in seen:
-                raise ValueError(f"by_year names year {y.year} twice")
-            seen.add(y.year)
-        metrics = [e.metric for e in self.effects]
-        if len(set(metrics)) != len(metrics):
-            raise ValueError("effects: one effect per metric")
+        sections: list[tuple[str, Sequence[Effect | ResourceEffect]]] = [("", self.effects)]
+        for name, rp in [*((f"emissions.{k}.", v) for k, v in self.emissions.items()),
+                         *((("funds.", self.funds),) if self.funds is not None else ())]:
+            try:
+                _check_pool_years(self.years, rp.total, rp.split, [y.year for y in rp.by_year], "total")
+            except ValueError as exc:
+                raise ValueError(f"{name[:-1]}: {exc}") from None
+            sections.append((name, rp.effects))
+        for name, effects in sections:
+            metrics = [e.metric for e in effects]
+            if len(set(metrics)) != len(metrics):
+                raise ValueError(f"{name}effects: one effect per metric")
+        if self.resources is not None and len(set(self.resources)) != len(self.resources):
+            raise ValueError("resources: name each resource once")
         return self
 
 
@@ -1456,6 +1559,17 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
     that rule in that year); dropped rules exist; score histories name known zones."""
     issues: list[Issue] = []
     first = {rid: f"rules[{k}]" for rid, k in land_rule_ids.items()}
+    # The emission and fund rules' ids too: rules of the plan over years may not take them.
+    resource_lists: list[tuple[str, Sequence[Any]]] = []
+    if inst.pools.emissions is not None:
+        resource_lists.append(("pools.emissions.rules", inst.pools.emissions.rules))
+        resource_lists += [(f"pools.emissions.pollutants.{k}.rules", pool.rules)
+                           for k, pool in inst.pools.emissions.pollutants.items()]
+    if inst.pools.funds is not None:
+        resource_lists.append(("pools.funds.rules", inst.pools.funds.rules))
+    for field, rules in resource_lists:
+        for r, rule in enumerate(rules):
+            first.setdefault(rule.id, f"{field}[{r}]")
 
     def unique(where: str, rule: Any) -> None:
         if rule.id in first:
@@ -1499,6 +1613,72 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
             for j, rid in enumerate(year.drop_rules):
                 if rid not in land_rule_ids:
                     issues.append(Issue(f"periods.by_year[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
+        issues.extend(_check_resource_periods(inst, p, known, first, unique))
+    return issues
+
+
+def _check_resource_periods(inst: Instance, p: Periods, known: Mapping[str, set[Any]], first: dict[str, str],
+                            unique: Callable[[str, Any], None]) -> list[Issue]:
+    """The emission and fund sections of ``periods``: they (and ``resources``) name pools the
+    instance has; their ramps and cumulative rules have ids of their own; a year's rules may
+    reuse only the ids of that resource's base rules, and drop only those; leverage caps are
+    for the funds, per zone; selectors and zones exist."""
+    issues: list[Issue] = []
+    pools = inst.pools
+    for j, resource in enumerate(p.resources or ()):
+        if getattr(pools, resource) is None:
+            issues.append(Issue(f"periods.resources[{j}]",
+                                f"plans {resource}, but the instance has no pools.{resource}"))
+    sections: list[tuple[str, ResourcePeriods, dict[str, str], bool]] = []
+    for k, rp in p.emissions.items():
+        if pools.emissions is None or k not in pools.emissions.pollutants:
+            issues.append(Issue(f"periods.emissions.{k}", f"no emission pool for pollutant {k!r} "
+                                                          "(pools.emissions.pollutants)"))
+            continue
+        base = [("pools.emissions.rules", pools.emissions.rules),
+                (f"pools.emissions.pollutants.{k}.rules", pools.emissions.pollutants[k].rules)]
+        sections.append((f"periods.emissions.{k}", rp, {r.id: f"{f}[{j}]" for f, rules in base
+                                                         for j, r in enumerate(rules)}, False))
+    if p.funds is not None:
+        if pools.funds is None:
+            issues.append(Issue("periods.funds", "no fund pool (pools.funds) to plan over the years"))
+        else:
+            sections.append(("periods.funds", p.funds, {r.id: f"pools.funds.rules[{j}]"
+                                                        for j, r in enumerate(pools.funds.rules)}, True))
+    for where, rp, base_ids, funds in sections:
+        rule_lists: list[tuple[str, Sequence[Any]]] = [(f"{where}.ramps", rp.ramps),
+                                                      (f"{where}.cumulative_rules", rp.cumulative_rules)]
+        for field, rules in rule_lists:
+            for r, rule in enumerate(rules):
+                unique(f"{field}[{r}]", rule)
+                _check_rule(f"{field}[{r}]", rule, inst, known, issues)
+        for r, ramp in enumerate(rp.ramps):
+            for zid in ramp.previous:
+                if zid not in known["zones"]:
+                    issues.append(Issue(f"{where}.ramps[{r}].previous.{zid}", f"unknown zone {zid!r}"))
+        year_rules = [(f"{where}.by_year[{k}].rules[{r}]", rule)
+                      for k, year in enumerate(rp.by_year) for r, rule in enumerate(year.rules)]
+        for y, year in enumerate(rp.by_year):
+            own: set[str] = set()
+            for r, rule in enumerate(year.rules):
+                at = f"{where}.by_year[{y}].rules[{r}]"
+                if rule.id in own:
+                    issues.append(Issue(f"{at}.id", f"duplicate rule id {rule.id!r} in year {year.year}"))
+                elif rule.id in first and rule.id not in base_ids:
+                    issues.append(Issue(f"{at}.id", f"rule id {rule.id!r} is taken by {first[rule.id]}"))
+                own.add(rule.id)
+                _check_rule(at, rule, inst, known, issues)
+            for j, rid in enumerate(year.drop_rules):
+                if rid not in base_ids:
+                    issues.append(Issue(f"{where}.by_year[{y}].drop_rules[{j}]",
+                                        f"no base rule of this resource has id {rid!r}"))
+        cumulative = [(f"{where}.cumulative_rules[{r}]", rule) for r, rule in enumerate(rp.cumulative_rules)]
+        for at, rule in cumulative + year_rules:
+            if isinstance(rule, LeverageCap) and not funds:
+                issues.append(Issue(f"{at}.type", "a leverage cap bounds funds: it has no place among emission rules"))
+            elif isinstance(rule, LeverageCap) and rule.per == "project" and at in dict(cumulative):
+                issues.append(Issue(f"{at}.per", "the plan over years has no projects: a cumulative leverage cap "
+                                                 "is per zone"))
     return issues
 
 
@@ -1512,5 +1692,6 @@ __all__ = [
     "ProjectSelector", "CountTarget", "ShareTarget", "PortfolioRule", "PortfolioObjective", "Portfolio",
     "EARTH_RADIUS_KM", "Location", "Relatedness", "DistanceEntry", "ConsolidationObjective", "Consolidation",
     "PLAN_YEARS", "Ramp", "Effect", "GrowthTarget", "PlanYear", "Periods", "ScoreHistory", "ManagementUpgrade",
+    "PlannedResource", "CARRY_OVER_DEFAULT", "ResourceYear", "ResourceRamp", "ResourceEffect", "ResourcePeriods",
     "ManagementWarning", "ManagementReduction", "ManagementRevocation", "Management",
 ]
