@@ -58,3 +58,17 @@ def test_solve_is_deterministic() -> None:
     inst = Instance.from_dict(cases()[0].data)
     a, b = solve_land(inst), solve_land(inst)
     assert a.allocations.equals(b.allocations) and a.bindings.equals(b.bindings)
+
+
+def test_public_names_do_not_hide_submodules() -> None:
+    """``zoneopt.diagnose`` etc. stay modules (a re-exported function of the same name would
+    break ``zoneopt.diagnose.diagnose_land`` and monkeypatching by dotted path)."""
+    import importlib
+    import pkgutil
+    import types
+
+    import zoneopt
+
+    for info in pkgutil.iter_modules(zoneopt.__path__):
+        importlib.import_module(f"zoneopt.{info.name}")
+        assert isinstance(getattr(zoneopt, info.name), types.ModuleType), info.name

@@ -27,7 +27,8 @@ from zoneopt.core import (
     write_mps,
 )
 from zoneopt.core import solve as solve_model
-from zoneopt.diagnose import Diagnosis, diagnose, diagnose_land
+from zoneopt.diagnose import Diagnosis, diagnose_land
+from zoneopt.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
 from zoneopt.errors import (
     InfeasibleError,
     InstanceError,
@@ -81,7 +82,7 @@ __all__ = [
     "solve", "solve_land", "build_land_model", "LandModel", "solve_all", "solve_emissions", "solve_funds",
     "solve_portfolio", "solve_consolidation", "solve_multi_period", "manage",
     # evaluation, checks and explanations
-    "evaluate", "evaluate_all", "EvaluationResult", "presolve_checks", "diagnose", "diagnose_land",
+    "evaluate", "evaluate_all", "EvaluationResult", "presolve_checks", "diagnose_model", "diagnose_land",
     "Diagnosis", "solve_rule_prices", "rule_costs", "what_if", "frontier", "explain_zone",
     "apply_scenario", "compare", "build_report",
     # the core
