@@ -39,6 +39,7 @@ from zoneopt.errors import ModelError, NoSolutionError
 if TYPE_CHECKING:
     from zoneopt.instance import Instance
     from zoneopt.models.land_quota import LandModel
+    from zoneopt.resources import ResourceModel
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -366,9 +367,11 @@ class _Runner:
         return self._solve(el), lo_rows, up_rows, n
 
 
-def _row_labels(model: Model, rows: IntArray) -> tuple[str, ...]:
+def _row_labels(model: Model, rows: IntArray, qualify: bool = False) -> tuple[str, ...]:
     """The label of each row (``RowBlock.labels``, else the row's offset in its block); a loop
-    over blocks."""
+    over blocks. With ``qualify``, a row of a block named other than its rule gets the rest of
+    the block name after the label, e.g. ``a (SO2)`` for block ``req:SO2`` of rule ``req`` (one
+    rule making rows for every pollutant)."""
     out = np.empty(rows.size, dtype=object)
     block_of = model.row_block_index()[rows]
     for k in np.unique(block_of):
@@ -378,14 +381,19 @@ def _row_labels(model: Model, rows: IntArray) -> tuple[str, ...]:
             continue
         b = model.row_blocks[k]
         offset = rows[sel] - b.start
-        out[sel] = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str)
+        labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str)
+        rest = b.name[len(b.rule):].lstrip(":") if b.rule and b.name.startswith(b.rule) else ""
+        if qualify and rest:
+            labels = np.array([v if str(v) == rest else f"{v} ({rest})" for v in labels.tolist()], dtype=object)
+        out[sel] = labels
     return tuple(str(v) for v in out.tolist())
 
 
 def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float | npt.ArrayLike = 1.0,
              unit: str = "", rules: Mapping[str, RuleMeta] | None = None,
              time_limit: float | None = None, shortlist: bool = True,
-             options: SolveOptions | None = None) -> Diagnosis:
+             options: SolveOptions | None = None, row_unit: npt.ArrayLike | None = None,
+             qualify_labels: bool = False, row_weight: npt.ArrayLike | None = None) -> Diagnosis:
     """Diagnose ``model``: feasible, or an irreducible set of conflicting rules with the least
     change of each that restores feasibility.
 
@@ -398,6 +406,14 @@ def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float |
     the solves' options (the LP algorithm, threads, ...). Rows without a rule id and variable
     bounds are structural and never dropped.
 
+    ``row_unit`` names each row's natural unit when rows differ (a portfolio's land in mu,
+    allowances in t, funds in money): each relaxation is reported in the unit of the rows it
+    moves, and the shortfall only when the conflict's rows share one unit. ``qualify_labels``
+    adds the row block's suffix to a moved row's label (``a (SO2)``), for rules that make rows
+    for several pollutants. ``row_weight`` (one factor per row, default 1) multiplies the
+    weight of each row's slack in the elastic models, to prefer relaxing some rows over others
+    that are worth the same (a portfolio's count row over its per-zone reach rows).
+
     Raises :class:`~zoneopt.errors.ModelError` for a bad ``row_scale``, and
     :class:`~zoneopt.errors.NoSolutionError` when a solve ends without deciding feasibility
     or the time limit runs out.
@@ -408,9 +424,20 @@ def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float |
     if scale.shape != (model.num_rows,) or not np.all(np.isfinite(scale)) or np.any(scale <= 0):
         raise ModelError(f"diagnose {model.name!r}: row_scale must be positive and finite, "
                          f"one value or {model.num_rows}")
+    units = None
+    if row_unit is not None:
+        units = np.asarray(row_unit, dtype=object)
+        if units.shape != (model.num_rows,):
+            raise ModelError(f"diagnose {model.name!r}: row_unit must name {model.num_rows} rows' units")
     rs = _Rules.of(model)
     ref = float(scale.max()) if scale.size else 1.0
-    run = _Runner(model, rs, backend, opts, scale / ref, time_limit)
+    weight = scale / ref
+    if row_weight is not None:
+        factor = np.broadcast_to(np.asarray(row_weight, dtype=np.float64), (model.num_rows,))
+        if not np.all(np.isfinite(factor)) or np.any(factor <= 0):
+            raise ModelError(f"diagnose {model.name!r}: row_weight must be positive and finite")
+        weight = weight * factor
+    run = _Runner(model, rs, backend, opts, weight, time_limit)
     every = list(range(len(rs.ids)))
 
     def result(feasible: bool, **found: Any) -> Diagnosis:
@@ -440,7 +467,13 @@ def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float |
         slack_of_rule = np.zeros(len(rs.ids))
 
     iis = _deletion_filter(run, slack_of_rule)
-    relaxations = [_relax(run, k, iis, scale, unit) for k in iis]
+    def unit_of(rows: IntArray) -> str:
+        if units is None:
+            return unit
+        names = set(units[rows].tolist())
+        return str(names.pop()) if len(names) == 1 else ""
+
+    relaxations = [_relax(run, k, iis, scale, unit, qualify_labels, units) for k in iis]
     relaxations.sort(key=lambda r: (not r.restores_feasibility, round(r.total, 9)))
 
     # The conflict's shortfall: its rules elastic, every other rule dropped. A summary only:
@@ -448,7 +481,8 @@ def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float |
     shortfall = None
     try:
         short_sol, *_ = run.elastic(run.subsystem(iis), rs.rows_of(iis))
-        if short_sol.status is Status.OPTIMAL and short_sol.objective is not None:
+        mixed = units is not None and len(set(units[rs.rows_of(iis)].tolist())) > 1
+        if short_sol.status is Status.OPTIMAL and short_sol.objective is not None and not mixed:
             shortfall = float(short_sol.objective) * ref
     except NoSolutionError:
         pass
@@ -459,8 +493,9 @@ def diagnose(model: Model, *, backend: str = DEFAULT_BACKEND, row_scale: float |
                      getattr(meta.get(rs.ids[k]), "source", rs.source[rs.ids[k]]),
                      getattr(meta.get(rs.ids[k]), "note", None))
         for k in iis)
-    return result(False, conflict=conflict, relaxations=tuple(relaxations), shortfall=shortfall,
-                  more_conflicts=not any(r.restores_feasibility for r in relaxations))
+    found = result(False, conflict=conflict, relaxations=tuple(relaxations), shortfall=shortfall,
+                   more_conflicts=not any(r.restores_feasibility for r in relaxations))
+    return found if units is None else replace(found, unit=unit_of(rs.rows_of(iis)))
 
 
 def _bound_size(model: Model) -> FloatArray:
@@ -506,7 +541,8 @@ def _deletion_filter(run: _Runner, slack_of_rule: FloatArray) -> list[int]:
     return sorted(active)
 
 
-def _relax(run: _Runner, k: int, iis: list[int], scale: FloatArray, unit: str) -> Relaxation:
+def _relax(run: _Runner, k: int, iis: list[int], scale: FloatArray, unit: str, qualify: bool = False,
+           units: npt.NDArray[np.object_] | None = None) -> Relaxation:
     """The least total change of rule ``k``'s bounds with every other rule hard; when that
     cannot restore the model (another conflict), with the rules outside ``iis`` dropped."""
     rs = run.rules
@@ -531,11 +567,14 @@ def _relax(run: _Runner, k: int, iis: list[int], scale: FloatArray, unit: str) -
     moved = rows[(p[rows] > 0) | (q[rows] > 0)]
     lower_by, raise_by = p[moved] * scale[moved], q[moved] * scale[moved]
     has_lo, has_up = bool((lower_by > 0).any()), bool((raise_by > 0).any())
+    if units is not None:  # the unit of the rows that move (the rule's, when none does)
+        names = set(units[moved if moved.size else rows].tolist())
+        unit = str(names.pop()) if len(names) == 1 else ""
     direction = ("lower floor and raise cap" if has_lo and has_up
                  else "raise cap" if has_up else "lower floor")
     return Relaxation(
         rule=rs.ids[k], total=float(lower_by.sum() + raise_by.sum()), direction=direction,
-        rows=moved, labels=_row_labels(m, moved), lower_by=lower_by, raise_by=raise_by,
+        rows=moved, labels=_row_labels(m, moved, qualify), lower_by=lower_by, raise_by=raise_by,
         row_scale=scale[moved], bound_lower=m.row_lb[moved] * scale[moved],
         bound_upper=m.row_ub[moved] * scale[moved], unit=unit, restores_feasibility=restores,
         optimal=sol.status is Status.OPTIMAL, rule_rows=int(rows.size))
@@ -562,4 +601,49 @@ def diagnose_land(instance_or_model: Instance | LandModel, backend: str = DEFAUL
     return replace(d, name=lm.instance.name)
 
 
-__all__ = ["Diagnosis", "ConflictRule", "Relaxation", "diagnose", "diagnose_land", "fmt_amount"]
+# -- any resource ---------------------------------------------------------------------------------
+
+def diagnose_resource(instance_or_model: Instance | ResourceModel, resource: str | None = None,
+                      backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+                      shortlist: bool = True) -> Diagnosis | None:
+    """Diagnose one resource model of an instance (``land``, ``emissions``, ``funds`` or
+    ``portfolio``; or an already built :class:`~zoneopt.resources.ResourceModel`) in its
+    natural units: mu for land, t for emission allowances (labels name the pollutant, e.g.
+    ``a (SO2)``), the money unit for funds; a portfolio's relaxations each in the unit of the
+    rows they move (mu, t, money, or zones for a count target). Returns None for the ZSG-DEA
+    emission reallocation, which applies no rules.
+
+    Raises :class:`~zoneopt.errors.InstanceError` naming the resource when its model cannot
+    be built, :class:`~zoneopt.errors.InfeasibleError` for a portfolio count target that no
+    choice of projects can meet (found while building), and
+    :class:`~zoneopt.errors.NoSolutionError` when a solve ends undecided."""
+    from zoneopt.resources import ResourceModel, build_resource_model
+
+    if isinstance(instance_or_model, ResourceModel):
+        rm = instance_or_model
+    else:
+        if resource is None:
+            raise ModelError("diagnose_resource: name the resource (land, emissions, funds or portfolio)")
+        rm = build_resource_model(instance_or_model, resource)
+    if rm.model is None:
+        return None
+    weight = None
+    if rm.resource == "portfolio":
+        # A count target's per-zone reach row relaxed by 1 counts a zone that does not reach
+        # the threshold, as lowering the count by 1 zone does: say the latter (a margin the
+        # MIP's tolerances cannot blur), unless a zone falls short by under 2/3 of its gap.
+        weight = np.ones(rm.model.num_rows)
+        for b in rm.model.row_blocks:  # a loop over row blocks
+            if b.rule and b.name == f"{b.rule}:reach":
+                weight[b.slice] = 1.5
+    # HiGHS 1.14's MIP presolve returned a worse elastic point than the optimum (called optimal)
+    # on a small portfolio; its relaxations are the least change only without presolve.
+    options = SolveOptions(extra={"presolve": "off"}) if backend == "highs" and rm.model.is_mip else None
+    d = diagnose(rm.model, backend=backend, row_scale=rm.row_scale, unit=rm.unit, rules=rm.rules,
+                 time_limit=time_limit, shortlist=shortlist, row_unit=rm.row_unit,
+                 qualify_labels=rm.resource in ("emissions", "portfolio"), row_weight=weight, options=options)
+    return replace(d, name=rm.built.instance.name)
+
+
+__all__ = ["Diagnosis", "ConflictRule", "Relaxation", "diagnose", "diagnose_land", "diagnose_resource",
+           "fmt_amount"]

@@ -11,6 +11,7 @@ zone on a path that builds or reads a model.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -23,7 +24,7 @@ from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError, ZoneoptError
-from zoneopt.instance import FundPool, Instance
+from zoneopt.instance import MONEY_LABEL, FundPool, Instance
 from zoneopt.plan import Plan, PlanSet, ResourcePlan
 from zoneopt.zones import ZoneTable
 
@@ -212,8 +213,131 @@ def solve_all(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit:
     return PlanSet(instance.name, plans)
 
 
+# -- every resource's model, built (validate, diagnose, explain) -------------------------------
+
+@dataclass(frozen=True, eq=False)
+class ResourceModel:
+    """One configured resource's built model, with what a diagnosis or an explanation needs to
+    speak in the resource's natural units.
+
+    ``built`` is the model module's own object (:class:`~zoneopt.models.land_quota.LandModel`,
+    :class:`~zoneopt.models.emissions.EmissionModel`, :class:`~zoneopt.models.funds.FundModel`
+    or :class:`~zoneopt.models.portfolio.PortfolioModel`); ``model`` its core model (None for
+    the ZSG-DEA emission reallocation, a formula rather than an optimisation over rules).
+    ``row_scale`` is natural units per model unit of each row, ``unit`` the natural unit
+    (``mu``, ``t``, the money label; ``""`` when rows differ), ``row_unit`` each row's unit name
+    when they differ (the portfolio), ``rules`` the rule ids with type, source and note."""
+
+    resource: str
+    built: Any
+    model: Model | None
+    row_scale: float | FloatArray
+    unit: str
+    row_unit: npt.NDArray[np.object_] | None
+    rules: Mapping[str, Any]
+    method: str
+    """``lp``, ``mip`` or ``zsg-dea``."""
+    note: str = ""
+
+    def describe(self) -> str:
+        """One line: ``emissions model 90 variables × 400 rows (LP), 6 pollutants``."""
+        if self.model is None:
+            return f"{self.resource}: {self.note}"
+        m = self.model
+        text = f"{self.resource} model {m.num_vars} variables × {m.num_rows} rows ({'MIP' if m.is_mip else 'LP'})"
+        return text + (f", {self.note}" if self.note else "")
+
+
+def _zsg_data(instance: Instance) -> str:
+    """Check the data the ZSG-DEA reallocation reads (its inputs, outputs and each pollutant's
+    current emissions) without solving; raise :class:`InstanceError` naming what is missing."""
+    from zoneopt.indicators import indicator
+    from zoneopt.zones import EMISSIONS_PREFIX, ZoneTable
+
+    pools = instance.pools.emissions
+    assert pools is not None
+    obj = pools.objective
+    zt = ZoneTable.of(instance)
+    for kind, names in (("dea_inputs", obj.dea_inputs), ("dea_outputs", obj.dea_outputs)):
+        for j, name in enumerate(names):  # a loop over the DEA's few inputs and outputs
+            indicator(instance, name, field=f"pools.emissions.objective.{kind}[{j}]", table=zt)
+    issues = []
+    for p in pools.pollutants:  # a loop over pollutants
+        column = EMISSIONS_PREFIX + p
+        current = zt.frame[column].to_numpy(dtype=float) if column in zt.frame else np.full(zt.size, np.nan)
+        issues += [Issue(f"zones[{k}].metrics.emissions_t.{p}",
+                         f"zone {zt.ids[k]!r} reports no {p} emissions, needed by the ZSG-DEA reallocation "
+                         "(pools.emissions.objective.kind = 'zsg_dea')") for k in np.flatnonzero(np.isnan(current))]
+    if issues:
+        raise InstanceError(issues)
+    return (f"ZSG-DEA reallocation of {len(pools.pollutants)} pollutant(s): a formula over DEA efficiency LPs, "
+            "no rule model")
+
+
+def build_resource_model(instance: Instance, resource: str) -> ResourceModel:
+    """Build the model of one ``resource`` (``land``, ``emissions``, ``funds`` or
+    ``portfolio``) of ``instance``, checking the data its rules and objective need.
+
+    Raises :class:`InstanceError` whose source names the resource (e.g. ``emissions model:
+    zones[3].metrics.energy_reduction_tce: ...``) for missing or bad data,
+    :class:`~zoneopt.errors.InfeasibleError` (exit code 3) for a portfolio count target no
+    choice of projects can meet, and :class:`InvalidInputError` for an unknown resource."""
+    from zoneopt.errors import InvalidInputError
+
+    if resource not in RESOURCES:
+        raise InvalidInputError(f"unknown resource {resource!r}; resources: {', '.join(RESOURCES)}")
+    try:
+        return _build(instance, resource)
+    except InstanceError as exc:
+        raise InstanceError(exc.issues, f"{resource} model" + (f" ({exc.source})" if exc.source else "")) from None
+
+
+def _build(instance: Instance, resource: str) -> ResourceModel:
+    money = MONEY_LABEL[instance.units.money]
+    if resource == "land":
+        from zoneopt.models.land_quota import build_land_model
+
+        lm = build_land_model(instance)
+        return ResourceModel("land", lm, lm.model, lm.land_unit, "mu", None, lm.rules,
+                             "mip" if lm.model.is_mip else "lp", f"land unit {lm.land_unit:g} mu")
+    if resource == "emissions":
+        from zoneopt.models.emissions import build_emission_model
+
+        pools = instance.pools.emissions
+        if pools is not None and pools.objective.kind == "zsg_dea":
+            return ResourceModel("emissions", None, None, 1.0, "t", None, {}, "zsg-dea", _zsg_data(instance))
+        em = build_emission_model(instance)
+        scale = row_units(em.model, [x.start for x in em.x], em.units)
+        return ResourceModel("emissions", em, em.model, scale, "t", None, em.rules, "lp",
+                             f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}")
+    if resource == "funds":
+        from zoneopt.models.funds import build_fund_model
+
+        fm = build_fund_model(instance)
+        note = (f"tranche {fm.unit:g} {money}" if fm.pool.tranche is not None else f"money unit {fm.unit:g} {money}")
+        return ResourceModel("funds", fm, fm.model, fm.unit, money, None, fm.rules,
+                             "mip" if fm.model.is_mip else "lp", note)
+    from zoneopt.models.portfolio import build_portfolio_model
+
+    pm = build_portfolio_model(instance)
+    return ResourceModel("portfolio", pm, pm.model, pm.row_scale, "", pm.row_unit, pm.rules, "mip",
+                         f"{pm.projects.size} projects, {len(pm.counts)} count target(s)")
+
+
+def build_resource_models(instance: Instance) -> dict[str, ResourceModel]:
+    """:func:`build_resource_model` of every resource :func:`configured` for ``instance``, in
+    order. Raises :class:`InstanceError` when it configures none (and as
+    :func:`build_resource_model`)."""
+    resources = configured(instance)
+    if not resources:
+        raise InstanceError([Issue("pools", "nothing to solve: give pools.land, pools.emissions, pools.funds "
+                                            "or projects")])
+    return {r: build_resource_model(instance, r) for r in resources}  # at most four
+
+
 __all__ = [
-    "RESOURCES", "TITLES", "configured", "solve_all",
+    "RESOURCES", "TITLES", "configured", "solve_all", "ResourceModel", "build_resource_model",
+    "build_resource_models",
     "EMERGING_FIELDS_2017", "is_emerging", "priority_table", "sector_priority", "emission_requests",
     "fund_requests", "zone_tags", "identity_block", "columns_to_zones", "row_units", "zone_frame",
     "max_violation", "raise_for_status",

@@ -1,5 +1,5 @@
 """``python -m zoneopt diagnose PATH``: which of an instance's rules conflict, and the least
-change of each that lets the plan hold."""
+change of each that lets the plan hold — for every resource the instance configures."""
 
 from __future__ import annotations
 
@@ -7,50 +7,94 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, fmt, is_model_file
+from zoneopt.cli.common import add_verb, is_model_file
 from zoneopt.errors import InvalidInputError
 
-EPILOG_DIAGNOSE = """exit codes: 0 feasible (prints "feasible: no conflict");
-3 infeasible (the conflicting rules and their relaxations are printed to stdout);
+EPILOG_DIAGNOSE = """Each configured resource is diagnosed on its own model, in its natural unit: land in
+mu, emission allowances in t (a row's label names its pollutant, e.g. "a (SO2)"), funds in
+the money unit; the joint project portfolio with each relaxation in the unit of the rows it
+moves (mu, t, money, or zones for a count target).
+
+exit codes: 0 feasible (every resource prints "feasible: no conflict");
+3 infeasible, for some resource (the conflicting rules and their relaxations are printed to
+stdout; a portfolio count target no choice of projects can meet is named);
 2 invalid input; 4 a solve ended without deciding (time limit, solver failure);
 1 internal error"""
 
 
 def add_parser(sub: Any) -> None:
     d = add_verb(sub, "diagnose", "name the rules that conflict and how to relax them",
-                 "Diagnose an instance JSON: if its land plan is infeasible, print an irreducible "
-                 "set of conflicting rules (drop any one and the others can hold), with their "
-                 "policy sources, and for each rule the least change of its bounds, in mu, that "
-                 "restores feasibility. One conflict is reported; relax it and run again to find "
-                 "the next. See models/diagnosis.md.", epilog=EPILOG_DIAGNOSE)
+                 "Diagnose an instance JSON: for each resource it configures (land, emission allowances, "
+                 "funds, or the project portfolio) whose plan is infeasible, print an irreducible set of "
+                 "conflicting rules (drop any one and the others can hold), with their policy sources, and "
+                 "for each rule the least change of its bounds, in the resource's unit, that restores "
+                 "feasibility. One conflict per resource is reported; relax it and run again to find the "
+                 "next. See models/diagnosis.md.", epilog=EPILOG_DIAGNOSE)
     d.add_argument("path", type=Path, help="instance .json")
     from zoneopt.core.solve import backend_names
 
     d.add_argument("--backend", default="highs", choices=backend_names(),
                    help="solver backend for the diagnosis' solves (default: highs; it needs one "
-                        "that takes continuous variables, and integers for a parcel model)")
-    d.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds per solve")
+                        "that takes continuous variables, and integers for a parcel, tranche or "
+                        "portfolio model)")
+    d.add_argument("--time-limit", type=float, default=None, metavar="S",
+                   help="seconds for each resource's diagnosis")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: diagnose takes an instance JSON (a model file has no rule ids)")
-    from zoneopt.diagnose import diagnose_land
+    from zoneopt.diagnose import diagnose_resource
+    from zoneopt.errors import InfeasibleError, InstanceError
     from zoneopt.instance import load
-    from zoneopt.models.land_quota import build_land_model
+    from zoneopt.resources import ResourceModel, build_resource_model, configured
 
     instance = load(args.path)
-    if instance.pools.land is None:
-        raise InvalidInputError(f"{args.path}: pools.land: nothing to diagnose (the instance has no land pool)")
-    lm = build_land_model(instance)
-    d = diagnose_land(lm, args.backend, time_limit=args.time_limit)
+    resources = configured(instance)
+    if not resources:
+        raise InvalidInputError(f"{args.path}: pools: nothing to diagnose (the instance has no land, emission or "
+                                "fund pool and no projects)")
+    # Build every model before printing, so invalid input leaves stdout empty (exit 2).
+    built: dict[str, ResourceModel | InfeasibleError] = {}
+    for resource in resources:  # at most four
+        try:
+            built[resource] = build_resource_model(instance, resource)
+        except InstanceError as exc:
+            raise InstanceError(exc.issues, f"{args.path}, {exc.source}" if exc.source else str(args.path)) from None
+        except InfeasibleError as exc:  # a portfolio count target no choice can meet
+            built[resource] = exc
     banner = f"zoneopt diagnose · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
     print(banner, file=out)
-    print(f"land model: {lm.model.num_vars} variables × {lm.model.num_rows} rows"
-          f"{' (MIP)' if lm.model.is_mip else ' (LP)'}, {d.rules_checked} rules "
-          f"(land unit {fmt(lm.land_unit)} mu) · backend {d.backend} · {d.solves} solves", file=out)
-    if d.feasible:
-        print("feasible: no conflict", file=out)
-        return 0
-    print("infeasible: " + d.report(), file=out)
-    return 3
+    verdicts: dict[str, str] = {}
+    for resource, rm in built.items():
+        if len(built) > 1:
+            print("", file=out)
+        if isinstance(rm, InfeasibleError):
+            print(f"{resource} model: not built", file=out)
+            print(f"infeasible: {rm}", file=out)
+            verdicts[resource] = "infeasible"
+            continue
+        d = diagnose_resource(rm, backend=args.backend, time_limit=args.time_limit)
+        print(_headline(rm, d.rules_checked if d else 0, d.backend if d else args.backend, d.solves if d else 0),
+              file=out)
+        if d is None:
+            print(f"nothing to diagnose: {rm.note}", file=out)
+            verdicts[resource] = "no rules"
+        elif d.feasible:
+            print("feasible: no conflict", file=out)
+            verdicts[resource] = "feasible"
+        else:
+            print("infeasible: " + d.report(), file=out)
+            verdicts[resource] = "infeasible"
+    if len(built) > 1:
+        print("\nsummary: " + " · ".join(f"{r} {v}" for r, v in verdicts.items()), file=out)
+    return 3 if "infeasible" in verdicts.values() else 0
+
+
+def _headline(rm: Any, rules: int, backend: str, solves: int) -> str:
+    """``land model: 4 variables × 7 rows (LP), 4 rules (land unit 100 mu) · backend highs · 2 solves``."""
+    if rm.model is None:
+        return f"{rm.resource}: no rule model"
+    m = rm.model
+    return (f"{rm.resource} model: {m.num_vars} variables × {m.num_rows} rows{' (MIP)' if m.is_mip else ' (LP)'}, "
+            f"{rules} rules ({rm.note}) · backend {backend} · {solves} solves")

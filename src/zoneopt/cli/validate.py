@@ -7,12 +7,21 @@ from typing import Any, TextIO
 
 from zoneopt.cli.common import add_verb, is_model_file
 
+EPILOG = """Loads the instance, builds the model of every resource it configures (land, emission
+allowances per pollutant, funds; or the joint project portfolio when it has projects), checking
+the data each rule and objective needs, and prints one line per model (variables × rows, LP or
+MIP); then the presolve findings (warnings first). Each scenario is checked as the instance it
+makes. An error names the resource (e.g. "emissions model: zones[3].metrics...").
+
+exit codes: 0 valid (warnings may be printed); 2 invalid input (every problem found is named by
+its JSON path); 3 a portfolio count target that no choice of projects can meet; 1 internal error"""
+
 
 def add_parser(sub: Any) -> None:
     from pathlib import Path
 
     v = add_verb(sub, "validate", "check an instance and report every problem",
-                 "Validate an instance JSON (or read a model file) without solving.")
+                 "Validate an instance JSON (or read a model file) without solving.", epilog=EPILOG)
     v.add_argument("path", type=Path)
 
 
@@ -23,33 +32,38 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print(f"ok: {args.path}: model with {model.num_vars} variables, {model.num_rows} rows", file=out)
         return 0
     from zoneopt.errors import InstanceError
-    from zoneopt.instance import load
-    from zoneopt.models.land_quota import build_land_model
+    from zoneopt.instance import Instance, load
     from zoneopt.presolve import Finding, presolve_checks
+    from zoneopt.resources import ResourceModel, build_resource_models
     from zoneopt.scenarios import apply_scenario
 
+    def models(inst: Instance, where: str) -> dict[str, ResourceModel]:
+        try:
+            return build_resource_models(inst)
+        except InstanceError as exc:
+            raise InstanceError(exc.issues, where + (f", {exc.source}" if exc.source else "")) from None
+
     instance = load(args.path)
-    parts = [f"{len(instance.zones)} zones", f"{len(instance.rules)} rules"]
-    lm = None
-    if instance.pools.land is not None:
-        lm = build_land_model(instance)  # also checks the data each rule and the objective need
-        parts.append(f"land model {lm.model.num_vars} variables × {lm.model.num_rows} rows"
-                     + (" (MIP)" if lm.model.is_mip else " (LP)"))
+    built = models(instance, str(args.path))
+    lm = built["land"].built if "land" in built else None
     findings: list[tuple[str | None, Finding]] = [(None, f) for f in presolve_checks(instance, lm)]
     seen = {f.message for _, f in findings}
     for sc in instance.scenarios:  # each scenario is checked as the instance it makes
         variant = apply_scenario(instance, sc.id, source=str(args.path))
-        slm = None
-        if variant.pools.land is not None:
-            try:
-                slm = build_land_model(variant)
-            except InstanceError as exc:
-                raise InstanceError(exc.issues, f"{args.path}, scenario {sc.id!r}") from None
+        vbuilt = models(variant, f"{args.path}, scenario {sc.id!r}")
+        slm = vbuilt["land"].built if "land" in vbuilt else None
         findings += [(sc.id, f) for f in presolve_checks(variant, slm) if f.message not in seen]
+    parts = [f"{len(instance.zones)} zones", f"{len(instance.rules)} land rules"]
+    if instance.projects:
+        parts.append(f"{len(instance.projects)} projects")
     if instance.scenarios:
         parts.append(f"{len(instance.scenarios)} scenarios")
+    parts.append("resources: " + ", ".join(built))
     synthetic = " · synthetic data" if instance.metadata.synthetic else ""
     print(f"ok: {args.path}: " + ", ".join(parts) + synthetic, file=out)
+    for rm in built.values():
+        rules = f", {len(rm.rules)} rules incl. pools" if rm.model is not None else ""
+        print(f"  {rm.describe()}{rules}", file=out)
     for where, f in findings:  # presolve findings: warnings first, then the rest
         if f.severity == "warning":
             print(f"warning: {f'[scenario {where}] ' if where else ''}{f.message}", file=out)
