@@ -319,3 +319,71 @@ def test_diagnose_one_infeasible_resource_of_two(tmp_path: Path) -> None:
     assert code == 3 and err == ""
     assert "summary: land feasible · emissions infeasible" in out
     assert "`nox-floor`" in out and " t" in out.split("infeasible:")[1]
+
+
+# -- schema --plan-set ---------------------------------------------------------------------------
+
+def _check(doc: Any, schema: dict[str, Any], defs: dict[str, Any]) -> None:
+    """A small JSON Schema check (what pydantic's schemas use: $ref, anyOf, type, properties,
+    required, additionalProperties, items): raises AssertionError where ``doc`` does not fit."""
+    if "$ref" in schema:
+        _check(doc, defs[schema["$ref"].rsplit("/", 1)[1]], defs)
+        return
+    if "anyOf" in schema:
+        errors = []
+        for option in schema["anyOf"]:
+            try:
+                _check(doc, option, defs)
+                return
+            except AssertionError as exc:
+                errors.append(str(exc))
+        raise AssertionError(f"no anyOf option fits: {errors}")
+    kind = schema.get("type")
+    types = {"object": dict, "array": list, "string": str, "boolean": bool, "null": type(None)}
+    if kind in types:
+        assert isinstance(doc, types[kind]), (kind, doc)
+    elif kind in ("number", "integer"):
+        assert isinstance(doc, (int, float)) and not isinstance(doc, bool), (kind, doc)
+    if isinstance(doc, dict):
+        props = schema.get("properties", {})
+        for key in schema.get("required", []):
+            assert key in doc, f"missing {key}"
+        extra = schema.get("additionalProperties", True)
+        for key, value in doc.items():
+            if key in props:
+                _check(value, props[key], defs)
+            elif extra is False:
+                raise AssertionError(f"unexpected key {key}")
+            elif isinstance(extra, dict):
+                _check(value, extra, defs)
+    if isinstance(doc, list) and "items" in schema:
+        for item in doc:
+            _check(item, schema["items"], defs)
+
+
+@pytest.mark.parametrize("make", [emissions4, funds4, five])
+def test_schema_plan_set_describes_what_solve_writes(tmp_path: Path, make: Any) -> None:
+    code, out, _ = run("schema", "--plan-set")
+    assert code == 0
+    schema = json.loads(out)
+    assert schema["title"] == "PlanSetRecord" and {"status", "objective", "plans"} <= set(schema["required"])
+    assert {"PlanRecord", "ResourcePlanRecord"} <= set(schema["$defs"])
+    target = tmp_path / "plan.json"
+    code, _, err = run("solve", str(write(tmp_path, make())), "--out", str(target))
+    assert code == 0, err
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    _check(doc, schema, schema["$defs"])
+    bad = copy.deepcopy(doc)
+    next(iter(bad["plans"].values()))["summary"]["surprise"] = 1
+    with pytest.raises(AssertionError):
+        _check(bad, schema, schema["$defs"])
+
+
+def test_schema_plan_and_plan_set_are_exclusive_and_documented(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run("schema", "--plan", "--plan-set")[0] == 2
+    capsys.readouterr()
+    assert run("schema", "--help")[0] == 0
+    text = capsys.readouterr().out
+    assert "--plan-set" in text and "PlanSetRecord" in text and "ResourcePlanRecord" in text
+    code, out, _ = run("schema", "--plan")
+    assert code == 0 and json.loads(out)["title"] == "PlanRecord"
