@@ -102,7 +102,7 @@ def test_discounting() -> None:
     data["periods"] = {"discount_rate": 0.1}
     p = plan(data)
     assert p.objective == pytest.approx(34000 * sum(1.1 ** -k for k in range(5)))
-    assert p.years["objective"].tolist() == pytest.approx([34000.0] * 5)
+    assert p.objectives["objective"].tolist() == pytest.approx([34000.0] * 5)
 
 
 # -- carry-over -------------------------------------------------------------------------------
@@ -120,13 +120,13 @@ def test_carry_over(carry: float, objective: float) -> None:
     p = plan(data)
     assert p.objective == pytest.approx(objective, rel=1e-7)
     y = p.years.set_index("year")
-    assert y["pool_mu"].tolist() == pytest.approx([300, 50])
-    assert p.summary.allocated_mu <= 350 + 1e-6
+    assert y["pool"].tolist() == pytest.approx([300, 50])
+    assert p.pool("land").allocated <= 350 + 1e-6
     if carry in (0.6, 1.0):
         u = 50 / carry
-        assert y.loc[2021, "unused_mu"] == pytest.approx(u)
-        assert y.loc[2022, "carried_in_mu"] == pytest.approx(50)
-        assert y.loc[2021, "lapsed_mu"] == pytest.approx((1 - carry) * u)
+        assert y.loc[2021, "unused"] == pytest.approx(u)
+        assert y.loc[2022, "carried_in"] == pytest.approx(50)
+        assert y.loc[2021, "lapsed"] == pytest.approx((1 - carry) * u)
         assert p.allocation(2022)["a"] == pytest.approx(100)
 
 
@@ -143,7 +143,7 @@ def test_year_pools_and_per_year_rules() -> None:
     assert inst.periods is not None
     assert year_pools(inst, inst.periods) == {2021: 100.0, 2022: 100.0, 2023: 100.0}
     p = solve_multi_period(inst)
-    assert p.years["objective"].tolist() == pytest.approx([600, 650, 600])
+    assert p.objectives["objective"].tolist() == pytest.approx([600, 650, 600])
     assert p.allocation(2022).to_dict() == pytest.approx({"a": 30, "b": 70})
     data2 = copy.deepcopy(data)
     data2["periods"].update(total_mu=300, split=[0.2, 0.3, 0.5],
@@ -152,8 +152,8 @@ def test_year_pools_and_per_year_rules() -> None:
     assert inst2.periods is not None
     assert year_pools(inst2, inst2.periods) == pytest.approx({2021: 60.0, 2022: 90.0, 2023: 10.0})
     p2 = solve_multi_period(inst2)
-    assert p2.years["available_mu"].tolist() == pytest.approx([60, 90, 15])
-    assert p2.summary.additions_mu == pytest.approx(5)
+    assert p2.years["available"].tolist() == pytest.approx([60, 90, 15])
+    assert p2.pool("land").additions == pytest.approx(5)
 
 
 # -- ramps ------------------------------------------------------------------------------------
@@ -185,7 +185,7 @@ def test_ramp_of_request_both_ways() -> None:
     p = plan(data)
     assert p.objective == pytest.approx(1500.0, rel=1e-7)
     assert p.allocation(2021).to_dict() == pytest.approx({"a": 100, "b": 100})
-    assert p.years["unused_mu"].tolist() == pytest.approx([300, 0]) and p.summary.lapsed_mu == pytest.approx(300)
+    assert p.years["unused"].tolist() == pytest.approx([300, 0]) and p.pool("land").lapsed == pytest.approx(300)
     # Without the ramp's fall limit the whole 500 mu go in 2021: a 500 (it asks 1,000).
     data["periods"]["ramps"][0]["direction"] = "up"
     assert plan(data).objective == pytest.approx(5000.0)
@@ -260,7 +260,7 @@ def test_cumulative_cap_and_floor() -> None:
                                               "cap_mu": 60, "source": "2022 第二章第四节"}]}}
     p = plan(data)
     assert p.objective == pytest.approx(1340.0)
-    assert p.table().set_index("zone")["total_mu"].to_dict() == pytest.approx({"a": 100, "b": 60, "c": 40})
+    assert p.table().set_index("zone")["total"].to_dict() == pytest.approx({"a": 100, "b": 60, "c": 40})
     assert "b-5yr" in set(p.bindings["rule"])
     data["periods"]["cumulative_rules"].append({"id": "c-floor", "type": "zone_bounds", "select": {"zones": ["c"]},
                                                 "floor_mu": 150})
@@ -287,7 +287,7 @@ def test_management_returns_land_and_excludes_revoked_zones() -> None:
     }
     p = plan(data)
     assert p.summary.management_applied
-    assert p.years["additions_mu"].tolist() == pytest.approx([200, 400])
+    assert p.years["additions"].tolist() == pytest.approx([200, 400])
     assert p.allocation(2021).to_dict() == pytest.approx({"a": 0, "d": 300})
     assert p.allocation(2022).to_dict() == pytest.approx({"a": 500, "d": 0})
     assert p.objective == pytest.approx(20000.0)
@@ -324,9 +324,9 @@ def test_parcels_over_years_agree_across_mip_backends(backend: str) -> None:
     data["periods"] = {"years": [2021, 2022, 2023], "carry_over": 1.0}
     p = plan(data, backend)
     assert p.objective == pytest.approx(100500.0, rel=1e-9)
-    assert p.summary.allocated_mu == pytest.approx(3000.0) and p.summary.unused_end_mu == pytest.approx(0.0)
-    assert p.years["allocated_mu"].tolist() == pytest.approx([900, 1050, 1050])
-    assert p.table().set_index("zone")["total_mu"].to_dict()["c"] == pytest.approx(750.0)
+    assert p.pool("land").allocated == pytest.approx(3000.0) and p.pool("land").unused_end == pytest.approx(0.0)
+    assert p.years["allocated"].tolist() == pytest.approx([900, 1050, 1050])
+    assert p.table().set_index("zone")["total"].to_dict()["c"] == pytest.approx(750.0)
 
 
 def test_growth_and_ramp_mip_agree() -> None:
@@ -352,7 +352,8 @@ def test_output_files(tmp_path: Path, suffix: str) -> None:
         assert rec["targets"][0]["rule"] == "va-a@2022"
     elif suffix == ".csv":
         frame = pd.read_csv(target, encoding="utf-8-sig")
-        assert list(frame.columns) == ["zone", "name", "city", "2021", "2022", "total_mu"]
+        assert list(frame.columns) == ["track", "unit", "zone", "name", "city", "2021", "2022", "total"]
+        assert frame["track"].tolist() == ["land", "land"] and frame["2021"].tolist() == pytest.approx([10.5, 89.5])
 
 
 def test_no_land_pool_and_model_size() -> None:
@@ -428,9 +429,9 @@ def test_example_plan_solves_with_management() -> None:
     assert p.status == "optimal" and p.summary.management_applied
     assert p.management is not None
     expected = {y: v for y, v in p.management.pool_additions.items() if 2021 <= y <= 2025}
-    assert dict(zip(p.years["year"], p.years["additions_mu"], strict=True)) == pytest.approx(
+    assert dict(zip(p.years["year"], p.years["additions"], strict=True)) == pytest.approx(
         {y: expected.get(y, 0.0) for y in range(2021, 2026)})
-    assert p.summary.allocated_mu <= p.summary.pool_total_mu + p.summary.additions_mu + 1e-6
+    assert p.pool("land").allocated <= p.pool("land").pool_total + p.pool("land").additions + 1e-6
     (t,) = p.targets.itertuples()
     assert t.achieved >= t.required * (1 - 1e-9) and t.achieved_rate >= 0.075 - 1e-9
     for year in range(2022, 2026):

@@ -72,18 +72,18 @@ def test_carry_over_never_allocates_more_than_the_pools(data: dict[str, Any], T:
     p = solve_multi_period(Instance.from_dict(data))
     assert p.status == "optimal"
     y = p.years
-    pools = float((y["pool_mu"] + y["additions_mu"]).sum())
+    pools = float((y["pool"] + y["additions"]).sum())
     tol = 1e-6 * max(1.0, pools)
-    assert p.summary.allocated_mu <= pools + tol
-    assert float(y["allocated_mu"].sum()) == pytest.approx(p.summary.allocated_mu)
-    balance = y["allocated_mu"] + y["unused_mu"] - (y["pool_mu"] + y["additions_mu"] + y["carried_in_mu"])
+    assert p.pool("land").allocated <= pools + tol
+    assert float(y["allocated"].sum()) == pytest.approx(p.pool("land").allocated)
+    balance = y["allocated"] + y["unused"] - (y["pool"] + y["additions"] + y["carried_in"])
     assert np.abs(balance.to_numpy()).max() <= tol
-    assert (y["unused_mu"] >= 0).all() and (p.cells["allocation_mu"] >= -1e-9).all()
-    assert y["carried_in_mu"].iloc[1:].to_numpy() == pytest.approx(carry * y["unused_mu"].iloc[:-1].to_numpy(),
+    assert (y["unused"] >= 0).all() and (p.cells["allocation"] >= -1e-9).all()
+    assert y["carried_in"].iloc[1:].to_numpy() == pytest.approx(carry * y["unused"].iloc[:-1].to_numpy(),
                                                                    abs=tol)
     # Each zone's request caps its land every year.
-    req = p.cells["request_mu"].to_numpy()
-    assert np.all(p.cells["allocation_mu"].to_numpy() <= req + 1e-6 * np.maximum(1.0, req))
+    req = p.cells["request"].to_numpy()
+    assert np.all(p.cells["allocation"].to_numpy() <= req + 1e-6 * np.maximum(1.0, req))
 
 
 @SETTINGS
@@ -103,7 +103,8 @@ def test_identical_years_equal_the_single_year_plan_repeated(data: dict[str, Any
     s = scale(data, kind)
     assert p.objective == pytest.approx(T * single.objective, rel=1e-6, abs=1e-6 * T * s)
     if carry == 0.0:
-        assert p.years["objective"].to_numpy() == pytest.approx(np.full(T, single.objective), rel=1e-6, abs=1e-6 * s)
+        assert p.objectives["objective"].to_numpy() == pytest.approx(np.full(T, single.objective), rel=1e-6,
+                                                                     abs=1e-6 * s)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,5 +1,6 @@
-"""``python -m zoneopt plan-years PATH``: the land plan over the plan years (default 2021–2025),
-with carry-over, ramps, cumulative rules, growth targets and the land dynamic management frees."""
+"""``python -m zoneopt plan-years PATH``: the plan over the years (default 2021–2025) of every pooled
+resource (land, emission allowances per pollutant, funds), with carry-over, ramps, cumulative
+rules, growth targets and the land dynamic management frees."""
 
 from __future__ import annotations
 
@@ -20,20 +21,22 @@ EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP
 
 
 def add_parser(sub: Any) -> None:
-    p = add_verb(sub, "plan-years", "solve the land plan over several years (2021–2025)",
-                 "Solve the multi-period land plan of an instance JSON: one land model per plan year "
-                 "(periods.years, default 2021–2025), linked by the pool balance with carry-over of "
-                 "unused quota, ramp limits, cumulative rules and growth targets (periods section; "
-                 "without one, every year repeats pools.land). When the instance has a management "
-                 "section, dynamic management runs first: land it frees joins the next year's pool and "
-                 "revoked zones get no more land. Prints the zones × years table, the per-year pool "
-                 "balance and the growth targets. See models/multi-period.md.", epilog=EPILOG_PLAN_YEARS)
+    p = add_verb(sub, "plan-years", "solve the plan of land, emission allowances and funds over several years",
+                 "Solve the multi-period plan of an instance JSON: for each resource it pools (land, emission "
+                 "allowances per pollutant, funds; or periods.resources) one model per plan year "
+                 "(periods.years, default 2021–2025), linked by each pool's balance with carry-over of "
+                 "unused amounts, ramp limits, cumulative rules and growth targets (periods section; "
+                 "without one, every year repeats the single-year pools). When the instance has a "
+                 "management section, dynamic management runs first: land it frees joins the next year's "
+                 "pool and revoked zones get nothing more. Prints the zones × years table of every pool, "
+                 "the pool balance per pool and year, each resource's objective and the growth targets. "
+                 "See models/multi-period.md.", epilog=EPILOG_PLAN_YEARS)
     p.add_argument("path", type=Path, help="instance .json")
     add_backend_options(p)
     p.add_argument("--no-management", action="store_true",
                    help="ignore the management section (no returned land, no revocations)")
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
-                   help="write the plan to FILE.json, .csv (zones × years) or .xlsx (atomically)")
+                   help="write the plan to FILE.json, .csv (zones × years of every pool) or .xlsx (atomically)")
     p.add_argument("--all", action="store_true", help="print every zone, not only the first 40")
 
 
@@ -48,39 +51,40 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                               management=False if args.no_management else None)
     s = plan.summary
     print(f"zoneopt plan-years · {s.instance}" + (" · SYNTHETIC data" if s.synthetic else ""), file=out)
-    print(f"land over {s.years[0]}–{s.years[-1]} · pools {fmt(s.pool_total_mu)} mu"
-          + (f" + {fmt(s.additions_mu)} mu returned" if s.additions_mu else "")
-          + f" · carry-over {s.carry_over:g} · allocated {fmt(s.allocated_mu)} mu to {s.zones} zones"
-          + (" · dynamic management applied" if s.management_applied else ""), file=out)
-    table = plan.table()
-    shown = table if args.all else table.head(40)
-    view = shown.copy()
-    for col in view.columns[3:]:
-        view[col] = view[col].map(lambda v: f"{v:,.1f}")
+    print(f"{', '.join(s.resources)} over {s.years[0]}–{s.years[-1]}"
+          + (" · dynamic management applied" if s.management_applied else "")
+          + (" · growth targets draw on several resources" if s.coupled else ""), file=out)
     with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
-        print(view.to_string(index=False), file=out)
-        if len(table) > len(shown):
-            print(f"... {len(table) - len(shown)} more zones (use --all or --out)", file=out)
-        years = plan.years[["year", "pool_mu", "additions_mu", "carried_in_mu", "allocated_mu", "unused_mu",
-                            "lapsed_mu", "objective"]].copy()
-        for col in years.columns[1:]:
-            years[col] = years[col].map(lambda v: fmt(float(v)))
-        print("\npool balance per year (mu; objective per year, undiscounted):", file=out)
+        for pool in s.pools:  # a loop over tracks (land, each pollutant, funds)
+            _print_track(plan, pool, args, out)
+        years = plan.years[["track", "year", "pool", "additions", "carried_in", "allocated", "unused",
+                            "lapsed"]].copy()
+        for col in years.columns[2:]:
+            years[col] = years[col].map(lambda v: fmt(float(v), 10))
+        print("\npool balance per track and year (each in its unit):", file=out)
         print(years.to_string(index=False), file=out)
+        per_year = plan.objectives.pivot(index="resource", columns="year", values="objective")
+        per_year = per_year.reindex(s.resources).map(lambda v: fmt(float(v), 10))
+        print("\nobjective per resource and year (undiscounted):", file=out)
+        print(per_year.to_string(), file=out)
         if not plan.targets.empty:
             t = plan.targets
             view_t = pd.DataFrame({"rule": t["rule"], "scope": t["scope"], "required": t["required"].map(fmt),
                                    "achieved": t["achieved"].map(fmt), "slack": t["slack"].map(fmt),
                                    "rate": t["achieved_rate"].map(lambda v: "-" if np.isnan(v) else f"{v:.2%}/yr"),
-                                   "target": t["required_rate"].map(lambda v: f"{v:.2%}/yr")})
+                                   "target": t["required_rate"].map(lambda v: f"{v:.2%}/yr"),
+                                   "driven by": t["driven_by"]})
             print(f"\ngrowth targets ({s.money_unit}):", file=out)
             print(view_t.to_string(index=False), file=out)
+    print("", file=out)
+    for o in s.objectives:
+        head = "objective" if len(s.objectives) == 1 else f"objective {o.resource}"
+        print(f"{head} ({o.kind}): {fmt(o.value, 10)} {o.unit}", file=out)
     gap = f" · gap {s.mip_gap:.2g}" if s.mip_gap is not None else ""
-    print(f"\nobjective ({s.objective_kind}): {fmt(s.objective, 10)} {s.objective_unit}", file=out)
     if s.secondary_objective is not None:
         print(f"tie-break (efficiency): {fmt(s.secondary_objective, 10)} {s.secondary_objective_unit}", file=out)
     print(f"status: {s.status} · backend {s.backend} · solve {s.runtime_s:.3f} s{gap} · checked (max violation "
-          f"{fmt(s.check_max_violation, 2)}) · units: land mu, money {s.money_unit}", file=out)
+          f"{fmt(s.check_max_violation, 2)}) · units: land mu, allowances t/yr, money {s.money_unit}", file=out)
     for note in s.notes:
         print(f"note: {note}", file=out)
     for warning in s.warnings:
@@ -92,3 +96,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise NoSolutionError(f"stopped with a feasible plan at gap {fmt(s.mip_gap, 3)}, above the "
                               f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
     return 0
+
+
+def _print_track(plan: Any, pool: Any, args: argparse.Namespace, out: TextIO) -> None:
+    """One track's headline and its zones × years table (the first 40 zones unless ``--all``)."""
+    from zoneopt.resources import TITLES
+
+    print(f"\n{TITLES[pool.resource]} · {pool.track} ({pool.unit}) · pools {fmt(pool.pool_total)}"
+          + (f" + {fmt(pool.additions)} " + ("returned" if pool.resource == "land" else "added") if pool.additions
+             else "") + f" · carry-over {pool.carry_over:g} · allocated {fmt(pool.allocated)}", file=out)
+    table = plan.table(pool.track)
+    shown = table if args.all else table.head(40)
+    view = shown.copy()
+    for col in view.columns[3:]:
+        view[col] = view[col].map(lambda v: f"{v:,.1f}")
+    print(view.to_string(index=False), file=out)
+    if len(table) > len(shown):
+        print(f"... {len(table) - len(shown)} more zones (use --all or --out)", file=out)

@@ -2,7 +2,7 @@
 block-diagonal, each block renamed with a suffix (e.g. ``x@2021``), so that linking variables and
 rows can be added before the whole is built.
 
-The multi-period plan stacks one land model per year this way (``models/multi-period.md``).
+The multi-period plan stacks one model per resource and year this way (``models/multi-period.md``).
 Every copy is vectorised: a model's rows go in one call per row block, their columns shifted by
 the model's offset (no loop over variables or rows).
 """
@@ -36,11 +36,13 @@ def _cover(count: int, blocks: Sequence[VarBlock | RowBlock], prefix: str) -> li
 
 
 def add_model(b: ModelBuilder, model: Model, suffix: str, *, weight: float = 1.0, rule_suffix: bool = True,
-              keep_rows: Callable[[RowBlock], bool] | None = None) -> int:
+              keep_rows: Callable[[RowBlock], bool] | None = None,
+              rule_name: Callable[[RowBlock], str] | None = None) -> int:
     """Append ``model`` to the builder ``b``: its variable blocks (bounds, integrality, labels,
     objective × ``weight``, negated when the model's sense differs from the builder's) and its
     row blocks, each named ``<name><suffix>``; a row block's rule id gets the suffix too when
-    ``rule_suffix`` (so ``city-cap`` of one year is ``city-cap@2021``), its source stays.
+    ``rule_suffix`` (so ``city-cap`` of one year is ``city-cap@2021``), or is
+    ``rule_name(block)`` when that is given (e.g. ``city-cap:SO2@2021``); its source stays.
     ``keep_rows`` (a row block → bool) leaves out the blocks it rejects. Returns the column
     offset of the model's first variable in the builder."""
     if not np.isfinite(weight):
@@ -64,7 +66,9 @@ def add_model(b: ModelBuilder, model: Model, suffix: str, *, weight: float = 1.0
         sub = A[start:start + size]
         shifted = sp.csr_matrix((sub.data, sub.indices + offset, sub.indptr), shape=(size, width))
         rule = block.rule if block is not None else None
-        if rule is not None and rule_suffix:
+        if rule is not None and block is not None and rule_name is not None:
+            rule = rule_name(block)
+        elif rule is not None and rule_suffix:
             rule += suffix
         b.add_rows(name + suffix, shifted, lb=model.row_lb[start:start + size], ub=model.row_ub[start:start + size],
                    rule=rule, source=block.source if block is not None else None,
