@@ -159,3 +159,69 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     assert code == 0
     assert "exit codes: 0 every column solved" in out and "3 some column is infeasible" in out
     assert "2 invalid input" in out and "--scenario ID" in out
+
+
+# -- scenarios over emission and fund pools --------------------------------------------------------
+
+def _resource_example(tmp_path: Path, name: str, pool: str, change: Any) -> Path:
+    data = json.loads((EXAMPLE.parent / f"henan-etdz-45-{name}.json").read_text(encoding="utf-8"))
+    override = json.loads(json.dumps(data["pools"][pool]))
+    change(override)
+    data["scenarios"] = [{"id": "changed", "description": f"{pool} changed", "pools": {pool: override}}]
+    return write(tmp_path, data)
+
+
+def test_compare_emission_scenario_on_the_bundled_example(tmp_path: Path) -> None:
+    """SO2 pool ×1.2 on the emission example: land and the other pollutants do not move; the
+    SO2 table shows the zones that gain, and the per-resource table both objectives."""
+    def more_so2(p: dict[str, Any]) -> None:
+        p["pollutants"]["SO2"]["total_t"] *= 1.2
+
+    target = tmp_path / "cmp.json"
+    code, out, err = run("compare", str(_resource_example(tmp_path, "emissions", "emissions", more_so2)),
+                         "--out", str(target))
+    assert code == 0, err
+    per = block(out, "per resource:")
+    assert [line.split()[:3] for line in per[1:]] == [["base", "land", "optimal"], ["base", "emissions", "optimal"],
+                                                      ["changed", "land", "optimal"],
+                                                      ["changed", "emissions", "optimal"]]
+    assert "SO2 694.779/800.2 t/yr" in per[2] and "/960.24 t/yr" in per[4]
+    assert "no zone's allocation (mu) differs from 'base'" in out
+    so2 = block(out, "zones whose SO2 (t/yr) differs most from 'base':")
+    assert len(so2) >= 2 and so2[0].split()[-1] == "Δ"
+    gains = [float(line.split()[-1].replace(",", "")) for line in so2[1:]]
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    zones = doc["quantities"]["SO2"]["zones"]
+    total = sum(z["delta:changed"] for z in zones)
+    assert sum(gains) == pytest.approx(total, abs=0.05 * len(gains))  # the table rounds to 0.1 t
+    for q in ("NOx", "COD", "NH3-N", "VOCs", "PM"):
+        assert f"no zone's {q} (t/yr) differs from 'base'" in out
+    assert [r["resource"] for r in doc["resources"]] == ["land", "emissions", "land", "emissions"]
+
+
+def test_compare_fund_scenario_xlsx(tmp_path: Path) -> None:
+    def smaller(p: dict[str, Any]) -> None:
+        p["budget"] *= 0.8
+
+    target = tmp_path / "cmp.xlsx"
+    code, out, err = run("compare", str(_resource_example(tmp_path, "funds", "funds", smaller)), "--out",
+                         str(target))
+    assert code == 0, err
+    assert "zones whose funds (万元 (1e4 yuan)) differs most from 'base':" in out
+    cities = block(out, "per city, funds (万元 (1e4 yuan)):")
+    assert cities[0].split() == ["city", "base", "changed", "Δ", "changed"]
+    book = openpyxl.load_workbook(target)
+    assert {"summary", "allocations", "cities", "resources", "q-funds"} <= set(book.sheetnames)
+    frame = pd.read_excel(target, sheet_name="q-funds")
+    assert frame["changed"].sum() <= 0.8 * 211000 + 1e-6 and frame["base"].sum() == pytest.approx(211000)
+
+
+def test_compare_infeasible_emission_scenario_exits_3(tmp_path: Path) -> None:
+    def floor(p: dict[str, Any]) -> None:
+        p["pollutants"]["NOx"]["rules"].append({"id": "nox-floor", "type": "zone_bounds", "floor": 40.0})
+
+    code, out, err = run("compare", str(_resource_example(tmp_path, "emissions", "emissions", floor)))
+    assert code == 3, err
+    per = block(out, "per resource:")
+    assert per[4].split()[:3] == ["changed", "emissions", "infeasible"]
+    assert "infeasible: changed: emissions: emission plan for" in out and "`nox-floor`" in out

@@ -1,6 +1,7 @@
 """Scenarios: overrides land where they should, errors name the scenario's paths, and a
 comparison's differences and totals are those of its columns; a bigger pool never lowers the
-efficiency optimum."""
+efficiency optimum; scenarios over emission and fund pools (and a portfolio's) show in the
+comparison per resource and per quantity."""
 
 from __future__ import annotations
 
@@ -197,3 +198,130 @@ def test_bigger_pool_never_lowers_efficiency(data: dict[str, Any], factor: float
     assert more >= base - tol
     assert c.summary["objective_delta"].iloc[1] == pytest.approx(more - base)
     assert isinstance(c.allocations, pd.DataFrame) and len(c.allocations) == len(data["zones"])
+
+
+# -- scenarios over emission and fund pools ----------------------------------------------------
+
+def _example(path: str, scenarios: list[dict[str, Any]]) -> Instance:
+    import json
+    from pathlib import Path
+
+    data = json.loads((Path(__file__).resolve().parents[1] / "instances" / path).read_text(encoding="utf-8"))
+    data["scenarios"] = scenarios
+    return Instance.from_dict(data)
+
+
+def test_emission_pool_scenario_on_the_bundled_example() -> None:
+    """The emission example with SO2's pool 20 % larger: the land plan is untouched, every
+    other pollutant too; the SO2 column is the emission plan of the scenario's instance, and
+    it allocates at least as much SO2 as the base (a larger pool loosens only that row)."""
+    base = load(EXAMPLE.with_name("henan-etdz-45-emissions.json"))
+    assert base.pools.emissions is not None
+    pools = base.pools.emissions.model_dump(mode="json")
+    pools["pollutants"]["SO2"]["total_t"] *= 1.2
+    inst = _example("henan-etdz-45-emissions.json", [{"id": "so2+20", "pools": {"emissions": pools}}])
+    c = compare(scenario_items(inst))
+    assert c.all_solved and c.multi_resource and c.main == "land"
+    assert list(c.quantities) == ["land", "SO2", "NOx", "COD", "NH3-N", "VOCs", "PM"]
+    assert c.units["SO2"] == "t/yr" and c.units["land"] == "mu"
+    assert np.allclose(c.allocations["delta:so2+20"], 0.0, atol=1e-6)
+    for q in ("NOx", "COD", "NH3-N", "VOCs", "PM"):
+        assert np.allclose(c.quantities[q]["delta:so2+20"], 0.0, atol=1e-6), q
+    from zoneopt.models.emissions import solve_emissions
+
+    variant = solve_emissions(apply_scenario(inst, "so2+20"))
+    so2 = c.quantities["SO2"].set_index("zone")
+    assert np.allclose(so2["so2+20"], variant.allocation("SO2_t").reindex(so2.index), atol=1e-6)
+    assert so2["so2+20"].sum() >= so2["base"].sum() - 1e-6
+    assert so2["so2+20"].sum() <= pools["pollutants"]["SO2"]["total_t"] + 1e-6
+    r = c.resources.set_index(["label", "resource"])
+    assert r.loc[("so2+20", "emissions"), "objective_delta"] == pytest.approx(
+        variant.objective - r.loc[("base", "emissions"), "objective"])
+    assert "/960.24 t/yr" in r.loc[("so2+20", "emissions"), "pools"]  # 800.2 × 1.2
+    top = c.biggest_changes(5, "SO2")
+    assert not top.empty and (top["largest_change_mu"].abs() > 1e-6).all()
+
+
+def test_fund_budget_scenario_on_the_bundled_example() -> None:
+    """The fund example with the budget cut by 20 %: the fund column is the fund plan of the
+    scenario's instance and disburses at most the smaller budget; land is untouched."""
+    base = load(EXAMPLE.with_name("henan-etdz-45-funds.json"))
+    assert base.pools.funds is not None
+    pool = base.pools.funds.model_dump(mode="json")
+    pool["budget"] *= 0.8
+    inst = _example("henan-etdz-45-funds.json", [{"id": "budget-20", "pools": {"funds": pool}}])
+    c = compare(scenario_items(inst))
+    assert c.all_solved and list(c.quantities) == ["land", "funds"]
+    from zoneopt.models.funds import solve_funds
+
+    variant = solve_funds(apply_scenario(inst, "budget-20"))
+    funds = c.quantities["funds"].set_index("zone")
+    assert np.allclose(funds["budget-20"], variant.allocation("funds").reindex(funds.index))
+    assert funds["budget-20"].sum() <= pool["budget"] + 1e-6 < funds["base"].sum()
+    assert (funds["budget-20"] % 500 == 0).all()  # whole tranches
+    cities = c.city_totals("funds")
+    assert cities["delta:budget-20"].sum() == pytest.approx(funds["budget-20"].sum() - funds["base"].sum())
+    assert np.allclose(c.allocations["delta:budget-20"], 0.0, atol=1e-6)
+
+
+def test_emission_only_instance_by_hand() -> None:
+    """emissions4 (tests/test_resources_verbs.py) with the SO2 pool at 120 t: a 30 and b 40 are
+    at their requests; c, capped at its request of 50 t, now gets 50 instead of 30 (+20 t);
+    20 t of the pool stay unallocated (d is excluded). Objective (50·30 + 30·40 + 10·50)/120 +
+    30 (NOx unchanged) = 3,200/120 + 30 = 56.667, 3.333 below the base 60."""
+    from test_resources_verbs import emissions4
+
+    data = emissions4()
+    pools = copy.deepcopy(data["pools"]["emissions"])
+    pools["pollutants"]["SO2"]["total_t"] = 120
+    inst = with_scenarios({"id": "so2-120", "pools": {"emissions": pools}}, data=data)
+    c = compare(scenario_items(inst))
+    assert c.main == "SO2" and c.allocations is c.quantities["SO2"]
+    so2 = c.allocations.set_index("zone")
+    assert so2["so2-120"].to_dict() == pytest.approx({"a": 30, "b": 40, "c": 50, "d": 0}, abs=1e-7)
+    assert so2["delta:so2-120"].to_dict() == pytest.approx({"a": 0, "b": 0, "c": 20, "d": 0}, abs=1e-7)
+    assert c.summary["objective"].tolist() == pytest.approx([60.0, 3200 / 120 + 30])
+    assert c.summary["objective_delta"].iloc[1] == pytest.approx(3200 / 120 - 30)
+    assert c.summary["allocated_mu"].isna().all()  # no land
+    assert c.biggest_changes(5)["zone"].tolist() == ["c"]
+    record = c.to_record()
+    assert record["quantities"]["SO2"]["unit"] == "t/yr" and len(record["resources"]) == 2
+
+
+def test_portfolio_scenarios_fund_budget_and_infeasible_emission_pool() -> None:
+    """five (tests/test_resources_verbs.py): a budget of 200 changes nothing (the SO2 pool
+    binds: p1 + p3 + p4 use all 12 t); an SO2 pool of 4 t leaves no project that lets a or b
+    reach 1,000 (p1 needs 5 t, p3 6 t): that column is infeasible with the diagnosis naming
+    the pool and the count target."""
+    from test_resources_verbs import five
+
+    inst = with_scenarios({"id": "budget-200", "pools": {"funds": {"budget": 200}}},
+                          {"id": "so2-4", "pools": {"emissions": {"pollutants": {"SO2": {"total_t": 4}}}}},
+                          data=five())
+    c = compare(scenario_items(inst))
+    assert [col.status for col in c.columns] == ["optimal", "optimal", "infeasible"]
+    assert c.any_infeasible and list(c.quantities) == ["land", "SO2", "funds", "projects"]
+    assert c.quantities["projects"].set_index("zone")["budget-200"].to_dict() == {"a": 1, "b": 2, "c": 0}
+    assert c.summary["objective"].iloc[:2].tolist() == pytest.approx([58, 58])
+    bad = c.column("so2-4")
+    assert bad.plans == {} and bad.statuses == {"portfolio": "infeasible"}
+    assert "emissions-total:SO2" in bad.message and "rev-1000" in bad.message
+    assert c.quantities["SO2"]["so2-4"].isna().all()
+    r = c.resources.set_index("label")
+    assert r.loc["budget-200", "pools"].endswith("funds 130/200 万元 (1e4 yuan)")
+
+
+def test_column_status_is_the_worst_of_its_resources() -> None:
+    """The emission example with a scenario flooring every zone at 40 t of NOx (45 × 40 =
+    1,800 t, more than the 1,575 t pool): land
+    solves, emissions do not; the column is infeasible and keeps its land plan."""
+    base = load(EXAMPLE.with_name("henan-etdz-45-emissions.json"))
+    assert base.pools.emissions is not None
+    pools = base.pools.emissions.model_dump(mode="json")
+    pools["pollutants"]["NOx"]["rules"].append({"id": "nox-floor", "type": "zone_bounds", "floor": 40.0})
+    inst = _example("henan-etdz-45-emissions.json", [{"id": "nox-floor", "pools": {"emissions": pools}}])
+    c = compare(scenario_items(inst))
+    col = c.column("nox-floor")
+    assert col.status == "infeasible" and col.statuses == {"land": "optimal", "emissions": "infeasible"}
+    assert col.plan is not None and "nox-floor" in col.message and col.message.startswith("emissions: ")
+    assert c.allocations["nox-floor"].notna().all() and c.quantities["NOx"]["nox-floor"].isna().all()

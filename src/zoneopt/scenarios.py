@@ -21,7 +21,7 @@ import json
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +38,9 @@ from zoneopt.errors import (
     NoSolutionError,
     UnboundedError,
 )
-from zoneopt.instance import Instance, Pools, Scenario, issues_from_validation
+from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.io import atomic_write, atomic_write_text
-from zoneopt.plan import Plan
+from zoneopt.plan import Plan, ResourcePlan, ResourceSummary
 
 BASE = "base"
 """The label of an instance's own (unmodified) column in :func:`scenario_items`."""
@@ -152,13 +152,21 @@ def scenario_items(instance: Instance, ids: Sequence[str] | None = None, *, pref
 class Column:
     """One solved (or not) column of a comparison. ``status`` is the plan's status
     (``optimal``, ``feasible``) or ``infeasible``, ``unbounded``, ``no solution``; ``message``
-    the error's text for the latter (with the infeasibility diagnosis)."""
+    the error's text for the latter (with the infeasibility diagnosis). ``plan`` is the land
+    plan (None without a land pool, or when it failed); ``plans`` every resource's plan that
+    was solved (``land``, ``emissions``, ``funds``, or ``portfolio``), ``statuses`` and
+    ``messages`` each configured resource's status and error text. With several resources,
+    ``status`` is the worst of theirs (infeasible, unbounded, no solution, feasible,
+    optimal)."""
 
     label: str
     instance: Instance
     plan: Plan | None
     status: str
     message: str = ""
+    plans: dict[str, Plan | ResourcePlan] = field(default_factory=dict)
+    statuses: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
 
     @property
     def solved(self) -> bool:
@@ -166,52 +174,102 @@ class Column:
         return self.status == "optimal"
 
 
+LAND = "land"
+"""The quantity of the land allocation (mu) in :attr:`Comparison.quantities`."""
+_WORST = ("infeasible", "unbounded", "no solution", "feasible")
+
+
+def quantities(plan: Plan | ResourcePlan, money: str) -> dict[str, tuple[pd.Series, str]]:
+    """The zone quantities a plan allocates, by name, each as (values by zone id, unit):
+    ``land`` (mu), each pollutant (t/yr), ``funds`` (money); a portfolio's zone totals of all
+    three and ``projects`` (chosen projects per zone)."""
+    a = plan.allocations
+    zones = a["zone"].to_numpy()
+
+    def col(name: str) -> pd.Series:
+        return pd.Series(a[name].to_numpy(dtype=float), index=zones)
+
+    if isinstance(plan, Plan):
+        return {LAND: (col("allocation_mu"), "mu")}
+    out: dict[str, tuple[pd.Series, str]] = {}
+    if plan.summary.resource == "portfolio":
+        out[LAND] = (col("land_mu"), "mu")
+    for pool in plan.summary.pools:  # a loop over pools
+        if pool.unit == "t/yr" and f"{pool.pool}_t" in a:
+            out[pool.pool] = (col(f"{pool.pool}_t"), "t/yr")
+    if "funds" in a:
+        out["funds"] = (col("funds"), money)
+    if plan.summary.resource == "portfolio":
+        out["projects"] = (col("projects_chosen"), "projects")
+    return out
+
+
 class Comparison:
-    """Plans side by side. Land in mu; objectives in each column's own unit.
+    """Plans side by side. Land in mu, allowances in t/yr, funds in the money unit;
+    objectives in each column's own unit.
 
     * ``summary`` — one row per column: ``label, instance, status, objective, objective_kind,
       objective_unit, objective_delta`` (against the first column, when both have the same kind
       of objective), ``secondary_objective`` (the equity tie-break's efficiency),
       ``pool_total_mu, allocated_mu, allocated_delta, zones_allocated, backend, warnings``
-      (``; ``-joined presolve warnings) and ``message``;
-    * ``allocations`` — one row per zone (every zone of any column, first-seen order):
-      ``zone, name, city``, one column per label, then ``delta:<label>`` for every label after
-      the first (NaN where either side has no plan or no such zone);
-    * ``cities`` — the same per city (sums), indexed by city.
+      (``; ``-joined presolve warnings) and ``message``. The objective is the land plan's, or,
+      without land, the column's first resource's;
+    * ``resources`` — one row per column and configured resource: ``label, resource, status,
+      objective, objective_kind, objective_unit, objective_delta`` (against the first
+      column's plan of that resource), ``pools`` (``SO2 100/100 t/yr; ...``), ``message``;
+    * ``quantities`` — by quantity (``land``, each pollutant, ``funds``, ``projects``; see
+      :func:`quantities`), a table with one row per zone (every zone of any column,
+      first-seen order): ``zone, name, city``, one column per label, then ``delta:<label>``
+      for every label after the first (NaN where either side has no plan or no such zone);
+      ``units`` the unit of each;
+    * ``allocations`` — the land table (mu) when some column has land, else the first
+      quantity's; ``cities`` — the same per city (sums), indexed by city.
     """
 
     def __init__(self, columns: Sequence[Column]) -> None:
         self.columns: tuple[Column, ...] = tuple(columns)
         self.labels: list[str] = [c.label for c in self.columns]
-        self.allocations = self._allocations()
-        self.cities = self._cities()
+        self.units: dict[str, str] = {}
+        self.quantities = self._quantities()
+        self.main = LAND if LAND in self.quantities else next(iter(self.quantities), LAND)
+        self.allocations: pd.DataFrame = self.quantities[self.main] if self.quantities else self._table({})
+        self.cities = self.city_totals(self.main)
         self.summary = self._summary()
+        self.resources = self._resources()
 
     # -- tables ----------------------------------------------------------------------------
-    def _allocations(self) -> pd.DataFrame:
+    def _zones(self) -> pd.DataFrame:
         info = []
-        values: dict[str, pd.Series] = {}
         for col in self.columns:  # a loop over columns, not zones
-            if col.plan is not None:
-                table = col.plan.allocations
-                info.append(table[list(ZONE_COLUMNS)])
-                values[col.label] = pd.Series(table["allocation_mu"].to_numpy(dtype=float),
-                                              index=table["zone"].to_numpy())
-            else:
-                zt = _zone_frame(col.instance)
-                info.append(zt)
-                values[col.label] = pd.Series(np.nan, index=zt["zone"].to_numpy(), dtype=float)
-        zones = pd.concat(info, ignore_index=True).drop_duplicates("zone", keep="first").set_index("zone")
-        frame = zones.reset_index()
+            plan = next(iter(col.plans.values()), None)
+            info.append(plan.allocations[list(ZONE_COLUMNS)] if plan is not None else _zone_frame(col.instance))
+        return pd.concat(info, ignore_index=True).drop_duplicates("zone", keep="first").reset_index(drop=True)
+
+    def _table(self, values: dict[str, pd.Series]) -> pd.DataFrame:
+        frame = self._zones()
         for label in self.labels:
-            frame[label] = values[label].reindex(frame["zone"]).to_numpy()
+            v = values.get(label)
+            frame[label] = v.reindex(frame["zone"]).to_numpy(dtype=float) if v is not None else np.nan
         first = self.labels[0]
         for label in self.labels[1:]:
             frame[DELTA_PREFIX + label] = frame[label] - frame[first]
         return frame
 
-    def _cities(self) -> pd.DataFrame:
-        sums = self.allocations.groupby("city", sort=False)[self.labels].sum(min_count=1)
+    def _quantities(self) -> dict[str, pd.DataFrame]:
+        found: dict[str, dict[str, pd.Series]] = {}
+        for col in self.columns:  # a loop over columns and their (few) resources
+            money = MONEY_LABEL[col.instance.units.money]
+            for plan in col.plans.values():
+                for name, (values, unit) in quantities(plan, money).items():
+                    found.setdefault(name, {})[col.label] = values
+                    self.units.setdefault(name, unit)
+        order = sorted(found, key=lambda q: (q != LAND, q in ("funds", "projects"), q == "projects"))
+        return {q: self._table(found[q]) for q in order}
+
+    def city_totals(self, quantity: str) -> pd.DataFrame:
+        """The table of ``quantity`` summed per city (indexed by city), with its deltas."""
+        table = self.quantities.get(quantity, self.allocations)
+        sums = table.groupby("city", sort=False)[self.labels].sum(min_count=1)
         first = self.labels[0]
         for label in self.labels[1:]:
             sums[DELTA_PREFIX + label] = sums[label] - sums[first]
@@ -220,19 +278,24 @@ class Comparison:
     def _summary(self) -> pd.DataFrame:
         rows = []
         for col in self.columns:
-            s = col.plan.summary if col.plan is not None else None
+            plan = col.plan if col.plan is not None else next(iter(col.plans.values()), None)
+            land = col.plan.summary if col.plan is not None else None
+            s = plan.summary if plan is not None else None
             pool = col.instance.pools.land
+            warnings = [w for p in col.plans.values() for w in p.summary.warnings]
             rows.append({
                 "label": col.label, "instance": col.instance.name, "status": col.status,
                 "objective": s.objective if s else np.nan,
-                "objective_kind": s.objective_kind if s else col.instance.objective.kind,
+                "objective_kind": s.objective_kind if s else col.instance.objective.kind if LAND in col.statuses
+                else "",
                 "objective_unit": s.objective_unit if s else "",
-                "secondary_objective": s.secondary_objective if s and s.secondary_objective is not None else np.nan,
+                "secondary_objective": land.secondary_objective if land and land.secondary_objective is not None
+                else np.nan,
                 "pool_total_mu": pool.total_mu if pool is not None else np.nan,
-                "allocated_mu": s.allocated_mu if s else np.nan,
+                "allocated_mu": land.allocated_mu if land else np.nan,
                 "zones_allocated": s.zones_allocated if s else np.nan,
                 "backend": s.backend if s else "",
-                "warnings": "; ".join(s.warnings) if s else "",
+                "warnings": "; ".join(warnings),
                 "message": col.message,
             })
         frame = pd.DataFrame(rows)
@@ -246,6 +309,34 @@ class Comparison:
         frame["zones_allocated"] = frame["zones_allocated"].astype("Int64")
         return frame
 
+    def _resources(self) -> pd.DataFrame:
+        rows = []
+        for col in self.columns:  # a loop over columns and their resources
+            for resource, status in col.statuses.items():
+                plan = col.plans.get(resource)
+                s = plan.summary if plan is not None else None
+                pools = ""
+                if isinstance(s, ResourceSummary):
+                    pools = "; ".join(f"{p.pool} {p.allocated:,.6g}/{p.total:,.6g} {p.unit}" for p in s.pools)
+                elif s is not None:
+                    pools = f"land {s.allocated_mu:,.6g}/{s.pool_total_mu:,.6g} mu"
+                rows.append({"label": col.label, "resource": resource, "status": status,
+                             "objective": s.objective if s is not None and s.objective is not None else np.nan,
+                             "objective_kind": s.objective_kind if s is not None else "",
+                             "objective_unit": s.objective_unit if s is not None else "",
+                             "pools": pools, "message": col.messages.get(resource, "")})
+        columns = ["label", "resource", "status", "objective", "objective_kind", "objective_unit", "pools",
+                   "message"]
+        frame = pd.DataFrame(rows, columns=columns)
+        first = frame[frame["label"] == self.labels[0]].set_index("resource")
+        base = frame["resource"].map(first["objective"]) if len(first) else np.nan
+        kind = frame["resource"].map(first["objective_kind"]) if len(first) else ""
+        unit = frame["resource"].map(first["objective_unit"]) if len(first) else ""
+        same = (frame["objective_kind"] == kind) & (frame["objective_unit"] == unit)
+        frame.insert(frame.columns.get_loc("objective_kind"), "objective_delta",
+                     np.where(same, frame["objective"] - base, np.nan))
+        return frame
+
     # -- questions -------------------------------------------------------------------------
     @property
     def all_solved(self) -> bool:
@@ -257,25 +348,32 @@ class Comparison:
         """Some column is infeasible or unbounded."""
         return any(c.status in ("infeasible", "unbounded") for c in self.columns)
 
+    @property
+    def multi_resource(self) -> bool:
+        """Some column has a resource other than land."""
+        return any(set(c.statuses) - {LAND} for c in self.columns)
+
     def column(self, label: str) -> Column:
         for c in self.columns:
             if c.label == label:
                 return c
         raise InvalidInputError(f"no column {label!r}; columns: {', '.join(self.labels)}")
 
-    def biggest_changes(self, k: int = 10) -> pd.DataFrame:
-        """The ``k`` zones whose allocation differs most from the first column (largest
-        absolute difference over the other columns, changes below
-        :data:`CHANGE_TOLERANCE_MU` left out): ``zone, name, city``, the allocations, the
-        differences, and ``largest_change_mu`` (signed)."""
-        deltas = self.allocations[[DELTA_PREFIX + label for label in self.labels[1:]]].to_numpy(dtype=float)
+    def biggest_changes(self, k: int = 10, quantity: str | None = None) -> pd.DataFrame:
+        """The ``k`` zones whose allocation (of ``quantity``, default the land or first
+        quantity: :attr:`allocations`) differs most from the first column (largest absolute
+        difference over the other columns, changes below :data:`CHANGE_TOLERANCE_MU` left
+        out): ``zone, name, city``, the allocations, the differences, and
+        ``largest_change_mu`` (signed, in the quantity's unit)."""
+        table = self.allocations if quantity is None else self.quantities[quantity]
+        deltas = table[[DELTA_PREFIX + label for label in self.labels[1:]]].to_numpy(dtype=float)
         if deltas.shape[1] == 0:
-            return self.allocations.iloc[0:0].assign(largest_change_mu=pd.Series(dtype=float))
+            return table.iloc[0:0].assign(largest_change_mu=pd.Series(dtype=float))
         size = np.nan_to_num(np.abs(deltas), nan=-1.0)
         at = size.argmax(axis=1)
         biggest = deltas[np.arange(deltas.shape[0]), at]
         magnitude = size.max(axis=1)
-        frame = self.allocations.assign(largest_change_mu=biggest)
+        frame = table.assign(largest_change_mu=biggest)
         keep = np.flatnonzero(magnitude > CHANGE_TOLERANCE_MU)
         order = keep[np.argsort(-magnitude[keep], kind="stable")][:k]
         return frame.iloc[order].reset_index(drop=True)
@@ -283,12 +381,18 @@ class Comparison:
     # -- output ----------------------------------------------------------------------------
     def to_record(self) -> dict[str, Any]:
         """A JSON-ready dict: ``columns`` (the summary rows, ``warnings`` as a list),
-        ``allocations`` and ``cities`` (records; NaN as null)."""
+        ``allocations`` and ``cities`` (records; NaN as null); with resources beyond land also
+        ``resources`` (per column and resource) and ``quantities`` (each quantity's unit and
+        zone records)."""
         columns = _records(self.summary)
         for rec, col in zip(columns, self.columns, strict=True):
-            rec["warnings"] = list(col.plan.summary.warnings) if col.plan is not None else []
-        return {"columns": columns, "allocations": _records(self.allocations),
-                "cities": _records(self.cities.reset_index())}
+            rec["warnings"] = [w for p in col.plans.values() for w in p.summary.warnings]
+        out: dict[str, Any] = {"columns": columns, "allocations": _records(self.allocations),
+                               "cities": _records(self.cities.reset_index())}
+        if self.multi_resource:
+            out["resources"] = _records(self.resources)
+            out["quantities"] = {q: {"unit": self.units[q], "zones": _records(t)} for q, t in self.quantities.items()}
+        return out
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
         """The comparison as JSON (:meth:`to_record`); written atomically to ``path`` if given."""
@@ -299,8 +403,9 @@ class Comparison:
 
     def write(self, path: str | Path) -> Path:
         """Write atomically by suffix: ``.json`` (everything), ``.xlsx`` (sheets ``summary``,
-        ``allocations``, ``cities``) or ``.csv`` (the allocations table only, UTF-8 with BOM so
-        Excel shows Chinese names). Raises :class:`InvalidInputError` for another suffix."""
+        ``allocations``, ``cities``; with resources beyond land also ``resources`` and a sheet
+        per other quantity) or ``.csv`` (the allocations table only, UTF-8 with BOM so Excel
+        shows Chinese names). Raises :class:`InvalidInputError` for another suffix."""
         p = Path(path)
         suffix = check_output_suffix(p)
         if suffix == ".json":
@@ -314,6 +419,11 @@ class Comparison:
                 self.summary.to_excel(xl, sheet_name="summary", index=False)
                 self.allocations.to_excel(xl, sheet_name="allocations", index=False)
                 self.cities.reset_index().to_excel(xl, sheet_name="cities", index=False)
+                if self.multi_resource:
+                    self.resources.to_excel(xl, sheet_name="resources", index=False)
+                    for q, table in self.quantities.items():  # a loop over quantities
+                        if q != self.main:
+                            table.to_excel(xl, sheet_name=re.sub(r"[\[\]:*?/\\]", "-", f"q-{q}")[:31], index=False)
         return atomic_write(p, write_xlsx)
 
     def __repr__(self) -> str:
@@ -354,16 +464,24 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEND, *,
             time_limit: float | None = None, mip_gap: float = 1e-6) -> Comparison:
-    """Solve each ``(label, instance)`` (the land plan, :func:`zoneopt.solve_land`) and put the
-    plans side by side (:class:`Comparison`; differences are against the first item).
+    """Solve each ``(label, instance)`` and put the plans side by side (:class:`Comparison`;
+    differences are against the first item). Each instance's configured resources are solved
+    (:func:`zoneopt.resources.configured`: the land plan, as :func:`zoneopt.solve_land`
+    makes it, each emission pool, the fund budget, or the joint portfolio), so a scenario that
+    overrides an emission or fund pool shows in the comparison.
 
-    An infeasible or unbounded column gets status ``infeasible`` / ``unbounded`` and the error
-    text (with its diagnosis); one the solver stops without a solution, ``no solution``.
+    An infeasible or unbounded resource gets status ``infeasible`` / ``unbounded`` and the error
+    text (with its diagnosis); one the solver stops without a solution, ``no solution``; the
+    column's status is the worst of its resources'.
     Raises :class:`InvalidInputError` for no items, a repeated label, or a label that clashes
     with a table column (``zone``, ``name``, ``city``, ``delta:...``), and
     :class:`InstanceError` (its source naming the label) for an instance the model cannot be
-    built from."""
+    built from or that configures no resource."""
+    from zoneopt.models.emissions import solve_emissions
+    from zoneopt.models.funds import solve_funds
     from zoneopt.models.land_quota import solve_land
+    from zoneopt.models.portfolio import solve_portfolio
+    from zoneopt.resources import configured
 
     if not items:
         raise InvalidInputError("compare needs at least one instance")
@@ -375,23 +493,40 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
         if label in ZONE_COLUMNS or label.startswith(DELTA_PREFIX):
             raise InvalidInputError(f"compare: label {label!r} clashes with a column of the table; rename it")
         seen.add(label)
+    solvers: dict[str, Any] = {"land": solve_land, "emissions": solve_emissions, "funds": solve_funds,
+                               "portfolio": solve_portfolio}
     columns = []
     for label, instance in items:  # a loop over scenarios
-        try:
-            plan = solve_land(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
-        except InstanceError as exc:
-            raise InstanceError(exc.issues, f"{label}" + (f" ({exc.source})" if exc.source else "")) from None
-        except (InfeasibleError, UnboundedError) as exc:
-            status = "infeasible" if isinstance(exc, InfeasibleError) else "unbounded"
-            columns.append(Column(label, instance, None, status, str(exc)))
-            continue
-        except NoSolutionError as exc:
-            columns.append(Column(label, instance, None, "no solution", str(exc)))
-            continue
-        message = "" if plan.status == "optimal" else f"stopped at gap {plan.summary.mip_gap}"
-        columns.append(Column(label, instance, plan, plan.status, message))
+        resources = configured(instance)
+        if not resources:
+            raise InstanceError([Issue("pools", "nothing to solve: give pools.land, pools.emissions, pools.funds "
+                                                "or projects")], label)
+        plans: dict[str, Plan | ResourcePlan] = {}
+        statuses: dict[str, str] = {}
+        messages: dict[str, str] = {}
+        for resource in resources:  # at most four
+            try:
+                plan = solvers[resource](instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+            except InstanceError as exc:
+                where = f"{label}" + (f" ({exc.source})" if exc.source else "")
+                raise InstanceError(exc.issues, where if len(resources) == 1 else f"{where}, {resource}") from None
+            except (InfeasibleError, UnboundedError) as exc:
+                statuses[resource] = "infeasible" if isinstance(exc, InfeasibleError) else "unbounded"
+                messages[resource] = str(exc)
+                continue
+            except NoSolutionError as exc:
+                statuses[resource], messages[resource] = "no solution", str(exc)
+                continue
+            plans[resource] = plan
+            statuses[resource] = plan.status
+            messages[resource] = "" if plan.status == "optimal" else f"stopped at gap {plan.summary.mip_gap}"
+        status = next((w for w in _WORST if w in statuses.values()), "optimal")
+        message = "; ".join(m if len(resources) == 1 else f"{r}: {m}" for r, m in messages.items() if m)
+        land = plans.get("land")
+        columns.append(Column(label, instance, land if isinstance(land, Plan) else None, status, message,
+                              plans, statuses, messages))
     return Comparison(columns)
 
 
 __all__ = ["apply_scenario", "scenario_ids", "scenario_items", "compare", "Comparison", "Column",
-           "check_output_suffix", "BASE", "DELTA_PREFIX"]
+           "check_output_suffix", "quantities", "BASE", "DELTA_PREFIX", "LAND"]

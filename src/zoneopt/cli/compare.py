@@ -15,6 +15,11 @@ from zoneopt.errors import InvalidInputError
 EPILOG = """Each PATH contributes its base plan and its scenarios (every one, or those named with
 --scenario); differences are against the first column. With one PATH the columns are named
 'base' and the scenario ids, with several '<file stem>' and '<file stem>:<scenario id>'.
+Every resource an instance configures is solved (land; emission allowances per pollutant;
+funds; or the project portfolio), so a scenario overriding an emission or fund pool shows:
+a table per resource (status, objective, pools), the land (or first) allocation per zone,
+and for each other quantity (each pollutant in t/yr, funds, a portfolio's projects) the
+zones that change most and the per-city totals (--out writes every table).
 
 exit codes: 0 every column solved (optimal);
 3 some column is infeasible or unbounded (the table is still printed, that column marked
@@ -66,9 +71,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     print(f"zoneopt compare · {len(result.columns)} plans from {len(loaded)} instance(s)"
           + (" · SYNTHETIC data" if synthetic else ""), file=out)
     _print_summary(result, out)
+    if result.multi_resource:
+        _print_resources(result, out)
     _print_allocations(result, out, args.all)
-    _print_changes(result, out)
+    _print_changes(result, out, result.main if result.multi_resource else None)
     _print_cities(result, out)
+    if result.multi_resource:
+        for quantity in result.quantities:  # a loop over the other quantities
+            if quantity != result.main:
+                _print_changes(result, out, quantity)
+                if not result.biggest_changes(1, quantity).empty:  # per-city totals only where some zone moves
+                    _print_cities(result, out, quantity)
     for col in result.columns:
         if col.status != "optimal":
             print(f"{col.status}: {col.label}: {col.message}", file=out)
@@ -123,6 +136,26 @@ def _print_summary(result: Any, out: TextIO) -> None:
     _show(view, out)
 
 
+def _what(result: Any, quantity: str) -> str:
+    """``allocation (mu)`` for land, ``SO2 (t/yr)``, ``funds (万元 (1e4 yuan))`` ..."""
+    unit = result.units.get(quantity, "mu")
+    return f"allocation ({unit})" if quantity == "land" else f"{quantity} ({unit})"
+
+
+def _print_resources(result: Any, out: TextIO) -> None:
+    r = result.resources
+    view = pd.DataFrame({
+        "column": r["label"], "resource": r["resource"], "status": r["status"],
+        "objective": [fmt(v, 8) for v in r["objective"]],
+        "Δ objective": ["" if lab == result.labels[0] else "-" if np.isnan(v) else f"{v:+,.6g}"
+                        for lab, v in zip(r["label"], r["objective_delta"], strict=True)],
+        "unit": [f"{k}: {u}" if u else k for k, u in zip(r["objective_kind"], r["objective_unit"], strict=True)],
+        "pools": r["pools"],
+    })
+    print("\nper resource:", file=out)
+    _show(view, out)
+
+
 def _print_allocations(result: Any, out: TextIO, show_all: bool) -> None:
     a = result.allocations
     shown = a if show_all else a.head(SHOWN_ZONES)
@@ -133,21 +166,22 @@ def _print_allocations(result: Any, out: TextIO, show_all: bool) -> None:
         view[label] = shown[label].map(_mu)
     for label in rest:
         view[f"Δ {label}"] = shown[f"delta:{label}"].map(_delta)
-    print(f"\nallocation (mu); Δ against {first!r}, blank = unchanged:", file=out)
+    print(f"\n{_what(result, result.main)}; Δ against {first!r}, blank = unchanged:", file=out)
     _show(view, out)
     if len(a) > len(shown):
         print(f"... {len(a) - len(shown)} more zones (use --all or --out)", file=out)
 
 
-def _print_changes(result: Any, out: TextIO) -> None:
+def _print_changes(result: Any, out: TextIO, quantity: str | None = None) -> None:
     if len(result.labels) < 2:
         return
-    top = result.biggest_changes(TOP_CHANGES)
+    top = result.biggest_changes(TOP_CHANGES, quantity)
     first = result.labels[0]
+    what = "allocation" if quantity is None else _what(result, quantity)
     if top.empty:
-        print(f"\nno zone's allocation differs from {first!r}", file=out)
+        print(f"\nno zone's {what} differs from {first!r}", file=out)
         return
-    print(f"\nzones whose allocation differs most from {first!r}:", file=out)
+    print(f"\nzones whose {what} differs most from {first!r}:", file=out)
     others = result.labels[1:]
     deltas = top[[f"delta:{label}" for label in others]].to_numpy(dtype=float)
     where = np.nan_to_num(np.abs(deltas), nan=-1.0).argmax(axis=1)  # the column of the largest change
@@ -157,19 +191,20 @@ def _print_changes(result: Any, out: TextIO) -> None:
         first: top[first].map(_mu),
         "column": [others[k] for k in where.tolist()],
         "allocation": [_mu(v) for v in values],
-        "Δ mu": top["largest_change_mu"].map(_delta),
+        "Δ mu" if quantity in (None, "land") else "Δ": top["largest_change_mu"].map(_delta),
     })
     _show(view, out)
 
 
-def _print_cities(result: Any, out: TextIO) -> None:
-    c = result.cities
+def _print_cities(result: Any, out: TextIO, quantity: str | None = None) -> None:
+    c = result.cities if quantity is None else result.city_totals(quantity)
     view = pd.DataFrame({"city": c.index.astype(str)})
     for label in result.labels:
         view[label] = c[label].map(_mu).to_numpy()
     for label in result.labels[1:]:
         view[f"Δ {label}"] = c[f"delta:{label}"].map(_delta).to_numpy()
-    print("\nper city (mu):", file=out)
+    print(f"\nper city, {_what(result, result.main if quantity is None else quantity)}:"
+          if result.multi_resource else "\nper city (mu):", file=out)
     _show(view, out)
 
 
@@ -177,8 +212,8 @@ def _print_warnings(result: Any, out: TextIO) -> None:
     """Presolve warnings, each once, with the columns it concerns."""
     seen: dict[str, list[str]] = {}
     for col in result.columns:
-        if col.plan is not None:
-            for w in col.plan.summary.warnings:
+        for plan in col.plans.values():
+            for w in plan.summary.warnings:
                 seen.setdefault(w, []).append(col.label)
     for w, labels in seen.items():
         print(f"warning: [{', '.join(labels)}] {w}", file=out)
