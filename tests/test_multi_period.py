@@ -403,6 +403,300 @@ def test_cli_manage(tmp_path: Path) -> None:
     assert code == 2 and "management" in err
 
 
+# -- emission allowances and funds over the years ------------------------------------------------
+
+def ez(zid: str, reduction: float, so2: float | None = None, nox: float | None = None, **extra: Any) -> dict[str, Any]:
+    """A zone whose emission priority weight is its energy-stock reduction (tce/yr)."""
+    z = zone(zid, "P", 100, 100, **extra)
+    z["metrics"]["energy_reduction_tce"] = reduction
+    asked = {k: v for k, v in (("SO2", so2), ("NOx", nox)) if v is not None}
+    if asked:
+        z.setdefault("requests", {})["emissions_t"] = asked
+    return z
+
+
+def emission_case(years: list[int], **periods: Any) -> dict[str, Any]:
+    """a cuts 10 tce/yr of energy, b 5 (the priority weights); a asks 100 t of SO2, b 1,000;
+    SO2 pool 100 t/yr, every request capped."""
+    return {"name": "so2-years", "zones": [ez("a", 10, so2=100), ez("b", 5, so2=1000)],
+            "pools": {"emissions": {"pollutants": {"SO2": {"total_t": 100}},
+                                    "rules": [{"id": "req", "type": "request_cap", "source": "2017 §六(一)"}]}},
+            "periods": {"years": years, **periods}}
+
+
+@pytest.mark.parametrize("carry, objective", [(None, 2500 / 175), (0.0, 2500 / 175), (0.5, 2500 / 175),
+                                              (1.0, 2750 / 175)])
+def test_emission_carry_over(carry: float | None, objective: float) -> None:
+    """SO2 pools 300 t in 2021 and 50 t in 2022 (a total of 350 split 6/7, 1/7; mean 175 t).
+    The priority objective counts each tonne by its zone's reduction over the mean yearly pool.
+    Without carry-over (the emission default): 2021 a 100, b 200; 2022 a 50:
+    (1,000 + 1,000 + 500) / 175. Carrying a share c of 2021's unused allowances: each tonne
+    kept costs 5 (b's weight) and brings c tonnes to a in 2022 (10 each), up to a's 50 missing
+    tonnes: worth it iff 10c > 5; c = 1 carries 50 ((1,000 + 750 + 1,000) / 175), c = 0.5 ties."""
+    so2: dict[str, Any] = {"total": 350, "split": [6 / 7, 1 / 7]}
+    if carry is not None:
+        so2["carry_over"] = carry
+    p = plan(emission_case([2021, 2022], emissions={"SO2": so2}))
+    assert p.summary.resources == ["emissions"] and p.tracks == ["SO2"]
+    assert p.objective == pytest.approx(objective, rel=1e-7)
+    pool = p.pool("SO2")
+    assert pool.unit == "t" and pool.carry_over == (carry if carry is not None else 0.0)
+    assert pool.allocated <= 350 + 1e-6
+    y = p.years.set_index("year")
+    assert y["pool"].tolist() == pytest.approx([300, 50])
+    if carry == 1.0:
+        assert y.loc[2021, "unused"] == pytest.approx(50) and y.loc[2022, "carried_in"] == pytest.approx(50)
+        assert p.allocation(2022, "SO2").to_dict() == pytest.approx({"a": 100, "b": 0})
+    else:
+        assert p.allocation(2021, "SO2").to_dict() == pytest.approx({"a": 100, "b": 200}) or carry == 0.5
+
+
+def test_emission_ramp_and_pollutant_rule_ids() -> None:
+    """Two pollutants. SO2: 100 t a year, a (weight 10) takes its 100. NOx: 100 t a year, both
+    ask 1,000; a's NOx may change by at most 50 % a year and was 20 t the year before the plan:
+    a 30, 45, 67.5 and b the rest. Objective over the three years (each pollutant over its mean
+    pool, 100 t): SO2 3 × 1,000 / 100 = 30; NOx (10·30 + 5·70 + 10·45 + 5·55 + 10·67.5 + 5·32.5)
+    / 100 = 22.125. The ramp's 2023 row binds: one more tonne for a is worth (10 − 5) / 100."""
+    data = emission_case([2021, 2022, 2023], emissions={"NOx": {"ramps": [
+        {"id": "smooth", "share": 0.5, "select": {"zones": ["a"]}, "previous": {"a": 20},
+         "source": "2022 第八章第二节"}]}})
+    data["zones"] = [ez("a", 10, so2=100, nox=1000), ez("b", 5, so2=1000, nox=1000)]
+    data["pools"]["emissions"]["pollutants"]["NOx"] = {"total_t": 100}
+    p = plan(data)
+    assert p.tracks == ["SO2", "NOx"]
+    assert p.objective == pytest.approx(30 + 22.125, rel=1e-7)
+    nox = p.table("NOx").set_index("zone")
+    assert nox.loc["a", ["2021", "2022", "2023"]].tolist() == pytest.approx([30, 45, 67.5])
+    assert p.objectives["objective"].tolist() == pytest.approx([10 + 6.5, 10 + 7.25, 10 + 8.375])
+    bound = p.bindings.set_index("rule").loc["smooth:NOx@2023"]
+    assert bound["side"] == "upper" and bound["shadow_price"] == pytest.approx(0.05)
+    rules = {r.rule for r in build_multi_period(Instance.from_dict(data)).model.row_blocks}
+    assert {"req:SO2@2021", "req:NOx@2023", "emissions-total:NOx@2022", "smooth:NOx@2021"} <= rules
+    assert not any(r.startswith("smooth:SO2") for r in rules)
+
+
+def test_emission_year_rules_cumulative_floor_and_diagnosis() -> None:
+    """A 2022-only rule for SO2 excludes a (it goes to b); a cumulative floor of 250 t for b
+    over two years of 100 t cannot hold: short by 50 t, naming both years' pools."""
+    data = emission_case([2021, 2022], emissions={"SO2": {"by_year": [
+        {"year": 2022, "rules": [{"id": "no-a", "type": "exclude", "select": {"zones": ["a"]}}]}]}})
+    p = plan(data)
+    assert p.allocation(2022, "SO2").to_dict() == pytest.approx({"a": 0, "b": 100})
+    assert p.allocation(2021, "SO2").to_dict() == pytest.approx({"a": 100, "b": 0})
+    assert "no-a:SO2@2022" in set(p.bindings["rule"])
+    data["periods"]["emissions"]["SO2"]["cumulative_rules"] = [
+        {"id": "b-floor", "type": "zone_bounds", "select": {"zones": ["b"]}, "floor": 250}]
+    with pytest.raises(InfeasibleError, match=r"b-floor.*short by 50 t") as exc:
+        plan(data)
+    assert "emissions-total:SO2@2021" in str(exc.value) and "emissions-total:SO2@2022" in str(exc.value)
+
+
+def fund_zone(zid: str, amount: float, investment: float, tax: float | None = None, **extra: Any) -> dict[str, Any]:
+    z = zone(zid, "P", 100, 100, **extra)
+    z.setdefault("requests", {})["funds"] = {"amount": amount, "investment": investment,
+                                             **({"expected_tax": tax} if tax is not None else {})}
+    return z
+
+
+def fund_case(years: list[int], tranche: float | None = None, **periods: Any) -> dict[str, Any]:
+    """Leverage objective: a co-finances 10 万元 of investment per 万元 (asks 100), b 5 (asks
+    1,000); each zone capped at its request; fund budget 100 a year."""
+    pool: dict[str, Any] = {"budget": 100, "rules": [{"id": "req", "type": "request_cap"}]}
+    if tranche is not None:
+        pool["tranche"] = tranche
+    return {"name": "funds-years", "zones": [fund_zone("a", 100, 1000), fund_zone("b", 1000, 5000)],
+            "pools": {"funds": pool}, "periods": {"years": years, **periods}}
+
+
+@pytest.mark.parametrize("backend", MIP_BACKENDS)
+@pytest.mark.parametrize("carry, objective", [(0.0, 2200.0), (0.25, 2200.0), (0.5, 2400.0), (None, 2400.0)])
+def test_fund_tranches_and_carry_over_agree_across_mip_backends(backend: str, carry: float | None,
+                                                                objective: float) -> None:
+    """Budgets 300 then 50 万元 in tranches of 40 (a MIP); a takes at most 2 tranches a year
+    (its 100), worth 400 each; b's are worth 200. Without carry-over: 2021 a 2, b 5 (280);
+    2022 a 1: 800 + 1,000 + 400 = 2,200. Carrying the share c of 2021's unused money: a's
+    second 2022 tranche needs 80 − 50 = 30 carried, so 30/c unused in 2021 at the cost of b's
+    tranches: c = 0.5 leaves 60 (a 2, b 4) and a gets 2 tranches in 2022: 1,600 + 800 = 2,400;
+    c = 0.25 would leave 120 and lose 3 of b's tranches for one of a's: 2,200 stays best.
+    Funds carry over by default (c = 1: 2,400). HiGHS, CBC and SCIP agree."""
+    funds: dict[str, Any] = {"total": 350, "split": [6 / 7, 1 / 7]}
+    if carry is not None:
+        funds["carry_over"] = carry
+    p = plan(fund_case([2021, 2022], tranche=40, funds=funds), backend)
+    assert p.objective == pytest.approx(objective, rel=1e-9)
+    assert p.pool("funds").carry_over == (carry if carry is not None else 1.0)
+    cells = p.cells
+    assert np.allclose(cells["allocation"] / 40, np.round(cells["allocation"] / 40))
+    assert p.pool("funds").allocated <= 350 + 1e-6
+    if objective == 2400.0:
+        assert p.table("funds").set_index("zone")["total"].to_dict() == pytest.approx({"a": 160, "b": 160})
+
+
+def test_fund_ramp_cumulative_leverage_and_rule_ids() -> None:
+    """LP, budgets 100, 400, 400; both zones ask 1,000. a's funds change by at most 50 % a year
+    from 100 the year before: a 100, 150, 225, b the rest: 10·475 + 5·425 = 6,875 万元 of
+    investment co-financed; the ramp's 2023 row is worth 10 − 5 per 万元. With a cumulative
+    leverage cap (a's funds over the years at most 0.2 × its 1,000 investment = 200): a 100,
+    100, 0 or any split of 200 — 10·200 + 5·700 = 5,500."""
+    data = fund_case([2021, 2022, 2023], funds={"total": 900, "split": [1 / 9, 4 / 9, 4 / 9], "ramps": [
+        {"id": "smooth", "share": 0.5, "select": {"zones": ["a"]}, "previous": {"a": 100}}]})
+    data["zones"] = [fund_zone("a", 1000, 10000), fund_zone("b", 1000, 5000)]
+    p = plan(data)
+    assert p.objective == pytest.approx(6875.0, rel=1e-7)
+    assert p.table("funds").set_index("zone").loc["a", ["2021", "2022", "2023"]].tolist() == pytest.approx(
+        [100, 150, 225])
+    bound = p.bindings.set_index("rule").loc["smooth:funds@2023"]
+    assert bound["shadow_price"] == pytest.approx(5.0)
+    assert "万元 (1e4 yuan) of investment co-financed per 万元" in bound["unit"]
+    data["periods"]["funds"]["cumulative_rules"] = [
+        {"id": "lev-5yr", "type": "leverage_cap", "alpha": 0.02, "select": {"zones": ["a"]}}]
+    p2 = plan(data)
+    assert p2.objective == pytest.approx(10 * 200 + 5 * 700, rel=1e-7)
+    assert p2.table("funds").set_index("zone").loc["a", "total"] == pytest.approx(200)
+    assert "lev-5yr" in set(p2.bindings["rule"])
+    rules = {r.rule for r in build_multi_period(Instance.from_dict(data)).model.row_blocks}
+    assert {"req:funds@2021", "funds-total@2023", "smooth:funds@2022", "lev-5yr"} <= rules
+
+
+def test_fund_growth_target_with_the_default_tax_effect() -> None:
+    """a's tax (1,000 万元) must grow 2 %/yr: 1,040.4 in 2022. Each 万元 of funds a gets brings
+    its request's expected tax per 万元 (50 / 100 = 0.5) from the next year: 0.5 f_{a,2021} ≥
+    40.4, f = 80.8. b co-finances 12 per 万元, a 10: 2021 a 80.8, b 19.2; 2022 b 100:
+    808 + 230.4 + 1,200 = 2,238.4. One more 万元 of required tax costs 2 × (12 − 10)."""
+    data = {"name": "fund-growth", "zones": [fund_zone("a", 100, 1000, tax=50), fund_zone("b", 100, 1200, tax=10)],
+            "pools": {"funds": {"budget": 100, "rules": [{"id": "req", "type": "request_cap"}]}},
+            "periods": {"years": [2021, 2022], "funds": {"carry_over": 0, "effects": [{"metric": "tax"}]},
+                        "growth": [{"id": "tax-a", "metric": "tax", "rate": 0.02, "select": {"zones": ["a"]},
+                                    "source": "2022 专栏一"}]}}
+    data["zones"][0]["metrics"]["tax"] = 1000.0
+    p = plan(data)
+    assert p.allocation(2021, "funds").to_dict() == pytest.approx({"a": 80.8, "b": 19.2})
+    assert p.objective == pytest.approx(2238.4, rel=1e-7)
+    (t,) = p.targets.itertuples()
+    assert t.rule == "tax-a@2022" and t.driven_by == "funds" and t.achieved == pytest.approx(1040.4)
+    assert p.bindings.set_index("rule").loc["tax-a@2022", "shadow_price"] == pytest.approx(-4.0)
+    data["periods"]["funds"]["effects"] = [{"metric": "value_added"}]
+    data["periods"]["growth"][0]["metric"] = "value_added"
+    data["zones"][0]["metrics"]["value_added"] = 1000.0
+    with pytest.raises(InstanceError, match=r"periods\.funds\.effects\[0\]\.per_unit: give per_unit"):
+        plan(data)
+
+
+def coupled_case(per_unit: float, **periods: Any) -> dict[str, Any]:
+    """Land (growth_case: a 10, b 90 万元 of tax per mu, 100 mu a year, 20 of value added per mu
+    for a) and funds (a co-finances 10 per 万元, b 12; 100 万元 a year, no carry-over) both able
+    to lift a's value added, from 1,000 to 1,210 by 2022."""
+    data = growth_case()
+    data["zones"][0]["requests"]["funds"] = {"amount": 1000, "investment": 10000}
+    data["zones"][1]["requests"]["funds"] = {"amount": 1000, "investment": 12000}
+    data["pools"]["funds"] = {"budget": 100, "rules": [{"id": "req-f", "type": "request_cap"}]}
+    data["periods"]["funds"] = {"carry_over": 0, "effects": [{"metric": "value_added", "per_unit": per_unit}]}
+    data["periods"].update(periods)
+    return data
+
+
+@pytest.mark.parametrize("per_unit, weights, land_a, funds_a", [
+    (1.0, {}, 10.5, 0.0), (5.0, {}, 0.0, 42.0), (1.0, {"land": 5}, 5.5, 100.0)])
+def test_growth_target_on_land_and_funds_trades_by_each_resource_optimum(
+        per_unit: float, weights: dict[str, float], land_a: float, funds_a: float) -> None:
+    """Each resource alone: land 2 × 100 × 90 = 18,000, funds 2 × 100 × 12 = 2,400. The 210 of
+    value added a needs by 2022 (2021 allocations count) cost 80/20 = 4 of tax per unit by land
+    (4/18,000 of land's optimum) and 2/e by funds (e of value added per 万元: 2/2,400 for e = 1,
+    0.4/2,400 for e = 5). e = 1: all by land (10.5 mu); e = 5: all by funds (42 万元). With
+    land's weight 5, land's share costs 20/18,000 > 2/2,400: funds first, up to 2021's 100 万元
+    (100 of value added), the remaining 110 by land (5.5 mu)."""
+    p = plan(coupled_case(per_unit, weights=weights))
+    assert p.summary.coupled and p.summary.resources == ["land", "funds"] and p.objective is None
+    assert p.allocation(2021, "land")["a"] == pytest.approx(land_a, abs=1e-6)
+    assert p.allocation(2021, "funds")["a"] == pytest.approx(funds_a, abs=1e-6)
+    norms = {o.resource: o.normaliser for o in p.summary.objectives}
+    assert norms == pytest.approx({"land": 18000.0, "funds": 2400.0})
+    assert p.resource_objective("land") == pytest.approx(18000 - 80 * land_a)
+    assert p.resource_objective("funds") == pytest.approx(2400 - 2 * funds_a)
+    (t,) = p.targets.itertuples()
+    assert t.driven_by == "land+funds" and t.slack == pytest.approx(0, abs=1e-6)
+    assert any("own optimum" in n for n in p.summary.notes)
+
+
+def test_revoked_zones_get_no_funds_and_resources_select() -> None:
+    """The management case of land, with a fund pool: d, revoked with effect in 2022, gets no
+    funds from 2022 (rule `revoke:funds@2022`); `periods.resources` plans the funds alone."""
+    data = {
+        "name": "managed-funds",
+        "zones": [fund_zone("a", 100, 500), fund_zone("d", 1000, 50000, land_area_mu=1000)],
+        "pools": {"land": {"total_mu": 100}, "funds": {"budget": 100, "rules": [{"id": "req", "type": "request_cap"}]}},
+        "periods": {"years": [2021, 2022], "funds": {"carry_over": 0}},
+        "management": {"history": {"years": [2019, 2020, 2021], "scores": {"a": [90, 90, 90], "d": [10, 10, 10]}},
+                       "warning": {"id": "warn", "bottom_rank": 1},
+                       "revocation": {"id": "revoke", "after_years": 3, "freed_share": 0.5}},
+    }
+    p = plan(data)
+    assert p.tracks == ["land", "funds"]
+    assert p.allocation(2021, "funds").to_dict() == pytest.approx({"a": 0, "d": 100})
+    assert p.allocation(2022, "funds").to_dict() == pytest.approx({"a": 100, "d": 0})
+    assert "revoke:funds@2022" in set(p.bindings["rule"]) and "revoke@2022" in set(p.bindings["rule"])
+    data["periods"]["resources"] = ["funds"]
+    p2 = plan(data)
+    assert p2.tracks == ["funds"] and p2.objective == pytest.approx(100 * 50 + 100 * 5)
+    assert any("land is not planned" in n for n in p2.summary.notes)
+
+
+def test_resource_settings_are_checked() -> None:
+    base = emission_case([2021, 2022])
+    bad: list[tuple[dict[str, Any], str]] = [
+        ({"emissions": {"NOx": {}}}, r"periods\.emissions\.NOx: no emission pool for pollutant 'NOx'"),
+        ({"funds": {"carry_over": 1}}, r"periods\.funds: no fund pool"),
+        ({"resources": ["land"]}, r"periods\.resources\[0\]: plans land, but the instance has no pools\.land"),
+        ({"emissions": {"SO2": {"total": 10, "split": [1.0]}}}, r"emissions\.SO2: split has 1 shares for 2 years"),
+        ({"emissions": {"SO2": {"cumulative_rules": [{"id": "lev", "type": "leverage_cap", "alpha": 1}]}}},
+         r"cumulative_rules\[0\]\.type: a leverage cap bounds funds"),
+        ({"emissions": {"SO2": {"by_year": [{"year": 2022, "drop_rules": ["nope"]}]}}},
+         r"drop_rules\[0\]: no base rule of this resource has id 'nope'"),
+        ({"emissions": {"SO2": {"ramps": [{"id": "req", "share": 0.1}]}}},
+         r"ramps\[0\]\.id: duplicate rule id 'req' \(also pools\.emissions\.rules\[0\]\)"),
+    ]
+    for periods, message in bad:
+        data = copy.deepcopy(base)
+        data["periods"].update(periods)
+        with pytest.raises(InstanceError, match=message):
+            Instance.from_dict(data)
+    # A year's rule may replace the resource's own rule of that id.
+    data = copy.deepcopy(base)
+    data["periods"]["emissions"] = {"SO2": {"by_year": [{"year": 2022, "rules": [
+        {"id": "req", "type": "request_cap", "share": 0.5}]}]}}
+    p = plan(data)
+    assert p.allocation(2022, "SO2").to_dict() == pytest.approx({"a": 50, "b": 50})
+    data["pools"]["emissions"]["objective"] = {"kind": "zsg_dea"}
+    with pytest.raises(InstanceError, match=r"pools\.emissions\.objective\.kind: the zero-sum-gains DEA"):
+        plan(data)
+
+
+def test_empty_fund_year_is_served_by_carry_over() -> None:
+    """The whole budget of 200 in 2021 (split 1, 0), funds carried by default: a takes 100 a
+    year (2,000), b none; without carry-over 2022 gets nothing: a 100, b 100 in 2021 (1,500)."""
+    data = fund_case([2021, 2022], funds={"total": 200, "split": [1.0, 0.0]})
+    p = plan(data)
+    assert p.pool("funds").empty_years == [2022]
+    assert p.objective == pytest.approx(2000.0)
+    data["periods"]["funds"]["carry_over"] = 0
+    assert plan(data).objective == pytest.approx(1500.0)
+
+
+def test_cli_prints_every_resource(tmp_path: Path) -> None:
+    path = tmp_path / "both.json"
+    data = coupled_case(1.0)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    code, out, err = run_cli("plan-years", str(path), "--out", str(tmp_path / "p.json"))
+    assert code == 0, err
+    assert "新增建设用地指标 · land (mu)" in out and "基金投放 · funds (万元 (1e4 yuan))" in out
+    assert "objective land (efficiency)" in out and "objective funds (leverage)" in out
+    assert "growth targets draw on several resources" in out
+    rec = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    assert {a["track"] for a in rec["allocations"]} == {"land", "funds"}
+    assert {(y["track"], y["year"]) for y in rec["years"]} == {(t, y) for t in ("land", "funds") for y in (2021, 2022)}
+    assert {o["resource"] for o in rec["objectives"]} == {"land", "funds"}
+
+
 # -- the bundled example ----------------------------------------------------------------------
 
 EXAMPLE_YEARS = SMALL.parent / "henan-etdz-45-years.json"
