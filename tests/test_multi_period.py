@@ -651,7 +651,7 @@ def test_resource_settings_are_checked() -> None:
         ({"emissions": {"SO2": {"cumulative_rules": [{"id": "lev", "type": "leverage_cap", "alpha": 1}]}}},
          r"cumulative_rules\[0\]\.type: a leverage cap bounds funds"),
         ({"emissions": {"SO2": {"by_year": [{"year": 2022, "drop_rules": ["nope"]}]}}},
-         r"drop_rules\[0\]: no base rule of this resource has id 'nope'"),
+         r"drop_rules\[0\]: no base rule has id 'nope'"),
         ({"emissions": {"SO2": {"ramps": [{"id": "req", "share": 0.1}]}}},
          r"ramps\[0\]\.id: duplicate rule id 'req' \(also pools\.emissions\.rules\[0\]\)"),
     ]

@@ -1433,10 +1433,8 @@ def _check_rule(where: str, rule: Any, inst: Instance, known: Mapping[str, set[A
                 issues.append(Issue(f"{where}.groups[{j}]", f"no zone has {rule.by} {g!r}"))
 
 
-def _check_resources(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids: Mapping[str, int]) -> list[Issue]:
-    """Rules of the emission, fund and portfolio models: ids unique across every rule list
-    (land rules included) and references that exist; projects: unique ids in known zones."""
-    issues: list[Issue] = []
+def _pool_rule_lists(inst: Instance) -> list[tuple[str, Sequence[Any]]]:
+    """The rule lists of the emission and fund pools, each with its JSON path."""
     lists: list[tuple[str, Sequence[Any]]] = []
     if inst.pools.emissions is not None:
         lists.append(("pools.emissions.rules", inst.pools.emissions.rules))
@@ -1444,7 +1442,14 @@ def _check_resources(inst: Instance, known: Mapping[str, set[Any]], land_rule_id
                   for k, pool in inst.pools.emissions.pollutants.items()]
     if inst.pools.funds is not None:
         lists.append(("pools.funds.rules", inst.pools.funds.rules))
-    lists.append(("portfolio.rules", inst.portfolio.rules))
+    return lists
+
+
+def _check_resources(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids: Mapping[str, int]) -> list[Issue]:
+    """Rules of the emission, fund and portfolio models: ids unique across every rule list
+    (land rules included) and references that exist; projects: unique ids in known zones."""
+    issues: list[Issue] = []
+    lists = _pool_rule_lists(inst) + [("portfolio.rules", inst.portfolio.rules)]
     first = {rid: f"rules[{k}]" for rid, k in land_rule_ids.items()}
     for field, rules in lists:
         for r, rule in enumerate(rules):
@@ -1560,14 +1565,7 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
     issues: list[Issue] = []
     first = {rid: f"rules[{k}]" for rid, k in land_rule_ids.items()}
     # The emission and fund rules' ids too: rules of the plan over years may not take them.
-    resource_lists: list[tuple[str, Sequence[Any]]] = []
-    if inst.pools.emissions is not None:
-        resource_lists.append(("pools.emissions.rules", inst.pools.emissions.rules))
-        resource_lists += [(f"pools.emissions.pollutants.{k}.rules", pool.rules)
-                           for k, pool in inst.pools.emissions.pollutants.items()]
-    if inst.pools.funds is not None:
-        resource_lists.append(("pools.funds.rules", inst.pools.funds.rules))
-    for field, rules in resource_lists:
+    for field, rules in _pool_rule_lists(inst):
         for r, rule in enumerate(rules):
             first.setdefault(rule.id, f"{field}[{r}]")
 
@@ -1590,31 +1588,42 @@ def _check_periods(inst: Instance, known: Mapping[str, set[Any]], land_rule_ids:
                     issues.append(Issue(f"management.history.{field}.{zid}", f"unknown zone {zid!r}"))
     p = inst.periods
     if p is not None:
-        lists: list[tuple[str, Sequence[Any]]] = [("periods.cumulative_rules", p.cumulative_rules),
-                                                 ("periods.ramps", p.ramps), ("periods.growth", p.growth)]
-        for field, rules in lists:
-            for r, rule in enumerate(rules):
-                unique(f"{field}[{r}]", rule)
-                _check_rule(f"{field}[{r}]", rule, inst, known, issues)
-        for r, ramp in enumerate(p.ramps):
-            for zid in ramp.previous_mu:
-                if zid not in known["zones"]:
-                    issues.append(Issue(f"periods.ramps[{r}].previous_mu.{zid}", f"unknown zone {zid!r}"))
-        for k, year in enumerate(p.by_year):
-            own: dict[str, int] = {}
-            for r, rule in enumerate(year.rules):
-                where = f"periods.by_year[{k}].rules[{r}]"
-                if rule.id in own:
-                    issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} in year {year.year}"))
-                elif rule.id in first and rule.id not in land_rule_ids:
-                    issues.append(Issue(f"{where}.id", f"rule id {rule.id!r} is taken by {first[rule.id]}"))
-                own.setdefault(rule.id, r)
-                _check_rule(where, rule, inst, known, issues)
-            for j, rid in enumerate(year.drop_rules):
-                if rid not in land_rule_ids:
-                    issues.append(Issue(f"periods.by_year[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
+        _check_track(inst, "periods", p.ramps, "previous_mu", p.cumulative_rules, p.by_year, land_rule_ids, known,
+                     first, unique, issues, extra=[("periods.growth", p.growth)])
         issues.extend(_check_resource_periods(inst, p, known, first, unique))
     return issues
+
+
+def _check_track(inst: Instance, where: str, ramps: Sequence[Any], previous: str, cumulative: Sequence[Any],
+                 by_year: Sequence[Any], base_ids: Mapping[str, Any], known: Mapping[str, set[Any]],
+                 first: Mapping[str, str], unique: Callable[[str, Any], None], issues: list[Issue],
+                 extra: Sequence[tuple[str, Sequence[Any]]] = ()) -> None:
+    """One resource's settings over the years (land: ``periods``; a pollutant's or the funds'
+    section): cumulative rules, ramps (and ``extra`` lists) have ids of their own and name
+    what exists, ramps' ``previous`` zones exist; a year's rules may reuse only the ids of the
+    resource's base rules (``base_ids``: they replace them that year) and drop only those."""
+    lists = [(f"{where}.cumulative_rules", cumulative), (f"{where}.ramps", ramps), *extra]
+    for field, rules in lists:
+        for r, rule in enumerate(rules):
+            unique(f"{field}[{r}]", rule)
+            _check_rule(f"{field}[{r}]", rule, inst, known, issues)
+    for r, ramp in enumerate(ramps):
+        for zid in getattr(ramp, previous):
+            if zid not in known["zones"]:
+                issues.append(Issue(f"{where}.ramps[{r}].{previous}.{zid}", f"unknown zone {zid!r}"))
+    for k, year in enumerate(by_year):
+        own: set[str] = set()
+        for r, rule in enumerate(year.rules):
+            at = f"{where}.by_year[{k}].rules[{r}]"
+            if rule.id in own:
+                issues.append(Issue(f"{at}.id", f"duplicate rule id {rule.id!r} in year {year.year}"))
+            elif rule.id in first and rule.id not in base_ids:
+                issues.append(Issue(f"{at}.id", f"rule id {rule.id!r} is taken by {first[rule.id]}"))
+            own.add(rule.id)
+            _check_rule(at, rule, inst, known, issues)
+        for j, rid in enumerate(year.drop_rules):
+            if rid not in base_ids:
+                issues.append(Issue(f"{where}.by_year[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
 
 
 def _check_resource_periods(inst: Instance, p: Periods, known: Mapping[str, set[Any]], first: dict[str, str],
@@ -1646,32 +1655,10 @@ def _check_resource_periods(inst: Instance, p: Periods, known: Mapping[str, set[
             sections.append(("periods.funds", p.funds, {r.id: f"pools.funds.rules[{j}]"
                                                         for j, r in enumerate(pools.funds.rules)}, True))
     for where, rp, base_ids, funds in sections:
-        rule_lists: list[tuple[str, Sequence[Any]]] = [(f"{where}.ramps", rp.ramps),
-                                                      (f"{where}.cumulative_rules", rp.cumulative_rules)]
-        for field, rules in rule_lists:
-            for r, rule in enumerate(rules):
-                unique(f"{field}[{r}]", rule)
-                _check_rule(f"{field}[{r}]", rule, inst, known, issues)
-        for r, ramp in enumerate(rp.ramps):
-            for zid in ramp.previous:
-                if zid not in known["zones"]:
-                    issues.append(Issue(f"{where}.ramps[{r}].previous.{zid}", f"unknown zone {zid!r}"))
+        _check_track(inst, where, rp.ramps, "previous", rp.cumulative_rules, rp.by_year, base_ids, known, first,
+                     unique, issues)
         year_rules = [(f"{where}.by_year[{k}].rules[{r}]", rule)
                       for k, year in enumerate(rp.by_year) for r, rule in enumerate(year.rules)]
-        for y, year in enumerate(rp.by_year):
-            own: set[str] = set()
-            for r, rule in enumerate(year.rules):
-                at = f"{where}.by_year[{y}].rules[{r}]"
-                if rule.id in own:
-                    issues.append(Issue(f"{at}.id", f"duplicate rule id {rule.id!r} in year {year.year}"))
-                elif rule.id in first and rule.id not in base_ids:
-                    issues.append(Issue(f"{at}.id", f"rule id {rule.id!r} is taken by {first[rule.id]}"))
-                own.add(rule.id)
-                _check_rule(at, rule, inst, known, issues)
-            for j, rid in enumerate(year.drop_rules):
-                if rid not in base_ids:
-                    issues.append(Issue(f"{where}.by_year[{y}].drop_rules[{j}]",
-                                        f"no base rule of this resource has id {rid!r}"))
         cumulative = [(f"{where}.cumulative_rules[{r}]", rule) for r, rule in enumerate(rp.cumulative_rules)]
         for at, rule in cumulative + year_rules:
             if isinstance(rule, LeverageCap) and not funds:

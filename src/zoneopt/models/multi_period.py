@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -159,39 +159,46 @@ class EffectSpec:
     where: str
 
 
-@dataclass(frozen=True, eq=False)
-class Track:
-    """One pooled quantity over the years: land, one pollutant's allowances, or the funds."""
+@dataclass(frozen=True)
+class TrackSettings:
+    """A track's settings over the years (land: ``periods``; a pollutant: ``periods.emissions.<k>``;
+    the funds: ``periods.funds``), before its models are built; pools and additions per year in
+    the track's unit."""
 
     key: str
-    """``land``, the pollutant's name, or ``funds``."""
     resource: str
     unit: str
-    """the natural unit: mu, t (per year) or the money unit."""
     tag: str
-    """what the track's rule ids carry before the year: "" (land), ``:<pollutant>``, ``:funds``."""
     pool_rule: str
     where: str
-    """the JSON path of the track's settings over years."""
-    years: tuple[int, ...]
-    x_start: IntArray
-    """per year, the first allocation column in the stacked model."""
-    units: FloatArray
-    """per year, natural units per model unit of the allocation columns."""
-    pools: FloatArray
-    """per year, the stated pool Q_t."""
-    additions: FloatArray
-    """per year, what joins the pool a_t."""
+    pools: dict[int, float]
+    additions: dict[int, float]
     carry_over: float
     carry_over_source: str | None
     pool_source: str | None
     exact: bool
     integer: bool
-    request: FloatArray
+    ramps: tuple[RampSpec, ...]
+    cumulative: tuple[tuple[str, Any], ...]
+    effects: tuple[EffectSpec, ...]
+    year_rules: dict[int, tuple[tuple[Any, ...], tuple[str, ...]]]
+
+    def available(self, year: int) -> float:
+        return self.pools[year] + self.additions[year]
+
+
+@dataclass(frozen=True, eq=False)
+class Track(TrackSettings):
+    """One pooled quantity over the years — land, one pollutant's allowances, or the funds —
+    as built: its settings and where its allocations sit in the stacked model."""
+
+    years: tuple[int, ...] = ()
+    x_start: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """per year, the first allocation column in the stacked model."""
+    units: FloatArray = field(default_factory=lambda: np.zeros(0))
+    """per year, natural units per model unit of the allocation columns."""
+    request: FloatArray = field(default_factory=lambda: np.zeros(0))
     """each zone's request, natural units (NaN: none)."""
-    ramps: tuple[RampSpec, ...] = ()
-    cumulative: tuple[tuple[str, Any], ...] = ()
-    effects: tuple[EffectSpec, ...] = ()
     empty_years: tuple[int, ...] = ()
     """years whose pool and additions are 0 (they get the resource by carry-over only)."""
     unused: VarBlock | None = None
@@ -205,6 +212,10 @@ class Track:
     def columns(self, k: int, zones: IntArray) -> IntArray:
         """The stacked columns of ``zones`` in the ``k``-th year."""
         return np.asarray(self.x_start[k] + zones, dtype=np.int64)
+
+    def per_year(self, values: Mapping[int, float]) -> FloatArray:
+        """A per-year mapping (pools, additions) as an array over the plan years."""
+        return np.array([values[t] for t in self.years], dtype=float)
 
 
 @dataclass(frozen=True)
@@ -312,32 +323,6 @@ def resource_pools(periods: Periods, rp: ResourcePeriods, default: float) -> dic
                    default)
 
 
-@dataclass(frozen=True)
-class _Settings:
-    """A track's settings over the years, before its models are built."""
-
-    key: str
-    resource: str
-    unit: str
-    tag: str
-    pool_rule: str
-    where: str
-    pools: dict[int, float]
-    additions: dict[int, float]
-    carry_over: float
-    carry_over_source: str | None
-    pool_source: str | None
-    exact: bool
-    integer: bool
-    ramps: tuple[RampSpec, ...]
-    cumulative: tuple[tuple[str, Any], ...]
-    effects: tuple[EffectSpec, ...]
-    year_rules: dict[int, tuple[tuple[Any, ...], tuple[str, ...]]]
-
-    def available(self, year: int) -> float:
-        return self.pools[year] + self.additions[year]
-
-
 def planned_resources(instance: Instance) -> tuple[PlannedResource, ...]:
     """The resources the plan over years covers: ``periods.resources``, else every resource
     the instance pools (land, emissions, funds). The project portfolio is a single-year model
@@ -350,9 +335,9 @@ def planned_resources(instance: Instance) -> tuple[PlannedResource, ...]:
 
 def _resource_settings(key: str, resource: str, unit: str, tag: str, pool_rule: str, where: str,
                        rp: ResourcePeriods, periods: Periods, default_pool: float, *, exact: bool, integer: bool,
-                       source: str | None) -> _Settings:
+                       source: str | None) -> TrackSettings:
     """The settings of a pollutant's allowances or of the funds (:class:`ResourcePeriods`)."""
-    return _Settings(
+    return TrackSettings(
         key, resource, unit, tag, pool_rule, where, resource_pools(periods, rp, default_pool),
         {t: sum(y.additions for y in rp.by_year if y.year == t) for t in periods.years},
         rp.carry_over if rp.carry_over is not None else CARRY_OVER_DEFAULT[resource], rp.carry_over_source,
@@ -366,18 +351,18 @@ def _resource_settings(key: str, resource: str, unit: str, tag: str, pool_rule: 
 
 
 def _settings(instance: Instance, periods: Periods, resources: Sequence[str],
-              management: ManagementResult | None) -> list[_Settings]:
+              management: ManagementResult | None) -> list[TrackSettings]:
     """Every track's settings: land (``periods`` itself), each pollutant
     (``periods.emissions.<k>``) and the funds (``periods.funds``)."""
     pools = instance.pools
     money = MONEY_LABEL[instance.units.money]
-    out: list[_Settings] = []
+    out: list[TrackSettings] = []
     if "land" in resources:
         land = pools.land
         assert land is not None
         own_add = {y.year: y.additions_mu for y in periods.by_year}
         mgmt_add = management.pool_additions if management is not None else {}
-        out.append(_Settings(
+        out.append(TrackSettings(
             "land", "land", "mu", "", TOTAL_RULE, "periods", year_pools(instance, periods),
             {t: float(own_add.get(t, 0.0)) + float(mgmt_add.get(t, 0.0)) for t in periods.years},
             periods.carry_over, periods.carry_over_source, land.source, land.exact, land.parcel_mu is not None,
@@ -431,7 +416,7 @@ def _year_rules(instance: Instance, periods: Periods, year: int,
     return tuple(rules + _exclusions(management, year, land=True))
 
 
-def _refuse_empty_year(s: _Settings, rules: Sequence[Any], year: int, objective_kind: str | None = None) -> None:
+def _refuse_empty_year(s: TrackSettings, rules: Sequence[Any], year: int, objective_kind: str | None = None) -> None:
     """An empty year's rules (and land objective) must not read its pool (share-of-pool group
     rules, the baseline or blend objective): there is no pool to take a share of."""
     what = f"the {s.key if s.resource != 'land' else 'land'} pool of {year} is 0 {s.unit}"
@@ -445,7 +430,7 @@ def _refuse_empty_year(s: _Settings, rules: Sequence[Any], year: int, objective_
                                                 "year a pool, or the rule share_of 'allocated'")])
 
 
-def _pool_of(s: _Settings, year: int, rules: Sequence[Any], nominal: dict[str, float],
+def _pool_of(s: TrackSettings, year: int, rules: Sequence[Any], nominal: dict[str, float],
              objective_kind: str | None = None) -> float:
     """The pool a year's model is built on: Q_t + a_t, or for an empty year a nominal pool
     (which sets only the model's unit) after checking no rule reads it."""
@@ -456,7 +441,7 @@ def _pool_of(s: _Settings, year: int, rules: Sequence[Any], nominal: dict[str, f
     return nominal[s.key]
 
 
-def _land_year(instance: Instance, periods: Periods, s: _Settings, year: int, management: ManagementResult | None,
+def _land_year(instance: Instance, periods: Periods, s: TrackSettings, year: int, management: ManagementResult | None,
                nominal: dict[str, float]) -> Instance:
     rules = _year_rules(instance, periods, year, management)
     assert instance.pools.land is not None
@@ -465,7 +450,7 @@ def _land_year(instance: Instance, periods: Periods, s: _Settings, year: int, ma
     return instance.model_copy(update={"pools": instance.pools.model_copy(update={"land": land}), "rules": rules})
 
 
-def _emission_year(instance: Instance, settings: Mapping[str, _Settings], year: int,
+def _emission_year(instance: Instance, settings: Mapping[str, TrackSettings], year: int,
                    management: ManagementResult | None, nominal: dict[str, float]) -> Instance:
     """The year's emission instance: each pollutant's pool of the year, and its rules (the
     common ones and its own, with the year's own rules and drops, and revocations) in its own
@@ -483,7 +468,7 @@ def _emission_year(instance: Instance, settings: Mapping[str, _Settings], year: 
     return instance.model_copy(update={"pools": instance.pools.model_copy(update={"emissions": em})})
 
 
-def _fund_year(instance: Instance, s: _Settings, year: int, management: ManagementResult | None,
+def _fund_year(instance: Instance, s: TrackSettings, year: int, management: ManagementResult | None,
                nominal: dict[str, float]) -> Instance:
     pool = instance.pools.funds
     assert pool is not None
@@ -662,7 +647,7 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
 
 
-def _tracks(settings: Sequence[_Settings], parts: Sequence[YearModel], zt: ZoneTable,
+def _tracks(settings: Sequence[TrackSettings], parts: Sequence[YearModel], zt: ZoneTable,
             years: Sequence[int]) -> tuple[Track, ...]:
     """The tracks, with each year's allocation columns read off the built models."""
     out = []
@@ -683,12 +668,9 @@ def _tracks(settings: Sequence[_Settings], parts: Sequence[YearModel], zt: ZoneT
                 request = bm.request
             starts.append(p.offset + xb.start)
             units.append(unit)
-        empty = tuple(t for t in years if s.available(t) <= 0)
-        out.append(Track(s.key, s.resource, s.unit, s.tag, s.pool_rule, s.where, tuple(years),
-                         np.asarray(starts, dtype=np.int64), np.asarray(units, dtype=float),
-                         np.array([s.pools[t] for t in years]), np.array([s.additions[t] for t in years]),
-                         s.carry_over, s.carry_over_source, s.pool_source, s.exact, s.integer, request,
-                         s.ramps, s.cumulative, s.effects, empty))
+        out.append(Track(**{f.name: getattr(s, f.name) for f in fields(TrackSettings)}, years=tuple(years),
+                         x_start=np.asarray(starts, dtype=np.int64), units=np.asarray(units, dtype=float),
+                         request=request, empty_years=tuple(t for t in years if s.available(t) <= 0)))
     return tuple(out)
 
 
@@ -763,13 +745,13 @@ def _pool_balance(b: ModelBuilder, tr: Track, scales: dict[str, tuple[float | Fl
                       np.zeros(n, dtype=np.int64))
         extra = [(u.start + k, 1.0)] + ([(u.start + k - 1, -c)] if k > 0 and c > 0 else [])
         A = A + sp.csr_matrix(([v for _, v in extra], ([0] * len(extra), [j for j, _ in extra])), shape=A.shape)
-        rhs = (tr.pools[k] + tr.additions[k]) / sigma
+        rhs = tr.available(t) / sigma
         rid = tr.pool_rule + year_suffix(t)
         b.add_rows(rid, A, lb=rhs, ub=rhs, rule=rid, source=source or None, labels=["total"])
         scales[rid] = (sigma, tr.unit, tr.resource)
-        note = f"{what} {t}: {tr.pools[k]:,.6g} {tr.unit}" + (
-            f" + {tr.additions[k]:,.6g} {tr.unit} " + ("returned" if tr.resource == "land" else "added")
-            if tr.additions[k] else "") + (f" + {c:g} × unused of {tr.years[k - 1]}" if k > 0 and c > 0 else "")
+        note = f"{what} {t}: {tr.pools[t]:,.6g} {tr.unit}" + (
+            f" + {tr.additions[t]:,.6g} {tr.unit} " + ("returned" if tr.resource == "land" else "added")
+            if tr.additions[t] else "") + (f" + {c:g} × unused of {tr.years[k - 1]}" if k > 0 and c > 0 else "")
         rules[rid] = RuleInfo(rid, "pool", source or None, note)
     return u
 
@@ -836,7 +818,7 @@ def _cumulative(b: ModelBuilder, tr: Track, instance: Instance, zt: ZoneTable,
         return
     n, sigma = zt.size, tr.sigma
     E = _x_matrix([int(s) for s in tr.x_start], tr.units / sigma, np.arange(n), b.num_vars)
-    total = float((tr.pools + tr.additions).sum()) / sigma
+    total = sum(tr.available(t) for t in tr.years) / sigma
     request = tr.request * len(tr.years)
     add_zone_rules(b, tr.cumulative, ZoneTotals(E, sigma, total, request, tr.tag + CUMULATIVE_SUFFIX), instance, zt,
                    rules)
@@ -1401,14 +1383,15 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         c = tr.carry_over
         carried_in = np.concatenate([[0.0], c * u[:-1]])
         lapsed = np.concatenate([(1.0 - c) * u[:-1], [0.0]])
+        pools, additions = tr.per_year(tr.pools), tr.per_year(tr.additions)
         year_parts.append(pd.DataFrame({
             "track": tr.key, "resource": tr.resource, "unit": tr.unit, "year": list(mm.years),
-            "pool": tr.pools, "additions": tr.additions, "carried_in": carried_in,
-            "available": tr.pools + tr.additions + carried_in, "allocated": alloc.sum(axis=1), "unused": u,
+            "pool": pools, "additions": additions, "carried_in": carried_in,
+            "available": pools + additions + carried_in, "allocated": alloc.sum(axis=1), "unused": u,
             "carried_out": np.concatenate([c * u[:-1], [0.0]]), "lapsed": lapsed}))
         track_summaries.append(TrackSummary(
-            track=tr.key, resource=tr.resource, unit=tr.unit, pool_total=float(tr.pools.sum()),
-            additions=float(tr.additions.sum()), allocated=float(alloc.sum()), unused_end=float(u[-1]),
+            track=tr.key, resource=tr.resource, unit=tr.unit, pool_total=float(pools.sum()),
+            additions=float(additions.sum()), allocated=float(alloc.sum()), unused_end=float(u[-1]),
             lapsed=float(lapsed.sum()), carry_over=c, carry_over_source=tr.carry_over_source, model_unit=tr.sigma,
             exact=tr.exact, empty_years=list(tr.empty_years)))
 
@@ -1477,7 +1460,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
 
 
 __all__ = ["MultiPeriodModel", "MultiPeriodPlan", "MultiPeriodSummary", "MultiPeriodRecord", "TrackSummary",
-           "ResourceObjective", "YearModel", "Track", "GrowthRow", "RampSpec", "EffectSpec", "build_multi_period",
-           "solve_multi_period", "plan_from_solution", "efficiency_stage", "ideal_norms", "stacked_objective",
-           "with_norms", "resource_objectives", "discounted", "planned_resources", "year_pools", "resource_pools",
-           "year_suffix", "COMBINED"]
+           "ResourceObjective", "YearModel", "Track", "TrackSettings", "GrowthRow", "RampSpec", "EffectSpec",
+           "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage", "ideal_norms",
+           "stacked_objective", "with_norms", "resource_objectives", "discounted", "planned_resources", "year_pools",
+           "resource_pools", "year_suffix", "COMBINED"]
