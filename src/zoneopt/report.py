@@ -40,6 +40,8 @@ from zoneopt.errors import InvalidInputError, ZoneoptError
 from zoneopt.explain import LandSolve, solve_land_detail
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.io import atomic_write, atomic_write_text
+from zoneopt.plan import ResourcePlan
+from zoneopt.resources import TITLES
 
 REPORT_MD = "report.md"
 REPORT_XLSX = "report.xlsx"
@@ -135,6 +137,8 @@ class Report:
     sections: tuple[Section, ...]
     land: LandSolve | None = None
     notes: tuple[str, ...] = field(default=())
+    plans: dict[str, ResourcePlan] = field(default_factory=dict)
+    """The emission, fund and portfolio plans the report shows, by resource."""
 
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
@@ -197,7 +201,9 @@ class ReportContext:
     charts: _Charts | None
 
 
-SectionBuilder = Callable[[ReportContext], tuple[Section, LandSolve | None]]
+SectionBuilder = Callable[[ReportContext], tuple[Section, "LandSolve | ResourcePlan | None"]]
+"""A resource's section builder: its :class:`Section` and what it solved (the land solve, or
+the emission, fund or portfolio plan) for the summary."""
 
 
 def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options: SolveOptions | None = None,
@@ -225,16 +231,20 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
         raise InvalidInputError(f"report: frontier points must be an integer >= 2, got {frontier_points!r}")
     resources = [key for key in RESOURCE_SECTIONS if _has_resource(instance, key)]
     if not resources:
-        raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land pool (pools.land)")
+        raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land, emission or fund "
+                                "pool and no projects")
     ctx = ReportContext(instance, backend, options if options is not None else SolveOptions(), factors,
                         int(frontier_points), rule_costs, scenarios, renderer)
     built = [RESOURCE_SECTIONS[key](ctx) for key in resources]  # solves first: an infeasible plan stops here
-    land = next((solved for _, solved in built if solved is not None), None)
-    sections = [_summary_section(instance, land, backend), _evaluation_section(instance, backend)]
+    land = next((solved for _, solved in built if isinstance(solved, LandSolve)), None)
+    plans = {key: solved for key, (_, solved) in zip(resources, built, strict=True) if isinstance(solved, ResourcePlan)}
+    sections = [_summary_section(instance, land, backend, plans), _evaluation_section(instance, backend)]
     sections += [s for s, _ in built]
+    if scenarios and instance.scenarios and plans:
+        sections.append(_scenario_section(ctx))
     title = f"zoneopt report · {instance.name}"
     return Report(instance=instance.name, title=title, synthetic=instance.metadata.synthetic,
-                  sections=tuple(sections), land=land)
+                  sections=tuple(sections), land=land, plans=plans)
 
 
 def require_chart_packages() -> None:
@@ -244,12 +254,19 @@ def require_chart_packages() -> None:
 
 
 def _has_resource(instance: Instance, key: str) -> bool:
+    """Whether ``instance`` configures resource ``key`` (:func:`zoneopt.resources.configured`;
+    a key not known there is reported when its pool is given)."""
+    from zoneopt.resources import RESOURCES, configured
+
+    if key in RESOURCES:
+        return key in configured(instance)
     return getattr(instance.pools, key, None) is not None
 
 
 # -- summary and evaluations ------------------------------------------------------------------
 
-def _summary_section(instance: Instance, land: LandSolve | None, backend: str) -> Section:
+def _summary_section(instance: Instance, land: LandSolve | None, backend: str,
+                     plans: dict[str, ResourcePlan] | None = None) -> Section:
     meta = instance.metadata
     blocks: list[Block] = []
     head = []
@@ -280,6 +297,21 @@ def _summary_section(instance: Instance, land: LandSolve | None, backend: str) -
                  ("checked", f"max violation {_num(s.check_max_violation)}")]
         units += [("objective", s.objective_unit), ("shadow prices", f"{s.objective_unit} per mu")]
         warnings = list(s.warnings)
+    for key, plan in (plans or {}).items():  # the other resources' headlines
+        r = plan.summary
+        title = TITLES.get(key, key)
+        rows += [(f"{key}: resource", f"{key} ({title}), {r.method}"), (f"{key}: status", r.status),
+                 (f"{key}: objective", f"{r.objective_kind}: {_num(r.objective)} {r.objective_unit}"),
+                 (f"{key}: pools", "; ".join(f"{p.pool} {_num(p.allocated)} of {_num(p.total)} {p.unit}"
+                                             for p in r.pools)),
+                 (f"{key}: zones allocated", f"{r.zones_allocated} of {r.zones}")]
+        if r.projects is not None:
+            rows.append((f"{key}: projects chosen", f"{r.projects_chosen} of {r.projects}"))
+        rows += [(f"{key}: backend", f"{r.backend}, {r.runtime_s:.3f} s"
+                                     + (f", gap {r.mip_gap:.2g}" if r.mip_gap is not None else "")),
+                 (f"{key}: checked", f"max violation {_num(r.check_max_violation)}")]
+        units.append((f"{key} objective", r.objective_unit))
+        warnings += list(r.warnings)
     blocks.append(Table("summary", "Summary", pd.DataFrame(rows, columns=["field", "value"]).astype(str)))
     blocks.append(Table("units", "Units", pd.DataFrame(units, columns=["quantity", "unit"])))
     if warnings:
@@ -479,10 +511,310 @@ def _scenario_blocks(instance: Instance, backend: str, opts: SolveOptions) -> li
     return blocks
 
 
-RESOURCE_SECTIONS: dict[str, SectionBuilder] = {"land": _land_section}
+# -- emission allowances, funds and the portfolio ---------------------------------------------
+
+def _solve(ctx: ReportContext, key: str) -> ResourcePlan:
+    from zoneopt.models.emissions import solve_emissions
+    from zoneopt.models.funds import solve_funds
+    from zoneopt.models.portfolio import solve_portfolio
+
+    solver = {"emissions": solve_emissions, "funds": solve_funds, "portfolio": solve_portfolio}[key]
+    plan: ResourcePlan = solver(ctx.instance, ctx.backend, options=ctx.options)
+    return plan
+
+
+def _pools_table(name: str, plan: ResourcePlan) -> Table:
+    pools = pd.DataFrame([p.model_dump() for p in plan.summary.pools])
+    pools["share_used"] = pools["allocated"] / pools["total"]
+    return Table(name, "Pools", pools, percent=("share_used",),
+                 caption="Each pool's total and what the plan allocates of it (rule: the pool's rule id).")
+
+
+def _bindings_table(name: str, plan: ResourcePlan, unit_note: str) -> Table:
+    b = plan.bindings.copy()
+    if len(b):
+        b = b.iloc[np.argsort(-b["shadow_price"].abs().fillna(0.0).to_numpy(), kind="stable")].reset_index(drop=True)
+    return Table(name, "Binding rules and shadow prices", b, caption=unit_note)
+
+
+def _city_table(name: str, a: pd.DataFrame, columns: list[str], title: str) -> Table:
+    cities = a.groupby("city", sort=False)[columns].sum().reset_index()
+    cities.insert(1, "zones", a.groupby("city", sort=False).size().to_numpy())
+    cities = cities.sort_values(columns[0], ascending=False, kind="stable").reset_index(drop=True)
+    return Table(name, title, cities)
+
+
+def _emission_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
+    plan = _solve(ctx, "emissions")
+    s = plan.summary
+    a = plan.allocations
+    pollutants = [p.pool for p in s.pools]
+    blocks: list[Block] = [Text(
+        f"Emission allowances freed by regional reduction ({s.method}): {len(pollutants)} pollutant pools, "
+        f"{s.zones_allocated} of {s.zones} zones get some. Objective ({s.objective_kind}): **{_num(s.objective)} "
+        f"{s.objective_unit}**. Allowances in t/yr; shadow prices in {s.objective_unit} per t of the pollutant."
+        + "".join(f" {_md_escape(n)}." for n in s.notes))]
+    blocks.append(_pools_table("emissions-pools", plan))
+    blocks.append(_chart_or_note(ctx, "emissions-allocation", "Allowances per zone and pollutant",
+                                 _emission_chart, a, pollutants))
+    cols = ["zone", "name", "city", "grade", "score"] + [c for c in ("weight",) if c in a]
+    for p in pollutants:
+        cols += [c for c in (f"{p}_t", f"request_{p}_t", f"start_{p}_t", f"efficiency_{p}") if c in a]
+    cols += [c for c in ("binding_rules",) if c in a]
+    table = a[cols].copy()
+    table["total_share"] = sum(a[f"{p}_t"].to_numpy(dtype=float) / max(pu.total, 1e-300)
+                               for p, pu in zip(pollutants, s.pools, strict=True)) / len(pollutants)
+    table = table.sort_values("total_share", ascending=False, kind="stable").reset_index(drop=True)
+    blocks.append(Table("emissions-allocations", "Allowances per zone", table, percent=("total_share",),
+                        caption="t/yr per pollutant (and the zone's request); `total_share` the zone's mean share of "
+                                "the pools; sorted by it."))
+    blocks.append(_city_table("emissions-cities", a, [f"{p}_t" for p in pollutants], "Allowances per city (t/yr)"))
+    if s.method != "zsg-dea":
+        blocks.append(_bindings_table("emissions-bindings", plan,
+                                      f"Rule rows at their bound; `shadow_price` in {s.objective_unit} per t of the "
+                                      "row's pollutant (the row name ends with it)."))
+    return Section("emissions", "Emission allowances (排污指标)", tuple(blocks)), plan
+
+
+def _fund_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
+    plan = _solve(ctx, "funds")
+    s = plan.summary
+    a = plan.allocations
+    money = s.money_unit
+    blocks: list[Block] = [Text(
+        f"The year's fund budget of {_num(s.pools[0].total)} {money} ({s.method}): {_num(s.pools[0].allocated)} "
+        f"{money} disbursed to {s.zones_allocated} of {s.zones} zones. Objective ({s.objective_kind}): "
+        f"**{_num(s.objective)} {s.objective_unit}**."
+        + (f" Shadow prices in {s.objective_unit} per {money}." if s.method == "lp" else
+           " Whole tranches make it a MIP: no shadow prices.")
+        + "".join(f" {_md_escape(n)}." for n in s.notes))]
+    blocks.append(_pools_table("funds-pools", plan))
+    blocks.append(_chart_or_note(ctx, "funds-allocation", "Funds per zone", _fund_chart, a, money))
+    cols = [c for c in ("zone", "name", "city", "grade", "score", "request_funds", "funds", "tranches", "investment",
+                        "leverage", "expected_tax", "priority", "weight", "binding_rules") if c in a]
+    table = a[cols].sort_values("funds", ascending=False, kind="stable").reset_index(drop=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        req = table["request_funds"].to_numpy(dtype=float)
+        table.insert(table.columns.get_loc("funds") + 1, "fulfilment",
+                     np.where(req > 0, table["funds"].to_numpy(dtype=float) / req, np.nan))
+    blocks.append(Table("funds-allocations", "Funds per zone", table, percent=("fulfilment", "leverage"),
+                        caption=f"{money}; `leverage` = funds / the investment they co-finance; `weight` the objective "
+                                "weight per unit of money (sector priority included)."))
+    blocks.append(_city_table("funds-cities", a, ["funds", "request_funds"], f"Funds per city ({money})"))
+    blocks.append(_bindings_table("funds-bindings", plan,
+                                  f"Rule rows at their bound; `shadow_price` in {s.objective_unit} per {money} (LP "
+                                  "only)."))
+    return Section("funds", "Fund disbursement (基金投放)", tuple(blocks)), plan
+
+
+def _portfolio_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
+    plan = _solve(ctx, "portfolio")
+    s = plan.summary
+    a = plan.allocations
+    assert plan.projects is not None
+    pr = plan.projects
+    blocks: list[Block] = [Text(
+        f"The joint project portfolio (项目为王, a MIP): {s.projects_chosen} of {s.projects} projects chosen in "
+        f"{s.zones_allocated} of {s.zones} zones. Objective ({s.objective_kind}): **{_num(s.objective)} "
+        f"{s.objective_unit}**. Every pool and zone rule of land, allowances and funds applies to the chosen "
+        "projects' totals." + "".join(f" {_md_escape(n)}." for n in s.notes))]
+    blocks.append(_pools_table("portfolio-pools", plan))
+    blocks.append(_chart_or_note(ctx, "portfolio-pools", "Share of each pool the chosen projects use",
+                                 _pool_use_chart, s))
+    if s.targets:
+        targets = pd.DataFrame([t.model_dump() for t in s.targets])
+        blocks.append(Table("portfolio-targets", "Targets", targets,
+                            caption="Count targets: zones reaching the threshold after the chosen projects; share "
+                                    "targets: the share achieved."))
+    counts = [t for t in ctx.instance.portfolio.rules if t.type == "count_target"]
+    if counts:
+        from zoneopt.zones import ZoneTable
+
+        base = ZoneTable.of(ctx.instance).frame[counts[0].metric].to_numpy(dtype=float)
+        blocks.append(_chart_or_note(ctx, "portfolio-revenue", "Revenue before and after the chosen projects",
+                                     _revenue_chart, a, base, counts, s.money_unit))
+    cols = [c for c in a.columns if c not in ("kind", "level", "shadow_prices")]
+    zones = a[cols].sort_values("projects_chosen", ascending=False, kind="stable").reset_index(drop=True)
+    blocks.append(Table("portfolio-zones", "Zone totals of the chosen projects", zones,
+                        caption="Land mu, allowances t/yr, funds and revenue in the money unit; `reaches:<target>` "
+                                "whether the zone reaches a count target's threshold."))
+    order = np.lexsort((-pr["objective_term"].to_numpy(dtype=float), ~pr["chosen"].to_numpy(dtype=bool)))
+    blocks.append(Table("portfolio-projects", "Projects", pr.iloc[order].reset_index(drop=True),
+                        caption="Chosen projects first, the most valuable first (`objective_term`: what a project "
+                                "adds to the objective when chosen)."))
+    blocks.append(_bindings_table("portfolio-bindings", plan, "Rule rows at their bound (a MIP has no shadow prices)."))
+    return Section("portfolio", "Project portfolio (项目为王)", tuple(blocks)), plan
+
+
+def _scenario_section(ctx: ReportContext) -> Section:
+    """Scenarios over every resource: per resource and per quantity (emission and fund pools)."""
+    from zoneopt.scenarios import compare, scenario_items
+
+    inst = ctx.instance
+    result = compare(scenario_items(inst), ctx.backend, time_limit=ctx.options.time_limit,
+                     mip_gap=ctx.options.mip_gap)
+    desc = {sc.id: sc.description for sc in inst.scenarios}
+    res = result.resources.copy()
+    res.insert(1, "description", [desc.get(label, "the instance as given") for label in res["label"]])
+    blocks: list[Block] = [Text("Each scenario re-solved for every resource; differences against `base`."),
+                           Table("scenario-resources", "Scenarios per resource", res)]
+    from zoneopt.resources import configured
+
+    unchanged = []
+    for q in result.quantities:  # a loop over quantities
+        if q == "land" and "land" in configured(inst):
+            continue  # the land section compares land
+        top = result.biggest_changes(15, q)
+        unit = result.units[q]
+        if top.empty:
+            unchanged.append(q)
+            continue
+        cols = ["zone", "name", "city", *result.labels, "largest_change_mu"]
+        blocks.append(Table(f"scenario-{q}", f"{q}: zones that change most ({unit})",
+                            top[cols].rename(columns={"largest_change_mu": "largest_change"}),
+                            caption=f"{q} per scenario, {unit}; `largest_change` the largest signed change from "
+                                    "`base`."))
+    if unchanged:
+        blocks.append(Text(f"No zone's {', '.join(unchanged)} changes in any scenario."))
+    blocks.append(Table("scenario-quantities", "Scenario allocations per zone, every quantity",
+                        pd.concat([t.assign(quantity=q, unit=result.units[q]) for q, t in result.quantities.items()],
+                                  ignore_index=True), markdown=False))
+    return Section("scenarios", "Scenarios over every resource", tuple(blocks))
+
+
+# -- charts of the other resources ---------------------------------------------------------------
+
+PANEL_ZONES = 12
+"""Zones per pollutant panel of the emission chart (the largest allocations)."""
+
+
+def _emission_chart(Figure: Any, a: pd.DataFrame, pollutants: list[str]) -> Any:
+    data = {p: a[f"{p}_t"].to_numpy(dtype=float) for p in pollutants}
+    shown = [p for p in pollutants if (data[p] > 1e-9).any()]
+    if not shown:
+        return "no zone gets allowances of any pollutant in this plan"
+    names = _label(a["name"], a["zone"])
+    cols = min(3, len(shown))
+    rows = math.ceil(len(shown) / cols)
+    fig = Figure(figsize=(4.6 * cols, 0.26 * PANEL_ZONES * rows + 1.2 * rows + 0.6))
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for ax, p in zip(axes, shown, strict=False):  # a loop over pollutants
+        v = data[p]
+        got = np.flatnonzero(v > 1e-9)
+        order = got[np.argsort(-v[got], kind="stable")][:PANEL_ZONES]
+        y = np.arange(order.size)
+        ax.barh(y, v[order], color="#c27c2c")
+        ax.set_yticks(y, [names[i] for i in order.tolist()], fontsize=8)
+        ax.invert_yaxis()
+        total = float(v.sum())
+        more = f", top {order.size} of {got.size}" if got.size > order.size else ""
+        ax.set_title(f"{p}: {total:,.4g} t/yr to {got.size} zones{more}", fontsize=9.5)
+        ax.set_xlabel("t/yr", fontsize=8)
+        top = float(v[order].max())
+        for k, i in enumerate(order.tolist()):
+            ax.text(v[i] + 0.01 * top, y[k], f"{v[i]:,.4g}", va="center", fontsize=7)
+        ax.set_xlim(0, top * 1.28)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[len(shown):]:
+        ax.set_visible(False)
+    fig.suptitle("Emission allowances per zone (the largest allocations of each pollutant)", fontsize=11)
+    fig.subplots_adjust(wspace=0.55, hspace=0.45)
+    return fig
+
+
+def _fund_chart(Figure: Any, a: pd.DataFrame, money: str) -> Any:
+    funds = a["funds"].to_numpy(dtype=float)
+    got = np.flatnonzero(funds > 1e-9)
+    if got.size == 0:
+        return "no zone gets funds in this plan"
+    order = got[np.argsort(-funds[got], kind="stable")][:BAR_ZONES]
+    names = _label(a["name"].iloc[order], a["zone"].iloc[order])
+    req = np.nan_to_num(a["request_funds"].to_numpy(dtype=float)[order])
+    v = funds[order]
+    n = order.size
+    fig = Figure(figsize=(9, max(2.5, 0.34 * n + 1.5)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.barh(y, req, color="#d9d9d9", label="request")
+    ax.barh(y, v, height=0.55, color="#7a5195", label="funds")
+    ax.set_yticks(y, names)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"funds, {money}")
+    shown = f"the {n} largest of {got.size}" if got.size > n else f"{n}"
+    ax.set_title(f"Funds per zone ({shown} zones funded; {a.shape[0] - got.size} get none)")
+    top = float(max(v.max(), req.max()))
+    lev = a["leverage"].to_numpy(dtype=float)[order] if "leverage" in a else np.full(n, np.nan)
+    for k in range(n):
+        text = f"{v[k]:,.0f}" + (f"  (leverage {lev[k]:.0%})" if np.isfinite(lev[k]) else "")
+        ax.text(max(v[k], req[k]) + 0.01 * top, y[k], text, va="center", fontsize=8)
+    ax.set_xlim(0, top * 1.35)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", frameon=False)
+    _thousands(ax.xaxis)
+    return fig
+
+
+def _pool_use_chart(Figure: Any, s: Any) -> Any:
+    pools = list(s.pools)
+    if not pools:
+        return "the portfolio draws on no pool"
+    share = np.array([p.allocated / p.total if p.total > 0 else 0.0 for p in pools])
+    if not (share > 1e-9).any():
+        return "no project is chosen in this plan"
+    n = len(pools)
+    fig = Figure(figsize=(9, max(2.5, 0.45 * n + 1.4)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.barh(y, np.ones(n) * 100, color="#eeeeee")
+    ax.barh(y, share * 100, color="#2a7f62")
+    ax.set_yticks(y, [p.pool for p in pools])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 135)
+    ax.set_xlabel("share of the pool used, %")
+    ax.set_title(f"Pools used by the {s.projects_chosen} chosen projects (of {s.projects})")
+    for k, p in enumerate(pools):
+        ax.text(101, y[k], f"{share[k]:.1%}: {_num(p.allocated)} of {_num(p.total)} {p.unit}", va="center", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def _revenue_chart(Figure: Any, a: pd.DataFrame, base: npt.NDArray[np.float64], counts: list[Any],
+                   money: str) -> Any:
+    metric = counts[0].metric
+    after = a[f"{metric}_after"].to_numpy(dtype=float)
+    if not np.isfinite(after).any():
+        return f"no zone reports its {metric}"
+    order = np.argsort(-np.nan_to_num(after), kind="stable")[:BAR_ZONES]
+    names = _label(a["name"].iloc[order], a["zone"].iloc[order])
+    n = order.size
+    before = np.nan_to_num(base[order])
+    gain = np.maximum(np.nan_to_num(after[order]) - before, 0.0)
+    fig = Figure(figsize=(9, max(3.0, 0.3 * n + 1.8)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.barh(y, before, color="#b0c4de", label=f"{metric} before")
+    ax.barh(y, gain, left=before, color="#3b78b0", label="added by the chosen projects")
+    ax.set_yticks(y, names, fontsize=8)
+    ax.invert_yaxis()
+    styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
+    for k, c in enumerate(t for t in counts if t.metric == metric):  # a loop over count targets
+        ax.axvline(c.threshold, color="#c0392b", linestyle=styles[k % len(styles)], linewidth=1.2,
+                   label=f"{c.id}: ≥ {c.threshold:,.0f} (at least {c.at_least} zones)")
+    ax.set_xlabel(f"{metric}, {money}/yr")
+    ax.set_title(f"Zones' {metric} before and after the chosen projects, against the count targets")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="lower right", frameon=True, fontsize=8)
+    _thousands(ax.xaxis)
+    return fig
+
+
+RESOURCE_SECTIONS: dict[str, SectionBuilder] = {"land": _land_section, "emissions": _emission_section,
+                                                "funds": _fund_section, "portfolio": _portfolio_section}
 """Section builders per resource, in report order: a builder takes the :class:`ReportContext`
-and returns its :class:`Section` (and the land solve, for the summary, when it is land). A
-resource the instance does not configure (``instance.pools.<key>`` is None) is left out."""
+and returns its :class:`Section` and what it solved (the land solve, or the resource's plan)
+for the summary. A resource the instance does not configure
+(:func:`zoneopt.resources.configured`: the portfolio alone when there are projects) is left
+out."""
 
 
 # -- charts -----------------------------------------------------------------------------------

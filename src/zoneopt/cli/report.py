@@ -9,13 +9,22 @@ from typing import Any, TextIO
 from zoneopt.cli.common import add_backend_options, add_verb, is_model_file
 from zoneopt.errors import InvalidInputError
 
-EPILOG = """Writes into DIR (created if needed; each file atomically): report.md (summary, units,
-warnings, evaluations, the allocation table, binding rules with sources and shadow prices,
-rules ranked by cost, the what-if table over the pool, the efficiency-equity frontier, the
-scenario comparison when the instance has scenarios, and the charts embedded by relative
-path), report.xlsx (a sheet per table) and PNG charts (allocation per zone, score against
-allocation per existing mu, totals per city, the what-if curve, the frontier). Charts need the
-report extra: pip install "zoneopt[report]" (matplotlib and the Noto Sans CJK font).
+EPILOG = """Writes into DIR (created if needed; each file atomically): report.md, report.xlsx (a sheet
+per table) and PNG charts, embedded in the Markdown by relative path. The report has a summary
+(units, warnings, every plan's headline), the evaluations, and a section per configured
+resource:
+  land: the allocation table, binding rules with sources and shadow prices, rules ranked by
+    cost, the what-if table over the pool, the efficiency-equity frontier, the scenario
+    comparison; charts of the allocation per zone, score against allocation per existing mu,
+    totals per city, the what-if curve and the frontier;
+  emission allowances: pools, allowances per zone and pollutant (a chart with a panel per
+    pollutant), per city, binding rules with prices per t;
+  funds: the budget, funds per zone against requests (a chart, with leverage), per city,
+    binding rules with prices per unit of money;
+  project portfolio: pool use (a chart), the targets, revenue before and after against the
+    count targets' thresholds (a chart), zone totals, every project, binding rules;
+and, when the instance has scenarios, the scenarios per resource and per quantity. Charts need
+the report extra: pip install "zoneopt[report]" (matplotlib and the Noto Sans CJK font).
 
 exit codes: 0 written; 2 invalid input (the instance, an option, DIR not a directory, or the
 report extra not installed); 3 the plan is infeasible or unbounded (the diagnosis is printed;
@@ -24,8 +33,8 @@ nothing is written); 4 no solution (time limit, solver failure); 1 internal erro
 
 def add_parser(sub: Any) -> None:
     r = add_verb(sub, "report", "write a Markdown/Excel report with charts of an instance's plan",
-                 "Solve an instance's land plan and write a report: Markdown, an Excel workbook and PNG "
-                 "charts.", epilog=EPILOG)
+                 "Solve an instance's plans (every configured resource) and write a report: Markdown, an "
+                 "Excel workbook and PNG charts.", epilog=EPILOG)
     r.add_argument("path", type=Path, help="instance .json")
     r.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write the report into")
     add_backend_options(r)
@@ -71,6 +80,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         s = report.land.plan.summary
         print(f"land: {s.status} · objective ({s.objective_kind}) {s.objective:,.10g} {s.objective_unit} · "
               f"{s.allocated_mu:,.6g} of {s.pool_total_mu:,.6g} mu to {s.zones_allocated} of {s.zones} zones",
+              file=out)
+    for key, plan in report.plans.items():
+        r = plan.summary
+        pools = " · ".join(f"{p.pool} {p.allocated:,.6g} of {p.total:,.6g} {p.unit}" for p in r.pools)
+        print(f"{key}: {r.status} · objective ({r.objective_kind}) {r.objective:,.10g} {r.objective_unit} · {pools}",
               file=out)
     for name, note in report.chart_notes.items():
         print(f"chart {name} not drawn: {note}", file=out)
