@@ -770,6 +770,7 @@ def _pool_use_chart(Figure: Any, s: Any) -> Any:
     ax.set_yticks(y, [p.pool for p in pools])
     ax.invert_yaxis()
     ax.set_xlim(0, 135)
+    ax.set_xticks([0, 20, 40, 60, 80, 100])  # the room past 100 % holds the labels
     ax.set_xlabel("share of the pool used, %")
     ax.set_title(f"Pools used by the {s.projects_chosen} chosen projects (of {s.projects})")
     for k, p in enumerate(pools):
