@@ -1,9 +1,13 @@
 """Why did a zone get what it got, and what would change it?
 
 :func:`explain_zone` answers an analyst's first question about a plan for one zone: its
-allocation per resource (land today) against its request, its evaluation score and grade (and
-which evaluation set them), the rules that bind for it with their shadow prices in plan units
-(objective unit per mu), the pool's price, and what would change its allocation:
+allocation per configured resource (land; emission allowances per pollutant; funds; or, with
+projects, the portfolio's zone totals and the zone's projects, chosen and rejected, with why)
+against its request, its evaluation score and grade (and which evaluation set them), the
+rules that bind for it with their shadow prices in plan units (objective unit per mu, t or
+money), the pool's price, and what would change its allocation (for land below; emission
+allowances and funds get the same re-solves of their pool and binding bounds and the weight a
+zone at 0 needs, from the reduced cost):
 
 * for each rule row that binds on the zone (its request cap, a zone cap or lock, its city's
   cap, the pool ...): the plan re-solved with that row's bound moved by one step each way,
@@ -21,7 +25,10 @@ The mathematics behind prices, ranges and re-solves is in ``models/sensitivity.m
 module builds on :mod:`zoneopt.sensitivity`. The result, :class:`ZoneExplanation`, is a frozen
 dataclass with the pieces and a :meth:`~ZoneExplanation.text` rendering that
 ``python -m zoneopt explain PATH ZONE`` prints. Resources are sections
-(:class:`ResourceExplanation`), so emission allowances or funds can be added beside land.
+(:class:`ResourceExplanation`): ``land``, ``emissions:<pollutant>``, ``funds``, ``portfolio``
+(with :class:`ProjectDecision` s: for a rejected project the pools, rules and targets adding it
+would break and by how much; for a chosen one the count targets the zone reaches only with it;
+re-solves with it forced in or out).
 """
 
 from __future__ import annotations
@@ -302,7 +309,8 @@ class ProjectDecision:
 
 @dataclass(frozen=True)
 class ResourceExplanation:
-    """One resource's part of an explanation (``land`` today): the zone's ``allocation`` and
+    """One resource's part of an explanation (``land``, ``emissions:<pollutant>``, ``funds``,
+    ``portfolio``): the zone's ``allocation`` and
     ``request`` in ``unit``, ``fulfilment`` (share of the request), the pool and its price
     (``pool_price`` in ``price_unit``, valid for pool totals in [``pool_range_lower``,
     ``pool_range_upper``]), the rule rows on the zone (:class:`ZoneRule`), the re-solves
@@ -1536,6 +1544,7 @@ def _tilt_text(r: ResourceExplanation, t: TiltPosition) -> list[str]:
 
 
 __all__ = [
-    "explain_zone", "find_zone", "solve_land_detail", "default_step", "LandSolve", "ZoneExplanation",
+    "explain_zone", "find_zone", "solve_land_detail", "default_step", "round_step", "LandSolve", "ZoneExplanation",
+    "ProjectDecision", "Blocker", "PROJECT_RESOLVES",
     "ResourceExplanation", "ZoneRule", "Step", "WeightThreshold", "TiltPosition", "Neighbour", "EvaluationLine",
 ]

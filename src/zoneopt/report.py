@@ -2,7 +2,11 @@
 
 :func:`build_report` solves an instance and gathers, in memory, everything an analyst reads
 about the plan: the summary, units and presolve warnings; the evaluations' results per zone;
-and a section per resource (land today) with the allocation table, the binding rules with
+a section per configured resource (emission allowances: pools, allowances per zone and
+pollutant, per city, bindings with prices per t; funds: funds against requests, leverage, per
+city, bindings; the project portfolio: pool use, targets, revenue against the count targets,
+zone totals, every project; each with a chart), scenarios over every resource; and for land
+the allocation table, the binding rules with
 their sources and shadow prices, the rules ranked by what they cost (first order and exact),
 the what-if curve over the pool (×0.8 … ×1.2), the efficiency–equity frontier, the scenario
 comparison when the instance carries scenarios, and charts (allocation per zone, score against
@@ -16,7 +20,7 @@ Sans CJK font, so Chinese zone names render); without it :class:`MissingDependen
 
 The report is made of :class:`Section` s of blocks (:class:`Text`, :class:`Table`,
 :class:`Chart`, :class:`ChartNote`); a resource is one section built by a function in
-:data:`RESOURCE_SECTIONS`, so emission allowances or funds can be added beside land.
+:data:`RESOURCE_SECTIONS` (land, emissions, funds, portfolio).
 """
 
 from __future__ import annotations
