@@ -717,17 +717,38 @@ def test_example_regenerates_byte_for_byte(tmp_path: Path) -> None:
 def test_example_plan_solves_with_management() -> None:
     """The example: management returns land in 2021–2025 and revokes zones; the plan allocates
     every year's available land (the pools and the returned land), meets the 7.5 %/yr value-added
-    target, and gives revoked zones nothing after their revocation."""
+    target, and gives revoked zones nothing after their revocation — no land, allowances or
+    funds. Allowances and funds: every pollutant's pool and the fund budget are planned, SO2's
+    front-loaded split and no carry-over, the funds carried over in whole tranches, the NOx and
+    fund ramps hold."""
     inst = Instance.from_dict(json.loads(EXAMPLE_YEARS.read_text(encoding="utf-8")))
     p = solve_multi_period(inst)
     assert p.status == "optimal" and p.summary.management_applied
     assert p.management is not None
+    assert p.tracks == ["land", "SO2", "NOx", "COD", "NH3-N", "VOCs", "PM", "funds"]
+    land = p.years[p.years["track"] == "land"]
     expected = {y: v for y, v in p.management.pool_additions.items() if 2021 <= y <= 2025}
-    assert dict(zip(p.years["year"], p.years["additions"], strict=True)) == pytest.approx(
+    assert dict(zip(land["year"], land["additions"], strict=True)) == pytest.approx(
         {y: expected.get(y, 0.0) for y in range(2021, 2026)})
-    assert p.pool("land").allocated <= p.pool("land").pool_total + p.pool("land").additions + 1e-6
+    assert p.pool("land").allocated == pytest.approx(p.pool("land").pool_total + p.pool("land").additions)
+    for track in p.tracks:
+        pool = p.pool(track)
+        assert pool.allocated <= (pool.pool_total + pool.additions) * (1 + 1e-9)
+    so2 = p.years[p.years["track"] == "SO2"]
+    assert so2["pool"].tolist() == pytest.approx(np.array([0.3, 0.25, 0.2, 0.15, 0.1]) * so2["pool"].sum())
+    assert p.pool("SO2").carry_over == 0.0 and p.pool("funds").carry_over == 1.0
+    funds = p.cells[p.cells["track"] == "funds"]
+    assert np.allclose(funds["allocation"] / 500, np.round(funds["allocation"] / 500))
+    for track in ("NOx", "funds"):  # the ramps: |x_t − x_{t−1}| ≤ half the request
+        wide = p.table(track).set_index("zone")[[str(y) for y in range(2021, 2026)]].to_numpy()
+        req = p.cells[(p.cells["track"] == track) & (p.cells["year"] == 2021)]["request"].fillna(0).to_numpy()
+        assert (np.abs(np.diff(wide, axis=1)) <= 0.5 * req[:, None] + 1e-6).all()
     (t,) = p.targets.itertuples()
     assert t.achieved >= t.required * (1 - 1e-9) and t.achieved_rate >= 0.075 - 1e-9
     for year in range(2022, 2026):
-        for ex in p.management.exclusions_in(year):
-            assert p.allocation(year)[list(ex.zones)].abs().max() <= 1e-6
+        for ex in p.management.exclusions_in(year):  # a reduction's no_new_land: land only
+            got = p.cells[(p.cells["year"] == year) & p.cells["zone"].isin(list(ex.zones))]
+            if ex.kind != "revocation":
+                got = got[got["track"] == "land"]
+            assert got["allocation"].abs().max() <= 1e-6
+            assert ex.kind != "revocation" or set(got["track"]) == set(p.tracks)

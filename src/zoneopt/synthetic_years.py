@@ -1,9 +1,12 @@
-"""A synthetic 2021–2025 land plan with a score history for dynamic management, on Henan's 45
-经开区 (the zones, figures and rules of ``instances/henan-etdz-45.json``)::
+"""A synthetic 2021–2025 plan of land, emission allowances and funds with a score history for
+dynamic management, on Henan's 45 经开区 (the zones, figures and rules of
+``instances/henan-etdz-45.json``, with the emission and fund pools of
+``instances/henan-etdz-45-emissions.json`` and ``-funds.json``)::
 
     python -m zoneopt.synthetic_years --out instances/henan-etdz-45-years.json
 
-The file adds to the 45-zone example (:func:`zoneopt.synthetic.synthetic_data`, seed 2022; its
+The file adds to the 45-zone resource examples (:func:`zoneopt.synthetic_resources.emissions_data`
+and :func:`~zoneopt.synthetic_resources.funds_data`, seed 2022: the same zones; their
 single-year scenarios are left out):
 
 * ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 8,200 mu (45,100
@@ -14,6 +17,13 @@ single-year scenarios are left out):
   value-added target (专栏一: 生产总值年均增速 7.5 %) on all zones, with each new mu yielding the
   zone's 亩均增加值 from the next year and the existing figures growing by an assumed 6 % a year
   (the plan meets it with some slack);
+* ``periods.emissions`` — the SO2 allowances freed over the five years (5 times the yearly
+  pool) front-loaded, 30 % … 10 % a year (the reductions that free them come early in the
+  plan), NOx's allowances per zone changing by at most half of the zone's request a year; no
+  carry-over (the emission default: a year's freed tonnage is not banked);
+* ``periods.funds`` — the yearly budget every year, in tranches, unspent money carried over (the
+  fund default), and no zone's funds changing by more than half of its request from one year to
+  the next (a ramp);
 * ``management`` — synthetic evaluation scores 2019–2024 (each zone's 亩均 score of the
   example, ``muju-2022``, plus a persistent random walk: AR(1) with coefficient 0.6 and
   yearly shocks of standard deviation 3 points, rounded to 0.1), and the rules: warn the bottom
@@ -38,9 +48,11 @@ from typing import Any
 import numpy as np
 
 from zoneopt.instance import PLAN_YEARS, Instance
-from zoneopt.synthetic import GENERATOR_VERSION, synthetic_data, to_json_text
+from zoneopt.synthetic import GENERATOR_VERSION, to_json_text
+from zoneopt.synthetic_resources import GENERATOR_VERSION as RESOURCES_VERSION
+from zoneopt.synthetic_resources import emissions_data, funds_data
 
-YEARS_GENERATOR_VERSION = 1
+YEARS_GENERATOR_VERSION = 2
 HISTORY_YEARS: tuple[int, ...] = (2019, 2020, 2021, 2022, 2023, 2024)
 """Evaluations whose decisions return land in 2020–2025 (those of 2020–2024 feed the plan)."""
 POOL_FACTOR = 1.1
@@ -49,12 +61,17 @@ CARRY_OVER = 0.5
 RAMP_SHARE, RAMP_PLUS_MU = 0.5, 400.0
 GROWTH_RATE, ORGANIC_GROWTH = 0.075, 0.06
 AR_COEF, SHOCK_SD = 0.6, 3.0
+SO2_SPLIT: tuple[float, ...] = (0.30, 0.25, 0.20, 0.15, 0.10)
+RESOURCE_RAMP_SHARE = 0.5
 
 
 def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     """The 2021–2025 instance as a JSON-ready dict (see the module docstring); ``seed`` seeds the
-    45-zone example and the score history."""
-    data = synthetic_data(45, seed=seed)
+    45-zone example, its emission and fund pools and the score history."""
+    data = emissions_data(45, seed=seed)
+    funds = funds_data(45, seed=seed)
+    assert funds["zones"] == data["zones"]  # the resource examples share their zones
+    data["pools"]["funds"] = funds["pools"]["funds"]
     data.pop("scenarios", None)
     base = Instance.from_dict(data, source="zoneopt.synthetic_years")
     from zoneopt.zones import ZoneTable
@@ -90,6 +107,20 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
         "growth": [{"id": "va-growth", "type": "growth", "metric": "value_added", "rate": GROWTH_RATE,
                     "source": "2022 专栏一", "note": "全省经开区生产总值年均增速 7.5% (all 45 zones, 2020 → 2025)"}],
         "source": "2022 第二章第四节",
+        "emissions": {
+            "SO2": {"total": data["pools"]["emissions"]["pollutants"]["SO2"]["total_t"] * len(PLAN_YEARS),
+                    "split": list(SO2_SPLIT),
+                    "carry_over_source": "emission default: a year's freed tonnage is not banked (总量控制)"},
+            "NOx": {"ramps": [{"id": "nox-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
+                               "source": "2022 第八章第二节",
+                               "note": "no zone's NOx allowance changes by more than half its request a year"}]},
+        },
+        "funds": {
+            "carry_over_source": "fund default: money not disbursed stays in the fund (2017 §十(三))",
+            "ramps": [{"id": "fund-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
+                       "source": "2022 第八章第二节",
+                       "note": "no zone's funds change by more than half its request from one year to the next"}],
+        },
     }
     data["management"] = {
         "history": {"years": list(HISTORY_YEARS),
@@ -109,11 +140,12 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     }
     meta = data["metadata"]
     meta["description"] = (
-        "SYNTHETIC data: a 2021–2025 land plan and a 2019–2024 score history for Henan's 45 经开区, generated by "
-        f"zoneopt.synthetic_years.synthetic_years_data(seed={seed}) (version {YEARS_GENERATOR_VERSION}, on "
-        f"zoneopt.synthetic v{GENERATOR_VERSION}). The zones, figures and rules are those of henan-etdz-45; "
-        "the yearly pools, carry-over, ramp, growth assumptions, scores and management rules are illustrative. "
-        + meta["description"])
+        "SYNTHETIC data: a 2021–2025 plan of land, emission allowances and funds and a 2019–2024 score history "
+        f"for Henan's 45 经开区, generated by zoneopt.synthetic_years.synthetic_years_data(seed={seed}) (version "
+        f"{YEARS_GENERATOR_VERSION}, on zoneopt.synthetic v{GENERATOR_VERSION} and zoneopt.synthetic_resources "
+        f"v{RESOURCES_VERSION}). The zones, figures and rules are those of henan-etdz-45 with the emission and "
+        "fund pools of henan-etdz-45-emissions and -funds; the yearly pools, carry-over, ramps, growth "
+        "assumptions, scores and management rules are illustrative. " + meta["description"])
     meta["source"] = f"zoneopt.synthetic_years v{YEARS_GENERATOR_VERSION}"
     return data
 
@@ -132,7 +164,8 @@ def write_example(path: str | Path, seed: int = 2022) -> Path:
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m zoneopt.synthetic_years",
-                                description="Write the synthetic 2021–2025 plan with a score history as JSON.")
+                                description="Write the synthetic 2021–2025 plan of land, emission allowances and "
+                                            "funds with a score history as JSON.")
     p.add_argument("--seed", type=int, default=2022)
     p.add_argument("--out", type=Path, help="output file (default: standard output)")
     a = p.parse_args(argv)

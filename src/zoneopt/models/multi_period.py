@@ -240,8 +240,8 @@ class GrowthRow:
     """money per model unit of the rows."""
     drivers: tuple[str, ...] = ()
     """the tracks whose allocations move the rows."""
-    owner: str = "land"
-    """the resource they draw on, or :data:`COMBINED`."""
+    owner: str = ""
+    """the resource they draw on, :data:`COMBINED` for several, "" for none."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -927,7 +927,7 @@ def _growth(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance
                     f"organic growth gives, but no allocation can add to it by then (an allocation of year s counts "
                     f"from s + {lag_txt}; or no effect on {target.metric})")
             owners = {tr.resource for tr in used}
-            owner = owners.pop() if len(owners) == 1 else (COMBINED if owners else "land")
+            owner = owners.pop() if len(owners) == 1 else (COMBINED if owners else "")
             b.add_rows(rid, A / scale, lb=need / scale, rule=rid, source=target.source,
                        labels=zt.ids[zones].tolist() if per_zone else ["total"])
             scales[rid] = (scale, money, owner)
