@@ -491,6 +491,27 @@ def test_emission_year_rules_cumulative_floor_and_diagnosis() -> None:
     assert "emissions-total:SO2@2021" in str(exc.value) and "emissions-total:SO2@2022" in str(exc.value)
 
 
+def test_growth_target_driven_by_allowances() -> None:
+    """b cuts more energy (10 against a's 5) and asks 1,000 t: without a target it takes the
+    100 t of SO2 each year. Each tonne a gets adds 2 万元 of value added from the next year; a's
+    value added (1,000) must grow 5 %/yr: 1,102.5 in 2022, so a gets 51.25 t in 2021:
+    (5 · 51.25 + 10 · 48.75) / 100 + 10 · 100 / 100 = 17.4375. An effect without per_unit is
+    refused for a pollutant (it has no default)."""
+    data = emission_case([2021, 2022], emissions={"SO2": {"effects": [
+        {"metric": "value_added", "per_unit": 2, "source": "assumption"}]}},
+        growth=[{"id": "va-a", "metric": "value_added", "rate": 0.05, "select": {"zones": ["a"]}}])
+    data["zones"] = [ez("a", 5, so2=1000), ez("b", 10, so2=1000)]
+    data["zones"][0]["metrics"]["value_added"] = 1000.0
+    p = plan(data)
+    assert p.allocation(2021, "SO2")["a"] == pytest.approx(51.25)
+    assert p.objective == pytest.approx(17.4375, rel=1e-7)
+    (t,) = p.targets.itertuples()
+    assert t.driven_by == "SO2" and t.achieved == pytest.approx(1102.5)
+    del data["periods"]["emissions"]["SO2"]["effects"][0]["per_unit"]
+    with pytest.raises(InstanceError, match=r"periods\.emissions\.SO2\.effects\[0\]\.per_unit: give per_unit"):
+        plan(data)
+
+
 def fund_zone(zid: str, amount: float, investment: float, tax: float | None = None, **extra: Any) -> dict[str, Any]:
     z = zone(zid, "P", 100, 100, **extra)
     z.setdefault("requests", {})["funds"] = {"amount": amount, "investment": investment,
