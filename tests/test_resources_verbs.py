@@ -387,3 +387,21 @@ def test_schema_plan_and_plan_set_are_exclusive_and_documented(capsys: pytest.Ca
     assert "--plan-set" in text and "PlanSetRecord" in text and "ResourcePlanRecord" in text
     code, out, _ = run("schema", "--plan")
     assert code == 0 and json.loads(out)["title"] == "PlanRecord"
+
+
+def test_solve_gives_the_portfolio_diagnosis_in_each_rows_unit(tmp_path: Path) -> None:
+    """The same conflict as above through ``solve``: zones for the count target, mu for the
+    land pool, never one sum across them, and the error carries the diagnosis."""
+    from zoneopt import solve
+    from zoneopt.errors import InfeasibleError
+
+    data = five()
+    data["pools"]["land"]["total_mu"] = 90
+    with pytest.raises(InfeasibleError) as info:
+        solve(Instance.from_dict(data))
+    text = str(info.value)
+    assert "lowering `rev-1000` by 1 zones" in text and "raising `land-total` by 10 mu" in text
+    assert "short by" not in text
+    assert info.value.diagnosis is not None and set(info.value.diagnosis.rule_ids) == {"land-total", "rev-1000"}
+    code, _, err = run("solve", str(write(tmp_path, data)))
+    assert code == 3 and "by 10 mu" in err

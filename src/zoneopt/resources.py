@@ -163,7 +163,7 @@ def raise_for_status(solution: Solution, model: Model, what: str, *, row_scale: 
         if diagnosis.feasible:
             raise InfeasibleError(f"{what}: {solution.backend} reports it infeasible, but {diagnosis.backend} "
                                   "finds the rules can all hold (a solver tolerance issue; try another backend)")
-        raise InfeasibleError(f"{what} is infeasible: {diagnosis.message()}")
+        raise InfeasibleError(f"{what} is infeasible: {diagnosis.message()}", diagnosis=diagnosis)
     if solution.status is Status.UNBOUNDED:
         raise UnboundedError(f"{what} is unbounded: the objective can grow without limit (a pool is missing?)")
     if not solution.status.has_solution:
@@ -319,7 +319,12 @@ def _build(instance: Instance, resource: str) -> ResourceModel:
                              "mip" if fm.model.is_mip else "lp", note)
     from zoneopt.models.portfolio import build_portfolio_model
 
-    pm = build_portfolio_model(instance)
+    return portfolio_resource_model(build_portfolio_model(instance))
+
+
+def portfolio_resource_model(pm: Any) -> ResourceModel:
+    """A built :class:`~zoneopt.models.portfolio.PortfolioModel` as a :class:`ResourceModel`
+    (rows in mixed units: mu, t, money, zones)."""
     return ResourceModel("portfolio", pm, pm.model, pm.row_scale, "", pm.row_unit, pm.rules, "mip",
                          f"{pm.projects.size} projects, {len(pm.counts)} count target(s)")
 

@@ -21,10 +21,10 @@ import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.core.model import Model, ModelBuilder, VarBlock
-from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
-from zoneopt.errors import InfeasibleError, InstanceError, Issue
+from zoneopt.errors import InfeasibleError, InstanceError, Issue, ZoneoptError
 from zoneopt.indicators import indicator, indicator_unit
 from zoneopt.instance import (
     MONEY_LABEL,
@@ -484,8 +484,21 @@ def solve_portfolio(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     pm = build_portfolio_model(instance)
     opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
     solution = core_solve(pm.model, backend, options=opts)
-    raise_for_status(solution, pm.model, f"portfolio for {instance.name!r}", row_scale=pm.row_scale, rules=pm.rules,
-                     time_limit=opts.time_limit if opts.time_limit is not None else 60.0)
+    what = f"portfolio for {instance.name!r}"
+    limit = opts.time_limit if opts.time_limit is not None else 60.0
+    if solution.status is Status.INFEASIBLE:
+        # The same diagnosis as `python -m zoneopt diagnose`: each relaxation in the unit of
+        # the rows it moves (mu, t, money, zones), never one sum across them.
+        from zoneopt.diagnose import diagnose_resource
+        from zoneopt.resources import portfolio_resource_model
+
+        try:
+            d = diagnose_resource(portfolio_resource_model(pm), time_limit=limit)
+        except ZoneoptError:
+            d = None
+        if d is not None and not d.feasible:
+            raise InfeasibleError(f"{what} is infeasible: {d.message()}", diagnosis=d)
+    raise_for_status(solution, pm.model, what, row_scale=pm.row_scale, rules=pm.rules, time_limit=limit)
     return plan_from_solution(pm, solution)
 
 
