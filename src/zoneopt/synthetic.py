@@ -407,21 +407,7 @@ def _zone_arrays(rng: np.random.Generator, n: int, national_share: float, named:
     nox = np.round(energy * rng.uniform(0.4, 1.0, n) / 1000.0, 2)
     cod = np.round(value_added * rng.uniform(1.0, 3.0, n) / 1e4, 2)
     nh3n = np.round(cod * rng.uniform(0.08, 0.15, n), 2)
-    # Score 40-100, correlated with log 亩均税收.
-    zlog = np.log(tax / area)
-    sd = float(zlog.std())
-    zstd = (zlog - zlog.mean()) / sd if sd > 0 else np.zeros(n)
-    score = np.round(np.clip(70.0 + 11.0 * (0.85 * zstd + 0.53 * rng.standard_normal(n)), 40.0, 100.0), 1)
-    # Grades by rank of score: top 20 % A, next 40 % B, next 35 % C, bottom 5 % D.
-    order = np.argsort(-score, kind="stable")
-    n_a, n_b, n_d = round(0.2 * n), round(0.4 * n), int(math.floor(0.05 * n))
-    grade_by_rank = np.full(n, "C", dtype=object)
-    grade_by_rank[:n_a] = "A"
-    grade_by_rank[n_a:n_a + n_b] = "B"
-    if n_d:
-        grade_by_rank[n - n_d:] = "D"
-    grade = np.empty(n, dtype=object)
-    grade[order] = grade_by_rank
+    score, grade = score_and_grade(rng, tax, area)
     # Requests: 5-25 % of existing land, rounded up to 10 mu.
     request = np.ceil(area * rng.uniform(0.05, 0.25, n) / 10.0) * 10.0
     # Tags: corridor, and one or two sectors.
@@ -435,6 +421,27 @@ def _zone_arrays(rng: np.random.Generator, n: int, national_share: float, named:
         "score": score, "grade": grade, "request": request,
         "city_code": city_code, "corridor": corridor, "sector1": s1, "sector2": np.where(two, s2, -1),
     }
+
+
+def score_and_grade(rng: np.random.Generator, tax: FloatArray, area: FloatArray
+                    ) -> tuple[FloatArray, npt.NDArray[np.object_]]:
+    """A made-up score 40-100 correlated with log 亩均税收 (one normal draw per unit), and grades
+    by rank of score: top 20 % A, next 40 % B, next 35 % C, bottom 5 % D."""
+    n = tax.size
+    zlog = np.log(tax / area)
+    sd = float(zlog.std())
+    zstd = (zlog - zlog.mean()) / sd if sd > 0 else np.zeros(n)
+    score = np.round(np.clip(70.0 + 11.0 * (0.85 * zstd + 0.53 * rng.standard_normal(n)), 40.0, 100.0), 1)
+    order = np.argsort(-score, kind="stable")
+    n_a, n_b, n_d = round(0.2 * n), round(0.4 * n), int(math.floor(0.05 * n))
+    grade_by_rank = np.full(n, "C", dtype=object)
+    grade_by_rank[:n_a] = "A"
+    grade_by_rank[n_a:n_a + n_b] = "B"
+    if n_d:
+        grade_by_rank[n - n_d:] = "D"
+    grade = np.empty(n, dtype=object)
+    grade[order] = grade_by_rank
+    return score, grade
 
 
 def _zone_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:

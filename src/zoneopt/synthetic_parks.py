@@ -73,7 +73,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from zoneopt.instance import Instance
-from zoneopt.synthetic import _COUNTIES, CITIES, SECTORS, to_json_text
+from zoneopt.synthetic import _COUNTIES, CITIES, SECTORS, score_and_grade, to_json_text
 
 GENERATOR_VERSION = 1
 
@@ -236,19 +236,7 @@ def _park_arrays(rng: np.random.Generator, n: int, per_county: float) -> dict[st
     tax = np.round(tpm * area, 1)
     value_added = np.round(tax * rng.uniform(5.0, 10.0, n), 1)
     revenue = np.round(value_added * rng.uniform(4.0, 8.0, n), 1)
-    zlog = np.log(tax / area)
-    sd = float(zlog.std())
-    zstd = (zlog - zlog.mean()) / sd if sd > 0 else np.zeros(n)
-    score = np.round(np.clip(70.0 + 11.0 * (0.85 * zstd + 0.53 * rng.standard_normal(n)), 40.0, 100.0), 1)
-    order = np.argsort(-score, kind="stable")
-    n_a, n_b, n_d = round(0.2 * n), round(0.4 * n), int(math.floor(0.05 * n))
-    by_rank = np.full(n, "C", dtype=object)
-    by_rank[:n_a] = "A"
-    by_rank[n_a:n_a + n_b] = "B"
-    if n_d:
-        by_rank[n - n_d:] = "D"
-    grade = np.empty(n, dtype=object)
-    grade[order] = by_rank
+    score, grade = score_and_grade(rng, tax, area)
     request = np.ceil(area * rng.uniform(0.05, 0.25, n) / 10.0) * 10.0
     # Sectors: the county's leading sector with probability 0.7, and maybe a second one.
     S = len(SECTORS)
