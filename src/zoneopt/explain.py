@@ -666,9 +666,22 @@ def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step:
 
 def _row_steps(ls: LandSolve, j: int, r: ZoneRule, row: int, step: float, allocation: float, base_obj: float,
                opts: SolveOptions) -> list[Step]:
-    """Re-solves with one binding row's active bound moved by ±step (loosening first)."""
+    """Re-solves of the land model with one binding row's active bound moved by ±step mu."""
     lm, m = ls.lm, ls.lm.model
-    sigma = lm.land_unit
+
+    def solve_at(row_lb: FloatArray, row_ub: FloatArray, tag: str) -> tuple[str, float, float]:
+        model = replace(m, row_lb=row_lb, row_ub=row_ub, name=f"{m.name}:explain[{tag}]")
+        pt = _solve_point(replace(lm, model=model), ls.backend, opts)
+        return pt.status.value, (float(pt.alloc[j]) if pt.alloc is not None else math.nan), pt.objective
+
+    return _moved_bound_steps(m, r, row, step, lm.land_unit, allocation, base_obj, solve_at)
+
+
+def _moved_bound_steps(m: Model, r: ZoneRule, row: int, step: float, scale: float, allocation: float,
+                       base_obj: float, solve_at: Any, predicted: bool = True) -> list[Step]:
+    """Re-solves with one row's active bound moved by ±step natural units (loosening first;
+    both bounds of an equality), ``scale`` natural units per model unit of the row.
+    ``solve_at(row_lb, row_ub, tag)`` returns (status, the zone's allocation, objective)."""
     loosen = -1.0 if r.side == "lower" else 1.0
     coef = m.A[row].data
     out = []
@@ -678,20 +691,16 @@ def _row_steps(ls: LandSolve, j: int, r: ZoneRule, row: int, step: float, alloca
             continue
         row_lb, row_ub = m.row_lb.copy(), m.row_ub.copy()
         if r.side in ("upper", "equal"):
-            row_ub[row] = new / sigma
+            row_ub[row] = new / scale
         if r.side in ("lower", "equal"):
-            row_lb[row] = new / sigma
+            row_lb[row] = new / scale
         if row_lb[row] > row_ub[row]:
             status, a, obj = "infeasible", math.nan, math.nan
         else:
-            model = replace(m, row_lb=row_lb, row_ub=row_ub, name=f"{m.name}:explain[{r.row}{d:+g}]")
-            pt = _solve_point(replace(lm, model=model), ls.backend, opts)
-            status = pt.status.value
-            a = float(pt.alloc[j]) if pt.alloc is not None else math.nan
-            obj = pt.objective
+            status, a, obj = solve_at(row_lb, row_ub, f"{r.row}{d:+g}")
         out.append(Step(rule=r.rule, row=r.row, side=r.side, bound=r.bound, delta=d, status=status, allocation=a,
                         change=a - allocation, objective=obj, objective_change=obj - base_obj,
-                        predicted=r.shadow_price * d))
+                        predicted=r.shadow_price * d if predicted else math.nan))
     return out
 
 
@@ -969,33 +978,17 @@ def _resolve(sv: _Solved, row_lb: FloatArray | None = None, row_ub: FloatArray |
 
 def _bound_steps(sv: _Solved, r: ZoneRule, row: int, step: float, allocation: float, base_obj: float,
                  alloc_of: Any, pool: bool = False) -> list[Step]:
-    """Re-solves with one row's active bound moved by ±step natural units (loosening first;
-    both bounds of an exact pool)."""
-    m = sv.model
-    loosen = -1.0 if r.side == "lower" else 1.0
-    coef = m.A[row].data
-    out = []
-    for d in (loosen * step, -loosen * step):
-        new = r.bound + d
-        if new < 0 <= r.bound and (coef >= 0).all():  # a bound of a non-negative total below 0
-            continue
-        row_lb, row_ub = m.row_lb.copy(), m.row_ub.copy()
-        if r.side in ("upper", "equal"):
-            row_ub[row] = new / sv.scale[row]
-        if r.side in ("lower", "equal"):
-            row_lb[row] = new / sv.scale[row]
-        if row_lb[row] > row_ub[row]:
-            status, a, obj = "infeasible", math.nan, math.nan
-        else:
-            sol = _resolve(sv, row_lb, row_ub, tag=f"{r.row}{d:+g}")
-            status = sol.status.value
-            ok = sol.status.has_solution and sol.x is not None and sol.objective is not None
-            a = float(alloc_of(sol.x)) if ok else math.nan
-            obj = float(sol.objective) * sv.obj_scale if ok and sol.objective is not None else math.nan
-        out.append(Step(rule=r.rule, row=r.row, side=r.side, bound=r.bound, delta=d, status=status, allocation=a,
-                        change=a - allocation, objective=obj, objective_change=obj - base_obj,
-                        predicted=r.shadow_price * d if not pool or not math.isnan(r.shadow_price) else math.nan))
-    return out
+    """Re-solves of a resource model with one row's active bound moved by ±step natural units."""
+
+    def solve_at(row_lb: FloatArray, row_ub: FloatArray, tag: str) -> tuple[str, float, float]:
+        sol = _resolve(sv, row_lb, row_ub, tag=tag)
+        ok = sol.status.has_solution and sol.x is not None and sol.objective is not None
+        a = float(alloc_of(sol.x)) if ok else math.nan
+        obj = float(sol.objective) * sv.obj_scale if ok and sol.objective is not None else math.nan
+        return sol.status.value, a, obj
+
+    return _moved_bound_steps(sv.model, r, row, step, float(sv.scale[row]), allocation, base_obj, solve_at,
+                              predicted=not pool or not math.isnan(r.shadow_price))
 
 
 @dataclass(frozen=True)
