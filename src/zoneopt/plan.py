@@ -102,11 +102,12 @@ class PlanRecord(BaseModel):
     bindings: list[Binding]
 
 
-def _clean(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
-        return None
+def clean_value(v: Any) -> Any:
+    """A table cell as JSON takes it: numpy scalars as Python values, NaN and ±inf as None."""
     if hasattr(v, "item"):
-        return _clean(v.item())
+        v = v.item()
+    if isinstance(v, float) and not math.isfinite(v):
+        return None
     return v
 
 
@@ -145,7 +146,7 @@ class _Headline:
 
     def write(self, path: str | Path) -> Path:
         """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
 
 class Plan(_Headline):
@@ -168,12 +169,12 @@ class Plan(_Headline):
     def to_record(self) -> PlanRecord:
         rows = []
         for rec in self.allocations.to_dict("records"):
-            rec = {k: _clean(v) for k, v in rec.items()}
+            rec = {k: clean_value(v) for k, v in rec.items()}
             rec["binding_rules"] = [r for r in (rec.get("binding_rules") or "").split(";") if r]
             rec["shadow_prices"] = {k: float(v) for k, v in
                                     (t.split("=", 1) for t in (rec.get("shadow_prices") or "").split(";") if t)}
             rows.append(ZoneAllocation(**rec))
-        bindings = [Binding(**{k: _clean(v) for k, v in r.items()}) for r in self.bindings.to_dict("records")]
+        bindings = [Binding(**{k: clean_value(v) for k, v in r.items()}) for r in self.bindings.to_dict("records")]
         return PlanRecord(status=self.summary.status, objective=self.summary.objective,
                           summary=self.summary, allocations=rows, bindings=bindings)
 
@@ -266,12 +267,13 @@ class ResourcePlanRecord(BaseModel):
     projects: list[dict[str, Any]] = Field(default_factory=list)
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as plain dicts (NaN → None); ``binding_rules`` and ``shadow_prices`` as a list and a
-    mapping, as in :class:`ZoneAllocation`."""
+def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (:func:`clean_value`), for every plan-like output; the columns
+    ``binding_rules`` and ``shadow_prices``, where present, as a list and a mapping, as in
+    :class:`ZoneAllocation`."""
     out = []
     for rec in frame.to_dict("records"):
-        rec = {str(k): _clean(v) for k, v in rec.items()}
+        rec = {str(k): clean_value(v) for k, v in rec.items()}
         if "binding_rules" in rec:
             rec["binding_rules"] = [r for r in (rec.get("binding_rules") or "").split(";") if r]
         if "shadow_prices" in rec:
@@ -281,8 +283,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return out
 
 
-def _write_by_suffix(path: str | Path, json_text: Callable[[], str], csv: Callable[[Path], Path],
-                     excel: Callable[[Path], Path]) -> Path:
+def write_by_suffix(path: str | Path, json_text: Callable[[], str], csv: Callable[[Path], Path],
+                    excel: Callable[[Path], Path]) -> Path:
+    """Write ``path`` by its suffix (``.json``, ``.csv``, ``.xlsx``), atomically; other suffixes
+    raise :class:`InvalidInputError`."""
     p = Path(path)
     suffix = p.suffix.lower()
     if suffix == ".json":
@@ -315,10 +319,10 @@ class ResourcePlan(_Headline):
         return self.allocations.set_index("zone")[column]
 
     def to_record(self) -> ResourcePlanRecord:
-        bindings = [Binding(**{k: _clean(v) for k, v in r.items()}) for r in self.bindings.to_dict("records")]
+        bindings = [Binding(**{k: clean_value(v) for k, v in r.items()}) for r in self.bindings.to_dict("records")]
         return ResourcePlanRecord(status=self.summary.status, objective=self.summary.objective,
-                                  summary=self.summary, allocations=_records(self.allocations), bindings=bindings,
-                                  projects=_records(self.projects) if self.projects is not None else [])
+                                  summary=self.summary, allocations=records(self.allocations), bindings=bindings,
+                                  projects=records(self.projects) if self.projects is not None else [])
 
     def sheets(self, prefix: str = "") -> dict[str, pd.DataFrame]:
         """The plan's tables by Excel sheet name."""
@@ -337,7 +341,7 @@ class ResourcePlan(_Headline):
     def to_excel(self, path: str | Path) -> Path:
         """A workbook with sheets ``summary``, ``pools``, ``allocations``, ``bindings`` (and
         ``targets``, ``projects`` for a portfolio)."""
-        return _write_sheets(path, self.sheets())
+        return write_sheets(path, self.sheets())
 
     def __repr__(self) -> str:
         s = self.summary
@@ -346,7 +350,7 @@ class ResourcePlan(_Headline):
                 f"objective={s.objective} {s.objective_unit}, {pools})")
 
 
-def _write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
+def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             for name, frame in sheets.items():
@@ -429,11 +433,11 @@ class PlanSet:
                                f"{resource}-allocations": p.allocations, f"{resource}-bindings": p.bindings})
             else:
                 sheets.update(p.sheets(f"{resource}-"))
-        return _write_sheets(path, sheets)
+        return write_sheets(path, sheets)
 
     def write(self, path: str | Path) -> Path:
         """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         return f"PlanSet({self.instance!r}, status={self.status}, plans={list(self.plans)})"

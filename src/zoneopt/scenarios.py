@@ -18,7 +18,6 @@ infeasibility diagnosis); its allocations are missing (NaN).
 from __future__ import annotations
 
 import json
-import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -40,7 +39,7 @@ from zoneopt.errors import (
 )
 from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.io import atomic_write, atomic_write_text
-from zoneopt.plan import Plan, ResourcePlan, ResourceSummary
+from zoneopt.plan import Plan, ResourcePlan, ResourceSummary, records
 
 BASE = "base"
 """The label of an instance's own (unmodified) column in :func:`scenario_items`."""
@@ -384,14 +383,14 @@ class Comparison:
         ``allocations`` and ``cities`` (records; NaN as null); with resources beyond land also
         ``resources`` (per column and resource) and ``quantities`` (each quantity's unit and
         zone records)."""
-        columns = _records(self.summary)
+        columns = records(self.summary)
         for rec, col in zip(columns, self.columns, strict=True):
             rec["warnings"] = [w for p in col.plans.values() for w in p.summary.warnings]
-        out: dict[str, Any] = {"columns": columns, "allocations": _records(self.allocations),
-                               "cities": _records(self.cities.reset_index())}
+        out: dict[str, Any] = {"columns": columns, "allocations": records(self.allocations),
+                               "cities": records(self.cities.reset_index())}
         if self.multi_resource:
-            out["resources"] = _records(self.resources)
-            out["quantities"] = {q: {"unit": self.units[q], "zones": _records(t)} for q, t in self.quantities.items()}
+            out["resources"] = records(self.resources)
+            out["quantities"] = {q: {"unit": self.units[q], "zones": records(t)} for q, t in self.quantities.items()}
         return out
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
@@ -448,18 +447,6 @@ def _zone_frame(instance: Instance) -> pd.DataFrame:
 
     frame = ZoneTable.of(instance).frame
     return frame[list(ZONE_COLUMNS)]
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    clean = frame.astype(object).where(frame.notna(), None)
-    out: list[dict[str, Any]] = clean.to_dict("records")
-    for rec in out:  # numpy scalars to Python (json cannot take them)
-        for key, value in rec.items():
-            if hasattr(value, "item"):
-                rec[key] = value.item()
-            if isinstance(rec[key], float) and not math.isfinite(rec[key]):
-                rec[key] = None
-    return out
 
 
 def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEND, *,

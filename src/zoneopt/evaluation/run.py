@@ -8,6 +8,7 @@ Every step is vectorised over units; loops run over criteria, groups and evaluat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,8 @@ from zoneopt.evaluation.weights import (
 )
 from zoneopt.indicators import INDICATORS, ratio, weighted_emissions
 from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
+from zoneopt.io import atomic_write_text
+from zoneopt.plan import records, write_by_suffix, write_sheets
 from zoneopt.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
 
 FloatArray = npt.NDArray[np.float64]
@@ -99,39 +102,19 @@ class EvaluationResult:
     def write(self, path: str | Path) -> Path:
         """Write the result atomically: ``.csv`` (the unit table), ``.xlsx`` (a sheet per
         table) or ``.json`` (every table as records)."""
-        from zoneopt.io import atomic_write, atomic_write_text
+        sheets = {"units": self.table, **({"zones": self.zones} if self.evaluation.units == "enterprises" else {}),
+                  "weights": self.weights, "missing": self.missing}
+        return write_by_suffix(path, self._json, lambda p: atomic_write_text(p, self.table.to_csv(index=False)),
+                               lambda p: write_sheets(p, sheets))
 
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix == ".csv":
-            atomic_write_text(p, self.table.to_csv(index=False))
-        elif suffix == ".xlsx":
-            def excel(target: Path) -> None:
-                with pd.ExcelWriter(target, engine="openpyxl") as xl:
-                    self.table.to_excel(xl, sheet_name="units", index=False)
-                    if self.evaluation.units == "enterprises":
-                        self.zones.to_excel(xl, sheet_name="zones", index=False)
-                    self.weights.to_excel(xl, sheet_name="weights", index=False)
-                    self.missing.to_excel(xl, sheet_name="missing", index=False)
-            atomic_write(p, excel)
-        elif suffix == ".json":
-            import json
-            record = {"evaluation": self.evaluation.model_dump(mode="json", exclude_none=True),
-                      "score_unit": self.score_unit, "notes": list(self.notes),
-                      "ahp": None if self.ahp is None else {
-                          "lambda_max": self.ahp.lambda_max, "ci": self.ahp.ci, "cr": self.ahp.cr,
-                          "ri": self.ahp.ri, "consistent": self.ahp.consistent},
-                      "units": _records(self.table), "zones": _records(self.zones),
-                      "weights": _records(self.weights), "missing": _records(self.missing)}
-            atomic_write_text(p, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
-        else:
-            raise InvalidInputError(f"--out {p}: write evaluation results as .csv, .xlsx or .json")
-        return p
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    return [{k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in r.items()}
-            for r in frame.to_dict("records")]
+    def _json(self) -> str:
+        ahp = None if self.ahp is None else {"lambda_max": self.ahp.lambda_max, "ci": self.ahp.ci, "cr": self.ahp.cr,
+                                             "ri": self.ahp.ri, "consistent": self.ahp.consistent}
+        record = {"evaluation": self.evaluation.model_dump(mode="json", exclude_none=True),
+                  "score_unit": self.score_unit, "notes": list(self.notes), "ahp": ahp,
+                  "units": records(self.table), "zones": records(self.zones),
+                  "weights": records(self.weights), "missing": records(self.missing)}
+        return json.dumps(record, ensure_ascii=False, indent=2)
 
 
 # -- public entry points ---------------------------------------------------------------------

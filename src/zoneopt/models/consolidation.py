@@ -39,7 +39,7 @@ from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.indicators import indicator
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.land_quota import RuleInfo, binding_tables
-from zoneopt.plan import Binding, _records, _write_by_suffix, _write_sheets
+from zoneopt.plan import Binding, records, write_by_suffix, write_sheets
 from zoneopt.resources import columns_to_zones, max_violation, raise_for_status
 from zoneopt.zones import ZoneTable
 
@@ -533,10 +533,10 @@ class ConsolidationPlan:
         return self.parks.set_index("zone")["fate"]
 
     def to_record(self) -> ConsolidationRecord:
-        bindings = [Binding(**{k: _clean(v) for k, v in rec.items()}) for rec in self.bindings.to_dict("records")]
+        bindings = [Binding(**{k: clean_value(v) for k, v in rec.items()}) for rec in self.bindings.to_dict("records")]
         return ConsolidationRecord(status=self.status, objective=self.objective, summary=self.summary,
-                                   hosts=_records(self.hosts), parks=_records(self.parks),
-                                   revoked=_records(self.revoked), counties=_records(self.counties),
+                                   hosts=records(self.hosts), parks=records(self.parks),
+                                   revoked=records(self.revoked), counties=records(self.counties),
                                    bindings=bindings)
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
@@ -565,11 +565,11 @@ class ConsolidationPlan:
 
     def to_excel(self, path: str | Path) -> Path:
         """A workbook with sheets summary, hosts, parks, revoked, counties and bindings (atomic)."""
-        return _write_sheets(path, self.sheets())
+        return write_sheets(path, self.sheets())
 
     def write(self, path: str | Path) -> Path:
         """Write by suffix: ``.json``, ``.csv`` or ``.xlsx`` (atomically)."""
-        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         s = self.summary
@@ -578,11 +578,11 @@ class ConsolidationPlan:
                 f"{s.land_freed_mu:g} mu freed)")
 
 
-def _clean(v: Any) -> Any:
+def clean_value(v: Any) -> Any:
     if isinstance(v, float) and math.isnan(v):
         return None
     if hasattr(v, "item"):
-        return _clean(v.item())
+        return clean_value(v.item())
     return v
 
 

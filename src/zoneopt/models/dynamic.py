@@ -46,6 +46,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, InvalidInputError, Issue, NoSolutionError
 from zoneopt.instance import Instance, Management, ManagementUpgrade
 from zoneopt.io import atomic_write, atomic_write_text
+from zoneopt.plan import records
 from zoneopt.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
@@ -120,8 +121,8 @@ class ManagementResult:
             "status": "decided", "instance": self.instance, "synthetic": self.synthetic,
             "rules": self.rules,
             "pool_additions_mu": {str(k): v for k, v in sorted(self.pool_additions.items())},
-            "years": _records(self.years),
-            "decisions": _records(acted),
+            "years": records(self.years),
+            "decisions": records(acted),
             "exclusions": [{"rule": e.rule, "source": e.source, "kind": e.kind, "year": e.year,
                             "zones": list(e.zones), "note": e.note} for e in self.exclusions],
         }
@@ -160,18 +161,6 @@ class ManagementResult:
         return (f"ManagementResult({self.instance!r}, years={y['year'].tolist()}, upgrades={int(y['upgrades'].sum())}, "
                 f"warnings={int(y['warnings'].sum())}, reductions={int(y['reductions'].sum())}, "
                 f"revocations={int(y['revocations'].sum())}, freed={float(y['freed_mu'].sum()):g} mu)")
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    out = []
-    for rec in frame.to_dict("records"):
-        clean: dict[str, Any] = {}
-        for k, v in rec.items():
-            if hasattr(v, "item"):
-                v = v.item()
-            clean[str(k)] = None if isinstance(v, float) and math.isnan(v) else v
-        out.append(clean)
-    return out
 
 
 def history_arrays(instance: Instance, management: Management,

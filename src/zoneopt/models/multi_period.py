@@ -81,7 +81,7 @@ from zoneopt.models.land_quota import (
     binding_tables,
     build_land_model,
 )
-from zoneopt.plan import Binding, _clean, _records, _write_by_suffix, _write_sheets
+from zoneopt.plan import Binding, clean_value, records, write_by_suffix, write_sheets
 from zoneopt.resources import fund_requests, raise_for_status, row_units
 from zoneopt.zones import ZoneTable
 
@@ -1263,12 +1263,12 @@ class MultiPeriodPlan:
         return sel.set_index("zone")["allocation"]
 
     def to_record(self) -> MultiPeriodRecord:
-        bindings = [Binding(**{k: _clean(v) for k, v in r.items() if k in Binding.model_fields})
+        bindings = [Binding(**{k: clean_value(v) for k, v in r.items() if k in Binding.model_fields})
                     for r in self.bindings.to_dict("records")]
         return MultiPeriodRecord(status=self.status, objective=self.objective, summary=self.summary,
-                                 years=_records(self.years), objectives=_records(self.objectives),
-                                 allocations=_records(self.table()), targets=_records(self.targets),
-                                 cells=_records(self.cells), bindings=bindings)
+                                 years=records(self.years), objectives=records(self.objectives),
+                                 allocations=records(self.table()), targets=records(self.targets),
+                                 cells=records(self.cells), bindings=bindings)
 
     def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
         """The plan as JSON (a :class:`MultiPeriodRecord`); written atomically to ``path`` if given."""
@@ -1300,11 +1300,11 @@ class MultiPeriodPlan:
 
     def to_excel(self, path: str | Path) -> Path:
         """A workbook of :meth:`sheets`, written atomically."""
-        return _write_sheets(path, self.sheets())
+        return write_sheets(path, self.sheets())
 
     def write(self, path: str | Path) -> Path:
         """Write by suffix: ``.json``, ``.csv`` or ``.xlsx`` (atomically)."""
-        return _write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         s = self.summary
