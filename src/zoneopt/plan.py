@@ -111,22 +111,27 @@ def clean_value(v: Any) -> Any:
     return v
 
 
-class _Headline:
-    """What every plan shares: its summary's status and objective, JSON and CSV output, and
-    writing by suffix. A plan gives :meth:`to_record` and :meth:`to_excel`."""
+class PlanOutput:
+    """What every solved plan shares (land, resource, consolidation, over years): its summary's
+    status and objective, JSON of its record, and writing by suffix. A plan gives
+    :meth:`to_record`, :meth:`to_csv` and :meth:`to_excel`."""
 
-    summary: PlanSummary | ResourceSummary
-    allocations: pd.DataFrame
+    summary: Any  # a pydantic summary with ``status`` and ``objective``
 
     @property
     def status(self) -> str:
-        return self.summary.status
+        status: str = self.summary.status
+        return status
 
     @property
     def objective(self) -> float | None:
-        return self.summary.objective
+        objective: float | None = self.summary.objective
+        return objective
 
     def to_record(self) -> BaseModel:
+        raise NotImplementedError
+
+    def to_csv(self, path: str | Path) -> Path:
         raise NotImplementedError
 
     def to_excel(self, path: str | Path) -> Path:
@@ -140,13 +145,20 @@ class _Headline:
             atomic_write_text(path, text + "\n")
         return text
 
-    def to_csv(self, path: str | Path) -> Path:
-        """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
-
     def write(self, path: str | Path) -> Path:
         """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
         return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+
+
+class _Headline(PlanOutput):
+    """A plan with one allocation table (a row per zone), written as its CSV."""
+
+    summary: PlanSummary | ResourceSummary
+    allocations: pd.DataFrame
+
+    def to_csv(self, path: str | Path) -> Path:
+        """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
+        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
 
 
 class Plan(_Headline):
@@ -369,7 +381,7 @@ class PlanSetRecord(BaseModel):
     plans: dict[str, PlanRecord | ResourcePlanRecord]
 
 
-class PlanSet:
+class PlanSet(PlanOutput):
     """The plans of every resource an instance configures (``land``, ``emissions``,
     ``funds``; or ``portfolio`` when it has projects), in that order."""
 
@@ -386,7 +398,7 @@ class PlanSet:
         return "optimal"
 
     @property
-    def objective(self) -> dict[str, float | None]:
+    def objective(self) -> dict[str, float | None]:  # type: ignore[override]  # one per plan
         return {k: p.objective for k, p in self.plans.items()}
 
     def __getitem__(self, resource: str) -> Plan | ResourcePlan:
@@ -411,13 +423,6 @@ class PlanSet:
         return PlanSetRecord(status=self.status, objective=self.objective,
                              plans={k: p.to_record() for k, p in self.plans.items()})
 
-    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
-        """Every plan as one JSON document (a :class:`PlanSetRecord`); atomic when written."""
-        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
-        if path is not None:
-            atomic_write_text(path, text + "\n")
-        return text
-
     def to_csv(self, path: str | Path) -> Path:
         """:meth:`zone_table` as CSV (UTF-8 with BOM)."""
         return atomic_write(path, lambda p: self.zone_table().to_csv(p, index=False, encoding="utf-8-sig"))
@@ -434,10 +439,6 @@ class PlanSet:
             else:
                 sheets.update(p.sheets(f"{resource}-"))
         return write_sheets(path, sheets)
-
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         return f"PlanSet({self.instance!r}, status={self.status}, plans={list(self.plans)})"

@@ -39,7 +39,7 @@ from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.indicators import indicator
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.land_quota import RuleInfo, binding_tables
-from zoneopt.plan import Binding, records, write_by_suffix, write_sheets
+from zoneopt.plan import Binding, PlanOutput, clean_value, records, write_sheets
 from zoneopt.resources import columns_to_zones, max_violation, raise_for_status
 from zoneopt.zones import ZoneTable
 
@@ -490,7 +490,7 @@ class ConsolidationRecord(BaseModel):
     bindings: list[Binding]
 
 
-class ConsolidationPlan:
+class ConsolidationPlan(PlanOutput):
     """A solved consolidation (一区多园).
 
     * ``parks``: one row per park — ``fate`` (``host``, ``merged`` or ``revoked``), ``host``
@@ -515,14 +515,6 @@ class ConsolidationPlan:
         self.counties = counties
         self.bindings = bindings
 
-    @property
-    def status(self) -> str:
-        return self.summary.status
-
-    @property
-    def objective(self) -> float | None:
-        return self.summary.objective
-
     def host_of(self) -> pd.Series:
         """Each park's host id (itself for a host; None for a revoked park), by park id."""
         host = self.parks.set_index("zone")["host"].astype(object)
@@ -538,17 +530,6 @@ class ConsolidationPlan:
                                    hosts=records(self.hosts), parks=records(self.parks),
                                    revoked=records(self.revoked), counties=records(self.counties),
                                    bindings=bindings)
-
-    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
-        """The plan as JSON (a :class:`ConsolidationRecord`); written atomically to ``path`` if given."""
-        import json
-
-        from zoneopt.io import atomic_write_text
-
-        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
-        if path is not None:
-            atomic_write_text(path, text + "\n")
-        return text
 
     def to_csv(self, path: str | Path) -> Path:
         """The park table as CSV (UTF-8 with BOM, so Excel shows Chinese names); the other
@@ -567,10 +548,6 @@ class ConsolidationPlan:
         """A workbook with sheets summary, hosts, parks, revoked, counties and bindings (atomic)."""
         return write_sheets(path, self.sheets())
 
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx`` (atomically)."""
-        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
-
     def __repr__(self) -> str:
         s = self.summary
         return (f"ConsolidationPlan({s.instance!r}, status={s.status}, {s.parks} parks → {s.hosts} zones "
@@ -578,12 +555,6 @@ class ConsolidationPlan:
                 f"{s.land_freed_mu:g} mu freed)")
 
 
-def clean_value(v: Any) -> Any:
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if hasattr(v, "item"):
-        return clean_value(v.item())
-    return v
 
 
 def decisions(cm: ConsolidationModel, x: FloatArray) -> tuple[IntArray, BoolArray, BoolArray]:

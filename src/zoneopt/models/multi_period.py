@@ -31,7 +31,6 @@ rule named after the revocation rule).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -67,7 +66,7 @@ from zoneopt.instance import (
     Rule,
     Selector,
 )
-from zoneopt.io import atomic_write, atomic_write_text
+from zoneopt.io import atomic_write
 from zoneopt.models.dynamic import ManagementResult, manage
 from zoneopt.models.emissions import EmissionModel, build_emission_model, total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL_RULE
@@ -81,7 +80,7 @@ from zoneopt.models.land_quota import (
     binding_tables,
     build_land_model,
 )
-from zoneopt.plan import Binding, clean_value, records, write_by_suffix, write_sheets
+from zoneopt.plan import Binding, PlanOutput, clean_value, records, write_sheets
 from zoneopt.resources import fund_requests, raise_for_status, row_units
 from zoneopt.zones import ZoneTable
 
@@ -1180,7 +1179,7 @@ class MultiPeriodRecord(BaseModel):
     bindings: list[Binding]
 
 
-class MultiPeriodPlan:
+class MultiPeriodPlan(PlanOutput):
     """A solved multi-period plan.
 
     ``cells``: one row per track (land, a pollutant, funds), year and zone (track, resource,
@@ -1203,14 +1202,6 @@ class MultiPeriodPlan:
         self.targets = targets
         self.bindings = bindings
         self.management = management
-
-    @property
-    def status(self) -> str:
-        return self.summary.status
-
-    @property
-    def objective(self) -> float | None:
-        return self.summary.objective
 
     @property
     def tracks(self) -> list[str]:
@@ -1270,13 +1261,6 @@ class MultiPeriodPlan:
                                  allocations=records(self.table()), targets=records(self.targets),
                                  cells=records(self.cells), bindings=bindings)
 
-    def to_json(self, path: str | Path | None = None, indent: int = 2) -> str:
-        """The plan as JSON (a :class:`MultiPeriodRecord`); written atomically to ``path`` if given."""
-        text = json.dumps(self.to_record().model_dump(mode="json"), ensure_ascii=False, indent=indent)
-        if path is not None:
-            atomic_write_text(path, text + "\n")
-        return text
-
     def to_csv(self, path: str | Path) -> Path:
         """The zones × years table of every track as CSV (UTF-8 with BOM so Excel shows Chinese
         names)."""
@@ -1301,10 +1285,6 @@ class MultiPeriodPlan:
     def to_excel(self, path: str | Path) -> Path:
         """A workbook of :meth:`sheets`, written atomically."""
         return write_sheets(path, self.sheets())
-
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx`` (atomically)."""
-        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
 
     def __repr__(self) -> str:
         s = self.summary
