@@ -45,3 +45,22 @@ def fmt(v: float | None, digits: int = 6) -> str:
     if v is None or (isinstance(v, float) and np.isnan(v)):
         return "-"
     return f"{v:,.{digits}g}"
+
+
+def solver_log_to_stderr(args: argparse.Namespace) -> None:
+    """With ``--verbose``, the ``zoneopt.solver`` log (the solvers' own output) goes to stderr."""
+    if getattr(args, "verbose", False):
+        import logging
+        import sys
+
+        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
+
+
+def require_optimal(status: str, gap: float | None, args: argparse.Namespace, what: str = "plan") -> None:
+    """A checked incumbent is printed and written (its JSON says "feasible"), but a run that
+    stopped above the requested gap has not answered the question asked: exit code 4."""
+    if status != "optimal":
+        from zoneopt.errors import NoSolutionError
+
+        raise NoSolutionError(f"stopped with a feasible {what} at gap {fmt(gap, 3)}, above the "
+                              f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")

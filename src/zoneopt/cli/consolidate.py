@@ -4,15 +4,12 @@ remaining zone with its blocks, the revoked parks and the land they free."""
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 import pandas as pd
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt
-from zoneopt.errors import NoSolutionError
+from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal, solver_log_to_stderr
 
 
 def add_parser(sub: Any) -> None:
@@ -29,8 +26,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    if args.verbose:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
+    solver_log_to_stderr(args)
     from zoneopt.instance import load
     from zoneopt.models.consolidation import solve_consolidation
 
@@ -86,9 +82,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.out is not None:
         plan.write(args.out)
         print(f"wrote {args.out}", file=out)
-    if s.status != "optimal":
-        raise NoSolutionError(f"stopped with a feasible consolidation at gap {fmt(s.mip_gap, 3)}, above the "
-                              f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
+    require_optimal(s.status, s.mip_gap, args, "consolidation")
     return 0
 
 

@@ -11,8 +11,8 @@ from typing import Any, TextIO
 import numpy as np
 import pandas as pd
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt
-from zoneopt.errors import InvalidInputError, NoSolutionError
+from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal
+from zoneopt.errors import InvalidInputError
 
 EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP gap);
 2 invalid input (instance, option, a rule or growth target lacking data);
@@ -92,9 +92,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.out is not None:
         plan.write(args.out)
         print(f"wrote {args.out}", file=out)
-    if s.status != "optimal":
-        raise NoSolutionError(f"stopped with a feasible plan at gap {fmt(s.mip_gap, 3)}, above the "
-                              f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
+    require_optimal(s.status, s.mip_gap, args)
     return 0
 
 

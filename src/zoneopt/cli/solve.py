@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import sys
 from pathlib import Path
 from typing import Any, TextIO
 
 import numpy as np
 import pandas as pd
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file
+from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file, require_optimal, solver_log_to_stderr
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
 from zoneopt.plan import Plan, PlanSet, ResourcePlan
 
@@ -30,8 +28,7 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    if args.verbose:
-        logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(name)s: %(message)s")
+    solver_log_to_stderr(args)
     if is_model_file(args.path):
         return _solve_model_file(args, out)
     from zoneopt.instance import load
@@ -60,11 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         result.write(args.out)
         print(f"wrote {args.out}", file=out)
     for status, gap in statuses:
-        if status != "optimal":
-            # A checked incumbent is printed and written (its JSON says "feasible"), but the run
-            # did not reach the requested gap: that is "no solution" to the question asked.
-            raise NoSolutionError(f"stopped with a feasible plan at gap {fmt(gap, 3)}, above the "
-                                  f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
+        require_optimal(status, gap, args)
     return 0
 
 
