@@ -27,7 +27,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -38,16 +37,12 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(HERE))
 
-from land_quota import machine  # noqa: E402  (same machine block as the land benchmark)
+from land_quota import _rss_mib, fmt, machine  # noqa: E402  (the land benchmark's probes and format)
 
 DEFAULT_SIZES = (180, 2_000)
 DEFAULT_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
 OBJECTIVES = ("relatedness", "min_zones")
 
-
-def _rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
 
 def _warm_up(backend: str) -> None:
@@ -128,9 +123,6 @@ def spawn(size: int, backend: str, objective: str, a: argparse.Namespace) -> dic
     return dict(json.loads(lines[-1]))
 
 
-def _f(v: Any, spec: str) -> str:
-    return "–" if v is None else format(v, spec)
-
 
 def table(results: list[dict[str, Any]]) -> str:
     ref = {(r["size"], r["objective_kind"]): r for r in results if r["backend"] == "highs"
@@ -147,18 +139,18 @@ def table(results: list[dict[str, Any]]) -> str:
         if solve is not None and r.get("solve2_s") is not None:
             solve_txt = f"{solve:.2f} + {r['solve2_s']:.2f}"
         else:
-            solve_txt = _f(solve, ".2f")
-        gap = _f(r.get("mip_gap"), ".1e") + (f" / {r['mip_gap2']:.1e}" if r.get("mip_gap2") is not None else "")
-        value = _f(r.get("objective"), ",.4f") + (f" ({r['secondary']:,.4f})" if r.get("secondary") is not None
+            solve_txt = fmt(solve, ".2f")
+        gap = fmt(r.get("mip_gap"), ".1e") + (f" / {r['mip_gap2']:.1e}" if r.get("mip_gap2") is not None else "")
+        value = fmt(r.get("objective"), ",.4f") + (f" ({r['secondary']:,.4f})" if r.get("secondary") is not None
                                                    else "")
         status = r.get("status", "?") + (f" / {r['status2']}" if r.get("status2") else "")
         check = "–" if r.get("rule_violations") is None else ("ok" if r["rule_violations"] == 0
                                                               else f"{r['rule_violations']} violations")
         zones = "–" if r.get("hosts") is None else f"{r['hosts']:,} ({r['multi_block_hosts']:,})"
-        rows.append(f"| {r['size']:,} | {r['objective_kind']} | {r['backend']} | {_f(r.get('build_s'), '.3f')} | "
-                    f"{solve_txt} | {gap} | {status} | {value} | {_f(diff, '.1e')} | {zones} | "
-                    f"{_f(r.get('merged'), ',')} | {_f(r.get('revoked'), ',')} | {check} | "
-                    f"{_f(r.get('peak_rss_mib'), '.0f')} |")
+        rows.append(f"| {r['size']:,} | {r['objective_kind']} | {r['backend']} | {fmt(r.get('build_s'), '.3f')} | "
+                    f"{solve_txt} | {gap} | {status} | {value} | {fmt(diff, '.1e')} | {zones} | "
+                    f"{fmt(r.get('merged'), ',')} | {fmt(r.get('revoked'), ',')} | {check} | "
+                    f"{fmt(r.get('peak_rss_mib'), '.0f')} |")
     return "\n".join(rows)
 
 

@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -40,6 +39,9 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
+from land_quota import _rss_mib, fmt, machine  # noqa: E402  (the land benchmark's probes and format)
+
 DEFAULT_SIZES = (1_000, 10_000)
 DEFAULT_NAIVE = (200, 1_000)
 DEFAULT_FULL_MAX = 1_000
@@ -60,10 +62,6 @@ def synthetic_dea(n: int, seed: int = 1, m: int = 3, s: int = 3) -> tuple[np.nda
     Y = frontier * np.exp(-u)[:, None] * mix
     return X, Y
 
-
-def _rss_mib() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
 
 def naive_pulp(X: np.ndarray, Y: np.ndarray) -> tuple[np.ndarray, float, float]:
@@ -154,9 +152,6 @@ LABEL = {
 }
 
 
-def fmt(v: Any, spec: str) -> str:
-    return "–" if v is None else format(v, spec)
-
 
 def table(results: list[dict[str, Any]]) -> str:
     ref = {r["size"]: np.asarray(r["scores"]) for r in results if r["kind"] == "batched-phase1" and "scores" in r}
@@ -203,7 +198,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     sys.path.insert(0, str(HERE))
-    from land_quota import machine  # the shared machine / package lines
 
     started = dt.datetime.now()
     head = machine()
