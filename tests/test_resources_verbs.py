@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_portfolio import five as portfolio_five
 
 from zoneopt import Instance, load
 from zoneopt.cli import main
@@ -100,49 +101,17 @@ def funds4() -> dict[str, Any]:
             "pools": {"funds": pool}}
 
 
-def _pz(zid: str, city: str, revenue: float, tax: float, score: float) -> dict[str, Any]:
-    return {"id": zid, "name": f"{zid}区", "city": city, "land_area_mu": 1000.0, "score": score,
-            "metrics": {"revenue": revenue, "tax": tax}}
-
-
-def _pj(pid: str, zone: str, land: float, so2: float, fund: float, investment: float, tax: float, revenue: float,
-        **extra: Any) -> dict[str, Any]:
-    p: dict[str, Any] = {"id": pid, "name": f"项目{pid}", "zone": zone, "land_mu": land, "emissions_t": {"SO2": so2},
-                         "fund": fund, "investment": investment, "tax": tax, "revenue": revenue}
-    p.update(extra)
-    return p
-
-
 def five() -> dict[str, Any]:
-    """Three zones with revenue (万元/yr) a 900, b 500, c 1,200 and five projects (land mu,
-    SO2 t, fund, investment, tax, revenue): p1 in a (100, 5, 50, 500, 20, 150, leading),
-    p2 in a (80, 2, 40, 300, 15, 80), p3 in b (120, 6, 60, 600, 30, 600, leading), p4 in b
-    (50, 1, 20, 200, 8, 100), p5 in c (150, 8, 70, 700, 40, 300, leading). Pools: land 300 mu,
-    SO2 12 t, funds 150. Objective: expected tax. Count target ``rev-1000``: at least 2 zones
-    with revenue ≥ 1,000 (c already is; a needs p1, b needs p3). Share target ``leading-70``:
-    leading-industry investment ≥ 70 % of industrial investment.
-
-    Without targets the best is p2 + p4 + p5 (tax 63), but only c then reaches 1,000. With p3
-    (b reaches 1,100): land 180, SO2 6, funds 90 remain; p5 needs 8 t (no); p1 fits (SO2 11),
-    then p4 (SO2 12, land 270, funds 130): p1 + p3 + p4, tax 58, leading share 1,100/1,300 =
-    85 %. Without p3, a via p1: p1 + p5 needs 13 t (no); p1 + p2 + p4 has a 50 % share. So the
-    optimum is p1, p3, p4 (tax 58); p2 and p5 are left out because adding either exceeds the
-    SO2 pool (12 t used: p2 would make 14, p5 20), and p2 would also exceed the fund budget
-    (130 + 40 = 170 > 150)."""
-    return {"name": "five", "metadata": {"synthetic": True},
-            "zones": [_pz("a", "P", 900, 50, 80), _pz("b", "P", 500, 30, 60), _pz("c", "Q", 1200, 80, 90)],
-            "projects": [_pj("p1", "a", 100, 5, 50, 500, 20, 150, leading=True, sector="biomedicine"),
-                         _pj("p2", "a", 80, 2, 40, 300, 15, 80),
-                         _pj("p3", "b", 120, 6, 60, 600, 30, 600, leading=True),
-                         _pj("p4", "b", 50, 1, 20, 200, 8, 100),
-                         _pj("p5", "c", 150, 8, 70, 700, 40, 300, leading=True)],
-            "pools": {"land": {"total_mu": 300}, "emissions": {"pollutants": {"SO2": {"total_t": 12}}},
-                      "funds": {"budget": 150}},
-            "portfolio": {"rules": [
-                {"id": "rev-1000", "type": "count_target", "metric": "revenue", "threshold": 1000, "at_least": 2,
-                 "source": "2022 专栏一"},
-                {"id": "leading-70", "type": "share_target", "quantity": "investment", "numerator": {"leading": True},
-                 "denominator": {"industrial": True}, "min_share": 0.7, "source": "2022 专栏一"}]}}
+    """The hand-checked portfolio of ``tests/test_portfolio.py`` (its docstring has the
+    reasoning: the optimum is p1, p3, p4, tax 58; p2 and p5 are left out because either would
+    exceed the SO2 pool, and p2 also the fund budget), with names and marked synthetic."""
+    data = portfolio_five()
+    data["metadata"] = {"synthetic": True}
+    for z in data["zones"]:
+        z["name"] = f"{z['id']}区"
+    for project in data["projects"]:
+        project["name"] = f"项目{project['id']}"
+    return data
 
 
 # -- validate --------------------------------------------------------------------------------------
