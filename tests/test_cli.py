@@ -14,24 +14,13 @@ from typing import Any
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import run, write
 from land_cases import ROOT, SMALL, small4
 
 from zoneopt.cli import main
 from zoneopt.io import atomic_write
 
 MPS = ROOT / "tests" / "fixtures" / "mps"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
-    p = tmp_path / name
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def test_solve_prints_the_plan() -> None:

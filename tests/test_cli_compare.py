@@ -3,7 +3,6 @@ codes (0 solved, 3 a column infeasible, 2 invalid input)."""
 
 from __future__ import annotations
 
-import io
 import json
 import unicodedata
 from pathlib import Path
@@ -13,24 +12,12 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import load, solve_land
-from zoneopt.cli import main
 from zoneopt.cli.common import fmt
 from zoneopt.scenarios import apply_scenario
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
-    p = tmp_path / name
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def width(line: str) -> int:

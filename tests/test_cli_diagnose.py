@@ -3,29 +3,14 @@
 
 from __future__ import annotations
 
-import io
-import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run, write
 from land_cases import ROOT, SMALL, small4
-
-from zoneopt.cli import main
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any) -> Path:
-    p = tmp_path / "inst.json"
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def conflicting() -> dict[str, Any]:

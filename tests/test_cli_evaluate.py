@@ -7,8 +7,8 @@ import json
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import run, write
 from land_cases import EXAMPLE
-from test_cli import run, write
 
 _AHP = {"id": "ahp", "method": "topsis",
         "criteria": [{"name": "亩均税收", "of": "tax_per_mu"}, {"name": "亩均增加值", "of": "value_added_per_mu"},

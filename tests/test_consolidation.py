@@ -10,7 +10,6 @@ rules, revocation, and the objective recomputed from the plan."""
 from __future__ import annotations
 
 import copy
-import io
 import json
 import math
 from itertools import product
@@ -21,8 +20,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import run as _run
+from cli_runner import write as write_file
 
-from zoneopt.cli import main
 from zoneopt.errors import InfeasibleError, InstanceError
 from zoneopt.instance import EARTH_RADIUS_KM, Instance, load
 from zoneopt.models.consolidation import (
@@ -416,16 +416,8 @@ def test_instances_without_the_section_stay_valid() -> None:
 
 # -- output and the command line ----------------------------------------------------------------
 
-def _run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
 def _write(tmp_path: Path, data: Any) -> Path:
-    p = tmp_path / "parks.json"
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
+    return write_file(tmp_path, data, "parks.json")
 
 
 @pytest.mark.parametrize("suffix", [".json", ".csv", ".xlsx"])

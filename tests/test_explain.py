@@ -6,7 +6,6 @@ weight a zone at 0 needs, its place in a tilt; unknown zones (exit 2) and infeas
 from __future__ import annotations
 
 import copy
-import io
 import json
 import math
 from pathlib import Path
@@ -14,25 +13,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, cases, small4
 
 from zoneopt import Instance, load, solve_land
-from zoneopt.cli import main
 from zoneopt.errors import InfeasibleError, InvalidInputError
 from zoneopt.explain import ZoneExplanation, explain_zone, solve_land_detail
 from zoneopt.sensitivity import solve_rule_prices
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
-    p = tmp_path / name
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def case(name: str) -> Instance:

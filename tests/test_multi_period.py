@@ -5,7 +5,6 @@ agreement across MIP backends, infeasibility in rule terms, output files and the
 from __future__ import annotations
 
 import copy
-import io
 import json
 from pathlib import Path
 from typing import Any
@@ -14,10 +13,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sp
+from cli_runner import run as run_cli
 from land_cases import SMALL, small4, zone
 
 from zoneopt import Instance, solve_land
-from zoneopt.cli import main
 from zoneopt.core import ModelBuilder, solve
 from zoneopt.core.stack import stack
 from zoneopt.errors import InfeasibleError, InstanceError, ModelError
@@ -364,12 +363,6 @@ def test_no_land_pool_and_model_size() -> None:
     assert mm.model.num_vars == 5 * 4 + 5  # x per year, and u_t
     assert {r.rule for r in mm.model.row_blocks} >= {"req@2021", "land-total@2025", "q-floor@2023"}
     assert single.objective == pytest.approx(34000)
-
-
-def run_cli(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_cli_plan_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

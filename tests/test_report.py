@@ -4,21 +4,18 @@ resolve, no empty chart is written, and a missing ``report`` extra is a typed er
 
 from __future__ import annotations
 
-import io
-import json
 import re
 import struct
 import sys
 from pathlib import Path
-from typing import Any
 
 import openpyxl
 import pandas as pd
 import pytest
+from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import Instance, load, solve_land
-from zoneopt.cli import main
 from zoneopt.errors import InfeasibleError
 from zoneopt.report import (
     INSTALL_HINT,
@@ -32,18 +29,6 @@ from zoneopt.sensitivity import frontier
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ("land-allocation", "land-score-vs-allocation", "land-cities", "land-what-if", "land-frontier")
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
-    p = tmp_path / name
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 def png_size(data: bytes) -> tuple[int, int]:

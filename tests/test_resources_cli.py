@@ -5,7 +5,6 @@ a message naming the target."""
 from __future__ import annotations
 
 import copy
-import io
 import json
 import subprocess
 import sys
@@ -13,19 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from zoneopt.cli import main
+from cli_runner import run
 
 ROOT = Path(__file__).resolve().parents[1]
 EMISSIONS = ROOT / "instances" / "henan-etdz-45-emissions.json"
 FUNDS = ROOT / "instances" / "henan-etdz-45-funds.json"
 PORTFOLIO = ROOT / "instances" / "henan-etdz-45-portfolio.json"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
 
 
 def test_emission_example_prints_land_and_emissions() -> None:

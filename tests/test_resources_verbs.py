@@ -9,16 +9,15 @@ resource verbs' tests (explain, report, compare) import them."""
 from __future__ import annotations
 
 import copy
-import io
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_runner import run, write
 from test_portfolio import five as portfolio_five
 
 from zoneopt import Instance, load
-from zoneopt.cli import main
 from zoneopt.diagnose import diagnose_resource
 from zoneopt.errors import InfeasibleError, InstanceError
 from zoneopt.resources import build_resource_model, build_resource_models
@@ -27,18 +26,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EMISSIONS = ROOT / "instances" / "henan-etdz-45-emissions.json"
 FUNDS = ROOT / "instances" / "henan-etdz-45-funds.json"
 PORTFOLIO = ROOT / "instances" / "henan-etdz-45-portfolio.json"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    code = main(list(argv), out=out, err=err)
-    return code, out.getvalue(), err.getvalue()
-
-
-def write(tmp_path: Path, data: Any, name: str = "inst.json") -> Path:
-    p = tmp_path / name
-    p.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    return p
 
 
 # -- hand-computed instances ---------------------------------------------------------------------
