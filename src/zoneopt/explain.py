@@ -557,19 +557,6 @@ def _evaluations(instance: Instance, j: int, backend: str
     return tuple(lines), score_from, grade_from
 
 
-def _row_names(lm: LandModel, rows: npt.NDArray[np.int64]) -> list[str]:
-    """``block[label]`` for each row, as :func:`~zoneopt.sensitivity.rule_prices` names them."""
-    m = lm.model
-    blocks = m.row_blocks
-    block_of = m.row_block_index()[rows]
-    out = []
-    for r, k in zip(rows.tolist(), block_of.tolist(), strict=True):  # the zone's few rows
-        b = blocks[k]
-        label = b.labels[r - b.start] if b.labels else str(r - b.start)
-        out.append(f"{b.name}[{label}]")
-    return out
-
-
 def _land(instance: Instance, ls: LandSolve, j: int, step: float | None) -> ResourceExplanation:
     lm, m = ls.lm, ls.lm.model
     sigma = lm.land_unit
@@ -588,7 +575,7 @@ def _land(instance: Instance, ls: LandSolve, j: int, step: float | None) -> Reso
     block_of = m.row_block_index()[rows]
     tagged = np.array([m.row_blocks[k].rule is not None for k in block_of.tolist()], dtype=bool)
     rows = rows[tagged]
-    names = _row_names(lm, rows)
+    names = list(lm.model.block_row_names(rows))
     act = (m.A[rows] @ x) * sigma
     lo, hi = m.row_lb[rows] * sigma, m.row_ub[rows] * sigma
     prices = ls.prices.set_index("row")
@@ -919,18 +906,6 @@ def _rows_on(m: Model, cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return rows[_rule_of_rows(m)[rows] != ""]
 
 
-def _model_row_names(m: Model, rows: npt.NDArray[np.int64]) -> list[str]:
-    """``block[label]`` for each row."""
-    blocks = m.row_blocks
-    block_of = m.row_block_index()[rows]
-    out = []
-    for r, k in zip(rows.tolist(), block_of.tolist(), strict=True):  # the zone's few rows
-        b = blocks[k]
-        label = b.labels[r - b.start] if b.labels else str(r - b.start)
-        out.append(f"{b.name}[{label}]")
-    return out
-
-
 def _zone_rules(sv: _Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_unit: str) -> list[ZoneRule]:
     """The rule rows ``rows`` as :class:`ZoneRule` s in natural units, with prices (LP)."""
     from zoneopt.models.land_quota import BINDING_TOLERANCE
@@ -951,7 +926,7 @@ def _zone_rules(sv: _Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_u
     y = sv.solution.row_duals
     price = y[rows] * sv.obj_scale / scale if y is not None and not m.is_mip else np.full(rows.size, np.nan)
     lo_r, hi_r, _ = sv.ranges
-    names = _model_row_names(m, rows)
+    names = list(m.block_row_names(rows))
     block_of = m.row_block_index()[rows]
     out = []
     for k, name in enumerate(names):  # the zone's few rows
@@ -1216,7 +1191,7 @@ def _portfolio_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
         sections.append(("funds", money, "funds", float(a["funds"]), None))  # projects carry the fund requests
     # Rows about single projects (a per-project leverage cap, a minimum fund share) are the
     # projects' business: they show as blockers of the projects below, not as zone rules.
-    per_project = np.isin(np.array([n[n.index("[") + 1:-1] for n in _model_row_names(m, rows)], dtype=object),
+    per_project = np.isin(np.array([n[n.index("[") + 1:-1] for n in m.block_row_names(rows)], dtype=object),
                           pt.ids[mine])
     for resource, unit, pool_name, allocation, request in sections:  # at most a few resources
         pu = pools[pool_name]
@@ -1254,7 +1229,7 @@ def _portfolio_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
             over_ub = rule_row & (new > m.row_ub + tol) & (delta > 0)
             under_lb = rule_row & (new < m.row_lb - tol) & (delta < 0)
             hit = np.flatnonzero(over_ub | under_lb)
-            names = _model_row_names(m, hit)
+            names = list(m.block_row_names(hit))
             block_of = m.row_block_index()[hit]
             for k, r in enumerate(hit.tolist()):  # the rows it would break (a few)
                 b = m.row_blocks[int(block_of[k])]

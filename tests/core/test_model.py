@@ -316,3 +316,14 @@ def test_model_with_non_csr_matrix_is_converted_or_rejected(fmt):
     except ModelError:
         return                                  # rejecting it is fine
     assert solve(m).status.value == "optimal"   # so is converting it
+
+
+def test_block_row_names_name_rows_by_block_and_label() -> None:
+    """Rows of two blocks, asked out of order: ``block[label]``, or the offset without labels."""
+    b = ModelBuilder("names")
+    b.add_vars("x", 2)
+    b.add_rows("cap", sp.csr_matrix(np.eye(2)), ub=1.0, labels=["a", "b"])
+    b.add_rows("total", sp.csr_matrix(np.ones((1, 2))), ub=2.0)
+    m = b.build()
+    assert list(m.block_row_names(np.array([2, 1, 0]))) == ["total[0]", "cap[b]", "cap[a]"]
+    assert list(m.block_row_names(np.array([], dtype=np.int64))) == []

@@ -151,6 +151,19 @@ class Model:
             return list(self.var_names)
         return _names(self.num_vars, self.var_blocks, "x")
 
+    def block_row_names(self, rows: IntArray) -> npt.NDArray[np.object_]:
+        """``block[label]`` for the given rows (the names rules and prices speak in), built per
+        row block, not per row."""
+        out = np.empty(rows.size, dtype=object)
+        block_of = self.row_block_index()[rows]
+        for k in np.unique(block_of):  # a loop over blocks
+            b = self.row_blocks[k]
+            sel = block_of == k
+            offset = rows[sel] - b.start
+            labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
+            out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
+        return out
+
     def constraint_names(self) -> list[str]:
         """A name for each row: the stored names, else ``block[label]`` or ``r<i>``."""
         if self.row_names is not None:

@@ -604,7 +604,7 @@ def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: 
     bindings = pd.DataFrame({
         "rule": rule_of_block[block_of[brows]].astype(str),
         "source": np.array([b.source for b in m.row_blocks] + [None], dtype=object)[block_of[brows]],
-        "row": _row_names(m, brows),
+        "row": m.block_row_names(brows),
         "side": np.where(at_ub[brows],
                          np.where(m.row_lb[brows] == m.row_ub[brows], "equal", "upper"), "lower"),
         "bound": np.where(at_ub[brows], m.row_ub[brows], m.row_lb[brows]) * per_row[brows],
@@ -629,16 +629,3 @@ def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: 
             shadow_prices[on] += rule + "=" + np.char.mod("%.6g", price[on, r]).astype(object) + ";"
     return (bindings, pd.Series(binding_rules, dtype=object).str.rstrip(";").to_numpy(),
             pd.Series(shadow_prices, dtype=object).str.rstrip(";").to_numpy())
-
-
-def _row_names(m: Model, rows: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
-    """``block[label]`` for the given rows, a loop over blocks (not rows)."""
-    out = np.empty(rows.size, dtype=object)
-    block_of = m.row_block_index()[rows]
-    for k in np.unique(block_of):
-        b = m.row_blocks[k]
-        sel = block_of == k
-        offset = rows[sel] - b.start
-        labels = np.asarray(b.labels, dtype=object)[offset] if b.labels else offset.astype(str).astype(object)
-        out[sel] = b.name + "[" + labels.astype(str).astype(object) + "]"
-    return out
