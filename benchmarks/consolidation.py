@@ -4,7 +4,7 @@ size, backend and objective; solve time and MIP gap.
     python benchmarks/consolidation.py                      # 180 and 2,000 parks; HiGHS, CBC, SCIP; both objectives
     python benchmarks/consolidation.py --sizes 180 --backends highs --no-write
 
-For each size the instance is ``zoneopt.synthetic_parks.synthetic_parks(n, seed=...)`` (with
+For each size the instance is ``zoneopt.examples.parks.synthetic_parks(n, seed=...)`` (with
 the default seed 2017 the 180-park instance is the bundled ``instances/henan-parks-180.json``):
 lon/lat parks of a Henan-sized province, 30 km limit, relatedness matrix, 3 blocks per host,
 one zone per county with the generator's exceptions and the county floor, national parks kept,
@@ -61,7 +61,7 @@ def run_one(size: int, backend: str, objective: str, seed: int, time_limit: floa
     from zoneopt.core import SolveOptions
     from zoneopt.core import solve as core_solve
     from zoneopt.models.consolidation import build_consolidation_model, check_plan, plan_from_solution, value_stage
-    from zoneopt.synthetic_parks import synthetic_parks
+    from zoneopt.examples.parks import synthetic_parks
 
     out: dict[str, Any] = {"size": size, "backend": backend, "objective_kind": objective, "seed": seed}
     t = time.perf_counter()
@@ -214,7 +214,7 @@ def render(results: list[dict[str, Any]], head: list[str], started: dt.datetime,
         f"`python benchmarks/consolidation.py --sizes {' '.join(map(str, a.sizes))} --backends "
         f"{' '.join(a.backends)} --objectives {' '.join(a.objectives)} --seed {a.seed} --time-limit {a.time_limit:g}`",
         "",
-        "Instances: `zoneopt.synthetic_parks.synthetic_parks(n, seed)` — synthetic parks of a Henan-sized "
+        "Instances: `zoneopt.examples.parks.synthetic_parks(n, seed)` — synthetic parks of a Henan-sized "
         "province (lon/lat, great-circle km), 30 km limit, sector relatedness ≥ 0.5, ≤ 3 blocks per host, one "
         "zone per county (the generator's witness exceptions) with the county floor, national parks kept, "
         "small and grade-D parks (and scores below 50) revocable. With seed 2017, 180 parks is "

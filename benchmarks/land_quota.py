@@ -3,7 +3,7 @@
     python benchmarks/land_quota.py                                  # 1k, 10k, 100k; all LP backends
     python benchmarks/land_quota.py --sizes 1000 --backends highs pulp-cbc --no-write
 
-For each size the instance is ``zoneopt.synthetic.synthetic_instance(n, seed=...)``: the
+For each size the instance is ``zoneopt.examples.zones.synthetic_instance(n, seed=...)``: the
 standard rule set (pool, request caps, grade-D exclusion, the score tilt chain, national floor,
 city caps, corridor caps) and the efficiency objective. Each backend × size runs in a fresh
 subprocess of this script (``--one``) so its peak RSS is its own; a run times
@@ -66,7 +66,7 @@ def _rss_mib() -> float:
 
 def run_one(size: int, backend: str, algorithm: str, seed: int, timeout: float,
             naive_solve: bool, drop_rules: list[str] | None = None) -> dict[str, Any]:
-    from zoneopt.synthetic import synthetic_instance
+    from zoneopt.examples.zones import synthetic_instance
 
     out: dict[str, Any] = {"size": size, "backend": backend, "algorithm": algorithm, "seed": seed,
                            "rss_base_mib": _rss_mib()}
@@ -423,7 +423,7 @@ def render(results: list[dict[str, Any]], head: list[str], started: dt.datetime,
         f"`python benchmarks/land_quota.py --sizes {' '.join(map(str, a.sizes))} --seed {a.seed} "
         f"--timeout {a.timeout:g}`" + (f" `--backends {' '.join(backends)}`" if a.backends else ""),
         "",
-        "Instances: `zoneopt.synthetic.synthetic_instance(n, seed)` — synthetic Henan 经开区 data, the "
+        "Instances: `zoneopt.examples.zones.synthetic_instance(n, seed)` — synthetic Henan 经开区 data, the "
         "standard rule set (pool, request caps, grade-D exclusion, the score tilt chain, national floor, "
         "city caps, corridor caps), efficiency objective (maximise Σ 亩均税收 × new land, 万元/yr).",
         "",

@@ -4,7 +4,7 @@
     python benchmarks/portfolio.py --sizes 50x1000 --backends highs pulp-cbc --no-write
 
 For each size (zones × projects) the instance is
-``zoneopt.synthetic_resources.portfolio_instance(zones, projects, seed)``: synthetic Henan
+``zoneopt.examples.resources.portfolio_instance(zones, projects, seed)``: synthetic Henan
 经开区 zones with land, six pollutant and fund pools, the land caps and exclusions, the
 environmental-standard exclusion, the corridor SO2 share cap, a leverage cap per project, a
 regional fund floor, two revenue count targets (2022 专栏一: zones above 1,000 亿元 and 500 亿元)
@@ -56,7 +56,7 @@ def run_one(zones: int, projects: int, backend: str, seed: int, timeout: float, 
     from zoneopt.core import SolveOptions
     from zoneopt.core import solve as core_solve
     from zoneopt.models.portfolio import build_portfolio_model
-    from zoneopt.synthetic_resources import portfolio_instance
+    from zoneopt.examples.resources import portfolio_instance
 
     out: dict[str, Any] = {"zones": zones, "projects": projects, "backend": backend, "seed": seed,
                            "rss_base_mib": _rss_mib()}
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                 for r in results if r["backend"] == a.backends[0] and "vars" in r]
     report = "\n".join([
         f"# Portfolio benchmark, {started:%Y-%m-%d}", "", f"`{cmd}`", "",
-        "Instances: `zoneopt.synthetic_resources.portfolio_instance(zones, projects, seed)` — SYNTHETIC Henan "
+        "Instances: `zoneopt.examples.resources.portfolio_instance(zones, projects, seed)` — SYNTHETIC Henan "
         "经开区 zones and projects; land, six pollutant and fund pools; land caps and exclusions, environmental-"
         "standard exclusion, corridor SO2 share cap, leverage cap per project, regional fund floor; count targets "
         "(zones with revenue ≥ 1,000 亿元 and ≥ 500 亿元) and the 70 % leading-industry share; objective expected "

@@ -18,7 +18,7 @@ from cli_runner import run, write
 from land_cases import ROOT, SMALL, small4
 
 from zoneopt.cli import main
-from zoneopt.io import atomic_write
+from zoneopt.files import atomic_write
 
 MPS = ROOT / "tests" / "fixtures" / "mps"
 

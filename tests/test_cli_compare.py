@@ -17,7 +17,7 @@ from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import load, solve_land
 from zoneopt.cli.common import fmt
-from zoneopt.scenarios import apply_scenario
+from zoneopt.analysis.scenarios import apply_scenario
 
 
 def width(line: str) -> int:

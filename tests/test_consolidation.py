@@ -36,9 +36,9 @@ from zoneopt.models.consolidation import (
     near_pairs,
     solve_consolidation,
 )
-from zoneopt.synthetic import to_json_text
-from zoneopt.synthetic_parks import main as parks_main
-from zoneopt.synthetic_parks import synthetic_parks
+from zoneopt.examples.zones import to_json_text
+from zoneopt.examples.parks import main as parks_main
+from zoneopt.examples.parks import synthetic_parks
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "instances" / "henan-parks-180.json"

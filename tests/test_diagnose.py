@@ -1,4 +1,4 @@
-"""Infeasibility diagnosis (zoneopt.diagnose): deliberately conflicting land instances whose
+"""Infeasibility diagnosis (zoneopt.analysis.diagnose): deliberately conflicting land instances whose
 conflicts and least relaxations are worked out by hand in each docstring; the reported set is
 checked to be exactly the conflicting rules and irreducible by solves made here, independently
 of the module, and each reported relaxation is applied and re-solved."""
@@ -18,7 +18,7 @@ from land_cases import small4, zone
 
 from zoneopt import InfeasibleError, Instance, Model, ModelBuilder, NoSolutionError, build_land_model, solve_land
 from zoneopt.core import solve
-from zoneopt.diagnose import Diagnosis, Relaxation, diagnose, diagnose_land, fmt_amount
+from zoneopt.analysis.diagnose import Diagnosis, Relaxation, diagnose, diagnose_land, fmt_amount
 from zoneopt.models.land_quota import LandModel, plan_from_solution
 
 # -- independent checks ------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from zoneopt import Instance
 from zoneopt.errors import InstanceError
 from zoneopt.models.dynamic import manage, select_upgrades, upgrade_mip
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
 

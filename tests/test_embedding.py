@@ -61,8 +61,8 @@ def test_solve_is_deterministic() -> None:
 
 
 def test_public_names_do_not_hide_submodules() -> None:
-    """``zoneopt.diagnose`` etc. stay modules (a re-exported function of the same name would
-    break ``zoneopt.diagnose.diagnose_land`` and monkeypatching by dotted path)."""
+    """``zoneopt.analysis.diagnose`` etc. stay modules (a re-exported function of the same name would
+    break ``zoneopt.analysis.diagnose.diagnose_land`` and monkeypatching by dotted path)."""
     import importlib
     import pkgutil
     import types

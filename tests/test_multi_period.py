@@ -717,9 +717,9 @@ EXAMPLE_YEARS = SMALL.parent / "henan-etdz-45-years.json"
 
 
 def test_example_regenerates_byte_for_byte(tmp_path: Path) -> None:
-    """instances/henan-etdz-45-years.json is what `python -m zoneopt.synthetic_years --out ...`
+    """instances/henan-etdz-45-years.json is what `python -m zoneopt.examples.years --out ...`
     writes (instances/README.md)."""
-    from zoneopt.synthetic_years import main as generate
+    from zoneopt.examples.years import main as generate
 
     out = tmp_path / "years.json"
     assert generate(["--out", str(out)]) == 0

@@ -25,7 +25,7 @@ from zoneopt.report import (
     Report,
     build_report,
 )
-from zoneopt.sensitivity import frontier
+from zoneopt.analysis.sensitivity import frontier
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ("land-allocation", "land-score-vs-allocation", "land-cities", "land-what-if", "land-frontier")

@@ -18,7 +18,7 @@ from zoneopt.models.emissions import solve_emissions
 from zoneopt.models.funds import solve_funds
 from zoneopt.models.portfolio import check_plan, solve_portfolio
 from zoneopt.resources import configured
-from zoneopt.synthetic_resources import example_data, portfolio_instance
+from zoneopt.examples.resources import example_data, portfolio_instance
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"emissions": ROOT / "instances" / "henan-etdz-45-emissions.json",
@@ -28,7 +28,7 @@ ADDED = ("pools", "projects", "portfolio")
 
 
 def _added(doc: dict[str, Any]) -> str:
-    """What zoneopt.synthetic_resources adds to zoneopt.synthetic's instance, as JSON text."""
+    """What zoneopt.examples.resources adds to zoneopt.examples.zones's instance, as JSON text."""
     zones = [{k: z.get(k) for k in ("id", "requests", "meets_env_standards")}
              | {"reduction": z["metrics"].get("energy_reduction_tce")} for z in doc["zones"]]
     return json.dumps({"zones": zones, **{k: doc.get(k) for k in ADDED}, "rules": doc.get("rules")},
@@ -37,15 +37,15 @@ def _added(doc: dict[str, Any]) -> str:
 
 @pytest.mark.parametrize("kind", list(EXAMPLES))
 def test_example_regenerates(kind: str) -> None:
-    """The committed file is what ``python -m zoneopt.synthetic_resources <kind>`` writes
+    """The committed file is what ``python -m zoneopt.examples.resources <kind>`` writes
     (compared on what the generator adds: pools, rules, projects, targets, zone requests)."""
     from zoneopt import Instance
-    from zoneopt.synthetic import to_json_text
+    from zoneopt.examples.zones import to_json_text
 
     fresh = json.loads(to_json_text(Instance.from_dict(example_data(kind))))  # type: ignore[arg-type]
     committed = json.loads(EXAMPLES[kind].read_text(encoding="utf-8"))
     assert _added(fresh) == _added(committed), (
-        f"regenerate with: python -m zoneopt.synthetic_resources {kind} --out {EXAMPLES[kind].relative_to(ROOT)}")
+        f"regenerate with: python -m zoneopt.examples.resources {kind} --out {EXAMPLES[kind].relative_to(ROOT)}")
 
 
 @pytest.mark.parametrize("kind", list(EXAMPLES))

@@ -18,7 +18,7 @@ from cli_runner import run, write
 from test_portfolio import five as portfolio_five
 
 from zoneopt import Instance, load
-from zoneopt.diagnose import diagnose_resource
+from zoneopt.analysis.diagnose import diagnose_resource
 from zoneopt.errors import InfeasibleError, InstanceError
 from zoneopt.resources import build_resource_model, build_resource_models
 

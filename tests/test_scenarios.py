@@ -17,7 +17,7 @@ from land_cases import EXAMPLE, small4
 from test_land_properties import instances, objective_scale
 
 from zoneopt import Instance, InstanceError, InvalidInputError, load, solve_land
-from zoneopt.scenarios import DELTA_PREFIX, apply_scenario, compare, scenario_ids, scenario_items
+from zoneopt.analysis.scenarios import DELTA_PREFIX, apply_scenario, compare, scenario_ids, scenario_items
 
 
 def with_scenarios(*scenarios: dict[str, Any], data: dict[str, Any] | None = None) -> Instance:

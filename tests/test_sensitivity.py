@@ -1,4 +1,4 @@
-"""Sensitivity analysis (zoneopt.sensitivity): rule prices checked against finite differences on
+"""Sensitivity analysis (zoneopt.analysis.sensitivity): rule prices checked against finite differences on
 every LP backend, HiGHS ranging checked by re-solving inside and outside the reported range,
 what-if curves and the efficiency–equity frontier checked against hand-computed values
 (tests/land_cases.py gives the arithmetic for small-4) and against the pure optima."""
@@ -19,7 +19,7 @@ from zoneopt.core import Model, Solution, Status, backend_names, get_backend, so
 from zoneopt.core.backends.highs import row_ranging
 from zoneopt.instance import GroupBoundsRule, ZoneBoundsRule
 from zoneopt.models.land_quota import LandModel, build_land_model
-from zoneopt.sensitivity import (
+from zoneopt.analysis.sensitivity import (
     FRONTIER_COLUMNS,
     PRICE_COLUMNS,
     frontier,

@@ -1,4 +1,4 @@
-"""Property-based tests of zoneopt.sensitivity on the random feasible land instances of
+"""Property-based tests of zoneopt.analysis.sensitivity on the random feasible land instances of
 tests/test_land_properties.py: the frontier is non-increasing in ε and ends at the two pure
 optima; more pool never lowers the efficiency optimum; the pool's shadow price is bracketed by
 the secant slopes of the optimum and holds over its reported range; imputed values add up to
@@ -17,7 +17,7 @@ from test_land_properties import instances, objective_scale
 from zoneopt import Instance, solve_land
 from zoneopt.core import Model, Status, solve
 from zoneopt.models.land_quota import LandModel, build_land_model
-from zoneopt.sensitivity import frontier, solve_rule_prices, what_if
+from zoneopt.analysis.sensitivity import frontier, solve_rule_prices, what_if
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

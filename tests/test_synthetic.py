@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from zoneopt.indicators import indicator
+from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import Instance, load
 from zoneopt.models.land_quota import build_land_model, solve_land
-from zoneopt.synthetic import (
+from zoneopt.examples.zones import (
     CORRIDOR_CITIES,
     HENAN_ETDZ_45,
     main,

@@ -27,8 +27,8 @@ from zoneopt.core import (
     write_mps,
 )
 from zoneopt.core import solve as solve_model
-from zoneopt.diagnose import Diagnosis, diagnose_land
-from zoneopt.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
+from zoneopt.analysis.diagnose import Diagnosis, diagnose_land
+from zoneopt.analysis.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
 from zoneopt.errors import (
     InfeasibleError,
     InstanceError,
@@ -43,7 +43,7 @@ from zoneopt.errors import (
     ZoneoptError,
 )
 from zoneopt.evaluation.run import EvaluationResult, evaluate, evaluate_all
-from zoneopt.explain import explain_zone
+from zoneopt.analysis.explain import explain_zone
 from zoneopt.instance import Instance, Zone, load
 from zoneopt.models.consolidation import solve_consolidation
 from zoneopt.models.dynamic import manage
@@ -52,12 +52,12 @@ from zoneopt.models.funds import solve_funds
 from zoneopt.models.land_quota import LandModel, build_land_model, solve_land
 from zoneopt.models.multi_period import solve_multi_period
 from zoneopt.models.portfolio import solve_portfolio
-from zoneopt.plan import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
-from zoneopt.presolve import presolve_checks
+from zoneopt.plans import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
+from zoneopt.models.presolve import presolve_checks
 from zoneopt.report import build_report
 from zoneopt.resources import configured, solve_all
-from zoneopt.scenarios import apply_scenario, compare
-from zoneopt.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
+from zoneopt.analysis.scenarios import apply_scenario, compare
+from zoneopt.analysis.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
 
 __version__ = "0.1.0"
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from zoneopt.diagnose import Diagnosis
+    from zoneopt.analysis.diagnose import Diagnosis
 
 
 class ZoneoptError(Exception):
@@ -87,7 +87,7 @@ class InconsistentJudgementError(InvalidInputError):
 
 
 class InfeasibleError(ZoneoptError):
-    """The rules cannot all hold at once. ``diagnosis`` (a :class:`zoneopt.diagnose.Diagnosis`,
+    """The rules cannot all hold at once. ``diagnosis`` (a :class:`zoneopt.analysis.diagnose.Diagnosis`,
     or None when none was made) names an irreducible set of conflicting rules and the least
     change of each that restores feasibility."""
 

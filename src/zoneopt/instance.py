@@ -255,7 +255,7 @@ class TiltRule(_Rule):
     用地好的倾斜): a zone with a higher score never gets less new land per existing mu than a zone
     with a lower one. Zones with equal scores are not ordered among themselves. ``by`` is
     ``"score"``, ``"grade"`` (A > B > C > D) or an indicator name (see
-    :data:`zoneopt.indicators.INDICATORS`). Zones excluded by an ``exclude`` rule are left out
+    :data:`zoneopt.evaluation.indicators.INDICATORS`). Zones excluded by an ``exclude`` rule are left out
     of the ordering unless ``include_excluded``."""
 
     type: Literal["tilt"]
@@ -576,7 +576,7 @@ DEFAULT_GRADE_SHARES: dict[Grade, float] = {"A": 0.2, "B": 0.4, "C": 0.35, "D": 
 
 class Criterion(_Strict):
     """One criterion of an evaluation: an indicator by name (``of``: a name of
-    :data:`zoneopt.indicators.INDICATORS`, or a metric), or a user-defined ratio of two metrics
+    :data:`zoneopt.evaluation.indicators.INDICATORS`, or a metric), or a user-defined ratio of two metrics
     (``of`` / ``per``), e.g. ``{"name": "亩均税收", "of": "tax", "per": "land_area_mu"}``.
     Metrics: ``land_area_mu, tax, value_added, revenue, rd_spending, energy_tce, employees,
     emissions`` (pollutant-weighted total, tonnes) and ``emissions.<pollutant>``."""
@@ -784,7 +784,7 @@ class Consolidation(_Strict):
 
 class Scenario(_Strict):
     """A named variant of the instance (what-if): the base with some pools, rules or the
-    objective overridden. Applied by :func:`zoneopt.scenarios.apply_scenario`; an applied
+    objective overridden. Applied by :func:`zoneopt.analysis.scenarios.apply_scenario`; an applied
     scenario is validated like any instance, so its errors name ``scenarios[k]...``."""
 
     id: Ident
@@ -1173,7 +1173,7 @@ class Instance(_Strict):
     periods: Periods | None = None
     management: Management | None = None
     consolidation: Consolidation | None = None
-    # The zones as columns (zoneopt.zones.ZoneTable), made on first use: an instance is
+    # The zones as columns (zoneopt.data.zones.ZoneTable), made on first use: an instance is
     # immutable, so every model built from it reads the zone objects once.
     _zone_table: Any = PrivateAttr(default=None)
     # Evaluation results (zoneopt.evaluation.run), made on first use for the same reason.
@@ -1479,7 +1479,7 @@ def _check_resources(inst: Instance, known: Mapping[str, set[Any]], land_rule_id
 def _check_evaluations(inst: Instance, zone_ids: Mapping[str, int]) -> list[Issue]:
     """Enterprise ids unique and in known zones; evaluation ids unique, not shadowing an
     indicator name; at most one evaluation assigns the zones' score, one their grade."""
-    from zoneopt.indicators import INDICATORS
+    from zoneopt.evaluation.indicators import INDICATORS
 
     issues: list[Issue] = []
     _id_index((e.id for e in inst.enterprises), "enterprises", "enterprise", issues)

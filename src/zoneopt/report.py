@@ -41,10 +41,10 @@ import pandas as pd
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InvalidInputError, ZoneoptError
-from zoneopt.explain import LandSolve, solve_land_detail
+from zoneopt.analysis.explain import LandSolve, solve_land_detail
 from zoneopt.instance import MONEY_LABEL, Instance
-from zoneopt.io import atomic_write, atomic_write_text
-from zoneopt.plan import ResourcePlan
+from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans import ResourcePlan
 from zoneopt.resources import TITLES
 
 REPORT_MD = "report.md"
@@ -362,7 +362,7 @@ def _evaluation_section(instance: Instance, backend: str) -> Section:
 
 
 def _zone_frame(instance: Instance) -> pd.DataFrame:
-    from zoneopt.zones import ZoneTable
+    from zoneopt.data.zones import ZoneTable
 
     return ZoneTable.of(instance).frame
 
@@ -370,7 +370,7 @@ def _zone_frame(instance: Instance) -> pd.DataFrame:
 # -- land -------------------------------------------------------------------------------------
 
 def _land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
-    from zoneopt.sensitivity import frontier, rank_rules, rule_costs, what_if
+    from zoneopt.analysis.sensitivity import frontier, rank_rules, rule_costs, what_if
 
     inst, backend, opts = ctx.instance, ctx.backend, ctx.options
     ls = solve_land_detail(inst, backend, options=opts)
@@ -464,7 +464,7 @@ def _land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
                             caption=f"Maximum efficiency ({eff_unit}) when every zone that asked for land (and is "
                                     "not excluded) must get at least `epsilon` of its request (ε-constraint); "
                                     "the first row is the efficiency optimum, the last the equity optimum."))
-        from zoneopt.sensitivity import frontier_allocations
+        from zoneopt.analysis.sensitivity import frontier_allocations
 
         fa = frontier_allocations(front)
         fa.columns = [f"ε={e:.4g}" for e in front["epsilon"]]
@@ -479,7 +479,7 @@ def _land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
 
 def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str) -> list[str]:
     """For each infeasible what-if point, the diagnosis in rule terms (one line)."""
-    from zoneopt.diagnose import diagnose_land
+    from zoneopt.analysis.diagnose import diagnose_land
 
     out = [""] * len(points)
     pools = instance.pools
@@ -495,7 +495,7 @@ def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str) 
 
 
 def _scenario_blocks(instance: Instance, backend: str, opts: SolveOptions) -> list[Block]:
-    from zoneopt.scenarios import compare, scenario_items
+    from zoneopt.analysis.scenarios import compare, scenario_items
 
     result = compare(scenario_items(instance), backend, time_limit=opts.time_limit, mip_gap=opts.mip_gap)
     desc = {sc.id: sc.description for sc in instance.scenarios}
@@ -632,7 +632,7 @@ def _portfolio_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
                                     "targets: the share achieved."))
     counts = [t for t in ctx.instance.portfolio.rules if t.type == "count_target"]
     if counts:
-        from zoneopt.zones import ZoneTable
+        from zoneopt.data.zones import ZoneTable
 
         base = ZoneTable.of(ctx.instance).frame[counts[0].metric].to_numpy(dtype=float)
         blocks.append(_chart_or_note(ctx, "portfolio-revenue", "Revenue before and after the chosen projects",
@@ -652,7 +652,7 @@ def _portfolio_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
 
 def _scenario_section(ctx: ReportContext) -> Section:
     """Scenarios over every resource: per resource and per quantity (emission and fund pools)."""
-    from zoneopt.scenarios import compare, scenario_items
+    from zoneopt.analysis.scenarios import compare, scenario_items
 
     inst = ctx.instance
     result = compare(scenario_items(inst), ctx.backend, time_limit=ctx.options.time_limit,

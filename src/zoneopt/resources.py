@@ -1,10 +1,10 @@
 """What the emission, fund and portfolio models share: the zones' requests of each resource,
 sector priorities (with the ten emerging manufacturing fields of 2017 §四(二) built in), the
 map from model columns to zones, solver status → typed errors with a rule-level diagnosis,
-and the parts of a :class:`~zoneopt.plan.ResourcePlan`.
+and the parts of a :class:`~zoneopt.plans.ResourcePlan`.
 
 Everything here works on whole arrays: a pass over the zone or project objects reads one
-field into one array (as :class:`~zoneopt.zones.ZoneTable` does), never a Python loop per
+field into one array (as :class:`~zoneopt.data.zones.ZoneTable` does), never a Python loop per
 zone on a path that builds or reads a model.
 """
 
@@ -25,8 +25,8 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance
-from zoneopt.plan import Plan, PlanSet, ResourcePlan
-from zoneopt.zones import ZoneTable
+from zoneopt.plans import Plan, PlanSet, ResourcePlan
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -147,13 +147,13 @@ def raise_for_status(solution: Solution, model: Model, what: str, *, row_scale: 
                      time_limit: float | None = None) -> None:
     """Raise the error a solve's status calls for (nothing when it has a solution). ``what``
     names the plan (e.g. "emission plan for 'henan'"). An infeasible model is diagnosed in rule
-    terms (:func:`zoneopt.diagnose.diagnose` on HiGHS, ``time_limit`` per solve; ``row_scale``
+    terms (:func:`zoneopt.analysis.diagnose.diagnose` on HiGHS, ``time_limit`` per solve; ``row_scale``
     natural units per model unit of each row): the :class:`InfeasibleError` (exit code 3)
     names conflicting rules and the least change that restores feasibility; ``hint`` is a
     cheaper explanation used when the diagnosis cannot finish."""
     if solution.status is Status.INFEASIBLE:
         try:
-            from zoneopt.diagnose import diagnose
+            from zoneopt.analysis.diagnose import diagnose
 
             diagnosis = diagnose(model, backend=DEFAULT_BACKEND, row_scale=row_scale, unit=unit, rules=rules,
                                  time_limit=time_limit)
@@ -251,8 +251,8 @@ class ResourceModel:
 def _zsg_data(instance: Instance) -> str:
     """Check the data the ZSG-DEA reallocation reads (its inputs, outputs and each pollutant's
     current emissions) without solving; raise :class:`InstanceError` naming what is missing."""
-    from zoneopt.indicators import indicator
-    from zoneopt.zones import EMISSIONS_PREFIX, ZoneTable
+    from zoneopt.evaluation.indicators import indicator
+    from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 
     pools = instance.pools.emissions
     assert pools is not None

@@ -48,7 +48,7 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.instance import load
-    from zoneopt.scenarios import check_output_suffix, compare, scenario_ids, scenario_items
+    from zoneopt.analysis.scenarios import check_output_suffix, compare, scenario_ids, scenario_items
 
     if args.out is not None:
         check_output_suffix(args.out)  # before any solve

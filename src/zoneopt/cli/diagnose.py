@@ -44,7 +44,7 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: diagnose takes an instance JSON (a model file has no rule ids)")
-    from zoneopt.diagnose import diagnose_resource
+    from zoneopt.analysis.diagnose import diagnose_resource
     from zoneopt.errors import InfeasibleError, InstanceError
     from zoneopt.instance import load
     from zoneopt.resources import ResourceModel, build_resource_model, configured

@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: explain takes an instance JSON (a model file has no zones)")
     from zoneopt.core.solution import SolveOptions
-    from zoneopt.explain import explain_zone
+    from zoneopt.analysis.explain import explain_zone
     from zoneopt.instance import load
 
     instance = load(args.path)

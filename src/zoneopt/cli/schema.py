@@ -32,10 +32,10 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.plan:
-        from zoneopt.plan import PlanRecord
+        from zoneopt.plans import PlanRecord
         schema = PlanRecord.model_json_schema()
     elif args.plan_set:
-        from zoneopt.plan import PlanSetRecord
+        from zoneopt.plans import PlanSetRecord
         schema = PlanSetRecord.model_json_schema()
     else:
         from zoneopt.instance import Instance

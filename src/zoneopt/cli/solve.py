@@ -12,7 +12,7 @@ import pandas as pd
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file, require_optimal, solver_log_to_stderr
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
-from zoneopt.plan import Plan, PlanSet, ResourcePlan
+from zoneopt.plans import Plan, PlanSet, ResourcePlan
 
 
 def add_parser(sub: Any) -> None:
@@ -142,7 +142,7 @@ def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -
 
 def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.core import Status, read_mps, solve
-    from zoneopt.io import atomic_write_text
+    from zoneopt.files import atomic_write_text
 
     model = read_mps(args.path)
     sol = solve(model, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)

@@ -33,9 +33,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return 0
     from zoneopt.errors import InstanceError
     from zoneopt.instance import Instance, load
-    from zoneopt.presolve import Finding, presolve_checks
+    from zoneopt.models.presolve import Finding, presolve_checks
     from zoneopt.resources import ResourceModel, build_resource_models
-    from zoneopt.scenarios import apply_scenario
+    from zoneopt.analysis.scenarios import apply_scenario
 
     def models(inst: Instance, where: str) -> dict[str, ResourceModel]:
         try:

@@ -31,11 +31,11 @@ from zoneopt.evaluation.weights import (
     fixed_weights,
     stdev_weights,
 )
-from zoneopt.indicators import INDICATORS, ratio, weighted_emissions
+from zoneopt.evaluation.indicators import INDICATORS, ratio, weighted_emissions
 from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
-from zoneopt.io import atomic_write_text
-from zoneopt.plan import records, write_by_suffix, write_sheets
-from zoneopt.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
+from zoneopt.files import atomic_write_text
+from zoneopt.plans import records, write_by_suffix, write_sheets
+from zoneopt.data.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -36,12 +36,12 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
-from zoneopt.indicators import indicator
+from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.land_quota import RuleInfo, binding_tables
-from zoneopt.plan import Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_sheets
 from zoneopt.resources import columns_to_zones, max_violation, raise_for_status
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -534,7 +534,7 @@ class ConsolidationPlan(PlanOutput):
     def to_csv(self, path: str | Path) -> Path:
         """The park table as CSV (UTF-8 with BOM, so Excel shows Chinese names); the other
         tables are in the JSON and Excel output."""
-        from zoneopt.io import atomic_write
+        from zoneopt.files import atomic_write
 
         return atomic_write(path, lambda p: self.parks.to_csv(p, index=False, encoding="utf-8-sig"))
 

@@ -45,9 +45,9 @@ from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, InvalidInputError, Issue, NoSolutionError
 from zoneopt.instance import Instance, Management, ManagementUpgrade
-from zoneopt.io import atomic_write, atomic_write_text
-from zoneopt.plan import records
-from zoneopt.zones import ZoneTable
+from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans import records
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -23,7 +23,7 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
-from zoneopt.indicators import indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
 from zoneopt.models.land_quota import (
     RuleInfo,
@@ -33,7 +33,7 @@ from zoneopt.models.land_quota import (
     binding_tables,
     model_unit,
 )
-from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary
+from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
 from zoneopt.resources import (
     columns_to_zones,
     emission_requests,
@@ -43,7 +43,7 @@ from zoneopt.resources import (
     row_units,
     zone_frame,
 )
-from zoneopt.zones import EMISSIONS_PREFIX, ZoneTable
+from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -21,7 +21,7 @@ from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, Issue
-from zoneopt.indicators import indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
 from zoneopt.models.land_quota import (
     RuleInfo,
@@ -31,7 +31,7 @@ from zoneopt.models.land_quota import (
     binding_tables,
     model_unit,
 )
-from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary
+from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
 from zoneopt.resources import (
     columns_to_zones,
     fund_requests,
@@ -42,7 +42,7 @@ from zoneopt.resources import (
     zone_frame,
     zone_tags,
 )
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

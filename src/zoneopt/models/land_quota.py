@@ -27,7 +27,7 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError
-from zoneopt.indicators import indicator, objective_unit
+from zoneopt.evaluation.indicators import indicator, objective_unit
 from zoneopt.instance import (
     MONEY_LABEL,
     ExcludeRule,
@@ -42,8 +42,8 @@ from zoneopt.instance import (
     ZoneBounds,
     ZoneBoundsRule,
 )
-from zoneopt.plan import Plan, PlanSummary
-from zoneopt.zones import ZoneTable
+from zoneopt.plans import Plan, PlanSummary
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 TOTAL_RULE = "land-total"
@@ -414,7 +414,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     :class:`InstanceError` (2) for data a rule or objective needs but the instance lacks.
     """
     lm = build_land_model(instance)
-    from zoneopt.presolve import presolve_checks  # the presolve module imports this one
+    from zoneopt.models.presolve import presolve_checks  # the presolve module imports this one
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
     if options is not None and time_limit is not None:  # an explicit limit wins over the options'
@@ -437,14 +437,14 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
 
 def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | None = None) -> None:
     """Raise the error a solve's status calls for (nothing for a solution). An infeasible
-    model is diagnosed (:func:`zoneopt.diagnose.diagnose_land` on HiGHS, within ``time_limit``
+    model is diagnosed (:func:`zoneopt.analysis.diagnose.diagnose_land` on HiGHS, within ``time_limit``
     seconds, by default 60 times the solve's own time, at least 30 s and at most 300 s): the
     :class:`InfeasibleError` names an irreducible set of conflicting rules and the least
     change of each that restores feasibility, and carries the diagnosis. When the diagnosis
     cannot finish, the message falls back on :func:`quick_conflicts`."""
     name = lm.instance.name
     if solution.status is Status.INFEASIBLE:
-        from zoneopt.diagnose import diagnose_land
+        from zoneopt.analysis.diagnose import diagnose_land
         from zoneopt.errors import ZoneoptError
 
         # A diagnosis takes some 20 solves, several of them larger elastic models.
@@ -472,7 +472,7 @@ def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | N
 def quick_conflicts(lm: LandModel) -> str:
     """A cheap first explanation of infeasibility from the per-zone rows alone: zones whose
     floor or lock exceeds their cap, or floors that add up to more than the pool. Used only
-    when the full diagnosis (:mod:`zoneopt.diagnose`) cannot finish, e.g. at a time limit."""
+    when the full diagnosis (:mod:`zoneopt.analysis.diagnose`) cannot finish, e.g. at a time limit."""
     m, x = lm.model, lm.x
     A = m.A
     # Rows with one entry, on an allocation variable: per-zone floors, caps, locks, exclusions.

@@ -48,7 +48,7 @@ from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.core.stack import add_model
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
-from zoneopt.indicators import indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import (
     CARRY_OVER_DEFAULT,
     MONEY_LABEL,
@@ -66,7 +66,7 @@ from zoneopt.instance import (
     Rule,
     Selector,
 )
-from zoneopt.io import atomic_write
+from zoneopt.files import atomic_write
 from zoneopt.models.dynamic import ManagementResult, manage
 from zoneopt.models.emissions import EmissionModel, build_emission_model, total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL_RULE
@@ -80,9 +80,9 @@ from zoneopt.models.land_quota import (
     binding_tables,
     build_land_model,
 )
-from zoneopt.plan import Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_sheets
 from zoneopt.resources import fund_requests, raise_for_status, row_units
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -1011,7 +1011,7 @@ def _raise(solution: Solution, mm: MultiPeriodModel, time_limit: float | None) -
     if solution.status is not Status.INFEASIBLE:
         raise_for_status(solution, mm.model, what, row_scale=mm.row_scale, rules=mm.rules, time_limit=time_limit)
         return
-    from zoneopt.diagnose import diagnose
+    from zoneopt.analysis.diagnose import diagnose
     from zoneopt.errors import ZoneoptError
 
     try:
@@ -1061,7 +1061,7 @@ def efficiency_stage(mm: MultiPeriodModel, first: Solution) -> tuple[Model, floa
 
 def _warnings(mm: MultiPeriodModel) -> list[str]:
     """Each land year's presolve warnings, once per message with the years it holds in."""
-    from zoneopt.presolve import presolve_checks
+    from zoneopt.models.presolve import presolve_checks
 
     land = next((t for t in mm.tracks if t.resource == "land"), None)
     if land is None:
@@ -1413,7 +1413,7 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
 
 
 def _tie_unit(mm: MultiPeriodModel) -> str:
-    from zoneopt.indicators import objective_unit
+    from zoneopt.evaluation.indicators import objective_unit
 
     lm = mm.parts_of("land")[0].built
     return objective_unit(mm.instance.objective.weight, mm.instance) if lm.weights is not None else "mu allocated"

@@ -25,7 +25,7 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, ZoneoptError
-from zoneopt.indicators import indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import (
     MONEY_LABEL,
     CountTarget,
@@ -47,7 +47,7 @@ from zoneopt.models.land_quota import (
     model_unit,
     pad_columns,
 )
-from zoneopt.plan import PoolUse, ResourcePlan, ResourceSummary, TargetResult
+from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
 from zoneopt.resources import (
     columns_to_zones,
     emission_requests,
@@ -58,7 +58,7 @@ from zoneopt.resources import (
     sector_priority,
     zone_frame,
 )
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -489,7 +489,7 @@ def solve_portfolio(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     if solution.status is Status.INFEASIBLE:
         # The same diagnosis as `python -m zoneopt diagnose`: each relaxation in the unit of
         # the rows it moves (mu, t, money, zones), never one sum across them.
-        from zoneopt.diagnose import diagnose_resource
+        from zoneopt.analysis.diagnose import diagnose_resource
         from zoneopt.resources import portfolio_resource_model
 
         try:

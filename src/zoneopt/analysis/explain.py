@@ -22,7 +22,7 @@ zone at 0 needs, from the reduced cost):
   score order and which neighbour holds it down (or up).
 
 The mathematics behind prices, ranges and re-solves is in ``models/sensitivity.md``; this
-module builds on :mod:`zoneopt.sensitivity`. The result, :class:`ZoneExplanation`, is a frozen
+module builds on :mod:`zoneopt.analysis.sensitivity`. The result, :class:`ZoneExplanation`, is a frozen
 dataclass with the pieces and a :meth:`~ZoneExplanation.text` rendering that
 ``python -m zoneopt explain PATH ZONE`` prints. Resources are sections
 (:class:`ResourceExplanation`): ``land``, ``emissions:<pollutant>``, ``funds``, ``portfolio``
@@ -48,7 +48,7 @@ from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InvalidInputError, ZoneoptError
-from zoneopt.indicators import INDICATORS, indicator, indicator_unit
+from zoneopt.evaluation.indicators import INDICATORS, indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, ExcludeRule, Instance, TiltRule
 from zoneopt.models.land_quota import (
     TOTAL_RULE,
@@ -58,9 +58,9 @@ from zoneopt.models.land_quota import (
     plan_from_solution,
     raise_for_status,
 )
-from zoneopt.plan import Plan
-from zoneopt.sensitivity import POOL, _solve_point, rule_prices, what_if
-from zoneopt.zones import ZoneTable
+from zoneopt.plans import Plan
+from zoneopt.analysis.sensitivity import POOL, _solve_point, rule_prices, what_if
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -83,7 +83,7 @@ class LandSolve:
     the built model, the first-stage solution (its duals are the prices), the final solution
     (the allocation; the efficiency tie-break for an equity objective), the :class:`Plan`
     (with presolve warnings, as :func:`~zoneopt.models.land_quota.solve_land` returns it) and
-    :func:`~zoneopt.sensitivity.rule_prices` of the solve."""
+    :func:`~zoneopt.analysis.sensitivity.rule_prices` of the solve."""
 
     lm: LandModel
     first: Solution
@@ -98,12 +98,12 @@ def solve_land_detail(instance: Instance, backend: str = DEFAULT_BACKEND, *,
                       options: SolveOptions | None = None, ranging: bool | None = None) -> LandSolve:
     """Build and solve the land plan of ``instance`` as :func:`zoneopt.solve_land` does (both
     stages of an equity objective, presolve warnings in the summary) and keep the model, the
-    solutions and the rule prices (``ranging`` as in :func:`~zoneopt.sensitivity.rule_prices`).
+    solutions and the rule prices (``ranging`` as in :func:`~zoneopt.analysis.sensitivity.rule_prices`).
 
     Raises :class:`~zoneopt.errors.InfeasibleError` (with the diagnosis) /
     :class:`~zoneopt.errors.UnboundedError` (exit code 3), :class:`~zoneopt.errors.NoSolutionError`
     (4) and :class:`~zoneopt.errors.InstanceError` (2), as ``solve_land`` does."""
-    from zoneopt.presolve import presolve_checks
+    from zoneopt.models.presolve import presolve_checks
 
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
@@ -636,7 +636,7 @@ def _land(instance: Instance, ls: LandSolve, j: int, step: float | None) -> Reso
 
 def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step: float, allocation: float,
                 base_obj: float) -> list[Step]:
-    """The pool one step larger and smaller (:func:`~zoneopt.sensitivity.what_if` on ``pool``)."""
+    """The pool one step larger and smaller (:func:`~zoneopt.analysis.sensitivity.what_if` on ``pool``)."""
     Q = ls.lm.pool.total_mu
     deltas = [step] + ([-step] if Q - step > 0 else [])
     curve = what_if(instance, POOL, [Q + d for d in deltas], relative=False, backend=ls.backend, options=ls.options)

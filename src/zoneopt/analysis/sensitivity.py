@@ -29,7 +29,7 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
-from zoneopt.indicators import objective_unit
+from zoneopt.evaluation.indicators import objective_unit
 from zoneopt.instance import (
     GroupBoundsRule,
     Instance,

@@ -38,8 +38,8 @@ from zoneopt.errors import (
     UnboundedError,
 )
 from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
-from zoneopt.io import atomic_write, atomic_write_text
-from zoneopt.plan import Plan, ResourcePlan, ResourceSummary, records
+from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
 
 BASE = "base"
 """The label of an instance's own (unmodified) column in :func:`scenario_items`."""
@@ -443,7 +443,7 @@ def check_output_suffix(path: Path) -> str:
 
 
 def _zone_frame(instance: Instance) -> pd.DataFrame:
-    from zoneopt.zones import ZoneTable
+    from zoneopt.data.zones import ZoneTable
 
     frame = ZoneTable.of(instance).frame
     return frame[list(ZONE_COLUMNS)]

@@ -51,7 +51,7 @@ from zoneopt.instance import (
     TiltRule,
     ZoneBoundsRule,
 )
-from zoneopt.zones import ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 if TYPE_CHECKING:
     from zoneopt.models.land_quota import LandModel
@@ -391,7 +391,7 @@ def _never_binding(ctx: _Context) -> list[Finding]:
 
 def _tilt_orders_nothing(ctx: _Context, rule: TiltRule, path: str, excluded: BoolArray) -> str:
     """Why a tilt rule orders no pair of zones, or "" if it orders some."""
-    from zoneopt.indicators import indicator
+    from zoneopt.evaluation.indicators import indicator
 
     mask = ctx.zt.select(rule.select)
     if not rule.include_excluded:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.instance import Instance
-from zoneopt.zones import EMISSIONS_PREFIX, ZoneTable
+from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 

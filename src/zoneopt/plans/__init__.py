@@ -17,7 +17,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.errors import InvalidInputError
-from zoneopt.io import atomic_write, atomic_write_text
+from zoneopt.files import atomic_write, atomic_write_text
 
 
 class PlanSummary(BaseModel):
@@ -46,7 +46,7 @@ class PlanSummary(BaseModel):
     secondary_objective_unit: str | None = None
     check_max_violation: float | None = None
     warnings: list[str] = Field(default_factory=list)
-    """Presolve warnings (:func:`zoneopt.presolve.presolve_checks`): implausible numbers, rules
+    """Presolve warnings (:func:`zoneopt.models.presolve.presolve_checks`): implausible numbers, rules
     that never bind, bounds that cannot all hold."""
 
 
