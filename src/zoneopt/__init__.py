@@ -28,7 +28,7 @@ from zoneopt.core import (
 )
 from zoneopt.core import solve as solve_model
 from zoneopt.analysis.diagnose import Diagnosis, diagnose_land
-from zoneopt.analysis.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
+from zoneopt.core.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
 from zoneopt.errors import (
     InfeasibleError,
     InstanceError,

@@ -18,10 +18,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from zoneopt.analysis.diagnose import Diagnosis
+
+class Diagnosis(Protocol):
+    """What an :class:`InfeasibleError` carries from a diagnosis
+    (:class:`zoneopt.core.diagnose.Diagnosis`); stated here so the errors import nothing."""
+
+    @property
+    def feasible(self) -> bool: ...
+
+    def message(self) -> str: ...
 
 
 class ZoneoptError(Exception):
@@ -87,7 +94,7 @@ class InconsistentJudgementError(InvalidInputError):
 
 
 class InfeasibleError(ZoneoptError):
-    """The rules cannot all hold at once. ``diagnosis`` (a :class:`zoneopt.analysis.diagnose.Diagnosis`,
+    """The rules cannot all hold at once. ``diagnosis`` (a :class:`zoneopt.core.diagnose.Diagnosis`,
     or None when none was made) names an irreducible set of conflicting rules and the least
     change of each that restores feasibility."""
 

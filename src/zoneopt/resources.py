@@ -153,7 +153,7 @@ def raise_for_status(solution: Solution, model: Model, what: str, *, row_scale: 
     cheaper explanation used when the diagnosis cannot finish."""
     if solution.status is Status.INFEASIBLE:
         try:
-            from zoneopt.analysis.diagnose import diagnose
+            from zoneopt.core.diagnose import diagnose
 
             diagnosis = diagnose(model, backend=DEFAULT_BACKEND, row_scale=row_scale, unit=unit, rules=rules,
                                  time_limit=time_limit)

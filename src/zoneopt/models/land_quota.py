@@ -26,7 +26,8 @@ from zoneopt.core.model import Model, ModelBuilder, Sense, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
-from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError
+from zoneopt.core.diagnose import Diagnosis, diagnose
+from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.evaluation.indicators import indicator, objective_unit
 from zoneopt.instance import (
     MONEY_LABEL,
@@ -435,22 +436,29 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     return plan
 
 
+def diagnose_land_model(lm: LandModel, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
+                        shortlist: bool = True) -> Diagnosis:
+    """The rule-level diagnosis (:func:`zoneopt.core.diagnose.diagnose`) of a built land model in
+    plan units: slacks weighed and reported in mu (model units × ``land_unit``), rules with the
+    type, source and note the instance gives them."""
+    d = diagnose(lm.model, backend=backend, row_scale=lm.land_unit, unit="mu", rules=lm.rules,
+                 time_limit=time_limit, shortlist=shortlist)
+    return replace(d, name=lm.instance.name)
+
+
 def raise_for_status(solution: Solution, lm: LandModel, *, time_limit: float | None = None) -> None:
     """Raise the error a solve's status calls for (nothing for a solution). An infeasible
-    model is diagnosed (:func:`zoneopt.analysis.diagnose.diagnose_land` on HiGHS, within ``time_limit``
+    model is diagnosed (:func:`diagnose_land_model` on HiGHS, within ``time_limit``
     seconds, by default 60 times the solve's own time, at least 30 s and at most 300 s): the
     :class:`InfeasibleError` names an irreducible set of conflicting rules and the least
     change of each that restores feasibility, and carries the diagnosis. When the diagnosis
     cannot finish, the message falls back on :func:`quick_conflicts`."""
     name = lm.instance.name
     if solution.status is Status.INFEASIBLE:
-        from zoneopt.analysis.diagnose import diagnose_land
-        from zoneopt.errors import ZoneoptError
-
         # A diagnosis takes some 20 solves, several of them larger elastic models.
         budget = time_limit if time_limit is not None else min(300.0, max(30.0, 60.0 * solution.runtime))
         try:
-            diagnosis = diagnose_land(lm, DEFAULT_BACKEND, time_limit=budget)
+            diagnosis = diagnose_land_model(lm, DEFAULT_BACKEND, time_limit=budget)
         except ZoneoptError as exc:
             hint = quick_conflicts(lm)
             raise InfeasibleError(f"land plan for {name!r} is infeasible: the rules cannot all hold"

@@ -1011,7 +1011,7 @@ def _raise(solution: Solution, mm: MultiPeriodModel, time_limit: float | None) -
     if solution.status is not Status.INFEASIBLE:
         raise_for_status(solution, mm.model, what, row_scale=mm.row_scale, rules=mm.rules, time_limit=time_limit)
         return
-    from zoneopt.analysis.diagnose import diagnose
+    from zoneopt.core.diagnose import diagnose
     from zoneopt.errors import ZoneoptError
 
     try:
