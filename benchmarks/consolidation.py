@@ -60,8 +60,8 @@ def _warm_up(backend: str) -> None:
 def run_one(size: int, backend: str, objective: str, seed: int, time_limit: float) -> dict[str, Any]:
     from zoneopt.core import SolveOptions
     from zoneopt.core import solve as core_solve
-    from zoneopt.models.consolidation import build_consolidation_model, check_plan, plan_from_solution, value_stage
     from zoneopt.examples.parks import synthetic_parks
+    from zoneopt.models.consolidation import build_consolidation_model, check_plan, plan_from_solution, value_stage
 
     out: dict[str, Any] = {"size": size, "backend": backend, "objective_kind": objective, "seed": seed}
     t = time.perf_counter()

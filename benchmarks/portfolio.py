@@ -55,8 +55,8 @@ def run_one(zones: int, projects: int, backend: str, seed: int, timeout: float, 
     """Generate, build and solve one instance in this process; the measurements as a dict."""
     from zoneopt.core import SolveOptions
     from zoneopt.core import solve as core_solve
-    from zoneopt.models.portfolio import build_portfolio_model
     from zoneopt.examples.resources import portfolio_instance
+    from zoneopt.models.portfolio import build_portfolio_model
 
     out: dict[str, Any] = {"zones": zones, "projects": projects, "backend": backend, "seed": seed,
                            "rss_base_mib": _rss_mib()}

@@ -164,16 +164,18 @@ def test_python_dash_m_exit_code(tmp_path: Path) -> None:
 def test_feasible_but_gap_not_reached_exits_4_and_still_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A time-limited MIP that stops with a checked incumbent above the requested gap: the plan
     is printed and written (status "feasible"), and the exit code says it is not solved."""
-    import zoneopt.models.land_quota as lq
+    from dataclasses import replace
 
-    real = lq.solve_land
+    from zoneopt.resources import REGISTRY
+
+    real = REGISTRY["land"].solve
 
     def stopped(*args: Any, **kwargs: Any) -> Any:
         plan = real(*args, **kwargs)
         plan.summary = plan.summary.model_copy(update={"status": "feasible", "mip_gap": 0.02})
         return plan
 
-    monkeypatch.setattr(lq, "solve_land", stopped)
+    monkeypatch.setitem(REGISTRY, "land", replace(REGISTRY["land"], solve=stopped))
     target = tmp_path / "plan.json"
     code, out, err = run("solve", str(SMALL), "--out", str(target))
     assert code == 4 and "gap 0.02" in err and "status: feasible" in out

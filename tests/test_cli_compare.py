@@ -16,8 +16,8 @@ from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import load, solve_land
-from zoneopt.cli.common import fmt
 from zoneopt.analysis.scenarios import apply_scenario
+from zoneopt.cli.common import fmt
 
 
 def width(line: str) -> int:

@@ -24,6 +24,9 @@ from cli_runner import run as _run
 from cli_runner import write as write_file
 
 from zoneopt.errors import InfeasibleError, InstanceError
+from zoneopt.examples.parks import main as parks_main
+from zoneopt.examples.parks import synthetic_parks
+from zoneopt.examples.zones import to_json_text
 from zoneopt.instance import EARTH_RADIUS_KM, Instance, load
 from zoneopt.models.consolidation import (
     BLOCKS_RULE,
@@ -36,9 +39,6 @@ from zoneopt.models.consolidation import (
     near_pairs,
     solve_consolidation,
 )
-from zoneopt.examples.zones import to_json_text
-from zoneopt.examples.parks import main as parks_main
-from zoneopt.examples.parks import synthetic_parks
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "instances" / "henan-parks-180.json"

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from land_cases import small4, zone
 
 from zoneopt import InfeasibleError, Instance, Model, ModelBuilder, NoSolutionError, build_land_model, solve_land
+from zoneopt.analysis.diagnose import diagnose_land
 from zoneopt.core import solve
-from zoneopt.analysis.diagnose import Diagnosis, Relaxation, diagnose, diagnose_land, fmt_amount
-from zoneopt.models.land_quota import LandModel, plan_from_solution
+from zoneopt.core.diagnose import Diagnosis, Relaxation, diagnose, fmt_amount
+from zoneopt.models.land_plan import plan_from_solution
+from zoneopt.models.land_quota import LandModel
 
 # -- independent checks ------------------------------------------------------------------------
 

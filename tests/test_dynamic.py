@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from zoneopt import Instance
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError
 from zoneopt.models.dynamic import manage, select_upgrades, upgrade_mip
-from zoneopt.data.zones import ZoneTable
 
 MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
 

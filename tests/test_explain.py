@@ -17,9 +17,9 @@ from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, cases, small4
 
 from zoneopt import Instance, load, solve_land
-from zoneopt.errors import InfeasibleError, InvalidInputError
 from zoneopt.analysis.explain import ZoneExplanation, explain_zone, solve_land_detail
 from zoneopt.analysis.sensitivity import solve_rule_prices
+from zoneopt.errors import InfeasibleError, InvalidInputError
 
 
 def case(name: str) -> Instance:

@@ -15,9 +15,9 @@ import pytest
 from test_resources_verbs import EMISSIONS, FUNDS, PORTFOLIO, emissions4, five, funds4
 
 from zoneopt import Instance, load
+from zoneopt.analysis.explain import ZoneExplanation, explain_zone, round_step
 from zoneopt.cli import main
 from zoneopt.errors import InvalidInputError
-from zoneopt.analysis.explain import ZoneExplanation, explain_zone, round_step
 from zoneopt.models.emissions import solve_emissions
 from zoneopt.models.funds import solve_funds
 from zoneopt.models.portfolio import solve_portfolio

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from zoneopt import Instance, InstanceError
 from zoneopt.core import get_backend
 from zoneopt.core.solve import backend_names
+from zoneopt.data.requests import EMERGING_FIELDS_2017, is_emerging, sector_priority
 from zoneopt.errors import InfeasibleError
 from zoneopt.models.funds import build_fund_model, solve_funds
-from zoneopt.resources import EMERGING_FIELDS_2017, is_emerging, sector_priority
 
 LP_BACKENDS = [b for b in backend_names() if get_backend(b).continuous]
 MIP_BACKENDS = ["highs", "pulp-cbc", "ortools-scip", "ortools-cpsat"]

@@ -164,13 +164,13 @@ def test_infeasible_falls_back_on_the_quick_check_when_the_diagnosis_cannot_fini
         monkeypatch: pytest.MonkeyPatch) -> None:
     """When the diagnosis stops (here: made to raise), the per-zone quick check still names
     the rules, and the error says the diagnosis is missing."""
-    import zoneopt.models.land_quota
+    import zoneopt.models.land_plan
     from zoneopt.errors import NoSolutionError
 
     def stop(*args: object, **kwargs: object) -> None:
         raise NoSolutionError("time limit")
 
-    monkeypatch.setattr(zoneopt.models.land_quota, "diagnose_land_model", stop)
+    monkeypatch.setattr(zoneopt.models.land_plan, "diagnose_land_model", stop)
     data = copy.deepcopy(CASES["group-cap-share"].data)
     data["rules"] = [{"id": "floor-all", "type": "zone_bounds", "floor_mu": 400, "source": "test"}]
     with pytest.raises(InfeasibleError) as err:

@@ -14,8 +14,8 @@ from land_cases import ROOT, small4
 
 from zoneopt import Instance, load, solve_land
 from zoneopt.cli import main
-from zoneopt.models.presolve import Finding, presolve_checks
 from zoneopt.examples.zones import synthetic_instance
+from zoneopt.models.presolve import Finding, presolve_checks
 
 
 def clean() -> dict[str, Any]:

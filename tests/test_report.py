@@ -16,6 +16,7 @@ from cli_runner import run, write
 from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import Instance, load, solve_land
+from zoneopt.analysis.sensitivity import frontier
 from zoneopt.errors import InfeasibleError
 from zoneopt.report import (
     INSTALL_HINT,
@@ -25,7 +26,6 @@ from zoneopt.report import (
     Report,
     build_report,
 )
-from zoneopt.analysis.sensitivity import frontier
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 CHARTS = ("land-allocation", "land-score-vs-allocation", "land-cities", "land-what-if", "land-frontier")

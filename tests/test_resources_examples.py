@@ -14,11 +14,11 @@ import pandas as pd
 import pytest
 
 from zoneopt import PlanSet, ResourcePlan, load, solve, solve_all
+from zoneopt.examples.resources import example_data, portfolio_instance
 from zoneopt.models.emissions import solve_emissions
 from zoneopt.models.funds import solve_funds
 from zoneopt.models.portfolio import check_plan, solve_portfolio
 from zoneopt.resources import configured
-from zoneopt.examples.resources import example_data, portfolio_instance
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = {"emissions": ROOT / "instances" / "henan-etdz-45-emissions.json",

@@ -15,10 +15,6 @@ import pytest
 from land_cases import EXAMPLE, cases, small4, zone
 
 from zoneopt import Instance, InstanceError, InvalidInputError, load, solve_land
-from zoneopt.core import Model, Solution, Status, backend_names, get_backend, solve
-from zoneopt.core.backends.highs import row_ranging
-from zoneopt.instance import GroupBoundsRule, ZoneBoundsRule
-from zoneopt.models.land_quota import LandModel, build_land_model
 from zoneopt.analysis.sensitivity import (
     FRONTIER_COLUMNS,
     PRICE_COLUMNS,
@@ -31,6 +27,10 @@ from zoneopt.analysis.sensitivity import (
     what_if,
     what_if_targets,
 )
+from zoneopt.core import Model, Solution, Status, backend_names, get_backend, solve
+from zoneopt.core.backends.highs import row_ranging
+from zoneopt.instance import GroupBoundsRule, ZoneBoundsRule
+from zoneopt.models.land_quota import LandModel, build_land_model
 
 CASES = {c.name: c for c in cases()}
 LP_CASES = [name for name, c in CASES.items() if not c.mip]

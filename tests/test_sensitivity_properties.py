@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from test_land_properties import instances, objective_scale
 
 from zoneopt import Instance, solve_land
+from zoneopt.analysis.sensitivity import frontier, solve_rule_prices, what_if
 from zoneopt.core import Model, Status, solve
 from zoneopt.models.land_quota import LandModel, build_land_model
-from zoneopt.analysis.sensitivity import frontier, solve_rule_prices, what_if
 
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -11,8 +11,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from zoneopt.evaluation.indicators import indicator
-from zoneopt.instance import Instance, load
-from zoneopt.models.land_quota import build_land_model, solve_land
 from zoneopt.examples.zones import (
     CORRIDOR_CITIES,
     HENAN_ETDZ_45,
@@ -21,6 +19,9 @@ from zoneopt.examples.zones import (
     synthetic_instance,
     to_json_text,
 )
+from zoneopt.instance import Instance, load
+from zoneopt.models.land_plan import solve_land
+from zoneopt.models.land_quota import build_land_model
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"

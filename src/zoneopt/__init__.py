@@ -14,6 +14,10 @@ logs to the ``zoneopt`` logger and raises the exceptions in :mod:`zoneopt.errors
 
 from __future__ import annotations
 
+from zoneopt.analysis.diagnose import diagnose_land
+from zoneopt.analysis.explain import explain_zone
+from zoneopt.analysis.scenarios import apply_scenario, compare
+from zoneopt.analysis.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
 from zoneopt.core import (
     CheckReport,
     Model,
@@ -27,7 +31,7 @@ from zoneopt.core import (
     write_mps,
 )
 from zoneopt.core import solve as solve_model
-from zoneopt.analysis.diagnose import Diagnosis, diagnose_land
+from zoneopt.core.diagnose import Diagnosis
 from zoneopt.core.diagnose import diagnose as diagnose_model  # the name 'diagnose' is the module
 from zoneopt.errors import (
     InfeasibleError,
@@ -43,21 +47,19 @@ from zoneopt.errors import (
     ZoneoptError,
 )
 from zoneopt.evaluation.run import EvaluationResult, evaluate, evaluate_all
-from zoneopt.analysis.explain import explain_zone
 from zoneopt.instance import Instance, Zone, load
 from zoneopt.models.consolidation import solve_consolidation
 from zoneopt.models.dynamic import manage
 from zoneopt.models.emissions import solve_emissions
 from zoneopt.models.funds import solve_funds
-from zoneopt.models.land_quota import LandModel, build_land_model, solve_land
+from zoneopt.models.land_plan import solve_land
+from zoneopt.models.land_quota import LandModel, build_land_model
 from zoneopt.models.multi_period import solve_multi_period
 from zoneopt.models.portfolio import solve_portfolio
-from zoneopt.plans import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
 from zoneopt.models.presolve import presolve_checks
+from zoneopt.plans import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
 from zoneopt.report import build_report
-from zoneopt.resources import configured, solve_all
-from zoneopt.analysis.scenarios import apply_scenario, compare
-from zoneopt.analysis.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
+from zoneopt.resources import solve_all, solve_instance
 
 __version__ = "0.1.0"
 
@@ -69,9 +71,7 @@ def solve(instance: Instance, backend: str = "highs", *, time_limit: float | Non
     otherwise a :class:`PlanSet` with a plan per resource (land, emissions, funds), or the
     joint project portfolio when the instance has projects (:func:`zoneopt.solve_all`).
     """
-    if configured(instance) in ((), ("land",)):
-        return solve_land(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
-    return solve_all(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+    return solve_instance(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
 
 
 __all__ = [

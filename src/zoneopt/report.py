@@ -38,12 +38,12 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from zoneopt.analysis.explain import LandSolve, solve_land_detail
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InvalidInputError, ZoneoptError
-from zoneopt.analysis.explain import LandSolve, solve_land_detail
-from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.plans import ResourcePlan
 from zoneopt.resources import TITLES
 

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 
 from zoneopt import solve_land
 from zoneopt.errors import InconsistentJudgementError, InstanceError, InvalidInputError
-from zoneopt.evaluation.run import evaluate, evaluated, zone_metrics_from_enterprises
 from zoneopt.evaluation.indicators import indicator
+from zoneopt.evaluation.run import evaluate, evaluated, zone_metrics_from_enterprises
 from zoneopt.instance import Instance
 
 HUANGYAN = {"tax": 24.097, "va_land": 136.16, "va_energy": 2.694, "va_emis": 4929.81, "va_staff": 18.14,

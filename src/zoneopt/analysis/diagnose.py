@@ -5,18 +5,14 @@ generic rule-level diagnosis of :mod:`zoneopt.core.diagnose` on it (the mathemat
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-import numpy as np
-
-from zoneopt.core.diagnose import ConflictRule, Diagnosis, Relaxation, diagnose, fmt_amount
-from zoneopt.core.solution import SolveOptions
+from zoneopt.core.diagnose import Diagnosis
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import ModelError
 from zoneopt.instance import Instance
-from zoneopt.models.land_quota import LandModel, build_land_model, diagnose_land_model
-from zoneopt.resources import ResourceModel, build_resource_model
-
+from zoneopt.models.land_plan import diagnose_land_model
+from zoneopt.models.land_quota import LandModel, build_land_model
+from zoneopt.models.outcome import ResourceModel, diagnose_resource_model
+from zoneopt.resources import build_resource_model
 
 # -- land ---------------------------------------------------------------------------------------
 
@@ -57,25 +53,7 @@ def diagnose_resource(instance_or_model: Instance | ResourceModel, resource: str
         if resource is None:
             raise ModelError("diagnose_resource: name the resource (land, emissions, funds or portfolio)")
         rm = build_resource_model(instance_or_model, resource)
-    if rm.model is None:
-        return None
-    weight = None
-    if rm.resource == "portfolio":
-        # A count target's per-zone reach row relaxed by 1 counts a zone that does not reach
-        # the threshold, as lowering the count by 1 zone does: say the latter (a margin the
-        # MIP's tolerances cannot blur), unless a zone falls short by under 2/3 of its gap.
-        weight = np.ones(rm.model.num_rows)
-        for b in rm.model.row_blocks:  # a loop over row blocks
-            if b.rule and b.name == f"{b.rule}:reach":
-                weight[b.slice] = 1.5
-    # HiGHS 1.14's MIP presolve returned a worse elastic point than the optimum (called optimal)
-    # on a small portfolio; its relaxations are the least change only without presolve.
-    options = SolveOptions(extra={"presolve": "off"}) if backend == "highs" and rm.model.is_mip else None
-    d = diagnose(rm.model, backend=backend, row_scale=rm.row_scale, unit=rm.unit, rules=rm.rules,
-                 time_limit=time_limit, shortlist=shortlist, row_unit=rm.row_unit,
-                 qualify_labels=rm.resource in ("emissions", "portfolio"), row_weight=weight, options=options)
-    return replace(d, name=rm.built.instance.name)
+    return diagnose_resource_model(rm, backend, time_limit=time_limit, shortlist=shortlist)
 
 
-__all__ = ["Diagnosis", "ConflictRule", "Relaxation", "diagnose", "diagnose_land", "diagnose_resource",
-           "fmt_amount"]
+__all__ = ["diagnose_land", "diagnose_resource"]

@@ -43,24 +43,18 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from zoneopt.analysis.sensitivity import POOL, _solve_point, rule_prices, what_if
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InvalidInputError, ZoneoptError
 from zoneopt.evaluation.indicators import INDICATORS, indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, ExcludeRule, Instance, TiltRule
-from zoneopt.models.land_quota import (
-    TOTAL_RULE,
-    LandModel,
-    build_land_model,
-    efficiency_stage,
-    plan_from_solution,
-    raise_for_status,
-)
+from zoneopt.models.land_plan import plan_from_solution, raise_for_status
+from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.plans import Plan
-from zoneopt.analysis.sensitivity import POOL, _solve_point, rule_prices, what_if
-from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -908,7 +902,7 @@ def _rows_on(m: Model, cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
 
 def _zone_rules(sv: _Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_unit: str) -> list[ZoneRule]:
     """The rule rows ``rows`` as :class:`ZoneRule` s in natural units, with prices (LP)."""
-    from zoneopt.models.land_quota import BINDING_TOLERANCE
+    from zoneopt.models.rules import BINDING_TOLERANCE
 
     m = sv.model
     if rows.size == 0:
@@ -1054,8 +1048,8 @@ def _emission_sections(instance: Instance, j: int, backend: str, opts: SolveOpti
     """One section per pollutant (``emissions:<pollutant>``), allocations in t/yr."""
     from zoneopt.models.emissions import build_emission_model, solve_zsg_dea, total_rule
     from zoneopt.models.emissions import plan_from_solution as emission_plan
-    from zoneopt.resources import raise_for_status as raise_resource
-    from zoneopt.resources import row_units
+    from zoneopt.models.outcome import raise_for_status as raise_resource
+    from zoneopt.models.rules import row_units
 
     pools = instance.pools.emissions
     assert pools is not None
@@ -1108,7 +1102,7 @@ def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) 
     from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
     from zoneopt.models.funds import build_fund_model
     from zoneopt.models.funds import plan_from_solution as fund_plan
-    from zoneopt.resources import raise_for_status as raise_resource
+    from zoneopt.models.outcome import raise_for_status as raise_resource
 
     fm = build_fund_model(instance)
     money = MONEY_LABEL[instance.units.money]
@@ -1138,10 +1132,10 @@ def _portfolio_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
                         resolves: int) -> list[ResourceExplanation]:
     """The portfolio's zone totals per resource (``land``, ``emissions:<p>``, ``funds``) and a
     ``portfolio`` section with the zone's projects and why each is in or out."""
+    from zoneopt.data.requests import emission_requests
+    from zoneopt.models.outcome import raise_for_status as raise_resource
     from zoneopt.models.portfolio import TARGET_TOLERANCE, build_portfolio_model, chosen_projects
     from zoneopt.models.portfolio import plan_from_solution as portfolio_plan
-    from zoneopt.resources import emission_requests
-    from zoneopt.resources import raise_for_status as raise_resource
 
     pm = build_portfolio_model(instance)
     m = pm.model

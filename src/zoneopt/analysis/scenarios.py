@@ -37,8 +37,8 @@ from zoneopt.errors import (
     NoSolutionError,
     UnboundedError,
 )
-from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
 
 BASE = "base"
@@ -466,7 +466,7 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
     built from or that configures no resource."""
     from zoneopt.models.emissions import solve_emissions
     from zoneopt.models.funds import solve_funds
-    from zoneopt.models.land_quota import solve_land
+    from zoneopt.models.land_plan import solve_land
     from zoneopt.models.portfolio import solve_portfolio
     from zoneopt.resources import configured
 

@@ -38,14 +38,9 @@ from zoneopt.instance import (
     RequestCapRule,
     ZoneBoundsRule,
 )
-from zoneopt.models.land_quota import (
-    BINDING_TOLERANCE,
-    TOTAL_RULE,
-    LandModel,
-    build_land_model,
-    efficiency_stage,
-    raise_for_status,
-)
+from zoneopt.models.land_plan import raise_for_status
+from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
+from zoneopt.models.rules import BINDING_TOLERANCE
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -287,7 +282,7 @@ def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Seq
     ``rules`` limits the rules tried (default: all). ``attrs["objective"]`` is the optimum
     with every rule. Raises what :func:`~zoneopt.models.land_quota.solve_land` raises for the
     instance itself, and :class:`InvalidInputError` for an unknown rule id."""
-    from zoneopt.models.land_quota import solve_land
+    from zoneopt.models.land_plan import solve_land
 
     base = solve_land(instance, backend, options=options)
     assert base.objective is not None

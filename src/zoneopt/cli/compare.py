@@ -47,8 +47,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from zoneopt.instance import load
     from zoneopt.analysis.scenarios import check_output_suffix, compare, scenario_ids, scenario_items
+    from zoneopt.instance import load
 
     if args.out is not None:
         check_output_suffix(args.out)  # before any solve

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.analysis.diagnose import diagnose_resource
     from zoneopt.errors import InfeasibleError, InstanceError
     from zoneopt.instance import load
-    from zoneopt.resources import ResourceModel, build_resource_model, configured
+    from zoneopt.models.outcome import ResourceModel
+    from zoneopt.resources import build_resource_model, configured
 
     instance = load(args.path)
     resources = configured(instance)

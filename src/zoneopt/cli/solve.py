@@ -12,7 +12,7 @@ import pandas as pd
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file, require_optimal, solver_log_to_stderr
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
-from zoneopt.plans import Plan, PlanSet, ResourcePlan
+from zoneopt.plans import Plan, ResourcePlan
 
 
 def add_parser(sub: Any) -> None:
@@ -32,19 +32,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         return _solve_model_file(args, out)
     from zoneopt.instance import load
-    from zoneopt.models.land_quota import solve_land
-    from zoneopt.resources import configured, solve_all
+    from zoneopt.resources import solve_instance
 
     instance = load(args.path)
     banner = f"zoneopt · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
-    result: Plan | PlanSet
-    if configured(instance) in ((), ("land",)):  # land alone: the land plan, as it always was
-        result = solve_land(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+    result = solve_instance(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+    if isinstance(result, Plan):  # land alone: the land plan, as it always was
         print(banner, file=out)
         _print_land(result, args, out)
         statuses = [(result.summary.status, result.summary.mip_gap)]
     else:
-        result = solve_all(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
         print(banner + " · resources: " + ", ".join(result.plans), file=out)
         for plan in result.plans.values():
             print("", file=out)
@@ -91,24 +88,13 @@ def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
         print(f"warning: {warning}", file=out)
 
 
-def _resource_columns(plan: ResourcePlan) -> list[str]:
-    """The allocation columns worth a glance, per resource."""
-    cols = list(plan.allocations.columns)
-    if plan.summary.resource == "emissions":
-        return [c for c in cols if c.endswith("_t") and not c.startswith(("request_", "start_"))]
-    if plan.summary.resource == "funds":
-        return [c for c in ("funds", "request_funds", "leverage") if c in cols]
-    pollutants = [c for c in cols if c.endswith("_t")]
-    return ["projects_chosen", "land_mu", *pollutants, "funds", "revenue_after",
-            *[c for c in cols if c.startswith("reaches:")]]
-
-
 def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -> None:
     """An emission, fund or portfolio plan: pools, targets, zone table, objective, status."""
-    from zoneopt.resources import TITLES
+    from zoneopt.resources import REGISTRY
 
     s = plan.summary
-    head = f"resource: {s.resource} ({TITLES.get(s.resource, s.resource)}) · {s.method}"
+    row = REGISTRY[s.resource]
+    head = f"resource: {s.resource} ({row.title}) · {s.method}"
     if s.projects is not None:
         head += f" · {s.projects_chosen} of {s.projects} projects chosen"
     print(head + f" · {s.zones_allocated} of {s.zones} zones get some", file=out)
@@ -121,7 +107,7 @@ def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -
     table = plan.allocations
     shown = table if args.all else table.head(60)
     view = shown[["zone", "name", "city"]].copy()
-    for c in _resource_columns(plan):
+    for c in row.glance(list(plan.allocations.columns)):
         view[c] = shown[c].map(lambda v: v if isinstance(v, (bool, np.bool_)) else fmt(v))
     view["binding_rules"] = shown["binding_rules"].str.slice(0, 60)
     with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 60,

@@ -31,11 +31,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         model = read_mps(args.path)
         print(f"ok: {args.path}: model with {model.num_vars} variables, {model.num_rows} rows", file=out)
         return 0
+    from zoneopt.analysis.scenarios import apply_scenario
     from zoneopt.errors import InstanceError
     from zoneopt.instance import Instance, load
+    from zoneopt.models.outcome import ResourceModel
     from zoneopt.models.presolve import Finding, presolve_checks
-    from zoneopt.resources import ResourceModel, build_resource_models
-    from zoneopt.analysis.scenarios import apply_scenario
+    from zoneopt.resources import build_resource_models
 
     def models(inst: Instance, where: str) -> dict[str, ResourceModel]:
         try:

@@ -13,9 +13,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.instance import Instance
-from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -18,9 +18,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from zoneopt.data.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
 from zoneopt.evaluation.aggregate import topsis, weighted_sum
 from zoneopt.evaluation.grading import UNGRADED, grade_by_quantile, grade_by_threshold
+from zoneopt.evaluation.indicators import INDICATORS, ratio, weighted_emissions
 from zoneopt.evaluation.normalise import NormaliseMethod, normalise
 from zoneopt.evaluation.weights import (
     AHPResult,
@@ -31,11 +33,9 @@ from zoneopt.evaluation.weights import (
     fixed_weights,
     stdev_weights,
 )
-from zoneopt.evaluation.indicators import INDICATORS, ratio, weighted_emissions
-from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
 from zoneopt.files import atomic_write_text
+from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
 from zoneopt.plans import records, write_by_suffix, write_sheets
-from zoneopt.data.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -72,8 +72,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zoneopt.instance import Instance
 from zoneopt.examples.zones import _COUNTIES, CITIES, SECTORS, score_and_grade, to_json_text
+from zoneopt.instance import Instance
 
 GENERATOR_VERSION = 1
 # The name the generator signs its output with (its module path before the examples moved

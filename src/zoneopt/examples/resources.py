@@ -52,9 +52,9 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
-from zoneopt.instance import POLLUTANTS, Instance
-from zoneopt.resources import EMERGING_FIELDS_2017
+from zoneopt.data.requests import EMERGING_FIELDS_2017
 from zoneopt.examples.zones import SECTORS, synthetic_data, to_json_text
+from zoneopt.instance import POLLUTANTS, Instance
 
 GENERATOR_VERSION = 1
 # The name the generator signs its output with (its module path before the examples moved

@@ -47,12 +47,12 @@ from typing import Any
 
 import numpy as np
 
-from zoneopt.instance import PLAN_YEARS, Instance
-from zoneopt.examples.zones import GENERATOR_VERSION, to_json_text
-from zoneopt.examples.zones import SIGNATURE as ZONES_SIGNATURE
 from zoneopt.examples.resources import GENERATOR_VERSION as RESOURCES_VERSION
 from zoneopt.examples.resources import SIGNATURE as RESOURCES_SIGNATURE
 from zoneopt.examples.resources import emissions_data, funds_data
+from zoneopt.examples.zones import GENERATOR_VERSION, to_json_text
+from zoneopt.examples.zones import SIGNATURE as ZONES_SIGNATURE
+from zoneopt.instance import PLAN_YEARS, Instance
 
 YEARS_GENERATOR_VERSION = 2
 # The name the generator signs its output with (its module path before the examples moved

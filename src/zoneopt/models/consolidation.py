@@ -35,13 +35,13 @@ from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
-from zoneopt.models.land_quota import RuleInfo, binding_tables
+from zoneopt.models.outcome import max_violation, raise_for_status
+from zoneopt.models.rules import RuleInfo, binding_tables, columns_to_zones
 from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_sheets
-from zoneopt.resources import columns_to_zones, max_violation, raise_for_status
-from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -43,11 +43,11 @@ from zoneopt.core.model import ModelBuilder
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
-from zoneopt.errors import InstanceError, InvalidInputError, Issue, NoSolutionError
-from zoneopt.instance import Instance, Management, ManagementUpgrade
-from zoneopt.files import atomic_write, atomic_write_text
-from zoneopt.plans import records
 from zoneopt.data.zones import ZoneTable
+from zoneopt.errors import InstanceError, InvalidInputError, Issue, NoSolutionError
+from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.instance import Instance, Management, ManagementUpgrade
+from zoneopt.plans import records
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

@@ -22,28 +22,24 @@ from zoneopt.core.model import Model, ModelBuilder, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.data.requests import emission_requests
+from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
-from zoneopt.models.land_quota import (
+from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
     add_pool_row,
     add_zone_rules,
     binding_tables,
+    columns_to_zones,
+    identity_block,
     model_unit,
+    row_units,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
-from zoneopt.resources import (
-    columns_to_zones,
-    emission_requests,
-    identity_block,
-    max_violation,
-    raise_for_status,
-    row_units,
-    zone_frame,
-)
-from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -336,3 +332,41 @@ def solve_zsg_dea(instance: Instance, backend: str = DEFAULT_BACKEND, *,
 
 __all__ = ["EmissionModel", "build_emission_model", "solve_emissions", "plan_from_solution", "total_rule",
            "ZSGResult", "dea_efficiency", "zsg_reallocate", "solve_zsg_dea"]
+
+
+def emission_resource_model(instance: Instance) -> ResourceModel:
+    """The emission model of ``instance`` with its units (t; row labels name the pollutant), or,
+    for the ZSG-DEA reallocation (a formula over DEA efficiency LPs, no rule model), its data
+    checked without solving."""
+    pools = instance.pools.emissions
+    if pools is not None and pools.objective.kind == "zsg_dea":
+        return ResourceModel("emissions", None, None, 1.0, "t", None, {}, "zsg-dea", _zsg_data(instance))
+    em = build_emission_model(instance)
+    scale = row_units(em.model, [x.start for x in em.x], em.units)
+    return ResourceModel("emissions", em, em.model, scale, "t", None, em.rules, "lp",
+                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True)
+
+
+def _zsg_data(instance: Instance) -> str:
+    """Check the data the ZSG-DEA reallocation reads (its inputs, outputs and each pollutant's
+    current emissions) without solving; raise :class:`InstanceError` naming what is missing."""
+    pools = instance.pools.emissions
+    assert pools is not None
+    obj = pools.objective
+    zt = ZoneTable.of(instance)
+    for kind, names in (("dea_inputs", obj.dea_inputs), ("dea_outputs", obj.dea_outputs)):
+        for j, name in enumerate(names):  # a loop over the DEA's few inputs and outputs
+            indicator(instance, name, field=f"pools.emissions.objective.{kind}[{j}]", table=zt)
+    issues = []
+    for p in pools.pollutants:  # a loop over pollutants
+        column = EMISSIONS_PREFIX + p
+        current = zt.frame[column].to_numpy(dtype=float) if column in zt.frame else np.full(zt.size, np.nan)
+        issues += [Issue(f"zones[{k}].metrics.emissions_t.{p}",
+                         f"zone {zt.ids[k]!r} reports no {p} emissions, needed by the ZSG-DEA reallocation "
+                         "(pools.emissions.objective.kind = 'zsg_dea')") for k in np.flatnonzero(np.isnan(current))]
+    if issues:
+        raise InstanceError(issues)
+    return (f"ZSG-DEA reallocation of {len(pools.pollutants)} pollutant(s): a formula over DEA efficiency LPs, "
+            "no rule model")
+
+

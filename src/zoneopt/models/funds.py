@@ -20,29 +20,23 @@ from zoneopt.core.model import Model, ModelBuilder, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.data.requests import fund_requests, sector_priority, zone_tags
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
-from zoneopt.models.land_quota import (
+from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
     add_pool_row,
     add_zone_rules,
     binding_tables,
+    columns_to_zones,
+    identity_block,
     model_unit,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
-from zoneopt.resources import (
-    columns_to_zones,
-    fund_requests,
-    identity_block,
-    max_violation,
-    raise_for_status,
-    sector_priority,
-    zone_frame,
-    zone_tags,
-)
-from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -211,3 +205,12 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
 
 __all__ = ["FundModel", "build_fund_model", "solve_funds", "plan_from_solution", "fund_pool", "leverage_rows",
            "objective_weights", "TOTAL_RULE"]
+
+
+def fund_resource_model(instance: Instance) -> ResourceModel:
+    """The fund model of ``instance`` with its units (the money unit, or whole tranches)."""
+    fm = build_fund_model(instance)
+    money = MONEY_LABEL[instance.units.money]
+    note = f"tranche {fm.unit:g} {money}" if fm.pool.tranche is not None else f"money unit {fm.unit:g} {money}"
+    return ResourceModel("funds", fm, fm.model, fm.unit, money, None, fm.rules,
+                         "mip" if fm.model.is_mip else "lp", note)

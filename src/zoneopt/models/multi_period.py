@@ -47,8 +47,11 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.core.stack import add_model
+from zoneopt.data.requests import fund_requests
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
+from zoneopt.files import atomic_write
 from zoneopt.instance import (
     CARRY_OVER_DEFAULT,
     MONEY_LABEL,
@@ -66,23 +69,14 @@ from zoneopt.instance import (
     Rule,
     Selector,
 )
-from zoneopt.files import atomic_write
 from zoneopt.models.dynamic import ManagementResult, manage
 from zoneopt.models.emissions import EmissionModel, build_emission_model, total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL_RULE
 from zoneopt.models.funds import FundModel, build_fund_model, leverage_rows
-from zoneopt.models.land_quota import (
-    TOTAL_RULE,
-    LandModel,
-    RuleInfo,
-    ZoneTotals,
-    add_zone_rules,
-    binding_tables,
-    build_land_model,
-)
+from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model
+from zoneopt.models.outcome import raise_for_status
+from zoneopt.models.rules import RuleInfo, ZoneTotals, add_zone_rules, binding_tables, row_units
 from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_sheets
-from zoneopt.resources import fund_requests, raise_for_status, row_units
-from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]

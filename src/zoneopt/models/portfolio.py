@@ -24,6 +24,8 @@ from zoneopt.core.model import Model, ModelBuilder, VarBlock
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.data.requests import emission_requests, fund_requests, is_emerging, sector_priority
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, ZoneoptError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import (
@@ -38,27 +40,18 @@ from zoneopt.instance import (
 from zoneopt.models.emissions import total_rule as emission_total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
 from zoneopt.models.land_quota import TOTAL_RULE as LAND_TOTAL
-from zoneopt.models.land_quota import (
+from zoneopt.models.outcome import ResourceModel, diagnose_resource_model, max_violation, raise_for_status, zone_frame
+from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
     add_pool_row,
     add_zone_rules,
     binding_tables,
+    columns_to_zones,
     model_unit,
     pad_columns,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
-from zoneopt.resources import (
-    columns_to_zones,
-    emission_requests,
-    fund_requests,
-    is_emerging,
-    max_violation,
-    raise_for_status,
-    sector_priority,
-    zone_frame,
-)
-from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -489,11 +482,8 @@ def solve_portfolio(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     if solution.status is Status.INFEASIBLE:
         # The same diagnosis as `python -m zoneopt diagnose`: each relaxation in the unit of
         # the rows it moves (mu, t, money, zones), never one sum across them.
-        from zoneopt.analysis.diagnose import diagnose_resource
-        from zoneopt.resources import portfolio_resource_model
-
         try:
-            d = diagnose_resource(portfolio_resource_model(pm), time_limit=limit)
+            d = diagnose_resource_model(_as_resource_model(pm), time_limit=limit)
         except ZoneoptError:
             d = None
         if d is not None and not d.feasible:
@@ -641,3 +631,23 @@ def check_plan(instance: Instance, plan: ResourcePlan) -> list[str]:
 
 __all__ = ["ProjectTable", "PortfolioModel", "CountRows", "build_portfolio_model", "solve_portfolio",
            "plan_from_solution", "chosen_projects", "check_plan", "TARGET_TOLERANCE", "MIN_FUND_RULE"]
+
+
+def portfolio_resource_model(instance: Instance) -> ResourceModel:
+    """The portfolio model of ``instance`` with its units (rows in mixed units: mu, t, money,
+    zones). Raises :class:`~zoneopt.errors.InfeasibleError` for a count target no choice of
+    projects can meet (found while building)."""
+    return _as_resource_model(build_portfolio_model(instance))
+
+
+def _as_resource_model(pm: PortfolioModel) -> ResourceModel:
+    # A count target's per-zone reach row relaxed by 1 counts a zone that does not reach the
+    # threshold, as lowering the count by 1 zone does: the diagnosis should say the latter (a
+    # margin the MIP's tolerances cannot blur), unless a zone falls short by under 2/3 of its gap.
+    weight = np.ones(pm.model.num_rows)
+    for b in pm.model.row_blocks:  # a loop over row blocks
+        if b.rule and b.name == f"{b.rule}:reach":
+            weight[b.slice] = 1.5
+    return ResourceModel("portfolio", pm, pm.model, pm.row_scale, "", pm.row_unit, pm.rules, "mip",
+                         f"{pm.projects.size} projects, {len(pm.counts)} count target(s)", row_weight=weight,
+                         qualify_labels=True)

@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError
 from zoneopt.instance import (
     MONEY_LABEL,
@@ -51,10 +52,7 @@ from zoneopt.instance import (
     TiltRule,
     ZoneBoundsRule,
 )
-from zoneopt.data.zones import ZoneTable
-
-if TYPE_CHECKING:
-    from zoneopt.models.land_quota import LandModel
+from zoneopt.models.land_quota import LandModel, build_land_model
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -115,8 +113,6 @@ def presolve_checks(instance: Instance, lm: LandModel | None = None) -> list[Fin
     if pool is None:
         return out
     if lm is None:
-        from zoneopt.models.land_quota import build_land_model
-
         try:
             lm = build_land_model(instance)
         except InstanceError:
