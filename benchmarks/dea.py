@@ -9,10 +9,10 @@ input orientation.
 
 Runs, each in a fresh subprocess of this script (``--one``) so its peak RSS is its own:
 
-* ``batched``: ``zoneopt.evaluation.dea.dea(X, Y)`` on HiGHS — one warm-started LP per phase with
-  column generation; with the max-slack second phase (``slacks=True``, the default) and, as a
-  second row, the first phase only (``slacks=False``), which is what the naive loop computes.
-  Times include zoneopt's independent check of every answer.
+* ``batched``: ``zoneopt.evaluation.dea_radial.dea(X, Y)`` on HiGHS — one warm-started LP per
+  phase with column generation; with the max-slack second phase (``slacks=True``, the default)
+  and, as a second row, the first phase only (``slacks=False``), which is what the naive loop
+  computes. Times include zoneopt's independent check of every answer.
 * ``batched, all columns``: the same with ``column_generation=False`` (every unit's column in
   the LP), to show what the candidate set buys (run up to ``--full-max`` units).
 * ``naive PuLP``: the loop a typical user writes — for each unit a new ``pulp.LpProblem`` with
@@ -104,7 +104,7 @@ def run_one(size: int, kind: str, seed: int) -> dict[str, Any]:
         out |= {"build_s": build, "solve_s": solve, "total_s": build + solve, "lps": size,
                 "scores": theta.tolist(), "status": "optimal"}
     else:
-        from zoneopt.evaluation.dea import dea
+        from zoneopt.evaluation.dea_radial import dea
 
         slacks = kind != "batched-phase1"
         cg = kind != "batched-full"
@@ -125,7 +125,7 @@ def run_one(size: int, kind: str, seed: int) -> dict[str, Any]:
 
 def _warm_up() -> None:
     """A 3-unit DEA first, so imports and HiGHS start-up are not timed."""
-    from zoneopt.evaluation.dea import dea
+    from zoneopt.evaluation.dea_radial import dea
 
     dea([[1.0], [2.0], [3.0]], [[1.0], [3.0], [2.0]])
 

@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from zoneopt.errors import InstanceError, InvalidInputError, UnknownBackendError
-from zoneopt.evaluation.dea import dea, sbm
+from zoneopt.evaluation.dea_radial import dea
+from zoneopt.evaluation.dea_sbm import sbm
 
 # Five units, two inputs (x1, x2), one output (q): the data of araith/pyDEA
 # tests/test_CRS_env_input_oriented_model.py (fixture ``data``), used by its CCR/BCC tests.

@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from zoneopt.evaluation.dea import dea, sbm
+from zoneopt.evaluation.dea_radial import dea
+from zoneopt.evaluation.dea_sbm import sbm
 
 TOL = 1e-7
 

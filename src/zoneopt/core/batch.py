@@ -11,7 +11,7 @@ The instance's data are mirrored in numpy, so :meth:`BatchLP.model` returns the 
 as an ordinary core :class:`~zoneopt.core.model.Model` and :meth:`BatchLP.check` runs the
 independent checker (:func:`~zoneopt.core.checker.check_solution`) on an answer. Checking every
 variant that way costs a model copy each; callers that solve thousands of variants may check
-their answers in bulk instead (see :mod:`zoneopt.evaluation.dea`), but must check them.
+their answers in bulk instead (see :mod:`zoneopt.evaluation.dea_check`), but must check them.
 
 :func:`farkas_certificate` verifies an infeasibility claim from a dual ray in numpy, so an
 "infeasible" status is never taken on the solver's word alone where a ray exists.

@@ -423,7 +423,8 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
 def _run_dea(frame: pd.DataFrame, ev: Evaluation, where: str, ids: npt.NDArray[Any], backend: str,
              impute_groups: npt.NDArray[Any] | None) -> tuple[FloatArray, npt.NDArray[np.bool_], pd.DataFrame,
                                                                pd.DataFrame, Any, dict[str, Any]]:
-    from zoneopt.evaluation.dea import dea, sbm
+    from zoneopt.evaluation.dea_radial import dea
+    from zoneopt.evaluation.dea_sbm import sbm
 
     spec = ev.dea
     assert spec is not None
