@@ -65,7 +65,7 @@ __version__ = "0.1.0"
 
 
 def solve(instance: Instance, backend: str = "highs", *, time_limit: float | None = None,
-          mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan | PlanSet:
+          mip_gap: float | None = None, options: SolveOptions | None = None) -> Plan | PlanSet:
     """Solve every resource the instance configures and return the checked plan(s): the land
     :class:`Plan` when the instance gives only a land pool (see :func:`zoneopt.solve_land`);
     otherwise a :class:`PlanSet` with a plan per resource (land, emissions, funds), or the

@@ -99,7 +99,7 @@ def _configured_or_raise(instance: Instance) -> tuple[str, ...]:
 
 
 def solve_all(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-              mip_gap: float = 1e-6, options: SolveOptions | None = None) -> PlanSet:
+              mip_gap: float | None = None, options: SolveOptions | None = None) -> PlanSet:
     """Solve every resource ``instance`` configures (:func:`configured`): each resource model
     on its own, or the joint portfolio when there are projects. Each plan is checked; the
     first error (infeasible rules, a count target no choice can meet: exit code 3; no
@@ -111,7 +111,7 @@ def solve_all(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit:
 
 
 def solve_instance(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                   mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan | PlanSet:
+                   mip_gap: float | None = None, options: SolveOptions | None = None) -> Plan | PlanSet:
     """The land :class:`Plan` when ``instance`` gives only a land pool (as it always was);
     otherwise :func:`solve_all`'s :class:`PlanSet`."""
     if configured(instance) in ((), ("land",)):

@@ -40,6 +40,7 @@ from zoneopt.errors import (
 from zoneopt.files import atomic_write, atomic_write_text
 from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
+from zoneopt.resources import REGISTRY, configured
 
 BASE = "base"
 """The label of an instance's own (unmodified) column in :func:`scenario_items`."""
@@ -450,7 +451,7 @@ def _zone_frame(instance: Instance) -> pd.DataFrame:
 
 
 def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEND, *,
-            time_limit: float | None = None, mip_gap: float = 1e-6) -> Comparison:
+            time_limit: float | None = None, mip_gap: float | None = None) -> Comparison:
     """Solve each ``(label, instance)`` and put the plans side by side (:class:`Comparison`;
     differences are against the first item). Each instance's configured resources are solved
     (:func:`zoneopt.resources.configured`: the land plan, as :func:`zoneopt.solve_land`
@@ -464,12 +465,6 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
     with a table column (``zone``, ``name``, ``city``, ``delta:...``), and
     :class:`InstanceError` (its source naming the label) for an instance the model cannot be
     built from or that configures no resource."""
-    from zoneopt.models.emissions import solve_emissions
-    from zoneopt.models.funds import solve_funds
-    from zoneopt.models.land_plan import solve_land
-    from zoneopt.models.portfolio import solve_portfolio
-    from zoneopt.resources import configured
-
     if not items:
         raise InvalidInputError("compare needs at least one instance")
     labels = [label for label, _ in items]
@@ -480,8 +475,6 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
         if label in ZONE_COLUMNS or label.startswith(DELTA_PREFIX):
             raise InvalidInputError(f"compare: label {label!r} clashes with a column of the table; rename it")
         seen.add(label)
-    solvers: dict[str, Any] = {"land": solve_land, "emissions": solve_emissions, "funds": solve_funds,
-                               "portfolio": solve_portfolio}
     columns = []
     for label, instance in items:  # a loop over scenarios
         resources = configured(instance)
@@ -493,7 +486,7 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
         messages: dict[str, str] = {}
         for resource in resources:  # at most four
             try:
-                plan = solvers[resource](instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+                plan = REGISTRY[resource].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
             except InstanceError as exc:
                 where = f"{label}" + (f" ({exc.source})" if exc.source else "")
                 raise InstanceError(exc.issues, where if len(resources) == 1 else f"{where}, {resource}") from None

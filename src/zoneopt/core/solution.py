@@ -62,6 +62,16 @@ class SolveOptions:
     tolerance: float = 1e-6
     extra: dict[str, Any] = field(default_factory=dict)
 
+    @classmethod
+    def merged(cls, options: SolveOptions | None = None, *, time_limit: float | None = None,
+               mip_gap: float | None = None) -> SolveOptions:
+        """The one merge rule for a solve's options: ``options`` (or the defaults), with an
+        explicit ``time_limit`` or ``mip_gap`` winning over the value ``options`` carries. Every
+        ``solve_*`` takes the three and merges them here once, then passes one value on."""
+        opts = options if options is not None else cls()
+        changes = {k: v for k, v in (("time_limit", time_limit), ("mip_gap", mip_gap)) if v is not None}
+        return replace(opts, **changes) if changes else opts
+
 
 @dataclass(frozen=True, eq=False)
 class CheckReport:

@@ -44,7 +44,7 @@ def get_backend(name: str) -> type[Backend]:
 
 
 def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-          mip_gap: float = 1e-6, options: SolveOptions | None = None, **extra: Any) -> Solution:
+          mip_gap: float | None = None, options: SolveOptions | None = None, **extra: Any) -> Solution:
     """Solve ``model`` with ``backend`` and check the answer independently.
 
     Returns a :class:`Solution` whatever the status (infeasible and unbounded are statuses, not
@@ -53,13 +53,9 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
     :class:`~zoneopt.errors.SolutionCheckError` when the solver's point fails the check.
     Keyword arguments beyond ``time_limit`` and ``mip_gap`` are :class:`SolveOptions` fields.
     """
-    if options is None:
-        options = SolveOptions(time_limit=time_limit, mip_gap=mip_gap, **extra)
-    else:
-        changes: dict[str, Any] = dict(extra)
-        if time_limit is not None:
-            changes["time_limit"] = time_limit
-        options = replace(options, **changes) if changes else options
+    options = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
+    if extra:
+        options = replace(options, **extra)
     cls = get_backend(backend)
     require_support(cls, model)
     if model.num_vars == 0:  # solvers disagree on empty models ("Empty", error, optimal)

@@ -691,7 +691,7 @@ def _bindings(cm: ConsolidationModel, x: FloatArray, hosting: BoolArray) -> pd.D
 # -- solving ----------------------------------------------------------------------------------
 
 def solve_consolidation(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                        mip_gap: float = 1e-6, options: SolveOptions | None = None) -> ConsolidationPlan:
+                        mip_gap: float | None = None, options: SolveOptions | None = None) -> ConsolidationPlan:
     """Build and solve the consolidation model of ``instance``; return the checked plan.
 
     ``min_zones`` with ``tie_break`` solves twice (the fewest zones, then the best
@@ -706,7 +706,7 @@ def solve_consolidation(instance: Instance, backend: str = DEFAULT_BACKEND, *, t
     what = f"consolidation of {instance.name!r}"
     if quick:
         raise InfeasibleError(f"{what} is infeasible: {quick}")
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     first = core_solve(cm.model, backend, options=opts)
     raise_for_status(first, cm.model, what, unit="", rules=cm.rules,
                      time_limit=max(30.0, 10.0 * first.runtime))

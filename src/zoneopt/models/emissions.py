@@ -132,14 +132,14 @@ def build_emission_model(instance: Instance) -> EmissionModel:
 
 
 def solve_emissions(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                    mip_gap: float = 1e-6, options: SolveOptions | None = None) -> ResourcePlan:
+                    mip_gap: float | None = None, options: SolveOptions | None = None) -> ResourcePlan:
     """Split the emission pools of ``instance`` (objective ``priority``), or reallocate them by
     zero-sum-gains DEA (``zsg_dea``); return the checked plan, allocations in t/yr.
 
     Raises :class:`~zoneopt.errors.InfeasibleError` (exit code 3) naming the conflicting
     rules, :class:`~zoneopt.errors.NoSolutionError` (4) when the solver stops without a
     solution, :class:`InstanceError` (2) for missing data."""
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     if _pools(instance).objective.kind == "zsg_dea":
         return solve_zsg_dea(instance, backend, options=opts)
     em = build_emission_model(instance)

@@ -153,14 +153,14 @@ def build_fund_model(instance: Instance) -> FundModel:
 
 
 def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                mip_gap: float = 1e-6, options: SolveOptions | None = None) -> ResourcePlan:
+                mip_gap: float | None = None, options: SolveOptions | None = None) -> ResourcePlan:
     """Build and solve the fund model of ``instance``; return the checked plan (money unit).
 
     Raises :class:`~zoneopt.errors.InfeasibleError` (exit code 3) naming the conflicting
     rules, :class:`~zoneopt.errors.NoSolutionError` (4) when the solver stops without a
     solution, :class:`InstanceError` (2) for missing data."""
     fm = build_fund_model(instance)
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     solution = core_solve(fm.model, backend, options=opts)
     raise_for_status(solution, fm.model, f"fund plan for {instance.name!r}", row_scale=fm.unit,
                      unit=MONEY_LABEL[instance.units.money], rules=fm.rules, time_limit=opts.time_limit)

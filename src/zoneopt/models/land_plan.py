@@ -28,7 +28,7 @@ from zoneopt.plans import Plan, PlanSummary
 
 
 def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-               mip_gap: float = 1e-6, options: SolveOptions | None = None) -> Plan:
+               mip_gap: float | None = None, options: SolveOptions | None = None) -> Plan:
     """Build and solve the land-quota model of ``instance``; return the checked :class:`Plan`.
 
     Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit code 3) naming the rules,
@@ -37,9 +37,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     """
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
-    if options is not None and time_limit is not None:  # an explicit limit wins over the options'
-        opts = replace(opts, time_limit=time_limit)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     first = core_solve(lm.model, backend, options=opts)
     raise_for_status(first, lm, time_limit=opts.time_limit)
     final = first

@@ -935,7 +935,7 @@ def _growth(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance
 # -- solving ------------------------------------------------------------------------------------
 
 def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                       mip_gap: float = 1e-6, options: SolveOptions | None = None,
+                       mip_gap: float | None = None, options: SolveOptions | None = None,
                        management: ManagementResult | bool | None = None) -> MultiPeriodPlan:
     """Build and solve the multi-period plan of every planned resource; return the checked
     :class:`MultiPeriodPlan`.
@@ -957,7 +957,7 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         mres = manage(instance, backend=backend, time_limit=time_limit) \
             if instance.management is not None and reclaim else None
     mm = build_multi_period(instance, mres)
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
     if mm.coupled:
         mm, ideal = ideal_norms(mm, backend, opts)

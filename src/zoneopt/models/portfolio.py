@@ -467,7 +467,7 @@ def _objective(instance: Instance, zt: ZoneTable, pt: ProjectTable) -> tuple[Flo
 # -- solving and reading the answer back ------------------------------------------------------
 
 def solve_portfolio(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
-                    mip_gap: float = 1e-6, options: SolveOptions | None = None) -> ResourcePlan:
+                    mip_gap: float | None = None, options: SolveOptions | None = None) -> ResourcePlan:
     """Choose the projects of ``instance``; return the checked plan (projects, zone totals of
     every resource, targets).
 
@@ -475,7 +475,7 @@ def solve_portfolio(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     target or rules that cannot hold, :class:`~zoneopt.errors.NoSolutionError` (4) when the
     solver stops without a solution, :class:`InstanceError` (2) for missing data."""
     pm = build_portfolio_model(instance)
-    opts = options if options is not None else SolveOptions(time_limit=time_limit, mip_gap=mip_gap)
+    opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     solution = core_solve(pm.model, backend, options=opts)
     what = f"portfolio for {instance.name!r}"
     limit = opts.time_limit if opts.time_limit is not None else 60.0
