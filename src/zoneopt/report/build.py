@@ -1,0 +1,141 @@
+"""The report as a whole: :data:`RESOURCE_SECTIONS`, the one table from a resource to its
+section builder; :func:`build_report`, which solves every configured resource and gathers the
+summary, the evaluations, the resources' sections and the scenarios; and the :class:`Report`
+it returns, which renders its Markdown and writes its files."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from zoneopt.analysis.explain import LandSolve
+from zoneopt.core.solution import SolveOptions
+from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.errors import InvalidInputError
+from zoneopt.instance import Instance
+from zoneopt.plans import ResourcePlan
+from zoneopt.report.charts import ChartRenderer
+from zoneopt.report.context import ReportContext, SectionBuilder
+from zoneopt.report.document import Block, Chart, ChartNote, Section, Table
+from zoneopt.report.land import land_section
+from zoneopt.report.plan_sections import emission_section, fund_section, portfolio_section
+from zoneopt.report.scenarios import scenario_section
+from zoneopt.report.summary import evaluation_section, summary_section
+from zoneopt.report.writers import render_markdown, write_files
+
+WHAT_IF_FACTORS = (0.8, 0.9, 1.0, 1.1, 1.2)
+"""Default pool factors of the what-if curve."""
+
+RESOURCE_SECTIONS: dict[str, SectionBuilder] = {"land": land_section, "emissions": emission_section,
+                                                "funds": fund_section, "portfolio": portfolio_section}
+"""Section builders per resource, in report order: a builder takes the :class:`ReportContext`
+and returns its :class:`Section` and what it solved (the land solve, or the resource's plan)
+for the summary. A resource the instance does not configure
+(:func:`zoneopt.resources.configured`: the portfolio alone when there are projects) is left
+out."""
+
+
+@dataclass(frozen=True, eq=False)
+class Report:
+    """A report in memory (:func:`build_report`): sections of text, tables and charts.
+    :attr:`tables` and :attr:`charts` list them by sheet and file name; :meth:`markdown`
+    renders the Markdown; :meth:`write` writes every file."""
+
+    instance: str
+    title: str
+    synthetic: bool
+    sections: tuple[Section, ...]
+    land: LandSolve | None = None
+    notes: tuple[str, ...] = field(default=())
+    plans: dict[str, ResourcePlan] = field(default_factory=dict)
+    """The emission, fund and portfolio plans the report shows, by resource."""
+
+    def blocks(self) -> list[Block]:
+        return [b for s in self.sections for b in s.blocks]
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by sheet name, in report order."""
+        return {b.name: b.frame for b in self.blocks() if isinstance(b, Table)}
+
+    @property
+    def charts(self) -> dict[str, Chart]:
+        """Every drawn chart by file name (``land-allocation.png`` ...)."""
+        return {b.filename: b for b in self.blocks() if isinstance(b, Chart)}
+
+    @property
+    def chart_notes(self) -> dict[str, str]:
+        """Charts not drawn, by name, with the reason."""
+        return {b.name: b.note for b in self.blocks() if isinstance(b, ChartNote)}
+
+    def markdown(self) -> str:
+        """The report as Markdown; charts are linked by file name (relative to the report)."""
+        return render_markdown(self.title, self.sections)
+
+    def write(self, directory: str | Path) -> list[Path]:
+        """Write ``report.md``, ``report.xlsx`` and one PNG per chart into ``directory``
+        (created if needed), each atomically; the Markdown last, so every file it links to
+        exists. Returns the paths written."""
+        return write_files(directory, self.charts, self.tables, self.markdown())
+
+
+def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options: SolveOptions | None = None,
+                 what_if_factors: Sequence[float] = WHAT_IF_FACTORS, frontier_points: int = 11,
+                 rule_costs: bool = True, scenarios: bool = True, charts: bool = True) -> Report:
+    """Solve ``instance`` and build its report in memory (tables and PNG charts).
+
+    ``what_if_factors`` are the pool factors of the what-if curve (default ×0.8 … ×1.2);
+    ``frontier_points`` the ε-constraint points of the efficiency–equity frontier;
+    ``rule_costs`` re-solves without each rule for the exact cost ranking; ``scenarios``
+    compares the instance's scenarios (if any); ``charts`` draws the PNGs (needs matplotlib and
+    the Noto CJK font: the ``report`` extra).
+
+    Raises :class:`MissingDependencyError` (exit code 2) when charts are asked for and the
+    ``report`` extra is missing (checked before anything is solved);
+    :class:`~zoneopt.errors.InfeasibleError` (3, with the diagnosis) when the plan's rules
+    cannot all hold; :class:`InvalidInputError` for an instance without a resource to report,
+    bad factors or points; and what :func:`zoneopt.solve_land` raises otherwise.
+    """
+    renderer = ChartRenderer.load() if charts else None
+    factors = tuple(float(f) for f in what_if_factors)
+    if not factors or any(not (math.isfinite(f) and f >= 0) for f in factors):
+        raise InvalidInputError(f"report: what-if factors must be finite and >= 0, got {list(what_if_factors)}")
+    if int(frontier_points) != frontier_points or frontier_points < 2:
+        raise InvalidInputError(f"report: frontier points must be an integer >= 2, got {frontier_points!r}")
+    resources = [key for key in RESOURCE_SECTIONS if _has_resource(instance, key)]
+    if not resources:
+        raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land, emission or fund "
+                                "pool and no projects")
+    ctx = ReportContext(instance, backend, options if options is not None else SolveOptions(), factors,
+                        int(frontier_points), rule_costs, scenarios, renderer)
+    built = [RESOURCE_SECTIONS[key](ctx) for key in resources]  # solves first: an infeasible plan stops here
+    land = next((solved for _, solved in built if isinstance(solved, LandSolve)), None)
+    plans = {key: solved for key, (_, solved) in zip(resources, built, strict=True) if isinstance(solved, ResourcePlan)}
+    sections = [summary_section(instance, land, backend, plans), evaluation_section(instance, backend)]
+    sections += [s for s, _ in built]
+    if scenarios and instance.scenarios and plans:
+        sections.append(scenario_section(ctx))
+    title = f"zoneopt report · {instance.name}"
+    return Report(instance=instance.name, title=title, synthetic=instance.metadata.synthetic,
+                  sections=tuple(sections), land=land, plans=plans)
+
+
+def require_chart_packages() -> None:
+    """Raise :class:`MissingDependencyError` (exit code 2) unless matplotlib and the Noto CJK
+    font (the ``report`` extra) can be loaded; registers the font with matplotlib."""
+    ChartRenderer.load()
+
+
+def _has_resource(instance: Instance, key: str) -> bool:
+    """Whether ``instance`` configures resource ``key`` (:func:`zoneopt.resources.configured`;
+    a key not known there is reported when its pool is given)."""
+    from zoneopt.resources import RESOURCES, configured
+
+    if key in RESOURCES:
+        return key in configured(instance)
+    return getattr(instance.pools, key, None) is not None
+
