@@ -67,7 +67,8 @@ from zoneopt.instance import (
     Selector,
 )
 from zoneopt.files import atomic_write
-from zoneopt.models.dynamic import ManagementResult, manage
+from zoneopt.models.dynamic import manage
+from zoneopt.plans import ManagementResult
 from zoneopt.models.emissions import EmissionModel, build_emission_model, total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL_RULE
 from zoneopt.models.funds import FundModel, build_fund_model, leverage_rows

@@ -1,8 +1,10 @@
 """Solved plans and how they are written: the land plan (:mod:`~zoneopt.plans.land`), the
-other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), and what every output
-shares (:mod:`~zoneopt.plans.output`). This module only re-exports their public names."""
+other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), dynamic management's
+decisions (:mod:`~zoneopt.plans.management`), and what every output shares
+(:mod:`~zoneopt.plans.output`). This module only re-exports their public names."""
 
 from zoneopt.plans.land import Plan, PlanRecord, PlanSummary, ZoneAllocation
+from zoneopt.plans.management import Exclusion, ManagementResult
 from zoneopt.plans.output import Binding, PlanOutput, clean_value, records, write_by_suffix, write_sheets
 from zoneopt.plans.resources import (
     PlanSet,
@@ -15,7 +17,7 @@ from zoneopt.plans.resources import (
 )
 
 __all__ = [
-    "Binding", "Plan", "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord", "PlanSummary", "PoolUse",
-    "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult", "ZoneAllocation", "clean_value",
-    "records", "write_by_suffix", "write_sheets",
+    "Binding", "Exclusion", "ManagementResult", "Plan", "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord",
+    "PlanSummary", "PoolUse", "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult",
+    "ZoneAllocation", "clean_value", "records", "write_by_suffix", "write_sheets",
 ]
