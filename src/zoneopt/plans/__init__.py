@@ -1,7 +1,7 @@
 """Solved plans and how they are written: the land plan (:mod:`~zoneopt.plans.land`), the
-other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), dynamic management's
-decisions (:mod:`~zoneopt.plans.management`), and what every output shares
-(:mod:`~zoneopt.plans.output`). This module only re-exports their public names."""
+other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), the plan over years
+(:mod:`~zoneopt.plans.years`), dynamic management's decisions (:mod:`~zoneopt.plans.management`),
+and what every output shares (:mod:`~zoneopt.plans.output`). This module only re-exports their public names."""
 
 from zoneopt.plans.land import Plan, PlanRecord, PlanSummary, ZoneAllocation
 from zoneopt.plans.management import Exclusion, ManagementResult
@@ -15,9 +15,17 @@ from zoneopt.plans.resources import (
     ResourceSummary,
     TargetResult,
 )
+from zoneopt.plans.years import (
+    MultiPeriodPlan,
+    MultiPeriodRecord,
+    MultiPeriodSummary,
+    ResourceObjective,
+    TrackSummary,
+)
 
 __all__ = [
-    "Binding", "Exclusion", "ManagementResult", "Plan", "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord",
-    "PlanSummary", "PoolUse", "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult",
-    "ZoneAllocation", "clean_value", "records", "write_by_suffix", "write_sheets",
+    "Binding", "Exclusion", "ManagementResult", "MultiPeriodPlan", "MultiPeriodRecord", "MultiPeriodSummary", "Plan",
+    "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord", "PlanSummary", "PoolUse", "ResourceObjective",
+    "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult", "TrackSummary", "ZoneAllocation",
+    "clean_value", "records", "write_by_suffix", "write_sheets",
 ]
