@@ -199,6 +199,7 @@ def _natural_objective(built: Built, pool_factor: Mapping[str, float]) -> tuple[
             c[xb.slice] *= pool_factor.get(p, 1.0)
     return c, float(built.model.c0 * built.obj_scale)
 
+
 # -- building and stacking -----------------------------------------------------------------------
 
 def _nominal_pools(settings: Sequence[TrackSettings], years: Sequence[int]) -> dict[str, float]:
