@@ -20,7 +20,8 @@ from zoneopt import Instance, solve_land
 from zoneopt.core import ModelBuilder, solve
 from zoneopt.core.stack import stack
 from zoneopt.errors import InfeasibleError, InstanceError, ModelError
-from zoneopt.models.multi_period import build_multi_period, solve_multi_period, year_pools
+from zoneopt.models.multi_period import build_multi_period, solve_multi_period
+from zoneopt.models.tracks import year_pools
 
 MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
 

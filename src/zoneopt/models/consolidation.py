@@ -263,6 +263,61 @@ def _masks(instance: Instance, s: Consolidation, zt: ZoneTable) -> tuple[BoolArr
     return may, must, revocable, score
 
 
+def _values(s: Consolidation, zt: ZoneTable, score: FloatArray, pairs: Pairs,
+            host_park: IntArray) -> tuple[FloatArray, FloatArray]:
+    """The objective's values (points) per merge (relatedness, score gain over the score range,
+    distance over the limit) and per host (the host weight with its level and grade bonuses);
+    a revocation is worth ``revoke_weight``."""
+    obj = s.objective
+    srange = float(np.nanmax(score) - np.nanmin(score)) if np.isfinite(score).any() else 0.0
+    gain = (score[pairs.host] - score[pairs.park]) / (srange if srange > 0 else 1.0) if obj.score_weight > 0 \
+        else np.zeros(pairs.park.size)
+    pair_value = (obj.relatedness_weight * pairs.relatedness + obj.score_weight * gain
+                  - obj.distance_weight * pairs.km / s.max_distance_km)
+    level = zt.frame["level"].map(obj.level_bonus).fillna(0.0).to_numpy(dtype=float)
+    grade = zt.frame["grade"].map(obj.grade_bonus).fillna(0.0).to_numpy(dtype=float)
+    host_value = obj.host_weight + level[host_park] + grade[host_park]
+    return pair_value, host_value
+
+
+def _county_rows(b: ModelBuilder, s: Consolidation, zt: ZoneTable, host_park: IntArray, revoke_park: IntArray,
+                 h: VarBlock, r: VarBlock, rules: dict[str, RuleInfo]) -> dict[str, int]:
+    """About one zone per county: hosts per county ≤ cap (stated exceptions), and with
+    ``county_floor`` a floor. Returns each county's cap."""
+    src, N = s.source, b.num_vars
+    names, member = zt.groups("county")
+    county_cap = {c: s.county_exceptions.get(c, s.county_cap) for c in names}
+    if not names:
+        return county_cap
+    Mh = sp.csr_matrix(member[:, host_park])  # counties × host columns
+    eligible = np.asarray(Mh.sum(axis=1)).ravel() > 0
+    rows_c = np.flatnonzero(eligible)
+    cap = np.array([county_cap[names[c]] for c in rows_c], dtype=float)
+    Hc = sp.csr_matrix((Mh[rows_c].data, Mh[rows_c].indices + h.start, Mh[rows_c].indptr),
+                       shape=(rows_c.size, N))
+    labels_c = [names[c] for c in rows_c]
+    b.add_rows(COUNTY_RULE, Hc, ub=cap, rule=COUNTY_RULE, source=src, labels=labels_c)
+    rules[COUNTY_RULE] = RuleInfo(COUNTY_RULE, "county_cap", src,
+                                  f"原则上每个县设立1家: at most {s.county_cap} zone(s) per county"
+                                  + (f", exceptions {dict(s.county_exceptions)}" if s.county_exceptions else ""))
+    if s.county_floor and rows_c.size:
+        size = np.asarray(member[rows_c].sum(axis=1)).ravel()
+        n_rev = np.asarray(member[rows_c][:, revoke_park].sum(axis=1)).ravel() if revoke_park.size \
+            else np.zeros(rows_c.size)
+        # Σ host ≥ 1, unless every park of the county may be revoked: then
+        # |c|·Σ host + Σ revoke ≥ |c| (a county keeps a host unless all its parks go).
+        all_rev = n_rev >= size
+        coef_h = np.where(all_rev, size, 1.0)
+        Hf = sp.diags(coef_h) @ Hc
+        Mr = sp.csr_matrix(sp.diags(all_rev.astype(float)) @ member[rows_c][:, revoke_park])
+        Rf = sp.csr_matrix((Mr.data, Mr.indices + r.start, Mr.indptr), shape=(rows_c.size, N))
+        b.add_rows(COUNTY_FLOOR_RULE, sp.csr_matrix(Hf + Rf), lb=coef_h, rule=COUNTY_FLOOR_RULE, source=src,
+                   labels=labels_c)
+        rules[COUNTY_FLOOR_RULE] = RuleInfo(COUNTY_FLOOR_RULE, "county_floor", src,
+                                            "每个县设立1家: a county keeps a zone unless all its parks are revoked")
+    return county_cap
+
+
 def build_consolidation_model(instance: Instance) -> ConsolidationModel:
     """Build the consolidation MIP of ``instance`` (settings ``instance.consolidation``, or
     the defaults). Raises :class:`InstanceError` for a park without a location (and no
@@ -279,15 +334,7 @@ def build_consolidation_model(instance: Instance) -> ConsolidationModel:
     revoke_park = np.flatnonzero(revocable)
     m = pairs.park.size
 
-    # Objective values (points): per merge, per host, per revocation.
-    srange = float(np.nanmax(score) - np.nanmin(score)) if np.isfinite(score).any() else 0.0
-    gain = (score[pairs.host] - score[pairs.park]) / (srange if srange > 0 else 1.0) if obj.score_weight > 0 \
-        else np.zeros(m)
-    pair_value = (obj.relatedness_weight * pairs.relatedness + obj.score_weight * gain
-                  - obj.distance_weight * pairs.km / s.max_distance_km)
-    level = zt.frame["level"].map(obj.level_bonus).fillna(0.0).to_numpy(dtype=float)
-    grade = zt.frame["grade"].map(obj.grade_bonus).fillna(0.0).to_numpy(dtype=float)
-    host_value = obj.host_weight + level[host_park] + grade[host_park]
+    pair_value, host_value = _values(s, zt, score, pairs, host_park)  # points per merge, per host
 
     min_zones = obj.kind == "min_zones"
     b = ModelBuilder(f"consolidation:{instance.name}", "min" if min_zones else "max")
@@ -334,36 +381,7 @@ def build_consolidation_model(instance: Instance) -> ConsolidationModel:
         rules[BLOCKS_RULE] = RuleInfo(BLOCKS_RULE, "max_blocks", src,
                                       f"一区多园: at most {s.max_blocks} blocks per host, itself included")
 
-    # About one zone per county: hosts per county ≤ cap (stated exceptions), and a floor.
-    names, member = zt.groups("county")
-    county_cap = {c: s.county_exceptions.get(c, s.county_cap) for c in names}
-    if names:
-        Mh = sp.csr_matrix(member[:, host_park])  # counties × host columns
-        eligible = np.asarray(Mh.sum(axis=1)).ravel() > 0
-        rows_c = np.flatnonzero(eligible)
-        cap = np.array([county_cap[names[c]] for c in rows_c], dtype=float)
-        Hc = sp.csr_matrix((Mh[rows_c].data, Mh[rows_c].indices + h.start, Mh[rows_c].indptr),
-                           shape=(rows_c.size, N))
-        labels_c = [names[c] for c in rows_c]
-        b.add_rows(COUNTY_RULE, Hc, ub=cap, rule=COUNTY_RULE, source=src, labels=labels_c)
-        rules[COUNTY_RULE] = RuleInfo(COUNTY_RULE, "county_cap", src,
-                                      f"原则上每个县设立1家: at most {s.county_cap} zone(s) per county"
-                                      + (f", exceptions {dict(s.county_exceptions)}" if s.county_exceptions else ""))
-        if s.county_floor and rows_c.size:
-            size = np.asarray(member[rows_c].sum(axis=1)).ravel()
-            n_rev = np.asarray(member[rows_c][:, revoke_park].sum(axis=1)).ravel() if revoke_park.size \
-                else np.zeros(rows_c.size)
-            # Σ host ≥ 1, unless every park of the county may be revoked: then
-            # |c|·Σ host + Σ revoke ≥ |c| (a county keeps a host unless all its parks go).
-            all_rev = n_rev >= size
-            coef_h = np.where(all_rev, size, 1.0)
-            Hf = sp.diags(coef_h) @ Hc
-            Mr = sp.csr_matrix(sp.diags(all_rev.astype(float)) @ member[rows_c][:, revoke_park])
-            Rf = sp.csr_matrix((Mr.data, Mr.indices + r.start, Mr.indptr), shape=(rows_c.size, N))
-            b.add_rows(COUNTY_FLOOR_RULE, sp.csr_matrix(Hf + Rf), lb=coef_h, rule=COUNTY_FLOOR_RULE, source=src,
-                       labels=labels_c)
-            rules[COUNTY_FLOOR_RULE] = RuleInfo(COUNTY_FLOOR_RULE, "county_floor", src,
-                                                "每个县设立1家: a county keeps a zone unless all its parks are revoked")
+    county_cap = _county_rows(b, s, zt, host_park, revoke_park, h, r, rules)
 
     # Parks that must stay zones (e.g. national ones: 以国家级开发区…为主体).
     keep = np.flatnonzero(must)
