@@ -252,7 +252,8 @@ def _zsg_data(instance: Instance) -> str:
     """Check the data the ZSG-DEA reallocation reads (its inputs, outputs and each pollutant's
     current emissions) without solving; raise :class:`InstanceError` naming what is missing."""
     from zoneopt.evaluation.indicators import indicator
-    from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
+    from zoneopt.data.zones import ZoneTable
+    from zoneopt.instance.indicators import EMISSIONS_PREFIX
 
     pools = instance.pools.emissions
     assert pools is not None

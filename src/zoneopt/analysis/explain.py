@@ -48,8 +48,9 @@ from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InvalidInputError, ZoneoptError
-from zoneopt.evaluation.indicators import INDICATORS, indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, ExcludeRule, Instance, TiltRule
+from zoneopt.instance.indicators import INDICATORS
 from zoneopt.models.land_quota import (
     TOTAL_RULE,
     LandModel,

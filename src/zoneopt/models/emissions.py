@@ -25,6 +25,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
+from zoneopt.instance.indicators import EMISSIONS_PREFIX
 from zoneopt.models.land_quota import (
     RuleInfo,
     ZoneTotals,
@@ -43,7 +44,7 @@ from zoneopt.resources import (
     row_units,
     zone_frame,
 )
-from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
+from zoneopt.data.zones import ZoneTable
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
