@@ -4,6 +4,7 @@ path and the reason; tables build the same instance as JSON."""
 from __future__ import annotations
 
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from land_cases import SMALL, small4
 
 from zoneopt import Instance, InstanceError, load
+from zoneopt.instance import Criterion, Enterprise, Evaluation
 
 
 def issues_of(data: Any) -> list[tuple[str, str]]:
@@ -138,3 +140,38 @@ def test_schema_is_json_schema_with_no_extra_fields() -> None:
     assert set(zone["required"]) == {"id", "city", "land_area_mu"}
     rule_types = {d["properties"]["type"]["const"] for name, d in schema["$defs"].items() if name.endswith("Rule")}
     assert rule_types == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock"}
+
+
+def test_derived_values_follow_the_fields_they_are_made_from() -> None:
+    """A derived value is made once and reused; a copy shares it while it has the same zones,
+    enterprises, evaluations and units, and makes its own once one differs, leaving the
+    original's alone."""
+    made: list[str] = []
+
+    def probe(inst: Instance, tag: str) -> tuple[str, int]:
+        return inst.derived("probe", lambda: made.append(tag) or (tag, len(inst.zones)))
+
+    inst = Instance.from_dict(small4())
+    first = probe(inst, "base")
+    assert probe(inst, "again") is first and made == ["base"]
+    assert probe(inst.model_copy(update={"rules": ()}), "other rules") is first
+    assert probe(inst.model_copy(update={"zones": inst.zones[:2]}), "fewer") == ("fewer", 2)
+    others = {
+        "enterprises": (Enterprise(id="e", zone="a", land_area_mu=1.0),),
+        "evaluations": (Evaluation(id="ev", criteria=(Criterion(name="t", of="tax"),)),),
+        "units": inst.units.model_copy(update={"money": "yuan"}),
+    }
+    for field, value in others.items():
+        assert probe(inst.model_copy(update={field: value}), field) == (field, 4)
+    assert probe(inst, "base again") is first
+    assert made == ["base", "fewer", *others]
+
+
+def test_derived_values_are_no_part_of_the_instance_value() -> None:
+    """Equality, pickling and deep copies see the fields, not what was derived from them."""
+    inst = Instance.from_dict(small4())
+    inst.derived("probe", lambda: "made")
+    assert inst == Instance.from_dict(small4())
+    again = pickle.loads(pickle.dumps(inst))
+    assert again == inst and again.derived("probe", lambda: "new") == "made"
+    assert inst.model_copy(deep=True).derived("probe", lambda: "new") == "made"

@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zoneopt import solve_land
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InconsistentJudgementError, InstanceError, InvalidInputError
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.evaluation.run import evaluate, evaluated, zone_metrics_from_enterprises
@@ -212,6 +213,24 @@ def test_assigned_grades_feed_exclusion_rules() -> None:
     alloc = plan.allocations.set_index("zone")["allocation_mu"]
     assert alloc.to_dict() == pytest.approx({"a": 100, "b": 50, "c": 0, "d": 0})
     assert list(plan.allocations.set_index("zone").loc[["a", "b", "c", "d"], "grade"]) == ["A", "B", "D", "D"]
+
+
+def test_a_copy_with_other_evaluations_reads_its_own_assigned_grades() -> None:
+    """The evaluated zone table and the evaluation results are made once per instance; a copy
+    with the same zones but other evaluations gets its own (grades A, B, D, D above; none when
+    no evaluation assigns them), and the original keeps its own."""
+    ev = {"id": "muju", "criteria": [{"name": "亩均税收", "of": "tax_per_mu", "weight": 1, "benchmark": 1}],
+          "normalise": "benchmark", "weighting": {"method": "fixed"}, "assign": ["grade"],
+          "grading": {"method": "threshold", "thresholds": {"A": 2000, "B": 1000, "C": 500}}}
+    inst = _instance([ev])
+    assert list(ZoneTable.of(inst).frame["grade"]) == ["A", "B", "D", "D"]
+    assert evaluated(inst, "muju") is evaluated(inst, "muju")
+    plain = inst.model_copy(update={"evaluations": ()})
+    assert plain.zones is inst.zones
+    assert list(ZoneTable.of(plain).frame["grade"]) == [None] * 4
+    ungraded = inst.model_copy(update={"evaluations": (inst.evaluations[0].model_copy(update={"assign": ()}),)})
+    assert list(ZoneTable.of(ungraded).frame["grade"]) == [None] * 4
+    assert list(ZoneTable.of(inst).frame["grade"]) == ["A", "B", "D", "D"]
 
 
 def test_objective_weight_can_name_an_evaluation() -> None:

@@ -12,6 +12,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, Zone
+from zoneopt.instance.indicators import EMISSIONS_PREFIX
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -23,7 +24,6 @@ COLUMNS = ("zone", "name", "city", "county", "level", "kind", "grade", "score", 
 NUMERIC = ("score", "land_area_mu", "request_land_mu", "tax", "value_added", "revenue", "rd_spending",
            "energy_tce", "employees", "energy_reduction_tce")
 METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees", "energy_reduction_tce")
-EMISSIONS_PREFIX = "emissions."
 
 
 def metric_columns(units: Sequence[Zone | Enterprise]) -> dict[str, FloatArray]:
@@ -55,19 +55,10 @@ class ZoneTable:
         """The table of ``instance``'s zones, made once per instance and then reused. With
         ``evaluated=False``, score and grade as given in the instance (what an evaluation
         itself reads)."""
-        cached = instance._zone_table
-        # Keyed by the zones tuple itself: a model_copy with other zones must not reuse it.
-        if cached is None or cached[0] is not instance.zones:
-            raw = cls._read(instance)
-            cached = (instance.zones, raw, None)
-            instance._zone_table = cached  # a benign race: equal tables
+        raw = instance.derived("zone_table", lambda: cls._read(instance))
         if not evaluated:
-            return cached[1]
-        if cached[2] is None:
-            final = _with_assigned_evaluations(instance, cached[1])
-            cached = (cached[0], cached[1], final)
-            instance._zone_table = cached
-        return cached[2]
+            return raw
+        return instance.derived("zone_table.evaluated", lambda: _with_assigned_evaluations(instance, raw))
 
     @classmethod
     def _read(cls, instance: Instance) -> ZoneTable:

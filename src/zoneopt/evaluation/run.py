@@ -18,11 +18,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zoneopt.data.zones import EMISSIONS_PREFIX, METRICS, ZoneTable, metric_columns
+from zoneopt.data.zones import METRICS, ZoneTable, metric_columns
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
 from zoneopt.evaluation.aggregate import topsis, weighted_sum
 from zoneopt.evaluation.grading import UNGRADED, grade_by_quantile, grade_by_threshold
-from zoneopt.evaluation.indicators import INDICATORS, ratio, weighted_emissions
 from zoneopt.evaluation.normalise import NormaliseMethod, normalise
 from zoneopt.evaluation.weights import (
     AHPResult,
@@ -35,6 +34,7 @@ from zoneopt.evaluation.weights import (
 )
 from zoneopt.files import atomic_write_text
 from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
+from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio, weighted_emissions
 from zoneopt.plans import records, write_by_suffix, write_sheets
 
 FloatArray = npt.NDArray[np.float64]
@@ -137,14 +137,8 @@ def evaluate_all(instance: Instance, *, backend: str = "highs") -> dict[str, Eva
 def evaluated(instance: Instance, evaluation_id: str, *, backend: str = "highs") -> EvaluationResult:
     """The instance's evaluation ``evaluation_id``, run once per instance and then reused (the
     allocation models read scores and grades through this)."""
-    cache = instance._evaluated
-    if cache is None or cache[0] is not instance.zones:
-        cache = (instance.zones, {})
-        instance._evaluated = cache
-    results: dict[str, EvaluationResult] = cache[1]
-    if evaluation_id not in results:
-        results[evaluation_id] = evaluate(instance, evaluation_id, backend=backend)
-    return results[evaluation_id]
+    return instance.derived(f"evaluation:{evaluation_id}",
+                            lambda: evaluate(instance, evaluation_id, backend=backend))
 
 
 def score_unit(instance: Instance, evaluation_id: str) -> str:

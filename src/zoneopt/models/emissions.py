@@ -23,10 +23,11 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.data.requests import emission_requests
-from zoneopt.data.zones import EMISSIONS_PREFIX, ZoneTable
+from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
+from zoneopt.instance.indicators import EMISSIONS_PREFIX
 from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,

@@ -13,8 +13,9 @@ from zoneopt.analysis.explain.results import ResourceExplanation
 from zoneopt.analysis.explain.section import Weight, column_section, float_or_none
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import solve as core_solve
-from zoneopt.evaluation.indicators import INDICATORS, indicator_unit
+from zoneopt.evaluation.indicators import indicator_unit
 from zoneopt.instance import Instance
+from zoneopt.instance.indicators import INDICATORS
 
 
 def emission_sections(ctx: ExplainContext) -> Sections:

@@ -28,8 +28,9 @@ from zoneopt.analysis.explain.results import (
 )
 from zoneopt.analysis.sensitivity import POOL, _solve_point, what_if
 from zoneopt.core.solution import SolveOptions
-from zoneopt.evaluation.indicators import INDICATORS, indicator, indicator_unit
+from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import ExcludeRule, Instance, TiltRule
+from zoneopt.instance.indicators import INDICATORS
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel
 
 FloatArray = npt.NDArray[np.float64]

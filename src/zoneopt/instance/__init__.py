@@ -1,0 +1,210 @@
+"""The instance: zones, resource pools, the plan's rules and the objective, as pydantic v2 models.
+
+Units are fixed per quantity and stated in :class:`Units`: land in mu (亩), energy in tonnes of
+standard coal equivalent (tce), emissions in tonnes, money in the one unit the instance declares
+(``units.money``: yuan, 万元 or 亿元; default 万元). Every flow (tax, value added, revenue, R&D,
+energy, emissions) is per year.
+
+Unknown fields are rejected everywhere, NaN and infinity are rejected, quantities are
+non-negative and land areas positive. :func:`load`, :meth:`Instance.from_dict` and
+:meth:`Instance.from_frames` always raise :class:`~zoneopt.errors.InstanceError` whose issues
+name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0``.
+
+One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
+``pools``, ``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``frames``,
+``issues`` and ``load`` the reading of tables, validation errors and files, ``indicators`` the
+indicator catalogue. Every public name is importable from here.
+"""
+
+from __future__ import annotations
+
+from zoneopt.instance.checks import cross_check
+from zoneopt.instance.common import (
+    MONEY_LABEL,
+    Grade,
+    GroupBy,
+    Ident,
+    Kind,
+    Level,
+    Metadata,
+    MoneyUnit,
+    NonNeg,
+    Positive,
+    Share,
+    Units,
+)
+from zoneopt.instance.consolidation import (
+    DEFAULT_GRADE_BONUS,
+    DEFAULT_LEVEL_BONUS,
+    Consolidation,
+    ConsolidationObjective,
+    DistanceEntry,
+    Relatedness,
+)
+from zoneopt.instance.evaluation import (
+    DEFAULT_GRADE_SHARES,
+    Criterion,
+    DEASettings,
+    Evaluation,
+    Grading,
+    GroupField,
+    Weighting,
+)
+from zoneopt.instance.frames import zones_from_frame
+from zoneopt.instance.issues import issues_from_validation, json_path
+from zoneopt.instance.load import load
+from zoneopt.instance.management import (
+    Management,
+    ManagementReduction,
+    ManagementRevocation,
+    ManagementUpgrade,
+    ManagementWarning,
+    ScoreHistory,
+)
+from zoneopt.instance.model import Instance
+from zoneopt.instance.periods import (
+    CARRY_OVER_DEFAULT,
+    PLAN_YEARS,
+    Effect,
+    GrowthMetric,
+    GrowthTarget,
+    Periods,
+    PlannedResource,
+    PlanYear,
+    Ramp,
+    ResourceEffect,
+    ResourcePeriods,
+    ResourceRamp,
+    ResourceYear,
+)
+from zoneopt.instance.pools import (
+    POLLUTANTS,
+    EmissionObjective,
+    EmissionPools,
+    FundObjective,
+    FundPool,
+    LandPool,
+    Objective,
+    PollutantPool,
+    Pools,
+)
+from zoneopt.instance.portfolio import (
+    CountTarget,
+    Portfolio,
+    PortfolioObjective,
+    PortfolioRule,
+    PortfolioTerm,
+    Project,
+    ProjectSelector,
+    ShareTarget,
+)
+from zoneopt.instance.rules import (
+    ExcludeRule,
+    FundRule,
+    GroupBounds,
+    GroupBoundsRule,
+    LeverageCap,
+    Lock,
+    LockRule,
+    RequestCapRule,
+    ResourceRule,
+    Rule,
+    TiltRule,
+    ZoneBounds,
+    ZoneBoundsRule,
+)
+from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
+
+__all__ = [
+    "Level",
+    "Kind",
+    "Grade",
+    "GroupBy",
+    "MoneyUnit",
+    "NonNeg",
+    "Positive",
+    "Share",
+    "Ident",
+    "MONEY_LABEL",
+    "Units",
+    "Metadata",
+    "Metrics",
+    "FundRequest",
+    "Requests",
+    "EARTH_RADIUS_KM",
+    "Location",
+    "Zone",
+    "LandPool",
+    "Pools",
+    "Selector",
+    "ZoneBoundsRule",
+    "RequestCapRule",
+    "GroupBoundsRule",
+    "ExcludeRule",
+    "TiltRule",
+    "LockRule",
+    "Rule",
+    "POLLUTANTS",
+    "ZoneBounds",
+    "GroupBounds",
+    "Lock",
+    "LeverageCap",
+    "ResourceRule",
+    "FundRule",
+    "PollutantPool",
+    "EmissionObjective",
+    "EmissionPools",
+    "FundObjective",
+    "FundPool",
+    "Project",
+    "ProjectSelector",
+    "CountTarget",
+    "ShareTarget",
+    "PortfolioRule",
+    "PortfolioTerm",
+    "PortfolioObjective",
+    "Portfolio",
+    "Objective",
+    "Enterprise",
+    "GroupField",
+    "DEFAULT_GRADE_SHARES",
+    "Criterion",
+    "Weighting",
+    "DEASettings",
+    "Grading",
+    "Evaluation",
+    "Relatedness",
+    "DistanceEntry",
+    "DEFAULT_LEVEL_BONUS",
+    "DEFAULT_GRADE_BONUS",
+    "ConsolidationObjective",
+    "Consolidation",
+    "Scenario",
+    "PLAN_YEARS",
+    "GrowthMetric",
+    "Ramp",
+    "Effect",
+    "GrowthTarget",
+    "PlanYear",
+    "PlannedResource",
+    "CARRY_OVER_DEFAULT",
+    "ResourceYear",
+    "ResourceRamp",
+    "ResourceEffect",
+    "ResourcePeriods",
+    "Periods",
+    "ScoreHistory",
+    "ManagementUpgrade",
+    "ManagementWarning",
+    "ManagementReduction",
+    "ManagementRevocation",
+    "Management",
+    "Instance",
+    "zones_from_frame",
+    "load",
+    "json_path",
+    "issues_from_validation",
+    "cross_check",
+]

@@ -1,0 +1,60 @@
+"""What every part of an instance shares: the strict base model, the units and the metadata,
+the identifier and quantity types, the base of every rule (id, source clause, note), and the
+check that a list of years runs on without gaps."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Level = Literal["national", "provincial", "other"]
+Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
+Grade = Literal["A", "B", "C", "D"]
+GroupBy = Literal["city", "county", "level", "kind", "tag"]
+MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+
+NonNeg = Annotated[float, Field(ge=0)]
+Positive = Annotated[float, Field(gt=0)]
+Share = Annotated[float, Field(ge=0, le=1)]
+Ident = Annotated[str, Field(min_length=1, max_length=200, pattern=r"^\S(.*\S)?$")]
+
+MONEY_LABEL: dict[str, str] = {"yuan": "yuan", "wan_yuan": "万元 (1e4 yuan)", "yi_yuan": "亿元 (1e8 yuan)"}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True,
+                              str_strip_whitespace=False, validate_default=True)
+
+
+class Units(_Strict):
+    """Units of the instance. Land is always mu, energy tce, emissions tonnes; money is one
+    stated unit for every money field (tax, value added, revenue, R&D spending)."""
+
+    land: Literal["mu"] = "mu"
+    money: MoneyUnit = "wan_yuan"
+    energy: Literal["tce"] = "tce"
+    emissions: Literal["t"] = "t"
+
+
+class Metadata(_Strict):
+    """Where the instance comes from. ``synthetic`` must be true for made-up data."""
+
+    description: str = ""
+    synthetic: bool = False
+    source: str = ""
+    region: str = ""
+    year: int | None = None
+    notes: str = ""
+
+
+class _Rule(_Strict):
+    id: Ident
+    source: str | None = Field(None, description="the policy clause, e.g. '2017 §六(一)'")
+    note: str | None = None
+
+
+def _consecutive(years: tuple[int, ...]) -> tuple[int, ...]:
+    if any(b != a + 1 for a, b in zip(years, years[1:], strict=False)):
+        raise ValueError(f"years must be consecutive and increasing, got {list(years)}")
+    return years
