@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from zoneopt import Instance
-from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.models.dynamic import manage, select_upgrades, upgrade_mip
 
 MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
@@ -231,7 +231,7 @@ def test_history_arrays_follow_zone_order() -> None:
     data["management"]["history"]["scores"] = dict(reversed(list(scores.items())))
     inst = Instance.from_dict(data)
     assert inst.management is not None
-    arr, _ = history_arrays(inst, inst.management, ZoneTable.of(inst))
+    arr, _ = history_arrays(inst, inst.management, evaluated_table(inst))
     assert arr[0].tolist() == [95, 96, 97, 98, 99] and np.isnan(arr[3, 3])
 
 

@@ -13,10 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from zoneopt import solve_land
-from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InconsistentJudgementError, InstanceError, InvalidInputError
 from zoneopt.evaluation.indicators import indicator
-from zoneopt.evaluation.run import evaluate, evaluated, zone_metrics_from_enterprises
+from zoneopt.evaluation.run import evaluate, evaluated, evaluated_table, zone_metrics_from_enterprises
 from zoneopt.instance import Instance
 
 HUANGYAN = {"tax": 24.097, "va_land": 136.16, "va_energy": 2.694, "va_emis": 4929.81, "va_staff": 18.14,
@@ -223,14 +222,14 @@ def test_a_copy_with_other_evaluations_reads_its_own_assigned_grades() -> None:
           "normalise": "benchmark", "weighting": {"method": "fixed"}, "assign": ["grade"],
           "grading": {"method": "threshold", "thresholds": {"A": 2000, "B": 1000, "C": 500}}}
     inst = _instance([ev])
-    assert list(ZoneTable.of(inst).frame["grade"]) == ["A", "B", "D", "D"]
+    assert list(evaluated_table(inst).frame["grade"]) == ["A", "B", "D", "D"]
     assert evaluated(inst, "muju") is evaluated(inst, "muju")
     plain = inst.model_copy(update={"evaluations": ()})
     assert plain.zones is inst.zones
-    assert list(ZoneTable.of(plain).frame["grade"]) == [None] * 4
+    assert list(evaluated_table(plain).frame["grade"]) == [None] * 4
     ungraded = inst.model_copy(update={"evaluations": (inst.evaluations[0].model_copy(update={"assign": ()}),)})
-    assert list(ZoneTable.of(ungraded).frame["grade"]) == [None] * 4
-    assert list(ZoneTable.of(inst).frame["grade"]) == ["A", "B", "D", "D"]
+    assert list(evaluated_table(ungraded).frame["grade"]) == [None] * 4
+    assert list(evaluated_table(inst).frame["grade"]) == ["A", "B", "D", "D"]
 
 
 def test_objective_weight_can_name_an_evaluation() -> None:

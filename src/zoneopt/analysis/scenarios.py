@@ -37,6 +37,7 @@ from zoneopt.errors import (
     NoSolutionError,
     UnboundedError,
 )
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.files import atomic_write, atomic_write_text
 from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
 from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
@@ -444,9 +445,8 @@ def check_output_suffix(path: Path) -> str:
 
 
 def _zone_frame(instance: Instance) -> pd.DataFrame:
-    from zoneopt.data.zones import ZoneTable
 
-    frame = ZoneTable.of(instance).frame
+    frame = evaluated_table(instance).frame
     return frame[list(ZONE_COLUMNS)]
 
 

@@ -44,21 +44,17 @@ def metric_columns(units: Sequence[Zone | Enterprise]) -> dict[str, FloatArray]:
 @dataclass(frozen=True)
 class ZoneTable:
     """The instance's zones as columns (one pass over the zone objects, then numpy only):
-    :data:`COLUMNS`, plus ``emissions.<pollutant>`` columns. With evaluations that ``assign``
-    the zones' score or grade, those columns hold the evaluated values."""
+    :data:`COLUMNS`, plus ``emissions.<pollutant>`` columns."""
 
     frame: pd.DataFrame
     tags: dict[str, BoolArray]
 
     @classmethod
-    def of(cls, instance: Instance, evaluated: bool = True) -> ZoneTable:
-        """The table of ``instance``'s zones, made once per instance and then reused. With
-        ``evaluated=False``, score and grade as given in the instance (what an evaluation
-        itself reads)."""
-        raw = instance.derived("zone_table", lambda: cls._read(instance))
-        if not evaluated:
-            return raw
-        return instance.derived("zone_table.evaluated", lambda: _with_assigned_evaluations(instance, raw))
+    def of(cls, instance: Instance) -> ZoneTable:
+        """The table of ``instance``'s zones, score and grade as the instance gives them, made
+        once per instance and then reused. The table with the scores and grades that
+        evaluations assign is :func:`zoneopt.evaluation.run.evaluated_table`."""
+        return instance.derived("zone_table", lambda: cls._read(instance))
 
     @classmethod
     def _read(cls, instance: Instance) -> ZoneTable:
@@ -127,20 +123,3 @@ class ZoneTable:
         c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
         member = sp.csr_matrix((np.ones(r.size), (r, c)), shape=(len(names), self.size))
         return names, member
-
-
-def _with_assigned_evaluations(instance: Instance, raw: ZoneTable) -> ZoneTable:
-    """``raw`` with score and grade replaced by the evaluations that ``assign`` them."""
-    assigning = [ev for ev in instance.evaluations if ev.assign]
-    if not assigning:
-        return raw
-    from zoneopt.evaluation.run import evaluated  # the evaluation reads this module's tables
-
-    frame = raw.frame.copy()
-    for ev in assigning:
-        result = evaluated(instance, ev.id)
-        if "score" in ev.assign:
-            frame["score"] = result.zone_scores
-        if "grade" in ev.assign:
-            frame["grade"] = result.zone_grades
-    return ZoneTable(frame, raw.tags)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.instance.indicators import GRADE_RANK, INDICATORS, NEEDS
 
@@ -52,7 +53,7 @@ def indicator(instance: Instance, name: str, field: str = "indicator",
     mask ``among`` need it when given; others without it get NaN). Pass the instance's
     ``table`` when you have it, to skip re-reading the zones."""
     found = _evaluation_of(instance, name)
-    frame = (table if table is not None else ZoneTable.of(instance)).frame
+    frame = (table if table is not None else evaluated_table(instance)).frame
     if found is not None:
         from zoneopt.evaluation.run import evaluated
 

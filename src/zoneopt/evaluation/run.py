@@ -141,6 +141,29 @@ def evaluated(instance: Instance, evaluation_id: str, *, backend: str = "highs")
                             lambda: evaluate(instance, evaluation_id, backend=backend))
 
 
+def evaluated_table(instance: Instance) -> ZoneTable:
+    """The instance's zones as columns (:class:`~zoneopt.data.zones.ZoneTable`) with score and
+    grade replaced by the evaluations that ``assign`` them: what the allocation models read.
+    Made once per instance and then reused."""
+    return instance.derived("zone_table.evaluated", lambda: _with_assigned_evaluations(instance,
+                                                                                       ZoneTable.of(instance)))
+
+
+def _with_assigned_evaluations(instance: Instance, raw: ZoneTable) -> ZoneTable:
+    """``raw`` with score and grade replaced by the evaluations that ``assign`` them."""
+    assigning = [ev for ev in instance.evaluations if ev.assign]
+    if not assigning:
+        return raw
+    frame = raw.frame.copy()
+    for ev in assigning:
+        result = evaluated(instance, ev.id)
+        if "score" in ev.assign:
+            frame["score"] = result.zone_scores
+        if "grade" in ev.assign:
+            frame["grade"] = result.zone_grades
+    return ZoneTable(frame, raw.tags)
+
+
 def score_unit(instance: Instance, evaluation_id: str) -> str:
     """The unit of an evaluation's score, without running it."""
     ev, _ = _resolve(instance, evaluation_id)
@@ -153,7 +176,7 @@ def zone_metrics_from_enterprises(instance: Instance) -> pd.DataFrame:
     data."""
     if not instance.enterprises:
         raise InstanceError([Issue("enterprises", "the instance has no enterprises")])
-    zt = ZoneTable.of(instance, evaluated=False)
+    zt = ZoneTable.of(instance)
     owner = pd.Index(zt.ids).get_indexer([e.zone for e in instance.enterprises])
     columns = metric_columns(instance.enterprises)
     out = {"zone": zt.ids, "enterprises": np.bincount(owner, minlength=zt.size)}
@@ -207,7 +230,7 @@ def _score_unit(ev: Evaluation) -> str:
 
 def _units_frame(instance: Instance, ev: Evaluation) -> pd.DataFrame:
     """One row per evaluated unit with id, name, zone, the group fields and every metric."""
-    zt = ZoneTable.of(instance, evaluated=False)
+    zt = ZoneTable.of(instance)
     zones = zt.frame
     if ev.units == "zones":
         frame = zones.rename(columns={"zone": "unit"}).copy()
@@ -483,7 +506,7 @@ def _zones_from_enterprises(instance: Instance, frame: pd.DataFrame, table: pd.D
                             ev: Evaluation) -> pd.DataFrame:
     """Zone score = Σ w_e s_e / Σ w_e over the zone's scored enterprises, w = land or revenue;
     then ranks and grades over zones."""
-    zt = ZoneTable.of(instance, evaluated=False)
+    zt = ZoneTable.of(instance)
     owner = pd.Index(zt.ids).get_indexer(frame["zone"].to_numpy())
     weight = frame["land_area_mu" if ev.zone_score == "land" else "revenue"].to_numpy(dtype=float)
     s = table["score"].to_numpy(dtype=float)

@@ -53,6 +53,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.data.requests import EMERGING_FIELDS_2017
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.examples.zones import SECTORS, synthetic_data, to_json_text
 from zoneopt.instance import POLLUTANTS, Instance
 
@@ -91,9 +92,8 @@ def _col(zones: Sequence[dict[str, Any]], *path: str, default: float = np.nan) -
 
 def _grades(data: dict[str, Any]) -> npt.NDArray[np.object_]:
     """The zones' grades as a solve sees them (the 45-zone example's come from its evaluation)."""
-    from zoneopt.data.zones import ZoneTable
 
-    return ZoneTable.of(Instance.from_dict(data)).frame["grade"].to_numpy(dtype=object)
+    return evaluated_table(Instance.from_dict(data)).frame["grade"].to_numpy(dtype=object)
 
 
 def _add_zone_resources(data: dict[str, Any], rng: np.random.Generator) -> None:

@@ -47,6 +47,7 @@ from typing import Any
 
 import numpy as np
 
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.examples.resources import GENERATOR_VERSION as RESOURCES_VERSION
 from zoneopt.examples.resources import SIGNATURE as RESOURCES_SIGNATURE
 from zoneopt.examples.resources import emissions_data, funds_data
@@ -79,9 +80,8 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     data["pools"]["funds"] = funds["pools"]["funds"]
     data.pop("scenarios", None)
     base = Instance.from_dict(data, source="zoneopt.examples.years")
-    from zoneopt.data.zones import ZoneTable
 
-    zt = ZoneTable.of(base)  # the zones' 亩均 scores (the evaluation muju-2022)
+    zt = evaluated_table(base)  # the zones' 亩均 scores (the evaluation muju-2022)
     ids = zt.ids.tolist()
     score0 = zt.frame["score"].to_numpy(dtype=float)
     rng = np.random.Generator(np.random.PCG64([seed, 2021]))

@@ -38,6 +38,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import RuleInfo, binding_tables, columns_to_zones
@@ -323,7 +324,7 @@ def build_consolidation_model(instance: Instance) -> ConsolidationModel:
     the defaults). Raises :class:`InstanceError` for a park without a location (and no
     distance table) or a score the settings need but a park lacks."""
     s = settings_of(instance)
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n, ids = zt.size, zt.ids
     may, must, revocable, score = _masks(instance, s, zt)
     pairs = candidate_pairs(instance, s, zt, may)
@@ -754,7 +755,7 @@ def check_plan(instance: Instance, plan: ConsolidationPlan) -> list[str]:
     may be revoked; county caps and floors, kept hosts and the zone cap hold. Returns the
     violations found (empty: none)."""
     s = settings_of(instance)
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     ids = pd.Index(zt.ids)
     parks = plan.parks.set_index("zone").reindex(zt.ids)
     out: list[str] = []

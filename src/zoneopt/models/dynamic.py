@@ -42,6 +42,7 @@ from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import Instance, Management, ManagementUpgrade
 from zoneopt.plans import Exclusion, ManagementResult
 
@@ -147,7 +148,7 @@ def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: fl
     if up is not None and up.group_by == "tag" and up.method == "greedy":
         raise InstanceError([Issue("management.upgrade.group_by",
                                    "tag groups overlap, so the greedy selection is not exact: use method 'mip'")])
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n, ids = zt.size, zt.ids
     years = list(m.history.years)
     scores, grades = history_arrays(instance, m, zt)

@@ -26,6 +26,7 @@ from zoneopt.data.requests import emission_requests
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
 from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
@@ -89,7 +90,7 @@ def build_emission_model(instance: Instance) -> EmissionModel:
     :class:`InstanceError` without emission pools, or when a zone lacks data a rule or the
     objective needs (e.g. ``metrics.energy_reduction_tce``)."""
     pools = _pools(instance)
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n, ids = zt.size, zt.ids
     pollutants = tuple(pools.pollutants)
     b = ModelBuilder(f"emissions:{instance.name}", "max")
@@ -274,7 +275,7 @@ def solve_zsg_dea(instance: Instance, backend: str = DEFAULT_BACKEND, *,
     did not converge within ``max_iterations``."""
     pools = _pools(instance)
     obj = pools.objective
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n = zt.size
     X = np.column_stack([indicator(instance, name, field=f"pools.emissions.objective.dea_inputs[{j}]", table=zt)
                          for j, name in enumerate(obj.dea_inputs)]) if obj.dea_inputs else np.zeros((n, 0))
@@ -354,7 +355,7 @@ def _zsg_data(instance: Instance) -> str:
     pools = instance.pools.emissions
     assert pools is not None
     obj = pools.objective
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     for kind, names in (("dea_inputs", obj.dea_inputs), ("dea_outputs", obj.dea_outputs)):
         for j, name in enumerate(names):  # a loop over the DEA's few inputs and outputs
             indicator(instance, name, field=f"pools.emissions.objective.{kind}[{j}]", table=zt)

@@ -24,6 +24,7 @@ from zoneopt.data.requests import fund_requests, sector_priority, zone_tags
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
 from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
@@ -120,7 +121,7 @@ def build_fund_model(instance: Instance) -> FundModel:
     """Build the fund-disbursement model. Raises :class:`InstanceError` without a fund pool
     or when a zone lacks data a rule or the objective needs."""
     pool = fund_pool(instance)
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n, ids = zt.size, zt.ids
     request, investment, expected_tax = fund_requests(instance)
     sigma = model_unit(pool.budget, request, pool.tranche)

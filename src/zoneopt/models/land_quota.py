@@ -22,6 +22,7 @@ from zoneopt.core.model import Model, ModelBuilder, Sense, VarBlock
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, objective_unit
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import (
     Instance,
     LandPool,
@@ -78,7 +79,7 @@ def build_land_model(instance: Instance) -> LandModel:
     pool = instance.pools.land
     if pool is None:
         raise InstanceError([Issue("pools.land", "the land model needs a land pool (pools.land.total_mu)")])
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n = zt.size
     ids = zt.ids
     request = zt.frame["request_land_mu"].to_numpy()

@@ -51,6 +51,7 @@ from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
@@ -144,7 +145,7 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     (e.g. in its first year, when allocations take effect a year later)."""
     resources = _planned(instance)
     periods = instance.periods if instance.periods is not None else Periods()
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     years = periods.years
     settings = track_settings(instance, periods, resources, management)
     notes = _notes(instance, management, resources, years)

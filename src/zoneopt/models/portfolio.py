@@ -28,6 +28,7 @@ from zoneopt.data.requests import emission_requests, fund_requests, is_emerging,
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, ZoneoptError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import (
     MONEY_LABEL,
     CountTarget,
@@ -184,7 +185,7 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
     target that no choice of projects can meet (named, with the numbers)."""
     if not instance.projects:
         raise InstanceError([Issue("projects", "the portfolio model needs projects")])
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     n, ids = zt.size, zt.ids
     pt = ProjectTable.of(instance, ids)
     P = pt.size

@@ -41,6 +41,7 @@ import scipy.sparse as sp
 
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import (
     MONEY_LABEL,
     ExcludeRule,
@@ -107,7 +108,7 @@ def presolve_checks(instance: Instance, lm: LandModel | None = None) -> list[Fin
     be built (an :class:`~zoneopt.errors.InstanceError`) the checks that need it are skipped —
     building or solving reports that error. Land in mu; money in ``units.money``. Never raises
     for what it finds."""
-    zt = ZoneTable.of(instance)
+    zt = evaluated_table(instance)
     out = _money_ranges(instance, zt)
     pool = instance.pools.land
     if pool is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.plans import ResourcePlan
 from zoneopt.report.charts import chart_or_note, emission_chart, fund_chart, pool_use_chart, revenue_chart
 from zoneopt.report.context import ReportContext
@@ -132,9 +133,8 @@ def portfolio_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
                                     "targets: the share achieved."))
     counts = [t for t in ctx.instance.portfolio.rules if t.type == "count_target"]
     if counts:
-        from zoneopt.data.zones import ZoneTable
 
-        base = ZoneTable.of(ctx.instance).frame[counts[0].metric].to_numpy(dtype=float)
+        base = evaluated_table(ctx.instance).frame[counts[0].metric].to_numpy(dtype=float)
         blocks.append(chart_or_note(ctx.charts, "portfolio-revenue", "Revenue before and after the chosen projects",
                                      revenue_chart, a, base, counts, s.money_unit))
     cols = [c for c in a.columns if c not in ("kind", "level", "shadow_prices")]

@@ -10,6 +10,7 @@ import pandas as pd
 
 from zoneopt.analysis.explain import LandSolve
 from zoneopt.errors import ZoneoptError
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.plans import ResourcePlan
 from zoneopt.report.document import Block, Section, Table, Text
@@ -114,7 +115,6 @@ def evaluation_section(instance: Instance, backend: str) -> Section:
 
 
 def _zone_frame(instance: Instance) -> pd.DataFrame:
-    from zoneopt.data.zones import ZoneTable
 
-    return ZoneTable.of(instance).frame
+    return evaluated_table(instance).frame
 

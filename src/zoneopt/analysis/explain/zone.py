@@ -22,6 +22,7 @@ from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InvalidInputError, ZoneoptError
+from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import Instance
 
 SECTIONS: dict[str, SectionFn] = {
@@ -38,7 +39,7 @@ def find_zone(instance: Instance, zone: str) -> int:
     """The position of ``zone`` (an id, or a zone's exact name if no id matches and one zone
     has that name) among the instance's zones. Raises :class:`InvalidInputError` naming the
     closest ids and names for an unknown zone."""
-    frame = ZoneTable.of(instance, evaluated=False).frame
+    frame = ZoneTable.of(instance).frame
     ids = frame["zone"].to_numpy(dtype=object)
     hit = np.flatnonzero(ids == zone)
     if hit.size:
@@ -104,7 +105,7 @@ def explain_zone(instance: Instance, zone: str, backend: str = DEFAULT_BACKEND, 
     parts = [SECTIONS[resource](ctx) for resource in resources]  # at most four
     # The plans ran on ``backend`` unless one was given solved (a land solve, on its own backend).
     shown = next((p.backend for p in parts if p.backend != backend), backend)
-    row = ZoneTable.of(instance).frame.iloc[j]
+    row = evaluated_table(instance).frame.iloc[j]
     evaluations, score_from, grade_from = _evaluations(instance, j, shown)
     score = float(row["score"]) if pd.notna(row["score"]) else None
     grade = str(row["grade"]) if isinstance(row["grade"], str) else None
