@@ -48,8 +48,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: explain takes an instance JSON (a model file has no zones)")
-    from zoneopt.core.solution import SolveOptions
     from zoneopt.analysis.explain import explain_zone
+    from zoneopt.core.solution import SolveOptions
     from zoneopt.instance import load
 
     instance = load(args.path)

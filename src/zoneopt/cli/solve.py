@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file, require_optimal, solver_log_to_stderr
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
-from zoneopt.plans import Plan, PlanSet, ResourcePlan
+
+if TYPE_CHECKING:
+    from zoneopt.plans import Plan, PlanSet, ResourcePlan
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +32,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         return _solve_model_file(args, out)
     from zoneopt.instance import load
     from zoneopt.models.land_quota import solve_land
+    from zoneopt.plans import Plan
     from zoneopt.resources import configured, solve_all
 
     instance = load(args.path)
@@ -63,6 +63,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
     """The land plan: pool, zone table, objective, status, warnings."""
+    import numpy as np
+    import pandas as pd
+
     s = plan.summary
     print(f"resource: land (新增建设用地指标) · pool {fmt(s.pool_total_mu)} mu · "
           f"allocated {fmt(s.allocated_mu)} mu to {s.zones_allocated} of {s.zones} zones", file=out)
@@ -105,6 +108,9 @@ def _resource_columns(plan: ResourcePlan) -> list[str]:
 
 def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -> None:
     """An emission, fund or portfolio plan: pools, targets, zone table, objective, status."""
+    import numpy as np
+    import pandas as pd
+
     from zoneopt.resources import TITLES
 
     s = plan.summary
@@ -141,6 +147,8 @@ def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -
 
 
 def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:
+    import numpy as np
+
     from zoneopt.core import Status, read_mps, solve
     from zoneopt.files import atomic_write_text
 
