@@ -11,7 +11,7 @@ from pathlib import Path
 
 # Lowest first. A module may import from its own layer and the layers before it, never after.
 LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("base", ("zoneopt.errors", "zoneopt.files")),
+    ("base", ("zoneopt.errors", "zoneopt.files", "zoneopt.lazy")),
     ("core", ("zoneopt.core",)),
     ("instance", ("zoneopt.instance",)),
     ("data", ("zoneopt.data",)),

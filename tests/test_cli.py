@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 import pytest
 from cli_runner import run, write
+from fresh_process import HEAVY, heavy_after
 from land_cases import ROOT, SMALL, small4
 
 from zoneopt.cli import main
@@ -159,6 +160,16 @@ def test_python_dash_m_exit_code(tmp_path: Path) -> None:
     bad = subprocess.run([sys.executable, "-m", "zoneopt", "validate", str(tmp_path / "none.json")],
                          capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.startswith("zoneopt: error:")
+
+
+def test_help_imports_no_library() -> None:
+    """``--help``, of the program and of every verb, builds the parser only: the verbs import the
+    library in ``run``, and the backend and preset names are static (numpy and pydantic count
+    too: each alone would take most of the 0.3 s ``--help`` may cost)."""
+    code = ("from zoneopt.cli import VERBS, main\n"
+            "for argv in (['--help'], *([verb, '--help'] for verb in VERBS)):\n"
+            "    assert main(argv) == 0")
+    assert heavy_after(code, (*HEAVY, "numpy", "pydantic")) == []
 
 
 def test_feasible_but_gap_not_reached_exits_4_and_still_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

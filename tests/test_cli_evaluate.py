@@ -22,6 +22,14 @@ def _with(evaluations: list[dict[str, object]]) -> dict[str, object]:
     return data
 
 
+def test_preset_choices_are_the_presets() -> None:
+    """``--preset`` lists the presets without importing the evaluation."""
+    from zoneopt.cli.evaluate import PRESET_NAMES
+    from zoneopt.evaluation.run import PRESETS
+
+    assert PRESET_NAMES == tuple(sorted(PRESETS))
+
+
 def test_preset_on_the_bundled_example() -> None:
     code, out, err = run("evaluate", str(EXAMPLE), "--preset", "huangyan-2022")
     assert code == 0, err

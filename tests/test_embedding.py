@@ -1,13 +1,18 @@
-"""Embedding: the public API is listed and importable, the library never prints, solver logs go
-to logging, and parallel solves in threads give the same answers as sequential ones."""
+"""Embedding: the public API is listed and importable (lazily: importing zoneopt loads no heavy
+library), the library never prints, solver logs go to logging, and parallel solves in threads
+give the same answers as sequential ones."""
 
 from __future__ import annotations
 
+import ast
+import importlib
 import logging
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pytest
+from fresh_process import heavy_after
 from land_cases import cases
 
 import zoneopt
@@ -18,6 +23,45 @@ def test_public_api_is_listed_and_importable() -> None:
     for name in zoneopt.__all__:
         assert hasattr(zoneopt, name), name
     assert {"load", "solve", "Plan", "Instance", "InstanceError", "solve_model"} <= set(zoneopt.__all__)
+
+
+def test_every_public_name_resolves_to_its_module() -> None:
+    """Each lazily exported name is the object its table entry names, and ``dir`` and
+    ``from zoneopt import *`` see every name in ``__all__``."""
+    assert set(zoneopt._EXPORTS) <= set(zoneopt.__all__)
+    for name, target in zoneopt._EXPORTS.items():
+        module, _, attribute = target.partition(":")
+        assert getattr(zoneopt, name) is getattr(importlib.import_module(module), attribute or name), name
+    namespace: dict[str, object] = {}
+    exec("from zoneopt import *", namespace)
+    assert set(zoneopt.__all__) <= set(namespace) and set(zoneopt.__all__) <= set(dir(zoneopt))
+    assert callable(zoneopt.solve) and zoneopt.solve.__module__ == "zoneopt"
+
+
+@pytest.mark.parametrize("package", ["zoneopt", "zoneopt.core"])
+def test_lazy_table_matches_the_type_checking_imports(package: str) -> None:
+    """The names a type checker sees (the ``if TYPE_CHECKING:`` imports) are those
+    ``__getattr__`` serves, from the same modules."""
+    module = importlib.import_module(package)
+    assert module.__file__ is not None
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    seen: dict[str, str] = {}
+    for node in tree.body:
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING":
+            for imp in node.body:
+                assert isinstance(imp, ast.ImportFrom) and imp.module is not None
+                for alias in imp.names:
+                    renamed = alias.asname not in (None, alias.name)
+                    seen[alias.asname or alias.name] = f"{imp.module}:{alias.name}" if renamed else imp.module
+    assert seen == module._EXPORTS
+
+
+def test_import_zoneopt_loads_no_heavy_library() -> None:
+    """``import zoneopt`` (and ``python -m zoneopt --help``, which imports it first) stays cheap:
+    pandas, scipy, the solvers and matplotlib load when a name that needs them is first used."""
+    assert heavy_after("import zoneopt") == []
+    assert heavy_after("import zoneopt\nzoneopt.InstanceError, zoneopt.__version__") == []
+    assert "pandas" in heavy_after("import zoneopt\nzoneopt.load")
 
 
 def test_package_is_typed() -> None:

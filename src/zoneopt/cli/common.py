@@ -1,12 +1,15 @@
-"""What every verb shares: the exit-code epilog, the sub-parser factory and number formatting."""
+"""What every verb shares: the exit-code epilog, the sub-parser factory and number formatting.
+
+Building the parser (``--help``) imports this module and every verb's, so they import only the
+standard library and light zoneopt modules at their top; each verb imports the library in
+``run``."""
 
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap);
 2 invalid input; 3 infeasible or unbounded; 4 no solution (time limit, solver failure);
@@ -42,7 +45,7 @@ def is_model_file(path: Path) -> bool:
 
 def fmt(v: float | None, digits: int = 6) -> str:
     """A number for people: thousands separators, ``-`` for missing."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or (isinstance(v, float) and math.isnan(v)):
         return "-"
     return f"{v:,.{digits}g}"
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
-from typing import Any, TextIO
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt
 from zoneopt.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EPILOG = """Each PATH contributes its base plan and its scenarios (every one, or those named with
 --scenario); differences are against the first column. With one PATH the columns are named
@@ -103,6 +104,8 @@ def _prefixes(paths: list[Path]) -> list[str]:
 
 
 def _show(frame: pd.DataFrame, out: TextIO) -> None:
+    import pandas as pd
+
     # Chinese names are two columns wide on a terminal: pad by display width, not characters.
     with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 60,
                            "display.width", 250, "display.max_columns", None):
@@ -110,21 +113,23 @@ def _show(frame: pd.DataFrame, out: TextIO) -> None:
 
 
 def _mu(v: float) -> str:
-    return "-" if np.isnan(v) else f"{v:,.1f}"
+    return "-" if math.isnan(v) else f"{v:,.1f}"
 
 
 def _delta(v: float) -> str:
-    if np.isnan(v):
+    if math.isnan(v):
         return "-"
     return "" if abs(v) < 0.05 else f"{v:+,.1f}"
 
 
 def _print_summary(result: Any, out: TextIO) -> None:
+    import pandas as pd
+
     s = result.summary
     view = pd.DataFrame({
         "column": s["label"], "status": s["status"],
         "objective": [fmt(v, 8) for v in s["objective"]],
-        "Δ objective": ["" if k == 0 else "-" if np.isnan(v) else f"{v:+,.6g}"
+        "Δ objective": ["" if k == 0 else "-" if math.isnan(v) else f"{v:+,.6g}"
                         for k, v in enumerate(s["objective_delta"])],
         "unit": [f"{k}: {u}" if u else k for k, u in zip(s["objective_kind"], s["objective_unit"], strict=True)],
         "allocated mu": [f"{_mu(a)} / {_mu(p)}" for a, p in zip(s["allocated_mu"], s["pool_total_mu"], strict=True)],
@@ -143,11 +148,13 @@ def _what(result: Any, quantity: str) -> str:
 
 
 def _print_resources(result: Any, out: TextIO) -> None:
+    import pandas as pd
+
     r = result.resources
     view = pd.DataFrame({
         "column": r["label"], "resource": r["resource"], "status": r["status"],
         "objective": [fmt(v, 8) for v in r["objective"]],
-        "Δ objective": ["" if lab == result.labels[0] else "-" if np.isnan(v) else f"{v:+,.6g}"
+        "Δ objective": ["" if lab == result.labels[0] else "-" if math.isnan(v) else f"{v:+,.6g}"
                         for lab, v in zip(r["label"], r["objective_delta"], strict=True)],
         "unit": [f"{k}: {u}" if u else k for k, u in zip(r["objective_kind"], r["objective_unit"], strict=True)],
         "pools": r["pools"],
@@ -157,6 +164,8 @@ def _print_resources(result: Any, out: TextIO) -> None:
 
 
 def _print_allocations(result: Any, out: TextIO, show_all: bool) -> None:
+    import pandas as pd
+
     a = result.allocations
     shown = a if show_all else a.head(SHOWN_ZONES)
     view = pd.DataFrame({"zone": shown["zone"], "name": shown["name"], "city": shown["city"]})
@@ -173,6 +182,9 @@ def _print_allocations(result: Any, out: TextIO, show_all: bool) -> None:
 
 
 def _print_changes(result: Any, out: TextIO, quantity: str | None = None) -> None:
+    import numpy as np
+    import pandas as pd
+
     if len(result.labels) < 2:
         return
     top = result.biggest_changes(TOP_CHANGES, quantity)
@@ -197,6 +209,8 @@ def _print_changes(result: Any, out: TextIO, quantity: str | None = None) -> Non
 
 
 def _print_cities(result: Any, out: TextIO, quantity: str | None = None) -> None:
+    import pandas as pd
+
     c = result.cities if quantity is None else result.city_totals(quantity)
     view = pd.DataFrame({"city": c.index.astype(str)})
     for label in result.labels:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal, solver_log_to_stderr
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_parser(sub: Any) -> None:
@@ -27,6 +28,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     solver_log_to_stderr(args)
+    import pandas as pd
+
     from zoneopt.instance import load
     from zoneopt.models.consolidation import solve_consolidation
 
@@ -87,6 +90,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _table(frame: pd.DataFrame, out: TextIO) -> None:
+    import pandas as pd
+
     with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 60,
                            "display.width", 200):
         print(frame.to_string(index=False), file=out)

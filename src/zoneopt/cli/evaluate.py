@@ -7,16 +7,16 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-import pandas as pd
-
 from zoneopt.cli.common import add_verb, fmt
 from zoneopt.errors import InvalidInputError
+
+# The names of zoneopt.evaluation.run.PRESETS, for --preset without importing the evaluation
+# (pandas); tests/test_cli_evaluate.py checks that the two agree.
+PRESET_NAMES = ("huangyan-2022",)
 
 
 def add_parser(sub: Any) -> None:
     from zoneopt.core.solve import backend_names
-    from zoneopt.evaluation.run import PRESETS
 
     e = add_verb(sub, "evaluate", "evaluate zones (or enterprises): indicators, weights, score, rank, grade",
                  "Run the evaluations an instance carries (or a published preset) and print the "
@@ -26,7 +26,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("path", type=Path, help="instance .json")
     e.add_argument("--id", dest="evaluation", default=None, metavar="ID",
                    help="run only the evaluation with this id")
-    e.add_argument("--preset", choices=sorted(PRESETS), default=None,
+    e.add_argument("--preset", choices=PRESET_NAMES, default=None,
                    help="evaluate the zones with a published formula instead of the instance's evaluations")
     e.add_argument("--backend", default="highs", choices=backend_names(), help="solver for DEA (default: highs)")
     e.add_argument("--out", type=Path, default=None, metavar="FILE",
@@ -66,6 +66,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_result(result: Any, show_all: bool, out: TextIO) -> None:
+    import numpy as np
+    import pandas as pd
+
     ev = result.evaluation
     how = ev.method if ev.method != "dea" else f"DEA {ev.dea.model.upper()}"
     source = f" · {ev.source}" if ev.source else ""

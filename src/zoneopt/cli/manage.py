@@ -7,8 +7,6 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-import pandas as pd
-
 from zoneopt.cli.common import add_verb, fmt
 from zoneopt.errors import InvalidInputError
 
@@ -37,6 +35,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.suffix.lower() != ".json":
         raise InvalidInputError(f"{args.path}: manage takes an instance JSON")
+    import pandas as pd
+
     from zoneopt.instance import load
     from zoneopt.models.dynamic import manage
 

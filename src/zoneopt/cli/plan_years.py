@@ -8,9 +8,6 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-import numpy as np
-import pandas as pd
-
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal
 from zoneopt.errors import InvalidInputError
 
@@ -43,6 +40,9 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.suffix.lower() != ".json":
         raise InvalidInputError(f"{args.path}: plan-years takes an instance JSON")
+    import numpy as np
+    import pandas as pd
+
     from zoneopt.instance import load
     from zoneopt.models.multi_period import solve_multi_period
 

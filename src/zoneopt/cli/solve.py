@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
-from typing import Any, TextIO
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, Any, TextIO
 
 from zoneopt.cli.common import add_backend_options, add_verb, fmt, is_model_file, require_optimal, solver_log_to_stderr
 from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
-from zoneopt.plans import Plan, ResourcePlan
+
+if TYPE_CHECKING:
+    from zoneopt.plans import Plan, ResourcePlan
 
 
 def add_parser(sub: Any) -> None:
@@ -32,6 +31,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         return _solve_model_file(args, out)
     from zoneopt.instance import load
+    from zoneopt.plans import Plan
     from zoneopt.resources import solve_instance
 
     instance = load(args.path)
@@ -60,6 +60,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
 def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
     """The land plan: pool, zone table, objective, status, warnings."""
+    import numpy as np
+    import pandas as pd
+
     s = plan.summary
     print(f"resource: land (新增建设用地指标) · pool {fmt(s.pool_total_mu)} mu · "
           f"allocated {fmt(s.allocated_mu)} mu to {s.zones_allocated} of {s.zones} zones", file=out)
@@ -90,6 +93,9 @@ def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
 
 def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -> None:
     """An emission, fund or portfolio plan: pools, targets, zone table, objective, status."""
+    import numpy as np
+    import pandas as pd
+
     from zoneopt.resources import REGISTRY
 
     s = plan.summary
@@ -127,6 +133,8 @@ def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -
 
 
 def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:
+    import numpy as np
+
     from zoneopt.core import Status, read_mps, solve
     from zoneopt.files import atomic_write_text
 

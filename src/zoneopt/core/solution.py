@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:  # annotations only: the command line imports these types without numpy
+    import numpy as np
+    import numpy.typing as npt
 
 
 class Status(StrEnum):

@@ -1,46 +1,45 @@
 """``solve(model, backend=...)``: one entry point over every backend, with the independent check
-applied to every answer before it is returned."""
+applied to every answer before it is returned.
+
+Importing this module is cheap (no numpy, scipy or solver library): ``zoneopt.core`` imports it
+directly and the command line lists :func:`backend_names` for ``--backend``. A backend's module
+is imported when the backend is first asked for, the checker (numpy, scipy) at the first solve.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from zoneopt.core.backends import BACKEND_NAMES, BACKENDS
 from zoneopt.core.backends.base import Backend, require_support
-from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
-from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.errors import SolutionCheckError, UnknownBackendError
+
+if TYPE_CHECKING:
+    from zoneopt.core.model import Model
 
 log = logging.getLogger("zoneopt.core")
 
 DEFAULT_BACKEND = "highs"
 
 
-def _registry() -> dict[str, type[Backend]]:
-    from zoneopt.core.backends.highs import HighsBackend
-    from zoneopt.core.backends.ortools_backend import ORTOOLS_BACKENDS
-    from zoneopt.core.backends.pulp_backend import PULP_BACKENDS
-
-    backends: list[type[Backend]] = [HighsBackend, *PULP_BACKENDS, *ORTOOLS_BACKENDS]
-    return {b.name: b for b in backends}
-
-
 def backend_names() -> list[str]:
     """Names ``solve`` accepts, the default first."""
-    return list(_registry())
+    return list(BACKEND_NAMES)
 
 
 def get_backend(name: str) -> type[Backend]:
-    registry = _registry()
+    """The backend class called ``name``; its module is imported on the first request."""
     try:
-        return registry[name]
+        module, cls = BACKENDS[name]
     except KeyError:
         raise UnknownBackendError(
-            f"unknown backend {name!r}; choose one of: {', '.join(registry)}") from None
+            f"unknown backend {name!r}; choose one of: {', '.join(BACKEND_NAMES)}") from None
+    backend: type[Backend] = getattr(importlib.import_module(module), cls)
+    return backend
 
 
 def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
@@ -53,6 +52,8 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
     :class:`~zoneopt.errors.SolutionCheckError` when the solver's point fails the check.
     Keyword arguments beyond ``time_limit`` and ``mip_gap`` are :class:`SolveOptions` fields.
     """
+    from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+
     options = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     if extra:
         options = replace(options, **extra)
@@ -79,6 +80,10 @@ def solve(model: Model, backend: str = DEFAULT_BACKEND, *, time_limit: float | N
 
 def _solve_empty(model: Model, backend: str) -> Solution:
     """A model without variables: feasible iff every row admits activity 0."""
+    import numpy as np
+
+    from zoneopt.core.checker import check_solution
+
     ok = bool(np.all(model.row_lb <= 0.0) and np.all(model.row_ub >= 0.0))
     if not ok:
         return Solution(Status.INFEASIBLE, backend, message="empty model, a row excludes 0")

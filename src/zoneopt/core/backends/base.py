@@ -9,11 +9,13 @@ so importing zoneopt never loads a solver it does not use.
 from __future__ import annotations
 
 import logging
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
-from zoneopt.core.model import Model
-from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.errors import UnsupportedModelError
+
+if TYPE_CHECKING:  # annotations only: zoneopt.core.solve imports this module without numpy or scipy
+    from zoneopt.core.model import Model
+    from zoneopt.core.solution import Solution, SolveOptions
 
 solver_log = logging.getLogger("zoneopt.solver")
 
