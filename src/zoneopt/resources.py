@@ -115,7 +115,9 @@ def solve_instance(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_l
     """The land :class:`Plan` when ``instance`` gives only a land pool (as it always was);
     otherwise :func:`solve_all`'s :class:`PlanSet`."""
     if configured(instance) in ((), ("land",)):
-        return REGISTRY["land"].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+        plan = REGISTRY["land"].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+        assert isinstance(plan, Plan)
+        return plan
     return solve_all(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
 
 
