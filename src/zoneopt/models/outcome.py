@@ -34,8 +34,8 @@ def zone_frame(zt: ZoneTable) -> pd.DataFrame:
 
 def pool_columns(plan: ResourcePlan) -> list[str]:
     """The plan's allocation columns, in table order: by convention each is named after its
-    pool, alone or with its unit (``funds``, ``SO2_t``, ``land_mu``), and the request and
-    starting columns put a prefix in front (``request_SO2_t``)."""
+    pool, alone or with its unit (``funds``, ``SO2_t``, ``land_mu``); requests and starting
+    points put a prefix in front, so ``request_SO2_t`` is not one."""
     pools = [p.pool for p in plan.summary.pools]
     return [c for c in plan.allocations.columns if any(c == p or c.startswith(p + "_") for p in pools)]
 
@@ -122,9 +122,9 @@ class ResourceModel:
     qualify_labels: bool = False
     """Whether row labels in a diagnosis name their block (a pollutant, a resource)."""
     zone_columns: tuple[ZoneColumns, ...] = ()
-    """Each pool split with one column per zone (empty when the model is not built that way,
-    e.g. land's parcels or the portfolio's projects): what the generic explanation of a
-    resource reads to give a zone's prices, ranges and re-solves."""
+    """Each pool split with one column per zone (empty when not declared: land and the
+    portfolio, whose columns are projects, have sections of their own): what the generic
+    explanation of a resource reads to give a zone's prices, ranges and re-solves."""
     obj_scale: float = 1.0
     """The natural objective per model unit of the objective."""
     plan_from_solution: Callable[[Solution], ResourcePlan] | None = None
