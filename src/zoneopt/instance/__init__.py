@@ -51,7 +51,6 @@ from zoneopt.instance.evaluation import (
     GroupField,
     Weighting,
 )
-from zoneopt.instance.frames import zones_from_frame
 from zoneopt.instance.issues import issues_from_validation, json_path
 from zoneopt.instance.load import load
 from zoneopt.instance.management import (
@@ -62,7 +61,7 @@ from zoneopt.instance.management import (
     ManagementWarning,
     ScoreHistory,
 )
-from zoneopt.instance.model import Instance
+from zoneopt.instance.model import Instance, zones_from_frame
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
