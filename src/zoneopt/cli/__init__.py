@@ -88,4 +88,6 @@ def _in_workbook(exc: ZoneoptError, args: argparse.Namespace) -> ZoneoptError:
     if not isinstance(exc, InstanceError) or path is None or not str(path).lower().endswith((".xlsx", ".xlsm")):
         return exc
     from zoneopt.instance.workbook import locate_issues
-    return InstanceError(locate_issues(path, exc.issues), exc.source)
+    source = exc.source if exc.source and str(path) in exc.source else \
+        f"{path}, {exc.source}" if exc.source else str(path)
+    return InstanceError(locate_issues(path, exc.issues), source)

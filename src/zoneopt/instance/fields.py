@@ -7,6 +7,7 @@ without a second list to keep in step."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import types
@@ -133,7 +134,13 @@ def resolves(root: type[BaseModel], path: Sequence[Part]) -> bool:
 
 def kind_at(root: type[BaseModel], path: Sequence[Part]) -> Kind | None:
     """What the field at ``path`` under ``root`` takes (None: no such field). A step into a
-    union of models (the rule types) reaches the field of every member that has it."""
+    union of models (the rule types) reaches the field of every member that has it. List
+    indexes do not matter; the answers are kept (the schema does not change)."""
+    return _kind_at(root, tuple(0 if isinstance(p, int) else p for p in path))
+
+
+@functools.lru_cache(maxsize=4096)
+def _kind_at(root: type[BaseModel], path: tuple[Part, ...]) -> Kind | None:
     found = _candidates(root, path)
     if not found:
         return None
@@ -212,7 +219,8 @@ def cell_value(value: Any, kind: Kind | None) -> Any:
     the value is passed on as it is for validation to name). Blank text is a missing value
     (None). Text becomes a list (``a, b``) or a mapping (``a=1, b=2``) where the field takes
     one, JSON where it starts with ``[`` or ``{`` (and must, for a nested section), ``是``/``否``
-    a yes/no; a number becomes text where the field takes text only (an id typed as 101).
+    a yes/no, a number where the field takes a number and not text; a number becomes text
+    where the field takes text only (an id typed as 101).
     Raises ValueError, with a message for people, for text that cannot be read."""
     if value is None or kind is None:
         return value
@@ -244,16 +252,26 @@ def _text_value(value: str, kind: Kind) -> Any:
         except json.JSONDecodeError as exc:
             raise ValueError(f"not valid JSON: {exc.msg} at character {exc.pos + 1}") from None
     if kind.text:
-        return s
+        return value  # as given: a sheet's cells are stripped when read; a frame's text is the caller's
     if kind.nested:
         raise ValueError("write this as JSON text: {...} or [...]")
     if kind.items is not None:
         return [cell_value(p, kind.items) for p in split_list(s)]
-    if kind.values is not None and ("=" in s or "＝" in s or not kind.number):
+    if kind.values is not None and not (kind.number and _is_number(s)):
         return _pairs(s, kind.values)
     if kind.boolean and (s in TRUE_WORDS or s in FALSE_WORDS):
         return s in TRUE_WORDS
+    if kind.number and _is_number(s):
+        return int(s) if s.lstrip("+-").isdigit() else float(s)
     return s
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _pairs(text: str, values: Kind) -> dict[str, Any]:

@@ -158,11 +158,12 @@ def _in_row(row: _Row, path: str) -> str:
     if best is not None:
         return row.table.cell(row.index, best[1], path[best[0]:])
     where = row.table.row(row.index)
-    if under:
-        return f"{where} ({', '.join(row.table.headers[j] for j in under)})"
     anchor = json_path(row.anchor)
-    rest = path[len(anchor):].lstrip(".") if _starts(path, anchor) else path
-    return f"{where} ({rest})" if rest else where
+    if path == anchor or not _starts(path, anchor):
+        return where  # the row as a whole (a rule without any bound)
+    if under:  # a part of the row several columns give (a location)
+        return f"{where} ({', '.join(row.table.headers[j] for j in under)})"
+    return f"{where} ({path[len(anchor):].lstrip('.')})"  # a field no column gives
 
 
 # -- assembling a document -------------------------------------------------------------------------
@@ -201,14 +202,10 @@ class Assembly:
         self.issues: list[Issue] = []
         self.locator = Locator()
         self._given: dict[str, str] = {}  # a value's path → where it was given (settings, pools)
-        self._kinds: dict[Path, Kind | None] = {}
 
     def kind(self, path: Path) -> Kind | None:
-        """What the field at ``path`` takes (list indexes do not matter; cached)."""
-        key = tuple(0 if isinstance(p, int) else p for p in path)
-        if key not in self._kinds:
-            self._kinds[key] = kind_at(self.root, key)
-        return self._kinds[key]
+        """What the field at ``path`` takes."""
+        return kind_at(self.root, path)
 
     def knows(self, path: Path) -> bool:
         return self.kind(path) is not None

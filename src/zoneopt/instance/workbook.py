@@ -23,6 +23,7 @@ Every problem names the sheet, cell and column: ``zones!D7 (land_area_mu): must 
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def read_tables(path: Path) -> dict[str, Table]:
         book = openpyxl.load_workbook(path, data_only=False)
     except FileNotFoundError:
         raise InstanceError([Issue("", "no such file")], str(path)) from None
-    except (InvalidFileException, OSError, KeyError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise InstanceError([Issue("", f"cannot read as an Excel workbook (.xlsx): {exc}")], str(path)) from None
     issues: list[Issue] = []
     names = [ws.title for ws in book.worksheets]

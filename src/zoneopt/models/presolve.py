@@ -204,7 +204,7 @@ def _unsourced(instance: Instance) -> list[Finding]:
     out = []
     for path, rule in every_rule(instance, skip=("zones", "enterprises", "projects", "scenarios")):
         if rule.source is None:
-            what = "an assumption that cites no clause" if rule.assumption else "cites no source"
+            what = "is an assumption that cites no clause" if rule.assumption else "cites no source"
             out.append(Finding("rule-without-source", "warning",
                                f"rule {rule.id!r} {what}: give the policy clause it carries (\"source\"), and "
                                f"\"assumption\": true if its number is not in that clause",
