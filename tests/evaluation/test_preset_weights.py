@@ -56,7 +56,8 @@ def test_unknown_criterion_is_named() -> None:
 
 
 def test_dropping_every_criterion_is_refused() -> None:
-    names = ["亩均税收", "亩均增加值", "单位能耗增加值", "单位排放增加值", "全员劳动生产率", "R&D经费占主营业务收入比重"]
+    names = ["亩均税收", "亩均增加值", "单位能耗增加值", "单位排放增加值", "全员劳动生产率",
+             "R&D经费占主营业务收入比重"]
     with pytest.raises(InstanceError, match=r"evaluations\[0\].preset_weights: drops every criterion"):
         evaluate(_instance(preset_weights=dict.fromkeys(names, 0)), "muju")
 

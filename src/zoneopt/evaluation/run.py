@@ -218,12 +218,13 @@ def _criteria(ev: Evaluation, where: str = "evaluations") -> tuple[list[Criterio
     preset = PRESETS[ev.preset]
     crit = [Criterion.model_validate(c) for c in preset["criteria"]]
     names = [c.name for c in crit]
-    for name in ev.preset_weights:
+    given = ev.preset_weights or {}
+    for name in given:
         if name not in names:
             raise InstanceError([Issue(f"{where}.preset_weights.{name}",
                                        f"not a criterion of preset {ev.preset}; its criteria: {', '.join(names)}")])
-    crit = [c if c.name not in ev.preset_weights else c.model_copy(update={"weight": ev.preset_weights[c.name]})
-            for c in crit if ev.preset_weights.get(c.name, 1.0) > 0]
+    crit = [c if c.name not in given else c.model_copy(update={"weight": given[c.name]})
+            for c in crit if given.get(c.name, 1.0) > 0]
     if not crit:
         raise InstanceError([Issue(f"{where}.preset_weights", f"drops every criterion of preset {ev.preset}")])
     return (crit, preset["normalise"], ev.missing if "missing" in ev.model_fields_set else preset["missing"])

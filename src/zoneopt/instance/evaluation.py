@@ -104,9 +104,11 @@ class Evaluation(_Strict):
     units: Literal["zones", "enterprises"] = "zones"
     preset: Literal["huangyan-2022"] | None = Field(
         None, description="a published formula: criteria, benchmarks and points fixed (see models/evaluation.md)")
-    preset_weights: dict[Ident, NonNeg] = Field(
-        default_factory=dict, description="with a preset: points per criterion name replacing the preset's; 0 drops "
-                                          "the criterion (e.g. one whose data no unit has)")
+    # None, not an empty mapping, by default: instances written before the field existed are
+    # written byte for byte the same (dumps leave None out).
+    preset_weights: dict[Ident, NonNeg] | None = Field(
+        None, description="with a preset: points per criterion name replacing the preset's; 0 drops the criterion "
+                          "(e.g. one whose data no unit has)")
     criteria: tuple[Criterion, ...] = ()
     normalise: Literal["minmax", "vector", "zscore", "benchmark"] = "minmax"
     weighting: Weighting = Field(default_factory=Weighting)
