@@ -115,7 +115,8 @@ class _Row:
     table: Table
     index: int
     anchor: Path
-    columns: tuple[tuple[int, Path], ...]  # (column index, path in the document)
+    columns: tuple[tuple[int, Path], ...]  # (column index, path in the document after ``prefix``)
+    prefix: Path = ()
 
 
 def _starts(path: str, prefix: str) -> bool:
@@ -149,7 +150,7 @@ def _in_row(row: _Row, path: str) -> str:
     best: tuple[int, int] | None = None  # (length of the cell's path, column)
     under: list[int] = []
     for j, p in row.columns:
-        cell = json_path(p)
+        cell = json_path((*row.prefix, *p))
         if _starts(path, cell):
             if best is None or len(cell) > best[0]:
                 best = (len(cell), j)
@@ -202,6 +203,7 @@ class Assembly:
         self.issues: list[Issue] = []
         self.locator = Locator()
         self._given: dict[str, str] = {}  # a value's path → where it was given (settings, pools)
+        self._plans: dict[tuple[int, int, Path], list[tuple[int, Path, Kind | None]]] = {}
 
     def kind(self, path: Path) -> Kind | None:
         """What the field at ``path`` takes."""
@@ -229,23 +231,35 @@ class Assembly:
         base = (*at, len(node))
         rec: dict[str, Any] = {}
         node.append(rec)
-        cols = []
-        for j, h in enumerate(table.headers):
-            rel = layout.path(h)
-            if rel is None:
+        plan = self._plan(table, layout, at)
+        cells = table.rows[i]
+        for j, rel, kind in plan:
+            if cells[j] is None:
                 continue
-            cols.append((j, (*base, *rel)))
-            v = self.value(table, i, j, (*base, *rel))
+            try:
+                v = cell_value(cells[j], kind)
+            except ValueError as exc:
+                self.issues.append(Issue(table.cell(i, j), str(exc)))
+                continue
             if v is not None:
                 put(rec, rel, v)
-        self.register(table, i, (base,), tuple(cols))
+        self.register(table, i, (base,), tuple((j, rel) for j, rel, _ in plan), prefix=base)
         return rec
 
-    def register(self, table: Table, i: int, anchors: Iterable[Path], columns: tuple[tuple[int, Path], ...]) -> None:
-        """Row ``i`` gave the values under ``anchors``, its cells those at ``columns``."""
+    def _plan(self, table: Table, layout: Layout, at: Path) -> list[tuple[int, Path, Kind | None]]:
+        """Each column's place in a record of ``at`` and what it takes, worked out once per table."""
+        key = (id(table), id(layout), at)
+        if key not in self._plans:
+            self._plans[key] = [(j, rel, self.kind((*at, 0, *rel))) for j, h in enumerate(table.headers)
+                                if (rel := layout.path(h)) is not None]
+        return self._plans[key]
+
+    def register(self, table: Table, i: int, anchors: Iterable[Path], columns: tuple[tuple[int, Path], ...],
+                 prefix: Path = ()) -> None:
+        """Row ``i`` gave the values under ``anchors``, its cells those at ``prefix`` + ``columns``."""
         if table.located:
             anchors = tuple(anchors)
-            row = _Row(table, i, anchors[0], columns)
+            row = _Row(table, i, anchors[0], columns, prefix)
             for a in anchors:
                 self.locator.rows[json_path(a)] = row
 
