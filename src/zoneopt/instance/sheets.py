@@ -98,9 +98,8 @@ _RECORD_TABLES: dict[str, tuple[Layout, Path]] = {
     "projects": (PROJECT_LAYOUT, ("projects",)),
     "enterprises": (ENTERPRISE_LAYOUT, ("enterprises",)),
 }
-_WHOLE_FIELDS = {"zones": "zones", "pools": "pools", "rules": "rules", "evaluations": "evaluations",
-                 "scenarios": "scenarios", "projects": "projects", "enterprises": "enterprises"}
-"""The top-level field a table gives whole: an error on the field itself names the table."""
+_WHOLE_FIELDS = frozenset({"zones", "pools", "rules", "evaluations", "scenarios", "projects", "enterprises"})
+"""The top-level fields a table of that name gives whole: an error on the field itself names the table."""
 
 
 # -- tables to a document --------------------------------------------------------------------------
@@ -116,7 +115,7 @@ def assemble(root: type[BaseModel], tables: Mapping[str, Table], base: Mapping[s
         if table is None:
             continue
         if table.located and table.where_table and name in _WHOLE_FIELDS:
-            asm.locator.tables[_WHOLE_FIELDS[name]] = table.where_table
+            asm.locator.tables[name] = table.where_table
         if name == "settings":
             _settings(asm, table)
         elif name == "pools":
