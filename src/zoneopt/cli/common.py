@@ -16,6 +16,8 @@ EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap)
 1 internal error"""
 
 MODEL_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz", ".mps.bz2", ".sif")
+INSTANCE_SUFFIXES = (".json", ".xlsx", ".xlsm")
+"""An instance: JSON, or the fill-in workbook (``python -m zoneopt template``)."""
 
 
 def add_verb(sub: Any, name: str, help: str, description: str | None = None,
