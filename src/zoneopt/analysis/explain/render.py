@@ -14,6 +14,7 @@ from zoneopt.analysis.explain.results import (
     ResourceExplanation,
     TiltPosition,
     WeightThreshold,
+    ZoneRule,
 )
 
 
@@ -83,17 +84,17 @@ def resource_text(r: ResourceExplanation) -> list[str]:
         held = f", holds for a pool of {num(r.pool_range_lower)} to {num(r.pool_range_upper)} {u}"
     price = f"{num(r.pool_price)} {r.price_unit}" if not math.isnan(r.pool_price) else "none (a MIP has no duals)"
     out.append(f"  pool price (rule {r.pool_rule}{src}): {price}{held}")
-    binding = [x for x in r.binding if x.rule != r.pool_rule and x.type != "tilt"]
+    binding = list(r.for_zone)
+    what = f"objective change per {u} of the bound" if r.method == "lp" else "none in a MIP"
     if binding:
-        what = f"objective change per {u} of the bound" if r.method == "lp" else "none in a MIP"
         out.append(f"  rules binding for this zone (shadow price: {what}):")
-        for x in binding:
-            src = f" ({x.source})" if x.source else ""
-            price = f", price {num(x.shadow_price)} {x.price_unit}" if not math.isnan(x.shadow_price) else ""
-            out.append(f"    {x.rule}{src} {x.type} {x.row}: {x.side} bound {num(x.bound)} {u}{price}"
-                       f"{_range(x.range_lower, x.range_upper)}")
+        out += [_rule_line(x, u) for x in binding]
     else:
         out.append("  no rule binds for this zone besides the pool" + (" and the tilt" if r.tilts else ""))
+    if r.shared:
+        out.append(f"  rules at their bound for the plan that include this zone (shared with other zones; shadow "
+                   f"price: {what}):")
+        out += [_rule_line(x, u) for x in r.shared]
     slack = [x for x in r.rules if not x.binding and x.rule != r.pool_rule and x.type != "tilt"]
     if slack:
         out.append("  rules on this zone with room: " + "; ".join(
@@ -121,6 +122,13 @@ def resource_text(r: ResourceExplanation) -> list[str]:
     for note in r.notes:
         out.append(f"  note: {note}")
     return out
+
+
+def _rule_line(x: ZoneRule, u: str) -> str:
+    src = f" ({x.source})" if x.source else ""
+    price = f", price {num(x.shadow_price)} {x.price_unit}" if not math.isnan(x.shadow_price) else ""
+    return (f"    {x.rule}{src} {x.type} {x.row}: {x.side} bound {num(x.bound)} {u}{price}"
+            f"{_range(x.range_lower, x.range_upper)}")
 
 
 def _portfolio_text(r: ResourceExplanation) -> list[str]:
