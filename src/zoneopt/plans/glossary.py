@@ -53,6 +53,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "quantity.land_mu": ("用地", "land"),
     "quantity.tax": ("税收", "tax"),
     "quantity.revenue": ("营业收入", "revenue"),
+    "short.land": ("土地", "land"),
+    "short.emissions": ("排污", "emissions"),
+    "short.funds": ("资金", "funds"),
+    "short.portfolio": ("项目组合", "portfolio"),
     "pool.land": ("土地", "land"),
     "pool.funds": ("资金", "funds"),
     # -- indicators (zoneopt.instance.indicators), by name -------------------------------------
@@ -299,6 +303,21 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                     "1 yi yuan = 亿元 = 100 million yuan, 1 wan yuan = 万元 = 10,000 yuan)"),
     "solve.wrote": ("已写入 {path}", "wrote {path}"),
     "solve.warning": ("警告：{text}", "warning: {text}"),
+    # -- compare's lines ----------------------------------------------------------------------
+    "compare.banner": ("zoneopt compare · {n} 个方案，来自 {k} 个实例",
+                       "zoneopt compare · {n} plans from {k} instance(s)"),
+    "compare.column": ("方案", "column"),
+    "compare.delta_objective": ("Δ目标", "Δ objective"),
+    "compare.allocated": ("已分配 / 总量", "allocated / pool"),
+    "compare.delta_allocated": ("Δ已分配", "Δ allocated"),
+    "compare.tie_break": ("并列时按效率", "tie-break (efficiency)"),
+    "compare.per_resource": ("各资源：", "per resource:"),
+    "compare.allocations": ("{what}；Δ 相对于“{first}”，空白 = 不变：",
+                            "{what}; Δ against {first!r}, blank = unchanged:"),
+    "compare.changes": ("{what}与“{first}”相比变化最大的开发区：", "zones whose {what} differs most from {first!r}:"),
+    "compare.no_change": ("没有开发区的{what}与“{first}”不同", "no zone's {what} differs from {first!r}"),
+    "compare.value": ("分配", "allocation"),
+    "compare.cities": ("按城市，{what}：", "per city, {what}:"),
     "solve.note": ("说明：{text}", "note: {text}"),
 }
 
