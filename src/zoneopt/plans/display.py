@@ -17,7 +17,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,11 +110,12 @@ COLUMNS: dict[str, Column] = {
     "binding_rules": Column("col.binding_rules", "rules"), "shadow_prices": Column("col.shadow_prices", "rules"),
     "request_funds": Column("col.request_funds", "money", "sum"),
     "investment": Column("col.investment", "money", "sum"),
-    "expected_tax": Column("col.expected_tax", "money", "sum"), "priority": Column("col.priority", "ratio"),
+    "expected_tax": Column("col.expected_tax", "money_yr", "sum"), "priority": Column("col.priority", "ratio"),
     "funds": Column("col.funds", "money", "sum"), "tranches": Column("col.tranches", "count", "sum"),
     "leverage": Column("col.leverage", "pct", "ratio:funds/investment"),
     "projects_chosen": Column("col.projects_chosen", "count", "sum"), "land_mu": Column("col.land_mu", "mu", "sum"),
-    "revenue_after": Column("col.revenue_after", "money", "sum"), "tax_after": Column("col.tax_after", "money", "sum"),
+    "revenue_after": Column("col.revenue_after", "money_yr", "sum"),
+    "tax_after": Column("col.tax_after", "money_yr", "sum"),
     "total_share": Column("col.total_share", "pct"),
     "rule": Column("col.rule", "text"), "type": Column("col.type", "text"), "source": Column("col.source", "text"),
     "row": Column("col.row", "text"), "label": Column("col.label", "text"),
@@ -125,6 +126,32 @@ COLUMNS: dict[str, Column] = {
     "met": Column("col.met", "bool"), "chosen": Column("col.chosen", "bool"), "sector": Column("col.sector", "text"),
     "project": Column("col.project", "text"), "description": Column("col.description", "text"),
     "warning": Column("col.warning", "text"),
+    "field": Column("col.field", "text"), "value_text": Column("col.value_text", "text"),
+    "quantity": Column("col.quantity", "text"), "evaluation": Column("col.evaluation", "text"),
+    "method": Column("col.method", "text"), "units": Column("col.units", "text"),
+    "assigns": Column("col.assigns", "text"), "score_unit": Column("col.score_unit", "text"),
+    "note": Column("col.note", "text"), "applies_to": Column("col.applies_to", "text"),
+    "factor": Column("col.factor", "ratio"), "pool_mu": Column("col.pool_mu", "mu"),
+    "marginal": Column("col.marginal", "ratio"), "secondary": Column("col.secondary", "ratio"),
+    "epsilon": Column("col.epsilon", "pct"), "min_fulfilment": Column("col.min_fulfilment", "pct"),
+    "efficiency": Column("col.efficiency", "ratio"), "binding_rows": Column("col.binding_rows", "count"),
+    "impact": Column("col.impact", "ratio"), "top_price": Column("col.top_price", "ratio"),
+    "top_row": Column("col.top_row", "text"), "status_without": Column("col.status_without", "enum", enum="status"),
+    "objective_without": Column("col.objective_without", "ratio"), "cost": Column("col.cost", "ratio"),
+    "objective": Column("col.objective", "ratio"), "objective_delta": Column("col.objective_delta", "ratio"),
+    "objective_unit": Column("col.objective_unit", "text"), "allocated_mu": Column("col.allocated", "mu", "sum"),
+    "allocated_delta": Column("col.allocated_delta", "mu"), "message": Column("col.message", "text"),
+    "largest_change": Column("col.largest_change", "ratio"), "largest_change_mu": Column("col.largest_change", "mu"),
+    "resource": Column("col.resource", "text"), "pools": Column("col.pools", "text"),
+    "fund": Column("col.fund", "money", "sum"), "fund_request": Column("col.fund_request", "money", "sum"),
+    "tax": Column("col.tax", "money_yr", "sum"), "revenue": Column("col.revenue", "money_yr", "sum"),
+    "leading": Column("col.leading", "bool", "count"), "industrial": Column("col.industrial", "bool", "count"),
+    "objective_term": Column("col.objective_term", "ratio", "sum"), "total": Column("col.total", "ratio"),
+    "allocated": Column("col.allocated", "ratio"), "required": Column("col.required", "ratio"),
+    "achieved": Column("col.achieved", "ratio"), "activity": Column("col.activity", "ratio"),
+    "bound": Column("col.bound", "ratio"), "shadow_price": Column("col.shadow_price", "ratio"),
+    "value": Column("col.value", "ratio"), "range_lower": Column("col.range_lower", "ratio"),
+    "range_upper": Column("col.range_upper", "ratio"),
 }
 """The plans' data columns and how each is shown; patterns (``SO2_t``, ``reaches:<target>``)
 are read by :func:`column`."""
@@ -136,7 +163,44 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = (
     (re.compile(r"^efficiency_(?P<p>.+)$"), "col.efficiency_pollutant", "ratio", None),
     (re.compile(r"^(?P<p>.+)_t$"), "col.pollutant_t", "t", "sum"),
     (re.compile(r"^reaches:(?P<target>.+)$"), "col.reaches", "bool", "count"),
+    (re.compile(r"^(?P<id>.+) score$"), "col.eval_score", "ratio", None),
+    (re.compile(r"^(?P<id>.+) rank$"), "col.eval_rank", "count", None),
+    (re.compile(r"^(?P<id>.+) grade$"), "col.eval_grade", "text", None),
+    (re.compile(r"^delta:(?P<label>.+)$"), "col.delta", "ratio", "sum"),
 )
+
+
+def column_specs(columns: Iterable[str], kinds: Mapping[str, str] | None = None) -> dict[str, Column | None]:
+    """:func:`column` of each of ``columns``, with ``kinds`` overriding the kind of some (a
+    table's objective in money, a frontier's ε as a percentage)."""
+    out: dict[str, Column | None] = {}
+    for c in columns:
+        col = column(c)
+        if kinds and c in kinds:
+            additive = "sum" if kinds[c] in ("mu", "money", "money_yr", "t", "count") else None
+            col = replace(col, kind=kinds[c]) if col is not None else Column("", kinds[c], additive)
+        out[c] = col
+    return out
+
+
+def per_row_units(frame: pd.DataFrame, display: Display, unit_column: str, values: Iterable[str]) -> pd.DataFrame:
+    """``frame`` whose ``values`` columns are each in its row's unit (``unit_column``: ``mu``,
+    ``t/yr``, a money label): money rows converted to the display's money unit, and the unit
+    column as the display says it."""
+    out = frame.copy()
+    units = frame[unit_column].astype(str).tolist()
+    for c in values:
+        if c in out:
+            out[c] = [v if _missing(v) else float(v) * display.money_factor if _is_money(u)
+                      else 100.0 * float(v) if u.startswith("min fulfilment") else v
+                      for v, u in zip(frame[c].tolist(), units, strict=True)]
+    out[unit_column] = [f"{display.term('col.min_fulfilment')} (%)" if u.startswith("min fulfilment")
+                        else display.quantity_parts(0.0, u)[1] for u in units]
+    return out
+
+
+def _is_money(unit: str) -> bool:
+    return unit.split(" ")[0].split("/")[0] in ("yuan", "万元", "亿元")
 
 
 def column(name: str) -> Column | None:
@@ -220,7 +284,8 @@ class Display:
         return YUAN_PER[self.money] / YUAN_PER[self.money_shown]
 
     def unit_of(self, kind: str) -> str:
-        return {"mu": self.term("unit.mu"), "money": self.money_unit, "t": self.term("unit.t")}.get(kind, "")
+        return {"mu": self.term("unit.mu"), "money": self.money_unit, "t": self.term("unit.t"),
+                "money_yr": self.t("unit.per_year", unit=self.money_unit)}.get(kind, "")
 
     # numbers
     def mu(self, v: Any) -> str:
@@ -251,8 +316,10 @@ class Display:
             return self.mu(v), self.term("unit.mu")
         if unit in ("t/yr", "t"):
             return self.tonnes(v), self.term("unit.t" if unit == "t/yr" else "unit.tonnes")
-        base, per_year = (unit[:-3], True) if unit.endswith("/yr") else (unit, False)
-        if base.split(" ")[0] in ("yuan", "万元", "亿元"):
+        if unit.startswith("min fulfilment"):  # the equity objective: a share of the request
+            return percent(v), self.term("col.min_fulfilment")
+        base, per_year = (unit[:-3], True) if unit.endswith("/yr") else (unit, "/yr" in unit)
+        if base.split(" ")[0].split("/")[0] in ("yuan", "万元", "亿元"):
             return self.money_value(v), (self.t("unit.per_year", unit=self.money_unit) if per_year
                                          else self.money_unit)
         return self.number(v), unit
@@ -279,7 +346,9 @@ class Display:
     def cell(self, v: Any, col: Column | None) -> str:
         """One table cell as text."""
         kind = col.kind if col is not None else ""
-        if kind in ("text", "rules"):
+        if kind == "rules":  # rule ids, a space after each ; so a narrow cell can wrap between them
+            return "" if _missing(v) else "; ".join(r for r in str(v).split(";") if r)
+        if kind == "text":
             return "" if _missing(v) else str(v)
         if kind == "enum":
             return "" if _missing(v) else self.term(f"{col.enum}.{v}", str(v))  # type: ignore[union-attr]
@@ -289,7 +358,7 @@ class Display:
             return v
         if kind == "mu":
             return self.mu(v)
-        if kind == "money":
+        if kind in ("money", "money_yr"):
             return self.money_value(v)
         if kind == "t":
             return self.tonnes(v)
@@ -305,14 +374,15 @@ class Display:
             return self.number(v)
         return str(v)
 
-    def label(self, name: str, percent_sign: bool = False) -> str:
+    def label(self, name: str, percent_sign: bool = False, col: Column | None = None) -> str:
         """The header of data column ``name``: its glossary label and unit (``percent_sign``:
-        a percentage column's ``%``, for exports that write percentages as numbers)."""
-        col = column(name)
+        a percentage column's ``%``, for exports that write percentages as numbers); ``col``
+        overrides how the column is shown (:func:`column`)."""
+        col = col if col is not None else column(name)
         if col is None:
             return name
         fields = dict(col.fields)
-        words = self.t(col.key, **fields) if fields else self.t(col.key)
+        words = name if not col.key else self.t(col.key, **fields) if fields else self.t(col.key)
         unit = self.unit_of(col.kind)
         if col.kind == "pct" and percent_sign:
             unit = "%"
@@ -339,10 +409,11 @@ def _total(frame: pd.DataFrame, name: str, col: Column | None) -> Any:
     return float(n[ok].sum() / d[ok].sum()) if ok.any() and d[ok].sum() > 0 else None
 
 
-def totals(frame: pd.DataFrame) -> dict[str, Any]:
+def totals(frame: pd.DataFrame, specs: Mapping[str, Column | None] | None = None) -> dict[str, Any]:
     """Each column's total over ``frame`` (sums, counts of trues, ratios of sums; None where a
-    total means nothing: names, scores, weights)."""
-    return {str(c): _total(frame, str(c), column(str(c))) for c in frame.columns}
+    total means nothing: names, scores, weights); ``specs`` as :func:`column_specs` gives them."""
+    return {str(c): _total(frame, str(c), specs[str(c)] if specs and str(c) in specs else column(str(c)))
+            for c in frame.columns}
 
 
 def _total_label_column(frame: pd.DataFrame) -> str | None:
@@ -361,17 +432,18 @@ def _total_cell(v: Any, col: Column | None, display: Display) -> str:
 
 
 def display_table(frame: pd.DataFrame, display: Display, *, total_over: pd.DataFrame | None = None,
-                  total: bool = True, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+                  total: bool = True, labels: Mapping[str, str] | None = None,
+                  kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """``frame`` as text to print: every cell formatted (no scientific notation), headers from
     the glossary with units, and with ``total`` a 合计 row summing ``total_over`` (default
     ``frame``: pass the whole table when ``frame`` shows its first rows only). ``labels``
-    overrides headers by data column."""
+    overrides headers by data column, ``kinds`` how columns are shown (:func:`column_specs`)."""
     cols = [str(c) for c in frame.columns]
-    specs = {c: column(c) for c in cols}
+    specs = column_specs(cols, kinds)
     out = pd.DataFrame({c: [display.cell(v, specs[c]) for v in frame[c].tolist()] for c in cols}, columns=cols)
     if total and len(frame):
         over = total_over if total_over is not None else frame
-        sums = totals(over)
+        sums = totals(over, specs)
         sums = {c: sums.get(c) for c in cols}
         row = {c: _total_cell(sums[c], specs[c], display) for c in cols}
         first = _total_label_column(frame)
@@ -381,7 +453,7 @@ def display_table(frame: pd.DataFrame, display: Display, *, total_over: pd.DataF
                                                        display.paren(display.t("term.all_zones", n=n)))
         if any(row[c] for c in cols if c != first):
             out = pd.concat([out, pd.DataFrame([row], columns=cols)], ignore_index=True)
-    header = {c: (labels or {}).get(c) or display.label(c) for c in cols}
+    header = {c: (labels or {}).get(c) or display.label(c, col=specs[c]) for c in cols}
     return out.rename(columns=header)
 
 
@@ -430,7 +502,7 @@ def _export_column(values: pd.Series, col: Column | None, display: Display, exce
         return values, "@"
     if kind == "mu":
         return num.round(1), _FORMATS["mu"]
-    if kind == "money":
+    if kind in ("money", "money_yr"):
         d = MONEY_DECIMALS[display.money_shown]
         return (num * display.money_factor).round(d), "#,##0" + ("." + "0" * d if d else "")
     if kind == "t":
@@ -445,32 +517,35 @@ def _export_column(values: pd.Series, col: Column | None, display: Display, exce
                    else v), "#,##0.####"
 
 
-def export_table(frame: pd.DataFrame, display: Display, *, excel: bool = False, total: bool = True
+def export_table(frame: pd.DataFrame, display: Display, *, excel: bool = False, total: bool = True,
+                 kinds: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None
                  ) -> tuple[pd.DataFrame, list[str]]:
     """``frame`` as people export it: money converted to the shown unit, rounded to what the
     plan can tell (mu 0.1, t 0.001, money 0.01 亿元), percentages as % (Excel: the share with
     a ``0.0%`` format; CSV: the percentage as a number under a ``(%)`` header), headers from the
     glossary with units, cell values translated (级别, 状态), and with ``total`` a 合计 row.
+    ``kinds`` overrides how columns are shown (:func:`column_specs`), ``labels`` their headers.
     Returns the table and each column's Excel number format."""
     cols = [str(c) for c in frame.columns]
+    specs = column_specs(cols, kinds)
     data: dict[str, pd.Series] = {}
     formats = []
     src = frame.reset_index(drop=True)
     if total and len(src):
-        sums = totals(src)
+        sums = totals(src, specs)
         first = _total_label_column(src)
         if any(v is not None for c, v in sums.items() if c != first):
             row = {c: sums[c] for c in cols}
             for c in cols:  # a count of trues is a number, not a yes
-                spec = column(c)
+                spec = specs[c]
                 if spec is not None and spec.total == "count" and row[c] is not None:
                     row[c] = str(row[c])
             if first is not None:
                 row[first] = display.term("term.total")
             src = pd.concat([src.astype(object), pd.DataFrame([row], columns=cols).astype(object)], ignore_index=True)
     for c in cols:
-        series, fmt = _export_column(src[c], column(c), display, excel)
-        data[display.label(c, percent_sign=not excel)] = series
+        series, fmt = _export_column(src[c], specs[c], display, excel)
+        data[(labels or {}).get(c) or display.label(c, percent_sign=not excel, col=specs[c])] = series
         formats.append(fmt)
     return pd.DataFrame(data), formats
 

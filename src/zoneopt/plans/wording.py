@@ -41,7 +41,9 @@ def weight_words(name: str, display: Display, instance: Instance | None = None) 
     return display.t("indicator.evaluation", id=base), display.term("unit.points")
 
 
-def _is_money_rate(name: str) -> bool:
+def is_money_rate(name: str) -> bool:
+    """Whether indicator ``name`` is money per mu per year (亩均税收): a land objective weighted
+    by it is money per year."""
     from zoneopt.instance.indicators import INDICATORS
 
     return name in INDICATORS and INDICATORS[name][2].startswith("{money}/mu")
@@ -62,7 +64,7 @@ def objective_value(summary: Any, display: Display, instance: Instance | None = 
     if resource == "land":
         if kind == "efficiency":
             weight = instance.objective.weight if instance is not None else "tax_per_mu"
-            if _is_money_rate(weight):
+            if is_money_rate(weight):
                 return display.money_amount(v, per_year=True)
             name, unit = weight_words(weight, display, instance)
             return _amount(display, v, f"{unit}·{display.term('unit.mu')}")
@@ -103,7 +105,7 @@ def objective_sentence(summary: Any, display: Display, instance: Instance | None
     line = head + dash + meaning
     secondary = getattr(summary, "secondary_objective", None)
     if resource == "land" and secondary is not None:
-        tie = display.money_amount(secondary, per_year=True) if instance is None or _is_money_rate(
+        tie = display.money_amount(secondary, per_year=True) if instance is None or is_money_rate(
             instance.objective.weight) else significant(secondary, 6, 4)
         line += ("；" if display.zh else "; ") + display.t("objective.tie_break", value=tie)
     return line
@@ -159,7 +161,7 @@ def _land_terms(display: Display, instance: Instance, a: Any) -> list[str]:
     out = []
     if blend.get("efficiency"):
         eff = float(np.nansum(a["weight"].to_numpy(dtype=float) * alloc))
-        value = display.money_amount(eff, per_year=True) if _is_money_rate(instance.objective.weight) \
+        value = display.money_amount(eff, per_year=True) if is_money_rate(instance.objective.weight) \
             else significant(eff, 6, 4)
         out.append(display.t("objective.term.efficiency", value=value, w=significant(blend["efficiency"], 4)))
     if blend.get("equity"):
