@@ -167,3 +167,15 @@ def test_library_writes_the_data_form(tmp_path: Path) -> None:
     plan = zoneopt.solve(load(SMALL))
     plan.write(tmp_path / "p.csv")
     assert "allocation_mu" in pd.read_csv(tmp_path / "p.csv", encoding="utf-8-sig").columns
+
+
+def test_plan_years_does_not_drop_projects_silently(tmp_path: Path) -> None:
+    """The portfolio instance's projects cannot be planned over the years: exit 2 naming them and
+    the targets, unless --without-projects says to plan the pools alone (the note stays)."""
+    path = ROOT / "instances" / "henan-etdz-45-portfolio.json"
+    code, out, err = run("plan-years", str(path))
+    assert code == 2 and out == ""
+    assert "300 projects" in err and "rev-1000yi" in err and "--without-projects" in err
+    code, out, err = run("plan-years", str(path), "--without-projects", "--mip-gap", "1e-3")
+    assert code == 0, err
+    assert "single-year model" in out

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from zoneopt.analysis.explain import LandSolve
+from zoneopt.core.progress import track
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InvalidInputError
@@ -142,7 +143,8 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
                                 "pool and no projects")
     ctx = ReportContext(instance, backend, options if options is not None else SolveOptions(), factors,
                         int(frontier_points), rule_costs, scenarios, renderer, display)
-    built = [RESOURCE_SECTIONS[key](ctx) for key in resources]  # solves first: an infeasible plan stops here
+    built = [RESOURCE_SECTIONS[key](ctx)  # solves first: an infeasible plan stops here
+             for key in track(resources, "report", unit="section")]
     land = next((solved for _, solved in built if isinstance(solved, LandSolve)), None)
     plans = {key: solved for key, (_, solved) in zip(resources, built, strict=True) if isinstance(solved, ResourcePlan)}
     sections = [summary_section(instance, land, backend, plans, display),

@@ -14,14 +14,31 @@ from __future__ import annotations
 import importlib
 import io
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from zoneopt.plans.display import Display, display_table, width
 from zoneopt.report.charts import INSTALL_HINT, MissingDependencyError
-from zoneopt.report.document import Chart, ChartNote, Table, Text
+from zoneopt.report.document import Chart, ChartNote, Section, Table, Text
 
-if TYPE_CHECKING:
-    from zoneopt.report.build import Report
+
+class Report(Protocol):
+    """What the document reads of a :class:`zoneopt.report.build.Report` (stated here so the
+    writer does not import the builder that calls it)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def synthetic(self) -> bool: ...
+    @property
+    def sections(self) -> tuple[Section, ...]: ...
+    @property
+    def land(self) -> Any: ...
+    @property
+    def plans(self) -> dict[str, Any]: ...
+    @property
+    def display(self) -> Display: ...
+    @property
+    def backend(self) -> str: ...
 
 LATIN_FONT = "Calibri"
 BODY_CJK_FONT = "SimSun"
