@@ -179,3 +179,17 @@ def test_plan_years_does_not_drop_projects_silently(tmp_path: Path) -> None:
     code, out, err = run("plan-years", str(path), "--without-projects", "--mip-gap", "1e-3")
     assert code == 0, err
     assert "single-year model" in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_speaks_the_language(lang: str) -> None:
+    """explain in Chinese or English, money in 亿元, no number in scientific notation; the rules
+    binding for the zone apart from the pool-wide ones."""
+    code, out, err = run("explain", str(ROOT / "instances" / "henan-etdz-45-funds.json"), "puyang", "--lang", lang)
+    assert code == 0, err
+    assert not SCIENTIFIC.search(out), SCIENTIFIC.search(out)
+    if lang == "zh":
+        assert "本区起作用的约束" in out and "corridor-cap" in out and "基金投放（亿元）：" in out
+        assert "目标（效率）：22.86 亿元/年" in out
+    else:
+        assert "rules binding for this zone" in out and "\nfunds (yi yuan):\n" in out
