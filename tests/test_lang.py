@@ -193,3 +193,39 @@ def test_explain_speaks_the_language(lang: str) -> None:
         assert "目标（效率）：22.86 亿元/年" in out
     else:
         assert "rules binding for this zone" in out and "\nfunds (yi yuan):\n" in out
+
+
+def test_objectives_read_in_their_units(tmp_path: Path) -> None:
+    """Each objective in one sentence with its unit; a blend names each term in its own unit
+    beside the normalised total; the equity objective as a share, its tie-break in money."""
+    import zoneopt
+    from zoneopt.plans.wording import objective_sentence
+
+    data = small4()
+    d_en = Display("en")
+    plan = zoneopt.solve(zoneopt.Instance.from_dict(data))
+    inst = zoneopt.Instance.from_dict(data)
+    assert objective_sentence(plan.summary, d_en, inst).startswith("objective (efficiency): 34,000.0 wan yuan/yr — ")
+    data["objective"] = {"kind": "blend", "blend": {"efficiency": 1, "equity": 1, "baseline": 0.5}}
+    inst = zoneopt.Instance.from_dict(data)
+    plan = zoneopt.solve(inst)
+    text = objective_sentence(plan.summary, Display("zh"), inst, allocations=plan.allocations)
+    assert text.startswith("目标（综合）：") and "效率 " in text and " 万元/年（权重 1）" in text
+    assert "最低满足率 " in text and "%（权重 1）" in text and "与基准偏差 " in text and " 亩（权重 0.5）" in text
+    data["objective"] = {"kind": "equity"}
+    inst = zoneopt.Instance.from_dict(data)
+    plan = zoneopt.solve(inst)
+    text = objective_sentence(plan.summary, d_en, inst, allocations=plan.allocations)
+    assert text.startswith(f"objective (equity): {100 * plan.objective:.1f}% — the lowest fulfilment")
+    assert "tie-break (efficiency): " in text and "wan yuan/yr" in text
+
+
+def test_consolidation_names_the_merged_parks(tmp_path: Path) -> None:
+    from test_consolidation import six
+
+    data = six()
+    for z in data["zones"]:
+        z["name"] = f"{z['id']}园区"
+    code, out, err = run("consolidate", str(write(tmp_path, data)))
+    assert code == 0, err
+    assert "B园区; C园区" in out and "B;C" not in out

@@ -48,7 +48,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     name_of = dict(zip(plan.parks["zone"].tolist(), plan.parks["name"].tolist(), strict=True))
 
     def by_name(members: str) -> str:  # the merged parks by name (the id when a park has none)
-        return "、".join(str(name_of.get(z) or z) for z in str(members).split(";") if z)
+        return "; ".join(str(name_of.get(z) or z) for z in str(members).split(";") if z)
 
     if len(shown):
         view = pd.DataFrame({
