@@ -13,6 +13,7 @@ Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
 Grade = Literal["A", "B", "C", "D"]
 GroupBy = Literal["city", "county", "level", "kind", "tag"]
 MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+Language = Literal["zh", "en"]
 
 NonNeg = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -33,6 +34,9 @@ class Units(_Strict):
 
     land: Literal["mu"] = "mu"
     money: MoneyUnit = "wan_yuan"
+    money_display: MoneyUnit | None = Field(
+        None, description="the unit tables and reports show money amounts in (亿元 for a province's plan); "
+                          "rates per mu or per t stay in `money`; default: `money`")
     energy: Literal["tce"] = "tce"
     emissions: Literal["t"] = "t"
 
@@ -46,6 +50,9 @@ class Metadata(_Strict):
     region: str = ""
     year: int | None = None
     notes: str = ""
+    language: Language | None = Field(
+        None, description="the language of printed tables, exports and reports (zh or en; default en); "
+                          "the command line's --lang overrides it")
 
 
 class _Rule(_Strict):
