@@ -18,12 +18,14 @@ and ``load`` validation errors and files, ``indicators`` the indicator catalogue
 as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
 the document they make), ``sheets`` (which table holds what), ``frames`` (DataFrames),
 ``edits`` (the ``with_*`` edits), ``workbook`` (reading ``.xlsx``) and ``template`` (writing the
-fill-in workbook). Every public name is importable from here.
+fill-in workbook). ``tabular`` holds zones given as one validated table (a frame, or a Parquet or
+CSV file an instance names: the large-instance path). Every public name is importable from here.
 """
 
 from __future__ import annotations
 
 from zoneopt.instance.checks import cross_check
+from zoneopt.instance.columns import ZoneColumns
 from zoneopt.instance.common import (
     MONEY_LABEL,
     Grade,
@@ -139,6 +141,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "Location",
     "Zone",
+    "ZoneColumns",
     "LandPool",
     "Pools",
     "Selector",
