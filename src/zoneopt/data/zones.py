@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -102,10 +103,13 @@ class ZoneTable:
             tags[t][zones.tag_zone[zones.tag_code == g]] = True
         return cls(frame, tags)
 
-    @property
+    @cached_property
     def ids(self) -> npt.NDArray[np.object_]:
-        """Zone ids in zone order."""
-        return self.frame["zone"].to_numpy()
+        """Zone ids in zone order: one array, made once, so every row label that names a zone
+        shares its string (a text column would make new strings at every read)."""
+        ids = self.frame["zone"].to_numpy(dtype=object)
+        ids.flags.writeable = False
+        return ids
 
     @property
     def size(self) -> int:
