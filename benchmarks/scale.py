@@ -12,7 +12,7 @@ Variants (each size × variant runs in a fresh subprocess, so its peak RSS is it
 * ``after-json`` — the same JSON instance, the LP in its solve form
   (``zoneopt.models.land_form``: rows as bounds, the tilt's implied bounds, the algorithm by
   shape), the answer lifted back onto the rule rows.
-* ``after`` — the zones as a Parquet table the instance names (``zoneopt.instance.columns``) and
+* ``after`` — the zones as a Parquet table the instance names (``zoneopt.instance.tabular``) and
   the solve form.
 
 Instances: ``zoneopt.examples.zones.synthetic_data(n, seed)`` — the standard rule set (pool,

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, Zone, ZoneColumns
+from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, TabularZones, Zone
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
 
 BoolArray = npt.NDArray[np.bool_]
@@ -60,7 +60,7 @@ class ZoneTable:
     @classmethod
     def _read(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
-        if isinstance(zones, ZoneColumns):
+        if isinstance(zones, TabularZones):
             return cls.from_columns(zones)
         columns: dict[str, object] = {
             "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],
@@ -84,8 +84,8 @@ class ZoneTable:
         return cls(frame, tags)
 
     @classmethod
-    def from_columns(cls, zones: ZoneColumns) -> ZoneTable:
-        """The table of a zone table (:class:`~zoneopt.instance.ZoneColumns`), straight from
+    def from_columns(cls, zones: TabularZones) -> ZoneTable:
+        """The table of a zone table (:class:`~zoneopt.instance.TabularZones`), straight from
         its validated columns: no object per zone."""
         f = zones.columns
         n = len(zones)

@@ -25,7 +25,6 @@ CSV file an instance names: the large-instance path). Every public name is impor
 from __future__ import annotations
 
 from zoneopt.instance.checks import cross_check
-from zoneopt.instance.columns import ZoneColumns
 from zoneopt.instance.common import (
     MONEY_LABEL,
     Grade,
@@ -120,6 +119,7 @@ from zoneopt.instance.rules import (
     ZoneBoundsRule,
 )
 from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
 
 __all__ = [
@@ -141,7 +141,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "Location",
     "Zone",
-    "ZoneColumns",
+    "TabularZones",
     "LandPool",
     "Pools",
     "Selector",

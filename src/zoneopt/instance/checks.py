@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from zoneopt.errors import Issue
-from zoneopt.instance.columns import ZoneColumns
 from zoneopt.instance.consolidation import Consolidation
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.indicators import INDICATORS
@@ -19,6 +18,7 @@ from zoneopt.instance.pools import Pools
 from zoneopt.instance.portfolio import Portfolio, Project, ProjectSelector, ShareTarget
 from zoneopt.instance.rules import GroupBounds, GroupBoundsRule, LeverageCap, Rule
 from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.zones import Enterprise, Selector, Zone
 
 
@@ -27,7 +27,7 @@ class CheckedInstance(Protocol):
     has them (and calls :func:`cross_check` from its validator, so this module does not import it)."""
 
     @property
-    def zones(self) -> ZoneColumns | tuple[Zone, ...]: ...
+    def zones(self) -> TabularZones | tuple[Zone, ...]: ...
     @property
     def rules(self) -> tuple[Rule, ...]: ...
     @property
@@ -66,7 +66,7 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
     counties, tags or group values that no zone has."""
     issues: list[Issue] = []
     zones = inst.zones
-    if isinstance(zones, ZoneColumns):  # a zone table: its own checks found duplicates
+    if isinstance(zones, TabularZones):  # a zone table: its own checks found duplicates
         seen = dict(zip(zones.ids.tolist(), range(len(zones)), strict=True))
         known = {"zones": set(seen), "cities": zones.values("city"), "counties": zones.values("county"),
                  "tags": zones.tags}
@@ -116,7 +116,7 @@ def _check_rule(where: str, rule: Any, inst: CheckedInstance, known: Mapping[str
                 issues.append(Issue(f"{where}.{field}.{zid}", f"unknown zone {zid!r}"))
     if isinstance(rule, (GroupBoundsRule, GroupBounds)):
         known_key = _GROUP_KEYS[rule.by]
-        values = known[known_key] if known_key else (inst.zones.values(rule.by) if isinstance(inst.zones, ZoneColumns)
+        values = known[known_key] if known_key else (inst.zones.values(rule.by) if isinstance(inst.zones, TabularZones)
                                                      else {getattr(z, rule.by) for z in inst.zones})
         for field in ("cap_mu", "floor_mu", "cap", "floor"):
             amount = getattr(rule, field, None)
@@ -207,7 +207,7 @@ def _check_consolidation(inst: CheckedInstance, known: Mapping[str, set[Any]]) -
     zones, cities, counties and tags that exist, and the distance table distinct known zones,
     each pair once."""
     issues: list[Issue] = []
-    kinds = [] if isinstance(inst.zones, ZoneColumns) else [  # a zone table has no locations
+    kinds = [] if isinstance(inst.zones, TabularZones) else [  # a zone table has no locations
         (k, z.location.kind) for k, z in enumerate(inst.zones) if z.location is not None]
     if kinds:
         first_kind = kinds[0][1]

@@ -13,7 +13,6 @@ from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_valid
 from zoneopt.errors import InstanceError
 from zoneopt.instance import edits
 from zoneopt.instance.checks import cross_check
-from zoneopt.instance.columns import ZoneColumns, Zones, zone_table_source
 from zoneopt.instance.common import Ident, Metadata, Units, _Strict
 from zoneopt.instance.consolidation import Consolidation
 from zoneopt.instance.evaluation import Evaluation
@@ -26,6 +25,7 @@ from zoneopt.instance.portfolio import Portfolio, Project
 from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.sheets import assemble, instance_tables
+from zoneopt.instance.tabular import TabularZones, Zones, zone_table_source
 from zoneopt.instance.zones import Enterprise
 
 T = TypeVar("T")
@@ -63,7 +63,7 @@ class Instance(_Strict):
     metadata: Metadata = Field(default_factory=Metadata)
     units: Units = Field(default_factory=Units)
     zones: Zones
-    """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.columns.ZoneColumns`:
+    """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.tabular.TabularZones`:
     a frame, or a Parquet or CSV file named in JSON) for large instances."""
     pools: Pools = Field(default_factory=Pools)
     rules: tuple[Rule, ...] = ()
@@ -99,7 +99,7 @@ class Instance(_Strict):
     def from_dict(cls, data: Any, source: str | None = None, base: Path | None = None) -> Instance:
         """Validate a parsed JSON document; raise :class:`InstanceError` with JSON paths. Its
         ``zones`` may be a zone table: a frame, or the name of a Parquet or CSV file (relative
-        to ``base``, default the working directory), see :mod:`zoneopt.instance.columns`."""
+        to ``base``, default the working directory), see :mod:`zoneopt.instance.tabular`."""
         try:
             if isinstance(data, dict) and not isinstance(data.get("zones", ()), (list, tuple)):
                 data = {**data, "zones": zone_table_source(data["zones"], base)}
@@ -220,7 +220,7 @@ class Instance(_Strict):
     # -- lookups -----------------------------------------------------------------------------
     @property
     def zone_ids(self) -> list[str]:
-        if isinstance(self.zones, ZoneColumns):
+        if isinstance(self.zones, TabularZones):
             return list(self.zones.ids)
         return [z.id for z in self.zones]
 

@@ -13,7 +13,7 @@ a comma-separated string), ``meets_env_standards``; the metrics ``tax``, ``value
 emission and fund requests and its location have no column: an instance that needs them lists
 its zones in JSON.
 
-A :class:`ZoneColumns` is still a sequence of :class:`Zone`: code that reads zone objects gets
+A :class:`TabularZones` is still a sequence of :class:`Zone`: code that reads zone objects gets
 them, made one at a time on demand; the allocation models read the columns directly
 (:class:`zoneopt.data.zones.ZoneTable`)."""
 
@@ -45,7 +45,7 @@ SHOWN = 5
 """Issues listed per column; more bad rows in a column are counted in one more issue."""
 
 
-class ZoneColumns(Sequence[Zone]):
+class TabularZones(Sequence[Zone]):
     """An instance's zones as validated columns: ``columns`` (one value per zone; the columns
     of the module docstring, numbers as float arrays with NaN for missing, text as series,
     missing text as NA) and the zones' tags as pairs (zone ``tag_zone[k]`` carries tag
@@ -61,7 +61,7 @@ class ZoneColumns(Sequence[Zone]):
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def read(cls, path: str | Path, label: str | None = None) -> ZoneColumns:
+    def read(cls, path: str | Path, label: str | None = None) -> TabularZones:
         """The zone table in a Parquet (``.parquet``, ``.pq``) or CSV file; issues name the
         file by ``label`` (default: its name)."""
         p = Path(path)
@@ -72,7 +72,7 @@ class ZoneColumns(Sequence[Zone]):
                     import pyarrow.parquet as pq
                 except ImportError:
                     raise InstanceError([Issue(label, "reading Parquet needs pyarrow "
-                                                      "(pip install 'zoneopt[columns]')")]) from None
+                                                      "(pip install 'zoneopt[tabular]')")]) from None
                 frame = pq.read_table(p).to_pandas()
             elif p.suffix.lower() == ".csv":
                 frame = pd.read_csv(p, dtype={c: object for c in TEXT}, keep_default_na=True)
@@ -86,7 +86,7 @@ class ZoneColumns(Sequence[Zone]):
         return cls.from_frame(frame, label)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, label: str = "zones") -> ZoneColumns:
+    def from_frame(cls, frame: pd.DataFrame, label: str = "zones") -> TabularZones:
         """Validate ``frame`` (one row per zone) column by column; raise
         :class:`~zoneopt.errors.InstanceError` naming ``label``, row and column of each
         problem."""
@@ -199,7 +199,7 @@ class ZoneColumns(Sequence[Zone]):
         return out
 
     def __eq__(self, other: object) -> bool:
-        if isinstance(other, ZoneColumns):
+        if isinstance(other, TabularZones):
             return (self.frame.equals(other.frame) and np.array_equal(self.tag_zone, other.tag_zone)
                     and np.array_equal(np.asarray(self.tag_values, dtype=object)[self.tag_code],
                                        np.asarray(other.tag_values, dtype=object)[other.tag_code]))
@@ -209,32 +209,32 @@ class ZoneColumns(Sequence[Zone]):
         return hash((self.label, len(self)))
 
     def __repr__(self) -> str:
-        return f"ZoneColumns({self.label!r}, {len(self):,} zones)"
+        return f"TabularZones({self.label!r}, {len(self):,} zones)"
 
 
 def _table_or_list(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
-    return value if isinstance(value, ZoneColumns) else handler(value)
+    return value if isinstance(value, TabularZones) else handler(value)
 
 
 def _listed(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
-    return value.records() if isinstance(value, ZoneColumns) else handler(value)
+    return value.records() if isinstance(value, TabularZones) else handler(value)
 
 
 if TYPE_CHECKING:
-    Zones: TypeAlias = ZoneColumns | tuple[Zone, ...]
+    Zones: TypeAlias = TabularZones | tuple[Zone, ...]
 else:  # a table passes as it is; a list is validated zone by zone (errors at zones[i]...)
     Zones = Annotated[tuple[Zone, ...], WrapValidator(_table_or_list), WrapSerializer(_listed)]
-"""An instance's ``zones``: a :class:`ZoneColumns`, or the zones one by one."""
+"""An instance's ``zones``: a :class:`TabularZones`, or the zones one by one."""
 
 
 def zone_table_source(value: Any, base: Path | None = None) -> Any:
     """An instance's ``zones`` as given, with a file name read (relative to ``base``) and a
-    frame validated into :class:`ZoneColumns`; a list of zones is returned as it is."""
+    frame validated into :class:`TabularZones`; a list of zones is returned as it is."""
     if isinstance(value, pd.DataFrame):
-        return ZoneColumns.from_frame(value)
+        return TabularZones.from_frame(value)
     if isinstance(value, (str, Path)):
         path = Path(value)
-        return ZoneColumns.read(path if path.is_absolute() or base is None else base / path, label=str(value))
+        return TabularZones.read(path if path.is_absolute() or base is None else base / path, label=str(value))
     return value
 
 

@@ -1,4 +1,4 @@
-"""Zones as a table (:mod:`zoneopt.instance.columns`): a frame, or a Parquet or CSV file an
+"""Zones as a table (:mod:`zoneopt.instance.tabular`): a frame, or a Parquet or CSV file an
 instance names, gives the same zone table and plan as the JSON zones; bad values are named by
 table, row and column; the land path makes no zone object."""
 
@@ -15,7 +15,7 @@ from land_cases import EXAMPLE
 
 from zoneopt import Instance, InstanceError, load, solve_land
 from zoneopt.data.zones import ZoneTable
-from zoneopt.instance import Zone, ZoneColumns
+from zoneopt.instance import TabularZones, Zone
 
 METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees", "energy_reduction_tce")
 
@@ -43,7 +43,7 @@ def example() -> dict[str, Any]:
 def test_a_frame_gives_the_json_zone_table_and_plan(example: dict[str, Any]) -> None:
     plain = Instance.from_dict(example)
     table = Instance.from_dict({**example, "zones": zone_frame(example["zones"])})
-    assert isinstance(table.zones, ZoneColumns) and len(table.zones) == 45
+    assert isinstance(table.zones, TabularZones) and len(table.zones) == 45
     a, b = ZoneTable.of(plain), ZoneTable.of(table)
     pd.testing.assert_frame_equal(a.frame, b.frame, check_dtype=False)  # text: object or string
     assert a.tags.keys() == b.tags.keys() and all(np.array_equal(a.tags[t], b.tags[t]) for t in a.tags)
@@ -88,7 +88,7 @@ def test_a_bad_value_deep_in_a_large_table_is_named_by_row_and_column(tmp_path: 
     frame.loc[34_211, "land_area_mu"] = -3.0
     frame.to_parquet(tmp_path / "zones.parquet")
     with pytest.raises(InstanceError) as err:
-        ZoneColumns.read(tmp_path / "zones.parquet")
+        TabularZones.read(tmp_path / "zones.parquet")
     assert [str(i) for i in err.value.issues] == ["zones.parquet row 34211, land_area_mu: must be > 0, got -3.0"]
 
 
@@ -112,7 +112,7 @@ def test_each_check_names_row_and_column(column: str, value: Any, message: str) 
                           "meets_env_standards": True}).astype(object)
     frame.loc[1, column] = value
     with pytest.raises(InstanceError) as err:
-        ZoneColumns.from_frame(frame, "zones.csv")
+        TabularZones.from_frame(frame, "zones.csv")
     assert any(str(i).startswith("zones.csv" + (" " if "row" in message else ", ") + message)
                for i in err.value.issues), [str(i) for i in err.value.issues]
 
@@ -120,7 +120,7 @@ def test_each_check_names_row_and_column(column: str, value: Any, message: str) 
 def test_many_bad_rows_are_counted_not_listed() -> None:
     frame = pd.DataFrame({"id": [f"z{k}" for k in range(100)], "city": "P", "land_area_mu": -1.0})
     with pytest.raises(InstanceError) as err:
-        ZoneColumns.from_frame(frame)
+        TabularZones.from_frame(frame)
     assert len(err.value.issues) == 6
     assert str(err.value.issues[-1]) == "zones, column land_area_mu: 95 more rows: must be > 0"
 
@@ -128,7 +128,7 @@ def test_many_bad_rows_are_counted_not_listed() -> None:
 def test_tags_numbers_as_text_and_defaults() -> None:
     frame = pd.DataFrame({"id": [1, 2], "city": ["P", "Q"], "land_area_mu": [1.0, 2.0],
                           "tags": ["corridor, auto", None], "county": [None, "Q-1"]})
-    zones = ZoneColumns.from_frame(frame)
+    zones = TabularZones.from_frame(frame)
     assert zones.ids.tolist() == ["1", "2"]
     assert zones[0].tags == ("corridor", "auto") and zones[1].tags == ()
     assert zones[0].level == "provincial" and zones[0].kind == "etdz" and zones[0].county is None
