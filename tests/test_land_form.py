@@ -7,6 +7,7 @@ prices run through the tilt's chain; the algorithm chosen by shape."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -14,13 +15,15 @@ import pytest
 import scipy.sparse as sp
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
+from land_cases import ROOT
 
-from zoneopt import Instance, InstanceError, solve_land
+from zoneopt import Instance, InstanceError, load, solve_land
 from zoneopt.core import Model, SolveOptions, Status
 from zoneopt.core import solve as core_solve
 from zoneopt.core.checker import check_solution
 from zoneopt.core.solution import Solution
 from zoneopt.models.land_form import PRESOLVE_OFF_FROM, choose_strategy, solve_form, solve_in_form
+from zoneopt.models.land_plan import plan_from_solution
 from zoneopt.models.land_quota import build_land_model, efficiency_stage
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -255,3 +258,29 @@ def test_algorithm_is_chosen_by_shape_with_its_reason() -> None:
     assert large.options("pulp-cbc", SolveOptions()).extra == {}  # HiGHS's switch only
     mine = SolveOptions(extra={"presolve": "on"})
     assert large.options("highs", mine) is mine  # the caller's choice wins
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "instances").glob("*.json")), ids=lambda p: p.stem)
+def test_bundled_examples_plan_the_same_through_the_solve_form(path: Path) -> None:
+    """The plan of the solve form is the reference form's: the same allocation, the same binding
+    rules per zone, and the same binding rows with the same prices — except tilt rows at a price
+    of 0, which bind or not as the free level between two tiers happens to sit."""
+    inst = load(path)
+    if inst.pools.land is None:
+        return
+    lm = build_land_model(inst)
+    reference, fast = _both(lm.model, lm.tilts)
+    a, b = plan_from_solution(lm, reference), plan_from_solution(lm, fast)
+    assert b.allocations["allocation_mu"].to_numpy() == pytest.approx(a.allocations["allocation_mu"].to_numpy(),
+                                                                       abs=1e-6)
+    if lm.model.is_mip:
+        return
+    assert (a.allocations["binding_rules"] == b.allocations["binding_rules"]).all()
+
+    def priced(p: Any) -> Any:
+        keep = ~p.bindings["row"].str.contains(":above\\[|:below\\[") | (p.bindings["shadow_price"].abs() > 1e-9)
+        return p.bindings[keep].set_index("row")["shadow_price"]
+
+    pa, pb = priced(a), priced(b)
+    assert list(pa.index) == list(pb.index)
+    assert pb.to_numpy() == pytest.approx(pa.to_numpy(), abs=1e-7 * max(1.0, float(pa.abs().max())))
