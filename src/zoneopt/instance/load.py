@@ -14,7 +14,8 @@ def load(path: str | Path) -> Instance:
     """Load an instance from a JSON file, or from an Excel workbook (``.xlsx``, the layout of
     ``python -m zoneopt template``). Raises :class:`InstanceError` for a missing file,
     non-JSON text, or any invalid field (each issue names its JSON path; in a workbook, its
-    sheet, cell and column)."""
+    sheet, cell and column). A JSON instance's ``zones`` may name a Parquet or CSV zone table,
+    relative to the JSON file (:mod:`zoneopt.instance.tabular`)."""
     p = Path(path)
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         from zoneopt.instance.workbook import read_workbook
@@ -32,4 +33,4 @@ def load(path: str | Path) -> Instance:
                             str(p)) from None
     if not isinstance(data, dict):
         raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
-    return Instance.from_dict(data, source=str(p))
+    return Instance.from_dict(data, source=str(p), base=p.parent)
