@@ -38,6 +38,8 @@ class Weighting(_Strict):
     method: Literal["fixed", "entropy", "critic", "stdev", "ahp", "combined"] = "entropy"
     pairwise: tuple[tuple[Positive, ...], ...] | None = None
     allow_inconsistent: bool = False
+    random_index: Literal["saaty1980", "saaty2005", "alonso-lamata2006", "donegan-dodd1991"] = Field(
+        "saaty1980", description="random index table for AHP's consistency ratio (see models/evaluation.md)")
     subjective: Literal["fixed", "ahp"] = "ahp"
     objective: Literal["entropy", "critic", "stdev"] = "entropy"
     alpha: Share = 0.5
