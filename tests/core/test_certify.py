@@ -228,3 +228,19 @@ def test_certifying_collects_failures_and_nests_no_certification() -> None:
     with certifying("pulp-cbc"):
         assert solve(m, "highs").certified_by == "pulp-cbc"
     assert solve(copy.copy(m), "highs").certified_by is None
+
+
+def test_the_land_example_is_certified_in_the_plans_units() -> None:
+    """The models say what their objective's unit is: the land example's dual objective is the
+    plan's objective in 万元/yr, and its duality gap is measured in the same unit."""
+    from zoneopt import load, solve_land
+    from zoneopt.models.land_quota import build_land_model
+
+    inst = load(Path(__file__).resolve().parents[2] / "instances" / "henan-etdz-45.json")
+    lm = build_land_model(inst)
+    s = solve(lm.model, "highs")
+    plan = solve_land(inst)
+    assert s.certified_by == "duals" and s.check is not None
+    assert s.check.objective_unit == plan.summary.objective_unit == lm.objective_unit
+    assert s.check.dual_objective == pytest.approx(plan.summary.objective, rel=1e-9)
+    assert s.check.duality_gap is not None and s.check.duality_gap <= 1e-6 * plan.summary.objective
