@@ -81,7 +81,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
 def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     from zoneopt.core import limits
     from zoneopt.core.certify import certifying
-    from zoneopt.errors import CertificationError, Interrupted
+    from zoneopt.errors import CertificationError, Interrupted, NoSolutionError
 
     parser = _parser()
     try:
@@ -96,8 +96,8 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     except Interrupted as exc:
         return _interrupted(err, exc.signal)
     except ZoneoptError as exc:
-        if limits.stop_requested():
-            return _interrupted(err, limits.stop_reason(), str(exc))
+        if limits.stop_requested():  # "no solution" is what a stop means; anything else is news
+            return _interrupted(err, limits.stop_reason(), "" if isinstance(exc, NoSolutionError) else str(exc))
         if failures and not isinstance(exc, CertificationError):
             exc = failures[0]  # caught on the way (a diagnosis without a result): still the answer
         print(f"zoneopt: error: {exc}", file=err)

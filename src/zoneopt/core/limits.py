@@ -62,7 +62,8 @@ _abandoned: list[threading.Thread] = []
 
 def request_stop(reason: str = "a stop request") -> None:
     """Ask every running solve to stop and no further solve to start (thread-safe; what the
-    signal handlers of :func:`handle_signals` call). ``reason`` names it, e.g. ``SIGTERM``."""
+    signal handlers of :func:`handle_signals` call). ``reason`` names it, e.g. ``SIGTERM``. The
+    request holds until :func:`clear_stop` (``handle_signals`` clears it on entry and exit)."""
     global _stop_reason
     if not _stop.is_set():
         _stop_reason = reason
