@@ -332,7 +332,7 @@ def _weights(ev: Evaluation, crit: Sequence[Criterion], Z_input: FloatArray, ben
             raise InstanceError([Issue(f"{where}.weighting.pairwise",
                                        f"a {len(w_spec.pairwise)}×… matrix for {len(crit)} criteria")])
         return ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=w_spec.allow_inconsistent,
-                   random_index=w_spec.random_index)
+                   random_index=w_spec.random_index or "saaty1980")
 
     if w_spec.method == "fixed":
         assert fixed is not None
