@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap);
-2 invalid input; 3 infeasible or unbounded; 4 no solution (time limit, solver failure);
-1 internal error"""
+2 invalid input; 3 infeasible or unbounded; 4 no solution (time limit, solver failure,
+--certify disagreement); 130 interrupted (SIGINT, SIGTERM); 1 internal error"""
 
 MODEL_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz", ".mps.bz2", ".sif")
 INSTANCE_SUFFIXES = (".json", ".xlsx", ".xlsm")
@@ -35,9 +35,27 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
 
     parser.add_argument("--backend", default="highs", choices=backend_names(),
                         help="solver backend (default: highs)")
-    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds per solve")
+    add_time_limit_option(parser)
     parser.add_argument("--mip-gap", type=float, default=1e-6, metavar="G",
                         help="relative MIP gap (default 1e-6)")
+    add_certify_option(parser)
+
+
+TIME_LIMIT_HELP = ("seconds for all the solving the command does (every solve, a diagnosis, --certify's "
+                   "second solve), from the first solve's start; it stops within 10 %% + 1 s of it")
+
+
+def add_time_limit_option(parser: argparse.ArgumentParser, help: str = TIME_LIMIT_HELP) -> None:
+    """``--time-limit S``: one deadline for the whole command (:func:`zoneopt.cli.main` applies it)."""
+    parser.add_argument("--time-limit", type=float, default=None, metavar="S", help=help)
+
+
+def add_certify_option(parser: argparse.ArgumentParser) -> None:
+    """``--certify``: every MIP answer (and an LP answer without duals) is confirmed on a second
+    backend; a disagreement exits 4 with both values (:func:`zoneopt.cli.main` applies it)."""
+    parser.add_argument("--certify", action="store_true",
+                        help="confirm every MIP optimum or infeasibility on a second backend (HiGHS by "
+                             "SCIP, the others by HiGHS); exit 4 with both values when they disagree")
 
 
 def add_lang_option(parser: argparse.ArgumentParser) -> None:

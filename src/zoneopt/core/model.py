@@ -79,6 +79,11 @@ class Model:
     row_blocks: tuple[RowBlock, ...] = ()
     var_names: tuple[str, ...] | None = field(default=None, repr=False)
     row_names: tuple[str, ...] | None = field(default=None, repr=False)
+    objective_scale: float = 1.0
+    """The plan's objective units per unit of ``c @ x + c0`` (models that scale their objective
+    for the solver say so here, and the checker reports duality gaps in the plan's units)."""
+    objective_unit: str = ""
+    """The name of those units, e.g. ``万元/yr`` (empty: the model's own)."""
 
     def __post_init__(self) -> None:
         # Backends read A row-wise through indptr/indices: normalise any sparse or dense input
@@ -102,6 +107,8 @@ class Model:
                 raise ModelError(f"model {self.name!r}: {arr_name} has shape {arr.shape}, expected ({size},)")
         if self.sense not in ("min", "max"):
             raise ModelError(f"model {self.name!r}: sense must be 'min' or 'max', got {self.sense!r}")
+        if not (np.isfinite(self.objective_scale) and self.objective_scale > 0):
+            raise ModelError(f"model {self.name!r}: objective_scale must be positive, got {self.objective_scale!r}")
         if not np.all(np.isfinite(self.c)) or not np.isfinite(self.c0):
             raise ModelError(f"model {self.name!r}: objective has NaN or infinite coefficients")
         if not np.all(np.isfinite(self.A.data)):
@@ -283,7 +290,8 @@ class ModelBuilder:
         self._m += m
         return block
 
-    def build(self) -> Model:
+    def build(self, *, objective_scale: float = 1.0, objective_unit: str = "") -> Model:
+        """The model; ``objective_scale`` and ``objective_unit`` as on :class:`Model`."""
         n = self._n
         padded = [sp.csr_matrix((r.data, r.indices, r.indptr), shape=(r.shape[0], n)) for r in self._rows]
         A = sp.vstack(padded, format="csr") if padded else sp.csr_matrix((0, n))
@@ -305,4 +313,6 @@ class ModelBuilder:
             name=self.name,
             var_blocks=tuple(self._var_blocks),
             row_blocks=tuple(self._row_blocks),
+            objective_scale=objective_scale,
+            objective_unit=objective_unit,
         )

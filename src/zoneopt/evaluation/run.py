@@ -342,7 +342,8 @@ def _weights(ev: Evaluation, crit: Sequence[Criterion], Z_input: FloatArray, ben
         if len(w_spec.pairwise) != len(crit):
             raise InstanceError([Issue(f"{where}.weighting.pairwise",
                                        f"a {len(w_spec.pairwise)}×… matrix for {len(crit)} criteria")])
-        return ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=w_spec.allow_inconsistent)
+        return ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=w_spec.allow_inconsistent,
+                   random_index=w_spec.random_index or "saaty1980")
 
     if w_spec.method == "fixed":
         assert fixed is not None
@@ -420,11 +421,13 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
                                            "benchmark normalisation needs a benchmark on every criterion")])
             cap = np.array([c.cap if c.cap is not None else np.inf for c in crit])
             w, ahp_result = _weights(ev, crit, Xk, benefit, names, where)
+            # the instance's normalisation, for TOPSIS as for the weighted sum
+            ref = None if method != "benchmark" else benchmark
+            caps = None if np.isinf(cap).all() else cap
             if ev.method == "topsis":
-                scores[keep] = topsis(Xk, w, benefit).closeness
+                scores[keep] = topsis(Xk, w, benefit, method, benchmark=ref, cap=caps, names=names).closeness
             else:
-                Z = normalise(Xk, method, benefit, benchmark=None if method != "benchmark" else benchmark,
-                              cap=None if np.isinf(cap).all() else cap, names=names)
+                Z = normalise(Xk, method, benefit, benchmark=ref, cap=caps, names=names)
                 scores[keep] = 100.0 * weighted_sum(Z, w)
         else:
             w = np.full(len(crit), np.nan)

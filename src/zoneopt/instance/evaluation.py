@@ -38,6 +38,11 @@ class Weighting(_Strict):
     method: Literal["fixed", "entropy", "critic", "stdev", "ahp", "combined"] = "entropy"
     pairwise: tuple[tuple[Positive, ...], ...] | None = None
     allow_inconsistent: bool = False
+    # None (Saaty 1980), not the name, by default: instances written before the field existed are
+    # written byte for byte the same (dumps leave None out).
+    random_index: Literal["saaty1980", "saaty2005", "alonso-lamata2006", "donegan-dodd1991"] | None = Field(
+        None, description="random index table for AHP's consistency ratio (default saaty1980; see "
+                          "models/evaluation.md)")
     subjective: Literal["fixed", "ahp"] = "ahp"
     objective: Literal["entropy", "critic", "stdev"] = "entropy"
     alpha: Share = 0.5

@@ -131,7 +131,8 @@ def build_emission_model(instance: Instance) -> EmissionModel:
     for x, c in zip(blocks, per_unit, strict=True):
         b.set_obj(x, c / scale)
     unit = f"{indicator_unit(obj.weight, instance)} × pool share"
-    return EmissionModel(instance, zt, b.build(), pollutants, tuple(blocks), tuple(units), scale, unit,
+    return EmissionModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), pollutants,
+                         tuple(blocks), tuple(units), scale, unit,
                          weights, requests, info)
 
 

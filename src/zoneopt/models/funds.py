@@ -151,7 +151,8 @@ def build_fund_model(instance: Instance) -> FundModel:
         unit += " (sector-priority weighted)"
     scale = float(weights.max(initial=0.0)) * sigma or 1.0
     b.set_obj(f, weights * sigma / scale)
-    return FundModel(instance, zt, b.build(), f, sigma, scale, unit, weights, priority, request, investment,
+    return FundModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), f, sigma, scale, unit,
+                     weights, priority, request, investment,
                      expected_tax, info, tuple(notes))
 
 

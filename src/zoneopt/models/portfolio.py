@@ -288,7 +288,7 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
     if fund_block is not None:
         notes.append(f"partial funding: a chosen project gets {settings.min_fund_share:g} to 1 of its fund request")
     unit = unit.format(money=money)
-    model = b.build()
+    model = b.build(objective_scale=scale, objective_unit=unit)
     labels = {"land": "mu", "funds": money, **{k: "t" for k in units if k not in ("land", "funds")}}
     row_scale, row_unit = _row_scales(model, resource_of, block_scale, units, labels)
     return PortfolioModel(instance, zt, pt, model, y, fund_block, units, scale, unit, contribution, row_scale,
