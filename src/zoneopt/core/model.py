@@ -198,6 +198,18 @@ def _as_array(value: float | npt.ArrayLike, size: int, what: str, dtype: type = 
     return arr.copy()
 
 
+TINY = 1e-12
+"""A coefficient or bound smaller than this in magnitude is 0 to every solver (their tolerances
+are 1e-9 and up, and models are scaled so typical values are 1..100): :meth:`ModelBuilder.build`
+writes it as 0, since a value such as 1e-106 next to values of order 1 makes a simplex code
+(GLOP) give up as numerically abnormal."""
+
+
+def flush_tiny(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``values`` with every entry of magnitude below :data:`TINY` (but not 0) set to 0."""
+    return np.where(np.abs(values) < TINY, 0.0, values)
+
+
 class ModelBuilder:
     """Collects variable and row blocks, then builds one :class:`Model`.
 
@@ -296,17 +308,18 @@ class ModelBuilder:
         padded = [sp.csr_matrix((r.data, r.indices, r.indptr), shape=(r.shape[0], n)) for r in self._rows]
         A = sp.vstack(padded, format="csr") if padded else sp.csr_matrix((0, n))
         A.sum_duplicates()
+        A.data = flush_tiny(A.data)
         A.eliminate_zeros()
         def cat(parts: list[npt.NDArray], dt: type) -> npt.NDArray:
             return np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)
 
         return Model(
-            c=cat(self._c, np.float64),
+            c=flush_tiny(cat(self._c, np.float64)),
             A=sp.csr_matrix(A, dtype=np.float64),
-            row_lb=cat(self._rlb, np.float64),
-            row_ub=cat(self._rub, np.float64),
-            lb=cat(self._lb, np.float64),
-            ub=cat(self._ub, np.float64),
+            row_lb=flush_tiny(cat(self._rlb, np.float64)),
+            row_ub=flush_tiny(cat(self._rub, np.float64)),
+            lb=flush_tiny(cat(self._lb, np.float64)),
+            ub=flush_tiny(cat(self._ub, np.float64)),
             integer=cat(self._int, np.bool_),
             sense=self.sense,
             c0=float(self.c0),
