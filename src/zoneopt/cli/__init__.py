@@ -19,7 +19,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from zoneopt.cli.common import EPILOG
+from zoneopt.cli.common import EPILOG, error_text
 from zoneopt.errors import ZoneoptError
 
 # In the order `--help` lists them.
@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
         return code
     except ZoneoptError as exc:
-        print(f"zoneopt: error: {exc}", file=err)
+        print(f"zoneopt: error: {error_text(exc, args)}", file=err)
         return exc.exit_code
     except BrokenPipeError:
         # The reader closed the pipe (``... | head``): it has what it wanted. Point stdout at

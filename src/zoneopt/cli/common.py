@@ -1,4 +1,5 @@
-"""What every verb shares: the exit-code epilog, the sub-parser factory and number formatting.
+"""What every verb shares: the exit-code epilog, the sub-parser factory, number formatting and
+the naming of the input file in input errors.
 
 Building the parser (``--help``) imports this module and every verb's, so they import only the
 standard library and light zoneopt modules at their top; each verb imports the library in
@@ -10,6 +11,8 @@ import argparse
 import math
 from pathlib import Path
 from typing import Any
+
+from zoneopt.errors import InstanceError, InvalidInputError, ZoneoptError
 
 EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap);
 2 invalid input; 3 infeasible or unbounded; 4 no solution (time limit, solver failure);
@@ -67,3 +70,20 @@ def require_optimal(status: str, gap: float | None, args: argparse.Namespace, wh
 
         raise NoSolutionError(f"stopped with a feasible {what} at gap {fmt(gap, 3)}, above the "
                               f"requested {args.mip_gap:g} (raise --time-limit or --mip-gap)")
+
+
+def error_text(exc: ZoneoptError, args: argparse.Namespace) -> str:
+    """The one line an error prints. An input error names the input file when it does not
+    already (a model built from the instance, an evaluation, an unknown zone): the verb's
+    ``path``, or its only one of ``paths``. Option errors (``--out ...``) stay as they are."""
+    text = str(exc)
+    paths = getattr(args, "paths", None)
+    path = getattr(args, "path", None) or (paths[0] if paths and len(paths) == 1 else None)
+    if path is None or not isinstance(exc, InvalidInputError) or text.startswith("--"):
+        return text
+    name = str(path)
+    if isinstance(exc, InstanceError):
+        if exc.source is None:
+            return str(InstanceError(exc.issues, name))
+        return text if name in exc.source else str(InstanceError(exc.issues, f"{name}, {exc.source}"))
+    return text if name in text else f"{name}: {text}"

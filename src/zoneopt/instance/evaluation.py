@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Grade, Ident, NonNeg, Positive, Share, _Strict
+from zoneopt.instance.common import Array, Grade, Ident, NonNeg, Positive, Share, _Strict
 
 GroupField = Literal["city", "county", "level", "kind"]
 DEFAULT_GRADE_SHARES: dict[Grade, float] = {"A": 0.2, "B": 0.4, "C": 0.35, "D": 0.05}
@@ -36,7 +36,7 @@ class Weighting(_Strict):
     subjective (fixed or AHP) + (1 − α) × objective (entropy, CRITIC or stdev)."""
 
     method: Literal["fixed", "entropy", "critic", "stdev", "ahp", "combined"] = "entropy"
-    pairwise: tuple[tuple[Positive, ...], ...] | None = None
+    pairwise: Array[Array[Positive]] | None = None
     allow_inconsistent: bool = False
     subjective: Literal["fixed", "ahp"] = "ahp"
     objective: Literal["entropy", "critic", "stdev"] = "entropy"
@@ -58,9 +58,9 @@ class DEASettings(_Strict):
     model: Literal["ccr", "bcc", "sbm"] = "ccr"
     orientation: Literal["input", "output"] = "input"
     returns: Literal["constant", "variable"] = Field("constant", description="returns to scale, for sbm")
-    inputs: tuple[str, ...] = Field(min_length=1)
-    outputs: tuple[str, ...] = Field(min_length=1)
-    bad_outputs: tuple[str, ...] = ()
+    inputs: Array[str] = Field(min_length=1)
+    outputs: Array[str] = Field(min_length=1)
+    bad_outputs: Array[str] = ()
     super_efficiency: bool = True
 
     @model_validator(mode="after")
@@ -104,7 +104,7 @@ class Evaluation(_Strict):
     units: Literal["zones", "enterprises"] = "zones"
     preset: Literal["huangyan-2022"] | None = Field(
         None, description="a published formula: criteria, benchmarks and points fixed (see models/evaluation.md)")
-    criteria: tuple[Criterion, ...] = ()
+    criteria: Array[Criterion] = ()
     normalise: Literal["minmax", "vector", "zscore", "benchmark"] = "minmax"
     weighting: Weighting = Field(default_factory=Weighting)
     method: Literal["weighted_sum", "topsis", "dea"] = "weighted_sum"
@@ -118,7 +118,7 @@ class Evaluation(_Strict):
     zone_score: Literal["land", "revenue"] = Field(
         "land", description="enterprise scores to zone scores: weighted by land or by revenue")
     grading: Grading = Field(default_factory=Grading)
-    assign: tuple[Literal["score", "grade"], ...] = ()
+    assign: Array[Literal["score", "grade"]] = ()
 
     @model_validator(mode="after")
     def _complete(self) -> Evaluation:

@@ -1,29 +1,106 @@
-"""Loading an instance from a JSON file."""
+"""Loading an instance from a JSON file, within limits: a file of at most :data:`MAX_FILE_BYTES`,
+nested at most :data:`MAX_DEPTH` levels, every key of an object given once."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from zoneopt.errors import InstanceError, Issue
+from zoneopt.instance.issues import json_path
 from zoneopt.instance.model import Instance
 
+MAX_FILE_BYTES = 256 * 1024 * 1024
+"""The largest instance file read, bytes (256 MiB; a 100,000-zone instance is about 45 MB)."""
 
-def load(path: str | Path) -> Instance:
-    """Load an instance from a JSON file. Raises :class:`InstanceError` for a missing file,
-    non-JSON text, or any invalid field (each issue names its JSON path)."""
+MAX_DEPTH = 64
+"""The deepest nesting of JSON arrays and objects taken (an instance needs about 10 levels)."""
+
+
+def load(path: str | Path, *, max_bytes: int | None = None, max_depth: int | None = None) -> Instance:
+    """Load an instance from a JSON file. Raises :class:`InstanceError` for a missing file, a
+    file over ``max_bytes`` (default :data:`MAX_FILE_BYTES`), non-JSON text, a key given twice
+    in one object, nesting deeper than ``max_depth`` (default :data:`MAX_DEPTH`), or any invalid
+    field (each issue names its JSON path)."""
     p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InstanceError([Issue("", "no such file")], str(p)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InstanceError([Issue("", f"cannot read: {exc}")], str(p)) from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InstanceError([Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
-                            str(p)) from None
+    data = read_json(p, MAX_FILE_BYTES if max_bytes is None else max_bytes,
+                     MAX_DEPTH if max_depth is None else max_depth)
     if not isinstance(data, dict):
         raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
     return Instance.from_dict(data, source=str(p))
+
+
+def read_json(p: Path, max_bytes: int, max_depth: int) -> Any:
+    """A JSON file's value, or :class:`InstanceError` naming the file and what is wrong."""
+    try:
+        with p.open("rb") as f:
+            raw = f.read(max_bytes + 1)  # a bounded read: a device or a pipe has no size to ask
+    except FileNotFoundError:
+        raise InstanceError([Issue("", "no such file")], str(p)) from None
+    except OSError as exc:
+        raise InstanceError([Issue("", f"cannot read: {exc.strerror or exc}")], str(p)) from None
+    if len(raw) > max_bytes:
+        raise InstanceError([Issue("", f"the file is larger than the {_size(max_bytes)} an instance may have")],
+                            str(p))
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InstanceError([Issue("", f"cannot read: not UTF-8 text (byte {exc.start})")], str(p)) from None
+    repeated: dict[int, list[str]] = {}
+
+    def pairs_hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):  # a key given twice: JSON readers keep one, silently
+            count: dict[str, int] = {}
+            for key, _ in pairs:
+                count[key] = count.get(key, 0) + 1
+            repeated[id(obj)] = [key for key, n in count.items() if n > 1]
+        return obj
+
+    try:
+        data = json.loads(text, object_pairs_hook=pairs_hook)
+    except json.JSONDecodeError as exc:
+        raise InstanceError([Issue("", f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}")],
+                            str(p)) from None
+    except RecursionError:
+        raise InstanceError([Issue("", f"nested deeper than {max_depth} levels of arrays and objects")],
+                            str(p)) from None
+    issues = _check_tree(data, repeated, max_depth)
+    if issues:
+        raise InstanceError(issues, str(p))
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"
+
+
+def _check_tree(data: Any, repeated: dict[int, list[str]], max_depth: int) -> list[Issue]:
+    """Nesting deeper than ``max_depth`` and keys given twice (in the objects ``repeated`` names
+    by id), each at its JSON path. Without recursion; a valid file costs one walk, level by
+    level, that keeps no paths."""
+    level, depth = [data], 1
+    while level and depth <= max_depth:
+        below: list[Any] = []
+        for node in level:
+            below += [v for v in (node.values() if type(node) is dict else node) if isinstance(v, (dict, list))]
+        level, depth = below, depth + 1
+    if not level and not repeated:
+        return []
+    issues: list[Issue] = []
+    stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
+    while stack:  # again, with paths, in document order
+        node, loc = stack.pop()
+        if len(loc) >= max_depth:
+            where = json_path(loc)
+            where = where if len(where) <= 60 else where[:60] + "…"
+            return [Issue(where, f"nested deeper than {max_depth} levels of arrays and objects")]
+        if type(node) is dict:
+            issues += [Issue(json_path((*loc, key)), "key given more than once in one object (only the last "
+                             "would count): give it once") for key in repeated.get(id(node), ())]
+            items: Any = node.items()
+        else:
+            items = enumerate(node)
+        stack += [(value, (*loc, key)) for key, value in reversed(list(items)) if isinstance(value, (dict, list))]
+    return issues
