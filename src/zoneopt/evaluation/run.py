@@ -33,11 +33,10 @@ from zoneopt.evaluation.weights import (
     fixed_weights,
     stdev_weights,
 )
-from zoneopt.files import atomic_write_text
 from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
 from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio, weighted_emissions
 from zoneopt.instance.issues import with_evaluation_ids
-from zoneopt.plans import records, write_by_suffix, write_sheets
+from zoneopt.plans import records, write_by_suffix, write_csv, write_sheets
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -106,7 +105,7 @@ class EvaluationResult:
         table) or ``.json`` (every table as records)."""
         sheets = {"units": self.table, **({"zones": self.zones} if self.evaluation.units == "enterprises" else {}),
                   "weights": self.weights, "missing": self.missing}
-        return write_by_suffix(path, self._json, lambda p: atomic_write_text(p, self.table.to_csv(index=False)),
+        return write_by_suffix(path, self._json, lambda p: write_csv(p, self.table, bom=False),
                                lambda p: write_sheets(p, sheets))
 
     def _json(self) -> str:

@@ -1,8 +1,9 @@
 """What every plan-like output shares: the :class:`PlanOutput` base (status, objective, JSON
 of its record, writing by suffix), the :class:`Binding` row of a binding rule, JSON-ready table
 rows (:func:`clean_value`, :func:`records`) and atomic writing of JSON, CSV and Excel
-(:func:`write_by_suffix`, :func:`write_sheets`). Land, resource, consolidation, evaluation and
-multi-year outputs all write through these."""
+(:func:`write_by_suffix`, :func:`write_sheets`; cells safe from formula injection, see
+:mod:`zoneopt.plans.spreadsheets`). Land, resource, consolidation, evaluation and multi-year
+outputs all write through these."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans.spreadsheets import write_csv, write_frame
 
 
 def clean_value(v: Any) -> Any:
@@ -65,7 +67,7 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             for name, frame in sheets.items():
-                frame.to_excel(xl, sheet_name=name[:31], index=False)
+                write_frame(xl, frame, name[:31])
     return atomic_write(path, write)
 
 
@@ -131,4 +133,4 @@ class AllocationsOutput(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.allocations)

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from zoneopt.files import atomic_write
 from zoneopt.plans.land import Plan, PlanRecord
 from zoneopt.plans.output import AllocationsOutput, Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.spreadsheets import write_csv
 
 
 class PoolUse(BaseModel):
@@ -192,7 +192,7 @@ class PlanSet(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """:meth:`zone_table` as CSV (UTF-8 with BOM)."""
-        return atomic_write(path, lambda p: self.zone_table().to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.zone_table())
 
     def to_excel(self, path: str | Path) -> Path:
         """One workbook: a ``zones`` sheet (:meth:`zone_table`), then each plan's sheets

@@ -15,6 +15,7 @@ import pandas as pd
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans import write_frame
 from zoneopt.report.document import Block, Chart, ChartNote, Section, Table, Text
 
 REPORT_MD = "report.md"
@@ -133,7 +134,7 @@ def _write_workbook(path: Path, tables: dict[str, pd.DataFrame]) -> Path:
                     sheet = f"{_sheet(name)[:28]}-{k}"
                     k += 1
                 used.add(sheet)
-                frame.to_excel(xl, sheet_name=sheet, index=False)
+                write_frame(xl, frame, sheet)
                 ws = xl.sheets[sheet]
                 for j, col in enumerate(frame.columns):  # column widths: a loop over columns
                     sample = frame.iloc[:200, j].tolist()
