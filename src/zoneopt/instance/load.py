@@ -4,6 +4,7 @@ nested at most :data:`MAX_DEPTH` levels, every key of an object given once."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,15 +25,26 @@ def load(path: str | Path, *, max_bytes: int | None = None, max_depth: int | Non
     in one object, nesting deeper than ``max_depth`` (default :data:`MAX_DEPTH`), or any invalid
     field (each issue names its JSON path)."""
     p = Path(path)
-    data = read_json(p, MAX_FILE_BYTES if max_bytes is None else max_bytes,
-                     MAX_DEPTH if max_depth is None else max_depth)
-    if not isinstance(data, dict):
-        raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
-    return Instance.from_dict(data, source=str(p))
+    depth = MAX_DEPTH if max_depth is None else max_depth
+    data = read_json(p, MAX_FILE_BYTES if max_bytes is None else max_bytes, depth)
+    try:
+        if not isinstance(data, dict):
+            raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
+        return Instance.from_dict(data, source=str(p))
+    except InstanceError:
+        # The schema nests about 10 levels, so a document nested deeper than the limit never
+        # validates: its depth is measured only then, and named instead of the type errors
+        # (a valid file costs no walk; validation does not descend into a value of the wrong type).
+        too_deep = nesting_issues(data, depth)
+        if too_deep:
+            raise InstanceError(too_deep, str(p)) from None
+        raise
 
 
 def read_json(p: Path, max_bytes: int, max_depth: int) -> Any:
-    """A JSON file's value, or :class:`InstanceError` naming the file and what is wrong."""
+    """A JSON file's value, or :class:`InstanceError` naming the file and what is wrong: too
+    large, not UTF-8, not JSON, a key given twice, or too deep for the parser (Python's
+    recursion limit, about 1,000 levels; :func:`nesting_issues` measures the depth itself)."""
     try:
         with p.open("rb") as f:
             raw = f.read(max_bytes + 1)  # a bounded read: a device or a pipe has no size to ask
@@ -66,9 +78,8 @@ def read_json(p: Path, max_bytes: int, max_depth: int) -> Any:
     except RecursionError:
         raise InstanceError([Issue("", f"nested deeper than {max_depth} levels of arrays and objects")],
                             str(p)) from None
-    issues = _check_tree(data, repeated, max_depth)
-    if issues:
-        raise InstanceError(issues, str(p))
+    if repeated:
+        raise InstanceError(_repeated_keys(data, repeated), str(p))
     return data
 
 
@@ -76,31 +87,30 @@ def _size(n: int) -> str:
     return f"{n / 2**20:g} MiB" if n >= 2**20 else f"{n:,} bytes"
 
 
-def _check_tree(data: Any, repeated: dict[int, list[str]], max_depth: int) -> list[Issue]:
-    """Nesting deeper than ``max_depth`` and keys given twice (in the objects ``repeated`` names
-    by id), each at its JSON path. Without recursion; a valid file costs one walk, level by
-    level, that keeps no paths."""
-    level, depth = [data], 1
-    while level and depth <= max_depth:
-        below: list[Any] = []
-        for node in level:
-            below += [v for v in (node.values() if type(node) is dict else node) if isinstance(v, (dict, list))]
-        level, depth = below, depth + 1
-    if not level and not repeated:
-        return []
-    issues: list[Issue] = []
+def _walk(data: Any) -> Iterator[tuple[Any, tuple[int | str, ...]]]:
+    """Every array and object of a document with its location, in document order, without
+    recursion."""
     stack: list[tuple[Any, tuple[int | str, ...]]] = [(data, ())]
-    while stack:  # again, with paths, in document order
+    while stack:
         node, loc = stack.pop()
+        yield node, loc
+        items: Any = node.items() if type(node) is dict else enumerate(node)
+        stack += [(value, (*loc, key)) for key, value in reversed(list(items)) if isinstance(value, (dict, list))]
+
+
+def _repeated_keys(data: Any, repeated: dict[int, list[str]]) -> list[Issue]:
+    """An issue for each key given twice in the objects ``repeated`` names (by id)."""
+    return [Issue(json_path((*loc, key)), "key given more than once in one object (only the last would count): "
+                                          "give it once")
+            for node, loc in _walk(data) if type(node) is dict for key in repeated.get(id(node), ())]
+
+
+def nesting_issues(data: Any, max_depth: int) -> list[Issue]:
+    """An issue at the first place nested deeper than ``max_depth`` levels of arrays and objects,
+    or none."""
+    for _, loc in _walk(data):
         if len(loc) >= max_depth:
             where = json_path(loc)
             where = where if len(where) <= 60 else where[:60] + "…"
             return [Issue(where, f"nested deeper than {max_depth} levels of arrays and objects")]
-        if type(node) is dict:
-            issues += [Issue(json_path((*loc, key)), "key given more than once in one object (only the last "
-                             "would count): give it once") for key in repeated.get(id(node), ())]
-            items: Any = node.items()
-        else:
-            items = enumerate(node)
-        stack += [(value, (*loc, key)) for key, value in reversed(list(items)) if isinstance(value, (dict, list))]
-    return issues
+    return []
