@@ -46,7 +46,7 @@ def remove_stale_temporaries(directory: str | Path) -> list[Path]:
     """Remove the temporary files that writers on this host left in ``directory`` when they
     were killed mid-write (their process is gone); return those removed. Files of live
     writers, of other hosts and of other programs are left alone."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
     except OSError:
