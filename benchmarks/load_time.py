@@ -8,11 +8,11 @@ The instance is ``instances/henan-etdz-45.json`` with its zones repeated under n
 Each run times, in this process, the steps of :func:`zoneopt.load` apart: reading the file and
 ``json.loads`` alone (what any JSON reader pays), the same with zoneopt's check of keys given
 twice (``zoneopt.instance.load.read_json``; nesting is measured only for a document that fails
-validation), and validation of the parsed document (``Instance.from_dict``: strict types, cross-checks); then ``load`` as a whole. With
-``--against TREE`` (e.g. ``/work/main``, a checkout before the checks), ``load`` of the same file
-is also timed in fresh interpreters, this tree's ``src`` and TREE's taking turns. The table gives
-min and median per step. Timing depends on the machine's load, so the report notes the machine
-and the load average before and after.
+validation), and validation of the parsed document (``Instance.from_dict``: strict types,
+cross-checks); then ``load`` as a whole. With ``--against TREE`` (e.g. ``/work/main``, a
+checkout before the checks), ``load`` of the same file is also timed in fresh interpreters, this
+tree's ``src`` and TREE's taking turns. The table gives min and median per step. Timing depends
+on the machine's load, so the report notes the machine and the load average before and after.
 """
 
 from __future__ import annotations

@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                 "fund pool and no projects)")
     # Build every model before printing, so invalid input leaves stdout empty (exit 2).
     built: dict[str, ResourceModel | InfeasibleError] = {}
-    for resource in resources:  # at most four
+    for resource in resources:  # a loop over the (few) configured resources
         try:
             built[resource] = build_resource_model(instance, resource)
         except InstanceError as exc:

@@ -12,6 +12,7 @@ tagged with its rule id (and ``:<pollutant>`` in the block name).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
-from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -345,8 +346,13 @@ def emission_resource_model(instance: Instance) -> ResourceModel:
         return ResourceModel("emissions", None, None, 1.0, "t", None, {}, "zsg-dea", _zsg_data(instance))
     em = build_emission_model(instance)
     scale = row_units(em.model, [x.start for x in em.x], em.units)
+    columns = tuple(ZoneColumns(p, x.start, sigma, total_rule(p), em.pools.pollutants[p].total_t,
+                                em.pools.pollutants[p].source, em.requests[p])
+                    for p, x, sigma in zip(em.pollutants, em.x, em.units, strict=True))
     return ResourceModel("emissions", em, em.model, scale, "t", None, em.rules, "lp",
-                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True)
+                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True,
+                         zone_columns=columns, obj_scale=em.obj_scale,
+                         plan_from_solution=partial(plan_from_solution, em))
 
 
 def _zsg_data(instance: Instance) -> str:

@@ -11,6 +11,7 @@ fund ≤ α × investment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -26,7 +27,7 @@ from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
-from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -213,5 +214,8 @@ def fund_resource_model(instance: Instance) -> ResourceModel:
     fm = build_fund_model(instance)
     money = MONEY_LABEL[instance.units.money]
     note = f"tranche {fm.unit:g} {money}" if fm.pool.tranche is not None else f"money unit {fm.unit:g} {money}"
+    pool = ZoneColumns("funds", fm.f.start, fm.unit, TOTAL_RULE, fm.pool.budget, fm.pool.source, fm.request,
+                       integral=fm.pool.tranche is not None)
     return ResourceModel("funds", fm, fm.model, fm.unit, money, None, fm.rules,
-                         "mip" if fm.model.is_mip else "lp", note)
+                         "mip" if fm.model.is_mip else "lp", note, zone_columns=(pool,), obj_scale=fm.obj_scale,
+                         plan_from_solution=partial(plan_from_solution, fm))

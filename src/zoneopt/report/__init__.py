@@ -21,14 +21,17 @@ matplotlib is imported on first use, not by importing this package.
 
 The report is made of :class:`Section` s of blocks (:class:`Text`, :class:`Table`,
 :class:`Chart`, :class:`ChartNote`); a resource is one section built by a function in
-:data:`RESOURCE_SECTIONS` (land, emissions, funds, portfolio). Adding a resource to the report
-is one section builder and one row of that table.
+:data:`RESOURCE_SECTIONS` (land, emissions, funds, portfolio), or, for a resource without a row
+there, by the generic section (its pools, the plan's zone table, per city, binding rules).
+Adding a resource to the report needs nothing here; a section of its own is one section
+builder and one row of that table.
 
 The modules, lowest first: ``document`` (the blocks and sections), ``writers`` (Markdown, the
 workbook, the files), ``charts`` (the renderer and every chart), ``context`` (what a section
 builder gets), the sections (``summary``: summary and evaluations; ``land``;
-``plan_sections``: emission allowances, funds, the portfolio; ``scenarios``), and ``build``
-(the table of resource sections, :func:`build_report` and the :class:`Report`).
+``plan_sections``: emission allowances, funds, the portfolio, the generic section;
+``scenarios``), and ``build`` (the table of resource sections, :func:`build_report` and the
+:class:`Report`).
 """
 
 from zoneopt.report.build import RESOURCE_SECTIONS, WHAT_IF_FACTORS, Report, build_report, require_chart_packages

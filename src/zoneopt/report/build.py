@@ -1,13 +1,15 @@
 """The report as a whole: :data:`RESOURCE_SECTIONS`, the one table from a resource to its
-section builder; :func:`build_report`, which solves every configured resource and gathers the
-summary, the evaluations, the resources' sections and the scenarios; and the :class:`Report`
-it returns, which renders its Markdown and writes its files."""
+section builder (:func:`section_builder`: a resource without a row gets the generic section);
+:func:`build_report`, which solves every configured resource and gathers the summary, the
+evaluations, the resources' sections and the scenarios; and the :class:`Report` it returns,
+which renders its Markdown and writes its files."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -22,21 +24,30 @@ from zoneopt.report.charts import ChartRenderer
 from zoneopt.report.context import ReportContext, SectionBuilder
 from zoneopt.report.document import Block, Chart, ChartNote, Section, Table
 from zoneopt.report.land import land_section
-from zoneopt.report.plan_sections import emission_section, fund_section, portfolio_section
+from zoneopt.report.plan_sections import emission_section, fund_section, generic_section, portfolio_section
 from zoneopt.report.scenarios import scenario_section
 from zoneopt.report.summary import evaluation_section, summary_section
 from zoneopt.report.writers import render_markdown, write_files
+from zoneopt.resources import configured
 
 WHAT_IF_FACTORS = (0.8, 0.9, 1.0, 1.1, 1.2)
 """Default pool factors of the what-if curve."""
 
 RESOURCE_SECTIONS: dict[str, SectionBuilder] = {"land": land_section, "emissions": emission_section,
                                                 "funds": fund_section, "portfolio": portfolio_section}
-"""Section builders per resource, in report order: a builder takes the :class:`ReportContext`
-and returns its :class:`Section` and what it solved (the land solve, or the resource's plan)
-for the summary. A resource the instance does not configure
-(:func:`zoneopt.resources.configured`: the portfolio alone when there are projects) is left
-out."""
+"""The resources with a section builder of their own: a builder takes the
+:class:`ReportContext` and returns its :class:`Section` and what it solved (the land solve, or
+the resource's plan) for the summary. The report shows the resources the instance configures,
+in registry order (:func:`zoneopt.resources.configured`: the portfolio alone when there are
+projects); one without a row here gets the generic section (:func:`section_builder`)."""
+
+
+def section_builder(resource: str) -> SectionBuilder:
+    """The section builder of ``resource``: its row of :data:`RESOURCE_SECTIONS`, else the
+    generic section (:func:`~zoneopt.report.plan_sections.generic_section`: pools, allocations
+    per zone and per city, binding rules)."""
+    tailored = RESOURCE_SECTIONS.get(resource)
+    return tailored if tailored is not None else partial(generic_section, resource=resource)
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,13 +117,13 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
         raise InvalidInputError(f"report: what-if factors must be finite and >= 0, got {list(what_if_factors)}")
     if int(frontier_points) != frontier_points or frontier_points < 2:
         raise InvalidInputError(f"report: frontier points must be an integer >= 2, got {frontier_points!r}")
-    resources = [key for key in RESOURCE_SECTIONS if _has_resource(instance, key)]
+    resources = configured(instance)
     if not resources:
         raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land, emission or fund "
                                 "pool and no projects")
     ctx = ReportContext(instance, backend, options if options is not None else SolveOptions(), factors,
                         int(frontier_points), rule_costs, scenarios, renderer)
-    built = [RESOURCE_SECTIONS[key](ctx) for key in resources]  # solves first: an infeasible plan stops here
+    built = [section_builder(key)(ctx) for key in resources]  # solves first: an infeasible plan stops here
     land = next((solved for _, solved in built if isinstance(solved, LandSolve)), None)
     plans = {key: solved for key, (_, solved) in zip(resources, built, strict=True) if isinstance(solved, ResourcePlan)}
     sections = [summary_section(instance, land, backend, plans), evaluation_section(instance, backend)]
@@ -128,14 +139,3 @@ def require_chart_packages() -> None:
     """Raise :class:`MissingDependencyError` (exit code 2) unless matplotlib and the Noto CJK
     font (the ``report`` extra) can be loaded; registers the font with matplotlib."""
     ChartRenderer.load()
-
-
-def _has_resource(instance: Instance, key: str) -> bool:
-    """Whether ``instance`` configures resource ``key`` (:func:`zoneopt.resources.configured`;
-    a key not known there is reported when its pool is given)."""
-    from zoneopt.resources import RESOURCES, configured
-
-    if key in RESOURCES:
-        return key in configured(instance)
-    return getattr(instance.pools, key, None) is not None
-

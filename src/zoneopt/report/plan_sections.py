@@ -2,7 +2,8 @@
 allowances (pools, allowances per zone and pollutant, per city, bindings with prices per t),
 funds (funds against requests, leverage, per city, bindings) and the project portfolio (pool
 use, targets, revenue against the count targets, zone totals, every project), each with its
-chart, and the tables they share (pools, bindings, totals per city)."""
+chart; the generic section of a resource without one of its own (pools, the plan's zone table,
+per city, bindings); and the tables they share (pools, bindings, totals per city)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from zoneopt.evaluation.run import evaluated_table
+from zoneopt.models.outcome import pool_columns
 from zoneopt.plans import ResourcePlan
 from zoneopt.report.charts import chart_or_note, emission_chart, fund_chart, pool_use_chart, revenue_chart
 from zoneopt.report.context import ReportContext
@@ -149,3 +151,32 @@ def portfolio_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
     blocks.append(_bindings_table("portfolio-bindings", plan, "Rule rows at their bound (a MIP has no shadow prices)."))
     return Section("portfolio", "Project portfolio (项目为王)", tuple(blocks)), plan
 
+
+def generic_section(ctx: ReportContext, resource: str) -> tuple[Section, ResourcePlan]:
+    """The section of ``resource`` when it has no section of its own, and its plan: the
+    headline, the pools, the plan's zone table (sorted by the first allocation column: the
+    columns named after the pools), those columns per city, and the binding rules."""
+    plan = _solve(ctx, resource)
+    s = plan.summary
+    a = plan.allocations
+    title = REGISTRY[resource].title
+    blocks: list[Block] = [Text(
+        f"{resource} ({title}, {s.method}): " + "; ".join(f"{p.pool} {num(p.allocated)} of {num(p.total)} {p.unit}"
+                                                          for p in s.pools)
+        + f" allocated to {s.zones_allocated} of {s.zones} zones. Objective ({s.objective_kind}): "
+        f"**{num(s.objective)} {s.objective_unit}**." + "".join(f" {md_escape(n)}." for n in s.notes))]
+    blocks.append(_pools_table(f"{resource}-pools", plan))
+    allocated = [c for c in pool_columns(plan) if pd.api.types.is_numeric_dtype(a[c])]
+    cols = [c for c in a.columns if c not in ("kind", "level", "shadow_prices")]
+    table = a[cols]
+    if allocated:
+        table = table.sort_values(allocated[0], ascending=False, kind="stable")
+    blocks.append(Table(f"{resource}-allocations", "Allocation per zone", table.reset_index(drop=True),
+                        caption="The plan's zone table" + (f", sorted by `{allocated[0]}`" if allocated else "")
+                                + "; units as in the pools above."))
+    if allocated:
+        blocks.append(_city_table(f"{resource}-cities", a, allocated, f"{title} per city"))
+    blocks.append(_bindings_table(f"{resource}-bindings", plan,
+                                  f"Rule rows at their bound; `shadow_price` in {s.objective_unit} per unit of the "
+                                  "row's pool (LP only)."))
+    return Section(resource, f"{resource} ({title})", tuple(blocks)), plan

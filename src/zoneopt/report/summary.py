@@ -15,7 +15,7 @@ from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.plans import ResourcePlan
 from zoneopt.report.document import Block, Section, Table, Text
 from zoneopt.report.writers import md_escape, num
-from zoneopt.resources import TITLES
+from zoneopt.resources import REGISTRY
 
 
 def summary_section(instance: Instance, land: LandSolve | None, backend: str,
@@ -54,7 +54,7 @@ def summary_section(instance: Instance, land: LandSolve | None, backend: str,
         warnings = list(s.warnings)
     for key, plan in (plans or {}).items():  # the other resources' headlines
         r = plan.summary
-        title = TITLES.get(key, key)
+        title = REGISTRY[key].title if key in REGISTRY else key
         rows += [(f"{key}: resource", f"{key} ({title}), {r.method}"), (f"{key}: status", r.status),
                  (f"{key}: objective", f"{r.objective_kind}: {num(r.objective)} {r.objective_unit}"),
                  (f"{key}: pools", "; ".join(f"{p.pool} {num(p.allocated)} of {num(p.total)} {p.unit}"

@@ -77,12 +77,8 @@ def resource_text(r: ResourceExplanation) -> list[str]:
     if r.method == "zsg-dea":
         out += [f"  note: {note}" for note in r.notes]
         return out
-    src = f", {r.pool_source}" if r.pool_source else ""
-    held = ""
-    if not (math.isnan(r.pool_range_lower) and math.isnan(r.pool_range_upper)):
-        held = f", holds for a pool of {num(r.pool_range_lower)} to {num(r.pool_range_upper)} {u}"
-    price = f"{num(r.pool_price)} {r.price_unit}" if not math.isnan(r.pool_price) else "none (a MIP has no duals)"
-    out.append(f"  pool price (rule {r.pool_rule}{src}): {price}{held}")
+    if r.pool_rule:  # a generic section of several pools without zone columns names none
+        out.append(_pool_price_line(r))
     binding = [x for x in r.binding if x.rule != r.pool_rule and x.type != "tilt"]
     if binding:
         what = f"objective change per {u} of the bound" if r.method == "lp" else "none in a MIP"
@@ -121,6 +117,15 @@ def resource_text(r: ResourceExplanation) -> list[str]:
     for note in r.notes:
         out.append(f"  note: {note}")
     return out
+
+
+def _pool_price_line(r: ResourceExplanation) -> str:
+    src = f", {r.pool_source}" if r.pool_source else ""
+    held = ""
+    if not (math.isnan(r.pool_range_lower) and math.isnan(r.pool_range_upper)):
+        held = f", holds for a pool of {num(r.pool_range_lower)} to {num(r.pool_range_upper)} {r.unit}"
+    price = f"{num(r.pool_price)} {r.price_unit}" if not math.isnan(r.pool_price) else "none (a MIP has no duals)"
+    return f"  pool price (rule {r.pool_rule}{src}): {price}{held}"
 
 
 def _portfolio_text(r: ResourceExplanation) -> list[str]:
