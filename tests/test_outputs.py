@@ -261,7 +261,7 @@ def test_the_plan_set_and_the_report_keep_text_as_text(tmp_path: Path) -> None:
     data["zones"] = data["zones"][:4]  # not the tab and the carriage return: no font draws them in a chart
     del data["pools"]["emissions"]
     code, out, err = run("report", str(write(tmp_path, data, "r.json")), "--out", str(tmp_path / "report"),
-                         "--no-rule-costs", "--points", "3")
+                         "--no-rule-costs", "--points", "2", "--factors", "1", "--no-scenarios")
     assert code == 0, err
     assert {PAYLOADS[0], "=req"} <= _check_workbook(tmp_path / "report" / "report.xlsx")
 
