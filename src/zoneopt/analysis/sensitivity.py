@@ -299,7 +299,7 @@ def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Seq
         without = instance.model_copy(update={"rules": tuple(r for r in instance.rules if r.id != rule.id)})
         lm = build_land_model(without)
         point = _solve_point(lm, backend, options if options is not None else SolveOptions())
-        lines.append({"rule": rule.id, "type": rule.type, "source": rule.source, "status": point.status.value,
+        lines.append({"rule": rule.id, "type": rule.type, "source": rule.cited, "status": point.status.value,
                       "objective": point.objective, "cost": sign * (point.objective - base.objective),
                       "unit": base.summary.objective_unit})
     out = pd.DataFrame(lines, columns=["rule", "type", "source", "status", "objective", "cost", "unit"])
@@ -630,7 +630,7 @@ def what_if_targets(instance: Instance) -> pd.DataFrame:
             unit = "mu" if f.endswith("_mu") else (
                 "share of request" if f == "share" else
                 f"share of {'pool' if getattr(rule, 'share_of', 'pool') == 'pool' else 'allocated land'}")
-            lines.append({"target": f"{rule.id}:{f}", "rule": rule.id, "type": rule.type, "source": rule.source,
+            lines.append({"target": f"{rule.id}:{f}", "rule": rule.id, "type": rule.type, "source": rule.cited,
                           "field": f, "value": value, "unit": "factor" if several else unit,
                           "relative_only": several})
     return pd.DataFrame(lines)

@@ -35,6 +35,7 @@ VERBS = (
     "explain",
     "consolidate",
     "report",
+    "template",
 )
 
 
@@ -63,7 +64,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
         code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
         return code
     except ZoneoptError as exc:
-        print(f"zoneopt: error: {error_text(exc, args)}", file=err)
+        print(f"zoneopt: error: {error_text(_in_workbook(exc, args), args)}", file=err)
         return exc.exit_code
     except BrokenPipeError:
         # The reader closed the pipe (``... | head``): it has what it wanted. Point stdout at
@@ -76,3 +77,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(f"zoneopt: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=err)
         return 1
+
+
+def _in_workbook(exc: ZoneoptError, args: argparse.Namespace) -> ZoneoptError:
+    """An instance error raised after a workbook was read (a model's data check, a scenario)
+    names the workbook's sheet and cell too, as errors found while reading it do."""
+    from zoneopt.errors import InstanceError
+
+    path = getattr(args, "path", None)
+    if not isinstance(exc, InstanceError) or path is None or not str(path).lower().endswith((".xlsx", ".xlsm")):
+        return exc
+    from zoneopt.instance.workbook import locate_issues
+    source = exc.source if exc.source and str(path) in exc.source else \
+        f"{path}, {exc.source}" if exc.source else str(path)
+    return InstanceError(locate_issues(path, exc.issues), source)

@@ -21,6 +21,8 @@ EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap)
 
 MODEL_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz", ".mps.bz2", ".sif")
 TABLE_SUFFIXES = (".json", ".csv", ".xlsx")
+INSTANCE_SUFFIXES = (".json", ".xlsx", ".xlsm")
+"""An instance: JSON, or the fill-in workbook (``python -m zoneopt template``)."""
 
 
 def add_verb(sub: Any, name: str, help: str, description: str | None = None,

@@ -37,7 +37,7 @@ def add_parser(sub: Any) -> None:
                  "Solve each instance's base plan and its scenarios, and print the allocations side by "
                  "side with differences against the first column, objective and status per column, the "
                  "zones whose allocation changes most, and per-city totals.", epilog=EPILOG)
-    c.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="instance .json")
+    c.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="instance .json or .xlsx")
     c.add_argument("--scenario", action="append", dest="scenarios", metavar="ID", default=None,
                    help="compare only this scenario (repeatable; default: every scenario)")
     add_backend_options(c)

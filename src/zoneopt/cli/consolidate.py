@@ -18,7 +18,7 @@ def add_parser(sub: Any) -> None:
                  "Solve the consolidation model of an instance (its 'consolidation' section, or the defaults: "
                  "30 km, 3 blocks per host, one zone per county; models/consolidation.md) and print each "
                  "zone left with its blocks, the revoked parks and the land they free, and counts per county.")
-    c.add_argument("path", type=Path, help="instance .json (zones with a location, or a distance table)")
+    c.add_argument("path", type=Path, help="instance .json or .xlsx (zones with a location, or a distance table)")
     add_backend_options(c)
     c.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv (the park table) or .xlsx (atomically)")

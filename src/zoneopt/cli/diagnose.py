@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
                  "for each rule the least change of its bounds, in the resource's unit, that restores "
                  "feasibility. One conflict per resource is reported; relax it and run again to find the "
                  "next. See models/diagnosis.md.", epilog=EPILOG_DIAGNOSE)
-    d.add_argument("path", type=Path, help="instance .json")
+    d.add_argument("path", type=Path, help="instance .json or .xlsx")
     from zoneopt.core.solve import backend_names
 
     d.add_argument("--backend", default="highs", choices=backend_names(),

@@ -33,7 +33,7 @@ def add_parser(sub: Any) -> None:
     e = add_verb(sub, "explain", "explain one zone's allocation: binding rules, prices, what would change it",
                  "Solve an instance's plans (every configured resource) and explain the allocation of one "
                  "zone.", epilog=EPILOG)
-    e.add_argument("path", type=Path, help="instance .json")
+    e.add_argument("path", type=Path, help="instance .json or .xlsx")
     e.add_argument("zone", help="zone id (or its exact name)")
     add_backend_options(e)
     e.add_argument("--step", type=float, default=None, metavar="MU",

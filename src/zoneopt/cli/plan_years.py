@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, check_out, fmt, require_optimal
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_verb, check_out, fmt, require_optimal
 from zoneopt.errors import InvalidInputError
 
 EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP gap);
@@ -28,7 +28,7 @@ def add_parser(sub: Any) -> None:
                  "pool and revoked zones get nothing more. Prints the zones × years table of every pool, "
                  "the pool balance per pool and year, each resource's objective and the growth targets. "
                  "See models/multi-period.md.", epilog=EPILOG_PLAN_YEARS)
-    p.add_argument("path", type=Path, help="instance .json")
+    p.add_argument("path", type=Path, help="instance .json or .xlsx")
     add_backend_options(p)
     p.add_argument("--no-management", action="store_true",
                    help="ignore the management section (no returned land, no revocations)")
@@ -38,8 +38,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    if args.path.suffix.lower() != ".json":
-        raise InvalidInputError(f"{args.path}: plan-years takes an instance JSON")
+    if args.path.suffix.lower() not in INSTANCE_SUFFIXES:
+        raise InvalidInputError(f"{args.path}: plan-years takes an instance (.json or .xlsx)")
     if args.out is not None:
         check_out(args.out)  # before any solve
     import numpy as np

@@ -35,7 +35,7 @@ def add_parser(sub: Any) -> None:
     r = add_verb(sub, "report", "write a Markdown/Excel report with charts of an instance's plan",
                  "Solve an instance's plans (every configured resource) and write a report: Markdown, an "
                  "Excel workbook and PNG charts.", epilog=EPILOG)
-    r.add_argument("path", type=Path, help="instance .json")
+    r.add_argument("path", type=Path, help="instance .json or .xlsx")
     r.add_argument("--out", type=Path, required=True, metavar="DIR", help="directory to write the report into")
     add_backend_options(r)
     r.add_argument("--factors", default="0.8,0.9,1,1.1,1.2", metavar="F,F,...",

@@ -27,7 +27,7 @@ def add_parser(sub: Any) -> None:
     s = add_verb(sub, "solve", "solve an instance (JSON) or a model file (MPS/LP)",
                  "Solve an instance JSON and print the plan, or solve an MPS/LP model file and "
                  "print its objective and values.")
-    s.add_argument("path", type=Path, help="instance .json, or model .mps/.lp")
+    s.add_argument("path", type=Path, help="instance .json or .xlsx, or model .mps/.lp")
     add_backend_options(s)
     s.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv or .xlsx (atomically)")

@@ -184,6 +184,14 @@ def with_evaluation_ids(issues: Iterable[Issue], ids: Sequence[Any]) -> list[Iss
     return [Issue(named(i.path), i.message) for i in issues]
 
 
+_NAMED_EVALUATION = re.compile(r"^(evaluations\[\d+\]) \(.*?\)(?=$|[.\[])")
+
+
+def plain_json_path(path: str) -> str:
+    """``path`` without an evaluation's id (:func:`with_evaluation_ids` undone): a JSON path."""
+    return _NAMED_EVALUATION.sub(r"\1", path, count=1)
+
+
 def evaluation_ids(data: Any) -> list[Any]:
     """The ``id`` of each evaluation of a parsed instance (None where it has none)."""
     evaluations = data.get("evaluations") if isinstance(data, Mapping) else None

@@ -1,4 +1,5 @@
-"""Loading an instance from a JSON file, within limits: a file of at most :data:`MAX_FILE_BYTES`,
+"""Loading an instance from a JSON file (or, by its suffix, an Excel workbook:
+:mod:`zoneopt.instance.workbook`), within limits: a file of at most :data:`MAX_FILE_BYTES`,
 nested at most :data:`MAX_DEPTH` levels, every key of an object given once."""
 
 from __future__ import annotations
@@ -20,13 +21,22 @@ MAX_DEPTH = 64
 
 
 def load(path: str | Path, *, max_bytes: int | None = None, max_depth: int | None = None) -> Instance:
-    """Load an instance from a JSON file. Raises :class:`InstanceError` for a missing file, a
-    file over ``max_bytes`` (default :data:`MAX_FILE_BYTES`), non-JSON text, a key given twice
-    in one object, nesting deeper than ``max_depth`` (default :data:`MAX_DEPTH`), or any invalid
-    field (each issue names its JSON path)."""
+    """Load an instance from a JSON file, or from an Excel workbook (``.xlsx``, the layout of
+    ``python -m zoneopt template``). Raises :class:`InstanceError` for a missing file, a file
+    over ``max_bytes`` (default :data:`MAX_FILE_BYTES`), non-JSON text, a key given twice in one
+    object, nesting deeper than ``max_depth`` (default :data:`MAX_DEPTH`), or any invalid field
+    (each issue names its JSON path; in a workbook, its sheet, cell and column)."""
     p = Path(path)
+    limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from zoneopt.instance.workbook import read_workbook
+
+        if p.is_file() and p.stat().st_size > limit:
+            raise InstanceError([Issue("", f"the file is larger than the {_size(limit)} an instance may have")],
+                                str(p))
+        return read_workbook(p)
     depth = MAX_DEPTH if max_depth is None else max_depth
-    data = read_json(p, MAX_FILE_BYTES if max_bytes is None else max_bytes, depth)
+    data = read_json(p, limit, depth)
     try:
         if not isinstance(data, dict):
             raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))

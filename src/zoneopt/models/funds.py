@@ -87,7 +87,7 @@ def leverage_rows(b: ModelBuilder, rule: LeverageCap, E: sp.csr_matrix, investme
     ``sigma``); a unit without an investment figure gets nothing under the rule."""
     idx = np.flatnonzero(mask)
     cap = rule.alpha * np.nan_to_num(investment[idx], nan=0.0) / sigma
-    b.add_rows(rule.id, E[idx], ub=cap, rule=rule.id, source=rule.source, labels=[labels[i] for i in idx])
+    b.add_rows(rule.id, E[idx], ub=cap, rule=rule.id, source=rule.cited, labels=[labels[i] for i in idx])
 
 
 def objective_weights(instance: Instance, zt: ZoneTable, request: FloatArray, investment: FloatArray,

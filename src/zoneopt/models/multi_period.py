@@ -553,7 +553,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
             rate = np.where(g.base > 0, (achieved / g.base) ** (1.0 / g.k) - 1.0, np.nan)
         scope = mm.zones.ids[g.zones].tolist() if g.zones.size else ["total"]
         parts.append(pd.DataFrame({
-            "rule": g.rule, "source": g.target.source, "metric": g.target.metric, "scope": scope, "year": g.year,
+            "rule": g.rule, "source": g.target.cited, "metric": g.target.metric, "scope": scope, "year": g.year,
             "years_since_base": g.k, "base": g.base, "organic": g.organic, "required": g.required,
             "achieved": achieved, "slack": achieved - g.required, "required_rate": g.target.rate,
             "achieved_rate": rate, "driven_by": "+".join(g.drivers)}))

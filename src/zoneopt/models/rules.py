@@ -115,7 +115,7 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
     area = zt.frame["land_area_mu"].to_numpy()
     for where, rule in rules:
         if info is not None:
-            info[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+            info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
         name = rule.id + sfx
         if isinstance(rule, (ZoneBoundsRule, ZoneBounds)):
             mask = zt.select(rule.select)
@@ -123,23 +123,23 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
             lo = -np.inf if floor is None else floor / sigma
             hi = np.inf if cap is None else cap / sigma
             b.add_rows(name, E[np.flatnonzero(mask)], lb=lo, ub=hi, rule=rule.id,
-                       source=rule.source, labels=ids[mask].tolist())
+                       source=rule.cited, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             if rule.missing == "unlimited":
                 mask &= ~np.isnan(request)
             cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
-            b.add_rows(name, E[np.flatnonzero(mask)], ub=cap, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=cap, rule=rule.id, source=rule.cited,
                        labels=ids[mask].tolist())
         elif isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
-            b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.cited,
                        labels=ids[mask].tolist())
         elif isinstance(rule, (LockRule, Lock)):
             values = rule.values_mu if isinstance(rule, LockRule) else rule.values
             idx = pd.Index(ids).get_indexer(list(values)).astype(np.int64)
             val = np.array(list(values.values()), dtype=float) / sigma
-            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.source, labels=list(values))
+            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.cited, labels=list(values))
         elif isinstance(rule, (GroupBoundsRule, GroupBounds)):
             _group_rows(b, rule, zt, totals)
         elif isinstance(rule, TiltRule):
@@ -171,11 +171,11 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTa
     if cap is not None:
         has = ~np.isnan(cap)
         b.add_rows(f"{head}:cap{'_mu' if land else ''}", M[np.flatnonzero(has)], ub=cap[has], rule=rule.id,
-                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+                   source=rule.cited, labels=[g for g, h in zip(names, has, strict=True) if h])
     if floor is not None:
         has = ~np.isnan(floor)
         b.add_rows(f"{head}:floor{'_mu' if land else ''}", M[np.flatnonzero(has)], lb=floor[has], rule=rule.id,
-                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+                   source=rule.cited, labels=[g for g, h in zip(names, has, strict=True) if h])
     for share, side in ((rule.cap_share, "cap"), (rule.floor_share, "floor")):
         if share is None:
             continue
@@ -188,7 +188,7 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTa
                                                      shape=(k, T.start + 1))
             rhs = np.zeros(k)
         bounds = {"ub": rhs} if side == "cap" else {"lb": rhs}
-        b.add_rows(f"{head}:{side}_share", A, rule=rule.id, source=rule.source, labels=names, **bounds)
+        b.add_rows(f"{head}:{side}_share", A, rule=rule.id, source=rule.cited, labels=names, **bounds)
 
 
 def _allocated_total(b: ModelBuilder, totals: ZoneTotals) -> VarBlock:
@@ -242,9 +242,9 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
 
     labels = zt.ids
     b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
-               source=rule.source, labels=list(labels[idx[rows_hi]]))
+               source=rule.cited, labels=list(labels[idx[rows_hi]]))
     b.add_rows(f"{head}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
-               source=rule.source, labels=list(labels[idx[rows_lo]]))
+               source=rule.cited, labels=list(labels[idx[rows_lo]]))
 
 
 BINDING_TOLERANCE = 1e-6

@@ -307,7 +307,7 @@ def _tilts(instance: Instance, ls: LandSolve, j: int, rules: list[ZoneRule]) -> 
         while bottom < order.size - 1 and same[bottom + 1]:
             bottom += 1
         out.append(TiltPosition(
-            rule=rule.id, source=rule.source, by=rule.by, score=float(s), rank=int(1 + np.sum(score[idx] > s)),
+            rule=rule.id, source=rule.cited, by=rule.by, score=float(s), rank=int(1 + np.sum(score[idx] > s)),
             members=int(idx.size), per_mu=float(v), per=rule.per, above=above, below=below, held=held,
             price=float(price), run=bottom - top + 1,
             run_top=_neighbour(frame, order[top], score, per) if bottom > top else None,
