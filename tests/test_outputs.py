@@ -18,6 +18,7 @@ import pytest
 from cli_runner import run, write
 from land_cases import EXAMPLE, ROOT, SMALL, small4
 
+import zoneopt
 import zoneopt.instance
 from zoneopt.files import atomic_write, atomic_write_text, remove_stale_temporaries
 from zoneopt.plans import FORMULA_START, csv_escaped, is_formula_like
@@ -72,6 +73,17 @@ def test_a_bad_report_directory_is_refused_before_any_work(tmp_path: Path) -> No
     for out, reason in [(blocker, "exists and is not a directory"), (blocker / "report", "is a file"),
                         (Path("/proc/zoneopt-test"), "cannot write in /proc")]:
         err = _refused(*run("report", str(SMALL), "--out", str(out)))
+        assert reason in err, err
+
+
+@pytest.mark.usefixtures("no_work")
+def test_a_bad_template_workbook_is_refused_before_any_work(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file.txt"
+    blocker.write_text("x", encoding="utf-8")
+    for out, reason in [(tmp_path, "is a directory"), (blocker / "t.xlsx", "is a file, not a directory"),
+                        (tmp_path / "t.txt", "name it FILE.xlsx"),
+                        (Path("/proc/zoneopt-test/t.xlsx"), "cannot write in /proc")]:
+        err = _refused(*run("template", "--from", str(SMALL), "--out", str(out)))
         assert reason in err, err
 
 
@@ -264,6 +276,28 @@ def test_the_plan_set_and_the_report_keep_text_as_text(tmp_path: Path) -> None:
                          "--no-rule-costs", "--points", "2", "--factors", "1", "--no-scenarios")
     assert code == 0, err
     assert {PAYLOADS[0], "=req"} <= _check_workbook(tmp_path / "report" / "report.xlsx")
+
+
+def test_the_fill_in_workbook_keeps_text_as_text(tmp_path: Path) -> None:
+    """The template written from an instance: its formula-like names are text cells, and they
+    read back unchanged (a cell's leading tab or carriage return the reader strips as blank)."""
+    path = _poisoned(tmp_path)
+    target = tmp_path / "t.xlsx"
+    code, out, err = run("template", "--from", str(path), "--out", str(target))
+    assert code == 0, err
+    poisoned = {*PAYLOADS, "=req", "=ca", "=scn", "=ev", "=warn"}
+    seen = set()
+    for ws in openpyxl.load_workbook(target):
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", (ws.title, c.coordinate, c.value)
+                if c.value in poisoned:
+                    assert c.data_type == "s" and c.quotePrefix, (ws.title, c.coordinate, c.value)
+                    seen.add(c.value)
+    assert {PAYLOADS[0], PAYLOADS[5], "=req", "=ca"} <= seen
+    back, given = zoneopt.load(target), zoneopt.load(path)
+    assert [z.name for z in back.zones[:4]] == [z.name for z in given.zones[:4]] == PAYLOADS[:4]
+    assert back.rules == given.rules and back.evaluations == given.evaluations
 
 
 def test_the_escaping_touches_text_only() -> None:

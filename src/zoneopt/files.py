@@ -1,9 +1,13 @@
-"""File output that never leaves a half-written file behind, nor, for long, a temporary one.
+"""File output that never leaves a half-written file behind, nor, for long, a temporary one;
+and the text cells of spreadsheets that must stay text.
 
 A write goes to a temporary file beside the target, then is renamed over it. The temporary
 file's name carries the writer's host and process id (``.plan.json.zoneopt-host-4242-x1y2.tmp``):
 a writer killed mid-write (``kill -9``) leaves it behind, and the next write into that
 directory from the same host removes every such file whose process is gone.
+
+A text cell that starts like a formula (:data:`FORMULA_START`) is kept as text by every
+spreadsheet zoneopt writes (:func:`keep_as_text`; tables: :mod:`zoneopt.plans.spreadsheets`).
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 
 def _read_umask() -> int:
@@ -87,6 +92,23 @@ def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
         tmp.unlink(missing_ok=True)
         raise
     return target
+
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""The first characters that make a spreadsheet program read a text cell as a formula (OWASP
+"CSV Injection")."""
+
+
+def is_formula_like(value: Any) -> bool:
+    """Whether ``value`` is text a spreadsheet program would take for a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_START)
+
+
+def keep_as_text(cell: Any) -> None:
+    """Store an openpyxl cell's text as text: a string (openpyxl makes text starting with ``=``
+    a formula), with Excel's quote prefix so it stays text when edited."""
+    cell.data_type = "s"
+    cell.quotePrefix = True
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

@@ -11,27 +11,21 @@ cell is stored as a string with Excel's quote prefix, so its text is unchanged a
 text when edited. Numbers are never touched (``-3`` is a number, not text).
 
 Every CSV and Excel writer of zoneopt writes through :func:`write_csv` and :func:`write_frame`
-(plans, evaluations, comparisons, consolidation, management, reports).
+(plans, evaluations, comparisons, consolidation, management, reports); the fill-in workbook
+(:mod:`zoneopt.instance.template`), written cell by cell, through :func:`zoneopt.files.keep_as_text`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zoneopt.files import atomic_write
+from zoneopt.files import FORMULA_START, atomic_write, is_formula_like, keep_as_text
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""The first characters that make a spreadsheet program read a text cell as a formula."""
-
-
-def is_formula_like(value: Any) -> bool:
-    """Whether ``value`` is text a spreadsheet program would take for a formula."""
-    return isinstance(value, str) and value.startswith(FORMULA_START)
+__all__ = ["FORMULA_START", "csv_escaped", "is_formula_like", "write_csv", "write_frame"]
 
 
 def _text_columns(frame: pd.DataFrame) -> list[int]:
@@ -82,5 +76,4 @@ def write_frame(xl: pd.ExcelWriter, frame: pd.DataFrame, sheet: str) -> None:
     for j in _text_columns(frame):
         cells += [ws.cell(row=int(i) + 1 + offset, column=j + 1) for i in np.flatnonzero(_risky(frame.iloc[:, j]))]
     for cell in cells:
-        cell.data_type = "s"  # openpyxl made it a formula ("f"): the text itself, as a string
-        cell.quotePrefix = True
+        keep_as_text(cell)  # openpyxl made "=..." a formula ("f"): the text itself, as a string
