@@ -271,6 +271,13 @@ def test_a_file_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pyte
     assert load(SMALL, max_bytes=10**6).name
 
 
+def test_a_workbook_over_the_size_limit_is_refused(tmp_path: Path) -> None:
+    book = tmp_path / "t.xlsx"
+    assert run("template", "--out", str(book))[0] == 0
+    with pytest.raises(InstanceError, match="larger than the 1,000 bytes"):
+        load(book, max_bytes=1000)
+
+
 def test_a_directory_or_binary_file_is_refused(tmp_path: Path) -> None:
     _one_line_error(*run("validate", str(tmp_path)))
     (tmp_path / "bin.json").write_bytes(b"\xff\xfe\x00{")
