@@ -51,6 +51,13 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the CLI; return the exit code (never calls ``sys.exit`` itself)."""
     out = out if out is not None else sys.stdout
@@ -61,7 +68,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exc:  # argparse exits 2 on usage errors; keep that code
         return int(exc.code or 0)
     try:
-        code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
+        from zoneopt.core.progress import progress_bars
+
+        # Long runs show progress bars on stderr when a person watches it; pipes and tests stay quiet.
+        with progress_bars(enabled=_is_terminal(err), stream=err):
+            code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
         return code
     except ZoneoptError as exc:
         print(f"zoneopt: error: {error_text(_in_workbook(exc, args), args)}", file=err)

@@ -45,6 +45,14 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
                         help="relative MIP gap (default 1e-6)")
 
 
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang zh|en``: the language of printed tables, exports and reports (default: the
+    instance's ``metadata.language``, else English)."""
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="language of tables, exports and reports (default: the instance's metadata.language, "
+                             "else en)")
+
+
 def is_model_file(path: Path) -> bool:
     name = path.name.lower()
     return any(name.endswith(s) for s in MODEL_SUFFIXES)

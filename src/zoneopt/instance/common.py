@@ -22,6 +22,7 @@ Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
 Grade = Literal["A", "B", "C", "D"]
 GroupBy = Literal["city", "county", "level", "kind", "tag"]
 MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+Language = Literal["zh", "en"]
 
 T = TypeVar("T")
 
@@ -61,6 +62,9 @@ class Units(_Strict):
 
     land: Literal["mu"] = "mu"
     money: MoneyUnit = "wan_yuan"
+    money_display: MoneyUnit | None = Field(
+        None, description="the unit tables and reports show money amounts in (亿元 for a province's plan); "
+                          "rates per mu or per t stay in `money`; default: `money`")
     energy: Literal["tce"] = "tce"
     emissions: Literal["t"] = "t"
 
@@ -74,6 +78,9 @@ class Metadata(_Strict):
     region: str = ""
     year: Int | None = None
     notes: str = ""
+    language: Language | None = Field(
+        None, description="the language of printed tables, exports and reports (zh or en; default en); "
+                          "the command line's --lang overrides it")
 
 
 class _Rule(_Strict):

@@ -37,6 +37,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     identity_block,
     model_unit,
+    pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
 
@@ -169,6 +170,12 @@ def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limi
     return plan_from_solution(fm, solution)
 
 
+def fund_zone_map(fm: FundModel) -> sp.csr_matrix:
+    """Model columns × zones: zone i's funds count for zone i."""
+    n = fm.zones.size
+    return columns_to_zones(fm.model.num_vars, [(fm.f.start, np.arange(n))], n)
+
+
 def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     """The checked solution as a plan: funds per zone (money unit), tranches, leverage (fund /
     investment), binding rules, shadow prices in objective units per unit of money (LP)."""
@@ -189,9 +196,9 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["leverage"] = np.where(fm.investment > 0, alloc / fm.investment, np.nan)
     duals = solution.row_duals * fm.obj_scale / fm.unit if solution.row_duals is not None else None
-    zone_map = columns_to_zones(m.num_vars, [(fm.f.start, np.arange(n))], n)
+    zone_map = fund_zone_map(fm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map)
+        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map, pool_wide_rules(fm.rules))
     summary = ResourceSummary(
         instance=fm.instance.name, resource="funds", method="mip" if m.is_mip else "lp",
         synthetic=fm.instance.metadata.synthetic, status=solution.status.value,
@@ -206,7 +213,7 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
 
 
 __all__ = ["FundModel", "build_fund_model", "solve_funds", "plan_from_solution", "fund_pool", "leverage_rows",
-           "objective_weights", "TOTAL_RULE"]
+           "objective_weights", "TOTAL_RULE", "fund_zone_map"]
 
 
 def fund_resource_model(instance: Instance) -> ResourceModel:
