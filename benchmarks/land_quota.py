@@ -11,6 +11,10 @@ subprocess of this script (``--one``) so its peak RSS is its own; a run times
 the solve, and zoneopt's independent check of the answer; a one-variable warm-up solve first,
 so solver imports are not timed).
 
+``--solve-form`` solves the land model's solve form (``zoneopt.models.land_form``: rows as bounds,
+the tilt's implied bounds, lifted back onto the rule rows) on every backend instead of the rule
+rows themselves.
+
 HiGHS runs twice, with simplex (``SolveOptions(algorithm="simplex")``, the default) and with
 the interior point method (``algorithm="ipm"``); the report names the faster one per size.
 
@@ -65,7 +69,7 @@ def _rss_mib() -> float:
 
 
 def run_one(size: int, backend: str, algorithm: str, seed: int, timeout: float,
-            naive_solve: bool, drop_rules: list[str] | None = None) -> dict[str, Any]:
+            naive_solve: bool, drop_rules: list[str] | None = None, form: bool = False) -> dict[str, Any]:
     from zoneopt.examples.zones import synthetic_instance
 
     out: dict[str, Any] = {"size": size, "backend": backend, "algorithm": algorithm, "seed": seed,
@@ -91,7 +95,12 @@ def run_one(size: int, backend: str, algorithm: str, seed: int, timeout: float,
     options = SolveOptions(time_limit=timeout, algorithm=algorithm)
     _warm_up(backend, options)
     t = time.perf_counter()
-    sol = core_solve(m, backend, options=options)
+    if form:  # the solve form (zoneopt.models.land_form), lifted back onto the rule rows
+        from zoneopt.models.land_form import solve_in_form
+
+        sol, _ = solve_in_form(m, lm.tilts, backend, options)
+    else:
+        sol = core_solve(m, backend, options=options)
     out["solve_s"] = time.perf_counter() - t
     out["solver_s"] = sol.runtime
     out["status"] = sol.status.value
@@ -231,6 +240,8 @@ def spawn(size: int, backend: str, algorithm: str, args: argparse.Namespace) -> 
         cmd.append("--naive-solve")
     for rule in args.drop_rule:
         cmd += ["--drop-rule", rule]
+    if args.solve_form:
+        cmd.append("--solve-form")
     base = {"size": size, "backend": backend, "algorithm": algorithm}
     hard = 2 * args.timeout + 300  # generation, build, translation and the check come on top
     try:
@@ -358,6 +369,8 @@ def main(argv: list[str] | None = None) -> int:
     # one run, in a subprocess
     p.add_argument("--drop-rule", action="append", default=[], metavar="ID",
                    help="solve without this rule of the standard set (repeatable), e.g. tilt-score")
+    p.add_argument("--solve-form", action="store_true",
+                   help="solve the land model's solve form (zoneopt.models.land_form) instead of its rule rows")
     p.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--size", type=int, help=argparse.SUPPRESS)
     p.add_argument("--backend", help=argparse.SUPPRESS)
@@ -367,7 +380,7 @@ def main(argv: list[str] | None = None) -> int:
 
     if a.one:
         print(json.dumps(run_one(a.size, a.backend, a.algorithm, a.seed, a.timeout, a.naive_solve,
-                                  a.drop_rule)), flush=True)
+                                  a.drop_rule, a.solve_form)), flush=True)
         return 0
 
     caps = dict(DEFAULT_CAPS)
@@ -421,7 +434,8 @@ def render(results: list[dict[str, Any]], head: list[str], started: dt.datetime,
         f"# Land-quota benchmark, {started:%Y-%m-%d}",
         "",
         f"`python benchmarks/land_quota.py --sizes {' '.join(map(str, a.sizes))} --seed {a.seed} "
-        f"--timeout {a.timeout:g}`" + (f" `--backends {' '.join(backends)}`" if a.backends else ""),
+        f"--timeout {a.timeout:g}`" + (f" `--backends {' '.join(backends)}`" if a.backends else "")
+        + (" `--solve-form`" if a.solve_form else ""),
         "",
         "Instances: `zoneopt.examples.zones.synthetic_instance(n, seed)` — synthetic Henan 经开区 data, the "
         "standard rule set (pool, request caps, grade-D exclusion, the score tilt chain, national floor, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 
 import numpy as np
@@ -11,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, Zone
+from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, TabularZones, Zone
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
 
 BoolArray = npt.NDArray[np.bool_]
@@ -59,6 +60,8 @@ class ZoneTable:
     @classmethod
     def _read(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
+        if isinstance(zones, TabularZones):
+            return cls.from_columns(zones)
         columns: dict[str, object] = {
             "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],
             "county": [z.county for z in zones], "level": [z.level for z in zones],
@@ -80,10 +83,33 @@ class ZoneTable:
             tags[t][owner[codes == g]] = True
         return cls(frame, tags)
 
-    @property
+    @classmethod
+    def from_columns(cls, zones: TabularZones) -> ZoneTable:
+        """The table of a zone table (:class:`~zoneopt.instance.TabularZones`), straight from
+        its validated columns: no object per zone."""
+        f = zones.columns
+        n = len(zones)
+        columns: dict[str, object] = {"zone": f["id"], **{c: f[c] for c in COLUMNS if c != "zone"}}
+        for c in ("county", "grade"):  # as from zone objects: a column no zone fills holds None
+            if f[c].isna().all():
+                columns[c] = np.full(n, None, dtype=object)
+        for p in zones.emissions():
+            columns[EMISSIONS_PREFIX + p] = f[f"emissions_{p}_t"]
+        order = list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
+        frame = pd.DataFrame({c: columns[c] for c in order})
+        tags: dict[str, BoolArray] = {}
+        for g, t in enumerate(zones.tag_values):  # a loop over distinct tags, not zones
+            tags[t] = np.zeros(n, dtype=bool)
+            tags[t][zones.tag_zone[zones.tag_code == g]] = True
+        return cls(frame, tags)
+
+    @cached_property
     def ids(self) -> npt.NDArray[np.object_]:
-        """Zone ids in zone order."""
-        return self.frame["zone"].to_numpy()
+        """Zone ids in zone order: one array, made once, so every row label that names a zone
+        shares its string (a text column would make new strings at every read)."""
+        ids = self.frame["zone"].to_numpy(dtype=object)
+        ids.flags.writeable = False
+        return ids
 
     @property
     def size(self) -> int:

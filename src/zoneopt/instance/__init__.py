@@ -21,7 +21,8 @@ and ``load`` validation errors and files, ``indicators`` the indicator catalogue
 as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
 the document they make), ``sheets`` (which table holds what), ``frames`` (DataFrames),
 ``edits`` (the ``with_*`` edits), ``workbook`` (reading ``.xlsx``) and ``template`` (writing the
-fill-in workbook). Every public name is importable from here.
+fill-in workbook). ``tabular`` holds zones given as one validated table (a frame, or a Parquet or
+CSV file an instance names: the large-instance path). Every public name is importable from here.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ from zoneopt.instance.rules import (
     ZoneBoundsRule,
 )
 from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
 
 __all__ = [
@@ -144,6 +146,7 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "Location",
     "Zone",
+    "TabularZones",
     "LandPool",
     "Pools",
     "Selector",

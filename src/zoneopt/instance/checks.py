@@ -18,6 +18,7 @@ from zoneopt.instance.pools import Pools
 from zoneopt.instance.portfolio import Portfolio, Project, ProjectSelector, ShareTarget
 from zoneopt.instance.rules import GroupBounds, GroupBoundsRule, LeverageCap, Rule
 from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.zones import Enterprise, Selector, Zone
 
 
@@ -26,7 +27,7 @@ class CheckedInstance(Protocol):
     has them (and calls :func:`cross_check` from its validator, so this module does not import it)."""
 
     @property
-    def zones(self) -> tuple[Zone, ...]: ...
+    def zones(self) -> TabularZones | tuple[Zone, ...]: ...
     @property
     def rules(self) -> tuple[Rule, ...]: ...
     @property
@@ -64,12 +65,18 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
     """Checks that span fields: duplicate zone and rule ids, and rules naming zones, cities,
     counties, tags or group values that no zone has."""
     issues: list[Issue] = []
-    seen = _id_index((z.id for z in inst.zones), "zones", "zone", issues)
-    known = {
-        "zones": set(seen), "cities": {z.city for z in inst.zones},
-        "counties": {z.county for z in inst.zones if z.county is not None},
-        "tags": {t for z in inst.zones for t in z.tags},
-    }
+    zones = inst.zones
+    if isinstance(zones, TabularZones):  # a zone table: its own checks found duplicates
+        seen = dict(zip(zones.ids.tolist(), range(len(zones)), strict=True))
+        known = {"zones": set(seen), "cities": zones.values("city"), "counties": zones.values("county"),
+                 "tags": zones.tags}
+    else:
+        seen = _id_index((z.id for z in zones), "zones", "zone", issues)
+        known = {
+            "zones": set(seen), "cities": {z.city for z in zones},
+            "counties": {z.county for z in zones if z.county is not None},
+            "tags": {t for z in zones for t in z.tags},
+        }
     rule_ids = _id_index((r.id for r in inst.rules), "rules", "rule", issues)
     for r, rule in enumerate(inst.rules):
         _check_rule(f"rules[{r}]", rule, inst, known, issues)
@@ -109,7 +116,8 @@ def _check_rule(where: str, rule: Any, inst: CheckedInstance, known: Mapping[str
                 issues.append(Issue(f"{where}.{field}.{zid}", f"unknown zone {zid!r}"))
     if isinstance(rule, (GroupBoundsRule, GroupBounds)):
         known_key = _GROUP_KEYS[rule.by]
-        values = known[known_key] if known_key else {getattr(z, rule.by) for z in inst.zones}
+        values = known[known_key] if known_key else (inst.zones.values(rule.by) if isinstance(inst.zones, TabularZones)
+                                                     else {getattr(z, rule.by) for z in inst.zones})
         for field in ("cap_mu", "floor_mu", "cap", "floor"):
             amount = getattr(rule, field, None)
             if isinstance(amount, dict):
@@ -242,7 +250,8 @@ def _check_consolidation(inst: CheckedInstance, known: Mapping[str, set[Any]]) -
     zones, cities, counties and tags that exist, and the distance table distinct known zones,
     each pair once."""
     issues: list[Issue] = []
-    kinds = [(k, z.location.kind) for k, z in enumerate(inst.zones) if z.location is not None]
+    kinds = [] if isinstance(inst.zones, TabularZones) else [  # a zone table has no locations
+        (k, z.location.kind) for k, z in enumerate(inst.zones) if z.location is not None]
     if kinds:
         first_kind = kinds[0][1]
         other = next(((k, kind) for k, kind in kinds if kind != first_kind), None)

@@ -25,7 +25,9 @@ def load(path: str | Path, *, max_bytes: int | None = None, max_depth: int | Non
     ``python -m zoneopt template``). Raises :class:`InstanceError` for a missing file, a file
     over ``max_bytes`` (default :data:`MAX_FILE_BYTES`), non-JSON text, a key given twice in one
     object, nesting deeper than ``max_depth`` (default :data:`MAX_DEPTH`), or any invalid field
-    (each issue names its JSON path; in a workbook, its sheet, cell and column)."""
+    (each issue names its JSON path; in a workbook, its sheet, cell and column). A JSON
+    instance's ``zones`` may name a Parquet or CSV zone table, relative to the JSON file
+    (:mod:`zoneopt.instance.tabular`)."""
     p = Path(path)
     limit = MAX_FILE_BYTES if max_bytes is None else max_bytes
     if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
@@ -40,7 +42,7 @@ def load(path: str | Path, *, max_bytes: int | None = None, max_depth: int | Non
     try:
         if not isinstance(data, dict):
             raise InstanceError([Issue("", f"an instance is a JSON object, got {type(data).__name__}")], str(p))
-        return Instance.from_dict(data, source=str(p))
+        return Instance.from_dict(data, source=str(p), base=p.parent)
     except InstanceError:
         # The schema nests about 10 levels, so a document nested deeper than the limit never
         # validates: its depth is measured only then, and named instead of the type errors

@@ -4,6 +4,7 @@ validated, immutable model, and the values derived from it once and reused."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import pandas as pd
@@ -26,7 +27,8 @@ from zoneopt.instance.portfolio import Portfolio, Project
 from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.sheets import assemble, instance_tables
-from zoneopt.instance.zones import Enterprise, Zone
+from zoneopt.instance.tabular import TabularZones, Zones, zone_table_source
+from zoneopt.instance.zones import Enterprise
 
 T = TypeVar("T")
 
@@ -74,7 +76,9 @@ class Instance(_Strict):
     name: Ident
     metadata: Metadata = Field(default_factory=Metadata)
     units: Units = Field(default_factory=Units)
-    zones: Array[Zone]
+    zones: Zones
+    """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.tabular.TabularZones`:
+    a frame, or a Parquet or CSV file named in JSON) for large instances."""
     pools: Pools = Field(default_factory=Pools)
     rules: Array[Rule] = ()
     objective: Objective = Field(default_factory=Objective)
@@ -119,11 +123,15 @@ class Instance(_Strict):
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
-    def from_dict(cls, data: Any, source: str | None = None) -> Instance:
+    def from_dict(cls, data: Any, source: str | None = None, base: Path | None = None) -> Instance:
         """Validate a parsed JSON document; raise :class:`InstanceError` with JSON paths (an
         evaluation's with its id). Types are strict, as the JSON Schema states them: a number
-        must be a number, not a string or a boolean (see :mod:`zoneopt.instance.common`)."""
+        must be a number, not a string or a boolean (see :mod:`zoneopt.instance.common`). Its
+        ``zones`` may be a zone table: a frame, or the name of a Parquet or CSV file (relative
+        to ``base``, default the working directory), see :mod:`zoneopt.instance.tabular`."""
         try:
+            if isinstance(data, dict) and not isinstance(data.get("zones", ()), (list, tuple)):
+                data = {**data, "zones": zone_table_source(data["zones"], base)}
             return cls.model_validate(data)
         except ValidationError as exc:
             issues = issues_from_validation(exc, data)
@@ -242,6 +250,8 @@ class Instance(_Strict):
     # -- lookups -----------------------------------------------------------------------------
     @property
     def zone_ids(self) -> list[str]:
+        if isinstance(self.zones, TabularZones):
+            return list(self.zones.ids)
         return [z.id for z in self.zones]
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -17,10 +17,10 @@ import scipy.sparse as sp
 from zoneopt.core.diagnose import Diagnosis, diagnose
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
-from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.evaluation.indicators import objective_unit
 from zoneopt.instance import MONEY_LABEL, Instance
+from zoneopt.models.land_form import solve_in_form
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.presolve import presolve_checks
 from zoneopt.models.rules import binding_tables, pool_wide_rules
@@ -38,14 +38,16 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
-    first = core_solve(lm.model, backend, options=opts)
+    # Solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
+    # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
+    first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
     raise_for_status(first, lm, time_limit=opts.time_limit)
     final = first
     secondary = None
     if lm.equity is not None and instance.objective.kind == "equity":
         assert first.x is not None
         stage2 = efficiency_stage(lm, float(first.x[lm.equity.start]))
-        final = core_solve(stage2, backend, options=opts)
+        final, _ = solve_in_form(stage2, lm.tilts, backend, opts)
         raise_for_status(final, lm, time_limit=opts.time_limit)
         assert final.objective is not None
         secondary = final.objective * lm.tie_break_scale

@@ -28,7 +28,7 @@ from zoneopt.instance import (
     LandPool,
 )
 from zoneopt.models.outcome import ResourceModel
-from zoneopt.models.rules import RuleInfo, ZoneTotals, add_pool_row, add_zone_rules, model_unit
+from zoneopt.models.rules import RuleInfo, TiltChain, ZoneTotals, add_pool_row, add_zone_rules, model_unit
 
 FloatArray = npt.NDArray[np.float64]
 TOTAL_RULE = "land-total"
@@ -53,6 +53,8 @@ class LandModel:
     baseline_mu: FloatArray | None = None
     equity: VarBlock | None = None
     rules: dict[str, RuleInfo] = field(default_factory=dict)
+    tilts: tuple[TiltChain, ...] = ()
+    """what each tilt rule built: the solve form (:mod:`zoneopt.models.land_form`) reads it."""
 
     @property
     def tie_break_scale(self) -> float:
@@ -92,10 +94,11 @@ def build_land_model(instance: Instance) -> LandModel:
     rules: dict[str, RuleInfo] = {}
     totals = ZoneTotals(sp.identity(n, format="csr"), sigma, Q, request)
     add_pool_row(b, TOTAL_RULE, totals, exact=pool.exact, source=pool.source, info=rules, note="land pool total")
+    tilts: list[TiltChain] = []
     excluded = add_zone_rules(b, [(f"rules[{r}]", rule) for r, rule in enumerate(instance.rules)], totals,
-                              instance, zt, rules)
-
-    return _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
+                              instance, zt, rules, tilts)
+    lm = _with_objective(instance, zt, b, x, sigma, rules, request, excluded, Q)
+    return replace(lm, tilts=tuple(tilts))
 
 
 

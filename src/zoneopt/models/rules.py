@@ -35,6 +35,7 @@ from zoneopt.instance import (
 )
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,13 @@ def add_pool_row(b: ModelBuilder, rule: str, totals: ZoneTotals, *, exact: bool,
 
 
 def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: ZoneTotals, instance: Instance,
-                   zt: ZoneTable, info: dict[str, RuleInfo] | None = None) -> npt.NDArray[np.bool_]:
+                   zt: ZoneTable, info: dict[str, RuleInfo] | None = None,
+                   tilts: list[TiltChain] | None = None) -> npt.NDArray[np.bool_]:
     """Add the rows of the zone rules among ``rules`` (``(JSON path, rule)`` pairs) on
     ``totals``, each block tagged with its rule id and source; other rule types are left to
-    the caller. ``info`` collects a :class:`RuleInfo` per rule. Returns the mask of zones an
-    ``exclude`` rule covers (tilts leave them out of the ordering)."""
+    the caller. ``info`` collects a :class:`RuleInfo` per rule; ``tilts`` (when given) a
+    :class:`TiltChain` per tilt that made rows. Returns the mask of zones an ``exclude`` rule
+    covers (tilts leave them out of the ordering)."""
     n, ids = zt.size, zt.ids
     E, sigma, request, sfx = totals.E, totals.unit, totals.request, totals.suffix
     excluded = np.zeros(n, dtype=bool)
@@ -143,7 +146,9 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
         elif isinstance(rule, (GroupBoundsRule, GroupBounds)):
             _group_rows(b, rule, zt, totals)
         elif isinstance(rule, TiltRule):
-            _tilt_rows(b, rule, instance, zt, totals, excluded, area, where)
+            chain = _tilt_rows(b, rule, instance, zt, totals, excluded, area, where)
+            if chain is not None and tilts is not None:
+                tilts.append(chain)
     return excluded
 
 
@@ -205,22 +210,44 @@ def _allocated_total(b: ModelBuilder, totals: ZoneTotals) -> VarBlock:
         return T
 
 
+@dataclass(frozen=True, eq=False)
+class TiltChain:
+    """What one tilt rule built, for a formulation that exploits its structure
+    (:mod:`zoneopt.models.land_form`): the zones it orders (``members``, zone indices), the
+    tier of each (0 = highest score), the weight w of each in its rows (x_i − w_i·u_k), the
+    level variables u_0 … u_{K−2} (``level``), and the model row of each member's ``above``
+    row (x_i − w_i·u_{tier} ≥ 0) and ``below`` row (x_i − w_i·u_{tier−1} ≤ 0), −1 where the
+    member has none (tier 0 has no ``below`` row, the last tier no ``above`` row).
+    ``columns`` is the model column of each member's total when that total is one column
+    with coefficient 1 (the land model), else None."""
+
+    rule: str
+    members: IntArray
+    tier: IntArray
+    weight: FloatArray
+    level: VarBlock
+    above: IntArray
+    below: IntArray
+    columns: IntArray | None
+
+
 def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,
-               excluded: npt.NDArray[np.bool_], area: FloatArray, where: str) -> None:
+               excluded: npt.NDArray[np.bool_], area: FloatArray, where: str) -> TiltChain | None:
     """Tiers of equal score; one auxiliary level u_k between tier k and k+1 (higher score
     first): x_i/a_i >= u_k for i in tier k, x_j/a_j <= u_k for j in tier k+1 (rows multiplied
-    through by a_i). 2n rows, no O(n²) pairs, and equal scores stay unordered."""
+    through by a_i). 2n rows, no O(n²) pairs, and equal scores stay unordered. Returns what
+    was built (None when the rule orders fewer than two tiers and makes no rows)."""
     mask = zt.select(rule.select)
     if not rule.include_excluded:
         mask &= ~excluded
     idx = np.flatnonzero(mask)
     if idx.size < 2:
-        return
+        return None
     score = indicator(instance, rule.by, field=f"{where}.by", among=mask, table=zt)[idx]
     levels, tier = np.unique(-score, return_inverse=True)  # tier 0 = highest score
     K = levels.size
     if K < 2:
-        return
+        return None
     # x_i - (a_i/a_ref)·u_k >= 0 keeps coefficient 1 on x, so the solver's row tolerance is a
     # tolerance on land itself, whatever the spread of areas (a_ref: geometric mean area).
     if rule.per == "land_area":
@@ -241,10 +268,18 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
         return sp.csr_matrix(pad_columns(totals.E[idx[members]], n_all) + levels_part)
 
     labels = zt.ids
-    b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
-               source=rule.cited, labels=list(labels[idx[rows_hi]]))
-    b.add_rows(f"{head}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
-               source=rule.cited, labels=list(labels[idx[rows_lo]]))
+    above = b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
+                       source=rule.cited, labels=list(labels[idx[rows_hi]]))
+    below = b.add_rows(f"{head}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
+                       source=rule.cited, labels=list(labels[idx[rows_lo]]))
+    above_row = np.full(idx.size, -1, dtype=np.int64)
+    above_row[rows_hi] = above.start + np.arange(rows_hi.size)
+    below_row = np.full(idx.size, -1, dtype=np.int64)
+    below_row[rows_lo] = below.start + np.arange(rows_lo.size)
+    E = sp.csr_matrix(totals.E[idx])
+    unit_rows = bool(np.all(np.diff(E.indptr) == 1) and np.all(E.data == 1.0))
+    return TiltChain(head, idx.astype(np.int64), tier.astype(np.int64), weight, u, above_row, below_row,
+                     E.indices.astype(np.int64) if unit_rows else None)
 
 
 BINDING_TOLERANCE = 1e-6

@@ -1,0 +1,398 @@
+"""The land model's solve form: the same LP/MIP as the rule rows of
+:func:`~zoneopt.models.land_quota.build_land_model` (the *reference* form every analysis reads),
+stated so the solver sees its structure, and the map of a solution back onto the rule rows.
+
+Three exact steps, each a consequence of the reference rows (so the feasible set, and with it
+the optimum, is the reference's):
+
+1. A row with one entry (request caps, exclusions, per-zone floors and caps, locks, a group
+   of one zone) is a bound on its column: the tightest per side is kept, with the row it came
+   from.
+2. A tilt with per-zone caps implies a running minimum: for zone j in tier t (tier 0 the
+   highest score), x_j/w_j ≤ u_{t−1} ≤ … ≤ x_i/w_i ≤ cap_i/w_i for every zone i of a higher
+   tier, so x_j ≤ w_j · min over tiers < t of min_i cap_i/w_i, and the level u_k ≤ the same
+   minimum over tiers ≤ k. Floors imply the mirror image (a running maximum from the lowest
+   tier up). Zones of equal score share a tier and bound nothing among themselves; zones a
+   tilt leaves out (excluded ones, by default) are not in its tiers.
+3. Rows that no point within the bounds can violate are dropped.
+
+The reference model never states step 2, so the dual simplex discovers it one pivot at a time
+(benchmarks/land_quota.py and ``models/land-quota.md``, "Solving at scale").
+
+Every bound of the solve form comes from rows of the reference model with known multipliers,
+so a solution maps back exactly: the primal point is the same vector, and the reduced cost of a
+column at a bound that came from rows is handed to those rows (:meth:`SolveForm.lift`). The
+lifted duals satisfy c = Aᵀy + d on the reference model with every row that gets a price
+binding, so bindings and shadow prices are still reported per rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+from zoneopt.core.model import Model, RowBlock
+from zoneopt.core.solution import Solution, SolveOptions
+from zoneopt.core.solve import solve as core_solve
+from zoneopt.errors import SolutionCheckError
+from zoneopt.models.rules import TiltChain
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+PRESOLVE_OFF_FROM = 10_000
+"""Columns from which the LP is solved without HiGHS's presolve (see :func:`choose_strategy`)."""
+TIGHTER = 1e-12
+"""A tilt-implied bound replaces a row's bound only when tighter by more than this (relative):
+equal bounds keep the row as their source."""
+INTEGRAL = 1e-9
+"""An integer column's bound within this (relative) of a whole number is that number."""
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """How the solve form is solved, and why (recorded with the form, reported by
+    ``models/land-quota.md``)."""
+
+    algorithm: str
+    presolve: bool
+    reason: str
+
+    def options(self, backend: str, options: SolveOptions) -> SolveOptions:
+        """``options`` with this strategy applied where the caller left the choice open: the
+        HiGHS presolve switch, only for the HiGHS backend and only when ``options.extra``
+        does not set it."""
+        if backend != "highs" or self.presolve or "presolve" in options.extra:
+            return options
+        return replace(options, extra={**options.extra, "presolve": "off"})
+
+
+def choose_strategy(model: Model, tilts: int) -> Strategy:
+    """The algorithm for a solve form of this shape, with the reason.
+
+    Dual simplex in every case: the model has few coupling rows and, with the tilt, columns of
+    levels dense in ~2n/K entries that stall the interior point method's normal equations. The
+    LP presolve is turned off from :data:`PRESOLVE_OFF_FROM` columns: once rows are bounds the
+    model is wide with few rows of its own, which HiGHS 1.14's presolve reduces slowly and
+    barely (at 100k zones it cost more than the solve); a MIP keeps it (branch and bound
+    needs it)."""
+    if model.is_mip:
+        return Strategy("simplex", True, "a MIP (parcels): branch and bound with HiGHS's MIP presolve")
+    shape = f"{model.num_vars:,} columns, {model.num_rows:,} rows" + (f", {tilts} tilt(s)" if tilts else "")
+    if model.num_vars >= PRESOLVE_OFF_FROM:
+        return Strategy("simplex", False, f"{shape}: dual simplex without presolve (wide, few-row shape: "
+                        "presolve costs more than it removes; interior point stalls on dense level columns)")
+    return Strategy("simplex", True, f"{shape}: dual simplex with presolve (small: either is fast)")
+
+
+@dataclass(frozen=True, eq=False)
+class _Side:
+    """Where one side (upper or lower) of each column's bound came from: a row (its index and
+    coefficient on the column), a tilt (its index in the form's tilts), or neither (-1 both:
+    the column's own bound)."""
+
+    row: IntArray
+    coef: FloatArray
+    tilt: IntArray
+
+
+@dataclass(frozen=True, eq=False)
+class _Chain:
+    """A tilt's running bounds, for lifting duals: per level k (boundary between tier k and
+    k+1), whether its bound is set by its own tier (``own``) or passed on from the next level
+    towards the source (``via``: a member of the tier the step crosses), and the member whose
+    bound is the source (``source``, for own levels)."""
+
+    tilt: TiltChain
+    ub_own: BoolArray
+    ub_source: IntArray
+    lb_own: BoolArray
+    lb_source: IntArray
+    via: IntArray
+    """per tier, a member of it (tiers 1..K−2 have both rows), -1 where unused."""
+
+
+@dataclass(frozen=True, eq=False)
+class SolveForm:
+    """The solve form of a reference model: ``model`` (rows kept, bounds tightened), which
+    reference rows it keeps, where each bound came from, and the strategy to solve it."""
+
+    reference: Model
+    model: Model
+    kept: IntArray
+    """reference row of each row of ``model``."""
+    upper: _Side
+    lower: _Side
+    base_upper: _Side
+    """the bounds' sources before the tilts: single-entry rows or the column's own bound."""
+    base_lower: _Side
+    chains: tuple[_Chain, ...]
+    strategy: Strategy
+
+    @property
+    def rows_as_bounds(self) -> int:
+        """Reference rows that became column bounds or were dropped as redundant."""
+        return self.reference.num_rows - self.kept.size
+
+    def lift(self, solution: Solution) -> Solution:
+        """``solution`` of :attr:`model` as a solution of :attr:`reference`: the same point
+        and objective; each row kept gets its dual, and the price of a column bound that came
+        from rows goes to those rows (through the tilt's chain for an implied bound), so
+        c = Aᵀy + d holds on the reference with the reference's own column bounds priced in
+        d. A solution without duals (a MIP) keeps none."""
+        if solution.row_duals is None or solution.reduced_costs is None:
+            return solution
+        ref = self.reference
+        y = np.zeros(ref.num_rows)
+        y[self.kept] = solution.row_duals
+        d = np.asarray(solution.reduced_costs, dtype=float)
+        at_upper = (d > 0) if ref.sense == "max" else (d < 0)
+        d_ref = np.zeros(ref.num_vars)
+        for side, on in ((self.upper, at_upper), (self.lower, ~at_upper & (d != 0))):
+            dd = np.where(on, d, 0.0)
+            from_row = on & (side.row >= 0)
+            np.add.at(y, side.row[from_row], dd[from_row] / side.coef[from_row])
+            own = on & (side.row < 0) & (side.tilt < 0)
+            d_ref[own] += d[own]
+            for c, chain in enumerate(self.chains):
+                mine = on & (side.tilt == c)
+                if mine.any():
+                    _lift_chain(chain, side is self.upper, np.where(mine, d, 0.0), y, d_ref,
+                                self.base_upper if side is self.upper else self.base_lower)
+        return replace(solution, row_duals=y, reduced_costs=d_ref)
+
+
+def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
+    """The solve form of ``model`` (a land model built with the rule rows; ``tilts`` as
+    :func:`~zoneopt.models.rules.add_zone_rules` recorded them). See the module docstring."""
+    A = model.A
+    n = model.num_vars
+    single = np.flatnonzero(np.diff(A.indptr) == 1)
+    col = A.indices[A.indptr[single]].astype(np.int64)
+    a = A.data[A.indptr[single]]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        hi = np.where(a > 0, model.row_ub[single], model.row_lb[single]) / a
+        lo = np.where(a > 0, model.row_lb[single], model.row_ub[single]) / a
+    upper = _Side(np.full(n, -1, np.int64), np.ones(n), np.full(n, -1, np.int64))
+    lower = _Side(np.full(n, -1, np.int64), np.ones(n), np.full(n, -1, np.int64))
+    ub = model.ub.copy()
+    lb = model.lb.copy()
+    _tightest(ub, upper, single, col, a, hi, np.less)
+    _tightest(lb, lower, single, col, a, lo, np.greater)
+    base_ub, base_lb = ub.copy(), lb.copy()
+    base_upper, base_lower = _copy(upper), _copy(lower)
+    chains = []
+    usable = [t for t in tilts if t.columns is not None and t.level.size > 0]
+    for c, tilt in enumerate(usable):
+        chains.append(_implied(tilt, c, base_ub, base_lb, ub, lb, upper, lower))
+    if model.is_mip:  # whole numbers between fractional bounds (HiGHS 1.14 finds [0, 0.04] infeasible)
+        z = model.integer
+        ub[z] = np.floor(ub[z] + INTEGRAL * np.maximum(1.0, np.abs(ub[z])))
+        lb[z] = np.ceil(lb[z] - INTEGRAL * np.maximum(1.0, np.abs(lb[z])))
+    keep = np.ones(model.num_rows, dtype=bool)
+    keep[single] = False
+    keep &= ~_redundant(A, model.row_lb, model.row_ub, lb, ub)
+    kept = np.flatnonzero(keep)
+    form = replace(model, A=A[kept], row_lb=model.row_lb[kept], row_ub=model.row_ub[kept], lb=lb, ub=ub,
+                   row_blocks=_kept_blocks(model.row_blocks, keep), row_names=None,
+                   name=model.name + ":solve-form")
+    return SolveForm(model, form, kept, upper, lower, base_upper, base_lower, tuple(chains),
+                     choose_strategy(form, len(chains)))
+
+
+def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions
+                  ) -> tuple[Solution, SolveForm]:
+    """Solve ``model`` (a land model in its reference form) through its solve form with
+    ``backend``, and return the solution lifted onto ``model`` — its point checked against
+    ``model`` itself, so a plan is feasible for the rule rows — with the form. Raises
+    :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check."""
+    form = solve_form(model, tilts)
+    solution = core_solve(form.model, backend, options=form.strategy.options(backend, options))
+    if not solution.status.has_solution:
+        return solution, form
+    assert solution.x is not None
+    report = check_solution(model, solution.x, solution.objective,
+                            tolerance=max(options.tolerance, DEFAULT_TOLERANCE))
+    if not report.passed:
+        raise SolutionCheckError(
+            f"backend {backend!r} solved the solve form of {model.name!r} to a point that fails the "
+            f"check on its rule rows ({report.worst}; row {report.max_row_violation:.3g}, bound "
+            f"{report.max_bound_violation:.3g}); solver said {solution.status.value}: {solution.message}")
+    return form.lift(solution).with_check(report), form
+
+
+def _copy(side: _Side) -> _Side:
+    return _Side(side.row.copy(), side.coef.copy(), side.tilt.copy())
+
+
+def _tightest(bound: FloatArray, side: _Side, rows: IntArray, col: IntArray, coef: FloatArray,
+              value: FloatArray, better: np.ufunc) -> None:
+    """Tighten ``bound`` with the single-entry ``rows`` (their bound ``value`` on column
+    ``col``), recording in ``side`` the row that gives each column its tightest bound (the
+    first such row on a tie)."""
+    if not rows.size:
+        return
+    key = value if better is np.less else -value
+    order = np.lexsort((key, col))  # per column, tightest first; stable, so the first row on ties
+    first = order[np.r_[True, col[order][1:] != col[order][:-1]]]
+    j, v = col[first], value[first]
+    take = better(v, bound[j])
+    j, first = j[take], first[take]
+    bound[j] = value[first]
+    side.row[j] = rows[first]
+    side.coef[j] = coef[first]
+
+
+def _implied(tilt: TiltChain, c: int, base_ub: FloatArray, base_lb: FloatArray, ub: FloatArray, lb: FloatArray,
+             upper: _Side, lower: _Side) -> _Chain:
+    """The running bounds tilt ``c`` implies from the row bounds ``base_ub``/``base_lb``:
+    tightens ``ub``/``lb`` of its members and levels, records the tilt as their source, and
+    returns what lifting needs."""
+    assert tilt.columns is not None
+    cols, w, tier = tilt.columns, tilt.weight, tilt.tier
+    K = tilt.level.size + 1
+    levels = tilt.level.start + np.arange(K - 1)
+    via = np.full(K, -1, np.int64)
+    via[tier[::-1]] = np.arange(tier.size)[::-1]  # the first member of each tier
+
+    # Upper: U_k = min over tiers <= k of min cap/w; x_j <= w_j U_{t_j - 1}; u_k <= U_k.
+    best, arg = _per_tier(base_ub[cols] / w, tier, K, np.less)
+    run = np.minimum.accumulate(best)
+    ub_own = np.r_[True, best[1:] < run[:-1]]
+    ub_source = arg[np.maximum.accumulate(np.where(ub_own, np.arange(K), 0))]
+    _apply(ub, upper, c, levels, run[:-1], np.less)
+    has = tier > 0
+    _apply(ub, upper, c, cols[has], w[has] * run[tier[has] - 1], np.less)
+
+    # Lower: L_k = max over tiers >= k+1 of max floor/w; x_j >= w_j L_{t_j}; u_k >= L_k.
+    best, arg = _per_tier(base_lb[cols] / w, tier, K, np.greater)
+    run_rev = np.maximum.accumulate(best[::-1])[::-1]  # max over tiers >= t
+    lb_own_t = np.r_[best[:-1] > run_rev[1:], True]  # tier t sets the max for tiers >= t
+    lb_source_t = arg[(K - 1) - np.maximum.accumulate(np.where(lb_own_t[::-1], np.arange(K), 0))[::-1]]
+    # level k is bounded by tiers >= k+1
+    _apply(lb, lower, c, levels, run_rev[1:], np.greater)
+    has = tier < K - 1
+    _apply(lb, lower, c, cols[has], w[has] * run_rev[tier[has] + 1], np.greater)
+    return _Chain(tilt, ub_own[:-1], ub_source[:-1], lb_own_t[1:], lb_source_t[1:], via)
+
+
+def _per_tier(ratio: FloatArray, tier: IntArray, K: int, better: np.ufunc) -> tuple[FloatArray, IntArray]:
+    """Per tier, the best ratio (least for ``np.less``, greatest for ``np.greater``) and the
+    member that has it."""
+    key = ratio if better is np.less else -ratio
+    order = np.lexsort((key, tier))
+    first = order[np.r_[True, tier[order][1:] != tier[order][:-1]]]
+    best = np.full(K, np.inf if better is np.less else -np.inf)
+    arg = np.full(K, -1, np.int64)
+    best[tier[first]] = ratio[first]
+    arg[tier[first]] = first
+    return best, arg
+
+
+def _apply(bound: FloatArray, side: _Side, c: int, cols: IntArray, value: FloatArray, better: np.ufunc) -> None:
+    """Tighten ``bound`` at ``cols`` to ``value`` where clearly tighter; tilt ``c`` is then
+    the source."""
+    with np.errstate(invalid="ignore"):
+        slack = TIGHTER * np.maximum(1.0, np.abs(value))
+        take = np.isfinite(value) & (better(value + slack, bound[cols]) if better is np.less
+                                     else better(value - slack, bound[cols]))
+    j = cols[take]
+    bound[j] = value[take]
+    side.row[j] = -1
+    side.tilt[j] = c
+
+
+def _redundant(A: sp.csr_matrix, row_lb: FloatArray, row_ub: FloatArray, lb: FloatArray, ub: FloatArray) -> BoolArray:
+    """Rows every point within the column bounds satisfies (exactly, no tolerance)."""
+    pos = A.maximum(0).tocsr()
+    neg = A.minimum(0).tocsr()
+    with np.errstate(invalid="ignore"):
+        lo = _dot(pos, lb) + _dot(neg, ub)
+        hi = _dot(pos, ub) + _dot(neg, lb)
+    return (np.diff(A.indptr) > 0) & (lo >= row_lb) & (hi <= row_ub)
+
+
+def _dot(M: sp.csr_matrix, v: FloatArray) -> FloatArray:
+    """``M @ v`` where 0 · ±inf counts 0 and a sum of +inf and -inf is NaN (never redundant)."""
+    finite = np.where(np.isfinite(v), v, 0.0)
+    out = M @ finite
+    for sign in (np.inf, -np.inf):
+        hits = M @ (v == sign).astype(float)  # positive entries hitting ±inf
+        out = np.where(hits != 0, out + sign * np.sign(hits), out)
+    return out
+
+
+def _kept_blocks(blocks: tuple[RowBlock, ...], keep: BoolArray) -> tuple[RowBlock, ...]:
+    """The reference's row blocks restricted to the kept rows (a loop over blocks)."""
+    out = []
+    start = 0
+    for b in blocks:
+        mine = keep[b.slice]
+        size = int(mine.sum())
+        if size:
+            labels = tuple(np.asarray(b.labels, dtype=object)[mine].tolist()) if b.labels else None
+            out.append(RowBlock(b.name, start, size, b.rule, b.source, labels))
+        start += size
+    return tuple(out)
+
+
+def _lift_chain(chain: _Chain, upper_side: bool, d: FloatArray, y: FloatArray, d_ref: FloatArray,
+                base: _Side) -> None:
+    """Hand the prices ``d`` of bounds tilt ``chain`` implied (upper or lower) to its rows.
+
+    Upper: x_j ≤ w_j·u_{t−1} is the member's ``below`` row (multiplier 1) plus w_j times the
+    certificate of u_{t−1} ≤ U; u_k ≤ U_k is, at an own level, −(1/w_a)·above_a plus (1/w_a)
+    times a's cap, and otherwise (1/w_m)(below_m − above_m) (u_k ≤ u_{k−1}, m in tier k) plus
+    the certificate of u_{k−1}. Lower mirrors it. The certificate ends at the source member's
+    bound from rows (``base``: the row it came from, or the column's own bound, priced in
+    ``d_ref``). Each certificate is summed once per level (a segmented running sum), so the
+    work is O(members + levels)."""
+    t = chain.tilt
+    cols, w, tier = t.columns, t.weight, t.tier
+    assert cols is not None
+    K1 = t.level.size
+    g = d[t.level.start:t.level.start + K1].copy()  # demand on each level's certificate
+    dm = d[cols]
+    on = dm != 0
+    if upper_side:
+        y_rows, boundary = t.below, tier - 1
+    else:
+        y_rows, boundary = t.above, tier
+    sel = on & (y_rows >= 0)
+    np.add.at(y, y_rows[sel], dm[sel])
+    np.add.at(g, boundary[sel], w[sel] * dm[sel])
+    own = chain.ub_own if upper_side else chain.lb_own
+    source = chain.ub_source if upper_side else chain.lb_source
+    # Certificates chain towards the source: upper from level k to k-1, lower from k to k+1.
+    order = np.arange(K1) if upper_side else np.arange(K1)[::-1]
+    g_o, own_o = g[order], own[order]
+    seg = np.cumsum(own_o) - 1
+    total = np.cumsum(g_o[::-1])[::-1]  # sum from position p to the end
+    seg_end = np.r_[np.flatnonzero(own_o[1:]), K1 - 1] if K1 else np.zeros(0, np.int64)
+    after = np.r_[total, 0.0][seg_end[seg] + 1]
+    G = np.empty(K1)
+    G[order] = total - after  # the demand each level passes on (its own and the later ones')
+    # Steps: a level that is not own passes G_k through a member of the tier it crosses.
+    step = ~own & (G != 0)
+    k = np.flatnonzero(step)
+    m = chain.via[k] if upper_side else chain.via[k + 1]
+    np.add.at(y, t.below[m], G[k] / w[m] * (1.0 if upper_side else -1.0))
+    np.add.at(y, t.above[m], -G[k] / w[m] * (1.0 if upper_side else -1.0))
+    # Own levels: the certificate ends at the source member's own bound.
+    k = np.flatnonzero(own & (G != 0))
+    a = source[k]
+    if upper_side:
+        np.add.at(y, t.above[a], -G[k] / w[a])
+    else:
+        np.add.at(y, t.below[a], -G[k] / w[a])
+    value = G[k] / w[a]
+    src_row, src_coef = base.row[cols[a]], base.coef[cols[a]]
+    by_row = src_row >= 0
+    np.add.at(y, src_row[by_row], value[by_row] / src_coef[by_row])
+    np.add.at(d_ref, cols[a][~by_row], value[~by_row])
