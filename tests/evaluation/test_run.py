@@ -172,7 +172,7 @@ def test_ahp_inconsistent_matrix_is_refused_unless_allowed() -> None:
 
 def test_unknown_metric_names_the_field() -> None:
     ev = {"id": "e", "criteria": [{"name": "x", "of": "profit"}]}
-    with pytest.raises(InstanceError, match=r"evaluations\[0\]\.criteria\[0\]\.of"):
+    with pytest.raises(InstanceError, match=r"evaluations\[0\] \(e\)\.criteria\[0\]\.of"):
         evaluate(_instance([ev]))
 
 

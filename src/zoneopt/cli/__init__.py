@@ -27,7 +27,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from zoneopt.cli.common import EPILOG
+from zoneopt.cli.common import EPILOG, error_text
 from zoneopt.errors import ZoneoptError
 
 # In the order `--help` lists them.
@@ -112,7 +112,7 @@ def _main(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             return _interrupted(err, limits.stop_reason(), "" if isinstance(exc, NoSolutionError) else str(exc))
         if failures and not isinstance(exc, CertificationError):
             exc = failures[0]  # caught on the way (a diagnosis without a result): still the answer
-        print(f"zoneopt: error: {_in_workbook(exc, args)}", file=err)
+        print(f"zoneopt: error: {error_text(_in_workbook(exc, args), args)}", file=err)
         return exc.exit_code
     except BrokenPipeError:
         # The reader closed the pipe (``... | head``): it has what it wanted. Point stdout at

@@ -7,7 +7,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, check_out
 from zoneopt.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -51,11 +51,11 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from zoneopt.analysis.scenarios import check_output_suffix, compare, scenario_ids, scenario_items
+    from zoneopt.analysis.scenarios import compare, scenario_ids, scenario_items
     from zoneopt.instance import load
 
     if args.out is not None:
-        check_output_suffix(args.out)  # before any solve
+        check_out(args.out)  # before any solve
     loaded = [(path, load(path)) for path in args.paths]
     named: list[str] | None = args.scenarios
     if named:

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal, solver_log_to_stderr
+from zoneopt.cli.common import add_backend_options, add_verb, check_out, fmt, require_optimal, solver_log_to_stderr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +28,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     solver_log_to_stderr(args)
+    if args.out is not None:
+        check_out(args.out)  # before any solve
     import pandas as pd
 
     from zoneopt.instance import load

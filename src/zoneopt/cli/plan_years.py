@@ -8,7 +8,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_verb, fmt, require_optimal
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_verb, check_out, fmt, require_optimal
 from zoneopt.errors import InvalidInputError
 
 EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP gap);
@@ -45,6 +45,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.suffix.lower() not in INSTANCE_SUFFIXES:
         raise InvalidInputError(f"{args.path}: plan-years takes an instance (.json or .xlsx)")
+    if args.out is not None:
+        check_out(args.out)  # before any solve
     import numpy as np
     import pandas as pd
 

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, is_model_file
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, check_out, is_model_file
 from zoneopt.errors import InvalidInputError
 
 EPILOG = """Writes into DIR (created if needed; each file atomically) what --format asks: report.md
@@ -78,8 +78,7 @@ def _factors(text: str) -> list[float]:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: report takes an instance JSON (a model file has no zones or rules)")
-    if args.out.exists() and not args.out.is_dir():
-        raise InvalidInputError(f"--out {args.out}: exists and is not a directory")
+    check_out(args.out, directory=True)  # before any solve
     from zoneopt.core.solution import SolveOptions
     from zoneopt.instance import load
     from zoneopt.plans.wording import objective_sentence

@@ -8,14 +8,16 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from zoneopt.cli.common import (
+    TABLE_SUFFIXES,
     add_backend_options,
     add_lang_option,
     add_verb,
+    check_out,
     is_model_file,
     require_optimal,
     solver_log_to_stderr,
 )
-from zoneopt.errors import InfeasibleError, InvalidInputError, NoSolutionError, UnboundedError
+from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError
 
 
 def add_parser(sub: Any) -> None:
@@ -33,6 +35,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     solver_log_to_stderr(args)
+    if args.out is not None:  # before any work: a bad --out must not cost a solve
+        check_out(args.out, (".json",) if is_model_file(args.path) else TABLE_SUFFIXES)
     if is_model_file(args.path):
         return _solve_model_file(args, out)
     from zoneopt.cli.plan_text import banner, plan_lines
@@ -88,8 +92,6 @@ def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:
         record = {"status": sol.status.value, "objective": sol.objective, "backend": sol.backend,
                   "runtime_s": sol.runtime, "mip_gap": sol.mip_gap,
                   "values": dict(zip(model.column_names(), sol.x.tolist(), strict=True)) if sol.x is not None else None}
-        if args.out.suffix.lower() != ".json":
-            raise InvalidInputError(f"--out {args.out}: a model file's solution is written as .json only")
         atomic_write_text(args.out, json.dumps(record, indent=2) + "\n")
         print(f"wrote {args.out}", file=out)
     if sol.status in (Status.INFEASIBLE, Status.UNBOUNDED):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from zoneopt.files import atomic_write
 from zoneopt.plans.glossary import DEFAULT_LANGUAGE, check_language, term, text
+from zoneopt.plans.spreadsheets import write_frame
 
 if TYPE_CHECKING:
     from zoneopt.instance import Instance
@@ -561,7 +562,7 @@ def write_excel(path: str | Path, sheets: Mapping[str, tuple[pd.DataFrame, list[
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             for name, (frame, formats) in sheets.items():  # a loop over sheets
                 sheet = sheet_name(name, used)
-                frame.to_excel(xl, sheet_name=sheet, index=False)
+                write_frame(xl, frame, sheet)  # formula-like text kept as text
                 ws = xl.sheets[sheet]
                 ws.freeze_panes = "A2"
                 for j, col in enumerate(frame.columns):  # a loop over columns

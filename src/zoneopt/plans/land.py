@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.files import atomic_write
 from zoneopt.plans.output import AllocationsOutput, Binding, clean_value
+from zoneopt.plans.spreadsheets import write_frame
 
 if TYPE_CHECKING:
     from zoneopt.plans.display import Display
@@ -119,9 +120,9 @@ class Plan(AllocationsOutput):
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
                 fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
-                pd.DataFrame(fields, columns=["field", "value"]).to_excel(xl, sheet_name="summary", index=False)
-                self.allocations.to_excel(xl, sheet_name="allocations", index=False)
-                self.bindings.to_excel(xl, sheet_name="bindings", index=False)
+                write_frame(xl, pd.DataFrame(fields, columns=["field", "value"]), "summary")
+                write_frame(xl, self.allocations, "allocations")
+                write_frame(xl, self.bindings, "bindings")
         return atomic_write(path, write)
 
     def display_tables(self, display: Display) -> dict[str, pd.DataFrame]:

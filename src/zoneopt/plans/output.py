@@ -1,8 +1,9 @@
 """What every plan-like output shares: the :class:`PlanOutput` base (status, objective, JSON
 of its record, writing by suffix), the :class:`Binding` row of a binding rule, JSON-ready table
 rows (:func:`clean_value`, :func:`records`) and atomic writing of JSON, CSV and Excel
-(:func:`write_by_suffix`, :func:`write_sheets`). Land, resource, consolidation, evaluation and
-multi-year outputs all write through these."""
+(:func:`write_by_suffix`, :func:`write_sheets`; cells safe from formula injection, see
+:mod:`zoneopt.plans.spreadsheets`). Land, resource, consolidation, evaluation and multi-year
+outputs all write through these."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans.spreadsheets import write_csv, write_frame
 
 if TYPE_CHECKING:
     from zoneopt.plans.display import Display
@@ -68,7 +70,7 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             for name, frame in sheets.items():
-                frame.to_excel(xl, sheet_name=name[:31], index=False)
+                write_frame(xl, frame, name[:31])
     return atomic_write(path, write)
 
 
@@ -141,7 +143,7 @@ class PlanOutput:
 
         def csv(p: Path) -> Path:
             table, _ = export_table(first, display)
-            return atomic_write(p, lambda q: table.to_csv(q, index=False, encoding="utf-8-sig"))
+            return write_csv(p, table)
 
         return write_by_suffix(path, self.to_json, csv, frame_writer(lambda: tables, display))
 
@@ -154,4 +156,4 @@ class AllocationsOutput(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.allocations)

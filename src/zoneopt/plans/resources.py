@@ -10,9 +10,9 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from zoneopt.files import atomic_write
 from zoneopt.plans.land import Plan, PlanRecord
 from zoneopt.plans.output import AllocationsOutput, Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.spreadsheets import write_csv
 
 if TYPE_CHECKING:
     from zoneopt.plans.display import Display
@@ -204,7 +204,7 @@ class PlanSet(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """:meth:`zone_table` as CSV (UTF-8 with BOM)."""
-        return atomic_write(path, lambda p: self.zone_table().to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.zone_table())
 
     def display_tables(self, display: Display) -> dict[str, pd.DataFrame]:
         """``zones`` (:meth:`zone_table`), then each plan's tables for people, prefixed with its
