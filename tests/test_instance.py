@@ -139,7 +139,8 @@ def test_schema_is_json_schema_with_no_extra_fields() -> None:
     assert zone["additionalProperties"] is False
     assert set(zone["required"]) == {"id", "city", "land_area_mu"}
     rule_types = {d["properties"]["type"]["const"] for name, d in schema["$defs"].items() if name.endswith("Rule")}
-    assert rule_types == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock"}
+    assert rule_types == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock", "request_floor",
+                          "min_lot"}
 
 
 def test_derived_values_follow_the_fields_they_are_made_from() -> None:

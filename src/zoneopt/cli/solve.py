@@ -89,6 +89,8 @@ def _print_land(plan: Plan, args: argparse.Namespace, out: TextIO) -> None:
           file=out)
     for warning in s.warnings:
         print(f"warning: {warning}", file=out)
+    if s.shape is not None:
+        print(f"shape: {s.shape.line()}", file=out)
 
 
 def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -> None:
@@ -130,6 +132,8 @@ def _print_resource(plan: ResourcePlan, args: argparse.Namespace, out: TextIO) -
         print(f"note: {note}", file=out)
     for warning in s.warnings:
         print(f"warning: {warning}", file=out)
+    for shape in s.shapes:
+        print(f"shape: {shape.line()}", file=out)
 
 
 def _solve_model_file(args: argparse.Namespace, out: TextIO) -> int:

@@ -11,7 +11,8 @@ non-negative and land areas positive. :func:`load`, :meth:`Instance.from_dict` a
 name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0``.
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
-``pools``, ``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``pools``, ``objectives`` (the tiered target, diminishing returns, priority), ``portfolio``,
+``evaluation``, ``consolidation``, ``periods``, ``management``,
 ``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``frames``,
 ``issues`` and ``load`` the reading of tables, validation errors and files, ``indicators`` the
 indicator catalogue. Every public name is importable from here.
@@ -63,6 +64,16 @@ from zoneopt.instance.management import (
     ScoreHistory,
 )
 from zoneopt.instance.model import Instance
+from zoneopt.instance.objectives import (
+    DEFAULT_BREAKPOINTS,
+    DEFAULT_FACTORS,
+    DEFAULT_TIER_MULTIPLIERS,
+    FILL_VALUE,
+    Band,
+    Diminishing,
+    Priority,
+    Tiers,
+)
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
@@ -107,7 +118,10 @@ from zoneopt.instance.rules import (
     LeverageCap,
     Lock,
     LockRule,
+    MinLot,
+    MinLotRule,
     RequestCapRule,
+    RequestFloorRule,
     ResourceRule,
     Rule,
     TiltRule,
@@ -145,11 +159,14 @@ __all__ = [
     "ExcludeRule",
     "TiltRule",
     "LockRule",
+    "RequestFloorRule",
+    "MinLotRule",
     "Rule",
     "POLLUTANTS",
     "ZoneBounds",
     "GroupBounds",
     "Lock",
+    "MinLot",
     "LeverageCap",
     "ResourceRule",
     "FundRule",
@@ -167,6 +184,14 @@ __all__ = [
     "PortfolioObjective",
     "Portfolio",
     "Objective",
+    "Tiers",
+    "Band",
+    "Diminishing",
+    "Priority",
+    "DEFAULT_TIER_MULTIPLIERS",
+    "DEFAULT_BREAKPOINTS",
+    "DEFAULT_FACTORS",
+    "FILL_VALUE",
     "Enterprise",
     "GroupField",
     "DEFAULT_GRADE_SHARES",

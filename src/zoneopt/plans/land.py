@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.files import atomic_write
 from zoneopt.plans.output import AllocationsOutput, Binding, clean_value
+from zoneopt.plans.shape import PlanShape, summary_rows
 
 
 class PlanSummary(BaseModel):
@@ -42,6 +43,10 @@ class PlanSummary(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     """Presolve warnings (:func:`zoneopt.models.presolve.presolve_checks`): implausible numbers, rules
     that never bind, bounds that cannot all hold."""
+    shape: PlanShape | None = None
+    """The plan's shape figures (:class:`~zoneopt.plans.shape.PlanShape`): zones given land, zones
+    at 0 with the rule holding each, the smallest nonzero allocation, the Gini coefficient per
+    existing mu, the share to national zones, the pool unused and why."""
 
 
 class ZoneAllocation(BaseModel):
@@ -114,8 +119,8 @@ class Plan(AllocationsOutput):
         """A workbook with sheets ``summary``, ``allocations`` and ``bindings``."""
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
-                fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
-                pd.DataFrame(fields, columns=["field", "value"]).to_excel(xl, sheet_name="summary", index=False)
+                summary = pd.DataFrame(summary_rows(self.summary), columns=["field", "value"])
+                summary.to_excel(xl, sheet_name="summary", index=False)
                 self.allocations.to_excel(xl, sheet_name="allocations", index=False)
                 self.bindings.to_excel(xl, sheet_name="bindings", index=False)
         return atomic_write(path, write)
