@@ -33,6 +33,7 @@ VERBS = (
     "plan-years",
     "manage",
     "explain",
+    "stability",
     "consolidate",
     "report",
 )
