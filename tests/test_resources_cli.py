@@ -26,8 +26,10 @@ def test_emission_example_prints_land_and_emissions() -> None:
     assert "SYNTHETIC" in out and "resources: land, emissions" in out
     assert "resource: land (新增建设用地指标)" in out and "resource: emissions (排污指标) · lp" in out
     assert "pools: SO2 " in out and " t/yr · NOx " in out and "SO2_t" in out
-    assert "objective (priority):" in out and "tce/yr × pool share" in out
+    assert "objective (lexicographic):" in out and "note: served first, in order of energy_reduction_tce:" in out
     assert out.count("status: optimal") == 2
+    # every pollutant's shape: no allowance lapses while an eligible request is unmet
+    assert out.count("shape: ") == 7 and "unused" not in out
 
 
 def test_fund_example_prints_land_and_funds() -> None:
