@@ -89,12 +89,13 @@ def tier_targets(value: FloatArray, lo: FloatArray, hi: FloatArray, pool: float)
     pos = value > 0
     if not pos.any():
         return lo.copy()
+    value = value / float(value.max())  # λ on a scale where the largest weight is 1
 
     def total(lam: float) -> float:
         return float(np.clip(lam * value, lo, hi).sum())
 
-    lam_hi = 1.0 / float(value[pos].max())
-    while total(lam_hi) < pool and lam_hi < 1e300:  # doubles at most ~2000 times
+    lam_hi = max(float(hi.max(initial=0.0)), 1.0)
+    while total(lam_hi) < pool and lam_hi < 1e300:  # doubles at most ~1000 times
         lam_hi *= 2.0
     lam_lo = 0.0
     for _ in range(200):  # bisection to machine precision
