@@ -17,6 +17,7 @@ from land_cases import zone
 from zoneopt import (
     Instance,
     InstanceError,
+    InvalidInputError,
     UnsupportedModelError,
     backend_names,
     build_land_model,
@@ -302,3 +303,24 @@ def test_tiers_by_score_bands() -> None:
         "by": "score", "bands": [{"at_least": 80, "multiplier": 1}, {"at_least": 50, "multiplier": 0.5}]}})
     assert solve_land(Instance.from_dict(data)).allocation().to_dict() == \
         pytest.approx({"a": 240.0, "b": 200.0, "c": 160.0, "d": 0.0})
+
+
+# -- what-ifs over the new rules -------------------------------------------------------------------
+
+def test_what_if_varies_a_share_cap_and_rebuilds_where_the_pool_moves_shares() -> None:
+    """shares: every zone ≤ 30 % of the pool, c locked at 20 %. The cap at 25 % gives a 250,
+    b 250, c 200 (9,000 → 7,500 + 5,000 + 2,000 = 14,500); the pool at 2,000 scales the cap and
+    the lock with it, which only a rebuild of the instance gets right."""
+    from zoneopt.analysis.sensitivity import what_if, what_if_targets
+
+    inst = Instance.from_dict(CASES["shares"].data)
+    targets = what_if_targets(inst)["target"].tolist()
+    assert "cap30:cap_share" in targets and not any(t.startswith("lock-c") for t in targets)  # a share-only lock
+    fast = what_if(inst, "cap30", [0.25, 0.3], relative=False)
+    slow = what_if(inst, "cap30", [0.25, 0.3], relative=False, rebuild=True)
+    assert fast.points["objective"].tolist() == pytest.approx([14500.0, 17000.0])
+    assert slow.points["objective"].tolist() == pytest.approx([14500.0, 17000.0])
+    pool = what_if(inst, "pool", [2000.0], relative=False)
+    assert pool.method == "rebuild" and pool.points["objective"].tolist() == pytest.approx([34000.0])
+    with pytest.raises(InvalidInputError, match="no scalar bound"):
+        what_if(inst, "lock-c", [1.0])
