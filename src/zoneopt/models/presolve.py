@@ -420,9 +420,9 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
         if isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
             what, field = "excludes {k} zone(s)", f"{path}.select"
-        elif isinstance(rule, ZoneBoundsRule) and rule.cap_mu == 0:
+        elif isinstance(rule, ZoneBoundsRule) and (rule.cap_mu == 0 or rule.cap_share == 0):
             mask = zt.select(rule.select)
-            what, field = "caps {k} zone(s) at 0 mu", f"{path}.cap_mu"
+            what, field = "caps {k} zone(s) at 0 mu", f"{path}.{'cap_mu' if rule.cap_mu == 0 else 'cap_share'}"
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             missing = np.isnan(ctx.request)
@@ -624,7 +624,7 @@ def _lots_above_caps(ctx: _Context) -> list[Finding]:
         below = np.flatnonzero(mask & (hi > 0) & (hi < lot * (1 - _REL)))
         if below.size:
             k = int(below[0])
-            capped = rules_named(ctx, hi_rule[below])
+            capped = _rules_named(ctx, hi_rule[below])
             out.append(Finding(
                 "zones-get-nothing", "info",
                 f"{_ref(rule)} asks for at least {_mu(lot[k])} or nothing, but {below.size} zone(s) may get less "
@@ -633,7 +633,7 @@ def _lots_above_caps(ctx: _Context) -> list[Finding]:
     return out
 
 
-def rules_named(ctx: _Context, which: npt.NDArray[np.int64]) -> str:
+def _rules_named(ctx: _Context, which: npt.NDArray[np.int64]) -> str:
     """The rules at the indices ``which`` of ``ctx.rules``, named once each."""
     return ", ".join(_ref(ctx.rules[int(r)][1]) for r in np.unique(which[which >= 0]).tolist()) or "the pool"
 
