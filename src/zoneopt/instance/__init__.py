@@ -71,6 +71,7 @@ from zoneopt.instance.objectives import (
     FILL_VALUE,
     Band,
     Diminishing,
+    Fairness,
     Priority,
     Tiers,
 )
@@ -187,6 +188,7 @@ __all__ = [
     "Tiers",
     "Band",
     "Diminishing",
+    "Fairness",
     "Priority",
     "DEFAULT_TIER_MULTIPLIERS",
     "DEFAULT_BREAKPOINTS",

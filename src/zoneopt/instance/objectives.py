@@ -95,6 +95,18 @@ class Priority(_Strict):
     select: Selector = Field(default_factory=Selector)
 
 
+class Fairness(_Strict):
+    """Proportional fairness: maximise Σ_i ω_i·log(x_i / h_i) over the zones the rules let have
+    something (h_i their cap under the per-zone rules), ω the indicator ``weight`` (default 1
+    each), by an outer piecewise-linear approximation of the logarithm: tangents at shares
+    ``min_share`` … 1 spaced so that the approximation overestimates log by at most
+    ``accuracy`` per zone between them (models/land-quota.md)."""
+
+    weight: str | None = None
+    accuracy: float = Field(1e-3, gt=0, le=0.1)
+    min_share: float = Field(1e-4, gt=0, lt=1)
+
+
 FILL_VALUE: float = 1.5
 """What one more unit allocated is worth in a tiered objective, in units of deviation from the
 target: above 1, so the pool is used up whenever some zone can take more (a unit given to a

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from zoneopt.instance.common import Ident, NonNeg, Positive, _Strict
-from zoneopt.instance.objectives import Diminishing, Priority, Tiers
+from zoneopt.instance.objectives import Diminishing, Fairness, Priority, Tiers
 from zoneopt.instance.rules import FundRule, ResourceRule
 
 
@@ -53,11 +53,12 @@ class EmissionObjective(_Strict):
       largest energy-stock reduction down (2017 §六(一): 优先分配), each as much as the rules
       allow, then split what is left among the other zones by the tiered target; an allowance
       lapses only when no eligible request is left or a rule blocks it (the plan names it).
+    * ``fairness``: proportional fairness (``fairness``), as for land, per pollutant.
 
     ``diminishing`` makes the ``priority`` weight step down as a zone's request fills.
     """
 
-    kind: Literal["priority", "zsg_dea", "tiered", "lexicographic"] = "priority"
+    kind: Literal["priority", "zsg_dea", "tiered", "lexicographic", "fairness"] = "priority"
     weight: str = "energy_reduction_tce"
     pollutant_weights: dict[Ident, NonNeg] = Field(default_factory=dict)
     dea_inputs: tuple[str, ...] = ("land_area_mu", "energy_tce")
@@ -67,6 +68,7 @@ class EmissionObjective(_Strict):
     tiers: Tiers | None = None
     diminishing: Diminishing | None = None
     priority: Priority | None = None
+    fairness: Fairness | None = None
 
 
 class EmissionPools(_Strict):
@@ -87,17 +89,19 @@ class FundObjective(_Strict):
     * ``tiered``: follow the tiered target (``tiers``, 分档配置), using up the budget while a
       zone can take more;
     * ``lexicographic``: serve the zones of ``priority`` first in order of its measure, then
-      split what is left by the tiered target.
+      split what is left by the tiered target;
+    * ``fairness``: proportional fairness (``fairness``), as for land.
 
     ``diminishing`` makes the weight of ``leverage``, ``tax`` or ``score`` step down as a
     zone's request fills.
     """
 
-    kind: Literal["leverage", "tax", "score", "tiered", "lexicographic"] = "leverage"
+    kind: Literal["leverage", "tax", "score", "tiered", "lexicographic", "fairness"] = "leverage"
     weight: str = "score"
     tiers: Tiers | None = None
     diminishing: Diminishing | None = None
     priority: Priority | None = None
+    fairness: Fairness | None = None
 
     @model_validator(mode="after")
     def _priority_given(self) -> FundObjective:
@@ -143,6 +147,8 @@ class Objective(_Strict):
       the pool while a zone can take more.
     * ``lexicographic``: serve the zones of ``priority`` first in order of its measure, each as
       much as the rules allow, then split what is left by the tiered target.
+    * ``fairness``: proportional fairness, maximise Σ ω_i log(x_i/h_i) (``fairness``: weights and
+      accuracy of its outer piecewise-linear approximation).
     * ``blend``: maximise the weighted sum of efficiency, equity, baseline and tiered, each
       normalised to about [0, 1] (efficiency / (max w · total), min fulfilment, −deviation /
       total, (1.5 · allocated − deviation from the tiered target) / total); ``blend`` gives the
@@ -152,13 +158,14 @@ class Objective(_Strict):
     efficiency objective and the efficiency term of a blend).
     """
 
-    kind: Literal["efficiency", "equity", "baseline", "blend", "tiered", "lexicographic"] = "efficiency"
+    kind: Literal["efficiency", "equity", "baseline", "blend", "tiered", "lexicographic", "fairness"] = "efficiency"
     weight: str = "tax_per_mu"
     baseline_basis: str = "score"
     blend: dict[Literal["efficiency", "equity", "baseline", "tiered"], NonNeg] | None = None
     tiers: Tiers | None = None
     diminishing: Diminishing | None = None
     priority: Priority | None = None
+    fairness: Fairness | None = None
 
     @model_validator(mode="after")
     def _blend_weights(self) -> Objective:

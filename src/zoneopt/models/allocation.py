@@ -10,6 +10,7 @@ caller's final solve. The mathematics and clauses are in ``models/land-quota.md`
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -23,7 +24,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator
-from zoneopt.instance import FILL_VALUE, Diminishing, Instance, Priority, Tiers
+from zoneopt.instance import FILL_VALUE, Diminishing, Fairness, Instance, Priority, Tiers
 from zoneopt.instance.indicators import GRADE_RANK
 from zoneopt.models.rules import RuleInfo, ZoneTotals, zone_limits
 from zoneopt.plans.shape import PlanShape, plan_shape
@@ -199,6 +200,56 @@ def add_diminishing(b: ModelBuilder, x: VarBlock, coef: FloatArray, request: Flo
     return y
 
 
+# -- proportional fairness -------------------------------------------------------------------
+
+FAIRNESS_UNIT = "Σ ω·log(share of cap) (outer approximation)"
+
+
+def tangent_ratio(accuracy: float) -> float:
+    """The ratio ρ of neighbouring tangent points p, ρp at which the envelope of the tangents of
+    log overestimates it by at most ``accuracy``: the gap is largest where the two tangents
+    meet, at f = c·p with c = ρ ln ρ / (ρ − 1), and equals c − 1 − ln c (independent of p)."""
+    def gap(rho: float) -> float:
+        c = rho * math.log(rho) / (rho - 1.0)
+        return c - 1.0 - math.log(c)
+
+    lo, hi = 1.0 + 1e-9, 2.0
+    while gap(hi) < accuracy:
+        hi *= 2.0
+    for _ in range(200):  # the gap grows with ρ
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if gap(mid) <= accuracy else (lo, mid)
+    return lo
+
+
+def tangent_points(accuracy: float, min_share: float) -> FloatArray:
+    """Tangent points from ``min_share`` up to 1, geometric with :func:`tangent_ratio`."""
+    rho = tangent_ratio(accuracy)
+    k = int(math.ceil(math.log(1.0 / min_share) / math.log(rho)))
+    return np.minimum(min_share * rho ** np.arange(k + 1), 1.0)
+
+
+def add_log_utility(b: ModelBuilder, x: VarBlock, zones: IntArray, cap: FloatArray, omega: FloatArray,
+                    spec: Fairness, weight: float, name: str = "fairness") -> VarBlock:
+    """Proportional fairness on ``x`` over ``zones``: z_i ≤ log p_k + f_i/p_k − 1 for every
+    tangent point p_k (f_i = x_i / cap_i, the share of what the rules let zone i have), objective
+    ``weight``·ω_i on z_i. The tangents bound log from above, so the model's optimum is at least
+    the exact one and, where every share is at least ``min_share``, at most ``accuracy``·Σω
+    above it (models/land-quota.md)."""
+    p = tangent_points(spec.accuracy, spec.min_share)
+    m, K = zones.size, p.size
+    z = b.add_vars(f"{name}:log", m, lb=float(np.log(p[0]) - 1.0), ub=0.0, obj=weight * omega[zones],
+                   labels=[str(x.labels[i]) for i in zones] if x.labels else None)
+    rows = np.arange(m * K)
+    zone_of = np.repeat(np.arange(m), K)
+    pk = np.tile(p, m)
+    A = sp.csr_matrix((np.concatenate([np.ones(m * K), -1.0 / (pk * cap[zones][zone_of])]),
+                       (np.concatenate([rows, rows]), np.concatenate([z.start + zone_of, x.start + zones[zone_of]]))),
+                      shape=(m * K, b.num_vars))
+    b.add_rows(f"{name}:tangents", A, ub=np.log(pk) - 1.0)
+    return z
+
+
 # -- one resource block's objective ---------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -211,18 +262,22 @@ class BlockObjective:
     term: TierTerm | None
     cap: FloatArray
     segments: VarBlock | None
+    fairness: VarBlock | None = None
 
 
 def block_objective(b: ModelBuilder, instance: Instance, zt: ZoneTable, x: VarBlock, totals: ZoneTotals,
                     rules: Sequence[tuple[str, object]], excluded: BoolArray, coef: FloatArray, *,
                     tiered_weight: float, tiers: Tiers | None, diminishing: Diminishing | None,
-                    priority_zones: IntArray | None, where: str, integer: bool = False) -> BlockObjective:
+                    priority_zones: IntArray | None, where: str, integer: bool = False,
+                    fairness: Fairness | None = None, fairness_weight: float = 0.0) -> BlockObjective:
     """The allocation objective on one block ``x`` (one column per zone, zone totals
     ``totals`` under ``rules``): ``coef`` (an efficiency weight per column) moved onto
     diminishing-returns segments when ``diminishing`` is given; the tiered target with weight
     ``tiered_weight`` (> 0) over the zones not excluded (the non-priority zones when
     ``priority_zones`` is given, splitting what the priority zones leave of the pool).
-    ``integer``: the block is in whole units (parcels, tranches)."""
+    ``integer``: the block is in whole units (parcels, tranches). ``fairness_weight`` > 0 adds
+    proportional fairness (``fairness``, default :class:`Fairness`) over the zones not excluded
+    that the rules let have something."""
     lo, hi = zone_limits(rules, totals, zt)
     seg = None
     if diminishing is not None and coef.any():
@@ -238,7 +293,17 @@ def block_objective(b: ModelBuilder, instance: Instance, zt: ZoneTable, x: VarBl
             pool = max(0.0, totals.pool - float(hi[priority_zones].sum()))
         term, fill = add_tier_term(b, x, totals, value, lo, hi, tiered_weight, zones, pool)
         coef = coef + fill
-    return BlockObjective(coef, term, hi, seg)
+    fair = None
+    if fairness_weight > 0:
+        spec = fairness or Fairness()
+        eligible = np.flatnonzero(~excluded & (hi > 0))
+        omega = np.ones(zt.size) if spec.weight is None else indicator(
+            instance, spec.weight, field=f"{where}.fairness.weight", among=~excluded & (hi > 0), table=zt)
+        if (omega[eligible] < 0).any():
+            raise InstanceError([Issue(f"{where}.fairness.weight", f"indicator {spec.weight!r} has negative values")])
+        fair = add_log_utility(b, x, eligible, hi, np.nan_to_num(omega), spec, fairness_weight,
+                               name=f"fairness{totals.suffix}")
+    return BlockObjective(coef, term, hi, seg, fair)
 
 
 # -- the plan's shape --------------------------------------------------------------------------
@@ -357,5 +422,6 @@ def split_priority(n: int, order: IntArray) -> BoolArray:
 
 
 __all__ = ["pool_shape", "BlockObjective", "block_objective", "TierTerm", "tier_values", "tier_targets",
-           "add_tier_term", "retarget", "add_diminishing",
+           "add_tier_term", "retarget", "add_diminishing", "add_log_utility", "tangent_points", "tangent_ratio",
+           "FAIRNESS_UNIT",
            "priority_order", "Stages", "serve_in_order", "Allocation", "run_priority", "split_priority", "TIERED_UNIT"]

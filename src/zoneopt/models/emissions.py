@@ -28,9 +28,10 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
-from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance, Priority, Tiers
+from zoneopt.instance import MONEY_LABEL, EmissionPools, Fairness, Instance, Priority, Tiers
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
 from zoneopt.models.allocation import (
+    FAIRNESS_UNIT,
     TIERED_UNIT,
     Allocation,
     block_objective,
@@ -145,7 +146,7 @@ def build_emission_model(instance: Instance) -> EmissionModel:
         unit = f"{indicator_unit(obj.weight, instance)} × pool share"
     else:
         weights = np.zeros(n)
-        unit = f"pool share {TIERED_UNIT}"
+        unit = FAIRNESS_UNIT if obj.kind == "fairness" else f"pool share {TIERED_UNIT}"
     # Natural objective Σ_k π_k Σ_i w_i x_ik / Q_k; per model unit of x_k: π_k w_i σ_k / Q_k.
     per_unit = [obj.pollutant_weights.get(p, 1.0) * weights * units[k] / pools.pollutants[p].total_t
                 for k, p in enumerate(pollutants)]
@@ -173,11 +174,13 @@ def _allocation(b: ModelBuilder, instance: Instance, zt: ZoneTable, blocks: list
         order = priority_order(instance, zt, obj.priority, ~excluded_all, "pools.emissions.objective")
     terms, caps, segments = [], [], []
     for k, (x, p) in enumerate(zip(blocks, pools.pollutants, strict=True)):  # a loop over pollutants
-        weight = obj.pollutant_weights.get(p, 1.0) / totals[k].pool if obj.kind != "priority" else 0.0
+        tiered = obj.kind in ("tiered", "lexicographic")
+        weight = obj.pollutant_weights.get(p, 1.0) / totals[k].pool if tiered else 0.0
         bo = block_objective(b, instance, zt, x, totals[k], rules[k], excluded[k], per_unit[k] / scale,
                              tiered_weight=weight, tiers=obj.tiers,
                              diminishing=obj.diminishing if obj.kind == "priority" else None,
-                             priority_zones=order, where="pools.emissions.objective")
+                             priority_zones=order, where="pools.emissions.objective", fairness=obj.fairness,
+                             fairness_weight=obj.pollutant_weights.get(p, 1.0) if obj.kind == "fairness" else 0.0)
         b.set_obj(x, bo.coef)
         terms += [bo.term] if bo.term is not None else []
         segments += [bo.segments] if bo.segments is not None else []
@@ -254,6 +257,9 @@ def _notes(em: EmissionModel) -> list[str]:
     tiers = f"tiered target by {spec.by} on {spec.base}"
     if obj.kind == "tiered":
         return [tiers]
+    if obj.kind == "fairness":
+        return ["proportional fairness: Σ ω·log(share of cap), an outer approximation within "
+                f"{(obj.fairness or Fairness()).accuracy:g} per zone"]
     order = em.allocation.order if em.allocation.order is not None else np.zeros(0, dtype=np.int64)
     served = ", ".join(em.zones.ids[order].tolist()) or "none"
     return [f"served first, in order of {(obj.priority or Priority()).measure}: {served}",

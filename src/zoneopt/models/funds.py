@@ -27,7 +27,15 @@ from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
-from zoneopt.models.allocation import TIERED_UNIT, Allocation, block_objective, pool_shape, priority_order, run_priority
+from zoneopt.models.allocation import (
+    FAIRNESS_UNIT,
+    TIERED_UNIT,
+    Allocation,
+    block_objective,
+    pool_shape,
+    priority_order,
+    run_priority,
+)
 from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
@@ -152,6 +160,8 @@ def build_fund_model(instance: Instance) -> FundModel:
     priority = sector_priority(pool, zone_tags(instance))
     if kind in ("tiered", "lexicographic"):
         weights, unit, scale = np.zeros(n), f"{MONEY_LABEL[instance.units.money]} {TIERED_UNIT}", sigma
+    elif kind == "fairness":
+        weights, unit, scale = np.zeros(n), FAIRNESS_UNIT, 1.0
     else:
         w, unit = objective_weights(instance, zt, request, investment, expected_tax, ~excluded)
         weights = w * priority
@@ -165,7 +175,8 @@ def build_fund_model(instance: Instance) -> FundModel:
     bo = block_objective(b, instance, zt, f, totals, rules, excluded, weights * sigma / scale,
                          tiered_weight=1.0 if kind in ("tiered", "lexicographic") else 0.0,
                          tiers=pool.objective.tiers, diminishing=pool.objective.diminishing,
-                         priority_zones=order, where="pools.funds.objective", integer=pool.tranche is not None)
+                         priority_zones=order, where="pools.funds.objective", integer=pool.tranche is not None,
+                         fairness=pool.objective.fairness, fairness_weight=1.0 if kind == "fairness" else 0.0)
     b.set_obj(f, bo.coef)
     alloc = Allocation((f,), (bo.term,) if bo.term else (), order,
                        bo.cap[order][:, None] if order is not None else None,

@@ -27,7 +27,7 @@ from zoneopt.instance import (
     Instance,
     LandPool,
 )
-from zoneopt.models.allocation import TIERED_UNIT, Allocation, block_objective, priority_order
+from zoneopt.models.allocation import FAIRNESS_UNIT, TIERED_UNIT, Allocation, block_objective, priority_order
 from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo, ZoneTotals, add_pool_row, add_zone_rules, model_unit
 
@@ -182,7 +182,9 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
     c_x, alloc = _allocation_terms(inst, zt, b, x, sigma, Q, request, excluded, parts, c_x)
     if obj.kind in ("tiered", "lexicographic"):
         obj_scale, unit = sigma, f"mu {TIERED_UNIT}"
-    if obj.kind in ("efficiency", "blend", "tiered", "lexicographic"):
+    elif obj.kind == "fairness":
+        obj_scale, unit = 1.0, FAIRNESS_UNIT
+    if obj.kind in ("efficiency", "blend", "tiered", "lexicographic", "fairness"):
         b.set_obj(x, c_x)
     return LandModel(inst, zt, b.build(), x, sigma, obj_scale, unit, weights=weights,
                      baseline_mu=baseline, equity=equity_block, rules=rules, allocation=alloc)
@@ -197,7 +199,8 @@ def _allocation_terms(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBloc
     obj = inst.objective
     lexicographic = obj.kind == "lexicographic"
     tiered = 1.0 if obj.kind in ("tiered", "lexicographic") else parts.get("tiered", 0.0) / Q
-    if obj.diminishing is None and not tiered:
+    fair = 1.0 if obj.kind == "fairness" else 0.0
+    if obj.diminishing is None and not tiered and not fair:
         return c_x, Allocation()
     rules = [(f"rules[{r}]", rule) for r, rule in enumerate(inst.rules)]
     totals = ZoneTotals(sp.identity(zt.size, format="csr"), sigma, Q, request)
@@ -208,7 +211,8 @@ def _allocation_terms(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBloc
     dim = obj.diminishing if parts.get("efficiency") else None
     bo = block_objective(b, inst, zt, x, totals, rules, excluded, c_x, tiered_weight=tiered, tiers=obj.tiers,
                          diminishing=dim, priority_zones=order, where="objective",
-                         integer=inst.pools.land is not None and inst.pools.land.parcel_mu is not None)
+                         integer=inst.pools.land is not None and inst.pools.land.parcel_mu is not None,
+                         fairness=obj.fairness, fairness_weight=fair)
     cap = bo.cap[order][:, None] if order is not None else None
     return bo.coef, Allocation((x,), (bo.term,) if bo.term else (), order, cap,
                                (bo.segments,) if bo.segments else ())
