@@ -398,12 +398,14 @@ def test_fairness_is_within_its_stated_accuracy_of_the_exact_optimum(
 
 
 def test_fairness_for_allowances_and_funds() -> None:
-    """Equal weights and equal caps: the equal split, within the approximation's accuracy —
-    25 t of SO2 over three zones asking 10 t, 1,500 of funds over three zones asking 1,000 in
-    tranches of 100 with a lot of 300 (500 each)."""
+    """Equal weights and equal caps: the equal split is the exact optimum — 25 t of SO2 over
+    three zones asking 10 t (the plan's exact value within 3 × 0.001 of 3·log(25/30); near the
+    optimum the value is flat, so the split itself may differ by a few per cent), 1,500 of funds
+    over three zones asking 1,000 in tranches of 100 with a lot of 300 (500 each)."""
     em = emission_case(kind="fairness")
     alloc = solve_emissions(Instance.from_dict(em)).allocation("SO2_t").to_numpy()
-    assert alloc == pytest.approx(np.full(3, 25 / 3), rel=0.03) and alloc.sum() == pytest.approx(25.0)
+    assert alloc.sum() == pytest.approx(25.0)
+    assert _log_value(alloc, np.full(3, 10.0), np.ones(3)) >= 3 * np.log(25 / 30) - 3e-3
     funds = fund_case()
     funds["pools"]["funds"]["objective"] = {"kind": "fairness"}
     plan = solve_funds(Instance.from_dict(funds))
