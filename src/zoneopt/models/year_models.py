@@ -101,7 +101,7 @@ def _refuse_empty_year(s: TrackSettings, rules: Sequence[Any], year: int, object
     """An empty year's rules (and land objective) must not read its pool (share-of-pool group
     rules, the baseline or blend objective): there is no pool to take a share of."""
     what = f"the {s.key if s.resource != 'land' else 'land'} pool of {year} is 0 {s.unit}"
-    if objective_kind in ("baseline", "blend"):
+    if objective_kind in ("baseline", "blend", "tiered"):
         raise InstanceError([Issue(s.where, f"{what}, and the {objective_kind} objective is defined on the year's "
                                             "pool: give that year a pool")])
     for r in rules:
