@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from zoneopt.instance.common import Grade, NonNeg, Share, _Strict
 from zoneopt.instance.zones import Selector
 
-DEFAULT_TIER_MULTIPLIERS: dict[str, float] = {"A": 1.0, "B": 0.6, "C": 0.3, "D": 0.0}
+DEFAULT_TIER_MULTIPLIERS: dict[Grade, float] = {"A": 1.0, "B": 0.6, "C": 0.3, "D": 0.0}
 """Grade multipliers of the tiered target when an instance gives none: A secured, B served,
 C restrained, D refused (亩均 practice, e.g. Zhejiang's A/B/C/D classes). The numbers are an
 assumption of this tool, not a figure of the Henan texts."""

@@ -12,7 +12,9 @@ and an objective divided by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -191,7 +193,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
 
 
 def _allocation_terms(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock, sigma: float, Q: float,
-                      request: FloatArray, excluded: npt.NDArray[np.bool_], parts: dict[str, float],
+                      request: FloatArray, excluded: npt.NDArray[np.bool_], parts: Mapping[Any, float],
                       c_x: FloatArray) -> tuple[FloatArray, Allocation]:
     """Diminishing returns on the efficiency coefficients ``c_x``, the tiered target (the
     ``tiered`` and ``lexicographic`` objectives, the ``tiered`` term of a blend, weighted by

@@ -656,27 +656,33 @@ def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
             fixed[pos[z]], lock_of[pos[z]] = v, j
         for z, v in (r.shares or {}).items():
             share[pos[z]], lock_of[pos[z]] = v, j
+    ids = ctx.ids
     for path, rule in ctx.rules:  # a loop over the cap rules, each vectorised over zones or groups
+        # (where, a locked zone there, fixed lock mu, lock share, cap share, cap mu)
+        pairs: list[tuple[str, int, float, float, float | None, float | None]]
         if isinstance(rule, ZoneBoundsRule):
             mask = zt.select(rule.select) & (lock_of >= 0)
-            pairs = [(k, float(fixed[k]), float(share[k]), rule.cap_share, rule.cap_mu) for k in np.flatnonzero(mask)]
+            pairs = [(f"zone {str(ids[k])!r}", int(k), float(fixed[k]), float(share[k]), rule.cap_share, rule.cap_mu)
+                     for k in np.flatnonzero(mask)]
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select) & (share > 0)
-            pairs = [(k, 0.0, float(share[k]), None, rule.share * float(np.nan_to_num(ctx.request[k], nan=0.0)))
-                     for k in np.flatnonzero(mask)]
+            pairs = [(f"zone {str(ids[k])!r}", int(k), 0.0, float(share[k]), None,
+                      rule.share * float(np.nan_to_num(ctx.request[k], nan=0.0))) for k in np.flatnonzero(mask)]
         elif isinstance(rule, GroupBoundsRule) and rule.share_of == "pool" and (rule.cap_share is not None):
             names, member = ctx.groups(rule)
             V, S = member @ fixed, member @ share
-            pairs = [(-1 - g, float(V[g]), float(S[g]), rule.cap_share, None) for g in np.flatnonzero(V + S > 0)]
+            pairs = []
+            for g in np.flatnonzero(V + S > 0):  # the groups with a locked zone
+                zones = member[g].indices
+                first = int(zones[lock_of[zones] >= 0][0])
+                pairs.append((f"{rule.by} {names[g]!r}", first, float(V[g]), float(S[g]), rule.cap_share, None))
         else:
             continue
-        for k, v, s_lock, s_cap, c_mu in pairs:  # the locked zones or groups, a handful
+        for where, zone, v, s_lock, s_cap, c_mu in pairs:  # the locked zones or groups, a handful
             found = _collision(v, s_lock, s_cap, c_mu, Q)
             if found is None:
                 continue
             level, side = found
-            where = f"zone {str(ctx.ids[k])!r}" if k >= 0 else f"{rule.by} {ctx.groups(rule)[0][-1 - k]!r}"
-            zone = int(k) if k >= 0 else int(np.flatnonzero(lock_of >= 0)[0])
             lock = locks[int(lock_of[zone])][1]
             factor = level / Q
             severity: Severity = "warning" if abs(factor - 1.0) <= POOL_REVISION + _REL else "info"
@@ -687,7 +693,7 @@ def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
                 f"{_ref(lock)} and {_ref(rule)} collide for {where} when the pool is {side} {_mu(level)} "
                 f"(×{factor:.3g} of {_mu(Q)}): the lock then asks for more than the cap allows and the plan is "
                 "infeasible; give the lock as a share of the pool (shares) or the cap in mu",
-                rule=lock.id, zone=str(ctx.ids[zone]), field=path))
+                rule=lock.id, zone=str(ids[zone]), field=path))
     return out
 
 
