@@ -24,12 +24,13 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import platform
 import statistics
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from land_quota import machine  # (the land benchmark's machine description; imports no zoneopt)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -95,29 +96,6 @@ def largest_imports(args: tuple[str, ...], env: dict[str, str]) -> list[tuple[st
     return sorted(top, key=lambda item: -item[1])[:TOP_IMPORTS]
 
 
-def machine() -> list[str]:
-    cpu = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=HERE, check=False).stdout.strip() or "unknown"
-    except OSError:
-        commit = "unknown"
-    return [
-        f"- platform: {platform.platform()}",
-        f"- CPU: {cpu}; nproc {usable} ({os.cpu_count()} logical cores)",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), {sys.executable}",
-        f"- zoneopt commit: {commit}",
-    ]
-
-
 def load_average() -> str:
     return ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
 
@@ -142,7 +120,7 @@ def render(times: list[list[float]], imports: list[tuple[str, list[tuple[str, fl
         "",
         "## Machine",
         "",
-        *head,
+        *[h for h in head if not h.startswith("- load average")],  # ours, before and after, below
         f"- load average (1/5/15 min) before: {load_before}",
         f"- load average (1/5/15 min) after: {load_after}",
         "",

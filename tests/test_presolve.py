@@ -37,8 +37,10 @@ def only(data: dict[str, Any], code: str) -> Finding:
 
 
 def with_rules(*rules: dict[str, Any], base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The base with ``rules`` added, each citing a source unless it gives its own (a rule
+    without one draws its own warning: test_rule_without_source_is_a_warning)."""
     data = copy.deepcopy(base if base is not None else clean())
-    data["rules"] = data["rules"] + list(rules)
+    data["rules"] = data["rules"] + [{"source": "test", **r} for r in rules]
     return data
 
 
@@ -265,10 +267,10 @@ def test_warnings_reach_the_plan_and_the_command_line(tmp_path: Path) -> None:
     assert main(["solve", str(path), "--out", str(tmp_path / "p.xlsx")], out=out, err=io.StringIO()) == 0
     lines = out.getvalue().splitlines()
     status = next(k for k, line in enumerate(lines) if line.startswith("status:"))
-    assert lines[status + 1].startswith("warning: rule 'idle' can never bind")
+    assert lines[status + 1].startswith("warning: rule 'idle' (test) can never bind")
     out = io.StringIO()
     assert main(["validate", str(path)], out=out, err=io.StringIO()) == 0
-    assert "warning: rule 'idle' can never bind" in out.getvalue()
+    assert "warning: rule 'idle' (test) can never bind" in out.getvalue()
 
 
 def test_validate_prints_info_findings_too() -> None:

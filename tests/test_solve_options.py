@@ -41,18 +41,24 @@ SOLVES: dict[str, tuple[Callable[..., Any], Callable[[], Instance]]] = {
 }
 
 
-@pytest.mark.parametrize("name", list(SOLVES))
-def test_explicit_arguments_win_over_options(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every HiGHS call a solve makes sees the explicit time limit and gap, never the ones in
-    ``options``; the other fields of ``options`` pass through."""
-    seen: list[SolveOptions] = []
+@pytest.fixture
+def seen(monkeypatch: pytest.MonkeyPatch) -> list[SolveOptions]:
+    """The options of every HiGHS call made while the test runs."""
+    calls: list[SolveOptions] = []
     real = HighsBackend.solve
 
     def spy(self: HighsBackend, model: Any, options: SolveOptions) -> Any:
-        seen.append(options)
+        calls.append(options)
         return real(self, model, options)
 
     monkeypatch.setattr(HighsBackend, "solve", spy)
+    return calls
+
+
+@pytest.mark.parametrize("name", list(SOLVES))
+def test_explicit_arguments_win_over_options(name: str, seen: list[SolveOptions]) -> None:
+    """Every HiGHS call a solve makes sees the explicit time limit and gap, never the ones in
+    ``options``; the other fields of ``options`` pass through."""
     solve, instance = SOLVES[name]
     given = SolveOptions(time_limit=1000.0, mip_gap=0.2, tolerance=2e-6)
     solve(instance(), "highs", time_limit=77.0, mip_gap=1e-5, options=given)
@@ -61,15 +67,7 @@ def test_explicit_arguments_win_over_options(name: str, monkeypatch: pytest.Monk
 
 
 @pytest.mark.parametrize("name", list(SOLVES))
-def test_options_alone_are_kept(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[SolveOptions] = []
-    real = HighsBackend.solve
-
-    def spy(self: HighsBackend, model: Any, options: SolveOptions) -> Any:
-        seen.append(options)
-        return real(self, model, options)
-
-    monkeypatch.setattr(HighsBackend, "solve", spy)
+def test_options_alone_are_kept(name: str, seen: list[SolveOptions]) -> None:
     solve, instance = SOLVES[name]
     solve(instance(), "highs", options=SolveOptions(time_limit=900.0, mip_gap=1e-5))
     assert seen and all(o.time_limit == 900.0 and o.mip_gap == 1e-5 for o in seen)

@@ -4,9 +4,11 @@ resource, the policy's title for it, whether an instance configures it, how its 
 plan type the solve returns. Every verb that works per resource (solve, validate, diagnose,
 compare, explain, report) loops over this table instead of branching on resource names.
 
-Adding a resource (say water quotas) is one row here, its schema in :mod:`zoneopt.instance`,
-its model in :mod:`zoneopt.models`, and its sections in :mod:`zoneopt.analysis.explain` and
-:mod:`zoneopt.report` (``ARCHITECTURE.md`` lists the files).
+Adding a resource (say water quotas) is one row here, its schema in :mod:`zoneopt.instance`
+and its model in :mod:`zoneopt.models` (``ARCHITECTURE.md`` lists the files). Explain and the
+report give it their generic sections (from the
+:class:`~zoneopt.models.outcome.ResourceModel` it builds: its columns per zone, and its plan)
+until it adds sections of its own to :mod:`zoneopt.analysis.explain` and :mod:`zoneopt.report`.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def solve_all(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit:
     solution: 4; missing data: 2) is raised as it comes. Raises :class:`InstanceError` when
     the instance configures no resource at all."""
     plans = {name: REGISTRY[name].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
-             for name in _configured_or_raise(instance)}  # at most four
+             for name in _configured_or_raise(instance)}  # one per registered resource at most
     return PlanSet(instance.name, plans)
 
 
@@ -115,13 +117,15 @@ def solve_instance(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_l
     """The land :class:`Plan` when ``instance`` gives only a land pool (as it always was);
     otherwise :func:`solve_all`'s :class:`PlanSet`."""
     if configured(instance) in ((), ("land",)):
-        return REGISTRY["land"].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+        plan = REGISTRY["land"].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
+        assert isinstance(plan, Plan)
+        return plan
     return solve_all(instance, backend, time_limit=time_limit, mip_gap=mip_gap, options=options)
 
 
 def build_resource_model(instance: Instance, name: str) -> ResourceModel:
-    """Build the model of one resource (``land``, ``emissions``, ``funds`` or ``portfolio``) of
-    ``instance``, checking the data its rules and objective need.
+    """Build the model of one resource of ``instance`` (a name in :data:`REGISTRY`: ``land``,
+    ``emissions``, ``funds``, ``portfolio`` ...), checking the data its rules and objective need.
 
     Raises :class:`InstanceError` whose source names the resource (e.g. ``emissions model:
     zones[3].metrics.energy_reduction_tce: ...``) for missing or bad data,

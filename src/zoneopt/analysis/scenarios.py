@@ -39,7 +39,8 @@ from zoneopt.errors import (
 )
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.files import atomic_write, atomic_write_text
-from zoneopt.instance import MONEY_LABEL, Instance, Pools, Scenario, issues_from_validation
+from zoneopt.instance import Instance, Pools, Scenario, issues_from_validation
+from zoneopt.models.outcome import pool_columns
 from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
 from zoneopt.resources import REGISTRY, configured
 
@@ -180,10 +181,11 @@ LAND = "land"
 _WORST = ("infeasible", "unbounded", "no solution", "feasible")
 
 
-def quantities(plan: Plan | ResourcePlan, money: str) -> dict[str, tuple[pd.Series, str]]:
-    """The zone quantities a plan allocates, by name, each as (values by zone id, unit):
-    ``land`` (mu), each pollutant (t/yr), ``funds`` (money); a portfolio's zone totals of all
-    three and ``projects`` (chosen projects per zone)."""
+def quantities(plan: Plan | ResourcePlan) -> dict[str, tuple[pd.Series, str]]:
+    """The zone quantities a plan allocates, by name, each as (values by zone id, unit): for
+    the land plan ``land`` (mu); for a resource plan each of its pools (a pollutant in t/yr,
+    ``funds`` in money, a portfolio's ``land`` in mu …, read from the allocation column named
+    after the pool), and for a portfolio ``projects`` (chosen projects per zone)."""
     a = plan.allocations
     zones = a["zone"].to_numpy()
 
@@ -192,15 +194,13 @@ def quantities(plan: Plan | ResourcePlan, money: str) -> dict[str, tuple[pd.Seri
 
     if isinstance(plan, Plan):
         return {LAND: (col("allocation_mu"), "mu")}
+    columns = pool_columns(plan)
     out: dict[str, tuple[pd.Series, str]] = {}
-    if plan.summary.resource == "portfolio":
-        out[LAND] = (col("land_mu"), "mu")
     for pool in plan.summary.pools:  # a loop over pools
-        if pool.unit == "t/yr" and f"{pool.pool}_t" in a:
-            out[pool.pool] = (col(f"{pool.pool}_t"), "t/yr")
-    if "funds" in a:
-        out["funds"] = (col("funds"), money)
-    if plan.summary.resource == "portfolio":
+        column = next((c for c in columns if c == pool.pool or c.startswith(pool.pool + "_")), None)
+        if column is not None:
+            out[pool.pool] = (col(column), pool.unit)
+    if "projects_chosen" in a:
         out["projects"] = (col("projects_chosen"), "projects")
     return out
 
@@ -259,9 +259,8 @@ class Comparison:
     def _quantities(self) -> dict[str, pd.DataFrame]:
         found: dict[str, dict[str, pd.Series]] = {}
         for col in self.columns:  # a loop over columns and their (few) resources
-            money = MONEY_LABEL[col.instance.units.money]
             for plan in col.plans.values():
-                for name, (values, unit) in quantities(plan, money).items():
+                for name, (values, unit) in quantities(plan).items():
                     found.setdefault(name, {})[col.label] = values
                     self.units.setdefault(name, unit)
         order = sorted(found, key=lambda q: (q != LAND, q in ("funds", "projects"), q == "projects"))
@@ -484,7 +483,7 @@ def compare(items: Sequence[tuple[str, Instance]], backend: str = DEFAULT_BACKEN
         plans: dict[str, Plan | ResourcePlan] = {}
         statuses: dict[str, str] = {}
         messages: dict[str, str] = {}
-        for resource in resources:  # at most four
+        for resource in resources:  # a loop over the (few) configured resources
             try:
                 plan = REGISTRY[resource].solve(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
             except InstanceError as exc:

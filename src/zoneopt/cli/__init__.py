@@ -36,6 +36,7 @@ VERBS = (
     "stability",
     "consolidate",
     "report",
+    "template",
 )
 
 
@@ -51,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or unusual stream
+        return False
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run the CLI; return the exit code (never calls ``sys.exit`` itself)."""
     out = out if out is not None else sys.stdout
@@ -61,10 +69,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except SystemExit as exc:  # argparse exits 2 on usage errors; keep that code
         return int(exc.code or 0)
     try:
-        code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
+        from zoneopt.core.progress import progress_bars
+
+        # Long runs show progress bars on stderr when a person watches it; pipes and tests stay quiet.
+        with progress_bars(enabled=_is_terminal(err), stream=err):
+            code: int = importlib.import_module(f"zoneopt.cli.{args.verb.replace('-', '_')}").run(args, out)
         return code
     except ZoneoptError as exc:
-        print(f"zoneopt: error: {exc}", file=err)
+        print(f"zoneopt: error: {_in_workbook(exc, args)}", file=err)
         return exc.exit_code
     except BrokenPipeError:
         # The reader closed the pipe (``... | head``): it has what it wanted. Point stdout at
@@ -77,3 +89,17 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
             raise
         print(f"zoneopt: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", file=err)
         return 1
+
+
+def _in_workbook(exc: ZoneoptError, args: argparse.Namespace) -> ZoneoptError:
+    """An instance error raised after a workbook was read (a model's data check, a scenario)
+    names the workbook's sheet and cell too, as errors found while reading it do."""
+    from zoneopt.errors import InstanceError
+
+    path = getattr(args, "path", None)
+    if not isinstance(exc, InstanceError) or path is None or not str(path).lower().endswith((".xlsx", ".xlsm")):
+        return exc
+    from zoneopt.instance.workbook import locate_issues
+    source = exc.source if exc.source and str(path) in exc.source else \
+        f"{path}, {exc.source}" if exc.source else str(path)
+    return InstanceError(locate_issues(path, exc.issues), source)

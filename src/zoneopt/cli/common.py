@@ -16,6 +16,8 @@ EPILOG = """exit codes: 0 done (solved: optimal, or feasible within the MIP gap)
 1 internal error"""
 
 MODEL_SUFFIXES = (".mps", ".lp", ".mps.gz", ".lp.gz", ".mps.bz2", ".sif")
+INSTANCE_SUFFIXES = (".json", ".xlsx", ".xlsm")
+"""An instance: JSON, or the fill-in workbook (``python -m zoneopt template``)."""
 
 
 def add_verb(sub: Any, name: str, help: str, description: str | None = None,
@@ -36,6 +38,14 @@ def add_backend_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--time-limit", type=float, default=None, metavar="S", help="seconds per solve")
     parser.add_argument("--mip-gap", type=float, default=1e-6, metavar="G",
                         help="relative MIP gap (default 1e-6)")
+
+
+def add_lang_option(parser: argparse.ArgumentParser) -> None:
+    """``--lang zh|en``: the language of printed tables, exports and reports (default: the
+    instance's ``metadata.language``, else English)."""
+    parser.add_argument("--lang", choices=("zh", "en"), default=None,
+                        help="language of tables, exports and reports (default: the instance's metadata.language, "
+                             "else en)")
 
 
 def is_model_file(path: Path) -> bool:

@@ -18,7 +18,7 @@ def add_parser(sub: Any) -> None:
                  "Solve the consolidation model of an instance (its 'consolidation' section, or the defaults: "
                  "30 km, 3 blocks per host, one zone per county; models/consolidation.md) and print each "
                  "zone left with its blocks, the revoked parks and the land they free, and counts per county.")
-    c.add_argument("path", type=Path, help="instance .json (zones with a location, or a distance table)")
+    c.add_argument("path", type=Path, help="instance .json or .xlsx (zones with a location, or a distance table)")
     add_backend_options(c)
     c.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv (the park table) or .xlsx (atomically)")
@@ -45,10 +45,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     limit = None if args.all else 40
     multi = plan.hosts[plan.hosts["blocks"] > 1]
     shown = multi if limit is None else multi.head(limit)
+    name_of = dict(zip(plan.parks["zone"].tolist(), plan.parks["name"].tolist(), strict=True))
+
+    def by_name(members: str) -> str:  # the merged parks by name (the id when a park has none)
+        return "; ".join(str(name_of.get(z) or z) for z in str(members).split(";") if z)
+
     if len(shown):
         view = pd.DataFrame({
             "host": shown["host"], "name": shown["name"], "county": shown["county"], "level": shown["level"],
-            "grade": shown["grade"].fillna("-"), "blocks": shown["blocks"], "members": shown["members"],
+            "grade": shown["grade"].fillna("-"), "blocks": shown["blocks"],
+            "members": shown["members"].fillna("").map(by_name),
             "land_mu": shown["land_area_mu"].map(lambda v: f"{v:,.0f}"),
             "farthest_km": shown["farthest_block_km"].map(lambda v: f"{v:.1f}"),
         })

@@ -30,7 +30,7 @@ def add_parser(sub: Any) -> None:
                  "for each rule the least change of its bounds, in the resource's unit, that restores "
                  "feasibility. One conflict per resource is reported; relax it and run again to find the "
                  "next. See models/diagnosis.md.", epilog=EPILOG_DIAGNOSE)
-    d.add_argument("path", type=Path, help="instance .json")
+    d.add_argument("path", type=Path, help="instance .json or .xlsx")
     from zoneopt.core.solve import backend_names
 
     d.add_argument("--backend", default="highs", choices=backend_names(),
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                 "fund pool and no projects)")
     # Build every model before printing, so invalid input leaves stdout empty (exit 2).
     built: dict[str, ResourceModel | InfeasibleError] = {}
-    for resource in resources:  # at most four
+    for resource in resources:  # a loop over the (few) configured resources
         try:
             built[resource] = build_resource_model(instance, resource)
         except InstanceError as exc:

@@ -23,7 +23,7 @@ def add_parser(sub: Any) -> None:
                  "indicator table, the weights used, and score, rank and grade per unit.",
                  epilog="exit codes: 0 done; 2 invalid input (also: an AHP matrix whose consistency "
                         "ratio exceeds 0.1); 1 internal error")
-    e.add_argument("path", type=Path, help="instance .json")
+    e.add_argument("path", type=Path, help="instance .json or .xlsx")
     e.add_argument("--id", dest="evaluation", default=None, metavar="ID",
                    help="run only the evaluation with this id")
     e.add_argument("--preset", choices=PRESET_NAMES, default=None,

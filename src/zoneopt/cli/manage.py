@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, fmt
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_verb, fmt
 from zoneopt.errors import InvalidInputError
 
 EPILOG_MANAGE = """exit codes: 0 decided; 2 invalid input (no management section, unknown zone in the
@@ -22,7 +22,7 @@ def add_parser(sub: Any) -> None:
                  "(撤销), and recommend the best zones for upgrade (at most a few a year). Prints each "
                  "year's decisions with the rules and clauses that made them, and the land returned to "
                  "the pool (2017 §六(三)). See models/dynamic-management.md.", epilog=EPILOG_MANAGE)
-    p.add_argument("path", type=Path, help="instance .json")
+    p.add_argument("path", type=Path, help="instance .json or .xlsx")
     from zoneopt.core.solve import backend_names
 
     p.add_argument("--backend", default="highs", choices=backend_names(),
@@ -33,8 +33,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    if args.path.suffix.lower() != ".json":
-        raise InvalidInputError(f"{args.path}: manage takes an instance JSON")
+    if args.path.suffix.lower() not in INSTANCE_SUFFIXES:
+        raise InvalidInputError(f"{args.path}: manage takes an instance (.json or .xlsx)")
     import pandas as pd
 
     from zoneopt.instance import load

@@ -70,8 +70,11 @@ class SolveOptions:
         explicit ``time_limit`` or ``mip_gap`` winning over the value ``options`` carries. Every
         ``solve_*`` takes the three and merges them here once, then passes one value on."""
         opts = options if options is not None else cls()
-        changes = {k: v for k, v in (("time_limit", time_limit), ("mip_gap", mip_gap)) if v is not None}
-        return replace(opts, **changes) if changes else opts
+        if time_limit is not None:
+            opts = replace(opts, time_limit=time_limit)
+        if mip_gap is not None:
+            opts = replace(opts, mip_gap=mip_gap)
+        return opts
 
 
 @dataclass(frozen=True, eq=False)

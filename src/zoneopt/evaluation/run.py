@@ -210,13 +210,24 @@ def _resolve(instance: Instance, evaluation: Evaluation | str | None) -> tuple[E
     raise InvalidInputError(f"no evaluation {evaluation!r}; the instance has: {ids}")
 
 
-def _criteria(ev: Evaluation) -> tuple[list[Criterion], NormaliseMethod, str]:
-    """Criteria, normalisation and missing-data policy, with a preset expanded."""
+def _criteria(ev: Evaluation, where: str = "evaluations") -> tuple[list[Criterion], NormaliseMethod, str]:
+    """Criteria, normalisation and missing-data policy, with a preset expanded: its points
+    replaced by ``preset_weights`` and the criteria given 0 there dropped."""
     if ev.preset is None:
         return list(ev.criteria), ev.normalise, ev.missing
     preset = PRESETS[ev.preset]
-    return ([Criterion.model_validate(c) for c in preset["criteria"]], preset["normalise"],
-            ev.missing if "missing" in ev.model_fields_set else preset["missing"])
+    crit = [Criterion.model_validate(c) for c in preset["criteria"]]
+    names = [c.name for c in crit]
+    given = ev.preset_weights or {}
+    for name in given:
+        if name not in names:
+            raise InstanceError([Issue(f"{where}.preset_weights.{name}",
+                                       f"not a criterion of preset {ev.preset}; its criteria: {', '.join(names)}")])
+    crit = [c if c.name not in given else c.model_copy(update={"weight": given[c.name]})
+            for c in crit if given.get(c.name, 1.0) > 0]
+    if not crit:
+        raise InstanceError([Issue(f"{where}.preset_weights", f"drops every criterion of preset {ev.preset}")])
+    return (crit, preset["normalise"], ev.missing if "missing" in ev.model_fields_set else preset["missing"])
 
 
 def _score_unit(ev: Evaluation) -> str:
@@ -387,12 +398,17 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
         scores, keep, missing, weights, dea_result, criteria_cols = _run_dea(frame, ev, where, ids, backend,
                                                                              impute_groups)
     else:
-        crit, method, policy = _criteria(ev)
+        crit, method, policy = _criteria(ev, where)
         names = [c.name for c in crit]
         X = np.column_stack([_criterion_values(frame, c, ev, f"{where}.criteria[{k}]", money)
                              for k, c in enumerate(crit)])
         criteria_cols = {n: X[:, k] for k, n in enumerate(names)}
         benefit = np.array([c.direction == "benefit" for c in crit])
+        empty = [n for n, col in zip(names, X.T, strict=True) if np.isnan(col).all()]
+        if ev.preset is not None and policy != "exclude" and empty:
+            raise InvalidInputError(f"criterion {empty[0]!r} of preset {ev.preset}: no unit has data for it; give "
+                                    f"the data, or drop the criterion with \"preset_weights\": "
+                                    f"{{\"{empty[0]}\": 0}} ({where})")
         X, keep, missing = _impute(X, policy, benefit, impute_groups, names, ids)
         scores = np.full(len(frame), np.nan)
         if keep.sum() >= 1:
@@ -420,6 +436,10 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
         if ev.preset is not None:
             notes.append(f"preset {ev.preset}: {PRESETS[ev.preset]['source']}; money in 万元 "
                          f"(instance money unit {MONEY_LABEL[instance.units.money]})")
+            if ev.preset_weights:
+                changed = ", ".join(f"{k} dropped" if v == 0 else f"{k} {v:g} points"
+                                    for k, v in ev.preset_weights.items())
+                notes.append(f"preset {ev.preset} adjusted: {changed} (weights renormalised to sum to 1)")
 
     table = frame[["unit", "name", "zone", "city"]].copy()
     for name, values in criteria_cols.items():

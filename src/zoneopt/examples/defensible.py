@@ -15,7 +15,8 @@ It asks for a tilt, not a winner-take-all (models/land-quota.md):
   (2017 §六(二)) as shares of the pool, so they scale with it;
 * ``lock-key-project`` (45 zones): a fixed amount in mu for the best-scored zone's key project.
 
-The multipliers, margin, lot and weights are this tool's assumptions (the texts give none).
+The multipliers, margin, lot, shares, lock and weights are this tool's assumptions (the texts
+give none): every rule with such a number says ``"assumption": true``.
 
 Why it is feasible, at the pool and at ×0.8 and ×1.2 of it
 -----------------------------------------------------------
@@ -153,29 +154,31 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
                     "source": "2017 §十(四)",
                     "note": "有升有退: grade D zones (资源要素利用率低 …) get no new construction land"})
     out.append({"id": "tilt-grade", "type": "tilt", "by": "grade", "margin": MARGIN, "source": "2017 §六(一)",
+                "assumption": True,
                 "note": "将新增建设用地指标向节约集约用地好的产业集聚区倾斜: every zone of a grade gets at least "
                         f"{1 + MARGIN:g} × what any zone of the next grade down gets per existing mu (the margin "
                         "is an assumption; it forbids the flat split)"})
     if lot > 0:
         out.append({"id": "min-lot", "type": "min_lot", "lot_mu": lot, "source": "2022 第七章第四节",
+                    "assumption": True,
                     "note": f"“标准地”: land is supplied in usable plots, so a zone gets nothing or at least {lot:g} "
-                            "mu "
-                            "(the lot size is an assumption)"})
+                            "mu (the lot size is an assumption)"})
     if has_nat and floor >= 0.01:
         out.append({"id": "national-floor", "type": "group_bounds", "by": "level", "groups": ["national"],
-                    "floor_share": floor, "source": "2017 §二(一)",
+                    "floor_share": floor, "source": "2017 §二(一)", "assumption": True,
                     "note": f"鼓励以国家级开发区…为主体: national zones together get at least {floor:.0%} of the pool"})
     out.append({"id": "city-cap", "type": "group_bounds", "by": "city", "cap_share": city_cap,
-                "source": "2017 §二(二)", "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
+                "source": "2017 §二(二)", "assumption": True,
+                "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
     if corridor.any():
         out.append({"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]},
-                    "cap_share": corridor_cap, "source": "2017 §六(二)",
+                    "cap_share": corridor_cap, "source": "2017 §六(二)", "assumption": True,
                     "note": "京津冀大气污染传输通道 cities (郑州 开封 安阳 鹤壁 新乡 焦作 濮阳): at most "
                             f"{corridor_cap:.0%} of the pool per zone"})
     if lock is not None:
         k, v = lock
         out.append({"id": "lock-key-project", "type": "lock", "values_mu": {str(z["id"][k]): v},
-                    "source": "2022 第二章第二节",
+                    "source": "2022 第二章第二节", "assumption": True,
                     "note": f"坚持项目为王: a provincial key project (省重点项目, illustrative) in {z['name'][k]} "
                             f"gets {v:g} mu, fixed outside the competitive split"})
     for w, t in zip(ws, totals, strict=True):

@@ -208,6 +208,7 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator, setup: str = "sta
     if setup == "defensible":
         objective["diminishing"] = {"breakpoints": [0.25, 0.5, 0.75], "factors": [1.0, 0.75, 0.5, 0.25]}
         rules.append({"id": "fund-min-lot", "type": "min_lot", "lot": FUND_LOT, "source": "2017 §十(三)",
+                      "assumption": True,
                       "note": f"no zone gets a token amount: nothing or at least {FUND_LOT:,.0f} 万元 (two tranches; "
                               "the lot is an assumption)"})
     return {"budget": budget, "tranche": tranche, "emerging_priority": 1.5,

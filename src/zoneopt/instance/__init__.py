@@ -8,14 +8,18 @@ energy, emissions) is per year.
 Unknown fields are rejected everywhere, NaN and infinity are rejected, quantities are
 non-negative and land areas positive. :func:`load`, :meth:`Instance.from_dict` and
 :meth:`Instance.from_frames` always raise :class:`~zoneopt.errors.InstanceError` whose issues
-name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0``.
+name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0`` (in a workbook, the
+sheet, cell and column: ``zones!H13 (land_area_mu): must be > 0``).
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
-``pools``, ``objectives`` (the tiered target, diminishing returns, priority), ``portfolio``,
-``evaluation``, ``consolidation``, ``periods``, ``management``,
-``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``frames``,
-``issues`` and ``load`` the reading of tables, validation errors and files, ``indicators`` the
-indicator catalogue. Every public name is importable from here.
+``pools``, ``objectives`` (the tiered target, diminishing returns, priority, fairness),
+``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``issues``
+and ``load`` validation errors and files, ``indicators`` the indicator catalogue. The instance
+as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
+the document they make), ``sheets`` (which table holds what), ``frames`` (DataFrames),
+``edits`` (the ``with_*`` edits), ``workbook`` (reading ``.xlsx``) and ``template`` (writing the
+fill-in workbook). Every public name is importable from here.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from zoneopt.instance.common import (
     GroupBy,
     Ident,
     Kind,
+    Language,
     Level,
     Metadata,
     MoneyUnit,
@@ -52,7 +57,6 @@ from zoneopt.instance.evaluation import (
     GroupField,
     Weighting,
 )
-from zoneopt.instance.frames import zones_from_frame
 from zoneopt.instance.issues import issues_from_validation, json_path
 from zoneopt.instance.load import load
 from zoneopt.instance.management import (
@@ -63,7 +67,7 @@ from zoneopt.instance.management import (
     ManagementWarning,
     ScoreHistory,
 )
-from zoneopt.instance.model import Instance
+from zoneopt.instance.model import Instance, zones_from_frame
 from zoneopt.instance.objectives import (
     DEFAULT_BREAKPOINTS,
     DEFAULT_FACTORS,
@@ -138,6 +142,7 @@ __all__ = [
     "Grade",
     "GroupBy",
     "MoneyUnit",
+    "Language",
     "NonNeg",
     "Positive",
     "Share",

@@ -123,14 +123,19 @@ def _check_rule(where: str, rule: Any, inst: CheckedInstance, known: Mapping[str
 
 
 def _pool_rule_lists(inst: CheckedInstance) -> list[tuple[str, Sequence[Any]]]:
-    """The rule lists of the emission and fund pools, each with its JSON path."""
+    """The rule lists of every pool but land's (land's rules are the instance's ``rules``), each
+    with its JSON path: a pool's ``rules``, then those of each of its parts (a pollutant's).
+    Read off the pools' fields, so a new resource's pool is checked without a line here."""
     lists: list[tuple[str, Sequence[Any]]] = []
-    if inst.pools.emissions is not None:
-        lists.append(("pools.emissions.rules", inst.pools.emissions.rules))
-        lists += [(f"pools.emissions.pollutants.{k}.rules", pool.rules)
-                  for k, pool in inst.pools.emissions.pollutants.items()]
-    if inst.pools.funds is not None:
-        lists.append(("pools.funds.rules", inst.pools.funds.rules))
+    for name in type(inst.pools).model_fields:  # a loop over the (few) kinds of pool
+        pool = getattr(inst.pools, name)
+        if name == "land" or pool is None or not hasattr(pool, "rules"):
+            continue
+        lists.append((f"pools.{name}.rules", pool.rules))
+        for field in type(pool).model_fields:
+            parts = getattr(pool, field)
+            if isinstance(parts, Mapping) and all(hasattr(v, "rules") for v in parts.values()):
+                lists += [(f"pools.{name}.{field}.{k}.rules", v.rules) for k, v in parts.items()]
     return lists
 
 

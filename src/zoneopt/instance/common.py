@@ -4,7 +4,7 @@ check that a list of years runs on without gaps."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -13,6 +13,7 @@ Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
 Grade = Literal["A", "B", "C", "D"]
 GroupBy = Literal["city", "county", "level", "kind", "tag"]
 MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+Language = Literal["zh", "en"]
 
 NonNeg = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -33,6 +34,9 @@ class Units(_Strict):
 
     land: Literal["mu"] = "mu"
     money: MoneyUnit = "wan_yuan"
+    money_display: MoneyUnit | None = Field(
+        None, description="the unit tables and reports show money amounts in (亿元 for a province's plan); "
+                          "rates per mu or per t stay in `money`; default: `money`")
     energy: Literal["tce"] = "tce"
     emissions: Literal["t"] = "t"
 
@@ -46,12 +50,51 @@ class Metadata(_Strict):
     region: str = ""
     year: int | None = None
     notes: str = ""
+    language: Language | None = Field(
+        None, description="the language of printed tables, exports and reports (zh or en; default en); "
+                          "the command line's --lang overrides it")
 
 
 class _Rule(_Strict):
     id: Ident
     source: str | None = Field(None, description="the policy clause, e.g. '2017 §六(一)'")
+    # None (not stated) is read as false and left out of dumps, so instances written before the
+    # field existed are written byte for byte the same.
+    assumption: bool | None = Field(None, description="true: the rule's number is not in its cited clause, it is "
+                                                      "an assumption of the plan's authors (outputs mark it)")
     note: str | None = None
+
+    @property
+    def cited(self) -> str | None:
+        """The source as outputs show it: the clause, marked ``(assumption)`` when the rule's
+        number is not in it (``assumption``), or ``assumption`` alone when no clause is cited."""
+        if not self.assumption:
+            return self.source
+        return f"{self.source} (assumption)" if self.source else "assumption"
+
+
+def every_rule(model: BaseModel, skip: tuple[str, ...] = ()) -> list[tuple[str, _Rule]]:
+    """Every rule inside ``model`` — of any resource, a target, a ramp, a management step —
+    with its JSON path, in field order. The top-level fields ``skip`` are not searched (the
+    zones hold no rule, and searching 100k of them takes a while)."""
+    out: list[tuple[str, _Rule]] = []
+
+    def walk(node: Any, path: str) -> None:
+        if isinstance(node, _Rule):
+            out.append((path, node))
+        if isinstance(node, BaseModel):
+            for name in type(node).model_fields:
+                if not (path == "" and name in skip):
+                    walk(getattr(node, name), f"{path}.{name}" if path else name)
+        elif isinstance(node, (tuple, list)):
+            for k, item in enumerate(node):
+                walk(item, f"{path}[{k}]")
+        elif isinstance(node, dict):
+            for key, item in node.items():
+                walk(item, f"{path}.{key}")
+
+    walk(model, "")
+    return out
 
 
 def _consecutive(years: tuple[int, ...]) -> tuple[int, ...]:

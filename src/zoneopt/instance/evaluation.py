@@ -104,6 +104,11 @@ class Evaluation(_Strict):
     units: Literal["zones", "enterprises"] = "zones"
     preset: Literal["huangyan-2022"] | None = Field(
         None, description="a published formula: criteria, benchmarks and points fixed (see models/evaluation.md)")
+    # None, not an empty mapping, by default: instances written before the field existed are
+    # written byte for byte the same (dumps leave None out).
+    preset_weights: dict[Ident, NonNeg] | None = Field(
+        None, description="with a preset: points per criterion name replacing the preset's; 0 drops the criterion "
+                          "(e.g. one whose data no unit has)")
     criteria: tuple[Criterion, ...] = ()
     normalise: Literal["minmax", "vector", "zscore", "benchmark"] = "minmax"
     weighting: Weighting = Field(default_factory=Weighting)
@@ -128,7 +133,10 @@ class Evaluation(_Strict):
         elif self.preset is None and not self.criteria:
             raise ValueError("give criteria, or a preset such as 'huangyan-2022'")
         if self.preset is not None and self.criteria:
-            raise ValueError("a preset fixes the criteria: give one or the other")
+            raise ValueError("a preset fixes the criteria: give one or the other (preset_weights re-weights or drops "
+                             "a preset's criterion)")
+        if self.preset_weights and self.preset is None:
+            raise ValueError("preset_weights re-weights a preset's criteria: give the preset, or weights on criteria")
         if len(set(self.assign)) != len(self.assign):
             raise ValueError("assign lists 'score' and 'grade' at most once each")
         return self

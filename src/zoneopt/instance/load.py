@@ -1,4 +1,5 @@
-"""Loading an instance from a JSON file."""
+"""Loading an instance from a JSON file (or, by its suffix, an Excel workbook:
+:mod:`zoneopt.instance.workbook`)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,14 @@ from zoneopt.instance.model import Instance
 
 
 def load(path: str | Path) -> Instance:
-    """Load an instance from a JSON file. Raises :class:`InstanceError` for a missing file,
-    non-JSON text, or any invalid field (each issue names its JSON path)."""
+    """Load an instance from a JSON file, or from an Excel workbook (``.xlsx``, the layout of
+    ``python -m zoneopt template``). Raises :class:`InstanceError` for a missing file,
+    non-JSON text, or any invalid field (each issue names its JSON path; in a workbook, its
+    sheet, cell and column)."""
     p = Path(path)
+    if p.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        from zoneopt.instance.workbook import read_workbook
+        return read_workbook(p)
     try:
         text = p.read_text(encoding="utf-8")
     except FileNotFoundError:

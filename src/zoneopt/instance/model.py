@@ -3,18 +3,19 @@ validated, immutable model, and the values derived from it once and reused."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar
 
 import pandas as pd
-from pydantic import Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
 from zoneopt.errors import InstanceError
+from zoneopt.instance import edits
 from zoneopt.instance.checks import cross_check
 from zoneopt.instance.common import Ident, Metadata, Units, _Strict
 from zoneopt.instance.consolidation import Consolidation
 from zoneopt.instance.evaluation import Evaluation
-from zoneopt.instance.frames import is_missing, zones_from_frame
+from zoneopt.instance.frames import TableLike, frame_table
 from zoneopt.instance.issues import issues_from_validation
 from zoneopt.instance.management import Management
 from zoneopt.instance.periods import Periods
@@ -22,6 +23,7 @@ from zoneopt.instance.pools import Objective, Pools
 from zoneopt.instance.portfolio import Portfolio, Project
 from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
+from zoneopt.instance.sheets import assemble, instance_tables
 from zoneopt.instance.zones import Enterprise, Zone
 
 T = TypeVar("T")
@@ -100,29 +102,112 @@ class Instance(_Strict):
             raise InstanceError(exc.issues, source) from None
 
     @classmethod
-    def from_frames(cls, zones: pd.DataFrame, *, name: str, pools: Mapping[str, Any] | None = None,
-                    rules: Sequence[Mapping[str, Any]] | pd.DataFrame = (),
+    def from_frames(cls, zones: TableLike, *, name: str,
+                    pools: Mapping[str, Any] | TableLike | None = None,
+                    rules: TableLike = (),
                     objective: Mapping[str, Any] | None = None,
                     metadata: Mapping[str, Any] | None = None,
-                    units: Mapping[str, Any] | None = None) -> Instance:
-        """Build an instance from a zone table (one row per zone).
+                    units: Mapping[str, Any] | None = None,
+                    evaluations: TableLike = (), criteria: TableLike = (),
+                    scenarios: TableLike = (), projects: TableLike = (), enterprises: TableLike = (),
+                    periods: Mapping[str, Any] | None = None, management: Mapping[str, Any] | None = None,
+                    consolidation: Mapping[str, Any] | None = None,
+                    portfolio: Mapping[str, Any] | None = None) -> Instance:
+        """Build an instance from tables: DataFrames (one row per record) or lists of
+        mappings; :meth:`to_frames` gives them back. The tables and their columns are those of
+        :mod:`zoneopt.instance.sheets`:
 
-        Columns: ``id, city, land_area_mu`` (required); ``name, county, level, kind, grade,
-        score``; ``tags`` (a list or a comma-separated string); metrics ``tax, value_added,
-        revenue, rd_spending, energy_tce, employees``; ``emissions_<pollutant>_t`` for each
-        pollutant; ``request_land_mu``. Empty cells are missing values. Unknown columns are
-        rejected. Errors name ``zones[<row>].<field>``.
+        * ``zones``: ``id, city, land_area_mu`` (required); ``name, county, level, kind,
+          grade, score, meets_env_standards``; ``tags`` (a list or ``a, b``); every metric
+          by name (``tax, value_added, revenue, rd_spending, energy_tce, employees,
+          energy_reduction_tce``); ``emissions_<pollutant>_t``; requests ``request_land_mu``,
+          ``request_<pollutant>_t``, ``request_funds`` (``_investment``, ``_expected_tax``);
+          location ``lon, lat`` or ``x_km, y_km``;
+        * ``pools``: the JSON mapping, or a table with one row per ``resource`` (``land``,
+          ``funds``, ``emissions``, a pollutant): ``total, exact, step, source,
+          objective.*``;
+        * ``rules``: one row per rule (JSON mappings, or flat columns with dotted paths such
+          as ``select.cities``); ``resource`` (default land) and ``scenario`` say where it
+          goes; ``floor``/``cap``/``values`` in the resource's unit;
+        * ``evaluations`` and ``criteria`` (``evaluation`` naming its evaluation),
+          ``scenarios``, ``projects``, ``enterprises``: one row each;
+        * ``objective``, ``metadata``, ``units``, ``periods``, ``management``,
+          ``consolidation``, ``portfolio``: their JSON mappings.
+
+        Empty cells are missing values; unknown columns are rejected. Errors name the JSON
+        path (``zones[<row>].<field>``), or the table, row and column of a cell that cannot be
+        read.
         """
-        data: dict[str, Any] = {"name": name, "zones": zones_from_frame(zones)}
-        if pools is not None:
-            data["pools"] = dict(pools)
-        if isinstance(rules, pd.DataFrame):
-            rules = [{k: v for k, v in r.items() if not is_missing(v)} for r in rules.to_dict("records")]
-        data["rules"] = list(rules)
-        for key, value in (("objective", objective), ("metadata", metadata), ("units", units)):
+        base: dict[str, Any] = {"name": name}
+        for key, value in (("objective", objective), ("metadata", metadata), ("units", units),
+                           ("periods", periods), ("management", management), ("consolidation", consolidation),
+                           ("portfolio", portfolio)):
             if value is not None:
-                data[key] = dict(value)
-        return cls.from_dict(data, source="tables")
+                base[key] = dict(value)
+        tables = {"zones": frame_table("zones", zones)}
+        if isinstance(pools, Mapping):
+            base["pools"] = dict(pools)
+        elif pools is not None:
+            tables["pools"] = frame_table("pools", pools)
+        for key, table in (("rules", rules), ("evaluations", evaluations), ("criteria", criteria),
+                           ("scenarios", scenarios), ("projects", projects), ("enterprises", enterprises)):
+            tables[key] = frame_table(key, table)
+        asm = assemble(cls, tables, base)
+        if asm.issues:
+            raise InstanceError(asm.issues, "tables")
+        return cls.from_dict(asm.doc, source="tables")
+
+    def to_frames(self) -> dict[str, Any]:
+        """The instance as the tables :meth:`from_frames` takes (its keyword arguments):
+        ``zones``, ``pools``, ``rules``, ``evaluations``, ``criteria``, ``scenarios``,
+        ``projects``, ``enterprises`` as DataFrames (those the instance has), the other fields
+        as mappings. Only what was given is there (a default left unstated stays unstated),
+        so ``Instance.from_frames(**inst.to_frames()) == inst``."""
+        doc = self.model_dump(mode="json", exclude_unset=True)
+        out: dict[str, Any] = {"name": self.name}
+        for key, rows in instance_tables(doc, type(self)).items():
+            if key != "settings":
+                out[key] = pd.DataFrame(rows)
+        for key in ("metadata", "units", "periods", "management", "consolidation", "portfolio"):
+            if key in doc:
+                out[key] = doc[key]
+        return out
+
+    # -- edits -------------------------------------------------------------------------------
+    def _edited(self, doc: dict[str, Any]) -> Instance:
+        return type(self).from_dict(doc, source="edit")
+
+    def _doc(self) -> dict[str, Any]:
+        # Only what was given: a field left unset keeps meaning "the default" (a preset's own
+        # missing-data policy, say) in the edited instance.
+        return self.model_dump(mode="json", exclude_unset=True)
+
+    def with_pool(self, resource: str, pool: Mapping[str, Any] | BaseModel | None = None, /,
+                  **changes: Any) -> Instance:
+        """A new instance with the pool of ``resource`` (``land``, ``funds``, ``emissions``
+        for what every pollutant shares, or a pollutant) replaced by ``pool``, and/or its
+        fields ``changes`` set: ``inst.with_pool("land", total_mu=5000)``. Validated: an
+        error names the field (``pools.land.total_mu``)."""
+        return self._edited(edits.with_pool(self._doc(), resource, pool, changes))
+
+    def with_rule(self, rule: Mapping[str, Any] | BaseModel, *, resource: str = "land") -> Instance:
+        """A new instance with ``rule`` (a mapping or a rule model) replacing the rule of the
+        same id among ``resource``'s rules (``land``: ``rules``; ``emissions``, a pollutant,
+        ``funds``: that pool's rules), or added after them. Validated."""
+        return self._edited(edits.with_rule(self._doc(), rule, resource))
+
+    def without_rule(self, rule_id: str, *, resource: str | None = None) -> Instance:
+        """A new instance without the rule ``rule_id`` (among ``resource``'s rules, or
+        wherever it is). An unknown id is an :class:`InstanceError` listing the rules."""
+        return self._edited(edits.without_rule(self._doc(), rule_id, resource))
+
+    def with_zone_metrics(self, table: TableLike) -> Instance:
+        """A new instance with zone figures from a table: one row per zone, named by its
+        ``id`` column (or the DataFrame's index), and any columns of the zone table
+        (:meth:`from_frames`), e.g. ``tax``, ``energy_reduction_tce``, ``emissions_SO2_t``,
+        ``request_land_mu``. A blank cell keeps the zone's figure; an unknown zone is an
+        error. Validated: an error names the field (``zones[3].metrics.tax``)."""
+        return self._edited(edits.with_zone_metrics(self._doc(), table, type(self)))
 
     # -- lookups -----------------------------------------------------------------------------
     @property
@@ -151,3 +236,14 @@ class Instance(_Strict):
         if key not in values:
             values.setdefault(key, make())
         return values[key]
+
+
+def zones_from_frame(frame: TableLike) -> list[dict[str, Any]]:
+    """Rows of a zone table as zone dicts (the columns of :meth:`Instance.from_frames`).
+    Unknown columns are passed on, for validation to name them; a cell that cannot be read
+    (bad JSON text) raises :class:`InstanceError`."""
+    asm = assemble(Instance, {"zones": frame_table("zones", frame)})
+    if asm.issues:
+        raise InstanceError(asm.issues, "tables")
+    zones: list[dict[str, Any]] = asm.doc.get("zones", [])
+    return zones

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.core.model import Model, ModelBuilder, VarBlock
@@ -26,7 +27,7 @@ from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import FILL_VALUE, Diminishing, Fairness, Instance, Priority, Tiers
 from zoneopt.instance.indicators import GRADE_RANK
-from zoneopt.models.rules import RuleInfo, ZoneTotals, zone_limits
+from zoneopt.models.rules import RuleInfo, ZoneTotals, at_bound, zone_limits
 from zoneopt.plans.shape import PlanShape, plan_shape
 
 FloatArray = npt.NDArray[np.float64]
@@ -308,6 +309,25 @@ def block_objective(b: ModelBuilder, instance: Instance, zt: ZoneTable, x: VarBl
 
 # -- the plan's shape --------------------------------------------------------------------------
 
+def binding_by_zone(m: Model, x: FloatArray, zone_of_column: sp.csr_matrix) -> npt.NDArray[np.object_]:
+    """Per zone, every rule with a row at its bound at ``x`` that touches the zone's columns
+    (``zone_of_column``: model columns × zones), ``;``-joined: the rules that may hold it where
+    it is, shared ones (the pool, a city's cap, a tilt) included — what the plan's shape needs to
+    say why a zone gets nothing, wider than the plan's per-zone ``binding_rules``."""
+    at_ub, at_lb = at_bound(m, x)
+    block_of = m.row_block_index()
+    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
+    rows = np.flatnonzero((at_ub | at_lb) & (rule_of_block[block_of] != ""))
+    sub = (abs(m.A[rows]) @ zone_of_column).tocoo()
+    names, idx = np.unique(rule_of_block[block_of[rows[sub.row]]].astype(str), return_inverse=True)
+    touched = np.zeros((zone_of_column.shape[1], names.size), dtype=bool)
+    touched[sub.col, idx] = True
+    out = np.full(zone_of_column.shape[1], "", dtype=object)
+    for r, rule in enumerate(names.tolist()):  # a loop over the few rule ids
+        out[touched[:, r]] += rule + ";"
+    return pd.Series(out, dtype=object).str.rstrip(";").to_numpy()
+
+
 def pool_shape(pool: str, unit: str, zt: ZoneTable, alloc: FloatArray, totals: ZoneTotals,
                rules: Sequence[tuple[str, object]], binding: npt.NDArray[np.object_],
                info: Mapping[str, RuleInfo]) -> PlanShape:
@@ -421,7 +441,8 @@ def split_priority(n: int, order: IntArray) -> BoolArray:
     return mask
 
 
-__all__ = ["pool_shape", "BlockObjective", "block_objective", "TierTerm", "tier_values", "tier_targets",
+__all__ = ["pool_shape", "binding_by_zone", "BlockObjective", "block_objective", "TierTerm", "tier_values",
+           "tier_targets",
            "add_tier_term", "retarget", "add_diminishing", "add_log_utility", "tangent_points", "tangent_ratio",
            "FAIRNESS_UNIT",
            "priority_order", "Stages", "serve_in_order", "Allocation", "run_priority", "split_priority", "TIERED_UNIT"]

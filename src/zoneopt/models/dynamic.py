@@ -225,14 +225,14 @@ def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: fl
                         "revocations": int(revoke.sum()), "freed_mu": freed_total, "returns_in": effect_year})
         if revoke.any():
             assert rev is not None
-            exclusions.append(Exclusion(rev.id, rev.source, effect_year, tuple(ids[revoke].tolist()),
+            exclusions.append(Exclusion(rev.id, rev.cited, effect_year, tuple(ids[revoke].tolist()),
                                         f"revoked after the {year} evaluation"))
         if red is not None and red.no_new_land and reduce.any():
-            exclusions.append(Exclusion(red.id, red.source, effect_year, tuple(ids[reduce].tolist()),
+            exclusions.append(Exclusion(red.id, red.cited, effect_year, tuple(ids[reduce].tolist()),
                                         f"area reduced after the {year} evaluation: no new land in {effect_year}",
                                         "reduction"))
 
-    used = {r.id: r.source for r in (up, warn, red, rev) if r is not None}
+    used = {r.id: r.cited for r in (up, warn, red, rev) if r is not None}
     return ManagementResult(instance.name, instance.metadata.synthetic, pd.concat(rows, ignore_index=True),
                             pd.DataFrame(summary, columns=["year", "evaluated", "upgrades", "warnings", "reductions",
                                                            "revocations", "freed_mu", "returns_in"]),
@@ -254,7 +254,7 @@ def _select(up: ManagementUpgrade, priority: FloatArray, latest: FloatArray, ids
             time_limit: float | None) -> BoolArray:
     if up.method == "mip":
         chosen, _ = upgrade_mip(priority, candidate, up.per_year, member, up.per_group, backend=backend,
-                                rule=up.id, source=up.source, time_limit=time_limit)
+                                rule=up.id, source=up.cited, time_limit=time_limit)
         return chosen
     return select_upgrades(priority, np.nan_to_num(latest, nan=-np.inf), ids, candidate, up.per_year, groups,
                            up.per_group)
@@ -275,7 +275,7 @@ def _year_rows(year: int, frame: pd.DataFrame, s: FloatArray, rank: FloatArray, 
             continue
         actions[flag] += name + ";"
         rules[flag] += rule.id + ";"
-        sources[flag] += (rule.source or "-") + " | "
+        sources[flag] += (rule.cited or "-") + " | "
 
     def strip(v: npt.NDArray[np.object_], tail: str = ";") -> npt.NDArray[np.object_]:
         return pd.Series(v, dtype=object).str.removesuffix(tail).to_numpy(dtype=object)

@@ -12,6 +12,7 @@ tagged with its rule id (and ``:<pollutant>`` in the block name).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -34,12 +35,13 @@ from zoneopt.models.allocation import (
     FAIRNESS_UNIT,
     TIERED_UNIT,
     Allocation,
+    binding_by_zone,
     block_objective,
     pool_shape,
     priority_order,
     run_priority,
 )
-from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -49,6 +51,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     identity_block,
     model_unit,
+    pool_wide_rules,
     row_units,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
@@ -211,6 +214,13 @@ def solve_emissions(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     return plan_from_solution(em, solution)
 
 
+def emission_zone_map(em: EmissionModel) -> sp.csr_matrix:
+    """Model columns × zones: each pollutant's allowance of zone i counts for zone i (what the
+    plan's and explain's binding rules per zone read)."""
+    n = em.zones.size
+    return columns_to_zones(em.model.num_vars, [(x.start, np.arange(n)) for x in em.x], n)
+
+
 def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
     """The checked solution as a plan: t/yr per zone and pollutant, binding rules, shadow
     prices in objective units per t (LP)."""
@@ -227,15 +237,14 @@ def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
                              allocated=float(alloc.sum())))
     unit_of_row = row_units(m, [x.start for x in em.x], em.units)
     duals = solution.row_duals * em.obj_scale / unit_of_row if solution.row_duals is not None else None
-    zone_map = columns_to_zones(m.num_vars, [(x.start, np.arange(n)) for x in em.x], n)
+    zone_map = emission_zone_map(em)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, duals, unit_of_row, f"{em.objective_unit} per t", zone_map)
+        m, solution.x, duals, unit_of_row, f"{em.objective_unit} per t", zone_map, pool_wide_rules(em.rules))
     shapes = []
-    for k, p in enumerate(em.pollutants):  # each pollutant's own binding rules, zone by zone
+    for k, p in enumerate(em.pollutants):  # each pollutant's rules that hold its zones, zone by zone
         own = columns_to_zones(m.num_vars, [(em.x[k].start, np.arange(n))], n)
-        _, binding, _ = binding_tables(m, solution.x, None, unit_of_row, "t", own)
         shapes.append(pool_shape(p, "t/yr", zt, table[f"{p}_t"].to_numpy(), em.totals[k], em.zone_rules[k],
-                                 binding, em.rules))
+                                 binding_by_zone(m, solution.x, own), em.rules))
     allocated = table[[f"{p}_t" for p in em.pollutants]].to_numpy().sum(axis=1)
     summary = ResourceSummary(
         instance=em.instance.name, resource="emissions", method="lp", synthetic=em.instance.metadata.synthetic,
@@ -415,7 +424,7 @@ def solve_zsg_dea(instance: Instance, backend: str = DEFAULT_BACKEND, *,
 
 
 __all__ = ["EmissionModel", "build_emission_model", "solve_emissions", "plan_from_solution", "total_rule",
-           "ZSGResult", "dea_efficiency", "zsg_reallocate", "solve_zsg_dea"]
+           "ZSGResult", "dea_efficiency", "zsg_reallocate", "solve_zsg_dea", "emission_zone_map"]
 
 
 def emission_resource_model(instance: Instance) -> ResourceModel:
@@ -427,8 +436,13 @@ def emission_resource_model(instance: Instance) -> ResourceModel:
         return ResourceModel("emissions", None, None, 1.0, "t", None, {}, "zsg-dea", _zsg_data(instance))
     em = build_emission_model(instance)
     scale = row_units(em.model, [x.start for x in em.x], em.units)
+    columns = tuple(ZoneColumns(p, x.start, sigma, total_rule(p), em.pools.pollutants[p].total_t,
+                                em.pools.pollutants[p].source, em.requests[p])
+                    for p, x, sigma in zip(em.pollutants, em.x, em.units, strict=True))
     return ResourceModel("emissions", em, em.model, scale, "t", None, em.rules, "lp",
-                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True)
+                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True,
+                         zone_columns=columns, obj_scale=em.obj_scale,
+                         plan_from_solution=partial(plan_from_solution, em))
 
 
 def _zsg_data(instance: Instance) -> str:

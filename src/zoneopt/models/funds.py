@@ -11,6 +11,7 @@ fund ≤ α × investment.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,12 +32,13 @@ from zoneopt.models.allocation import (
     FAIRNESS_UNIT,
     TIERED_UNIT,
     Allocation,
+    binding_by_zone,
     block_objective,
     pool_shape,
     priority_order,
     run_priority,
 )
-from zoneopt.models.outcome import ResourceModel, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -46,6 +48,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     identity_block,
     model_unit,
+    pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
 
@@ -100,7 +103,7 @@ def leverage_rows(b: ModelBuilder, rule: LeverageCap, E: sp.csr_matrix, investme
     ``sigma``); a unit without an investment figure gets nothing under the rule."""
     idx = np.flatnonzero(mask)
     cap = rule.alpha * np.nan_to_num(investment[idx], nan=0.0) / sigma
-    b.add_rows(rule.id, E[idx], ub=cap, rule=rule.id, source=rule.source, labels=[labels[i] for i in idx])
+    b.add_rows(rule.id, E[idx], ub=cap, rule=rule.id, source=rule.cited, labels=[labels[i] for i in idx])
 
 
 def objective_weights(instance: Instance, zt: ZoneTable, request: FloatArray, investment: FloatArray,
@@ -202,6 +205,12 @@ def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limi
     return plan_from_solution(fm, solution)
 
 
+def fund_zone_map(fm: FundModel) -> sp.csr_matrix:
+    """Model columns × zones: zone i's funds count for zone i."""
+    n = fm.zones.size
+    return columns_to_zones(fm.model.num_vars, [(fm.f.start, np.arange(n))], n)
+
+
 def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     """The checked solution as a plan: funds per zone (money unit), tranches, leverage (fund /
     investment), binding rules, shadow prices in objective units per unit of money (LP)."""
@@ -222,12 +231,12 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["leverage"] = np.where(fm.investment > 0, alloc / fm.investment, np.nan)
     duals = solution.row_duals * fm.obj_scale / fm.unit if solution.row_duals is not None else None
-    zone_map = columns_to_zones(m.num_vars, [(fm.f.start, np.arange(n))], n)
+    zone_map = fund_zone_map(fm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map)
+        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map, pool_wide_rules(fm.rules))
     assert fm.totals is not None
     shape = pool_shape("funds", money, fm.zones, alloc, fm.totals, fm.zone_rules,
-                       table["binding_rules"].to_numpy(dtype=object), fm.rules)
+                       binding_by_zone(m, solution.x, zone_map), fm.rules)
     summary = ResourceSummary(
         instance=fm.instance.name, resource="funds", method="mip" if m.is_mip else "lp",
         synthetic=fm.instance.metadata.synthetic, status=solution.status.value,
@@ -243,7 +252,7 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
 
 
 __all__ = ["FundModel", "build_fund_model", "solve_funds", "plan_from_solution", "fund_pool", "leverage_rows",
-           "objective_weights", "TOTAL_RULE"]
+           "objective_weights", "TOTAL_RULE", "fund_zone_map"]
 
 
 def fund_resource_model(instance: Instance) -> ResourceModel:
@@ -251,5 +260,8 @@ def fund_resource_model(instance: Instance) -> ResourceModel:
     fm = build_fund_model(instance)
     money = MONEY_LABEL[instance.units.money]
     note = f"tranche {fm.unit:g} {money}" if fm.pool.tranche is not None else f"money unit {fm.unit:g} {money}"
+    pool = ZoneColumns("funds", fm.f.start, fm.unit, TOTAL_RULE, fm.pool.budget, fm.pool.source, fm.request,
+                       integral=fm.pool.tranche is not None)
     return ResourceModel("funds", fm, fm.model, fm.unit, money, None, fm.rules,
-                         "mip" if fm.model.is_mip else "lp", note)
+                         "mip" if fm.model.is_mip else "lp", note, zone_columns=(pool,), obj_scale=fm.obj_scale,
+                         plan_from_solution=partial(plan_from_solution, fm))

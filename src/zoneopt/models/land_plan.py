@@ -21,10 +21,10 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.evaluation.indicators import objective_unit
 from zoneopt.instance import MONEY_LABEL, Instance
-from zoneopt.models.allocation import pool_shape, run_priority
+from zoneopt.models.allocation import binding_by_zone, pool_shape, run_priority
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.presolve import presolve_checks
-from zoneopt.models.rules import ZoneTotals, binding_tables
+from zoneopt.models.rules import ZoneTotals, binding_tables, pool_wide_rules
 from zoneopt.plans import Plan, PlanShape, PlanSummary
 
 
@@ -150,6 +150,14 @@ def _rule_ref(lm: LandModel, rule: str | None) -> str:
     return f"{info.id!r}" + (f" ({info.source})" if info.source else "")
 
 
+def land_zone_map(lm: LandModel) -> sp.csr_matrix:
+    """Model columns × zones: zone i's allocation counts for zone i (what the plan's and
+    explain's binding rules per zone read)."""
+    x = lm.x
+    return sp.csr_matrix((np.ones(x.size), (x.start + np.arange(x.size), np.arange(x.size))),
+                         shape=(lm.model.num_vars, x.size))
+
+
 def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution | None = None,
                        secondary: float | None = None) -> Plan:
     """Turn a checked core solution into a :class:`Plan` in mu and natural units.
@@ -171,10 +179,10 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
 
     scale = lm.obj_scale / sigma
     duals = primary.row_duals * scale if primary.row_duals is not None else None
-    zone_of_column = sp.csr_matrix((np.ones(x.size), (x.start + np.arange(x.size), np.arange(x.size))),
-                                   shape=(m.num_vars, x.size))
+    zone_of_column = land_zone_map(lm)
     bindings, binding_rules, shadow_prices = binding_tables(m, solution.x, duals, sigma,
-                                                            f"{lm.objective_unit} per mu", zone_of_column)
+                                                            f"{lm.objective_unit} per mu", zone_of_column,
+                                                            pool_wide_rules(lm.rules))
 
     allocations = pd.DataFrame({
         "zone": zt["zone"], "name": zt["name"], "city": zt["city"], "level": zt["level"],
@@ -205,16 +213,17 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
         secondary_objective_unit=secondary_unit,
         check_max_violation=max(check.max_bound_violation, check.max_row_violation,
                                 check.max_integrality_violation) if check else None,
-        shape=land_shape(lm, alloc, binding_rules),
+        shape=land_shape(lm, alloc, binding_by_zone(m, solution.x, zone_of_column)),
     )
     return Plan(summary, allocations, bindings)
 
 
-def land_shape(lm: LandModel, alloc: np.ndarray, binding_rules: np.ndarray) -> PlanShape:
-    """The land plan's shape figures (:class:`~zoneopt.plans.shape.PlanShape`)."""
+def land_shape(lm: LandModel, alloc: np.ndarray, binding: np.ndarray) -> PlanShape:
+    """The land plan's shape figures (:class:`~zoneopt.plans.shape.PlanShape`); ``binding``:
+    per zone, the binding rules that touch it (:func:`~zoneopt.models.allocation.binding_by_zone`)."""
     zt = lm.zones
     totals = ZoneTotals(sp.identity(zt.size, format="csr"), lm.land_unit, lm.pool.total_mu / lm.land_unit,
                         zt.frame["request_land_mu"].to_numpy(dtype=float))
     rules = [(f"rules[{r}]", rule) for r, rule in enumerate(lm.instance.rules)]
-    return pool_shape("land", "mu", zt, alloc, totals, rules, binding_rules, lm.rules)
+    return pool_shape("land", "mu", zt, alloc, totals, rules, binding, lm.rules)
 

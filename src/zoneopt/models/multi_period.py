@@ -56,7 +56,7 @@ from zoneopt.instance import MONEY_LABEL, Instance, Periods
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
-from zoneopt.models.rules import RuleInfo, binding_tables
+from zoneopt.models.rules import RuleInfo, binding_tables, pool_wide_rules
 from zoneopt.models.tracks import RESOURCE_ORDER, Track, planned_resources, track_settings
 from zoneopt.models.year_links import (
     COMBINED,
@@ -461,7 +461,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     duals = primary.row_duals * _dual_factor(mm) / mm.row_scale if primary.row_duals is not None else None
     per = np.array([mm.objective_units.get(o, "stacked objective") for o in mm.row_owner], dtype=object)
     unit = per + " per " + mm.row_unit.astype(object)
-    bindings, binding_rules, shadow_prices = binding_tables(m, x, duals, mm.row_scale, unit, zone_of_column)
+    bindings, binding_rules, shadow_prices = binding_tables(m, x, duals, mm.row_scale, unit, zone_of_column,
+                                                               pool_wide_rules(mm.rules))
 
     cell_parts, year_parts = [], []
     by_part = {(p.resource, p.year): p for p in mm.parts}
@@ -560,7 +561,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
             rate = np.where(g.base > 0, (achieved / g.base) ** (1.0 / g.k) - 1.0, np.nan)
         scope = mm.zones.ids[g.zones].tolist() if g.zones.size else ["total"]
         parts.append(pd.DataFrame({
-            "rule": g.rule, "source": g.target.source, "metric": g.target.metric, "scope": scope, "year": g.year,
+            "rule": g.rule, "source": g.target.cited, "metric": g.target.metric, "scope": scope, "year": g.year,
             "years_since_base": g.k, "base": g.base, "organic": g.organic, "required": g.required,
             "achieved": achieved, "slack": achieved - g.required, "required_rate": g.target.rate,
             "achieved_rate": rate, "driven_by": "+".join(g.drivers)}))

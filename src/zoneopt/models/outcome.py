@@ -1,11 +1,13 @@
 """What every allocation model does with a solve's outcome: status → typed errors, with an
 infeasible model diagnosed in rule terms and natural units (:class:`ResourceModel` carries a
-built model with its units; :func:`diagnose_resource_model` runs the generic diagnosis of
-:mod:`zoneopt.core.diagnose` on it), and the columns every resource plan starts with."""
+built model with its units, and, for a model with one column per zone, where those columns
+are (:class:`ZoneColumns`); :func:`diagnose_resource_model` runs the generic diagnosis of
+:mod:`zoneopt.core.diagnose` on it), and the columns every resource plan starts with
+(:func:`zone_frame`) and allocates (:func:`pool_columns`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -19,6 +21,7 @@ from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
+from zoneopt.plans import ResourcePlan
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -27,6 +30,14 @@ def zone_frame(zt: ZoneTable) -> pd.DataFrame:
     """The columns every resource plan starts with: zone, name, city, level, kind, grade, score."""
     f = zt.frame
     return pd.DataFrame({c: f[c].to_numpy() for c in ("zone", "name", "city", "level", "kind", "grade", "score")})
+
+
+def pool_columns(plan: ResourcePlan) -> list[str]:
+    """The plan's allocation columns, in table order: by convention each is named after its
+    pool, alone or with its unit (``funds``, ``SO2_t``, ``land_mu``); requests and starting
+    points put a prefix in front, so ``request_SO2_t`` is not one."""
+    pools = [p.pool for p in plan.summary.pools]
+    return [c for c in plan.allocations.columns if any(c == p or c.startswith(p + "_") for p in pools)]
 
 
 def max_violation(solution: Solution) -> float | None:
@@ -63,6 +74,24 @@ def raise_for_status(solution: Solution, model: Model, what: str, *, row_scale: 
 
 
 @dataclass(frozen=True, eq=False)
+class ZoneColumns:
+    """A pool that a model splits with one column per zone: zone ``j``'s allocation is column
+    ``start + j`` × ``unit`` natural units (rounded to a whole number of units first when
+    ``integral``: whole tranches). ``rule`` is the pool row's rule id, ``total`` the pool and
+    ``source`` its policy clause; ``request`` each zone's request in natural units (NaN: none)."""
+
+    pool: str
+    """The pool's name, as the plan's :class:`~zoneopt.plans.PoolUse` names it (``SO2``, ``funds``)."""
+    start: int
+    unit: float
+    rule: str
+    total: float
+    source: str | None = None
+    request: FloatArray | None = None
+    integral: bool = False
+
+
+@dataclass(frozen=True, eq=False)
 class ResourceModel:
     """One configured resource's built model, with what a diagnosis or an explanation needs to
     speak in the resource's natural units.
@@ -73,7 +102,10 @@ class ResourceModel:
     the ZSG-DEA emission reallocation, a formula rather than an optimisation over rules).
     ``row_scale`` is natural units per model unit of each row, ``unit`` the natural unit
     (``mu``, ``t``, the money label; ``""`` when rows differ), ``row_unit`` each row's unit name
-    when they differ (the portfolio), ``rules`` the rule ids with type, source and note."""
+    when they differ (the portfolio), ``rules`` the rule ids with type, source and note.
+    ``zone_columns``, ``obj_scale`` and ``plan_from_solution``, when a model gives them, are
+    what explains a resource without a section of its own
+    (:mod:`zoneopt.analysis.explain.generic`): its prices, ranges and re-solves per zone."""
 
     resource: str
     built: Any
@@ -89,6 +121,14 @@ class ResourceModel:
     """Each row's weight in the diagnosis' elastic objective (None: all 1)."""
     qualify_labels: bool = False
     """Whether row labels in a diagnosis name their block (a pollutant, a resource)."""
+    zone_columns: tuple[ZoneColumns, ...] = ()
+    """Each pool split with one column per zone (empty when not declared: land and the
+    portfolio, whose columns are projects, have sections of their own): what the generic
+    explanation of a resource reads to give a zone's prices, ranges and re-solves."""
+    obj_scale: float = 1.0
+    """The natural objective per model unit of the objective."""
+    plan_from_solution: Callable[[Solution], ResourcePlan] | None = None
+    """Reads a solution of ``model`` back as the resource's plan (None: not declared)."""
 
     def describe(self) -> str:
         """One line: ``emissions model 90 variables × 400 rows (LP), 6 pollutants``."""

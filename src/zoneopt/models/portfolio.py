@@ -51,6 +51,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     model_unit,
     pad_columns,
+    pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
 
@@ -318,6 +319,23 @@ def _row_scales(model: Model, resource_of: dict[str, str], block_scale: dict[str
     return scale, unit
 
 
+def portfolio_zone_map(pm: PortfolioModel) -> sp.csr_matrix:
+    """Model columns × zones: a project's choice (and fund) counts for its zone."""
+    pt = pm.projects
+    return columns_to_zones(pm.model.num_vars, [(pm.y.start, pt.zone)]
+                            + ([(pm.fund.start, pt.zone)] if pm.fund is not None else []), pm.zones.size)
+
+
+def portfolio_pool_wide(pm: PortfolioModel) -> frozenset[str]:
+    """The portfolio's rules said once for the plan (:func:`pool_wide_rules`): the pools, the
+    targets, and the per-project rows (a leverage cap ``per: project``, the minimum fund share),
+    which are about a project, not its zone."""
+    fund_pool = pm.instance.pools.funds
+    per_project = [r.id for r in (fund_pool.rules if fund_pool is not None else ())
+                   if isinstance(r, LeverageCap) and r.per == "project"]
+    return pool_wide_rules(pm.rules, per_project)
+
+
 def _shift(A: sp.csr_matrix, start: int) -> sp.csr_matrix:
     """``A`` with ``start`` zero columns in front (its first column lands on ``start``)."""
     return sp.hstack([sp.csr_matrix((A.shape[0], start)), A], format="csr") if start else A
@@ -335,7 +353,7 @@ def _leverage_rows(b: ModelBuilder, rule: LeverageCap, zt: ZoneTable, pt: Projec
         idx = np.flatnonzero(zones)
         invest = _incidence(pt.zone, y.start, rule.alpha * pt.investment / sigma_f, n)
         A = pad_columns(E_fund, ncols) - pad_columns(invest, ncols)
-        b.add_rows(rule.id, A[idx], ub=0.0, rule=rule.id, source=rule.source, labels=zt.ids[idx].tolist())
+        b.add_rows(rule.id, A[idx], ub=0.0, rule=rule.id, source=rule.cited, labels=zt.ids[idx].tolist())
         return
     chosen = np.flatnonzero(zones[pt.zone])
     if fund is None:
@@ -346,7 +364,7 @@ def _leverage_rows(b: ModelBuilder, rule: LeverageCap, zt: ZoneTable, pt: Projec
         A = sp.csr_matrix((np.concatenate([np.ones(m), -rule.alpha * pt.investment[chosen] / sigma_f]),
                            (np.tile(np.arange(m), 2), np.concatenate([fund.start + chosen, y.start + chosen]))),
                           shape=(m, ncols))
-    b.add_rows(rule.id, A, ub=0.0, rule=rule.id, source=rule.source, labels=pt.ids[chosen].tolist())
+    b.add_rows(rule.id, A, ub=0.0, rule=rule.id, source=rule.cited, labels=pt.ids[chosen].tolist())
 
 
 def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, zt: ZoneTable,
@@ -354,7 +372,7 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     """z_i = 1 only if zone i's metric reaches θ: Σ_{p∈i} c_p y_p ≥ (θ − base_i)·z_i (each row
     divided by θ − base_i), and Σ z_i ≥ N − (zones already above θ). Zones already above
     count without a variable; zones that cannot reach θ with all their projects get none."""
-    info[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+    info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
     money = MONEY_LABEL[instance.units.money]
     where = f"portfolio.rules[{r}]"
     selected = zt.select(rule.select)
@@ -367,7 +385,7 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     candidates = np.flatnonzero(selected & ~already & (reach >= theta * (1 - TARGET_TOLERANCE)))
     need = rule.at_least - int(already.sum())
     if need > candidates.size:
-        ref = f"`{rule.id}`" + (f" ({rule.source})" if rule.source else "")
+        ref = f"`{rule.id}`" + (f" ({rule.cited})" if rule.cited else "")
         raise InfeasibleError(
             f"portfolio for {instance.name!r} is infeasible: count target {ref} needs {rule.at_least} zones with "
             f"{rule.metric} ≥ {_amount(theta)} {money}/yr, but only {int(already.sum()) + candidates.size} of the "
@@ -385,10 +403,10 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     cols = np.concatenate([y.start + np.flatnonzero(on), z.start + np.arange(candidates.size)])
     vals = np.concatenate([gain[on] / gap[pos[on]], -np.ones(candidates.size)])
     A = sp.csr_matrix((vals, (rows, cols)), shape=(candidates.size, ncols))
-    b.add_rows(f"{rule.id}:reach", A, lb=0.0, rule=rule.id, source=rule.source, labels=zt.ids[candidates].tolist())
+    b.add_rows(f"{rule.id}:reach", A, lb=0.0, rule=rule.id, source=rule.cited, labels=zt.ids[candidates].tolist())
     count = sp.csr_matrix((np.ones(candidates.size), (np.zeros(candidates.size, np.int64),
                                                       z.start + np.arange(candidates.size))), shape=(1, ncols))
-    b.add_rows(f"{rule.id}:count", count, lb=float(need), rule=rule.id, source=rule.source, labels=["count"])
+    b.add_rows(f"{rule.id}:count", count, lb=float(need), rule=rule.id, source=rule.cited, labels=["count"])
     return CountRows(rule, selected, base, already, candidates, z)
 
 
@@ -403,7 +421,7 @@ def _share_rows(b: ModelBuilder, rule: ShareTarget, pt: ProjectTable, y: VarBloc
     """Σ_num q_p y_p + B_n ≥ s·(Σ_den q_p y_p + B_d) (and ≤ with the max share), one row per
     side, divided by its largest coefficient. ``quantity: fund`` with partial funding reads
     the funds given, f_p."""
-    info[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+    info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
     num = pt.select(rule.numerator, zone_ids).astype(float)
     den = pt.select(rule.denominator, zone_ids).astype(float)
     q = pt.quantity(rule.quantity)
@@ -426,7 +444,7 @@ def _share_rows(b: ModelBuilder, rule: ShareTarget, pt: ProjectTable, y: VarBloc
         A = sp.csr_matrix((coef[keep] / scale, (np.zeros(keep.size, np.int64), start + keep)),
                           shape=(1, b.num_vars))
         bounds = {"lb": rhs / scale} if side == "min" else {"ub": rhs / scale}
-        b.add_rows(f"{rule.id}:{side}_share", A, rule=rule.id, source=rule.source, labels=[side], **bounds)
+        b.add_rows(f"{rule.id}:{side}_share", A, rule=rule.id, source=rule.cited, labels=[side], **bounds)
         scales[f"{rule.id}:{side}_share"] = (scale, unit)
     return scales
 
@@ -538,17 +556,16 @@ def plan_from_solution(pm: PortfolioModel, solution: Solution) -> ResourcePlan:
         after = c.base + per_zone(pt.revenue if c.rule.metric == "revenue" else pt.tax)
         reached = c.selected & (after >= c.rule.threshold * (1 - TARGET_TOLERANCE))
         table[f"reaches:{c.rule.id}"] = np.where(c.selected, reached, False)
-        targets.append(TargetResult(rule=c.rule.id, source=c.rule.source, kind="count", required=c.rule.at_least,
+        targets.append(TargetResult(rule=c.rule.id, source=c.rule.cited, kind="count", required=c.rule.at_least,
                                     achieved=int(reached.sum()), met=int(reached.sum()) >= c.rule.at_least,
                                     unit=f"zones with {c.rule.metric} ≥ {_amount(c.rule.threshold)} {money}/yr"))
     for rule in pm.settings.rules:
         if isinstance(rule, ShareTarget):
             targets.append(_share_result(rule, pt, zt.ids, w, fund))
 
-    zone_map = columns_to_zones(m.num_vars, [(pm.y.start, pt.zone)]
-                                + ([(pm.fund.start, pt.zone)] if pm.fund is not None else []), n)
+    zone_map = portfolio_zone_map(pm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, None, pm.row_scale, pm.row_unit, zone_map)
+        m, solution.x, None, pm.row_scale, pm.row_unit, zone_map, portfolio_pool_wide(pm))
     pools = _pool_uses(pm, table)
     summary = ResourceSummary(
         instance=inst.name, resource="portfolio", method="mip", synthetic=inst.metadata.synthetic,
@@ -572,7 +589,7 @@ def _share_result(rule: ShareTarget, pt: ProjectTable, zone_ids: npt.NDArray[np.
     met = den <= 0 or (lo - 1e-6 <= share <= hi + 1e-6)
     required = rule.min_share if rule.min_share is not None else rule.max_share
     assert required is not None
-    return TargetResult(rule=rule.id, source=rule.source, kind="share", required=required,
+    return TargetResult(rule=rule.id, source=rule.cited, kind="share", required=required,
                         achieved=share, met=met, unit=f"share of {rule.quantity}")
 
 
@@ -631,7 +648,8 @@ def check_plan(instance: Instance, plan: ResourcePlan) -> list[str]:
 
 
 __all__ = ["ProjectTable", "PortfolioModel", "CountRows", "build_portfolio_model", "solve_portfolio",
-           "plan_from_solution", "chosen_projects", "check_plan", "TARGET_TOLERANCE", "MIN_FUND_RULE"]
+           "plan_from_solution", "chosen_projects", "check_plan", "TARGET_TOLERANCE", "MIN_FUND_RULE",
+           "portfolio_pool_wide", "portfolio_zone_map"]
 
 
 def portfolio_resource_model(instance: Instance) -> ResourceModel:

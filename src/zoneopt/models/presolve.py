@@ -26,7 +26,10 @@ The checks (each a few vectorised passes over the zones; loops run over rules an
   is every zone;
 * ``floor-above-cap``, ``floors-exceed-pool``, ``group-floor-above-caps``,
   ``caps-below-exact-pool`` — bounds that cannot all hold (the plan is infeasible), with the
-  shortfall in mu.
+  shortfall in mu;
+* ``rule-without-source`` — a rule of any resource (or a target, ramp or management step)
+  that cites no policy clause (no ``source``): a warning, not an error; a rule whose number
+  is not in its clause says ``"assumption": true`` and every output marks it.
 """
 
 from __future__ import annotations
@@ -55,6 +58,7 @@ from zoneopt.instance import (
     TiltRule,
     ZoneBoundsRule,
 )
+from zoneopt.instance.common import every_rule
 from zoneopt.models.land_quota import LandModel, build_land_model
 
 FloatArray = npt.NDArray[np.float64]
@@ -114,7 +118,7 @@ def presolve_checks(instance: Instance, lm: LandModel | None = None) -> list[Fin
     out = _money_ranges(instance, zt)
     pool = instance.pools.land
     if pool is None:
-        return out
+        return out + _unsourced(instance)
     if lm is None:
         try:
             lm = build_land_model(instance)
@@ -128,7 +132,7 @@ def presolve_checks(instance: Instance, lm: LandModel | None = None) -> list[Fin
     out += _lots_above_caps(ctx)
     out += _bounds_that_cannot_hold(ctx)
     out += _lock_cap_collisions(ctx)
-    return out
+    return out + _unsourced(instance)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -154,7 +158,7 @@ class _Context:
 
 
 def _ref(rule: Rule) -> str:
-    return f"rule {rule.id!r}" + (f" ({rule.source})" if rule.source else "")
+    return f"rule {rule.id!r}" + (f" ({rule.cited})" if rule.cited else "")
 
 
 def _mu(v: float) -> str:
@@ -193,6 +197,22 @@ def _group_amounts(rule: GroupBoundsRule, names: list[str], Q: float, side: Lite
         out[:] = amount
     if share is not None and rule.share_of == "pool":
         out = np.fmin(out, share * Q) if side == "cap" else np.fmax(out, share * Q)
+    return out
+
+
+# -- sources ---------------------------------------------------------------------------------
+
+def _unsourced(instance: Instance) -> list[Finding]:
+    """A rule that cites no clause: the plan cannot say where it comes from. A scenario's
+    rules are checked in the instance the scenario makes."""
+    out = []
+    for path, rule in every_rule(instance, skip=("zones", "enterprises", "projects", "scenarios")):
+        if rule.source is None:
+            what = "is an assumption that cites no clause" if rule.assumption else "cites no source"
+            out.append(Finding("rule-without-source", "warning",
+                               f"rule {rule.id!r} {what}: give the policy clause it carries (\"source\"), and "
+                               f"\"assumption\": true if its number is not in that clause",
+                               rule=rule.id, field=f"{path}.source"))
     return out
 
 

@@ -9,7 +9,7 @@ membership), never one Python object per zone. Each rule's mathematics and claus
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -118,27 +118,27 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
     area = zt.frame["land_area_mu"].to_numpy()
     for where, rule in rules:
         if info is not None:
-            info[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+            info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
         name = rule.id + sfx
         if isinstance(rule, (ZoneBoundsRule, ZoneBounds)):
             mask = zt.select(rule.select)
             lo, hi = zone_bound_values(rule, totals)
             b.add_rows(name, E[np.flatnonzero(mask)], lb=lo, ub=hi, rule=rule.id,
-                       source=rule.source, labels=ids[mask].tolist())
+                       source=rule.cited, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             if rule.missing == "unlimited":
                 mask &= ~np.isnan(request)
             cap = np.nan_to_num(request, nan=0.0)[mask] * rule.share / sigma
-            b.add_rows(name, E[np.flatnonzero(mask)], ub=cap, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=cap, rule=rule.id, source=rule.cited,
                        labels=ids[mask].tolist())
         elif isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
-            b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.source,
+            b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.cited,
                        labels=ids[mask].tolist())
         elif isinstance(rule, (LockRule, Lock)):
             idx, val = lock_values(rule, totals, ids)
-            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.source, labels=ids[idx].tolist())
+            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.cited, labels=ids[idx].tolist())
         elif isinstance(rule, (GroupBoundsRule, GroupBounds)):
             _group_rows(b, rule, zt, totals)
         elif isinstance(rule, TiltRule) and rule.strict:
@@ -176,11 +176,11 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTa
     if cap is not None:
         has = ~np.isnan(cap)
         b.add_rows(f"{head}:cap{'_mu' if land else ''}", M[np.flatnonzero(has)], ub=cap[has], rule=rule.id,
-                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+                   source=rule.cited, labels=[g for g, h in zip(names, has, strict=True) if h])
     if floor is not None:
         has = ~np.isnan(floor)
         b.add_rows(f"{head}:floor{'_mu' if land else ''}", M[np.flatnonzero(has)], lb=floor[has], rule=rule.id,
-                   source=rule.source, labels=[g for g, h in zip(names, has, strict=True) if h])
+                   source=rule.cited, labels=[g for g, h in zip(names, has, strict=True) if h])
     for share, side in ((rule.cap_share, "cap"), (rule.floor_share, "floor")):
         if share is None:
             continue
@@ -193,7 +193,7 @@ def _group_rows(b: ModelBuilder, rule: GroupBoundsRule | GroupBounds, zt: ZoneTa
                                                      shape=(k, T.start + 1))
             rhs = np.zeros(k)
         bounds = {"ub": rhs} if side == "cap" else {"lb": rhs}
-        b.add_rows(f"{head}:{side}_share", A, rule=rule.id, source=rule.source, labels=names, **bounds)
+        b.add_rows(f"{head}:{side}_share", A, rule=rule.id, source=rule.cited, labels=names, **bounds)
 
 
 def _allocated_total(b: ModelBuilder, totals: ZoneTotals) -> VarBlock:
@@ -273,7 +273,7 @@ def _request_floor_rows(b: ModelBuilder, rule: RequestFloorRule, zt: ZoneTable, 
     mask = zt.select(rule.select) & (np.nan_to_num(totals.request, nan=0.0) > 0)
     floor = rule.share * totals.request[mask] / totals.unit
     b.add_rows(rule.id + totals.suffix, totals.E[np.flatnonzero(mask)], lb=floor, rule=rule.id,
-               source=rule.source, labels=zt.ids[mask].tolist())
+               source=rule.cited, labels=zt.ids[mask].tolist())
 
 
 def _min_lot_rows(b: ModelBuilder, rule: MinLotRule | MinLot, zt: ZoneTable, totals: ZoneTotals,
@@ -299,10 +299,10 @@ def _min_lot_rows(b: ModelBuilder, rule: MinLotRule | MinLot, zt: ZoneTable, tot
     E = pad_columns(totals.E[idx], width)
     labels = zt.ids[idx].tolist()
     b.add_rows(f"{head}:lot", E + sp.csr_matrix((-L, (rows, y.start + rows)), shape=(idx.size, width)), lb=0.0,
-               rule=rule.id, source=rule.source, labels=labels)
+               rule=rule.id, source=rule.cited, labels=labels)
     b.add_rows(f"{head}:open", E + sp.csr_matrix((-np.maximum(U, L), (rows, y.start + rows)),
                                                   shape=(idx.size, width)), ub=0.0,
-               rule=rule.id, source=rule.source, labels=labels)
+               rule=rule.id, source=rule.cited, labels=labels)
 
 
 def _strict_tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,
@@ -339,7 +339,7 @@ def _strict_tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: Z
         m = members.size
         A = pad_columns(totals.E[idx[members]], width) + sp.csr_matrix(
             (-factor * weight[members], (np.arange(m), u.start + k)), shape=(m, width))
-        b.add_rows(f"{head}:{name}", A, rule=rule.id, source=rule.source, labels=zt.ids[idx[members]].tolist(),
+        b.add_rows(f"{head}:{name}", A, rule=rule.id, source=rule.cited, labels=zt.ids[idx[members]].tolist(),
                    **{side: 0.0})
 
 
@@ -380,29 +380,75 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
 
     labels = zt.ids
     b.add_rows(f"{head}:above", block(rows_hi, tier[rows_hi]), lb=0.0, rule=rule.id,
-               source=rule.source, labels=list(labels[idx[rows_hi]]))
+               source=rule.cited, labels=list(labels[idx[rows_hi]]))
     b.add_rows(f"{head}:below", block(rows_lo, tier[rows_lo] - 1), ub=0.0, rule=rule.id,
-               source=rule.source, labels=list(labels[idx[rows_lo]]))
+               source=rule.cited, labels=list(labels[idx[rows_lo]]))
 
 
 BINDING_TOLERANCE = 1e-6
 
+POOL_WIDE_TYPES = frozenset({"pool", "tilt", "count_target", "share_target", "partial_funding", "growth", "ramp"})
+"""Rule types said once for a plan, not on each zone's row: the pool, the tilt (every zone of
+its order sits on a tier level; at 0 most bind with price 0), the portfolio's targets and its
+per-project rows, the plan over years' growth targets and ramps."""
+
+
+def pool_wide_rules(rules: Mapping[str, RuleInfo], extra: Iterable[str] = ()) -> frozenset[str]:
+    """The ids among ``rules`` of :data:`POOL_WIDE_TYPES`, and ``extra`` (a portfolio's
+    per-project rules)."""
+    return frozenset([rid for rid, info in rules.items() if info.type in POOL_WIDE_TYPES] + list(extra))
+
+
+def at_bound(m: Model, x: FloatArray) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The rows of ``m`` at their upper and at their lower bound at ``x`` (within
+    :data:`BINDING_TOLERANCE` × max(1, |bound|), model units; an equality counts as upper)."""
+    act = m.A @ x
+    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
+    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
+    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    return at_ub, at_lb
+
+
+def row_owners(m: Model, rows: npt.NDArray[np.int64], zone_of_column: sp.csr_matrix) -> npt.NDArray[np.int64]:
+    """For each of ``rows``, the one zone whose columns it constrains (``zone_of_column``:
+    model columns × zones), or -1 when it touches none or several (a pool, a city's cap)."""
+    touched = sp.csr_matrix((abs(m.A[rows]) @ zone_of_column) != 0)
+    count = np.diff(touched.indptr)
+    first = touched.indices[np.minimum(touched.indptr[:-1], max(touched.nnz - 1, 0))] if touched.nnz else \
+        np.zeros(rows.size, dtype=np.int64)
+    return np.where(count == 1, first, -1).astype(np.int64)
+
+
+def binds_for_zone(m: Model, x: FloatArray, rows: npt.NDArray[np.int64], zone_of_column: sp.csr_matrix,
+                   pool_wide: Collection[str] = ()) -> npt.NDArray[np.int64]:
+    """THE decision of which rules bind *for a zone* (``solve``'s ``binding_rules`` and
+    ``explain``'s list both come from here): for each of ``rows``, the zone it binds for, or
+    -1. A row binds for zone i when it is at its bound (:func:`at_bound`), it is zone i's own
+    (its columns count for zone i alone: a zone cap, a request cap, an exclusion, a lock, a
+    group cap on a group of one) and its rule is not pool-wide (``pool_wide``: the pool, the
+    tilt, targets, per-project rows). Rows shared by several zones (a city's cap, a share of
+    the pool) bind for the plan, not for a zone: the plan's summary says them once."""
+    at_ub, at_lb = at_bound(m, x)
+    owner = row_owners(m, rows, zone_of_column)
+    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
+    rule = rule_of_block[m.row_block_index()[rows]]
+    shared = np.isin(rule.astype(str), np.array(sorted(pool_wide), dtype=str)) | (rule == "")
+    return np.where((at_ub[rows] | at_lb[rows]) & ~shared, owner, -1)
+
 
 def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: float | FloatArray,
-                   unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix
+                   unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix,
+                   pool_wide: Collection[str] = ()
                    ) -> tuple[pd.DataFrame, npt.NDArray[np.object_], npt.NDArray[np.object_]]:
     """The rule rows of ``m`` whose finite bound holds at ``x`` (to :data:`BINDING_TOLERANCE`
     in model units), as a plan's bindings table: rule, source, row, side, the bound in natural
     units (model bound × ``row_unit``, a number or one per row), the shadow price (``duals``,
     already in plan units per natural unit; NaN without duals) and its ``unit``. Also, per
-    zone, the binding rules whose rows touch it and their shadow prices (``rule=value``, a
-    rule with several binding rows for a zone summed), as ``;``-joined strings;
-    ``zone_of_column`` (model columns × zones) says which zone each column counts for.
-    Loops run over the few rule ids, never over zones or rows."""
-    act = m.A @ x
-    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
-    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
-    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    zone, the rules that bind for it (:func:`binds_for_zone`: its own rows, pool-wide rules
+    left out) and their shadow prices (``rule=value``, a rule with several binding rows for a
+    zone summed), as ``;``-joined strings; ``zone_of_column`` (model columns × zones) says which
+    zone each column counts for. Loops run over the few rule ids, never over zones or rows."""
+    at_ub, at_lb = at_bound(m, x)
     block_of = m.row_block_index()
     rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
     rule_row = rule_of_block[block_of] != ""
@@ -419,15 +465,16 @@ def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: 
         "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
         "unit": unit_col,
     })
-    # Zones touched by each binding row, as a zones × rules table.
+    # Each binding row's zone, as a zones × rules table.
     n = zone_of_column.shape[1]
-    sub = (abs(m.A[brows]) @ zone_of_column).tocoo()
-    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[sub.row]]].astype(str), return_inverse=True)
+    owner = binds_for_zone(m, x, brows, zone_of_column, pool_wide)
+    own = owner >= 0
+    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[own]]].astype(str), return_inverse=True)
     touched = np.zeros((n, rule_names.size), dtype=bool)
-    touched[sub.col, rule_idx] = True
+    touched[owner[own], rule_idx] = True
     price = np.zeros((n, rule_names.size))
-    if duals is not None:  # a rule with several binding rows for a zone (tilt) sums them
-        np.add.at(price, (sub.col, rule_idx), duals[brows[sub.row]])
+    if duals is not None:  # a rule with several binding rows for a zone sums them
+        np.add.at(price, (owner[own], rule_idx), duals[brows[own]])
     binding_rules = np.full(n, "", dtype=object)
     shadow_prices = np.full(n, "", dtype=object)
     for r, rule in enumerate(rule_names.tolist()):

@@ -166,7 +166,7 @@ def _resource_settings(key: str, resource: str, unit: str, tag: str, pool_rule: 
         {t: sum(y.additions for y in rp.by_year if y.year == t) for t in periods.years},
         rp.carry_over if rp.carry_over is not None else CARRY_OVER_DEFAULT[resource], rp.carry_over_source,
         source, exact, integer,
-        tuple(RampSpec(r.id, r.source, r.note, r.share, r.of, r.plus, r.direction, r.select, r.previous)
+        tuple(RampSpec(r.id, r.cited, r.note, r.share, r.of, r.plus, r.direction, r.select, r.previous)
               for r in rp.ramps),
         tuple((f"{where}.cumulative_rules[{j}]", rule) for j, rule in enumerate(rp.cumulative_rules)),
         tuple(EffectSpec(e.metric, e.per_unit, e.lag, f"{where}.effects[{j}].per_unit")
@@ -190,7 +190,7 @@ def track_settings(instance: Instance, periods: Periods, resources: Sequence[str
             "land", "land", "mu", "", TOTAL_RULE, "periods", year_pools(instance, periods),
             {t: float(own_add.get(t, 0.0)) + float(mgmt_add.get(t, 0.0)) for t in periods.years},
             periods.carry_over, periods.carry_over_source, land.source, land.exact, land.parcel_mu is not None,
-            tuple(RampSpec(r.id, r.source, r.note, r.share, r.of, r.plus_mu, r.direction, r.select, r.previous_mu)
+            tuple(RampSpec(r.id, r.cited, r.note, r.share, r.of, r.plus_mu, r.direction, r.select, r.previous_mu)
                   for r in periods.ramps),
             tuple((f"periods.cumulative_rules[{j}]", rule) for j, rule in enumerate(periods.cumulative_rules)),
             tuple(EffectSpec(e.metric, e.per_mu, e.lag, f"periods.effects[{j}].per_mu")

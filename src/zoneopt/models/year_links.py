@@ -142,7 +142,7 @@ def add_cumulative_rules(b: ModelBuilder, tr: Track, instance: Instance, zt: Zon
     for _, rule in tr.cumulative:  # a loop over rules; fund leverage caps are per zone (the schema says so)
         by_rule[rule.id] = (sigma, tr.unit, tr.resource)
         if isinstance(rule, LeverageCap):
-            rules[rule.id] = RuleInfo(rule.id, rule.type, rule.source, rule.note)
+            rules[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
             leverage_rows(b, rule, E, investment, zt.select(rule.select), sigma, zt.ids.tolist())
 
 
@@ -269,16 +269,16 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
                 who = "the selected zones" if not per_zone else ", ".join(repr(z) for z in zt.ids[zones[empty]][:5])
                 lag_txt = "/".join(str(v) for v in sorted({lag for *_, lag in drivers})) or "ℓ"
                 raise InfeasibleError(
-                    f"growth target `{rid}`" + (f" ({target.source})" if target.source else "")
+                    f"growth target `{rid}`" + (f" ({target.cited})" if target.cited else "")
                     + f" cannot hold: {who} need {need[empty].sum():,.6g} {money} more {target.metric} in {t} than "
                     f"organic growth gives, but no allocation can add to it by then (an allocation of year s counts "
                     f"from s + {lag_txt}; or no effect on {target.metric})")
             owners = {tr.resource for tr in used}
             owner = owners.pop() if len(owners) == 1 else (COMBINED if owners else "")
-            b.add_rows(rid, A / scale, lb=need / scale, rule=rid, source=target.source,
+            b.add_rows(rid, A / scale, lb=need / scale, rule=rid, source=target.cited,
                        labels=zt.ids[zones].tolist() if per_zone else ["total"])
             scales[rid] = (scale, money, owner)
-            rules[rid] = RuleInfo(rid, "growth", target.source, target.note or (
+            rules[rid] = RuleInfo(rid, "growth", target.cited, target.note or (
                 f"{target.metric} of the selected zones {'each ' if per_zone else ''}≥ (1 + {target.rate:g})^{k} × "
                 f"{base_year} level in {t}"))
             out.append(GrowthRow(rid, target, t, k, rid, zones if per_zone else zones[:0], base, organic, required,

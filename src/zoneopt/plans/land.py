@@ -6,6 +6,7 @@ and ``objective``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
@@ -13,6 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from zoneopt.files import atomic_write
 from zoneopt.plans.output import AllocationsOutput, Binding, clean_value
 from zoneopt.plans.shape import PlanShape, summary_rows
+
+if TYPE_CHECKING:
+    from zoneopt.plans.display import Display
 
 
 class PlanSummary(BaseModel):
@@ -124,6 +128,12 @@ class Plan(AllocationsOutput):
                 self.allocations.to_excel(xl, sheet_name="allocations", index=False)
                 self.bindings.to_excel(xl, sheet_name="bindings", index=False)
         return atomic_write(path, write)
+
+    def display_tables(self, display: Display) -> dict[str, pd.DataFrame]:
+        """``summary`` (the headline in words), ``allocations`` and ``bindings``, for people."""
+        from zoneopt.plans.wording import summary_frame
+
+        return {"summary": summary_frame(self, display), "allocations": self.allocations, "bindings": self.bindings}
 
     def __repr__(self) -> str:
         s = self.summary

@@ -10,13 +10,16 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
+
+if TYPE_CHECKING:
+    from zoneopt.plans.display import Display
 
 
 def clean_value(v: Any) -> Any:
@@ -118,9 +121,29 @@ class PlanOutput:
             atomic_write_text(path, text + "\n")
         return text
 
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+    def display_tables(self, display: Display) -> dict[str, pd.DataFrame] | None:
+        """The plan's tables by sheet name for people to read (:meth:`write` with a display);
+        None: this output has no display form, :meth:`write` writes its data form."""
+        return None
+
+    def write(self, path: str | Path, display: Display | None = None) -> Path:
+        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``. Without ``display`` the data form
+        (English data columns, full precision: what programs read); with one, CSV and Excel in
+        the display's language and units (:mod:`zoneopt.plans.display`: localised headers,
+        money in the display unit, rounded, percentages, a 合计 row; Excel with column widths
+        and number formats) — the first table is the CSV. JSON is always the data form."""
+        tables = self.display_tables(display) if display is not None else None
+        if display is None or tables is None:
+            return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        from zoneopt.plans.display import export_table, frame_writer
+
+        first = tables.get("allocations", tables.get("zones", next(iter(tables.values()))))
+
+        def csv(p: Path) -> Path:
+            table, _ = export_table(first, display)
+            return atomic_write(p, lambda q: table.to_csv(q, index=False, encoding="utf-8-sig"))
+
+        return write_by_suffix(path, self.to_json, csv, frame_writer(lambda: tables, display))
 
 
 class AllocationsOutput(PlanOutput):

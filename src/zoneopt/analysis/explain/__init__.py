@@ -34,10 +34,11 @@ The package, one module per concern: ``results`` (the records of a section), ``e
 (the whole answer, :class:`ZoneExplanation`) and ``render`` (text); ``resolve`` (the re-solve
 engine every section shares) and ``section`` (a resource modelled with one column per zone); a
 module per resource (``land`` with ``land_solve``, ``emissions``, ``funds``, ``portfolio``),
-each with one section function of the signature in ``context``; and ``zone``, where
+each with one section function of the signature in ``context``; ``generic``, the section of a
+resource without one of its own (from what its model declares); and ``zone``, where
 :func:`explain_zone` looks each configured resource up in one table,
-:data:`~zoneopt.analysis.explain.zone.SECTIONS`. A new resource is a section module and a row
-there.
+:data:`~zoneopt.analysis.explain.zone.SECTIONS`. A new resource needs nothing here: it gets
+the generic section until it adds a section module and a row there.
 """
 
 from zoneopt.analysis.explain.explanation import ZoneExplanation

@@ -1,11 +1,13 @@
 """Explaining one zone: :func:`explain_zone` finds the zone (:func:`find_zone`), runs the
-section function of each resource the instance configures, looked up in :data:`SECTIONS`,
-and adds the zone's score, grade and evaluations."""
+section function of each resource the instance configures (:func:`section_of`: its row of
+:data:`SECTIONS`, or the generic section of :mod:`~zoneopt.analysis.explain.generic`), and
+adds the zone's score, grade and evaluations."""
 
 from __future__ import annotations
 
 import difflib
 import math
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -14,6 +16,7 @@ from zoneopt.analysis.explain.context import ExplainContext, SectionFn
 from zoneopt.analysis.explain.emissions import emission_sections
 from zoneopt.analysis.explain.explanation import ZoneExplanation
 from zoneopt.analysis.explain.funds import fund_sections
+from zoneopt.analysis.explain.generic import generic_sections
 from zoneopt.analysis.explain.land import land_sections
 from zoneopt.analysis.explain.land_solve import LandSolve
 from zoneopt.analysis.explain.portfolio import PROJECT_RESOLVES, portfolio_sections
@@ -31,8 +34,16 @@ SECTIONS: dict[str, SectionFn] = {
     "funds": fund_sections,
     "portfolio": portfolio_sections,
 }
-"""Each resource's section function, by the name :func:`zoneopt.resources.configured` gives it.
-A new resource adds its section module and one row here."""
+"""The resources with a section function of their own, by the name
+:func:`zoneopt.resources.configured` gives them. A new resource needs no row: it gets the
+generic section (:func:`section_of`) until it adds a section module and a row here."""
+
+
+def section_of(resource: str) -> SectionFn:
+    """The section function of ``resource``: its row of :data:`SECTIONS`, else the generic
+    section (:func:`~zoneopt.analysis.explain.generic.generic_sections`)."""
+    tailored = SECTIONS.get(resource)
+    return tailored if tailored is not None else partial(generic_sections, resource=resource)
 
 
 def find_zone(instance: Instance, zone: str) -> int:
@@ -73,7 +84,9 @@ def explain_zone(instance: Instance, zone: str, backend: str = DEFAULT_BACKEND, 
     (:func:`zoneopt.resources.configured`): ``land``; ``emissions:<pollutant>`` for each
     pollutant; ``funds``; or, with projects, the portfolio's zone totals (``land``,
     ``emissions:<pollutant>``, ``funds``) and a ``portfolio`` section with the zone's projects,
-    chosen and rejected, and why (:class:`~zoneopt.analysis.explain.results.ProjectDecision`).
+    chosen and rejected, and why (:class:`~zoneopt.analysis.explain.results.ProjectDecision`);
+    a resource without a section of its own gets the generic one, named after it
+    (:mod:`~zoneopt.analysis.explain.generic`).
 
     ``zone`` is a zone id (or a zone's exact name). Each plan is solved on ``backend`` (the
     land plan may be given as ``solved``, a
@@ -102,7 +115,7 @@ def explain_zone(instance: Instance, zone: str, backend: str = DEFAULT_BACKEND, 
                                 "emission or fund pool, or projects)")
     ctx = ExplainContext(instance, j, backend, options if options is not None else SolveOptions(), step=step,
                          land_solve=solved, project_resolves=project_resolves)
-    parts = [SECTIONS[resource](ctx) for resource in resources]  # at most four
+    parts = [section_of(resource)(ctx) for resource in resources]  # one per configured resource
     # The plans ran on ``backend`` unless one was given solved (a land solve, on its own backend).
     shown = next((p.backend for p in parts if p.backend != backend), backend)
     row = evaluated_table(instance).frame.iloc[j]
