@@ -4,13 +4,25 @@ shared by the land-model tests, the backend-agreement tests and the CLI tests.""
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from zoneopt.examples.zones import synthetic_instance
+from zoneopt.instance import Instance
+
 ROOT = Path(__file__).resolve().parents[1]
 SMALL = ROOT / "instances" / "small-4.json"
 EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"
+
+
+@functools.cache
+def standard_example() -> Instance:
+    """The 45 zones of the bundled example with the *standard* rule set and the efficiency
+    objective (``synthetic_instance(45, seed=2022)``): an LP, for the tests of shadow prices,
+    ranges and what-ifs (the bundled example's defensible setup is a MIP: no duals)."""
+    return synthetic_instance(45, seed=2022)
 
 
 def zone(zid: str, city: str, area: float, tax: float, score: float | None = None,

@@ -42,14 +42,16 @@ def test_bundled_example_side_by_side(example_output: tuple[int, str, str]) -> N
     code, out, err = example_output
     assert code == 0, err
     assert err == ""
-    assert out.startswith("zoneopt compare · 4 plans from 1 instance(s) · SYNTHETIC data")
+    assert out.startswith("zoneopt compare · 6 plans from 1 instance(s) · SYNTHETIC data")
     summary = block(out, "zoneopt compare")
     assert summary[0].split()[:3] == ["column", "status", "objective"]
-    assert [line.split()[0] for line in summary[1:]] == ["base", "quota-plus-10", "no-corridor-cap", "equity"]
+    assert [line.split()[0] for line in summary[1:]] == ["base", "quota-plus-10", "quota-minus-20",
+                                                         "no-corridor-cap", "equity", "efficiency"]
     assert all(line.split()[1] == "optimal" for line in summary[1:])
-    # each objective in its own unit, money in the instance's display unit (亿元), as solve says it
-    assert " 22.86 yi yuan/yr " in summary[1] and " +1.12 yi yuan/yr " in summary[2]
-    assert f"{100 * solve_land(apply_scenario(load(EXAMPLE), 'equity')).objective:.1f}%" in summary[4]
+    # each objective in its own unit, money in the instance's display unit (亿元), as solve says it;
+    # the base's blend is unitless, the pure efficiency scenario in 亿元/年
+    assert " 1.576 " in summary[1] and " 20.97 yi yuan/yr " in summary[6]
+    assert f"{100 * solve_land(apply_scenario(load(EXAMPLE), 'equity')).objective:.1f}%" in summary[5]
     table = block(out, "new construction land quota (mu)")
     assert table[0].split()[:4] == ["zone", "name", "city", "base"] and "Δ quota-plus-10" in table[0]
     assert len(table) == 1 + 45 + 1 and table[-1].split()[:2] == ["total", "8,200.0"]
@@ -62,7 +64,7 @@ def test_bundled_example_side_by_side(example_output: tuple[int, str, str]) -> N
     assert len(block(out, "zones whose new construction land quota (mu) differs most")) == 1 + 10
     assert len(block(out, "per city")) == 1 + 18 + 1  # Henan's 17 prefecture cities and 济源, and the total
     code, out, _ = run("compare", str(EXAMPLE))  # the Henan examples speak Chinese by default
-    assert "合计" in out and "目标值" in out and "22.86 亿元/年" in out
+    assert "合计" in out and "目标值" in out and "20.97 亿元/年" in out
 
 
 def test_scenario_option_selects_columns(tmp_path: Path) -> None:
@@ -175,7 +177,8 @@ def test_compare_emission_scenario_on_the_bundled_example(tmp_path: Path) -> Non
     assert [line.split()[:3] for line in per[1:]] == [["base", "land", "optimal"], ["base", "emissions", "optimal"],
                                                       ["changed", "land", "optimal"],
                                                       ["changed", "emissions", "optimal"]]
-    assert "SO2 694.779 of 800.200 t/yr" in per[2] and " of 960.240 t/yr" in per[4]
+    # the lexicographic objective uses up the pool while eligible requests are unmet
+    assert "SO2 800.200 of 800.200 t/yr" in per[2] and "960.240 of 960.240 t/yr" in per[4]
     assert "no zone's new construction land quota (mu) differs from 'base'" in out
     so2 = block(out, "zones whose SO2 (t/yr) differs most from 'base':")
     assert len(so2) >= 2 and so2[0].split()[-1] == "Δ"

@@ -63,7 +63,8 @@ def test_docx_reads_back_with_every_table_and_chart(example: tuple[Report, Path]
     rules = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:1] == ["约束"]
                  and "政策条款" in [c.text for c in t.rows[0].cells])
     clauses = {r.cells[0].text: r.cells[3].text for r in rules.rows[1:]}
-    assert clauses["tilt-score"] == "2017 §六(一)" and clauses["corridor-cap"] == "2017 §六(二)"
+    assert clauses["request-cap"] == "2017 §十(二)"
+    assert clauses["tilt-grade"] == "2017 §六(一)" and clauses["corridor-cap"] == "2017 §六(二)"
 
 
 def test_docx_fonts_and_pages(example: tuple[Report, Path]) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pytest
 from cli_runner import run, write
-from land_cases import EXAMPLE, SMALL, cases, small4
+from land_cases import EXAMPLE, SMALL, cases, small4, standard_example
 
 from zoneopt import Instance, load, solve_land
 from zoneopt.analysis.explain import ZoneExplanation, explain_zone, solve_land_detail
@@ -143,7 +143,8 @@ def test_parcels_have_no_prices_but_resolves() -> None:
 
 @pytest.fixture(scope="module")
 def example() -> tuple[Instance, Any]:
-    inst = load(EXAMPLE)
+    """The example's zones in the standard setup (an LP: prices and ranges to explain)."""
+    inst = standard_example()
     return inst, solve_land_detail(inst)
 
 

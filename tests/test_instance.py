@@ -60,7 +60,7 @@ def test_bundled_small_instance_loads() -> None:
     ({"rules__1__select": {"grades": ["F"]}}, "rules[1].select.grades[0]", "'F' is not one of"),
     ({"rules__2__groups": ["R"]}, "rules[2].groups[0]", "no zone has city 'R'"),
     ({"rules__2__id": "req"}, "rules[2].id", "duplicate rule id 'req'"),
-    ({"objective": {"kind": "fairness"}}, "objective.kind", "'fairness' is not one of"),
+    ({"objective": {"kind": "fairest"}}, "objective.kind", "'fairest' is not one of"),
     ({"rules__2__floor_mu": None}, "rules[2]", "give at least one of"),
 ])
 def test_invalid_field_is_named(edits: dict[str, Any], path: str, message: str) -> None:
@@ -139,7 +139,8 @@ def test_schema_is_json_schema_with_no_extra_fields() -> None:
     assert zone["additionalProperties"] is False
     assert set(zone["required"]) == {"id", "city", "land_area_mu"}
     rule_types = {d["properties"]["type"]["const"] for name, d in schema["$defs"].items() if name.endswith("Rule")}
-    assert rule_types == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock"}
+    assert rule_types == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock", "request_floor",
+                          "min_lot"}
 
 
 def test_derived_values_follow_the_fields_they_are_made_from() -> None:

@@ -112,7 +112,9 @@ def test_solve_prints_the_plan_in_each_language(path: Path, lang: str) -> None:
 def test_henan_prints_chinese_by_default() -> None:
     code, out, _ = run("solve", str(ROOT / "instances" / "henan-etdz-45.json"))
     assert code == 0
-    assert "合计" in out and "新增建设用地指标（亩）" in out and "目标（效率）：22.86 亿元/年" in out
+    assert "合计" in out and "新增建设用地指标（亩）" in out
+    assert "目标（综合）：1.576" in out and "分档目标（权重 1）" in out
+    assert "分配形态：新增建设用地指标：43 个符合条件的开发区中 42 个获得分配" in out
     assert "allocation_mu" not in out and "binding_rules" not in out
 
 
@@ -190,7 +192,7 @@ def test_explain_speaks_the_language(lang: str) -> None:
     assert not SCIENTIFIC.search(out), SCIENTIFIC.search(out)
     if lang == "zh":
         assert "本区起作用的约束" in out and "corridor-cap" in out and "基金投放（亿元）：" in out
-        assert "目标（效率）：22.86 亿元/年" in out
+        assert "目标（综合）：1.57621" in out and "目标（带动投资）：177.10 亿元" in out
     else:
         assert "rules binding for this zone" in out and "\nfunds (yi yuan):\n" in out
 

@@ -6,6 +6,7 @@ pool, a per-project rule) is said once for the plan, never on every row."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +20,7 @@ from zoneopt.analysis.explain.resolve import rows_on, solved, zone_rules
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.instance import load
+from zoneopt.models.allocation import run_priority
 from zoneopt.resources import REGISTRY, configured
 
 INSTANCES = sorted((ROOT / "instances").glob("*.json"))
@@ -41,6 +43,8 @@ def _explain_lists(instance, resource: str) -> list[set[str]]:  # type: ignore[n
         from zoneopt.models.rules import pool_wide_rules, row_units
 
         em = build_emission_model(instance)
+        # as explain and solve do: a lexicographic objective's priority zones held where they are served
+        em = replace(em, model=run_priority(em.model, em.allocation, "highs", SolveOptions(), instance.name).model)
         sol = core_solve(em.model)
         sv = solved(em.model, sol, row_units(em.model, [x.start for x in em.x], em.units), em.obj_scale, em.rules,
                     "highs", SolveOptions(), emission_zone_map(em), pool_wide_rules(em.rules))
@@ -52,6 +56,7 @@ def _explain_lists(instance, resource: str) -> list[set[str]]:  # type: ignore[n
         from zoneopt.models.rules import pool_wide_rules
 
         fm = build_fund_model(instance)
+        fm = replace(fm, model=run_priority(fm.model, fm.allocation, "highs", SolveOptions(), instance.name).model)
         sol = core_solve(fm.model)
         sv = solved(fm.model, sol, fm.unit, fm.obj_scale, fm.rules, "highs", SolveOptions(), fund_zone_map(fm),
                     pool_wide_rules(fm.rules))
@@ -59,8 +64,6 @@ def _explain_lists(instance, resource: str) -> list[set[str]]:  # type: ignore[n
         return [{r.rule for r in zone_rules(sv, rows_on(fm.model, np.array([fm.f.start + j])), sol.x, "", zone=j)
                  if r.for_zone} for j in range(n)]
     assert resource == "portfolio"
-    from dataclasses import replace
-
     from zoneopt.analysis.explain.context import ExplainContext
     from zoneopt.analysis.explain.portfolio import _solve, _total_sections, _zone_rows
     from zoneopt.instance import MONEY_LABEL

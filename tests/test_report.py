@@ -101,7 +101,7 @@ def test_example_workbook(example: tuple[Report, Path]) -> None:
     plan = solve_land(load(EXAMPLE))
     got = alloc.iloc[:-1].set_index("zone")["allocation (mu)"].sort_index()
     want = plan.allocation().sort_index()
-    pd.testing.assert_series_equal(got, want, check_names=False, atol=0.05)
+    pd.testing.assert_series_equal(got, want, check_names=False, atol=0.05 + 1e-9)  # rounded to 0.1 mu
     assert len(pd.read_excel(out / REPORT_XLSX, sheet_name="evaluation-results")) == 45
 
 
@@ -115,8 +115,9 @@ def test_example_tables_agree_with_the_plan(example: tuple[Report, Path]) -> Non
     # the what-if points the rules cannot meet say why, in rule terms
     bad = whatif[whatif["status"] == "infeasible"]
     assert all("cannot" in note for note in bad["note"])
-    front = t["land-frontier"]
-    assert front["efficiency"].iloc[0] == pytest.approx(plan.objective)
+    front = t["land-frontier"]  # from the efficiency optimum (the example's objective is a blend)
+    efficient = solve_land(Instance.from_dict(dict(inst.model_dump(mode="json"), objective={"kind": "efficiency"})))
+    assert front["efficiency"].iloc[0] == pytest.approx(efficient.objective)
     assert front["efficiency"].iloc[-1] == pytest.approx(frontier(inst, 2)["efficiency"].iloc[-1])
     cities = t["land-cities"]
     assert cities["allocation_mu"].sum() == pytest.approx(plan.summary.allocated_mu)

@@ -96,12 +96,15 @@ def test_invalid_scenario_fields_are_caught_when_loading() -> None:
 
 def test_bundled_example_scenarios() -> None:
     inst = load(EXAMPLE)
-    assert scenario_ids(inst) == ["quota-plus-10", "no-corridor-cap", "equity"]
-    more = apply_scenario(inst, "quota-plus-10")
-    assert more.pools.land is not None and inst.pools.land is not None
-    assert more.pools.land.total_mu == pytest.approx(1.1 * inst.pools.land.total_mu)
+    assert scenario_ids(inst) == ["quota-plus-10", "quota-minus-20", "no-corridor-cap", "equity", "efficiency"]
+    assert inst.pools.land is not None
+    for sid, factor in (("quota-plus-10", 1.1), ("quota-minus-20", 0.8)):
+        changed = apply_scenario(inst, sid)
+        assert changed.pools.land is not None
+        assert changed.pools.land.total_mu == pytest.approx(factor * inst.pools.land.total_mu)
     assert "corridor-cap" not in {r.id for r in apply_scenario(inst, "no-corridor-cap").rules}
     assert apply_scenario(inst, "equity").objective.kind == "equity"
+    assert apply_scenario(inst, "efficiency").objective.kind == "efficiency"
 
 
 # -- compare ---------------------------------------------------------------------------------

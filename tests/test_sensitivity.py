@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from land_cases import EXAMPLE, cases, small4, zone
+from land_cases import EXAMPLE, cases, small4, standard_example, zone
 
 from zoneopt import Instance, InstanceError, InvalidInputError, load, solve_land
 from zoneopt.analysis.sensitivity import (
@@ -156,7 +156,7 @@ def test_rule_costs_by_hand() -> None:
 def test_rules_without_a_binding_row_cost_nothing() -> None:
     """On the 45-zone example the request caps and the national floor bind nowhere: dropping
     them leaves the optimum; the rules with a positive first-order impact cost something."""
-    inst = load(EXAMPLE)
+    inst = standard_example()
     costs = rule_costs(inst).set_index("rule")
     ranked = rank_rules(solve_rule_prices(inst)).set_index("rule")
     for rule in ranked.index.drop("land-total"):
@@ -186,7 +186,7 @@ def test_prices_match_finite_differences(name: str, backend: str) -> None:
 def test_prices_match_finite_differences_on_the_45_zone_example() -> None:
     """The example is degenerate (tilt rows bind at 0 in bulk, hebi is both locked and capped):
     each price must still lie between the one-sided slopes."""
-    inst = load(EXAMPLE)
+    inst = standard_example()
     lm = build_land_model(inst)
     prices = solve_rule_prices(inst)
     assert prices["binding"].sum() >= 5
@@ -200,7 +200,7 @@ def test_prices_match_finite_differences_on_the_45_zone_example() -> None:
 def test_imputed_values_add_up_to_the_efficiency_optimum() -> None:
     """LP duality: Σ dual × active bound = optimum (the land model's variable bounds are 0 at
     the optimum or carry no reduced cost), so the rules' values decompose the objective."""
-    for data in (CASES["group-cap-share"].data, CASES["bounds-lock"].data, load(EXAMPLE)):
+    for data in (CASES["group-cap-share"].data, CASES["bounds-lock"].data, standard_example()):
         inst = data if isinstance(data, Instance) else Instance.from_dict(data)
         prices = solve_rule_prices(inst)
         assert prices["value"].sum() == pytest.approx(prices.attrs["objective"], rel=1e-7)
@@ -258,7 +258,7 @@ def slope(lm: LandModel, row: int, side: str, a: float, b: float) -> float:
 def test_price_holds_inside_the_reported_range(name: str) -> None:
     """Half-way to each end of the range (or 1 land unit beyond the bound when the range is
     open), the optimum still moves at exactly the price."""
-    inst = load(EXAMPLE) if name == "example" else Instance.from_dict(CASES[name].data)
+    inst = standard_example() if name == "example" else Instance.from_dict(CASES[name].data)
     lm = build_land_model(inst)
     prices = solve_rule_prices(inst)
     names = {n: i for i, n in enumerate(lm.model.constraint_names())}
@@ -362,7 +362,7 @@ def test_what_if_on_an_equity_objective_is_lexicographic() -> None:
 def test_bounds_path_equals_rebuilding_the_instance(source: str) -> None:
     """Changing only the built model's row bounds gives what rebuilding the changed instance
     gives, for every target the instance has."""
-    inst = {"small4": lambda: Instance.from_dict(small4()), "example": lambda: load(EXAMPLE)}.get(
+    inst = {"small4": lambda: Instance.from_dict(small4()), "example": lambda: standard_example()}.get(
         source, lambda: Instance.from_dict(CASES[source].data))()
     factors = [0.6, 0.9, 1.1, 1.5]
     targets = what_if_targets(inst)
@@ -383,7 +383,7 @@ def test_what_if_marginal_lies_between_the_secants(target: str) -> None:
     """The optimum is concave in a scalar that only moves right-hand sides, so the marginal
     from the duals at each point is at most the secant slope from the point before and at
     least the one to the point after (equal to both inside a linear piece)."""
-    curve = what_if(load(EXAMPLE), target, np.linspace(0.9, 1.1, 7))
+    curve = what_if(standard_example(), target, np.linspace(0.9, 1.1, 7))
     pts = curve.points[curve.points["status"] == "optimal"]
     assert len(pts) >= 3
     v, obj, marg = pts["value"].to_numpy(), pts["objective"].to_numpy(), pts["marginal"].to_numpy()
@@ -408,7 +408,7 @@ def test_what_if_mapping_amounts_and_locks_vary_by_factor() -> None:
 
 
 def test_what_if_rejects_bad_targets_and_values() -> None:
-    inst = load(EXAMPLE)
+    inst = standard_example()
     with pytest.raises(InvalidInputError, match=r"'tilt-score' \(tilt\) has no scalar bound"):
         what_if(inst, "tilt-score", [1.0])
     with pytest.raises(InvalidInputError, match=r"'exclude-grade-d' \(exclude\)"):
@@ -427,7 +427,7 @@ def test_what_if_rejects_bad_targets_and_values() -> None:
 
 
 def test_what_if_targets_lists_the_scalars() -> None:
-    inst = load(EXAMPLE)
+    inst = standard_example()
     t = what_if_targets(inst).set_index("target")
     rules = {r.id: r for r in inst.rules}
     city, corridor = rules["city-cap"], rules["corridor-cap"]

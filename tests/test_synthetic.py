@@ -28,6 +28,8 @@ EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"
 EXAMPLE_PARCELS = ROOT / "instances" / "henan-etdz-45-parcels.json"
 
 STANDARD = {"request-cap", "tilt-score", "national-floor", "city-cap", "corridor-cap"}
+DEFENSIBLE = {"request-cap", "exclude-grade-d", "tilt-grade", "min-lot", "national-floor", "city-cap", "corridor-cap",
+              "lock-key-project"}
 
 
 def test_same_seed_same_json_and_other_seed_differs() -> None:
@@ -38,14 +40,14 @@ def test_same_seed_same_json_and_other_seed_differs() -> None:
 
 
 def test_committed_examples_regenerate_byte_for_byte() -> None:
-    assert EXAMPLE.read_text(encoding="utf-8") == to_json_text(synthetic_instance(45, seed=2022))
+    assert EXAMPLE.read_text(encoding="utf-8") == to_json_text(synthetic_instance(45, seed=2022, rules="defensible"))
     assert EXAMPLE_PARCELS.read_text(encoding="utf-8") == to_json_text(
         synthetic_instance(45, seed=2022, parcel_mu=50, name="henan-etdz-45-parcels"))
 
 
 def test_command_line_writes_the_same_bytes(tmp_path: Path) -> None:
     out = tmp_path / "x.json"
-    assert main(["--zones", "45", "--seed", "2022", "--out", str(out)]) == 0
+    assert main(["--zones", "45", "--seed", "2022", "--rules", "defensible", "--out", str(out)]) == 0
     assert out.read_text(encoding="utf-8") == EXAMPLE.read_text(encoding="utf-8")
 
 
@@ -69,17 +71,18 @@ def test_bundled_example_is_henans_45_zones() -> None:
     assert {"郑州经开区", "洛阳经开区", "新乡经开区", "鹤壁经开区", "许昌经开区", "漯河经开区", "开封经开区",
             "红旗渠经开区", "濮阳经开区"} == set(national)
     assert inst.metadata.synthetic and "real or illustrative" in inst.metadata.description
-    parcels = load(EXAMPLE_PARCELS)
+    parcels = load(EXAMPLE_PARCELS)  # the same zones, the standard rule set in whole parcels
     assert parcels.pools.land is not None and parcels.pools.land.parcel_mu == 50
-    assert parcels.rules == inst.rules and parcels.zones == inst.zones
+    assert parcels.rules == synthetic_instance(45, seed=2022).rules and parcels.zones == inst.zones
+    assert {r.id for r in inst.rules} == DEFENSIBLE
 
 
 def test_example_solves_with_several_binding_rules() -> None:
     plan = solve_land(load(EXAMPLE))
     assert plan.status == "optimal"
     bound = set(plan.bindings["rule"])
-    # The city cap is clamped by the witness (see the module docstring) and need not bind.
-    assert {"land-total", "tilt-score", "corridor-cap", "lock-key-project", "exclude-grade-d"} <= bound
+    # The shares are clamped by the witnesses (see zoneopt.examples.defensible) and need not bind.
+    assert {"land-total", "tilt-grade", "min-lot", "lock-key-project", "exclude-grade-d"} <= bound
     mip = solve_land(load(EXAMPLE_PARCELS))
     assert mip.status == "optimal"
     assert np.allclose(mip.allocations["allocation_mu"] % 50, 0)

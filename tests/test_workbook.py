@@ -150,7 +150,8 @@ def test_template_validates_choices_and_signs(tmp_path: Path) -> None:
     tax = _validation(zones, "tax")
     assert (tax.operator, tax.formula1) == ("greaterThanOrEqual", "0")
     kinds = _validation(rules, "type").formula1.strip('"').split(",")
-    assert set(kinds) == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock", "leverage_cap"}
+    assert set(kinds) == {"zone_bounds", "request_cap", "group_bounds", "exclude", "tilt", "lock", "leverage_cap",
+                          "request_floor", "min_lot"}
     share = _validation(rules, "cap_share")
     assert (share.operator, share.formula1, share.formula2) == ("between", "0", "1")
     assert _validation(zones, "meets_env_standards").formula1 == '"TRUE,FALSE"'

@@ -74,6 +74,9 @@ _EXPORTS: dict[str, str] = {
     "what_if": "zoneopt.analysis.sensitivity",
     "frontier": "zoneopt.analysis.sensitivity",
     "explain_zone": "zoneopt.analysis.explain",
+    "stability": "zoneopt.analysis.stability",
+    "pool_range": "zoneopt.analysis.stability",
+    "PlanShape": "zoneopt.plans",
     "apply_scenario": "zoneopt.analysis.scenarios",
     "compare": "zoneopt.analysis.scenarios",
     "build_report": "zoneopt.report",
@@ -98,6 +101,7 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers
     from zoneopt.analysis.explain import explain_zone
     from zoneopt.analysis.scenarios import apply_scenario, compare
     from zoneopt.analysis.sensitivity import frontier, rule_costs, solve_rule_prices, what_if
+    from zoneopt.analysis.stability import pool_range, stability
     from zoneopt.core.checker import check_solution
     from zoneopt.core.diagnose import Diagnosis
     from zoneopt.core.diagnose import diagnose as diagnose_model
@@ -117,7 +121,7 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers
     from zoneopt.models.multi_period import solve_multi_period
     from zoneopt.models.portfolio import solve_portfolio
     from zoneopt.models.presolve import presolve_checks
-    from zoneopt.plans import Plan, PlanRecord, PlanSet, PlanSummary, ResourcePlan
+    from zoneopt.plans import Plan, PlanRecord, PlanSet, PlanShape, PlanSummary, ResourcePlan
     from zoneopt.report import build_report
     from zoneopt.resources import solve_all
 
@@ -143,7 +147,8 @@ __all__ = [
     "solve_portfolio", "solve_consolidation", "solve_multi_period", "manage",
     # evaluation, checks and explanations
     "evaluate", "evaluate_all", "EvaluationResult", "presolve_checks", "diagnose_model", "diagnose_land",
-    "Diagnosis", "solve_rule_prices", "rule_costs", "what_if", "frontier", "explain_zone",
+    "Diagnosis", "solve_rule_prices", "rule_costs", "what_if", "frontier", "explain_zone", "stability",
+    "pool_range", "PlanShape",
     "apply_scenario", "compare", "build_report",
     # the core
     "Model", "ModelBuilder", "Solution", "SolveOptions", "Status", "CheckReport",

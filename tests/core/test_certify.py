@@ -232,11 +232,14 @@ def test_certifying_collects_failures_and_nests_no_certification() -> None:
 
 def test_the_land_example_is_certified_in_the_plans_units() -> None:
     """The models say what their objective's unit is: the land example's dual objective is the
-    plan's objective in 万元/yr, and its duality gap is measured in the same unit."""
-    from zoneopt import load, solve_land
+    plan's objective in 万元/yr, and its duality gap is measured in the same unit (its zones
+    under the standard rules: an LP, so it has duals)."""
+    from land_cases import standard_example
+
+    from zoneopt import solve_land
     from zoneopt.models.land_quota import build_land_model
 
-    inst = load(Path(__file__).resolve().parents[2] / "instances" / "henan-etdz-45.json")
+    inst = standard_example()
     lm = build_land_model(inst)
     s = solve(lm.model, "highs")
     plan = solve_land(inst)

@@ -372,8 +372,10 @@ def _resolve(lm: LandModel, target: str) -> _Target:
             picks.append((None, "baseline:deviation", "both"))
         rows, ub, lb = _rows_of(m, picks)
         per_unit = _current_rhs(m, rows, ub) / pool.total_mu  # every such bound ∝ the pool
-        rebuild = ("the blend objective is normalised by the pool total"
-                   if inst.objective.kind == "blend" else None)
+        shares = any(getattr(r, "cap_share", None) is not None or getattr(r, "floor_share", None) is not None
+                     or getattr(r, "shares", None) for r in inst.rules if not isinstance(r, GroupBoundsRule))
+        rebuild = ("the blend objective is normalised by the pool total" if inst.objective.kind == "blend"
+                   else _tiered(inst) or ("a zone bound or lock is a share of the pool" if shares else None))
         return _Target(target, TOTAL_RULE, "total_mu", "mu", pool.total_mu, True, rows, per_unit, ub, lb, rebuild)
 
     rule_id, _, field = target.rpartition(":") if target not in rule_by_id and ":" in target else (target, "", "")
@@ -384,7 +386,8 @@ def _resolve(lm: LandModel, target: str) -> _Target:
     where = f"what_if target {target!r}: rule {rule.id!r} ({rule.type})"
     fields: dict[str, tuple[str, str, str]]  # field -> (block name ending, side, unit)
     if isinstance(rule, ZoneBoundsRule):
-        fields = {"cap_mu": ("", "ub", "mu"), "floor_mu": ("", "lb", "mu")}
+        fields = {"cap_mu": ("", "ub", "mu"), "floor_mu": ("", "lb", "mu"),
+                  "cap_share": ("", "ub", "share of pool"), "floor_share": ("", "lb", "share of pool")}
     elif isinstance(rule, RequestCapRule):
         fields = {"share": ("", "ub", "share of request")}
     elif isinstance(rule, GroupBoundsRule):
@@ -395,7 +398,9 @@ def _resolve(lm: LandModel, target: str) -> _Target:
         fields = {"values_mu": ("", "both", "mu")}
     else:  # exclude, tilt
         raise InvalidInputError(f"{where} has no scalar bound to vary; give {_VARIABLE_TYPES}")
-    present = [f for f in fields if getattr(rule, f) is not None]
+    present = [f for f in fields if getattr(rule, f) not in (None, {})]  # a share-only lock has no values_mu
+    if not present:
+        raise InvalidInputError(f"{where} has no scalar bound to vary (its shares scale with the pool: vary 'pool')")
     if not field:
         field = present[0]
     elif field not in present:
@@ -403,7 +408,7 @@ def _resolve(lm: LandModel, target: str) -> _Target:
     part, side, unit = fields[field]
     rows, ub, lb = _rows_of(m, [(rule.id, part, side)])
     stated = getattr(rule, field)
-    rebuild = None
+    rebuild = _tiered(inst)  # the tiered target is computed from every zone's limits
     if isinstance(rule, GroupBoundsRule) and field.endswith("share") and rule.share_of == "allocated":
         rebuild = "a share of allocated land is a coefficient of the constraint matrix"
     if isinstance(stated, dict) or (isinstance(rule, LockRule) and len(rule.values_mu) > 1):
@@ -418,6 +423,14 @@ def _resolve(lm: LandModel, target: str) -> _Target:
     else:
         per_unit = np.full(rows.size, lm.pool.total_mu / sigma)
     return _Target(target, rule.id, field, unit, base, True, rows, per_unit, ub, lb, rebuild)
+
+
+def _tiered(instance: Instance) -> str | None:
+    """Why a target of a tiered objective needs a rebuild (None for another objective)."""
+    obj = instance.objective
+    if obj.kind in ("tiered", "lexicographic") or (obj.kind == "blend" and (obj.blend or {}).get("tiered")):
+        return "the tiered target is a split of the pool within every zone's limits"
+    return None
 
 
 def _apply(instance: Instance, t: _Target, theta: float) -> Instance:
@@ -618,12 +631,13 @@ def what_if_targets(instance: Instance) -> pd.DataFrame:
               "value": instance.pools.land.total_mu if instance.pools.land else math.nan, "unit": "mu",
               "relative_only": False}]
     for rule in instance.rules:  # a loop over rules
-        fields: tuple[str, ...] = {"zone_bounds": ("cap_mu", "floor_mu"), "request_cap": ("share",),
+        fields: tuple[str, ...] = {"zone_bounds": ("cap_mu", "floor_mu", "cap_share", "floor_share"),
+                                   "request_cap": ("share",),
                                    "group_bounds": ("cap_mu", "floor_mu", "cap_share", "floor_share"),
                                    "lock": ("values_mu",)}.get(rule.type, ())
         for f in fields:
             stated = getattr(rule, f)
-            if stated is None:
+            if stated is None or stated == {}:
                 continue
             several = isinstance(stated, dict) and (f != "values_mu" or len(stated) > 1)
             value = (math.nan if several else float(next(iter(stated.values())))) if isinstance(stated, dict) \

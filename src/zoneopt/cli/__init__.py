@@ -41,6 +41,7 @@ VERBS = (
     "plan-years",
     "manage",
     "explain",
+    "stability",
     "consolidate",
     "report",
     "template",

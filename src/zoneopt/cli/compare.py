@@ -312,5 +312,7 @@ def _print_warnings(result: Any, out: TextIO, display: Display) -> None:
         for plan in col.plans.values():
             for w in plan.summary.warnings:
                 seen.setdefault(w, []).append(col.label)
+    if seen:
+        print("", file=out)  # a blank line ends the table above
     for w, labels in seen.items():
         print(display.t("solve.warning", text=f"[{', '.join(labels)}] {display.clean(w)}"), file=out)

@@ -56,7 +56,37 @@ def land_lines(plan: Plan, display: Display, instance: Instance | None, show_all
     lines.append(display.t("solve.units", money=display.money_unit, rate_money=display.rate_money_unit))
     lines.append(status_line(s, display))
     lines += [display.t("solve.warning", text=display.clean(w)) for w in s.warnings]
+    if s.shape is not None:
+        lines.append(shape_line(s.shape, display))
     return lines
+
+
+def shape_line(shape: Any, display: Display) -> str:
+    """The plan's shape for one pool (:class:`~zoneopt.plans.shape.PlanShape`) in one line:
+    zones given some, zones at 0 by the rule holding them, the smallest nonzero allocation, the
+    Gini coefficient per existing mu, the national share, and what is left of the pool and why."""
+    from zoneopt.plans.display import percent, significant
+
+    sep = " · "
+    pool = display.term(f"pool.{shape.pool}", shape.pool) if shape.pool != "land" else display.term("resource.land")
+    line = display.t("solve.shape", pool=pool, given=shape.zones_given, eligible=shape.eligible)
+    held = shape.at_zero_by_rule()
+    if held:
+        line += display.t("solve.shape.at_zero", held=display.join([f"{r} {k}" for r, k in held.items()]))
+    if shape.smallest is not None:
+        amount, unit = display.quantity_parts(shape.smallest, shape.unit)
+        line += sep + display.t("solve.shape.smallest", amount=f"{amount} {unit}", zone=shape.smallest_zone)
+    if shape.gini_per_mu is not None:
+        line += sep + display.t("solve.shape.gini", g=significant(shape.gini_per_mu, 3))
+    if shape.national_share is not None:
+        line += sep + display.t("solve.shape.national", share=percent(shape.national_share))
+    lapse = shape.lapse
+    if lapse.reason != "none":
+        amount, unit = display.quantity_parts(lapse.unused, shape.unit)
+        why = display.t("solve.shape.no_request") if lapse.reason == "no eligible request left" else display.t(
+            "solve.shape.held", rules=display.join([f"{r} ({k})" for r, k in lapse.blocked_by.items()]))
+        line += sep + display.t("solve.shape.unused", amount=f"{amount} {unit}", why=why)
+    return line
 
 
 def resource_lines(plan: ResourcePlan, display: Display, instance: Instance | None, show_all: bool) -> list[str]:
@@ -83,6 +113,7 @@ def resource_lines(plan: ResourcePlan, display: Display, instance: Instance | No
     lines.append(status_line(s, display))
     lines += [display.t("solve.note", text=display.clean(n)) for n in s.notes]
     lines += [display.t("solve.warning", text=display.clean(w)) for w in s.warnings]
+    lines += [shape_line(shape, display) for shape in s.shapes]
     return lines
 
 

@@ -57,7 +57,7 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.examples.zones import SECTORS, synthetic_data, to_json_text
 from zoneopt.instance import POLLUTANTS, Instance
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the emission and fund examples take the defensible setup (rules="defensible")
 # The name the generator signs its output with (its module path before the examples moved
 # to zoneopt.examples): kept, so the bundled examples regenerate byte for byte.
 SIGNATURE = "zoneopt.synthetic_resources"
@@ -141,9 +141,19 @@ def _common_emission_rules() -> list[dict[str, Any]]:
     ]
 
 
-def _emission_pools(data: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+EMISSION_OBJECTIVE: dict[str, Any] = {
+    "kind": "lexicographic", "priority": {"measure": "energy_reduction_tce", "above": 0.0},
+    "tiers": {"by": "score", "base": "request"}}
+"""The defensible emission objective: the zones that cut energy stock served first, largest cut
+first (2017 §六(一) 优先分配), the rest split in proportion to score × request."""
+FUND_LOT = 1_000.0
+"""The defensible fund example's minimum lot, 万元 (two tranches; an assumption)."""
+
+
+def _emission_pools(data: dict[str, Any], rng: np.random.Generator, setup: str = "standard") -> dict[str, Any]:
     """Per pollutant: 35-55 % of all requests freed by regional reduction; each city's
-    environmental capacity 12-30 % of the pool; corridor cities ≤ 30 % of an air pollutant."""
+    environmental capacity 12-30 % of the pool; corridor cities ≤ 30 % of an air pollutant.
+    ``setup="defensible"``: the lexicographic objective :data:`EMISSION_OBJECTIVE`."""
     zones = data["zones"]
     cities = sorted({z["city"] for z in zones})
     pollutants: dict[str, Any] = {}
@@ -160,13 +170,16 @@ def _emission_pools(data: dict[str, Any], rng: np.random.Generator) -> dict[str,
                           "cap_share": 0.3, "source": "2017 §六(二)",
                           "note": "the seven air-pollution transmission-corridor cities together ≤ 30 %"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules}
-    return {"pollutants": pollutants, "rules": _common_emission_rules(),
-            "objective": {"kind": "priority", "weight": "energy_reduction_tce"}}
+    objective = dict(EMISSION_OBJECTIVE) if setup == "defensible" else {"kind": "priority",
+                                                                          "weight": "energy_reduction_tce"}
+    return {"pollutants": pollutants, "rules": _common_emission_rules(), "objective": objective}
 
 
-def _fund_pool(data: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+def _fund_pool(data: dict[str, Any], rng: np.random.Generator, setup: str = "standard") -> dict[str, Any]:
     """A budget of 30-40 % of all requests in tranches of 500; leverage ≤ 20 % per zone;
-    豫南 together at least min(15 % of the budget, 80 % of what its zones can take)."""
+    豫南 together at least min(15 % of the budget, 80 % of what its zones can take).
+    ``setup="defensible"``: diminishing returns on the leverage objective and a minimum lot of
+    :data:`FUND_LOT` (zones whose cap is below it can take nothing towards the floor)."""
     zones = data["zones"]
     amount = _col(zones, "requests", "funds", "amount")
     invest = _col(zones, "requests", "funds", "investment")
@@ -175,6 +188,8 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]
     grades = _grades(data)
     cap = np.nan_to_num(np.minimum(amount, alpha * invest), nan=0.0)
     cap = np.floor(cap / tranche) * tranche * (grades != "D")
+    if setup == "defensible":
+        cap = np.where(cap >= FUND_LOT, cap, 0.0)
     south = np.array([z["city"] in SOUTH_CITIES for z in zones])
     floor = math.floor(min(0.15 * budget, 0.8 * float(cap[south].sum())) / tranche) * tranche
     rules: list[dict[str, Any]] = [
@@ -189,13 +204,20 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]
                       "groups": [c for c in SOUTH_CITIES if south.any() and c in {z["city"] for z in zones}],
                       "combined": True, "floor": float(floor), "source": "2017 §二(二)",
                       "note": "豫南 (南阳 信阳 驻马店 周口) together: a regional floor (促进协调发展)"})
+    objective: dict[str, Any] = {"kind": "leverage"}
+    if setup == "defensible":
+        objective["diminishing"] = {"breakpoints": [0.25, 0.5, 0.75], "factors": [1.0, 0.75, 0.5, 0.25]}
+        rules.append({"id": "fund-min-lot", "type": "min_lot", "lot": FUND_LOT, "source": "2017 §十(三)",
+                      "assumption": True,
+                      "note": f"no zone gets a token amount: nothing or at least {FUND_LOT:,.0f} 万元 (two tranches; "
+                              "the lot is an assumption)"})
     return {"budget": budget, "tranche": tranche, "emerging_priority": 1.5,
             "sector_priority": {"electronics": 1.3, "new-materials": 1.3}, "source": "2017 §十(三)",
-            "rules": rules, "objective": {"kind": "leverage"}}
+            "rules": rules, "objective": objective}
 
 
-def _base(n_zones: int, seed: int, name: str, kind: str) -> dict[str, Any]:
-    data = synthetic_data(n_zones, seed=seed)
+def _base(n_zones: int, seed: int, name: str, kind: str, setup: str = "standard") -> dict[str, Any]:
+    data = synthetic_data(n_zones, seed=seed, rules=setup)  # type: ignore[arg-type]
     _add_zone_resources(data, _rng(seed, 1))
     data["name"] = name
     meta = data["metadata"]
@@ -211,19 +233,27 @@ def _base(n_zones: int, seed: int, name: str, kind: str) -> dict[str, Any]:
     return data
 
 
-def emissions_data(n_zones: int = 45, seed: int = 2022, name: str | None = None) -> dict[str, Any]:
+Setup = Literal["standard", "defensible"]
+
+
+def emissions_data(n_zones: int = 45, seed: int = 2022, name: str | None = None,
+                   setup: Setup = "defensible") -> dict[str, Any]:
     """The emission example as a JSON-ready dict: the zones and land plan of
-    ``synthetic_data``, plus the emission pools (six pollutants) and their rules."""
-    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-emissions", "emission-allowance")
-    data["pools"]["emissions"] = _emission_pools(data, _rng(seed, 2))
+    ``synthetic_data`` (its ``rules=setup``), plus the emission pools (six pollutants) and
+    their rules; ``setup="defensible"`` (the bundled example) serves the zones that cut energy
+    stock first (:data:`EMISSION_OBJECTIVE`), ``"standard"`` weighs them by their cut."""
+    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-emissions", "emission-allowance", setup)
+    data["pools"]["emissions"] = _emission_pools(data, _rng(seed, 2), setup)
     return data
 
 
-def funds_data(n_zones: int = 45, seed: int = 2022, name: str | None = None) -> dict[str, Any]:
+def funds_data(n_zones: int = 45, seed: int = 2022, name: str | None = None,
+               setup: Setup = "defensible") -> dict[str, Any]:
     """The fund example as a JSON-ready dict: the zones and land plan, plus the fund budget in
-    tranches with its rules."""
-    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-funds", "fund-disbursement")
-    data["pools"]["funds"] = _fund_pool(data, _rng(seed, 3))
+    tranches with its rules; ``setup="defensible"`` (the bundled example) adds diminishing
+    returns and a minimum lot (:data:`FUND_LOT`)."""
+    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-funds", "fund-disbursement", setup)
+    data["pools"]["funds"] = _fund_pool(data, _rng(seed, 3), setup)
     return data
 
 
@@ -409,14 +439,14 @@ def _check_witness(data: dict[str, Any], chosen: npt.NDArray[np.bool_]) -> None:
         raise RuntimeError(f"synthetic portfolio witness fails the model ({report.worst}); please report this seed")
 
 
-def emissions_instance(n_zones: int = 45, seed: int = 2022) -> Instance:
+def emissions_instance(n_zones: int = 45, seed: int = 2022, setup: Setup = "defensible") -> Instance:
     """:func:`emissions_data`, validated."""
-    return Instance.from_dict(emissions_data(n_zones, seed), source="zoneopt.examples.resources")
+    return Instance.from_dict(emissions_data(n_zones, seed, setup=setup), source="zoneopt.examples.resources")
 
 
-def funds_instance(n_zones: int = 45, seed: int = 2022) -> Instance:
+def funds_instance(n_zones: int = 45, seed: int = 2022, setup: Setup = "defensible") -> Instance:
     """:func:`funds_data`, validated."""
-    return Instance.from_dict(funds_data(n_zones, seed), source="zoneopt.examples.resources")
+    return Instance.from_dict(funds_data(n_zones, seed, setup=setup), source="zoneopt.examples.resources")
 
 
 def portfolio_instance(n_zones: int = 45, n_projects: int = 300, seed: int = 2022) -> Instance:

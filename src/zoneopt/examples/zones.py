@@ -92,9 +92,11 @@ from typing import Any, Literal
 import numpy as np
 import numpy.typing as npt
 
+from zoneopt.examples.defensible import OBJECTIVE as DEFENSIBLE_OBJECTIVE
+from zoneopt.examples.defensible import defensible_rules, defensible_scenarios
 from zoneopt.instance import Instance
 
-GENERATOR_VERSION = 2  # 2: the 45-zone example's scores and grades come from its evaluation
+GENERATOR_VERSION = 3  # 2: the 45-zone example's scores and grades come from its evaluation; 3: rules "defensible"
 # The name the generator signs its output with (its module path before the examples moved
 # to zoneopt.examples): kept, so the bundled examples regenerate byte for byte.
 SIGNATURE = "zoneopt.synthetic"
@@ -184,7 +186,7 @@ CORRIDOR_CAP_FACTOR = 1.5
 KEY_PROJECT_SHARE = 0.5
 """The key project's lock: this share of the top zone's request (45 zones)."""
 
-RuleSet = Literal["standard", "none"]
+RuleSet = Literal["standard", "defensible", "none"]
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -230,8 +232,10 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         raise ValueError(f"national_share must be within [0, 1], got {national_share!r}")
     if parcel_mu is not None and not parcel_mu > 0:
         raise ValueError(f"parcel_mu must be > 0, got {parcel_mu!r}")
-    if rules not in ("standard", "none"):
-        raise ValueError(f"rules must be 'standard' or 'none', got {rules!r}")
+    if rules not in ("standard", "defensible", "none"):
+        raise ValueError(f"rules must be 'standard', 'defensible' or 'none', got {rules!r}")
+    if rules == "defensible" and parcel_mu is not None:
+        raise ValueError("rules 'defensible' allocates land in mu; give no parcel_mu")
     rng = np.random.Generator(np.random.PCG64(seed))
     named = n == 45
     z = _zone_arrays(rng, n, national_share, named)
@@ -249,7 +253,11 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
     if parcel_mu is not None:
         pool["parcel_mu"] = float(parcel_mu)
 
-    rule_list = _standard_rules(z, Q, parcel_mu, named) if rules == "standard" else []
+    if rules == "defensible":
+        rule_list = defensible_rules(z, Q, named, z["city_code"])
+        objective = dict(DEFENSIBLE_OBJECTIVE) if objective is None else objective
+    else:
+        rule_list = _standard_rules(z, Q, parcel_mu, named) if rules == "standard" else []
     zones = _zone_dicts(z)
     if evaluations:
         for zone in zones:  # 45 zones: score and grade come from the evaluation
@@ -270,8 +278,10 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
            "applied to these figures). " if evaluations else
            "scores, grades, requests and the pool are random draws of plausible magnitude, not "
            "statistics of any real zone. ") + names_note
-        + ("The standard rule set cites the 2017 Henan opinion on zones and the 2022 ETDZ plan and "
-           "is feasible by construction." if rule_list else "No rules besides the pool.")
+        + (f"The {rules} rule set cites the 2017 Henan opinion on zones and the 2022 ETDZ plan and "
+           "is feasible by construction" + (" at the pool and at ×0.8 and ×1.2 of it; its multipliers, margin, "
+                                             "lot and weights are assumptions." if rules == "defensible" else ".")
+           if rule_list else "No rules besides the pool.")
     )
     data: dict[str, Any] = {
         "version": 1,
@@ -294,7 +304,8 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
     if evaluations:
         data["evaluations"] = evaluations
     if named and rule_list:
-        data["scenarios"] = _example_scenarios(pool, rule_list, objective)
+        data["scenarios"] = (defensible_scenarios(pool, rule_list) if rules == "defensible"
+                             else _example_scenarios(pool, rule_list, objective))
     return data
 
 
@@ -690,7 +701,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--national-share", type=float, default=0.2)
     p.add_argument("--parcel-mu", type=float, help="allocate in whole parcels of this many mu (a MIP)")
     p.add_argument("--objective", choices=("efficiency", "equity", "baseline"), help="objective kind")
-    p.add_argument("--rules", choices=("standard", "none"), default="standard")
+    p.add_argument("--rules", choices=("standard", "defensible", "none"), default="standard",
+                   help="the rule set: standard (exact score tilt, fixed caps), defensible (tiered target, strict "
+                        "grade tilt, minimum lot, shares of the pool; the bundled example), none")
     a = p.parse_args(argv)
     kwargs: dict[str, Any] = {"seed": a.seed, "name": a.name, "national_share": a.national_share,
                               "parcel_mu": a.parcel_mu, "rules": a.rules}

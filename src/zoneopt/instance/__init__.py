@@ -15,7 +15,8 @@ key given twice, nesting deeper than 64 levels and a file over 256 MiB. :func:`l
 ``zones!H13 (land_area_mu): must be > 0``).
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
-``pools``, ``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``pools``, ``objectives`` (the tiered target, diminishing returns, priority, fairness),
+``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
 ``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``issues``
 and ``load`` validation errors and files, ``indicators`` the indicator catalogue. The instance
 as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
@@ -71,6 +72,17 @@ from zoneopt.instance.management import (
     ScoreHistory,
 )
 from zoneopt.instance.model import Instance, zones_from_frame
+from zoneopt.instance.objectives import (
+    DEFAULT_BREAKPOINTS,
+    DEFAULT_FACTORS,
+    DEFAULT_TIER_MULTIPLIERS,
+    FILL_VALUE,
+    Band,
+    Diminishing,
+    Fairness,
+    Priority,
+    Tiers,
+)
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
@@ -115,7 +127,10 @@ from zoneopt.instance.rules import (
     LeverageCap,
     Lock,
     LockRule,
+    MinLot,
+    MinLotRule,
     RequestCapRule,
+    RequestFloorRule,
     ResourceRule,
     Rule,
     TiltRule,
@@ -156,11 +171,14 @@ __all__ = [
     "ExcludeRule",
     "TiltRule",
     "LockRule",
+    "RequestFloorRule",
+    "MinLotRule",
     "Rule",
     "POLLUTANTS",
     "ZoneBounds",
     "GroupBounds",
     "Lock",
+    "MinLot",
     "LeverageCap",
     "ResourceRule",
     "FundRule",
@@ -178,6 +196,15 @@ __all__ = [
     "PortfolioObjective",
     "Portfolio",
     "Objective",
+    "Tiers",
+    "Band",
+    "Diminishing",
+    "Fairness",
+    "Priority",
+    "DEFAULT_TIER_MULTIPLIERS",
+    "DEFAULT_BREAKPOINTS",
+    "DEFAULT_FACTORS",
+    "FILL_VALUE",
     "Enterprise",
     "GroupField",
     "DEFAULT_GRADE_SHARES",

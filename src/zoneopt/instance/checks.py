@@ -110,8 +110,9 @@ def _check_rule(where: str, rule: Any, inst: CheckedInstance, known: Mapping[str
                     issues.append(Issue(f"{where}.select.{key}[{j}]",
                                         f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
                                         if key != "zones" else f"unknown zone {value!r}"))
-    for field in ("values_mu", "values"):
-        for zid in getattr(rule, field, None) or {}:
+    for field in ("values_mu", "values", "shares", "lot_mu", "lot"):
+        named = getattr(rule, field, None)
+        for zid in named if isinstance(named, dict) else {}:
             if zid not in known["zones"]:
                 issues.append(Issue(f"{where}.{field}.{zid}", f"unknown zone {zid!r}"))
     if isinstance(rule, (GroupBoundsRule, GroupBounds)):

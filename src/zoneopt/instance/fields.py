@@ -291,7 +291,8 @@ def _pairs(text: str, values: Kind) -> dict[str, Any]:
 # -- JSON values to cells --------------------------------------------------------------------
 
 def _plain(item: Any) -> bool:
-    return not isinstance(item, str) or not (LIST_SEPARATORS.search(item) or "=" in item or item[:1] in "[{")
+    return not isinstance(item, str) or not (LIST_SEPARATORS.search(item) or "=" in item or "＝" in item
+                                             or item[:1] in "[{")  # the reader takes ＝ for = too
 
 
 def cell_text(value: Any, kind: Kind | None) -> Any:

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, _Strict
+from zoneopt.instance.objectives import Diminishing, Fairness, Priority, Tiers
 from zoneopt.instance.rules import FundRule, ResourceRule
 
 
@@ -46,15 +47,28 @@ class EmissionObjective(_Strict):
       the current emissions themselves: ``dea_start``) is moved between zones until every zone
       is on the DEA frontier of ``dea_inputs`` + the allowance → ``dea_outputs``. Rules do not
       apply to this formula.
+    * ``tiered``: follow the tiered target (``tiers``, 分档配置) as closely as the rules allow,
+      using up each pollutant's pool while a zone can take more.
+    * ``lexicographic``: serve the zones of ``priority`` first, one after the other from the
+      largest energy-stock reduction down (2017 §六(一): 优先分配), each as much as the rules
+      allow, then split what is left among the other zones by the tiered target; an allowance
+      lapses only when no eligible request is left or a rule blocks it (the plan names it).
+    * ``fairness``: proportional fairness (``fairness``), as for land, per pollutant.
+
+    ``diminishing`` makes the ``priority`` weight step down as a zone's request fills.
     """
 
-    kind: Literal["priority", "zsg_dea"] = "priority"
+    kind: Literal["priority", "zsg_dea", "tiered", "lexicographic", "fairness"] = "priority"
     weight: str = "energy_reduction_tce"
     pollutant_weights: dict[Ident, NonNeg] = Field(default_factory=dict)
     dea_inputs: Array[str] = ("land_area_mu", "energy_tce")
     dea_outputs: Array[str] = Field(("value_added",), min_length=1)
     dea_start: Literal["pool", "current"] = "pool"
     max_iterations: Int = Field(200, ge=1, le=100_000)
+    tiers: Tiers | None = None
+    diminishing: Diminishing | None = None
+    priority: Priority | None = None
+    fairness: Fairness | None = None
 
 
 class EmissionPools(_Strict):
@@ -71,11 +85,29 @@ class FundObjective(_Strict):
 
     * ``leverage``: investment co-financed, Σ f_i · I_i / R_i (request R, its investment I);
     * ``tax``: expected tax, Σ f_i · T_i / R_i (T the request's expected tax);
-    * ``score``: score-weighted funds, Σ s_i f_i, s = indicator ``weight``.
+    * ``score``: score-weighted funds, Σ s_i f_i, s = indicator ``weight``;
+    * ``tiered``: follow the tiered target (``tiers``, 分档配置), using up the budget while a
+      zone can take more;
+    * ``lexicographic``: serve the zones of ``priority`` first in order of its measure, then
+      split what is left by the tiered target;
+    * ``fairness``: proportional fairness (``fairness``), as for land.
+
+    ``diminishing`` makes the weight of ``leverage``, ``tax`` or ``score`` step down as a
+    zone's request fills.
     """
 
-    kind: Literal["leverage", "tax", "score"] = "leverage"
+    kind: Literal["leverage", "tax", "score", "tiered", "lexicographic", "fairness"] = "leverage"
     weight: str = "score"
+    tiers: Tiers | None = None
+    diminishing: Diminishing | None = None
+    priority: Priority | None = None
+    fairness: Fairness | None = None
+
+    @model_validator(mode="after")
+    def _priority_given(self) -> FundObjective:
+        if self.kind == "lexicographic" and self.priority is None:
+            raise ValueError("kind 'lexicographic' needs priority (its measure, e.g. {\"measure\": \"score\"})")
+        return self
 
 
 class FundPool(_Strict):
@@ -110,18 +142,35 @@ class Objective(_Strict):
       land and are not excluded; ties are then broken by efficiency (lexicographic).
     * ``baseline``: minimise Σ |x_i − b_i|, b_i = total × s_i / Σ s (the spreadsheet formula,
       s = indicator ``baseline_basis``, default the evaluation score).
-    * ``blend``: maximise the weighted sum of the three, each normalised to about [0, 1]
-      (efficiency / (max w · total), min fulfilment, −deviation / total); ``blend`` gives the
+    * ``tiered``: follow the tiered target (``tiers``, 分档配置: a multiplier by grade on a base,
+      scaled to the pool within each zone's limits) as closely as the rules allow (L1), using up
+      the pool while a zone can take more.
+    * ``lexicographic``: serve the zones of ``priority`` first in order of its measure, each as
+      much as the rules allow, then split what is left by the tiered target.
+    * ``fairness``: proportional fairness, maximise Σ ω_i log(x_i/h_i) (``fairness``: weights and
+      accuracy of its outer piecewise-linear approximation).
+    * ``blend``: maximise the weighted sum of efficiency, equity, baseline and tiered, each
+      normalised to about [0, 1] (efficiency / (max w · total), min fulfilment, −deviation /
+      total, (1.5 · allocated − deviation from the tiered target) / total); ``blend`` gives the
       weights.
+
+    ``diminishing`` makes the efficiency weight step down as a zone's request fills (in the
+    efficiency objective and the efficiency term of a blend).
     """
 
-    kind: Literal["efficiency", "equity", "baseline", "blend"] = "efficiency"
+    kind: Literal["efficiency", "equity", "baseline", "blend", "tiered", "lexicographic", "fairness"] = "efficiency"
     weight: str = "tax_per_mu"
     baseline_basis: str = "score"
-    blend: dict[Literal["efficiency", "equity", "baseline"], NonNeg] | None = None
+    blend: dict[Literal["efficiency", "equity", "baseline", "tiered"], NonNeg] | None = None
+    tiers: Tiers | None = None
+    diminishing: Diminishing | None = None
+    priority: Priority | None = None
+    fairness: Fairness | None = None
 
     @model_validator(mode="after")
     def _blend_weights(self) -> Objective:
         if self.kind == "blend" and (not self.blend or sum(self.blend.values()) <= 0):
             raise ValueError("kind 'blend' needs blend weights, e.g. {\"efficiency\": 1, \"equity\": 1}")
+        if self.kind == "lexicographic" and self.priority is None:
+            raise ValueError("kind 'lexicographic' needs priority (its measure, e.g. {\"measure\": \"score\"})")
         return self

@@ -13,20 +13,31 @@ from zoneopt.instance.zones import Selector
 
 
 class ZoneBoundsRule(_Rule):
-    """Per-zone floor and/or cap on the land allocated, in mu."""
+    """Per-zone floor and/or cap on the land allocated, in mu, or as a share of the pool
+    (``floor_share``, ``cap_share``: the bound scales with the pool)."""
 
     type: Literal["zone_bounds"]
     select: Selector = Field(default_factory=Selector)
     floor_mu: NonNeg | None = None
     cap_mu: NonNeg | None = None
+    floor_share: Share | None = None
+    cap_share: Share | None = None
 
     @model_validator(mode="after")
     def _one_bound(self) -> ZoneBoundsRule:
-        if self.floor_mu is None and self.cap_mu is None:
-            raise ValueError("give floor_mu, cap_mu or both")
-        if self.floor_mu is not None and self.cap_mu is not None and self.floor_mu > self.cap_mu:
-            raise ValueError(f"floor_mu {self.floor_mu:g} exceeds cap_mu {self.cap_mu:g}")
+        _check_zone_bounds(self.floor_mu, self.cap_mu, self.floor_share, self.cap_share, "_mu")
         return self
+
+
+def _check_zone_bounds(floor: float | None, cap: float | None, floor_share: float | None,
+                       cap_share: float | None, suffix: str) -> None:
+    """A zone rule gives some bound, and no floor above its cap of the same kind."""
+    if floor is None and cap is None and floor_share is None and cap_share is None:
+        raise ValueError(f"give floor{suffix}, cap{suffix}, floor_share or cap_share")
+    if floor is not None and cap is not None and floor > cap:
+        raise ValueError(f"floor{suffix} {floor:g} exceeds cap{suffix} {cap:g}")
+    if floor_share is not None and cap_share is not None and floor_share > cap_share:
+        raise ValueError(f"floor_share {floor_share:g} exceeds cap_share {cap_share:g}")
 
 
 class RequestCapRule(_Rule):
@@ -79,6 +90,35 @@ class ExcludeRule(_Rule):
     select: Selector
 
 
+class RequestFloorRule(_Rule):
+    """Each selected zone gets at least ``share`` × its request (e.g. grade A at least 30 % of
+    what it asks for); a zone without a request has no floor under this rule."""
+
+    type: Literal["request_floor"]
+    select: Selector = Field(default_factory=Selector)
+    share: Annotated[float, Field(gt=0, le=1)]
+
+
+class MinLotRule(_Rule):
+    """Minimum lot: each selected zone gets nothing or at least ``lot_mu`` (one amount, or a
+    mapping zone id → mu), so no plan hands out slivers. A MIP (one binary per zone, or a
+    semi-continuous variable where the backend has them); models/land-quota.md."""
+
+    type: Literal["min_lot"]
+    select: Selector = Field(default_factory=Selector)
+    lot_mu: Positive | dict[Ident, Positive]
+
+
+class MinLot(_Rule):
+    """Minimum lot of an emission allowance (t/yr, every pollutant the rule covers) or of the
+    funds (money unit): each selected zone gets nothing or at least ``lot`` (one amount, or a
+    mapping zone id → amount)."""
+
+    type: Literal["min_lot"]
+    select: Selector = Field(default_factory=Selector)
+    lot: Positive | dict[Ident, Positive]
+
+
 class TiltRule(_Rule):
     """Allocation per mu of existing land is non-decreasing in ``by`` (2017 §六(一): 向节约集约
     用地好的倾斜): a zone with a higher score never gets less new land per existing mu than a zone
@@ -92,17 +132,51 @@ class TiltRule(_Rule):
     select: Selector = Field(default_factory=Selector)
     per: Literal["land_area", "zone"] = "land_area"
     include_excluded: bool = False
+    margin: NonNeg | None = None
+    """Strict tilt (by grade only): every zone of a grade gets at least (1 + margin) × what any
+    zone of the next grade down gets per existing mu; margin > 0 forbids the flat split (every
+    grade the same per mu). Zones without a request are left out of a strict ordering. None
+    (the default) is 0: the plain tilt."""
+
+    @property
+    def strict(self) -> bool:
+        return bool(self.margin)
+
+    @model_validator(mode="after")
+    def _strict_by_grade(self) -> TiltRule:
+        if self.strict and not (self.by == "grade" or self.by.endswith(".grade")):
+            raise ValueError(f"a strict tilt (margin > 0) orders grades; by is {self.by!r}, give by 'grade'")
+        return self
 
 
 class LockRule(_Rule):
-    """Fix zones' allocations to given values, mu."""
+    """Fix zones' allocations to given values, mu (``values_mu``), or to shares of the pool
+    (``shares``: the lock scales with the pool)."""
 
     type: Literal["lock"]
-    values_mu: dict[Ident, NonNeg] = Field(min_length=1)
+    values_mu: dict[Ident, NonNeg] = Field(default_factory=dict)
+    shares: dict[Ident, Share] | None = None
+
+    @model_validator(mode="after")
+    def _some_value(self) -> LockRule:
+        _check_lock(self.values_mu, self.shares, "values_mu")
+        return self
+
+
+def _check_lock(values: dict[str, float], shares: dict[str, float] | None, field: str) -> None:
+    shares = shares or {}
+    if not values and not shares:
+        raise ValueError(f"give {field} or shares (zone id → value)")
+    both = sorted(set(values) & set(shares))
+    if both:
+        raise ValueError(f"zone(s) {', '.join(map(repr, both))} locked both in {field} and in shares")
+    if sum(shares.values()) > 1 + 1e-12:
+        raise ValueError(f"the shares add up to {sum(shares.values()):g}, more than the whole pool")
 
 
 Rule = Annotated[
-    ZoneBoundsRule | RequestCapRule | GroupBoundsRule | ExcludeRule | TiltRule | LockRule,
+    ZoneBoundsRule | RequestCapRule | GroupBoundsRule | ExcludeRule | TiltRule | LockRule | RequestFloorRule
+    | MinLotRule,
     Field(discriminator="type"),
 ]
 
@@ -116,19 +190,19 @@ Rule = Annotated[
 
 
 class ZoneBounds(_Rule):
-    """Per-zone floor and/or cap on an emission allowance (t/yr) or on funds (money unit)."""
+    """Per-zone floor and/or cap on an emission allowance (t/yr) or on funds (money unit), or
+    as a share of the pool (``floor_share``, ``cap_share``)."""
 
     type: Literal["zone_bounds"]
     select: Selector = Field(default_factory=Selector)
     floor: NonNeg | None = None
     cap: NonNeg | None = None
+    floor_share: Share | None = None
+    cap_share: Share | None = None
 
     @model_validator(mode="after")
     def _one_bound(self) -> ZoneBounds:
-        if self.floor is None and self.cap is None:
-            raise ValueError("give floor, cap or both")
-        if self.floor is not None and self.cap is not None and self.floor > self.cap:
-            raise ValueError(f"floor {self.floor:g} exceeds cap {self.cap:g}")
+        _check_zone_bounds(self.floor, self.cap, self.floor_share, self.cap_share, "")
         return self
 
 
@@ -156,10 +230,17 @@ class GroupBounds(_Rule):
 
 
 class Lock(_Rule):
-    """Fix zones' allocations (t/yr or money unit): a decision already taken."""
+    """Fix zones' allocations (t/yr or money unit; or ``shares`` of the pool): a decision
+    already taken."""
 
     type: Literal["lock"]
-    values: dict[Ident, NonNeg] = Field(min_length=1)
+    values: dict[Ident, NonNeg] = Field(default_factory=dict)
+    shares: dict[Ident, Share] | None = None
+
+    @model_validator(mode="after")
+    def _some_value(self) -> Lock:
+        _check_lock(self.values, self.shares, "values")
+        return self
 
 
 class LeverageCap(_Rule):
@@ -174,10 +255,11 @@ class LeverageCap(_Rule):
 
 
 ResourceRule = Annotated[
-    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock,
+    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock | RequestFloorRule | MinLot,
     Field(discriminator="type"),
 ]
 FundRule = Annotated[
-    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock | LeverageCap,
+    ZoneBounds | RequestCapRule | GroupBounds | ExcludeRule | TiltRule | Lock | LeverageCap | RequestFloorRule
+    | MinLot,
     Field(discriminator="type"),
 ]

@@ -11,8 +11,9 @@ tagged with its rule id (and ``:<pollutant>`` in the block name).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -28,8 +29,18 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
-from zoneopt.instance import MONEY_LABEL, EmissionPools, Instance
+from zoneopt.instance import MONEY_LABEL, EmissionPools, Fairness, Instance, Priority, Tiers
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
+from zoneopt.models.allocation import (
+    FAIRNESS_UNIT,
+    TIERED_UNIT,
+    Allocation,
+    binding_by_zone,
+    block_objective,
+    pool_shape,
+    priority_order,
+    run_priority,
+)
 from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
@@ -72,6 +83,12 @@ class EmissionModel:
     weights: FloatArray
     requests: dict[str, FloatArray]
     rules: dict[str, RuleInfo] = field(default_factory=dict)
+    allocation: Allocation = field(default_factory=Allocation)
+    """the tiered targets, diminishing returns and priority order (models/allocation.py)."""
+    totals: tuple[ZoneTotals, ...] = ()
+    """each pollutant's zone totals (t per model unit, pool, requests)."""
+    zone_rules: tuple[tuple[tuple[str, Any], ...], ...] = ()
+    """each pollutant's zone rules (the common ones and its own), with their JSON paths."""
 
     @property
     def pools(self) -> EmissionPools:
@@ -102,6 +119,7 @@ def build_emission_model(instance: Instance) -> EmissionModel:
     requests: dict[str, FloatArray] = {}
     excluded_all = np.ones(n, dtype=bool)
     common = [(f"pools.emissions.rules[{r}]", rule) for r, rule in enumerate(pools.rules)]
+    all_totals, all_rules, all_excluded = [], [], []
     for p in pollutants:  # a loop over pollutants, not zones
         pool = pools.pollutants[p]
         request = emission_requests(instance, p)
@@ -117,23 +135,62 @@ def build_emission_model(instance: Instance) -> EmissionModel:
         blocks.append(x)
         units.append(sigma)
         requests[p] = request
+        all_totals.append(totals)
+        all_rules.append(tuple(common + own))
+        all_excluded.append(excluded)
 
     obj = pools.objective
     where = "pools.emissions.objective.weight"
-    weights = indicator(instance, obj.weight, field=where, among=~excluded_all, table=zt)
-    weights = np.where(excluded_all, np.nan_to_num(weights, nan=0.0), weights)
-    if (weights < 0).any():
-        raise InstanceError([Issue(where, f"indicator {obj.weight!r} has negative values")])
+    if obj.kind == "priority":
+        weights = indicator(instance, obj.weight, field=where, among=~excluded_all, table=zt)
+        weights = np.where(excluded_all, np.nan_to_num(weights, nan=0.0), weights)
+        if (weights < 0).any():
+            raise InstanceError([Issue(where, f"indicator {obj.weight!r} has negative values")])
+        unit = f"{indicator_unit(obj.weight, instance)} × pool share"
+    else:
+        weights = np.zeros(n)
+        unit = FAIRNESS_UNIT if obj.kind == "fairness" else f"pool share {TIERED_UNIT}"
     # Natural objective Σ_k π_k Σ_i w_i x_ik / Q_k; per model unit of x_k: π_k w_i σ_k / Q_k.
     per_unit = [obj.pollutant_weights.get(p, 1.0) * weights * units[k] / pools.pollutants[p].total_t
                 for k, p in enumerate(pollutants)]
-    scale = max(float(c.max(initial=0.0)) for c in per_unit) or 1.0
-    for x, c in zip(blocks, per_unit, strict=True):
-        b.set_obj(x, c / scale)
-    unit = f"{indicator_unit(obj.weight, instance)} × pool share"
-    return EmissionModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), pollutants,
-                         tuple(blocks), tuple(units), scale, unit,
-                         weights, requests, info)
+    scale = (max(float(c.max(initial=0.0)) for c in per_unit) or 1.0) if obj.kind == "priority" else 1.0
+    alloc = _allocation(b, instance, zt, blocks, per_unit, scale, all_totals, all_rules, all_excluded, excluded_all)
+    if obj.kind == "lexicographic" and alloc.order is not None:
+        weights = indicator(instance, (obj.priority or Priority()).measure,
+                            field="pools.emissions.objective.priority.measure",
+                            among=np.zeros(n, dtype=bool), table=zt)
+    model = b.build(objective_scale=scale, objective_unit=unit)  # the checker reports in plan units
+    return EmissionModel(instance, zt, model, pollutants, tuple(blocks), tuple(units), scale, unit,
+                         weights, requests, info, alloc, tuple(all_totals), tuple(all_rules))
+
+
+def _allocation(b: ModelBuilder, instance: Instance, zt: ZoneTable, blocks: list[VarBlock],
+                per_unit: list[FloatArray], scale: float, totals: list[ZoneTotals], rules: list[tuple[Any, ...]],
+                excluded: list[BoolArray], excluded_all: BoolArray) -> Allocation:
+    """Each pollutant's objective on its block: the priority weights (with diminishing
+    returns), or the tiered target (weight π_k/Q_k, so each pollutant counts by its pool
+    share) after the priority zones (models/allocation.py)."""
+    pools = instance.pools.emissions
+    assert pools is not None
+    obj = pools.objective
+    order = None
+    if obj.kind == "lexicographic":
+        order = priority_order(instance, zt, obj.priority, ~excluded_all, "pools.emissions.objective")
+    terms, caps, segments = [], [], []
+    for k, (x, p) in enumerate(zip(blocks, pools.pollutants, strict=True)):  # a loop over pollutants
+        tiered = obj.kind in ("tiered", "lexicographic")
+        weight = obj.pollutant_weights.get(p, 1.0) / totals[k].pool if tiered else 0.0
+        bo = block_objective(b, instance, zt, x, totals[k], rules[k], excluded[k], per_unit[k] / scale,
+                             tiered_weight=weight, tiers=obj.tiers,
+                             diminishing=obj.diminishing if obj.kind == "priority" else None,
+                             priority_zones=order, where="pools.emissions.objective", fairness=obj.fairness,
+                             fairness_weight=obj.pollutant_weights.get(p, 1.0) if obj.kind == "fairness" else 0.0)
+        b.set_obj(x, bo.coef)
+        terms += [bo.term] if bo.term is not None else []
+        segments += [bo.segments] if bo.segments is not None else []
+        caps.append(bo.cap)
+    cap = np.column_stack(caps)[order] if order is not None else None
+    return Allocation(tuple(blocks), tuple(terms), order, cap, tuple(segments))
 
 
 def solve_emissions(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
@@ -148,7 +205,9 @@ def solve_emissions(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     if _pools(instance).objective.kind == "zsg_dea":
         return solve_zsg_dea(instance, backend, options=opts)
     em = build_emission_model(instance)
-    solution = core_solve(em.model, backend, options=opts)
+    served = run_priority(em.model, em.allocation, backend, opts, f"emission plan for {instance.name!r}")
+    solution = core_solve(served.model, backend, options=opts)
+    solution = replace(solution, runtime=solution.runtime + served.runtime_s)
     starts = [x.start for x in em.x]
     raise_for_status(solution, em.model, f"emission plan for {instance.name!r}",
                      row_scale=row_units(em.model, starts, em.units), unit="t", rules=em.rules,
@@ -182,16 +241,39 @@ def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
     zone_map = emission_zone_map(em)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
         m, solution.x, duals, unit_of_row, f"{em.objective_unit} per t", zone_map, pool_wide_rules(em.rules))
+    shapes = []
+    for k, p in enumerate(em.pollutants):  # each pollutant's rules that hold its zones, zone by zone
+        own = columns_to_zones(m.num_vars, [(em.x[k].start, np.arange(n))], n)
+        shapes.append(pool_shape(p, "t/yr", zt, table[f"{p}_t"].to_numpy(), em.totals[k], em.zone_rules[k],
+                                 binding_by_zone(m, solution.x, own), em.rules))
     allocated = table[[f"{p}_t" for p in em.pollutants]].to_numpy().sum(axis=1)
     summary = ResourceSummary(
         instance=em.instance.name, resource="emissions", method="lp", synthetic=em.instance.metadata.synthetic,
-        status=solution.status.value, objective=solution.objective * em.obj_scale, objective_kind="priority",
+        status=solution.status.value, objective=solution.objective * em.obj_scale,
+        objective_kind=em.pools.objective.kind,
         objective_unit=em.objective_unit, backend=solution.backend, runtime_s=solution.runtime,
         mip_gap=solution.mip_gap, zones=n, zones_allocated=int((allocated > 1e-9).sum()), pools=pools,
         money_unit=MONEY_LABEL[em.instance.units.money], check_max_violation=max_violation(solution),
-        notes=[f"weight: {em.pools.objective.weight} ({indicator_unit(em.pools.objective.weight, em.instance)})"],
+        notes=_notes(em), shapes=shapes,
     )
     return ResourcePlan(summary, table, bindings)
+
+
+def _notes(em: EmissionModel) -> list[str]:
+    obj = em.pools.objective
+    if obj.kind == "priority":
+        return [f"weight: {obj.weight} ({indicator_unit(obj.weight, em.instance)})"]
+    spec = obj.tiers or Tiers()
+    tiers = f"tiered target by {spec.by} on {spec.base}"
+    if obj.kind == "tiered":
+        return [tiers]
+    if obj.kind == "fairness":
+        return ["proportional fairness: Σ ω·log(share of cap), an outer approximation within "
+                f"{(obj.fairness or Fairness()).accuracy:g} per zone"]
+    order = em.allocation.order if em.allocation.order is not None else np.zeros(0, dtype=np.int64)
+    served = ", ".join(em.zones.ids[order].tolist()) or "none"
+    return [f"served first, in order of {(obj.priority or Priority()).measure}: {served}",
+            f"the rest split by the {tiers}"]
 
 
 # -- zero-sum-gains DEA ------------------------------------------------------------------------

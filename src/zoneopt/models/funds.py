@@ -10,8 +10,9 @@ fund ≤ α × investment.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +28,16 @@ from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, FundPool, Instance, LeverageCap
+from zoneopt.models.allocation import (
+    FAIRNESS_UNIT,
+    TIERED_UNIT,
+    Allocation,
+    binding_by_zone,
+    block_objective,
+    pool_shape,
+    priority_order,
+    run_priority,
+)
 from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
@@ -67,6 +78,10 @@ class FundModel:
     expected_tax: FloatArray
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    allocation: Allocation = field(default_factory=Allocation)
+    """the tiered target, diminishing returns and priority order (models/allocation.py)."""
+    totals: ZoneTotals | None = None
+    zone_rules: tuple[tuple[str, Any], ...] = ()
 
     @property
     def pool(self) -> FundPool:
@@ -144,16 +159,34 @@ def build_fund_model(instance: Instance) -> FundModel:
             else:
                 notes.append(f"rule {rule.id!r} caps funds per project: it applies in the portfolio only")
 
-    w, unit = objective_weights(instance, zt, request, investment, expected_tax, ~excluded)
+    kind = pool.objective.kind
     priority = sector_priority(pool, zone_tags(instance))
-    weights = w * priority
-    if (priority != 1).any():
-        unit += " (sector-priority weighted)"
-    scale = float(weights.max(initial=0.0)) * sigma or 1.0
-    b.set_obj(f, weights * sigma / scale)
-    return FundModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), f, sigma, scale, unit,
-                     weights, priority, request, investment,
-                     expected_tax, info, tuple(notes))
+    if kind in ("tiered", "lexicographic"):
+        weights, unit, scale = np.zeros(n), f"{MONEY_LABEL[instance.units.money]} {TIERED_UNIT}", sigma
+    elif kind == "fairness":
+        weights, unit, scale = np.zeros(n), FAIRNESS_UNIT, 1.0
+    else:
+        w, unit = objective_weights(instance, zt, request, investment, expected_tax, ~excluded)
+        weights = w * priority
+        if (priority != 1).any():
+            unit += " (sector-priority weighted)"
+        scale = float(weights.max(initial=0.0)) * sigma or 1.0
+    order = None
+    if kind == "lexicographic":
+        assert pool.objective.priority is not None
+        order = priority_order(instance, zt, pool.objective.priority, ~excluded, "pools.funds.objective")
+    bo = block_objective(b, instance, zt, f, totals, rules, excluded, weights * sigma / scale,
+                         tiered_weight=1.0 if kind in ("tiered", "lexicographic") else 0.0,
+                         tiers=pool.objective.tiers, diminishing=pool.objective.diminishing,
+                         priority_zones=order, where="pools.funds.objective", integer=pool.tranche is not None,
+                         fairness=pool.objective.fairness, fairness_weight=1.0 if kind == "fairness" else 0.0)
+    b.set_obj(f, bo.coef)
+    alloc = Allocation((f,), (bo.term,) if bo.term else (), order,
+                       bo.cap[order][:, None] if order is not None else None,
+                       (bo.segments,) if bo.segments else ())
+    model = b.build(objective_scale=scale, objective_unit=unit)  # the checker reports in plan units
+    return FundModel(instance, zt, model, f, sigma, scale, unit, weights, priority, request, investment,
+                     expected_tax, info, tuple(notes), alloc, totals, tuple(rules))
 
 
 def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
@@ -165,7 +198,9 @@ def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limi
     solution, :class:`InstanceError` (2) for missing data."""
     fm = build_fund_model(instance)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
-    solution = core_solve(fm.model, backend, options=opts)
+    served = run_priority(fm.model, fm.allocation, backend, opts, f"fund plan for {instance.name!r}")
+    solution = core_solve(served.model, backend, options=opts)
+    solution = replace(solution, runtime=solution.runtime + served.runtime_s)
     raise_for_status(solution, fm.model, f"fund plan for {instance.name!r}", row_scale=fm.unit,
                      unit=MONEY_LABEL[instance.units.money], rules=fm.rules, time_limit=opts.time_limit)
     return plan_from_solution(fm, solution)
@@ -200,6 +235,9 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     zone_map = fund_zone_map(fm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
         m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map, pool_wide_rules(fm.rules))
+    assert fm.totals is not None
+    shape = pool_shape("funds", money, fm.zones, alloc, fm.totals, fm.zone_rules,
+                       binding_by_zone(m, solution.x, zone_map), fm.rules)
     summary = ResourceSummary(
         instance=fm.instance.name, resource="funds", method="mip" if m.is_mip else "lp",
         synthetic=fm.instance.metadata.synthetic, status=solution.status.value,
@@ -209,6 +247,7 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
         pools=[PoolUse(pool="funds", rule=TOTAL_RULE, unit=money, total=fm.pool.budget, allocated=float(alloc.sum()))],
         money_unit=money, check_max_violation=max_violation(solution),
         notes=([f"tranche {fm.pool.tranche:g} {money}"] if fm.pool.tranche is not None else []) + list(fm.notes),
+        shapes=[shape],
     )
     return ResourcePlan(summary, table, bindings)
 

@@ -17,14 +17,16 @@ import scipy.sparse as sp
 from zoneopt.core.diagnose import Diagnosis, diagnose
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
+from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.evaluation.indicators import objective_unit
 from zoneopt.instance import MONEY_LABEL, Instance
+from zoneopt.models.allocation import binding_by_zone, pool_shape, run_priority
 from zoneopt.models.land_form import solve_in_form
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.presolve import presolve_checks
-from zoneopt.models.rules import binding_tables, pool_wide_rules
-from zoneopt.plans import Plan, PlanSummary
+from zoneopt.models.rules import ZoneTotals, binding_tables, pool_wide_rules
+from zoneopt.plans import Plan, PlanShape, PlanSummary
 
 
 def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
@@ -38,10 +40,15 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
-    # Solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
-    # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
-    first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
+    served = run_priority(lm.model, lm.allocation, backend, opts, f"land plan for {instance.name!r}")
+    if served.model is lm.model:
+        # Solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
+        # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
+        first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
+    else:  # a lexicographic objective's last stage, after the priority zones were served
+        first = core_solve(served.model, backend, options=opts)
     raise_for_status(first, lm, time_limit=opts.time_limit)
+    first = replace(first, runtime=first.runtime + served.runtime_s)
     final = first
     secondary = None
     if lm.equity is not None and instance.objective.kind == "equity":
@@ -212,6 +219,17 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
         secondary_objective_unit=secondary_unit,
         check_max_violation=max(check.max_bound_violation, check.max_row_violation,
                                 check.max_integrality_violation) if check else None,
+        shape=land_shape(lm, alloc, binding_by_zone(m, solution.x, zone_of_column)),
     )
     return Plan(summary, allocations, bindings)
+
+
+def land_shape(lm: LandModel, alloc: np.ndarray, binding: np.ndarray) -> PlanShape:
+    """The land plan's shape figures (:class:`~zoneopt.plans.shape.PlanShape`); ``binding``:
+    per zone, the binding rules that touch it (:func:`~zoneopt.models.allocation.binding_by_zone`)."""
+    zt = lm.zones
+    totals = ZoneTotals(sp.identity(zt.size, format="csr"), lm.land_unit, lm.pool.total_mu / lm.land_unit,
+                        zt.frame["request_land_mu"].to_numpy(dtype=float))
+    rules = [(f"rules[{r}]", rule) for r, rule in enumerate(lm.instance.rules)]
+    return pool_shape("land", "mu", zt, alloc, totals, rules, binding, lm.rules)
 

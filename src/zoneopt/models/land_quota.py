@@ -12,7 +12,9 @@ and an objective divided by
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +29,7 @@ from zoneopt.instance import (
     Instance,
     LandPool,
 )
+from zoneopt.models.allocation import FAIRNESS_UNIT, TIERED_UNIT, Allocation, block_objective, priority_order
 from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo, TiltChain, ZoneTotals, add_pool_row, add_zone_rules, model_unit
 
@@ -55,6 +58,8 @@ class LandModel:
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     tilts: tuple[TiltChain, ...] = ()
     """what each tilt rule built: the solve form (:mod:`zoneopt.models.land_form`) reads it."""
+    allocation: Allocation = field(default_factory=Allocation)
+    """the tiered target, diminishing returns and priority order (models/allocation.py)."""
 
     @property
     def tie_break_scale(self) -> float:
@@ -179,11 +184,44 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
                    labels=zt.ids.tolist())
         if obj.kind == "baseline":
             obj_scale, unit = sigma, "mu (total |allocation − baseline|)"
-    if obj.kind in ("efficiency", "blend"):
+    c_x, alloc = _allocation_terms(inst, zt, b, x, sigma, Q, request, excluded, parts, c_x)
+    if obj.kind in ("tiered", "lexicographic"):
+        obj_scale, unit = sigma, f"mu {TIERED_UNIT}"
+    elif obj.kind == "fairness":
+        obj_scale, unit = 1.0, FAIRNESS_UNIT
+    if obj.kind in ("efficiency", "blend", "tiered", "lexicographic", "fairness"):
         b.set_obj(x, c_x)
     model = b.build(objective_scale=obj_scale, objective_unit=unit)  # the checker reports in plan units
     return LandModel(inst, zt, model, x, sigma, obj_scale, unit, weights=weights,
-                     baseline_mu=baseline, equity=equity_block, rules=rules)
+                     baseline_mu=baseline, equity=equity_block, rules=rules, allocation=alloc)
+
+
+def _allocation_terms(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock, sigma: float, Q: float,
+                      request: FloatArray, excluded: npt.NDArray[np.bool_], parts: Mapping[Any, float],
+                      c_x: FloatArray) -> tuple[FloatArray, Allocation]:
+    """Diminishing returns on the efficiency coefficients ``c_x``, the tiered target (the
+    ``tiered`` and ``lexicographic`` objectives, the ``tiered`` term of a blend, weighted by
+    1/Q there) and the priority order (models/allocation.py)."""
+    obj = inst.objective
+    lexicographic = obj.kind == "lexicographic"
+    tiered = 1.0 if obj.kind in ("tiered", "lexicographic") else parts.get("tiered", 0.0) / Q
+    fair = 1.0 if obj.kind == "fairness" else 0.0
+    if obj.diminishing is None and not tiered and not fair:
+        return c_x, Allocation()
+    rules = [(f"rules[{r}]", rule) for r, rule in enumerate(inst.rules)]
+    totals = ZoneTotals(sp.identity(zt.size, format="csr"), sigma, Q, request)
+    order = None
+    if lexicographic:
+        assert obj.priority is not None
+        order = priority_order(inst, zt, obj.priority, ~excluded, "objective")
+    dim = obj.diminishing if parts.get("efficiency") else None
+    bo = block_objective(b, inst, zt, x, totals, rules, excluded, c_x, tiered_weight=tiered, tiers=obj.tiers,
+                         diminishing=dim, priority_zones=order, where="objective",
+                         integer=inst.pools.land is not None and inst.pools.land.parcel_mu is not None,
+                         fairness=obj.fairness, fairness_weight=fair)
+    cap = bo.cap[order][:, None] if order is not None else None
+    return bo.coef, Allocation((x,), (bo.term,) if bo.term else (), order, cap,
+                               (bo.segments,) if bo.segments else ())
 
 
 def efficiency_stage(lm: LandModel, min_fulfilment: float) -> Model:

@@ -187,6 +187,13 @@ def _planned(instance: Instance) -> tuple[str, ...]:
                                        "the zero-sum-gains DEA reallocation is a formula, not a model to plan over "
                                        "years: use the priority objective, or leave emissions out "
                                        "(periods.resources)")])
+    kinds = {"land": instance.objective.kind,
+             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None}
+    for resource, kind in kinds.items():  # land and funds
+        if resource in resources and kind == "lexicographic":
+            where = "objective.kind" if resource == "land" else "pools.funds.objective.kind"
+            raise InstanceError([Issue(where, "a lexicographic objective serves its priority zones in stages, one "
+                                              "solve each: it has no one model to plan over years; use 'tiered'")])
     return resources
 
 

@@ -51,7 +51,9 @@ from zoneopt.instance import (
     GroupBoundsRule,
     Instance,
     LockRule,
+    MinLotRule,
     RequestCapRule,
+    RequestFloorRule,
     Rule,
     TiltRule,
     ZoneBoundsRule,
@@ -127,7 +129,9 @@ def presolve_checks(instance: Instance, lm: LandModel | None = None) -> list[Fin
     out += _spans(ctx, lm)
     out += _never_binding(ctx)
     out += _zero_zones(ctx)
+    out += _lots_above_caps(ctx)
     out += _bounds_that_cannot_hold(ctx)
+    out += _lock_cap_collisions(ctx)
     return out + _unsourced(instance)
 
 
@@ -436,9 +440,9 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
         if isinstance(rule, ExcludeRule):
             mask = zt.select(rule.select)
             what, field = "excludes {k} zone(s)", f"{path}.select"
-        elif isinstance(rule, ZoneBoundsRule) and rule.cap_mu == 0:
+        elif isinstance(rule, ZoneBoundsRule) and (rule.cap_mu == 0 or rule.cap_share == 0):
             mask = zt.select(rule.select)
-            what, field = "caps {k} zone(s) at 0 mu", f"{path}.cap_mu"
+            what, field = "caps {k} zone(s) at 0 mu", f"{path}.{'cap_mu' if rule.cap_mu == 0 else 'cap_share'}"
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select)
             missing = np.isnan(ctx.request)
@@ -502,10 +506,14 @@ def _per_zone_bounds(ctx: _Context) -> tuple[FloatArray, npt.NDArray[np.int64], 
         cap = np.full(n, np.nan)
         if isinstance(rule, ZoneBoundsRule):
             mask = ctx.zt.select(rule.select)
-            if rule.floor_mu is not None:
-                floor[mask] = rule.floor_mu
-            if rule.cap_mu is not None:
-                cap[mask] = rule.cap_mu
+            lo_r, hi_r = _zone_bounds_mu(rule, ctx.Q)
+            if np.isfinite(lo_r):
+                floor[mask] = lo_r
+            if np.isfinite(hi_r):
+                cap[mask] = hi_r
+        elif isinstance(rule, RequestFloorRule):
+            mask = ctx.zt.select(rule.select)
+            floor[mask] = rule.share * np.nan_to_num(ctx.request[mask], nan=0.0)
         elif isinstance(rule, RequestCapRule):
             mask = ctx.zt.select(rule.select)
             if rule.missing == "unlimited":
@@ -514,8 +522,9 @@ def _per_zone_bounds(ctx: _Context) -> tuple[FloatArray, npt.NDArray[np.int64], 
         elif isinstance(rule, ExcludeRule):
             cap[ctx.zt.select(rule.select)] = 0.0
         elif isinstance(rule, LockRule):
-            idx = np.array([pos[z] for z in rule.values_mu], dtype=np.int64)
-            floor[idx] = cap[idx] = np.array(list(rule.values_mu.values()), dtype=float)
+            locked = _lock_mu(rule, ctx.Q)
+            idx = np.array([pos[z] for z in locked], dtype=np.int64)
+            floor[idx] = cap[idx] = np.array(list(locked.values()), dtype=float)
         else:
             continue
         up = floor > lo  # NaN compares False
@@ -594,4 +603,130 @@ def _bounds_that_cannot_hold(ctx: _Context) -> list[Finding]:
     return out
 
 
-__all__ = ["Finding", "presolve_checks", "LAND_MAX_MU", "POOL_MAX_MU", "AREA_MIN_MU", "MONEY_PER_MU_YUAN", "SPAN_MAX"]
+# -- amounts that scale with the pool, minimum lots -------------------------------------------
+
+POOL_REVISION = 0.2
+"""How far a pool is commonly revised (±20 %, an assumption): a lock and a cap that collide
+within this range of the pool are a warning, further out (down to half or up to twice the
+pool) an info."""
+
+
+def _zone_bounds_mu(rule: ZoneBoundsRule, Q: float) -> tuple[float, float]:
+    """A zone-bounds rule's floor and cap in mu at pool ``Q`` (amounts, or shares of it)."""
+    lo = max(rule.floor_mu if rule.floor_mu is not None else -np.inf,
+             rule.floor_share * Q if rule.floor_share is not None else -np.inf)
+    hi = min(rule.cap_mu if rule.cap_mu is not None else np.inf,
+             rule.cap_share * Q if rule.cap_share is not None else np.inf)
+    return lo, hi
+
+
+def _lock_mu(rule: LockRule, Q: float) -> dict[str, float]:
+    """A lock's values in mu at pool ``Q`` (amounts, and shares of it)."""
+    return {**rule.values_mu, **{z: s * Q for z, s in (rule.shares or {}).items()}}
+
+
+def _lots_above_caps(ctx: _Context) -> list[Finding]:
+    """Zones a minimum lot leaves only 0 to: their cap under the per-zone rules is below
+    the lot (info: the lot holds them at 0)."""
+    out: list[Finding] = []
+    _, _, hi, hi_rule = _per_zone_bounds(ctx)
+    for path, rule in ctx.rules:
+        if not isinstance(rule, MinLotRule):
+            continue
+        mask = ctx.zt.select(rule.select)
+        lot = np.full(ctx.n, np.nan)
+        if isinstance(rule.lot_mu, dict):
+            pos = {z: k for k, z in enumerate(ctx.ids.tolist())}
+            idx = np.array([pos[z] for z in rule.lot_mu], dtype=np.int64)
+            lot[idx] = np.array(list(rule.lot_mu.values()), dtype=float)
+        else:
+            lot[:] = rule.lot_mu
+        below = np.flatnonzero(mask & (hi > 0) & (hi < lot * (1 - _REL)))
+        if below.size:
+            k = int(below[0])
+            capped = _rules_named(ctx, hi_rule[below])
+            out.append(Finding(
+                "zones-get-nothing", "info",
+                f"{_ref(rule)} asks for at least {_mu(lot[k])} or nothing, but {below.size} zone(s) may get less "
+                f"than that under {capped}, so they get nothing: {_zone_list(ctx.ids, below)}",
+                rule=rule.id, zone=str(ctx.ids[k]), field=f"{path}.lot_mu"))
+    return out
+
+
+def _rules_named(ctx: _Context, which: npt.NDArray[np.int64]) -> str:
+    """The rules at the indices ``which`` of ``ctx.rules``, named once each."""
+    return ", ".join(_ref(ctx.rules[int(r)][1]) for r in np.unique(which[which >= 0]).tolist()) or "the pool"
+
+
+def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
+    """A lock in mu under a cap that is a share of the pool (a zone's ``cap_share``, its
+    group's ``cap_share`` of the pool) holds only while the pool is at least lock / share: the
+    pool cut at which they collide. Likewise a lock as a share of the pool under a cap in mu
+    (or a request cap) holds only while the pool is at most cap / share."""
+    out: list[Finding] = []
+    Q, zt = ctx.Q, ctx.zt
+    locks = [(path, r) for path, r in ctx.rules if isinstance(r, LockRule)]
+    if not locks:
+        return out
+    pos = {z: k for k, z in enumerate(ctx.ids.tolist())}
+    fixed, share = np.zeros(ctx.n), np.zeros(ctx.n)
+    lock_of = np.full(ctx.n, -1)
+    for j, (_, r) in enumerate(locks):
+        for z, v in r.values_mu.items():
+            fixed[pos[z]], lock_of[pos[z]] = v, j
+        for z, v in (r.shares or {}).items():
+            share[pos[z]], lock_of[pos[z]] = v, j
+    ids = ctx.ids
+    for path, rule in ctx.rules:  # a loop over the cap rules, each vectorised over zones or groups
+        # (where, a locked zone there, fixed lock mu, lock share, cap share, cap mu)
+        pairs: list[tuple[str, int, float, float, float | None, float | None]]
+        if isinstance(rule, ZoneBoundsRule):
+            mask = zt.select(rule.select) & (lock_of >= 0)
+            pairs = [(f"zone {str(ids[k])!r}", int(k), float(fixed[k]), float(share[k]), rule.cap_share, rule.cap_mu)
+                     for k in np.flatnonzero(mask)]
+        elif isinstance(rule, RequestCapRule):
+            mask = zt.select(rule.select) & (share > 0)
+            pairs = [(f"zone {str(ids[k])!r}", int(k), 0.0, float(share[k]), None,
+                      rule.share * float(np.nan_to_num(ctx.request[k], nan=0.0))) for k in np.flatnonzero(mask)]
+        elif isinstance(rule, GroupBoundsRule) and rule.share_of == "pool" and (rule.cap_share is not None):
+            names, member = ctx.groups(rule)
+            V, S = member @ fixed, member @ share
+            pairs = []
+            for g in np.flatnonzero(V + S > 0):  # the groups with a locked zone
+                zones = member[g].indices
+                first = int(zones[lock_of[zones] >= 0][0])
+                pairs.append((f"{rule.by} {names[g]!r}", first, float(V[g]), float(S[g]), rule.cap_share, None))
+        else:
+            continue
+        for where, zone, v, s_lock, s_cap, c_mu in pairs:  # the locked zones or groups, a handful
+            found = _collision(v, s_lock, s_cap, c_mu, Q)
+            if found is None:
+                continue
+            level, side = found
+            lock = locks[int(lock_of[zone])][1]
+            factor = level / Q
+            severity: Severity = "warning" if abs(factor - 1.0) <= POOL_REVISION + _REL else "info"
+            if factor < 0.5 or factor > 2.0:
+                continue
+            out.append(Finding(
+                "lock-cap-collision", severity,
+                f"{_ref(lock)} and {_ref(rule)} collide for {where} when the pool is {side} {_mu(level)} "
+                f"(×{factor:.3g} of {_mu(Q)}): the lock then asks for more than the cap allows and the plan is "
+                "infeasible; give the lock as a share of the pool (shares) or the cap in mu",
+                rule=lock.id, zone=str(ids[zone]), field=path))
+    return out
+
+
+def _collision(fixed: float, share: float, cap_share: float | None, cap_mu: float | None,
+               Q: float) -> tuple[float, str] | None:
+    """The pool at which a lock (``fixed`` mu + ``share`` × pool) meets a cap (``cap_share`` ×
+    pool, or ``cap_mu``), and whether the lock breaks it below or above that pool."""
+    if cap_share is not None and fixed > 0 and share < cap_share:
+        return fixed / (cap_share - share), "cut below"
+    if cap_mu is not None and share > 0 and cap_mu > fixed:
+        return (cap_mu - fixed) / share, "raised above"
+    return None
+
+
+__all__ = ["Finding", "presolve_checks", "POOL_REVISION", "LAND_MAX_MU", "POOL_MAX_MU", "AREA_MIN_MU",
+           "MONEY_PER_MU_YUAN", "SPAN_MAX"]

@@ -28,7 +28,10 @@ from zoneopt.instance import (
     Instance,
     Lock,
     LockRule,
+    MinLot,
+    MinLotRule,
     RequestCapRule,
+    RequestFloorRule,
     TiltRule,
     ZoneBounds,
     ZoneBoundsRule,
@@ -122,9 +125,7 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
         name = rule.id + sfx
         if isinstance(rule, (ZoneBoundsRule, ZoneBounds)):
             mask = zt.select(rule.select)
-            floor, cap = _amount(rule, "floor"), _amount(rule, "cap")
-            lo = -np.inf if floor is None else floor / sigma
-            hi = np.inf if cap is None else cap / sigma
+            lo, hi = zone_bound_values(rule, totals)
             b.add_rows(name, E[np.flatnonzero(mask)], lb=lo, ub=hi, rule=rule.id,
                        source=rule.cited, labels=ids[mask].tolist())
         elif isinstance(rule, RequestCapRule):
@@ -139,16 +140,20 @@ def add_zone_rules(b: ModelBuilder, rules: Sequence[tuple[str, Any]], totals: Zo
             b.add_rows(name, E[np.flatnonzero(mask)], ub=0.0, rule=rule.id, source=rule.cited,
                        labels=ids[mask].tolist())
         elif isinstance(rule, (LockRule, Lock)):
-            values = rule.values_mu if isinstance(rule, LockRule) else rule.values
-            idx = pd.Index(ids).get_indexer(list(values)).astype(np.int64)
-            val = np.array(list(values.values()), dtype=float) / sigma
-            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.cited, labels=list(values))
+            idx, val = lock_values(rule, totals, ids)
+            b.add_rows(name, E[idx], lb=val, ub=val, rule=rule.id, source=rule.cited, labels=ids[idx].tolist())
         elif isinstance(rule, (GroupBoundsRule, GroupBounds)):
             _group_rows(b, rule, zt, totals)
+        elif isinstance(rule, TiltRule) and rule.strict:
+            _strict_tilt_rows(b, rule, instance, zt, totals, excluded, area, where)
         elif isinstance(rule, TiltRule):
             chain = _tilt_rows(b, rule, instance, zt, totals, excluded, area, where)
             if chain is not None and tilts is not None:
                 tilts.append(chain)
+        elif isinstance(rule, RequestFloorRule):
+            _request_floor_rows(b, rule, zt, totals)
+        elif isinstance(rule, (MinLotRule, MinLot)):
+            _min_lot_rows(b, rule, zt, totals, rules)
     return excluded
 
 
@@ -229,6 +234,139 @@ class TiltChain:
     above: IntArray
     below: IntArray
     columns: IntArray | None
+
+
+# -- amounts that scale with the pool, request floors, minimum lots, strict tilts -------------
+
+def zone_bound_values(rule: ZoneBoundsRule | ZoneBounds, totals: ZoneTotals) -> tuple[float, float]:
+    """A zone-bounds rule's floor and cap in model units: the amounts, or shares of the pool
+    (the tighter of the two where both are given)."""
+    floor, cap = _amount(rule, "floor"), _amount(rule, "cap")
+    lo = -np.inf if floor is None else floor / totals.unit
+    hi = np.inf if cap is None else cap / totals.unit
+    if rule.floor_share is not None:
+        lo = max(lo, rule.floor_share * totals.pool)
+    if rule.cap_share is not None:
+        hi = min(hi, rule.cap_share * totals.pool)
+    return lo, hi
+
+
+def lock_values(rule: LockRule | Lock, totals: ZoneTotals, ids: npt.NDArray[np.object_]
+                ) -> tuple[npt.NDArray[np.int64], FloatArray]:
+    """The zones a lock fixes (indices) and their values in model units: amounts, or shares
+    of the pool."""
+    values = rule.values_mu if isinstance(rule, LockRule) else rule.values
+    shares = rule.shares or {}
+    zones = list(values) + list(shares)
+    idx = pd.Index(ids).get_indexer(zones).astype(np.int64)
+    val = np.concatenate([np.array(list(values.values()), dtype=float) / totals.unit,
+                          np.array(list(shares.values()), dtype=float) * totals.pool])
+    return idx, val
+
+
+def zone_limits(rules: Sequence[tuple[str, Any]], totals: ZoneTotals, zt: ZoneTable) -> tuple[FloatArray, FloatArray]:
+    """The tightest floor and cap each zone's total has under the per-zone rules among
+    ``rules`` (zone bounds, request caps and floors, exclusions, locks), model units; the
+    pool caps every zone. Group rules, tilts and minimum lots are left out."""
+    n, sigma = zt.size, totals.unit
+    lo, hi = np.zeros(n), np.full(n, totals.pool)
+    request = np.nan_to_num(totals.request, nan=0.0) / sigma
+    for _, rule in rules:  # a loop over rules, each vectorised over zones
+        if isinstance(rule, (ZoneBoundsRule, ZoneBounds)):
+            mask = zt.select(rule.select)
+            floor, cap = zone_bound_values(rule, totals)
+            lo[mask] = np.maximum(lo[mask], floor)
+            hi[mask] = np.minimum(hi[mask], cap)
+        elif isinstance(rule, RequestCapRule):
+            mask = zt.select(rule.select)
+            if rule.missing == "unlimited":
+                mask &= ~np.isnan(totals.request)
+            hi[mask] = np.minimum(hi[mask], rule.share * request[mask])
+        elif isinstance(rule, RequestFloorRule):
+            mask = zt.select(rule.select)
+            lo[mask] = np.maximum(lo[mask], rule.share * request[mask])
+        elif isinstance(rule, ExcludeRule):
+            hi[zt.select(rule.select)] = 0.0
+        elif isinstance(rule, (LockRule, Lock)):
+            idx, val = lock_values(rule, totals, zt.ids)
+            lo[idx] = np.maximum(lo[idx], val)
+            hi[idx] = np.minimum(hi[idx], val)
+    return lo, hi
+
+
+def _request_floor_rows(b: ModelBuilder, rule: RequestFloorRule, zt: ZoneTable, totals: ZoneTotals) -> None:
+    """total_i >= share × request_i for each selected zone with a request."""
+    mask = zt.select(rule.select) & (np.nan_to_num(totals.request, nan=0.0) > 0)
+    floor = rule.share * totals.request[mask] / totals.unit
+    b.add_rows(rule.id + totals.suffix, totals.E[np.flatnonzero(mask)], lb=floor, rule=rule.id,
+               source=rule.cited, labels=zt.ids[mask].tolist())
+
+
+def _min_lot_rows(b: ModelBuilder, rule: MinLotRule | MinLot, zt: ZoneTable, totals: ZoneTotals,
+                  rules: Sequence[tuple[str, Any]]) -> None:
+    """Nothing or at least L_i: a binary y_i per selected zone (open or not) with
+    L_i·y_i <= total_i <= U_i·y_i, U_i the zone's cap under the per-zone rules (at most the
+    pool). A zone whose cap is below its lot can only get nothing (y_i fixed at 0)."""
+    lot = _amount(rule, "lot")
+    mask = zt.select(rule.select)
+    if isinstance(lot, dict):
+        mask &= np.isin(zt.ids, np.array(list(lot), dtype=object))
+    idx = np.flatnonzero(mask)
+    if not idx.size:
+        return
+    L = (np.array([lot[z] for z in zt.ids[idx].tolist()], dtype=float) if isinstance(lot, dict)
+         else np.full(idx.size, float(lot))) / totals.unit
+    U = zone_limits(rules, totals, zt)[1][idx]
+    head = rule.id + totals.suffix
+    y = b.add_vars(f"{head}:open", idx.size, lb=0.0, ub=(U >= L * (1 - 1e-12)).astype(float), integer=True,
+                   labels=zt.ids[idx].tolist())
+    width = b.num_vars
+    rows = np.arange(idx.size)
+    E = pad_columns(totals.E[idx], width)
+    labels = zt.ids[idx].tolist()
+    b.add_rows(f"{head}:lot", E + sp.csr_matrix((-L, (rows, y.start + rows)), shape=(idx.size, width)), lb=0.0,
+               rule=rule.id, source=rule.cited, labels=labels)
+    b.add_rows(f"{head}:open", E + sp.csr_matrix((-np.maximum(U, L), (rows, y.start + rows)),
+                                                  shape=(idx.size, width)), ub=0.0,
+               rule=rule.id, source=rule.cited, labels=labels)
+
+
+def _strict_tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,
+                      excluded: npt.NDArray[np.bool_], area: FloatArray, where: str) -> None:
+    """A tilt with a margin δ: grades in tiers (highest first) and one level u_k between tier
+    k and the next present tier: x_i >= (1+δ)·(a_i/ā)·u_k for i in tier k, x_j <= (a_j/ā)·u_k
+    for j in tier k+1. So min over tier k of x/a >= (1+δ) × max over tier k+1. Zones without
+    a request of the resource (when it has requests) are left out: they could only hold
+    every lower grade at 0."""
+    mask = zt.select(rule.select)
+    if not rule.include_excluded:
+        mask &= ~excluded
+    if np.isfinite(totals.request).any():
+        mask &= np.nan_to_num(totals.request, nan=0.0) > 0
+    idx = np.flatnonzero(mask)
+    if idx.size < 2:
+        return
+    grade = indicator(instance, rule.by, field=f"{where}.by", among=mask, table=zt)[idx]
+    levels, tier = np.unique(-grade, return_inverse=True)  # tier 0 = highest grade
+    K = levels.size
+    if K < 2:
+        return
+    if rule.per == "land_area":
+        weight = area[idx] / float(np.exp(np.mean(np.log(area[idx]))))
+    else:
+        weight = np.ones(idx.size)
+    head = rule.id + totals.suffix
+    u = b.add_vars(f"{head}:level", K - 1, lb=0.0)
+    width = b.num_vars
+    for name, members, boundary, factor, side in (
+            ("above", np.flatnonzero(tier < K - 1), None, 1.0 + (rule.margin or 0.0), "lb"),
+            ("below", np.flatnonzero(tier > 0), -1, 1.0, "ub")):
+        k = tier[members] if boundary is None else tier[members] + boundary
+        m = members.size
+        A = pad_columns(totals.E[idx[members]], width) + sp.csr_matrix(
+            (-factor * weight[members], (np.arange(m), u.start + k)), shape=(m, width))
+        b.add_rows(f"{head}:{name}", A, rule=rule.id, source=rule.cited, labels=zt.ids[idx[members]].tolist(),
+                   **{side: 0.0})
 
 
 def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,

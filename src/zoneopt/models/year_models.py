@@ -102,14 +102,22 @@ def _refuse_empty_year(s: TrackSettings, rules: Sequence[Any], year: int, object
     """An empty year's rules (and land objective) must not read its pool (share-of-pool group
     rules, the baseline or blend objective): there is no pool to take a share of."""
     what = f"the {s.key if s.resource != 'land' else 'land'} pool of {year} is 0 {s.unit}"
-    if objective_kind in ("baseline", "blend"):
+    if objective_kind in ("baseline", "blend", "tiered"):
         raise InstanceError([Issue(s.where, f"{what}, and the {objective_kind} objective is defined on the year's "
                                             "pool: give that year a pool")])
     for r in rules:
-        if isinstance(r, (GroupBoundsRule, GroupBounds)) and r.share_of == "pool" and (
-                r.cap_share is not None or r.floor_share is not None):
+        if (isinstance(r, (GroupBoundsRule, GroupBounds)) and r.share_of == "pool" and (
+                r.cap_share is not None or r.floor_share is not None)) or _pool_share(r):
             raise InstanceError([Issue(s.where, f"{what}, and rule {r.id!r} takes a share of the pool: give that "
                                                 "year a pool, or the rule share_of 'allocated'")])
+
+
+def _pool_share(rule: Any) -> bool:
+    """A zone bound or lock stated as a share of the pool (group rules are checked apart)."""
+    if isinstance(rule, (GroupBoundsRule, GroupBounds)):
+        return False
+    return (getattr(rule, "cap_share", None) is not None or getattr(rule, "floor_share", None) is not None
+            or bool(getattr(rule, "shares", None)))
 
 
 def _pool_of(s: TrackSettings, year: int, rules: Sequence[Any], nominal: dict[str, float],

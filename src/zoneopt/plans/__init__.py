@@ -1,8 +1,9 @@
 """Solved plans and how they are written: the land plan (:mod:`~zoneopt.plans.land`), the
 other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), the plan over years
 (:mod:`~zoneopt.plans.years`), dynamic management's decisions (:mod:`~zoneopt.plans.management`),
-what every output shares (:mod:`~zoneopt.plans.output`), and tables safe to open in a
-spreadsheet program (:mod:`~zoneopt.plans.spreadsheets`). This module only re-exports their public names."""
+a plan's shape figures (:mod:`~zoneopt.plans.shape`), what every output shares
+(:mod:`~zoneopt.plans.output`), and tables safe to open in a spreadsheet program
+(:mod:`~zoneopt.plans.spreadsheets`). This module only re-exports their public names."""
 
 from zoneopt.plans.land import Plan, PlanRecord, PlanSummary, ZoneAllocation
 from zoneopt.plans.management import Exclusion, ManagementResult
@@ -16,6 +17,7 @@ from zoneopt.plans.resources import (
     ResourceSummary,
     TargetResult,
 )
+from zoneopt.plans.shape import PlanShape, PoolLapse, ZeroZone, gini, plan_shape, summary_rows
 from zoneopt.plans.spreadsheets import FORMULA_START, csv_escaped, is_formula_like, write_csv, write_frame
 from zoneopt.plans.years import (
     MultiPeriodPlan,
@@ -30,5 +32,5 @@ __all__ = [
     "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord", "PlanSummary", "PoolUse", "ResourceObjective",
     "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult", "TrackSummary", "ZoneAllocation",
     "clean_value", "records", "write_by_suffix", "write_sheets", "FORMULA_START", "csv_escaped", "is_formula_like",
-    "write_csv", "write_frame",
+    "write_csv", "write_frame", "PlanShape", "PoolLapse", "ZeroZone", "gini", "plan_shape", "summary_rows",
 ]

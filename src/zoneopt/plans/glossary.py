@@ -217,6 +217,44 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "objective.kind.tax": ("税收", "tax"),
     "objective.kind.investment": ("投资", "investment"),
     "objective.kind.score": ("得分加权", "score"),
+    "objective.kind.tiered": ("分档配置", "tiered"),
+    "objective.kind.lexicographic": ("优先序", "lexicographic"),
+    "objective.kind.fairness": ("比例公平", "proportional fairness"),
+    "objective.land.tiered": (
+        "1.5 × 分配总量 − Σ|分配 − 分档目标|（亩）：按等级倍数（{by}，基数 {base}）把指标总量分到各开发区的目标，"
+        "在约束允许的范围内尽量贴近，且只要有开发区还能接收就不留指标",
+        "1.5 × allocated − Σ|allocation − tiered target| (mu): the pool split by multipliers ({by}, on {base}) "
+        "within each zone's limits, followed as closely as the rules allow, leaving no land while a zone can "
+        "take more"),
+    "objective.land.lexicographic": (
+        "先按{measure}从大到小依次满足优先开发区，剩余部分按分档目标（{by}，基数 {base}）分配",
+        "the priority zones served first, one after the other by {measure}, the rest split by the tiered "
+        "target ({by}, on {base})"),
+    "objective.land.fairness": (
+        "比例公平：Σ ω·log(分配 / 可得上限)（分段线性外逼近，每个开发区误差不超过 {accuracy}）",
+        "proportional fairness: Σ ω·log(allocation / the zone's cap) (outer piecewise-linear approximation, "
+        "within {accuracy} per zone)"),
+    "objective.term.tiered": ("分档目标（权重 {w}）", "tiered target (weight {w})"),
+    "objective.emissions.tiered": (
+        "各污染物：(1.5 × 分配量 − Σ|分配 − 分档目标|) / 总量，{n} 种污染物相加",
+        "for each of the {n} pollutants, (1.5 × allocated − Σ|allocation − tiered target|) / its pool, summed"),
+    "objective.emissions.lexicographic": (
+        "先按{measure}从大到小依次满足优先开发区（优先分配），剩余部分按分档目标分配；{n} 种污染物",
+        "the zones with the largest {measure} served first, one after the other (优先分配), the rest split by "
+        "the tiered target; {n} pollutants"),
+    "objective.emissions.fairness": (
+        "比例公平：各污染物 Σ ω·log(分配 / 可得上限) 之和（{n} 种污染物）",
+        "proportional fairness: Σ ω·log(allocation / the zone's cap), summed over the {n} pollutants"),
+    "objective.funds.tiered": (
+        "1.5 × 投放总额 − Σ|投放 − 分档目标|：按等级倍数把预算分到各开发区的目标，尽量贴近且用足预算",
+        "1.5 × disbursed − Σ|funds − tiered target|: the budget split by multipliers, followed as closely as "
+        "the rules allow, spending it while a zone can take more"),
+    "objective.funds.lexicographic": (
+        "先依次满足优先开发区，剩余部分按分档目标分配",
+        "the priority zones served first, one after the other, the rest split by the tiered target"),
+    "objective.funds.fairness": (
+        "比例公平：Σ ω·log(投放 / 可得上限)",
+        "proportional fairness: Σ ω·log(funds / the zone's cap)"),
     "objective.land.efficiency": (
         "各开发区新增亩数 × 其{weight}（{weight_unit}）之和：按现有{weight}估算，新增用地每年预期带来的收益",
         "the sum over zones of new mu × {weight} ({weight_unit}): what the new land is expected to bring "
@@ -303,6 +341,15 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                     "1 yi yuan = 亿元 = 100 million yuan, 1 wan yuan = 万元 = 10,000 yuan)"),
     "solve.wrote": ("已写入 {path}", "wrote {path}"),
     "solve.warning": ("警告：{text}", "warning: {text}"),
+    "solve.shape": ("分配形态：{pool}：{eligible} 个符合条件的开发区中 {given} 个获得分配",
+                    "shape: {pool}: {given} of {eligible} eligible zones get some"),
+    "solve.shape.at_zero": ("（为 0：{held}）", " (at 0: {held})"),
+    "solve.shape.smallest": ("最小非零 {amount}（{zone}）", "smallest {amount} ({zone})"),
+    "solve.shape.gini": ("亩均分配基尼系数 {g}", "Gini per existing mu {g}"),
+    "solve.shape.national": ("国家级占 {share}", "national {share}"),
+    "solve.shape.unused": ("未分配 {amount}：{why}", "unused {amount}: {why}"),
+    "solve.shape.no_request": ("无符合条件的未满足申请", "no eligible request left"),
+    "solve.shape.held": ("受约束 {rules}", "held by {rules}"),
     "cli.report.banner": ("zoneopt 报告 · {name}", "zoneopt report · {name}"),
     "cli.report.not_drawn": ("图 {name} 未绘制：{note}", "chart {name} not drawn: {note}"),
     "cli.report.wrote": ("已写入 {n} 个文件到 {out}：", "wrote {n} files to {out}:"),

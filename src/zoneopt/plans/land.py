@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.files import atomic_write
 from zoneopt.plans.output import AllocationsOutput, Binding, clean_value
+from zoneopt.plans.shape import PlanShape, summary_rows
 from zoneopt.plans.spreadsheets import write_frame
 
 if TYPE_CHECKING:
@@ -47,6 +48,10 @@ class PlanSummary(BaseModel):
     warnings: list[str] = Field(default_factory=list)
     """Presolve warnings (:func:`zoneopt.models.presolve.presolve_checks`): implausible numbers, rules
     that never bind, bounds that cannot all hold."""
+    shape: PlanShape | None = None
+    """The plan's shape figures (:class:`~zoneopt.plans.shape.PlanShape`): zones given land, zones
+    at 0 with the rule holding each, the smallest nonzero allocation, the Gini coefficient per
+    existing mu, the share to national zones, the pool unused and why."""
 
 
 class ZoneAllocation(BaseModel):
@@ -119,8 +124,8 @@ class Plan(AllocationsOutput):
         """A workbook with sheets ``summary``, ``allocations`` and ``bindings``."""
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
-                fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
-                write_frame(xl, pd.DataFrame(fields, columns=["field", "value"]), "summary")
+                summary = pd.DataFrame(summary_rows(self.summary), columns=["field", "value"])
+                write_frame(xl, summary, "summary")
                 write_frame(xl, self.allocations, "allocations")
                 write_frame(xl, self.bindings, "bindings")
         return atomic_write(path, write)

@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.plans.land import Plan, PlanRecord
 from zoneopt.plans.output import AllocationsOutput, Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.shape import PlanShape, summary_rows
 from zoneopt.plans.spreadsheets import write_csv
 
 if TYPE_CHECKING:
@@ -72,6 +73,10 @@ class ResourceSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     check_max_violation: float | None = None
     warnings: list[str] = Field(default_factory=list)
+    shapes: list[PlanShape] = Field(default_factory=list)
+    """The shape figures of each pool (:class:`~zoneopt.plans.shape.PlanShape`): zones given some,
+    zones at 0 with the rule holding each, smallest nonzero, Gini per existing mu, national share,
+    what is left of the pool and why."""
 
 
 class ResourcePlanRecord(BaseModel):
@@ -117,8 +122,7 @@ class ResourcePlan(AllocationsOutput):
     def sheets(self, prefix: str = "") -> dict[str, pd.DataFrame]:
         """The plan's tables by Excel sheet name."""
         s = self.summary.model_dump()
-        head = [(k, v) for k, v in s.items() if k not in ("pools", "targets", "notes", "warnings")]
-        head += [("notes", "\n".join(s["notes"])), ("warnings", "\n".join(s["warnings"]))]
+        head = [(k, v) for k, v in summary_rows(self.summary) if k.split(".")[0] not in ("pools", "targets")]
         out = {f"{prefix}summary": pd.DataFrame(head, columns=["field", "value"]),
                f"{prefix}pools": pd.DataFrame(s["pools"], columns=list(PoolUse.model_fields)),
                f"{prefix}allocations": self.allocations, f"{prefix}bindings": self.bindings}
@@ -221,8 +225,7 @@ class PlanSet(PlanOutput):
         sheets: dict[str, pd.DataFrame] = {"zones": self.zone_table()}
         for resource, p in self.plans.items():
             if isinstance(p, Plan):
-                fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in p.summary.model_dump().items()]
-                sheets.update({f"{resource}-summary": pd.DataFrame(fields, columns=["field", "value"]),
+                sheets.update({f"{resource}-summary": pd.DataFrame(summary_rows(p.summary), columns=["field", "value"]),
                                f"{resource}-allocations": p.allocations, f"{resource}-bindings": p.bindings})
             else:
                 sheets.update(p.sheets(f"{resource}-"))

@@ -70,7 +70,7 @@ def objective_value(summary: Any, display: Display, instance: Instance | None = 
             return _amount(display, v, f"{unit}·{display.term('unit.mu')}")
         if kind == "equity":
             return percent(v)
-        if kind == "baseline":
+        if kind in ("baseline", "tiered", "lexicographic"):
             return f"{display.mu(v)} {display.term('unit.mu')}"
         return significant(v, 4)
     if resource == "emissions":
@@ -79,7 +79,7 @@ def objective_value(summary: Any, display: Display, instance: Instance | None = 
             weight = pools.objective.weight if pools is not None else "energy_reduction_tce"
             return _amount(display, v, weight_words(weight, display, instance)[1])
         return significant(v, 4)
-    if kind in ("leverage", "investment"):
+    if kind in ("leverage", "investment") or (resource == "funds" and kind in ("tiered", "lexicographic")):
         return display.money_amount(v)
     if kind == "tax":
         return display.money_amount(v, per_year=True)
@@ -128,6 +128,8 @@ def _meaning(summary: Any, display: Display, instance: Instance | None, allocati
             return display.t("objective.land.baseline", basis=weight_words(obj.baseline_basis, display, instance)[0])
         if kind == "blend" and allocations is not None:
             return display.t("objective.land.blend", terms=display.join(_land_terms(display, instance, allocations)))
+        if kind in ("tiered", "lexicographic", "fairness"):
+            return _allocation_meaning(f"objective.land.{kind}", obj, display, instance)
         return None
     if resource == "emissions":
         pools = instance.pools.emissions
@@ -136,6 +138,9 @@ def _meaning(summary: Any, display: Display, instance: Instance | None, allocati
         if kind == "priority":
             name, unit = weight_words(pools.objective.weight, display, instance)
             return display.t("objective.emissions.priority", weight=name, weight_unit=unit, n=len(pools.pollutants))
+        if kind in ("tiered", "lexicographic", "fairness"):
+            return _allocation_meaning(f"objective.emissions.{kind}", pools.objective, display, instance,
+                                       n=len(pools.pollutants))
         return display.t("objective.emissions.zsg_dea")
     if resource == "funds":
         weight = instance.pools.funds.objective.weight if instance.pools.funds is not None else "score"
@@ -148,6 +153,19 @@ def _meaning(summary: Any, display: Display, instance: Instance | None, allocati
             return display.t("objective.portfolio.blend", terms=display.join(_portfolio_terms(display, po, projects)))
         return display.t(f"objective.portfolio.{kind}", weight=weight_words(po.weight, display, instance)[0])
     return None
+
+
+def _allocation_meaning(key: str, obj: Any, display: Display, instance: Instance, **fields: Any) -> str:
+    """The sentence of a tiered, lexicographic or fairness objective (``key``) with its tiers,
+    priority measure and accuracy filled in."""
+    from zoneopt.instance import Fairness, Priority, Tiers
+
+    tiers = obj.tiers or Tiers()
+    measure = (obj.priority or Priority()).measure
+    return display.t(key, by=weight_words(tiers.by, display, instance)[0] if tiers.by != "grade" else
+                     display.term("col.grade", "grade"), base=tiers.base, measure=weight_words(measure, display,
+                                                                                             instance)[0],
+                     accuracy=significant((obj.fairness or Fairness()).accuracy, 3), **fields)
 
 
 def _land_terms(display: Display, instance: Instance, a: Any) -> list[str]:
@@ -178,6 +196,8 @@ def _land_terms(display: Display, instance: Instance, a: Any) -> list[str]:
         dev = float(np.nansum(np.abs(alloc - a["baseline_mu"].to_numpy(dtype=float))))
         out.append(display.t("objective.term.baseline", value=f"{display.mu(dev)} {display.term('unit.mu')}",
                              w=significant(blend["baseline"], 4)))
+    if blend.get("tiered"):
+        out.append(display.t("objective.term.tiered", w=significant(blend["tiered"], 4)))
     return out
 
 

@@ -6,6 +6,7 @@ efficiency before and after."""
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from zoneopt.analysis.explain.context import ExplainContext, Sections
 from zoneopt.analysis.explain.resolve import round_step, solved
@@ -52,6 +53,7 @@ def _zsg_dea_sections(instance: Instance, j: int, backend: str, opts: SolveOptio
 
 def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOptions) -> list[ResourceExplanation]:
     """Priority-weighted allowances: the LP of every pollutant, one column section each."""
+    from zoneopt.models.allocation import run_priority
     from zoneopt.models.emissions import build_emission_model, emission_zone_map, total_rule
     from zoneopt.models.emissions import plan_from_solution as emission_plan
     from zoneopt.models.outcome import raise_for_status as raise_resource
@@ -60,6 +62,8 @@ def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
     pools = instance.pools.emissions
     assert pools is not None
     em = build_emission_model(instance)
+    # A lexicographic objective's priority zones are held where the plan serves them.
+    em = replace(em, model=run_priority(em.model, em.allocation, backend, opts, instance.name).model)
     solution = core_solve(em.model, backend, options=opts)
     scale = row_units(em.model, [x.start for x in em.x], em.units)
     raise_resource(solution, em.model, f"emission plan for {instance.name!r}", row_scale=scale, unit="t",

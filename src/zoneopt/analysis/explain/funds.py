@@ -4,6 +4,8 @@ sector priority), and the investment it co-finances."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from zoneopt.analysis.explain.context import ExplainContext, Sections
@@ -22,6 +24,7 @@ def fund_sections(ctx: ExplainContext) -> Sections:
 
 def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) -> ResourceExplanation:
     """The zone's funds (money unit)."""
+    from zoneopt.models.allocation import run_priority
     from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
     from zoneopt.models.funds import build_fund_model, fund_zone_map
     from zoneopt.models.funds import plan_from_solution as fund_plan
@@ -29,6 +32,8 @@ def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) 
     from zoneopt.models.rules import pool_wide_rules
 
     fm = build_fund_model(instance)
+    # A lexicographic objective's priority zones are held where the plan serves them.
+    fm = replace(fm, model=run_priority(fm.model, fm.allocation, backend, opts, instance.name).model)
     money = MONEY_LABEL[instance.units.money]
     solution = core_solve(fm.model, backend, options=opts)
     raise_resource(solution, fm.model, f"fund plan for {instance.name!r}", row_scale=fm.unit, unit=money,

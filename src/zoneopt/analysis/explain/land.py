@@ -289,7 +289,8 @@ def _tilts(instance: Instance, ls: LandSolve, j: int, rules: list[ZoneRule]) -> 
             tier = lower[score[lower] == score[lower].max()]
             below = _neighbour(frame, tier[np.argmax(per[tier])], score, per)
         own = [r for r in rules if r.rule == rule.id]
-        tol = 1e-9 * max(1.0, abs(float(np.nanmax(np.abs(ls.prices["shadow_price"]), initial=0.0))))
+        prices = np.nan_to_num(np.abs(ls.prices["shadow_price"].to_numpy(dtype=float)))  # a MIP has none (NaN)
+        tol = 1e-9 * max(1.0, float(np.max(prices, initial=0.0)))
         below_row = next((r for r in own if ":below[" in r.row), None)
         above_row = next((r for r in own if ":above[" in r.row), None)
         if below_row is not None and below_row.binding and below_row.shadow_price > tol:

@@ -3,7 +3,7 @@ read (:class:`LandSolve`: the model, both stages' solutions, the plan and the ru
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -43,11 +43,14 @@ def solve_land_detail(instance: Instance, backend: str = DEFAULT_BACKEND, *,
     Raises :class:`~zoneopt.errors.InfeasibleError` (with the diagnosis) /
     :class:`~zoneopt.errors.UnboundedError` (exit code 3), :class:`~zoneopt.errors.NoSolutionError`
     (4) and :class:`~zoneopt.errors.InstanceError` (2), as ``solve_land`` does."""
+    from zoneopt.models.allocation import run_priority
     from zoneopt.models.presolve import presolve_checks
 
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = options if options is not None else SolveOptions()
+    # A lexicographic objective's priority zones are held where the plan serves them.
+    lm = replace(lm, model=run_priority(lm.model, lm.allocation, backend, opts, instance.name).model)
     first = core_solve(lm.model, backend, options=opts)
     raise_for_status(first, lm)
     final, secondary = first, None
