@@ -36,6 +36,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+from zoneopt.core.lazy import solve_lazy
 from zoneopt.core.model import Model, RowBlock
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
@@ -58,11 +59,13 @@ INTEGRAL = 1e-9
 @dataclass(frozen=True)
 class Strategy:
     """How the solve form is solved, and why (recorded with the form, reported by
-    ``models/land-quota.md``)."""
+    ``models/land-quota.md``). ``lazy_tilt``: on HiGHS, the tilt rows are held back until a
+    solution violates them (:func:`zoneopt.core.lazy.solve_lazy`)."""
 
     algorithm: str
     presolve: bool
     reason: str
+    lazy_tilt: bool = False
 
     def options(self, backend: str, options: SolveOptions) -> SolveOptions:
         """``options`` with this strategy applied where the caller left the choice open: the
@@ -87,7 +90,9 @@ def choose_strategy(model: Model, tilts: int) -> Strategy:
     shape = f"{model.num_vars:,} columns, {model.num_rows:,} rows" + (f", {tilts} tilt(s)" if tilts else "")
     if model.num_vars >= PRESOLVE_OFF_FROM:
         return Strategy("simplex", False, f"{shape}: dual simplex without presolve (wide, few-row shape: "
-                        "HiGHS's presolve costs more than it removes; interior point stalls on dense level columns)")
+                        "HiGHS's presolve costs more than it removes; interior point stalls on dense level columns)"
+                        + ("; on HiGHS the tilt rows wait until a solution violates them (about half are ever "
+                           "needed)" if tilts else ""), lazy_tilt=bool(tilts))
     return Strategy("simplex", True, f"{shape}: dual simplex with presolve (small: either is fast)")
 
 
@@ -206,14 +211,26 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
                      choose_strategy(form, len(chains)))
 
 
-def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions
-                  ) -> tuple[Solution, SolveForm]:
+def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions,
+                  lazy_tilt: bool | None = None) -> tuple[Solution, SolveForm]:
     """Solve ``model`` (a land model in its reference form) through its solve form with
-    ``backend``, and return the solution lifted onto ``model`` — its point checked against
-    ``model`` itself, so a plan is feasible for the rule rows — with the form. Raises
+    ``backend`` (on HiGHS, large, with the tilt rows generated as needed: :class:`Strategy`),
+    and return the solution lifted onto ``model`` — its point checked against
+    ``model`` itself, so a plan is feasible for the rule rows — with the form. ``lazy_tilt``
+    overrides the strategy's choice of generating the tilt rows (HiGHS, LPs only). Raises
     :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check."""
     form = solve_form(model, tilts)
-    solution = core_solve(form.model, backend, options=form.strategy.options(backend, options))
+    opts = form.strategy.options(backend, options)
+    lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
+    if backend == "highs" and lazy and not form.model.is_mip and form.chains:
+        held = np.zeros(model.num_rows, dtype=bool)
+        for chain in form.chains:
+            t = chain.tilt
+            held[t.above[t.above >= 0]] = True
+            held[t.below[t.below >= 0]] = True
+        solution = solve_lazy(form.model, held[form.kept], opts)
+    else:
+        solution = core_solve(form.model, backend, options=opts)
     if not solution.status.has_solution:
         return solution, form
     assert solution.x is not None
