@@ -36,8 +36,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
-from zoneopt.core.lazy import solve_lazy
 from zoneopt.core.model import Model, RowBlock
+from zoneopt.core.rowgen import solve_lazy
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import SolutionCheckError
@@ -60,7 +60,7 @@ INTEGRAL = 1e-9
 class Strategy:
     """How the solve form is solved, and why (recorded with the form, reported by
     ``models/land-quota.md``). ``lazy_tilt``: on HiGHS, the tilt rows are held back until a
-    solution violates them (:func:`zoneopt.core.lazy.solve_lazy`)."""
+    solution violates them (:func:`zoneopt.core.rowgen.solve_lazy`)."""
 
     algorithm: str
     presolve: bool

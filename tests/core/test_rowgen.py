@@ -1,4 +1,4 @@
-"""Row generation (:func:`zoneopt.core.lazy.solve_lazy`): the optimum of the whole LP, duals
+"""Row generation (:func:`zoneopt.core.rowgen.solve_lazy`): the optimum of the whole LP, duals
 that certify it on the whole LP, an infeasible relaxation reported infeasible, an unbounded one
 solved whole, MIPs refused."""
 
@@ -9,7 +9,7 @@ import pytest
 import scipy.sparse as sp
 
 from zoneopt.core import Model, ModelBuilder, Status, solve
-from zoneopt.core.lazy import solve_lazy
+from zoneopt.core.rowgen import solve_lazy
 from zoneopt.errors import UnsupportedModelError
 
 
