@@ -28,8 +28,9 @@ def test_solve_prints_the_plan() -> None:
     code, out, err = run("solve", str(SMALL))
     assert code == 0, err
     assert "SYNTHETIC" in out
-    assert "objective (efficiency): 34,000 万元" in out
-    assert "status: optimal" in out and "land-total;req" in out
+    assert "objective (efficiency): 34,000.0 wan yuan/yr" in out
+    assert "status: optimal" in out and "land-total (2017 §六(一)): 1 row at its bound" in out
+    assert "\ntotal " in out and " req\n" in out
     assert err == ""
 
 
@@ -44,8 +45,9 @@ def test_solve_writes_out_file(tmp_path: Path, suffix: str) -> None:
         assert doc["summary"]["objective_unit"].startswith("万元")
         assert {a["zone"]: a["allocation_mu"] for a in doc["allocations"]}["b"] == pytest.approx(500)
     elif suffix == ".csv":
-        frame = pd.read_csv(target, encoding="utf-8-sig")
-        assert frame["allocation_mu"].sum() == pytest.approx(1000)
+        frame = pd.read_csv(target, encoding="utf-8-sig")  # the display form: headers with units, a total row
+        assert frame["allocation (mu)"].iloc[:-1].sum() == pytest.approx(1000)
+        assert frame["zone"].iloc[-1] == "total" and frame["allocation (mu)"].iloc[-1] == pytest.approx(1000)
     else:
         wb = openpyxl.load_workbook(target)
         assert wb.sheetnames == ["summary", "allocations", "bindings"]

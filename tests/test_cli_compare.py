@@ -4,6 +4,7 @@ codes (0 solved, 3 a column infeasible, 2 invalid input)."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,6 @@ from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt import load, solve_land
 from zoneopt.analysis.scenarios import apply_scenario
-from zoneopt.cli.common import fmt
 
 
 def width(line: str) -> int:
@@ -35,7 +35,7 @@ def block(out: str, header: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def example_output() -> tuple[int, str, str]:
-    return run("compare", str(EXAMPLE))
+    return run("compare", str(EXAMPLE), "--lang", "en")
 
 
 def test_bundled_example_side_by_side(example_output: tuple[int, str, str]) -> None:
@@ -47,23 +47,26 @@ def test_bundled_example_side_by_side(example_output: tuple[int, str, str]) -> N
     assert summary[0].split()[:3] == ["column", "status", "objective"]
     assert [line.split()[0] for line in summary[1:]] == ["base", "quota-plus-10", "no-corridor-cap", "equity"]
     assert all(line.split()[1] == "optimal" for line in summary[1:])
-    assert "efficiency: 万元 (1e4 yuan)/yr" in out and "equity: min fulfilment" in out
-    # the base column is the plan `solve` finds, printed to 8 significant digits
-    assert fmt(solve_land(load(EXAMPLE)).objective, 8) in summary[1]
-    table = block(out, "allocation (mu)")
+    # each objective in its own unit, money in the instance's display unit (亿元), as solve says it
+    assert " 22.86 yi yuan/yr " in summary[1] and " +1.12 yi yuan/yr " in summary[2]
+    assert f"{100 * solve_land(apply_scenario(load(EXAMPLE), 'equity')).objective:.1f}%" in summary[4]
+    table = block(out, "new construction land quota (mu)")
     assert table[0].split()[:4] == ["zone", "name", "city", "base"] and "Δ quota-plus-10" in table[0]
-    assert len(table) == 1 + 45
+    assert len(table) == 1 + 45 + 1 and table[-1].split()[:2] == ["total", "8,200.0"]
     assert any("郑州经开区" in line for line in table)
     # Chinese names are padded by display width: every row of each table is equally wide
-    for header in ("allocation (mu)", "zones whose allocation differs most", "per city"):
+    for header in ("new construction land quota (mu)", "zones whose new construction", "per city"):
         rows = block(out, header)
-        assert len({width(line) for line in rows}) == 1, header
-    assert len(block(out, "zones whose allocation differs most")) == 1 + 10
-    assert len(block(out, "per city")) == 1 + 18  # Henan's 17 prefecture cities and 济源
+        ends = {width(re.match(r"\s*(\S+\s+){3}\S+", line).group(0)) for line in rows[1:-1]}  # type: ignore[union-attr]
+        assert len(ends) == 1, header  # the 4th column's right edge is one place on every row
+    assert len(block(out, "zones whose new construction land quota (mu) differs most")) == 1 + 10
+    assert len(block(out, "per city")) == 1 + 18 + 1  # Henan's 17 prefecture cities and 济源, and the total
+    code, out, _ = run("compare", str(EXAMPLE))  # the Henan examples speak Chinese by default
+    assert "合计" in out and "目标值" in out and "22.86 亿元/年" in out
 
 
 def test_scenario_option_selects_columns(tmp_path: Path) -> None:
-    code, out, _ = run("compare", str(EXAMPLE), "--scenario", "no-corridor-cap")
+    code, out, _ = run("compare", str(EXAMPLE), "--scenario", "no-corridor-cap", "--lang", "en")
     assert code == 0
     summary = block(out, "zoneopt compare")
     assert [line.split()[0] for line in summary[1:]] == ["base", "no-corridor-cap"]
@@ -73,7 +76,7 @@ def test_scenario_option_selects_columns(tmp_path: Path) -> None:
     other = solve_land(apply_scenario(inst, "no-corridor-cap")).allocation()
     diff = (other - base).to_numpy()
     largest = diff[np.argmax(np.abs(diff))]
-    changes = block(out, "zones whose allocation differs most")
+    changes = block(out, "zones whose new construction land quota (mu) differs most")
     assert changes[1].split()[-1] == f"{largest:+,.1f}"
 
 
@@ -166,14 +169,14 @@ def test_compare_emission_scenario_on_the_bundled_example(tmp_path: Path) -> Non
 
     target = tmp_path / "cmp.json"
     code, out, err = run("compare", str(_resource_example(tmp_path, "emissions", "emissions", more_so2)),
-                         "--out", str(target))
+                         "--out", str(target), "--lang", "en")
     assert code == 0, err
     per = block(out, "per resource:")
     assert [line.split()[:3] for line in per[1:]] == [["base", "land", "optimal"], ["base", "emissions", "optimal"],
                                                       ["changed", "land", "optimal"],
                                                       ["changed", "emissions", "optimal"]]
-    assert "SO2 694.779/800.2 t/yr" in per[2] and "/960.24 t/yr" in per[4]
-    assert "no zone's allocation (mu) differs from 'base'" in out
+    assert "SO2 694.779 of 800.200 t/yr" in per[2] and " of 960.240 t/yr" in per[4]
+    assert "no zone's new construction land quota (mu) differs from 'base'" in out
     so2 = block(out, "zones whose SO2 (t/yr) differs most from 'base':")
     assert len(so2) >= 2 and so2[0].split()[-1] == "Δ"
     gains = [float(line.split()[-1].replace(",", "")) for line in so2[1:]]
@@ -192,10 +195,10 @@ def test_compare_fund_scenario_xlsx(tmp_path: Path) -> None:
 
     target = tmp_path / "cmp.xlsx"
     code, out, err = run("compare", str(_resource_example(tmp_path, "funds", "funds", smaller)), "--out",
-                         str(target))
+                         str(target), "--lang", "en")
     assert code == 0, err
-    assert "zones whose funds (万元 (1e4 yuan)) differs most from 'base':" in out
-    cities = block(out, "per city, funds (万元 (1e4 yuan)):")
+    assert "zones whose funds (yi yuan) differs most from 'base':" in out
+    cities = block(out, "per city, funds (yi yuan):")
     assert cities[0].split() == ["city", "base", "changed", "Δ", "changed"]
     book = openpyxl.load_workbook(target)
     assert {"summary", "allocations", "cities", "resources", "q-funds"} <= set(book.sheetnames)
@@ -207,7 +210,7 @@ def test_compare_infeasible_emission_scenario_exits_3(tmp_path: Path) -> None:
     def floor(p: dict[str, Any]) -> None:
         p["pollutants"]["NOx"]["rules"].append({"id": "nox-floor", "type": "zone_bounds", "floor": 40.0})
 
-    code, out, err = run("compare", str(_resource_example(tmp_path, "emissions", "emissions", floor)))
+    code, out, err = run("compare", str(_resource_example(tmp_path, "emissions", "emissions", floor)), "--lang", "en")
     assert code == 3, err
     per = block(out, "per resource:")
     assert per[4].split()[:3] == ["changed", "emissions", "infeasible"]

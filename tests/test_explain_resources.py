@@ -212,10 +212,12 @@ def test_portfolio_resolves_limit(pf: dict[str, ZoneExplanation]) -> None:
 # -- the bundled examples and the command line ---------------------------------------------------
 
 def test_cli_emission_example(tmp_path: Path) -> None:
-    code, out, err = run("explain", str(EMISSIONS), "lankao")
+    code, out, err = run("explain", str(EMISSIONS), "lankao", "--lang", "en")
     assert code == 0, err
     for section in ("land (mu):", "emissions:SO2 (t):", "emissions:NOx (t):", "emissions:PM (t):"):
         assert f"\n{section}\n" in out
+    code, out, err = run("explain", str(EMISSIONS), "lankao")  # the Henan examples: Chinese
+    assert "\n排污指标 SO2（吨）：\n" in out and "\n新增建设用地指标（亩）：\n" in out
     inst = load(EMISSIONS)
     plan = solve_emissions(inst)
     code, out, err = run("explain", str(EMISSIONS), "lankao", "--json")
@@ -226,10 +228,10 @@ def test_cli_emission_example(tmp_path: Path) -> None:
 
 
 def test_cli_fund_example() -> None:
-    code, out, err = run("explain", str(FUNDS), "lankao")
+    code, out, err = run("explain", str(FUNDS), "lankao", "--lang", "en")
     assert code == 0, err
-    assert "\nfunds (万元 (1e4 yuan)):\n" in out and "pool price (rule funds-total, 2017 §十(三)): none" in out
-    assert "re-solves with one bound moved by 500 万元 (1e4 yuan)" in out
+    assert "\nfunds (yi yuan):\n" in out and "pool price (rule funds-total, 2017 §十(三)): none" in out
+    assert "re-solves with one bound moved by 0.05 yi yuan" in out  # a tranche of 500 万元, in 亿元
 
 
 def test_cli_portfolio_example_json() -> None:

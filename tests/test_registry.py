@@ -134,7 +134,7 @@ def test_explain_water_with_the_generic_column_section(water: Instance) -> None:
     assert w.weight is not None and f.weight is not None
     assert w.weight.indicator is None and w.weight.value == pytest.approx(f.weight.value)
     assert w.weight.rise == pytest.approx(f.weight.rise) and w.weight.rise == pytest.approx(0, abs=1e-9)
-    assert "water (万元 (1e4 yuan)):" in e.text()
+    assert "water (wan yuan):" in e.text()
 
 
 def test_explain_water_without_zone_columns(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,7 +149,7 @@ def test_explain_water_without_zone_columns(monkeypatch: pytest.MonkeyPatch) -> 
     assert any(n.startswith("its row of the plan: ") and "leverage 0.1" in n for n in w.notes)
     rows = {(r.rule, r.row) for r in w.rules}
     assert rows == {("req", "req[a]"), ("funds-total", "funds-total[total]")}
-    assert w.steps == () and "water (万元 (1e4 yuan)):" in e.text()
+    assert w.steps == () and "water (wan yuan):" in e.text()
 
 
 def test_explain_several_pools_with_the_generic_section(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -184,8 +184,8 @@ def test_report_has_the_water_tables(water: Instance) -> None:
     assert a["funds"].to_dict() == pytest.approx(WATER, abs=1e-6)
     assert r.tables["water-pools"]["total"].tolist() == [1000]
     assert "funds-total" in r.tables["water-bindings"]["rule"].tolist()
-    summary = r.tables["summary"].set_index("field")["value"]
-    assert summary["water: resource"] == "water (用水指标), lp"
+    summary = r.tables["summary"].set_index("field")["value_text"]
+    assert summary["water: resource"] == "water (用水指标), LP"
     assert "## water (用水指标)" in r.markdown()
 
 
@@ -197,7 +197,7 @@ def test_every_verb_on_the_cli(water: Instance, tmp_path: Path) -> None:
     path = str(write(tmp_path, data))
     for argv, shown in ((("solve", path), "resource: water (用水指标)"), (("validate", path), "water"),
                         (("diagnose", path), "water"), (("compare", path), "water"),
-                        (("explain", path, "a"), "water (万元 (1e4 yuan)):")):
+                        (("explain", path, "a"), "water (wan yuan):")):
         code, out, err = run(*argv)
         assert code == 0, (argv, err)
         assert shown in out, argv

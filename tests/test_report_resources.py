@@ -59,6 +59,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Report,
     out = {}
     for key, path in (("emissions", EMISSIONS), ("funds", FUNDS), ("portfolio", PORTFOLIO)):
         report = build_report(load(path), rule_costs=False, frontier_points=3, what_if_factors=(0.9, 1.0, 1.1),
+                              lang="en",
                               scenarios=key == "emissions")
         d = tmp_path_factory.mktemp(key)
         report.write(d)
@@ -125,7 +126,7 @@ def test_portfolio_example_report(reports: dict[str, tuple[Report, Path]]) -> No
     path.write_text(json.dumps(five(), ensure_ascii=False), encoding="utf-8")
     code, stdout, err = run("report", str(path), "--out", str(out / "cli"))
     assert code == 0, err
-    assert "portfolio: optimal · objective (tax) 58 " in stdout and "portfolio-revenue.png" in stdout
+    assert "portfolio: optimal · objective (tax): 58.0 wan yuan/yr" in stdout and "portfolio-revenue.png" in stdout
 
 
 def test_hand_instances(tmp_path: Path) -> None:

@@ -21,30 +21,35 @@ PORTFOLIO = ROOT / "instances" / "henan-etdz-45-portfolio.json"
 
 
 def test_emission_example_prints_land_and_emissions() -> None:
-    code, out, err = run("solve", str(EMISSIONS))
+    code, out, err = run("solve", str(EMISSIONS), "--lang", "en")
     assert code == 0, err
-    assert "SYNTHETIC" in out and "resources: land, emissions" in out
-    assert "resource: land (新增建设用地指标)" in out and "resource: emissions (排污指标) · lp" in out
-    assert "pools: SO2 " in out and " t/yr · NOx " in out and "SO2_t" in out
-    assert "objective (priority):" in out and "tce/yr × pool share" in out
+    assert "SYNTHETIC" in out and "resources: new construction land quota, emission allowances" in out
+    assert "resource: land (new construction land quota)" in out
+    assert "resource: emissions (emission allowances) · LP" in out
+    assert "pools: SO2 " in out and " t/yr · NOx " in out and "SO2 (t/yr)" in out
+    assert "objective (priority):" in out and "energy-stock reduction (tce/yr)" in out
     assert out.count("status: optimal") == 2
+    code, out, err = run("solve", str(EMISSIONS))  # the Henan examples speak Chinese by default
+    assert "资源：排污指标" in out and "SO2（吨/年）" in out and out.count("合计") == 2
 
 
 def test_fund_example_prints_land_and_funds() -> None:
-    code, out, err = run("solve", str(FUNDS))
+    code, out, err = run("solve", str(FUNDS), "--lang", "en")
     assert code == 0, err
-    assert "resource: funds (基金投放) · mip" in out and "pools: funds " in out
-    assert "objective (leverage):" in out and "note: tranche 500" in out
+    assert "resource: funds (fund disbursement) · MIP" in out and "pools: funds " in out
+    assert "objective (leverage):" in out and "note: tranche 500 wan yuan" in out
 
 
 def test_portfolio_example_prints_pools_targets_and_zones(tmp_path: Path) -> None:
     target = tmp_path / "plan.json"
-    code, out, err = run("solve", str(PORTFOLIO), "--out", str(target))
+    code, out, err = run("solve", str(PORTFOLIO), "--out", str(target), "--lang", "en")
     assert code == 0, err
-    assert "resources: portfolio" in out and "of 300 projects chosen" in out
+    assert "resources: project portfolio" in out and "of 300 projects chosen" in out
     assert "pools: land " in out and " mu · SO2 " in out and "funds " in out
-    assert "target rev-1000yi (2022 专栏一): count" in out and "≥ 10,000,000 万元" in out
-    assert "target leading-70 (2022 专栏一): share" in out and "NOT met" not in out
+    assert "target rev-1000yi (2022 专栏一): zones with revenue ≥ 1,000 yi yuan/yr" in out  # the clause's unit
+    assert "target leading-70 (2022 专栏一): share of investment" in out and "NOT met" not in out
+    code, out, err = run("solve", str(PORTFOLIO))
+    assert "目标 rev-1000yi（2022 专栏一）：营业收入 ≥ 1,000 亿元/年 的开发区数" in out
     doc = json.loads(target.read_text(encoding="utf-8"))
     assert doc["status"] == "optimal" and list(doc["plans"]) == ["portfolio"]
     assert len(doc["plans"]["portfolio"]["projects"]) == 300

@@ -75,7 +75,7 @@ def test_zero_land_area(book: Path, good: Path) -> None:
 def test_wrong_type_text_for_a_number(book: Path, good: Path) -> None:
     ref = cell(good, "zones", "tax", 4)
     spoil(book, "zones", {ref: "五万"})
-    refused(book, f"zones!{ref} (tax): Input should be a valid number")
+    refused(book, f'zones!{ref} (tax): must be a number, got the string "五万"')
 
 
 def test_negative_request(book: Path, good: Path) -> None:

@@ -9,8 +9,10 @@ code  meaning
 0     solved: optimal, or feasible within the requested MIP gap
 2     invalid input: instance, rule, option or model a backend can't take
 3     the plan is infeasible or unbounded
-4     no solution: time limit without a solution, solver failure, or a
-      solution that failed the independent check
+4     no solution: time limit without a solution, solver failure, a
+      solution that failed the independent check, or two backends'
+      optima that disagree (``--certify``)
+130   interrupted (SIGINT or SIGTERM)
 ====  =============================================================
 """
 
@@ -126,6 +128,23 @@ class SolutionCheckError(NoSolutionError):
     reported as a result."""
 
 
+class CertificationError(NoSolutionError):
+    """A certified solve (``certify=True``, ``--certify``) found that a second backend disagrees
+    with the first: a better point than the first backend's bound, a point where the first
+    said infeasible, or no answer to compare with. The message gives both backends' values."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was asked to stop (SIGINT or SIGTERM) outside a solve. A ``KeyboardInterrupt``,
+    so ``except Exception`` in library code does not swallow it; ``signal`` names the signal."""
+
+    exit_code = 130
+
+    def __init__(self, signal: str = "SIGINT") -> None:
+        self.signal = signal
+        super().__init__(f"interrupted by {signal}")
+
+
 __all__ = [
     "Issue",
     "ZoneoptError",
@@ -139,4 +158,6 @@ __all__ = [
     "UnboundedError",
     "NoSolutionError",
     "SolutionCheckError",
+    "CertificationError",
+    "Interrupted",
 ]

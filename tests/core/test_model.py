@@ -327,3 +327,19 @@ def test_block_row_names_name_rows_by_block_and_label() -> None:
     m = b.build()
     assert list(m.block_row_names(np.array([2, 1, 0]))) == ["total[0]", "cap[b]", "cap[a]"]
     assert list(m.block_row_names(np.array([], dtype=np.int64))) == []
+
+
+def test_values_below_every_tolerance_are_written_as_zero() -> None:
+    """A bound or coefficient of 1e-106 beside values of order 1 is 0 to every solver; written
+    as given it made GLOP stop as numerically abnormal (a request of 2.9e-106 mu)."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from zoneopt.core import ModelBuilder, solve
+
+    b = ModelBuilder("tiny", sense="max")
+    b.add_vars("x", 2, ub=[2.854589953173627e-106, 10.0], obj=[1.0, 1e-200])
+    b.add_rows("cap", sp.csr_matrix(np.array([[1.0, 1e-120]])), ub=5.0, rule="cap")
+    m = b.build()
+    assert m.ub[0] == 0.0 and m.c[1] == 0.0 and m.A.nnz == 1 and np.isinf(m.ub).sum() == 0
+    assert solve(m, "ortools-glop").status.value == "optimal"

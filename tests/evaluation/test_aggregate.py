@@ -88,8 +88,41 @@ def test_weight_vector_errors() -> None:
     with pytest.raises(InvalidInputError, match=r"w has shape \(3,\)"):
         topsis(Z, [0.2, 0.3, 0.5], None)
     with pytest.raises(InvalidInputError, match="unknown TOPSIS normalisation"):
-        topsis(Z, [0.5, 0.5], None, normalise="zscore")  # type: ignore[arg-type]
+        topsis(Z, [0.5, 0.5], None, normalise="sum")  # type: ignore[arg-type]
     with pytest.raises(InvalidInputError, match=r"NaN in criterion 0 at unit row 1"):
         topsis([[1.0, 2.0], [np.nan, 1.0]], [0.5, 0.5], None)
     with pytest.raises(InvalidInputError, match="benefit has shape"):
         topsis(Z, [0.5, 0.5], np.array([True]))
+
+
+def test_topsis_minmax_opricovic_tzeng_2004() -> None:
+    """The numerical example of Opricovic & Tzeng (2004), "Compromise solution by MCDM methods:
+    A comparative analysis of VIKOR and TOPSIS", EJOR 156(2), 445-455: three alternatives, f1 a
+    cost (1, 2, 5) and f2 a benefit (3000, 3750, 4500), equal weights. With linear (min-max)
+    normalisation TOPSIS gives closeness 0.500, 0.617, 0.500, the values kotbaton/pymcdm's
+    min-max TOPSIS reproduces (test/test_mcdm.py, TestTOPSIS, citing the paper). By hand: r1 =
+    (1, 0.75, 0) turned round, r2 = (0, 0.5, 1); d+ = (0.5, 0.2795, 0.5), d- = (0.5, 0.4507, 0.5).
+    Vector normalisation ranks them otherwise (0.762, 0.722, 0.238): the choice matters."""
+    X = np.array([[1, 3000], [2, 3750], [5, 4500]], dtype=float)
+    cost_benefit = np.array([False, True])
+    r = topsis(X, [0.5, 0.5], cost_benefit, "minmax")
+    np.testing.assert_allclose(np.round(r.closeness, 3), [0.500, 0.617, 0.500])
+    np.testing.assert_allclose(r.d_best, [0.5, np.hypot(0.125, 0.25), 0.5], atol=1e-12)
+    np.testing.assert_allclose(r.d_worst, [0.5, np.hypot(0.375, 0.25), 0.5], atol=1e-12)
+    np.testing.assert_allclose(topsis(X, [0.5, 0.5], cost_benefit, "vector").closeness,
+                               [0.762, 0.722, 0.238], atol=5e-4)
+
+
+def test_topsis_benefit_defaults_to_all_benefit_and_any_normalisation_is_taken() -> None:
+    X = np.array([[3.0, 10.0], [1.0, 30.0], [2.0, 20.0]])
+    w = [0.6, 0.4]
+    np.testing.assert_array_equal(topsis(X, w).closeness, topsis(X, w, np.array([True, True])).closeness)
+    # zscore: r = (x - mean) / std, a shift and a scale per column; with equally spaced columns
+    # (as here) std is span / sqrt(1.5) in both, so the closeness is min-max's
+    np.testing.assert_allclose(topsis(X, w, normalise="zscore").closeness, topsis(X, w, normalise="minmax").closeness)
+    # benchmark: r = x / benchmark = (3, 1), (1, 3), (2, 2); v = (1.8, .4), (.6, 1.2), (1.2, .8);
+    # ideal (1.8, 1.2), anti-ideal (.6, .4): d+ = .8, 1.2, .7211 and d- = 1.2, .8, .7211
+    bench = topsis(X, w, normalise="benchmark", benchmark=[1.0, 10.0])
+    np.testing.assert_allclose(bench.closeness, [0.6, 0.4, 0.5], atol=1e-12)
+    with pytest.raises(InvalidInputError, match="apply only to method 'benchmark'"):
+        topsis(X, w, normalise="minmax", benchmark=[1.0, 1.0])

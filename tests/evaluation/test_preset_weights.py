@@ -50,20 +50,20 @@ def test_reweighting_a_criterion() -> None:
 
 
 def test_unknown_criterion_is_named() -> None:
-    with pytest.raises(InstanceError, match=r"evaluations\[0\].preset_weights.单位排放: not a criterion of preset "
-                                            r"huangyan-2022; its criteria: 亩均税收"):
+    with pytest.raises(InstanceError, match=r"evaluations\[0\] \(muju\).preset_weights.单位排放: not a criterion of "
+                                            r"preset huangyan-2022; its criteria: 亩均税收"):
         evaluate(_instance(preset_weights={"单位排放": 0}), "muju")
 
 
 def test_dropping_every_criterion_is_refused() -> None:
     names = ["亩均税收", "亩均增加值", "单位能耗增加值", "单位排放增加值", "全员劳动生产率",
              "R&D经费占主营业务收入比重"]
-    with pytest.raises(InstanceError, match=r"evaluations\[0\].preset_weights: drops every criterion"):
+    with pytest.raises(InstanceError, match=r"evaluations\[0\] \(muju\).preset_weights: drops every criterion"):
         evaluate(_instance(preset_weights=dict.fromkeys(names, 0)), "muju")
 
 
 def test_preset_weights_need_a_preset() -> None:
-    with pytest.raises(InstanceError, match=r"evaluations\[0\]: preset_weights re-weights a preset's criteria"):
+    with pytest.raises(InstanceError, match=r"evaluations\[0\] \(e\): preset_weights re-weights a preset's criteria"):
         Instance.from_dict({"name": "t", "zones": [_zone("a", 1.0)],
                             "evaluations": [{"id": "e", "criteria": [{"name": "t", "of": "tax"}],
                                              "preset_weights": {"t": 1}}]})

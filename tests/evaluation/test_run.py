@@ -172,7 +172,7 @@ def test_ahp_inconsistent_matrix_is_refused_unless_allowed() -> None:
 
 def test_unknown_metric_names_the_field() -> None:
     ev = {"id": "e", "criteria": [{"name": "x", "of": "profit"}]}
-    with pytest.raises(InstanceError, match=r"evaluations\[0\]\.criteria\[0\]\.of"):
+    with pytest.raises(InstanceError, match=r"evaluations\[0\] \(e\)\.criteria\[0\]\.of"):
         evaluate(_instance([ev]))
 
 
@@ -335,3 +335,69 @@ def test_sbm_with_emissions_as_bad_outputs_runs_through_an_instance() -> None:
     assert np.isnan(t.loc["c", "score"]) and list(r.missing["unit"]) == ["c"]
     s = t["score"].drop(index="c")
     assert ((s > 0) & (s <= 1 + 1e-9)).all() and (s > 1 - 1e-7).any()
+
+
+@pytest.mark.parametrize("how", ["minmax", "vector", "zscore"])
+def test_topsis_in_an_instance_honours_normalise(how: str) -> None:
+    """The instance's ``normalise`` is the one TOPSIS uses: the scores are topsis() of the same
+    matrix with that normalisation, and each normalisation scales the columns differently, so
+    each gives other scores (they were all vector-normalised before)."""
+    from zoneopt.evaluation.aggregate import topsis
+
+    crit = [{"name": "tax_per_mu", "of": "tax", "per": "land_area_mu"},
+            {"name": "energy_per_va", "of": "energy_tce", "per": "value_added", "direction": "cost"}]
+
+    def result(normalise: str) -> Any:
+        ev = {"id": "t", "method": "topsis", "normalise": normalise, "weighting": {"method": "fixed"},
+              "criteria": [dict(c, weight=w) for c, w in zip(crit, (0.7, 0.3), strict=True)]}
+        return evaluate(_instance([ev])).table
+
+    def scores(normalise: str) -> np.ndarray:
+        return result(normalise)["score"].to_numpy()
+
+    table = result(how)
+    X = table[["tax_per_mu", "energy_per_va"]].to_numpy()  # the criteria as the evaluation read them
+    np.testing.assert_allclose(table["score"], topsis(X, [0.7, 0.3], np.array([True, False]), how).closeness,
+                               rtol=1e-12)
+    distinct = [scores(m)[1] for m in ("minmax", "vector", "zscore")]
+    assert len({round(v, 6) for v in distinct}) == 3
+
+
+def test_ahp_random_index_is_a_setting() -> None:
+    ev = {"id": "a", "method": "weighted_sum", "criteria": [{"name": "t", "of": "tax"}, {"name": "r", "of": "revenue"},
+                                                            {"name": "v", "of": "value_added"}],
+          "weighting": {"method": "ahp", "pairwise": [[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]]}}
+    assert evaluate(_instance([ev])).ahp.ri == 0.58  # Saaty 1980 unless told otherwise
+    ev["weighting"]["random_index"] = "alonso-lamata2006"
+    assert evaluate(_instance([ev])).ahp.ri == 0.5245
+    ev["weighting"]["random_index"] = "tummala-ling"
+    with pytest.raises(InstanceError, match="random_index"):
+        _instance([ev])
+
+
+def test_instance_and_library_name_the_same_random_index_tables() -> None:
+    from typing import get_args
+
+    from zoneopt.evaluation.weights import RANDOM_INDEX, RandomIndex
+    from zoneopt.instance.evaluation import Weighting
+
+    assert set(get_args(RandomIndex)) == set(RANDOM_INDEX)
+    annotation = Weighting.model_fields["random_index"].annotation  # Literal[...] | None
+    assert {name for arg in get_args(annotation) for name in get_args(arg)} == set(RANDOM_INDEX)
+
+
+def test_the_package_exports_its_dea_api_without_loading_it() -> None:
+    """``from zoneopt.evaluation import dea, sbm, DEAResult, SBMResult`` works; importing the
+    package does not load the LP machinery (scipy, the solvers) until one is used."""
+    from fresh_process import heavy_after
+
+    import zoneopt.evaluation as ev
+    from zoneopt.evaluation.dea_radial import dea
+    from zoneopt.evaluation.dea_results import DEAResult, SBMResult
+    from zoneopt.evaluation.dea_sbm import sbm
+
+    assert (ev.dea, ev.sbm, ev.DEAResult, ev.SBMResult) == (dea, sbm, DEAResult, SBMResult)
+    assert {"dea", "sbm", "DEAResult", "SBMResult"} <= set(ev.__all__)
+    assert heavy_after("import zoneopt.evaluation", ("scipy", "highspy", "ortools", "pulp")) == []
+    r = ev.dea(np.array([[1.0], [2.0]]), np.array([[1.0], [1.0]]))
+    assert isinstance(r, ev.DEAResult)

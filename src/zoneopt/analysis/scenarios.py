@@ -41,7 +41,7 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.files import atomic_write, atomic_write_text
 from zoneopt.instance import Instance, Pools, Scenario, issues_from_validation
 from zoneopt.models.outcome import pool_columns
-from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records
+from zoneopt.plans import Plan, ResourcePlan, ResourceSummary, records, write_csv, write_frame
 from zoneopt.resources import REGISTRY, configured
 
 BASE = "base"
@@ -412,18 +412,18 @@ class Comparison:
             self.to_json(p)
             return p
         if suffix == ".csv":
-            return atomic_write(p, lambda t: self.allocations.to_csv(t, index=False, encoding="utf-8-sig"))
+            return write_csv(p, self.allocations)
 
         def write_xlsx(t: Path) -> None:
             with pd.ExcelWriter(t, engine="openpyxl") as xl:
-                self.summary.to_excel(xl, sheet_name="summary", index=False)
-                self.allocations.to_excel(xl, sheet_name="allocations", index=False)
-                self.cities.reset_index().to_excel(xl, sheet_name="cities", index=False)
+                write_frame(xl, self.summary, "summary")
+                write_frame(xl, self.allocations, "allocations")
+                write_frame(xl, self.cities.reset_index(), "cities")
                 if self.multi_resource:
-                    self.resources.to_excel(xl, sheet_name="resources", index=False)
+                    write_frame(xl, self.resources, "resources")
                     for q, table in self.quantities.items():  # a loop over quantities
                         if q != self.main:
-                            table.to_excel(xl, sheet_name=re.sub(r"[\[\]:*?/\\]", "-", f"q-{q}")[:31], index=False)
+                            write_frame(xl, table, re.sub(r"[\[\]:*?/\\]", "-", f"q-{q}")[:31])
         return atomic_write(p, write_xlsx)
 
     def __repr__(self) -> str:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from zoneopt.core.backends.highs import RowRanging, row_ranging
 from zoneopt.core.model import Model
+from zoneopt.core.progress import track
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
@@ -293,7 +294,7 @@ def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Seq
         raise InvalidInputError(f"rule_costs: no rule {unknown[0]!r}; rule ids: {', '.join(known) or 'none'}")
     sign = -1.0 if instance.objective.kind == "baseline" else 1.0
     lines = []
-    for rule in instance.rules:  # a loop over rules, each one solve
+    for rule in track(instance.rules, "rule costs", unit="rule"):  # a loop over rules, each one solve
         if rule.id not in chosen:
             continue
         without = instance.model_copy(update={"rules": tuple(r for r in instance.rules if r.id != rule.id)})
@@ -526,7 +527,7 @@ def what_if(instance: Instance, target: str, values: Sequence[float] | npt.Array
     objective = np.full(vals.size, np.nan)
     secondary = np.full(vals.size, np.nan)
     marginal = np.full(vals.size, np.nan)
-    for k, th in enumerate(theta.tolist()):  # a loop over the few points of the curve
+    for k, th in enumerate(track(theta.tolist(), "what-if", unit="solve")):  # the few points of the curve
         if method == "rebuild":
             lm_k = build_land_model(_apply(instance, t, th))
         else:
@@ -701,7 +702,7 @@ def frontier(instance: Instance, points: int = 11, backend: str = DEFAULT_BACKEN
     n = lm.x.size
     alloc = np.full((n, grid.size), np.nan)
     rows = []
-    for k, eps in enumerate(grid.tolist()):  # a loop over the few frontier points
+    for k, eps in enumerate(track(grid.tolist(), "frontier", unit="point")):  # the few frontier points
         if k == 0:  # ε at or below the efficiency optimum's own fulfilment: that optimum
             st, eff, ful, a = status0, eff0, fulfil0, alloc0
         else:

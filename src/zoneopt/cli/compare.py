@@ -7,11 +7,13 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, check_out
 from zoneopt.errors import InvalidInputError
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from zoneopt.plans.display import Display
 
 EPILOG = """Each PATH contributes its base plan and its scenarios (every one, or those named with
 --scenario); differences are against the first column. With one PATH the columns are named
@@ -45,14 +47,15 @@ def add_parser(sub: Any) -> None:
                    help="write the comparison to FILE.json (everything), .xlsx (summary, allocations, "
                         "cities) or .csv (the allocation table), atomically")
     c.add_argument("--all", action="store_true", help=f"print every zone, not only the first {SHOWN_ZONES}")
+    add_lang_option(c)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
-    from zoneopt.analysis.scenarios import check_output_suffix, compare, scenario_ids, scenario_items
+    from zoneopt.analysis.scenarios import compare, scenario_ids, scenario_items
     from zoneopt.instance import load
 
     if args.out is not None:
-        check_output_suffix(args.out)  # before any solve
+        check_out(args.out)  # before any solve
     loaded = [(path, load(path)) for path in args.paths]
     named: list[str] | None = args.scenarios
     if named:
@@ -68,28 +71,31 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         items += scenario_items(inst, ids, prefix=prefix, source=str(path))
     result = compare(items, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
 
+    from zoneopt.plans.display import Display
+
+    display = Display.of(loaded[0][1], args.lang)
     synthetic = any(c.instance.metadata.synthetic for c in result.columns)
-    print(f"zoneopt compare · {len(result.columns)} plans from {len(loaded)} instance(s)"
-          + (" · SYNTHETIC data" if synthetic else ""), file=out)
-    _print_summary(result, out)
+    print(display.t("compare.banner", n=len(result.columns), k=len(loaded))
+          + (f" · {display.t('term.synthetic')}" if synthetic else ""), file=out)
+    _print_summary(result, out, display)
     if result.multi_resource:
-        _print_resources(result, out)
-    _print_allocations(result, out, args.all)
-    _print_changes(result, out, result.main if result.multi_resource else None)
-    _print_cities(result, out)
+        _print_resources(result, out, display)
+    _print_allocations(result, out, args.all, display)
+    _print_changes(result, out, display, result.main if result.multi_resource else None)
+    _print_cities(result, out, display)
     if result.multi_resource:
         for quantity in result.quantities:  # a loop over the other quantities
             if quantity != result.main:
-                _print_changes(result, out, quantity)
+                _print_changes(result, out, display, quantity)
                 if not result.biggest_changes(1, quantity).empty:  # per-city totals only where some zone moves
-                    _print_cities(result, out, quantity)
+                    _print_cities(result, out, display, quantity)
     for col in result.columns:
         if col.status != "optimal":
-            print(f"{col.status}: {col.label}: {col.message}", file=out)
-    _print_warnings(result, out)
+            print(f"{display.term(f'status.{col.status}', col.status)}: {col.label}: {col.message}", file=out)
+    _print_warnings(result, out, display)
     if args.out is not None:
         result.write(args.out)
-        print(f"wrote {args.out}", file=out)
+        print(display.t("solve.wrote", path=args.out), file=out)
     if result.any_infeasible:
         return 3
     return 0 if result.all_solved else 4
@@ -104,84 +110,151 @@ def _prefixes(paths: list[Path]) -> list[str]:
 
 
 def _show(frame: pd.DataFrame, out: TextIO) -> None:
-    import pandas as pd
+    from zoneopt.plans.display import to_text
 
-    # Chinese names are two columns wide on a terminal: pad by display width, not characters.
-    with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 60,
-                           "display.width", 250, "display.max_columns", None):
-        print(frame.to_string(index=False), file=out)
+    print(to_text(frame), file=out)
 
 
-def _mu(v: float) -> str:
-    return "-" if math.isnan(v) else f"{v:,.1f}"
-
-
-def _delta(v: float) -> str:
-    if math.isnan(v):
+def _fmt(value: float, unit: str, display: Display, signed: bool = False) -> str:
+    """An amount of a compared quantity in its unit (mu, t/yr, money in the display unit, a
+    count); ``signed``: a change, blank below the comparison's tolerance."""
+    if math.isnan(value):
         return "-"
-    return "" if abs(v) < 0.05 else f"{v:+,.1f}"
+    if signed and abs(value) < 0.05 * (1 if unit in ("mu", "t/yr") else 1e-3 if unit != "projects" else 1):
+        return ""
+    if unit == "projects":
+        text = f"{value:,.0f}"
+    else:
+        text = display.quantity_parts(value, unit)[0]
+    return ("+" + text if value > 0 else text) if signed else text
 
 
-def _print_summary(result: Any, out: TextIO) -> None:
+def _objective(result: Any, row: Any, display: Display, value: float, signed: bool = False) -> str:
+    """One column's objective (or, ``signed``, its change) in its own unit, as ``solve`` says it."""
+    from types import SimpleNamespace
+
+    from zoneopt.plans.wording import objective_value
+
+    if isinstance(value, float) and math.isnan(value):
+        return "-"
+    summary = SimpleNamespace(objective_kind=row["objective_kind"], objective=value,
+                              resource=row.get("resource", "land"), objective_unit=row["objective_unit"])
+    instance = next((c.instance for c in result.columns if c.label == row["label"]), None)
+    text = objective_value(summary, display, instance)
+    return "+" + text if signed and value > 0 else text
+
+
+def _print_summary(result: Any, out: TextIO, display: Display) -> None:
     import pandas as pd
 
     s = result.summary
+    rows = s.to_dict("records")
+    for r, col in zip(rows, result.columns, strict=True):  # the land plan's objective, or the first plan's
+        first = next(iter(col.plans.values()), None)
+        r["resource"] = "land" if col.plan is not None or first is None else getattr(first.summary, "resource", "land")
     view = pd.DataFrame({
-        "column": s["label"], "status": s["status"],
-        "objective": [fmt(v, 8) for v in s["objective"]],
-        "Δ objective": ["" if k == 0 else "-" if math.isnan(v) else f"{v:+,.6g}"
-                        for k, v in enumerate(s["objective_delta"])],
-        "unit": [f"{k}: {u}" if u else k for k, u in zip(s["objective_kind"], s["objective_unit"], strict=True)],
-        "allocated mu": [f"{_mu(a)} / {_mu(p)}" for a, p in zip(s["allocated_mu"], s["pool_total_mu"], strict=True)],
-        "Δ allocated": ["" if k == 0 else _delta(v) or "0" for k, v in enumerate(s["allocated_delta"])],
-        "zones": [("-" if pd.isna(v) else str(v)) for v in s["zones_allocated"]],
+        display.t("compare.column"): s["label"],
+        display.t("col.status"): [display.term(f"status.{v}", v) for v in s["status"]],
+        display.t("col.objective"): [_objective(result, r, display, r["objective"]) for r in rows],
+        display.t("compare.delta_objective"): ["" if k == 0 else
+                                               _objective(result, r, display, r["objective_delta"], True)
+                                               for k, r in enumerate(rows)],
+        display.t("compare.allocated") + display.paren(display.term("unit.mu")): [
+            f"{_fmt(a, 'mu', display)} / {_fmt(p, 'mu', display)}"
+            for a, p in zip(s["allocated_mu"], s["pool_total_mu"], strict=True)],
+        display.t("compare.delta_allocated"): ["" if k == 0 else _fmt(v, "mu", display, signed=True) or "0"
+                                               for k, v in enumerate(s["allocated_delta"])],
+        display.t("col.zones_allocated"): [("-" if pd.isna(v) else str(v)) for v in s["zones_allocated"]],
     })
     if s["secondary_objective"].notna().any():
-        view.insert(4, "tie-break (efficiency)", [fmt(v, 8) for v in s["secondary_objective"]])
+        view.insert(4, display.t("compare.tie_break"), [
+            "-" if math.isnan(v) else display.money_amount(v, per_year=True) for v in s["secondary_objective"]])
     _show(view, out)
 
 
-def _what(result: Any, quantity: str) -> str:
-    """``allocation (mu)`` for land, ``SO2 (t/yr)``, ``funds (万元 (1e4 yuan))`` ..."""
-    unit = result.units.get(quantity, "mu")
-    return f"allocation ({unit})" if quantity == "land" else f"{quantity} ({unit})"
-
-
-def _print_resources(result: Any, out: TextIO) -> None:
+def _print_resources(result: Any, out: TextIO, display: Display) -> None:
     import pandas as pd
 
+    from zoneopt.cli.plan_text import pool_use
+
     r = result.resources
+    rows = r.to_dict("records")
+    pools = []
+    for row in rows:  # a few rows: columns × resources
+        col = next(c for c in result.columns if c.label == row["label"])
+        plan = col.plans.get(row["resource"])
+        summary = plan.summary if plan is not None else None
+        if summary is None:
+            pools.append("")
+        elif hasattr(summary, "pools"):
+            pools.append(" · ".join(pool_use(p, display) for p in summary.pools))
+        else:
+            pools.append(display.t("solve.pool_use", pool=display.term("pool.land"),
+                                   allocated=display.mu(summary.allocated_mu), total=display.mu(summary.pool_total_mu),
+                                   unit=display.term("unit.mu")))
     view = pd.DataFrame({
-        "column": r["label"], "resource": r["resource"], "status": r["status"],
-        "objective": [fmt(v, 8) for v in r["objective"]],
-        "Δ objective": ["" if lab == result.labels[0] else "-" if math.isnan(v) else f"{v:+,.6g}"
-                        for lab, v in zip(r["label"], r["objective_delta"], strict=True)],
-        "unit": [f"{k}: {u}" if u else k for k, u in zip(r["objective_kind"], r["objective_unit"], strict=True)],
-        "pools": r["pools"],
+        display.t("compare.column"): r["label"],
+        display.t("field.resource"): [display.term(f"short.{v}", v) for v in r["resource"]],
+        display.t("col.status"): [display.term(f"status.{v}", v) for v in r["status"]],
+        display.t("col.objective"): [_objective(result, row, display, row["objective"]) for row in rows],
+        display.t("compare.delta_objective"): ["" if row["label"] == result.labels[0]
+                                               else _objective(result, row, display, row["objective_delta"], True)
+                                               for row in rows],
+        display.t("col.pool"): pools,
     })
-    print("\nper resource:", file=out)
+    print("\n" + display.t("compare.per_resource"), file=out)
     _show(view, out)
 
 
-def _print_allocations(result: Any, out: TextIO, show_all: bool) -> None:
+def _what(result: Any, quantity: str, display: Display) -> str:
+    """``新增建设用地指标（亩）``, ``SO2（吨/年）``, ``资金（亿元）`` ..."""
+    unit = result.units.get(quantity, "mu")
+    if unit == "projects":
+        words = display.t("col.projects_chosen")
+    else:
+        words = display.term(f"resource.{quantity}" if quantity == "land" else f"pool.{quantity}", quantity)
+        words += display.paren(display.quantity_parts(0.0, unit)[1])
+    return words
+
+
+def _zone_view(result: Any, table: pd.DataFrame, unit: str, display: Display, labels: list[str],
+               deltas: bool) -> pd.DataFrame:
+    import pandas as pd
+
+    view = pd.DataFrame({display.t("col.zone"): table["zone"], display.t("col.name"): table["name"],
+                         display.t("col.city"): table["city"]})
+    for label in labels:
+        view[label] = [_fmt(v, unit, display) for v in table[label].to_numpy(dtype=float)]
+    if deltas:
+        for label in labels[1:]:
+            view[f"Δ {label}"] = [_fmt(v, unit, display, signed=True)
+                                  for v in table[f"delta:{label}"].to_numpy(dtype=float)]
+    return view
+
+
+def _print_allocations(result: Any, out: TextIO, show_all: bool, display: Display) -> None:
     import pandas as pd
 
     a = result.allocations
     shown = a if show_all else a.head(SHOWN_ZONES)
-    view = pd.DataFrame({"zone": shown["zone"], "name": shown["name"], "city": shown["city"]})
-    first, rest = result.labels[0], result.labels[1:]
-    view[first] = shown[first].map(_mu)
-    for label in rest:
-        view[label] = shown[label].map(_mu)
-    for label in rest:
-        view[f"Δ {label}"] = shown[f"delta:{label}"].map(_delta)
-    print(f"\n{_what(result, result.main)}; Δ against {first!r}, blank = unchanged:", file=out)
+    unit = result.units.get(result.main, "mu")
+    view = _zone_view(result, shown, unit, display, result.labels, deltas=True)
+    total = {c: "" for c in view.columns}
+    total[display.t("col.zone")] = display.term("term.total") + (
+        display.paren(display.t("term.all_zones", n=len(a))) if len(a) > len(shown) else "")
+    for label in result.labels:
+        total[label] = _fmt(float(a[label].sum(min_count=1)), unit, display)
+    for label in result.labels[1:]:
+        total[f"Δ {label}"] = _fmt(float(a[f"delta:{label}"].sum(min_count=1)), unit, display, signed=True)
+    view = pd.concat([view, pd.DataFrame([total])], ignore_index=True)
+    print("\n" + display.t("compare.allocations", what=_what(result, result.main, display), first=result.labels[0]),
+          file=out)
     _show(view, out)
     if len(a) > len(shown):
-        print(f"... {len(a) - len(shown)} more zones (use --all or --out)", file=out)
+        print(display.t("term.more_zones", n=len(a) - len(shown)), file=out)
 
 
-def _print_changes(result: Any, out: TextIO, quantity: str | None = None) -> None:
+def _print_changes(result: Any, out: TextIO, display: Display, quantity: str | None = None) -> None:
     import numpy as np
     import pandas as pd
 
@@ -189,40 +262,50 @@ def _print_changes(result: Any, out: TextIO, quantity: str | None = None) -> Non
         return
     top = result.biggest_changes(TOP_CHANGES, quantity)
     first = result.labels[0]
-    what = "allocation" if quantity is None else _what(result, quantity)
+    q = quantity if quantity is not None else result.main
+    what = _what(result, q, display)
+    unit = result.units.get(q, "mu")
     if top.empty:
-        print(f"\nno zone's {what} differs from {first!r}", file=out)
+        print("\n" + display.t("compare.no_change", what=what, first=first), file=out)
         return
-    print(f"\nzones whose {what} differs most from {first!r}:", file=out)
+    print("\n" + display.t("compare.changes", what=what, first=first), file=out)
     others = result.labels[1:]
     deltas = top[[f"delta:{label}" for label in others]].to_numpy(dtype=float)
     where = np.nan_to_num(np.abs(deltas), nan=-1.0).argmax(axis=1)  # the column of the largest change
     values = top[others].to_numpy(dtype=float)[np.arange(len(top)), where]
     view = pd.DataFrame({
-        "zone": top["zone"], "name": top["name"], "city": top["city"],
-        first: top[first].map(_mu),
-        "column": [others[k] for k in where.tolist()],
-        "allocation": [_mu(v) for v in values],
-        "Δ mu" if quantity in (None, "land") else "Δ": top["largest_change_mu"].map(_delta),
+        display.t("col.zone"): top["zone"], display.t("col.name"): top["name"], display.t("col.city"): top["city"],
+        first: [_fmt(v, unit, display) for v in top[first].to_numpy(dtype=float)],
+        display.t("compare.column"): [others[k] for k in where.tolist()],
+        display.t("compare.value"): [_fmt(v, unit, display) for v in values],
+        "Δ": [_fmt(v, unit, display, signed=True) for v in top["largest_change_mu"].to_numpy(dtype=float)],
     })
     _show(view, out)
 
 
-def _print_cities(result: Any, out: TextIO, quantity: str | None = None) -> None:
+def _print_cities(result: Any, out: TextIO, display: Display, quantity: str | None = None) -> None:
     import pandas as pd
 
+    q = result.main if quantity is None else quantity
     c = result.cities if quantity is None else result.city_totals(quantity)
-    view = pd.DataFrame({"city": c.index.astype(str)})
+    unit = result.units.get(q, "mu")
+    table = c.reset_index()
+    view = pd.DataFrame({display.t("col.city"): table["city"].astype(str)})
     for label in result.labels:
-        view[label] = c[label].map(_mu).to_numpy()
+        view[label] = [_fmt(v, unit, display) for v in table[label].to_numpy(dtype=float)]
     for label in result.labels[1:]:
-        view[f"Δ {label}"] = c[f"delta:{label}"].map(_delta).to_numpy()
-    print(f"\nper city, {_what(result, result.main if quantity is None else quantity)}:"
-          if result.multi_resource else "\nper city (mu):", file=out)
+        view[f"Δ {label}"] = [_fmt(v, unit, display, signed=True)
+                              for v in table[f"delta:{label}"].to_numpy(dtype=float)]
+    total = {display.t("col.city"): display.term("term.total")}
+    total.update({label: _fmt(float(table[label].sum(min_count=1)), unit, display) for label in result.labels})
+    total.update({f"Δ {label}": _fmt(float(table[f"delta:{label}"].sum(min_count=1)), unit, display, signed=True)
+                  for label in result.labels[1:]})
+    view = pd.concat([view, pd.DataFrame([total])], ignore_index=True)
+    print("\n" + display.t("compare.cities", what=_what(result, q, display)), file=out)
     _show(view, out)
 
 
-def _print_warnings(result: Any, out: TextIO) -> None:
+def _print_warnings(result: Any, out: TextIO, display: Display) -> None:
     """Presolve warnings, each once, with the columns it concerns."""
     seen: dict[str, list[str]] = {}
     for col in result.columns:
@@ -230,4 +313,4 @@ def _print_warnings(result: Any, out: TextIO) -> None:
             for w in plan.summary.warnings:
                 seen.setdefault(w, []).append(col.label)
     for w, labels in seen.items():
-        print(f"warning: [{', '.join(labels)}] {w}", file=out)
+        print(display.t("solve.warning", text=f"[{', '.join(labels)}] {display.clean(w)}"), file=out)

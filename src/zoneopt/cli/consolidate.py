@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt, require_optimal, solver_log_to_stderr
+from zoneopt.cli.common import add_backend_options, add_verb, check_out, fmt, require_optimal, solver_log_to_stderr
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +28,8 @@ def add_parser(sub: Any) -> None:
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     solver_log_to_stderr(args)
+    if args.out is not None:
+        check_out(args.out)  # before any solve
     import pandas as pd
 
     from zoneopt.instance import load
@@ -45,10 +47,16 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     limit = None if args.all else 40
     multi = plan.hosts[plan.hosts["blocks"] > 1]
     shown = multi if limit is None else multi.head(limit)
+    name_of = dict(zip(plan.parks["zone"].tolist(), plan.parks["name"].tolist(), strict=True))
+
+    def by_name(members: str) -> str:  # the merged parks by name (the id when a park has none)
+        return "; ".join(str(name_of.get(z) or z) for z in str(members).split(";") if z)
+
     if len(shown):
         view = pd.DataFrame({
             "host": shown["host"], "name": shown["name"], "county": shown["county"], "level": shown["level"],
-            "grade": shown["grade"].fillna("-"), "blocks": shown["blocks"], "members": shown["members"],
+            "grade": shown["grade"].fillna("-"), "blocks": shown["blocks"],
+            "members": shown["members"].fillna("").map(by_name),
             "land_mu": shown["land_area_mu"].map(lambda v: f"{v:,.0f}"),
             "farthest_km": shown["farthest_block_km"].map(lambda v: f"{v:.1f}"),
         })

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, is_model_file
+from zoneopt.cli.common import add_certify_option, add_time_limit_option, add_verb, is_model_file
 from zoneopt.errors import InvalidInputError
 
 EPILOG_DIAGNOSE = """Each configured resource is diagnosed on its own model, in its natural unit: land in
@@ -37,8 +37,8 @@ def add_parser(sub: Any) -> None:
                    help="solver backend for the diagnosis' solves (default: highs; it needs one "
                         "that takes continuous variables, and integers for a parcel, tranche or "
                         "portfolio model)")
-    d.add_argument("--time-limit", type=float, default=None, metavar="S",
-                   help="seconds for each resource's diagnosis")
+    add_time_limit_option(d, "seconds for all the diagnoses' solves, from the first solve's start")
+    add_certify_option(d)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, fmt
+from zoneopt.cli.common import add_verb, check_out, fmt
 from zoneopt.errors import InvalidInputError
 
 # The names of zoneopt.evaluation.run.PRESETS, for --preset without importing the evaluation
@@ -35,6 +35,8 @@ def add_parser(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    if args.out is not None:
+        check_out(args.out)  # before any work
     from zoneopt.evaluation.run import EvaluationResult, evaluate
     from zoneopt.instance import Evaluation, load
 

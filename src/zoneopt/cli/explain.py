@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, is_model_file
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, is_model_file
 from zoneopt.errors import InvalidInputError
 
 EPILOG = """The zone's allocation per configured resource: land; emission allowances per pollutant (t);
@@ -43,6 +43,7 @@ def add_parser(sub: Any) -> None:
                    help="portfolio: re-solve with each of the zone's N most valuable projects forced in or out "
                         "(default 12; 0: none)")
     e.add_argument("--json", action="store_true", help="print the explanation as JSON instead of text")
+    add_lang_option(e)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -61,5 +62,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.json:
         print(json.dumps(e.to_dict(), ensure_ascii=False, indent=2), file=out)
     else:
-        print(e.text(), file=out)
+        from zoneopt.plans.display import Display
+
+        print(e.text(Display.of(instance, args.lang)), file=out)
     return 0

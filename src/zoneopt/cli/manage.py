@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import INSTANCE_SUFFIXES, add_verb, fmt
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_verb, check_out, fmt
 from zoneopt.errors import InvalidInputError
 
 EPILOG_MANAGE = """exit codes: 0 decided; 2 invalid input (no management section, unknown zone in the
@@ -35,6 +35,8 @@ def add_parser(sub: Any) -> None:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.suffix.lower() not in INSTANCE_SUFFIXES:
         raise InvalidInputError(f"{args.path}: manage takes an instance (.json or .xlsx)")
+    if args.out is not None:
+        check_out(args.out)  # before any work
     import pandas as pd
 
     from zoneopt.instance import load

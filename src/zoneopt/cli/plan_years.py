@@ -8,11 +8,12 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_verb, fmt, require_optimal
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_verb, check_out, fmt, require_optimal
 from zoneopt.errors import InvalidInputError
 
 EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP gap);
-2 invalid input (instance, option, a rule or growth target lacking data);
+2 invalid input (instance, option, a rule or growth target lacking data; an instance with projects,
+  which the plan over years cannot plan, without --without-projects);
 3 infeasible (the conflicting rules are named with their year, e.g. `city-cap@2023`) or unbounded;
 4 no solution (time limit, solver failure); 1 internal error"""
 
@@ -35,11 +36,17 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv (zones × years of every pool) or .xlsx (atomically)")
     p.add_argument("--all", action="store_true", help="print every zone, not only the first 40")
+    p.add_argument("--without-projects", action="store_true",
+                   help="plan the pools over the years although the instance has projects (the project "
+                        "portfolio is a single-year model: its projects and targets are left out); without it "
+                        "an instance with projects exits 2")
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.path.suffix.lower() not in INSTANCE_SUFFIXES:
         raise InvalidInputError(f"{args.path}: plan-years takes an instance (.json or .xlsx)")
+    if args.out is not None:
+        check_out(args.out)  # before any solve
     import numpy as np
     import pandas as pd
 
@@ -47,6 +54,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.models.multi_period import solve_multi_period
 
     instance = load(args.path)
+    if instance.projects and not args.without_projects:
+        targets = ", ".join(r.id for r in instance.portfolio.rules) or "none"
+        raise InvalidInputError(
+            f"{args.path}: plan-years cannot plan projects over the years: the project portfolio is a single-year "
+            f"model, so its {len(instance.projects)} projects and its targets ({targets}) would be dropped; solve "
+            "them with `solve`, or pass --without-projects to plan the pools alone")
     plan = solve_multi_period(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap,
                               management=False if args.no_management else None)
     s = plan.summary

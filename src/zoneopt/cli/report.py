@@ -6,13 +6,15 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, is_model_file
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb, check_out, is_model_file
 from zoneopt.errors import InvalidInputError
 
-EPILOG = """Writes into DIR (created if needed; each file atomically): report.md, report.xlsx (a sheet
-per table) and PNG charts, embedded in the Markdown by relative path. The report has a summary
-(units, warnings, every plan's headline), the evaluations, and a section per configured
-resource:
+EPILOG = """Writes into DIR (created if needed; each file atomically) what --format asks: report.md
+and PNG charts, embedded in the Markdown by relative path (md); report.xlsx, a sheet per table
+(xlsx); report.docx, a Word document with a title page, the tables and the charts (docx). In the
+instance's language (metadata.language; --lang zh|en overrides), money in its display unit.
+The report has a summary (units, every plan's headline, every rule with its policy clause,
+warnings), the evaluations, and a section per configured resource:
   land: the allocation table, binding rules with sources and shadow prices, rules ranked by
     cost, the what-if table over the pool, the efficiency-equity frontier, the scenario
     comparison; charts of the allocation per zone, score against allocation per existing mu,
@@ -24,7 +26,8 @@ resource:
   project portfolio: pool use (a chart), the targets, revenue before and after against the
     count targets' thresholds (a chart), zone totals, every project, binding rules;
 and, when the instance has scenarios, the scenarios per resource and per quantity. Charts need
-the report extra: pip install "zoneopt[report]" (matplotlib and the Noto Sans CJK font).
+the report extra: pip install "zoneopt[report]" (matplotlib, the Noto Sans CJK font and
+python-docx).
 
 exit codes: 0 written; 2 invalid input (the instance, an option, DIR not a directory, or the
 report extra not installed); 3 the plan is infeasible or unbounded (the diagnosis is printed;
@@ -45,6 +48,21 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--no-rule-costs", action="store_true",
                    help="skip the exact rule costs (one re-solve per rule); keep the first-order ranking")
     r.add_argument("--no-scenarios", action="store_true", help="leave the scenario comparison out")
+    r.add_argument("--format", default="md,xlsx", metavar="F,F,...",
+                   help="what to write: md (report.md and PNG charts), xlsx (report.xlsx), docx (report.docx, a "
+                        "Word document with the charts inside); default md,xlsx")
+    add_lang_option(r)
+
+
+def _formats(text: str) -> list[str]:
+    from zoneopt.report import REPORT_FORMATS
+
+    values = [v.strip() for v in text.split(",") if v.strip()]
+    bad = [v for v in values if v not in REPORT_FORMATS]
+    if bad or not values:
+        raise InvalidInputError(f"--format {text!r}: give one or more of {', '.join(REPORT_FORMATS)}, separated by "
+                                "commas")
+    return list(dict.fromkeys(values))
 
 
 def _factors(text: str) -> list[float]:
@@ -60,35 +78,37 @@ def _factors(text: str) -> list[float]:
 def run(args: argparse.Namespace, out: TextIO) -> int:
     if is_model_file(args.path):
         raise InvalidInputError(f"{args.path}: report takes an instance JSON (a model file has no zones or rules)")
-    if args.out.exists() and not args.out.is_dir():
-        raise InvalidInputError(f"--out {args.out}: exists and is not a directory")
+    check_out(args.out, directory=True)  # before any solve
     from zoneopt.core.solution import SolveOptions
     from zoneopt.instance import load
-    from zoneopt.report import build_report, require_chart_packages
+    from zoneopt.plans.wording import objective_sentence
+    from zoneopt.report import build_report, require_chart_packages, require_docx
 
+    formats = _formats(args.format)
     require_chart_packages()  # the report extra is there, before anything is solved
+    if "docx" in formats:
+        require_docx()
     factors = _factors(args.factors)
     instance = load(args.path)
     options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap)
     report = build_report(instance, args.backend, options=options, what_if_factors=factors,
                           frontier_points=args.points, rule_costs=not args.no_rule_costs,
-                          scenarios=not args.no_scenarios)
-    written = report.write(args.out)
-    banner = f"zoneopt report · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
-    print(banner, file=out)
+                          scenarios=not args.no_scenarios, lang=args.lang)
+    written = report.write(args.out, formats)
+    d = report.display
+    print(d.t("cli.report.banner", name=instance.name) + (f" · {d.t('term.synthetic')}" if instance.metadata.synthetic
+                                                          else ""), file=out)
     if report.land is not None:
         s = report.land.plan.summary
-        print(f"land: {s.status} · objective ({s.objective_kind}) {s.objective:,.10g} {s.objective_unit} · "
-              f"{s.allocated_mu:,.6g} of {s.pool_total_mu:,.6g} mu to {s.zones_allocated} of {s.zones} zones",
-              file=out)
+        print(f"{d.term('short.land')}: {d.term(f'status.{s.status}', s.status)} · "
+              f"{objective_sentence(s, d, allocations=report.land.plan.allocations)}", file=out)
     for key, plan in report.plans.items():
         r = plan.summary
-        pools = " · ".join(f"{p.pool} {p.allocated:,.6g} of {p.total:,.6g} {p.unit}" for p in r.pools)
-        print(f"{key}: {r.status} · objective ({r.objective_kind}) {r.objective:,.10g} {r.objective_unit} · {pools}",
-              file=out)
+        print(f"{d.term(f'short.{key}', key)}: {d.term(f'status.{r.status}', r.status)} · "
+              f"{objective_sentence(r, d, allocations=plan.allocations, projects=plan.projects)}", file=out)
     for name, note in report.chart_notes.items():
-        print(f"chart {name} not drawn: {note}", file=out)
-    print(f"wrote {len(written)} files to {args.out}:", file=out)
+        print(d.t("cli.report.not_drawn", name=name, note=note), file=out)
+    print(d.t("cli.report.wrote", n=len(written), out=args.out), file=out)
     for p in written:
         print(f"  {p.name}", file=out)
     return 0

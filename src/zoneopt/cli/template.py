@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb
+from zoneopt.cli.common import add_verb, check_out
 
 EPILOG = """The workbook has a sheet per part of an instance (settings, zones, pools, rules,
 evaluations, criteria, scenarios, projects, enterprises) and a README sheet saying how to fill
@@ -37,8 +37,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.instance import load
     from zoneopt.instance.template import write_template
 
-    if args.out.suffix.lower() != ".xlsx":
+    if args.out.suffix.lower() != ".xlsx" and not args.out.is_dir():
         raise InvalidInputError(f"--out {args.out}: the template is an Excel workbook: name it FILE.xlsx")
+    check_out(args.out, (".xlsx",))  # before any work
     instance = load(args.source) if args.source is not None else None
     if instance is not None and args.money is not None and args.money != instance.units.money:
         raise InvalidInputError(f"--money {args.money}: the instance's money unit is {instance.units.money}")

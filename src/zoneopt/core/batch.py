@@ -19,6 +19,7 @@ their answers in bulk instead (see :mod:`zoneopt.evaluation.dea_check`), but mus
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -191,16 +192,31 @@ class BatchLP:
     def solve(self, *, duals: bool = True) -> BatchSolution:
         """Solve the current variant from the last basis. Returns the status whatever it is;
         the point and duals only with a solution. Infeasible variants carry HiGHS's dual ray
-        when it has one."""
+        when it has one. Each solve keeps to the run's deadline (:mod:`zoneopt.core.limits`):
+        none is started once it has passed (NO_SOLUTION), nor after a stop request
+        (:class:`~zoneopt.errors.Interrupted`). The variants are small, so HiGHS runs in this
+        thread, without the watching :func:`~zoneopt.core.backends.highs.run_highs` does."""
         import highspy
 
+        from zoneopt.core import limits
+
+        limits.raise_if_stopped()
         h = self._h
         start = time.perf_counter()
+        limit = limits.effective_time_limit(self._options.time_limit)
+        if limit is not None and limit <= 0:
+            return BatchSolution(Status.NO_SOLUTION, None, None, None, None, 0, 0.0,
+                                 "not started: the time limit of the run was used up")
+        h.setOptionValue("time_limit", math.inf if limit is None else max(limit, 1e-3))
         h.run()
         if h.getModelStatus() == highspy.HighsModelStatus.kOptimal:  # the common case, without classify()
             status, message = Status.OPTIMAL, "Optimal"
         else:
-            status, message, _ = classify(h)
+            try:
+                status, message, _ = classify(h, limits.effective_time_limit(self._options.time_limit))
+            except limits.NotFinished as exc:  # the re-run without presolve was stopped
+                return BatchSolution(Status.NO_SOLUTION, None, None, None, None, 0,
+                                     time.perf_counter() - start, str(exc))
         runtime = time.perf_counter() - start
         info = h.getInfo()
         its = int(info.simplex_iteration_count)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.core.model import Model
+from zoneopt.core.progress import open_counter
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.core.solve import solve as core_solve
@@ -304,10 +305,13 @@ class _Runner:
     solves: int = 0
     zero_c: FloatArray = field(init=False)
     deadline: float = field(init=False)
+    step: Callable[[int], object] = field(init=False)
+    """advances the progress bar of the solves (:mod:`zoneopt.core.progress`; quiet unless asked)."""
 
     def __post_init__(self) -> None:
         self.zero_c = np.zeros(self.model.num_vars)
         self.deadline = math.inf if self.time_limit is None else time.perf_counter() + self.time_limit
+        self.step = open_counter(f"diagnose {self.model.name}", unit="solve")
 
     def _solve(self, model: Model) -> Solution:
         opts = self.options
@@ -318,6 +322,7 @@ class _Runner:
                                       f"({self.time_limit:g} s) after {self.solves} solves")
             opts = replace(opts, time_limit=left if opts.time_limit is None else min(left, opts.time_limit))
         self.solves += 1
+        self.step(1)
         return core_solve(model, self.backend, options=opts)
 
     def subsystem(self, active: Sequence[int]) -> Model:

@@ -79,6 +79,11 @@ class Model:
     row_blocks: tuple[RowBlock, ...] = ()
     var_names: tuple[str, ...] | None = field(default=None, repr=False)
     row_names: tuple[str, ...] | None = field(default=None, repr=False)
+    objective_scale: float = 1.0
+    """The plan's objective units per unit of ``c @ x + c0`` (models that scale their objective
+    for the solver say so here, and the checker reports duality gaps in the plan's units)."""
+    objective_unit: str = ""
+    """The name of those units, e.g. ``万元/yr`` (empty: the model's own)."""
 
     def __post_init__(self) -> None:
         # Backends read A row-wise through indptr/indices: normalise any sparse or dense input
@@ -102,6 +107,8 @@ class Model:
                 raise ModelError(f"model {self.name!r}: {arr_name} has shape {arr.shape}, expected ({size},)")
         if self.sense not in ("min", "max"):
             raise ModelError(f"model {self.name!r}: sense must be 'min' or 'max', got {self.sense!r}")
+        if not (np.isfinite(self.objective_scale) and self.objective_scale > 0):
+            raise ModelError(f"model {self.name!r}: objective_scale must be positive, got {self.objective_scale!r}")
         if not np.all(np.isfinite(self.c)) or not np.isfinite(self.c0):
             raise ModelError(f"model {self.name!r}: objective has NaN or infinite coefficients")
         if not np.all(np.isfinite(self.A.data)):
@@ -189,6 +196,18 @@ def _as_array(value: float | npt.ArrayLike, size: int, what: str, dtype: type = 
     if arr.shape != (size,):
         raise ModelError(f"{what}: expected {size} values, got shape {arr.shape}")
     return arr.copy()
+
+
+TINY = 1e-12
+"""A coefficient or bound smaller than this in magnitude is 0 to every solver (their tolerances
+are 1e-9 and up, and models are scaled so typical values are 1..100): :meth:`ModelBuilder.build`
+writes it as 0, since a value such as 1e-106 next to values of order 1 makes a simplex code
+(GLOP) give up as numerically abnormal."""
+
+
+def flush_tiny(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``values`` with every entry of magnitude below :data:`TINY` (but not 0) set to 0."""
+    return np.where(np.abs(values) < TINY, 0.0, values)
 
 
 class ModelBuilder:
@@ -283,26 +302,30 @@ class ModelBuilder:
         self._m += m
         return block
 
-    def build(self) -> Model:
+    def build(self, *, objective_scale: float = 1.0, objective_unit: str = "") -> Model:
+        """The model; ``objective_scale`` and ``objective_unit`` as on :class:`Model`."""
         n = self._n
         padded = [sp.csr_matrix((r.data, r.indices, r.indptr), shape=(r.shape[0], n)) for r in self._rows]
         A = sp.vstack(padded, format="csr") if padded else sp.csr_matrix((0, n))
         A.sum_duplicates()
+        A.data = flush_tiny(A.data)
         A.eliminate_zeros()
         def cat(parts: list[npt.NDArray], dt: type) -> npt.NDArray:
             return np.concatenate(parts).astype(dt) if parts else np.zeros(0, dt)
 
         return Model(
-            c=cat(self._c, np.float64),
+            c=flush_tiny(cat(self._c, np.float64)),
             A=sp.csr_matrix(A, dtype=np.float64),
-            row_lb=cat(self._rlb, np.float64),
-            row_ub=cat(self._rub, np.float64),
-            lb=cat(self._lb, np.float64),
-            ub=cat(self._ub, np.float64),
+            row_lb=flush_tiny(cat(self._rlb, np.float64)),
+            row_ub=flush_tiny(cat(self._rub, np.float64)),
+            lb=flush_tiny(cat(self._lb, np.float64)),
+            ub=flush_tiny(cat(self._ub, np.float64)),
             integer=cat(self._int, np.bool_),
             sense=self.sense,
             c0=float(self.c0),
             name=self.name,
             var_blocks=tuple(self._var_blocks),
             row_blocks=tuple(self._row_blocks),
+            objective_scale=objective_scale,
+            objective_unit=objective_unit,
         )

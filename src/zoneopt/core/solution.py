@@ -53,6 +53,9 @@ class SolveOptions:
     logger (never to stdout); ``algorithm`` picks the HiGHS LP method (``"simplex"``,
     ``"ipm"``, ``"pdlp"`` or ``"choose"``) and is ignored elsewhere; ``threads`` caps solver
     threads where a backend honours it; ``extra`` passes raw backend options through.
+    ``certify`` re-solves on a second backend and raises
+    :class:`~zoneopt.errors.CertificationError` when the answers disagree (``True``: the
+    second backend :mod:`zoneopt.core.certify` picks; a name: that backend).
     """
 
     time_limit: float | None = None
@@ -62,6 +65,7 @@ class SolveOptions:
     threads: int | None = None
     tolerance: float = 1e-6
     extra: dict[str, Any] = field(default_factory=dict)
+    certify: bool | str = False
 
     @classmethod
     def merged(cls, options: SolveOptions | None = None, *, time_limit: float | None = None,
@@ -80,7 +84,15 @@ class SolveOptions:
 @dataclass(frozen=True, eq=False)
 class CheckReport:
     """What the independent checker measured. Violations are absolute; ``passed`` compares
-    them to ``tolerance`` scaled by ``max(1, |bound|)``."""
+    them to ``tolerance`` scaled by ``max(1, |bound|)``.
+
+    For an LP answered with duals the report also certifies optimality: ``dual_infeasibility``
+    is the largest dual of the wrong sign for a bound that does not exist (objective units per
+    unit of the row or variable), ``dual_objective`` the objective of the dual solution and
+    ``duality_gap`` its distance to the primal objective; both are in the objective's units
+    times ``Model.objective_scale`` (the plan's units when the model says so, ``objective_unit``
+    names them). For a MIP with a solver bound, ``best_bound`` is that bound and ``mip_gap``
+    the relative gap recomputed from it and the checked objective. None where not measured."""
 
     passed: bool
     tolerance: float
@@ -90,6 +102,17 @@ class CheckReport:
     objective_error: float
     worst: str | None = None
     """Where the largest scaled violation is, e.g. ``row cap-zone[z07]``."""
+    dual_infeasibility: float | None = None
+    dual_objective: float | None = None
+    duality_gap: float | None = None
+    best_bound: float | None = None
+    mip_gap: float | None = None
+    objective_unit: str = ""
+
+    @property
+    def optimality_certified(self) -> bool:
+        """Whether duals proved the LP optimum (dual feasible, no duality gap, within tolerance)."""
+        return self.passed and self.duality_gap is not None
 
 
 @dataclass(frozen=True, eq=False)
@@ -107,6 +130,11 @@ class Solution:
     best_bound: float | None = None
     message: str = ""
     check: CheckReport | None = None
+    certified_by: str | None = None
+    """What certified the answer beyond the check: ``"duals"`` (an LP optimum proved by its
+    duals, see :mod:`zoneopt.core.checker`) or the second backend that confirmed it
+    (:mod:`zoneopt.core.certify`); None when nothing did."""
 
     def with_check(self, check: CheckReport) -> Solution:
-        return replace(self, check=check)
+        return replace(self, check=check,
+                       certified_by="duals" if check.optimality_certified else self.certified_by)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
 
 from zoneopt.errors import InvalidInputError
-from zoneopt.evaluation.normalise import FloatArray, _benefit, _colscale, _label, _matrix
+from zoneopt.evaluation.normalise import METHODS, FloatArray, NormaliseMethod, _benefit, _label, _matrix
+from zoneopt.evaluation.normalise import normalise as normalise_matrix
 
 WEIGHT_SUM_TOL = 1e-9
 
@@ -78,39 +78,41 @@ def _frozen(a: FloatArray) -> FloatArray:
     return a
 
 
-def topsis(X: npt.ArrayLike, w: npt.ArrayLike, benefit: npt.ArrayLike | None,
-           normalise: Literal["vector", "minmax"] = "vector", *,
-           names: Sequence[str] | None = None) -> TopsisResult:
+def topsis(X: npt.ArrayLike, w: npt.ArrayLike, benefit: npt.ArrayLike | None = None,
+           normalise: NormaliseMethod = "vector", *, benchmark: npt.ArrayLike | None = None,
+           cap: float | npt.ArrayLike | None = None, names: Sequence[str] | None = None,
+           ddof: int = 0) -> TopsisResult:
     """TOPSIS as in Hwang & Yoon (1981): normalise each column of ``X`` (units × criteria, raw
-    values) — ``"vector"`` ``r = x/‖x‖₂`` (the classic) or ``"minmax"`` ``r = (x − min)/(max −
-    min)`` (a constant column gives r = 1) — weight it ``v = w·r`` (``w`` >= 0 summing to 1), take
-    the ideal and anti-ideal point per direction (``benefit``: one bool per criterion, None: all
-    benefit; for a cost criterion the ideal is the smallest value), the Euclidean distances
-    ``d_best``, ``d_worst`` of each unit to them, and the relative closeness
-    ``C = d_worst / (d_best + d_worst)``.
+    values), weight it ``v = w·r`` (``w`` >= 0 summing to 1), take the ideal and anti-ideal point
+    per direction (``benefit``: one bool per criterion, None: all benefit; for a cost criterion
+    the ideal is the smallest value), the Euclidean distances ``d_best``, ``d_worst`` of each
+    unit to them, and the relative closeness ``C = d_worst / (d_best + d_worst)``.
+
+    ``normalise`` is any method of :func:`~zoneopt.evaluation.normalise.normalise`, each taken in
+    its benefit form — an increasing linear map of the column, so the direction enters only
+    through the ideal point: ``"vector"`` ``r = x/‖x‖₂`` (the classic), ``"minmax"``
+    ``r = (x − min)/(max − min)`` (a constant column gives r = 1; the linear normalisation of
+    e.g. Opricovic & Tzeng 2004), ``"zscore"`` ``r = (x − mean)/std`` (``ddof``; a constant
+    column gives 0) or ``"benchmark"`` ``r = x/benchmark`` (``benchmark`` > 0 per criterion;
+    ``cap`` bounds r, so one outlier cannot set the ideal or anti-ideal point alone). A linear
+    normalisation turned round for a cost criterion (``1 − r``, ``max − x``) is a reflection, so
+    the distances — and the closeness — are the same either way.
 
     When every unit has the same values on all weighted criteria (including a single unit)
     ideal and anti-ideal coincide, both distances are 0 and the closeness is defined as **0.5**
     for every unit: none is better or worse than another.
 
     Raises :class:`~zoneopt.errors.InvalidInputError` for NaN/inf, an empty matrix, a
-    ``benefit`` or ``w`` of the wrong length, invalid weights, or an unknown ``normalise``.
+    ``benefit`` or ``w`` of the wrong length, invalid weights, an unknown ``normalise``, or
+    ``benchmark``/``cap`` that do not fit it (as :func:`~zoneopt.evaluation.normalise.normalise`).
     """
-    if normalise not in ("vector", "minmax"):
-        raise InvalidInputError(f"unknown TOPSIS normalisation {normalise!r}; choose 'vector' or 'minmax'")
+    if normalise not in METHODS:
+        raise InvalidInputError(f"unknown TOPSIS normalisation {normalise!r}; choose one of {', '.join(METHODS)}")
     A, names = _matrix(X, names)
     n = A.shape[1]
     b = _benefit(benefit, n, names)
     v = _weight_vector(w, n, names)
-    A = _colscale(A)  # r is unchanged by a positive scale per column; this keeps squares in range
-    if normalise == "vector":
-        norm = np.sqrt((A * A).sum(axis=0))
-        R = A / np.where(norm == 0, 1.0, norm)
-    else:
-        lo = A.min(axis=0)
-        span = A.max(axis=0) - lo
-        R = (A - lo) / np.where(span == 0, 1.0, span)
-        R[:, span == 0] = 1.0
+    R = normalise_matrix(A, normalise, None, benchmark=benchmark, cap=cap, names=names, ddof=ddof)
     V = R * v
     hi, low = V.max(axis=0), V.min(axis=0)
     ideal = np.where(b, hi, low)

@@ -29,6 +29,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from zoneopt.core.progress import open_counter, track
 from zoneopt.errors import InvalidInputError, NoSolutionError
 from zoneopt.evaluation.dea_check import _certify
 from zoneopt.evaluation.dea_family import _PRICE_BLOCK, _Answers, _Family
@@ -162,8 +163,10 @@ def _solve_batch(fam: _Family, units: IntArray, candidates: IntArray | None, opt
     cg = candidates is not None
     bf = _BatchFamily(fam, candidates if candidates is not None else np.arange(fam.n), options)
     order = units
+    step = open_counter(f"DEA {fam.name}", total=int(order.size), unit="unit")
     for c0 in range(0, order.size, _CHUNK):
         pending = order[c0:c0 + _CHUNK]
+        step(int(pending.size))  # the chunk's units, solved below (rounds of column generation)
         while pending.size:
             ans.rounds += 1
             for o in pending.tolist():
@@ -203,7 +206,7 @@ def _solve_per_unit(fam: _Family, units: IntArray, backend: str, options: Any) -
     start = time.perf_counter()
     ans = _Answers.empty(fam.n, fam.R, fam.k)
     U = np.vstack([fam.D, np.repeat(fam.const[:, None], fam.n, axis=1)])
-    for o in units.tolist():
+    for o in track(units.tolist(), f"DEA {fam.name}", total=int(units.size), unit="unit"):
         b = ModelBuilder(f"dea-{fam.name}-{o}", "min")
         zb = b.add_vars("own", fam.k, lb=fam.loF[o], ub=fam.hiF[o], obj=fam.cF[o])
         ub = np.full(fam.n, np.inf)

@@ -19,11 +19,12 @@ import numpy.typing as npt
 import pandas as pd
 
 from zoneopt.data.zones import METRICS, ZoneTable, metric_columns
-from zoneopt.errors import InstanceError, InvalidInputError, Issue
+from zoneopt.errors import InconsistentJudgementError, InstanceError, InvalidInputError, Issue
 from zoneopt.evaluation.aggregate import topsis, weighted_sum
 from zoneopt.evaluation.grading import UNGRADED, grade_by_quantile, grade_by_threshold
 from zoneopt.evaluation.normalise import NormaliseMethod, normalise
 from zoneopt.evaluation.weights import (
+    CR_THRESHOLD,
     AHPResult,
     ahp,
     combine_weights,
@@ -32,10 +33,10 @@ from zoneopt.evaluation.weights import (
     fixed_weights,
     stdev_weights,
 )
-from zoneopt.files import atomic_write_text
 from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
 from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio, weighted_emissions
-from zoneopt.plans import records, write_by_suffix, write_sheets
+from zoneopt.instance.issues import with_evaluation_ids
+from zoneopt.plans import records, write_by_suffix, write_csv, write_sheets
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -104,7 +105,7 @@ class EvaluationResult:
         table) or ``.json`` (every table as records)."""
         sheets = {"units": self.table, **({"zones": self.zones} if self.evaluation.units == "enterprises" else {}),
                   "weights": self.weights, "missing": self.missing}
-        return write_by_suffix(path, self._json, lambda p: atomic_write_text(p, self.table.to_csv(index=False)),
+        return write_by_suffix(path, self._json, lambda p: write_csv(p, self.table, bom=False),
                                lambda p: write_sheets(p, sheets))
 
     def _json(self) -> str:
@@ -126,7 +127,20 @@ def evaluate(instance: Instance, evaluation: Evaluation | str | None = None, *,
     ``evaluations[k]...`` for unknown metrics, data a criterion lacks under the ``exclude``
     policy is reported in ``missing``, not raised."""
     ev, where = _resolve(instance, evaluation)
-    return _run(instance, ev, where, backend)
+    ids = [e.id for e in instance.evaluations]
+    try:
+        return _run(instance, ev, where, backend)
+    except InconsistentJudgementError:
+        raise  # its message names the evaluation and the field already
+    except InstanceError as exc:
+        # Issues at the instance's paths keep them; those about the computation's own tables
+        # (DEA data: a source of their own) go under the evaluation.
+        issues = exc.issues if exc.source is None else [Issue(where, f"{exc.source}: {i}") for i in exc.issues]
+        raise InstanceError(with_evaluation_ids(issues, ids)) from None
+    except InvalidInputError as exc:
+        if type(exc) is not InvalidInputError:  # a backend's or a model's error: not the input's
+            raise
+        raise InstanceError(with_evaluation_ids([Issue(where, str(exc))], ids)) from None
 
 
 def evaluate_all(instance: Instance, *, backend: str = "highs") -> dict[str, EvaluationResult]:
@@ -270,7 +284,8 @@ def _metric(frame: pd.DataFrame, name: str, ev: Evaluation, where: str) -> Float
         return np.full(len(frame), np.nan)
     known = ["land_area_mu", *METRICS, "emissions", "emissions.<pollutant>",
              *(k for k in INDICATORS if k not in ("score", "grade", "score_x_area"))]
-    raise InstanceError([Issue(where, f"unknown metric or indicator {name!r}; choose one of {', '.join(known)}")])
+    raise InstanceError([Issue(where, f"unknown metric or indicator {name!r}; choose one of "
+                                      f"{', '.join(dict.fromkeys(known))}")])
 
 
 def _criterion_values(frame: pd.DataFrame, c: Criterion, ev: Evaluation, where: str, money: float) -> FloatArray:
@@ -342,7 +357,16 @@ def _weights(ev: Evaluation, crit: Sequence[Criterion], Z_input: FloatArray, ben
         if len(w_spec.pairwise) != len(crit):
             raise InstanceError([Issue(f"{where}.weighting.pairwise",
                                        f"a {len(w_spec.pairwise)}×… matrix for {len(crit)} criteria")])
-        return ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=w_spec.allow_inconsistent)
+        result = ahp(np.array(w_spec.pairwise, dtype=float), names=names, allow_inconsistent=True,
+                     random_index=w_spec.random_index or "saaty1980")
+        if not (result.consistent or w_spec.allow_inconsistent):  # the advice in the input's own terms
+            at = f"{where} ({ev.id})" if where.startswith("evaluations[") else where
+            raise InconsistentJudgementError(
+                f"{at}.weighting.pairwise: AHP judgements are inconsistent: CR = {result.cr:.4f} > {CR_THRESHOLD:g} "
+                f"(λmax = {result.lambda_max:.4f}, n = {len(crit)}, CI = {result.ci:.4f}, RI = {result.ri:g}); "
+                "revise weighting.pairwise, or set weighting.allow_inconsistent to true to use them as they are",
+                result.cr)
+        return result
 
     if w_spec.method == "fixed":
         assert fixed is not None
@@ -420,11 +444,13 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
                                            "benchmark normalisation needs a benchmark on every criterion")])
             cap = np.array([c.cap if c.cap is not None else np.inf for c in crit])
             w, ahp_result = _weights(ev, crit, Xk, benefit, names, where)
+            # the instance's normalisation, for TOPSIS as for the weighted sum
+            ref = None if method != "benchmark" else benchmark
+            caps = None if np.isinf(cap).all() else cap
             if ev.method == "topsis":
-                scores[keep] = topsis(Xk, w, benefit).closeness
+                scores[keep] = topsis(Xk, w, benefit, method, benchmark=ref, cap=caps, names=names).closeness
             else:
-                Z = normalise(Xk, method, benefit, benchmark=None if method != "benchmark" else benchmark,
-                              cap=None if np.isinf(cap).all() else cap, names=names)
+                Z = normalise(Xk, method, benefit, benchmark=ref, cap=caps, names=names)
                 scores[keep] = 100.0 * weighted_sum(Z, w)
         else:
             w = np.full(len(crit), np.nan)
@@ -467,7 +493,9 @@ def _run_dea(frame: pd.DataFrame, ev: Evaluation, where: str, ids: npt.NDArray[A
     assert spec is not None
     names = [*spec.inputs, *spec.outputs, *spec.bad_outputs]
     roles = ["input"] * len(spec.inputs) + ["output"] * len(spec.outputs) + ["bad output"] * len(spec.bad_outputs)
-    columns = [_metric(frame, n, ev, f"{where}.dea") for n in names]
+    lists = (("inputs", spec.inputs), ("outputs", spec.outputs), ("bad_outputs", spec.bad_outputs))
+    fields = [f"{where}.dea.{role}[{k}]" for role, given in lists for k in range(len(given))]
+    columns = [_metric(frame, n, ev, at) for n, at in zip(names, fields, strict=True)]
     M = np.column_stack(columns)
     benefit = np.array([r == "output" for r in roles])
     M, keep, missing = _impute(M, ev.missing, benefit, impute_groups, names, ids)

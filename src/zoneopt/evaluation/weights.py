@@ -45,17 +45,33 @@ import numpy.typing as npt
 from zoneopt.errors import InconsistentJudgementError, InvalidInputError
 from zoneopt.evaluation.normalise import FloatArray, _benefit, _label, _matrix, _minmax, _names
 
-#: Saaty's random consistency index RI(n), n = 1..15.
+#: Random consistency index tables RI(n), n = 1..15: the mean CI of random reciprocal matrices
+#: on Saaty's 1–9 scale, as estimated by different authors (the CR of one matrix depends on the
+#: table, so a report names it).
 #:
-#: ``saaty1980`` — Saaty, *The Analytic Hierarchy Process* (McGraw-Hill, 1980), the table most
-#: textbooks print, extended to n = 15 (as reproduced e.g. in pyDecision's ``ahp.py``, Valdecy/
-#: pyDecision); note RI(12) = 1.48 < RI(11) = 1.51 in that table, kept as published.
+#: ``saaty1980`` (the default) — Saaty, *The Analytic Hierarchy Process* (McGraw-Hill, 1980), the
+#: table most textbooks print, extended to n = 15 (as reproduced e.g. in pyDecision's ``ahp.py``,
+#: Valdecy/pyDecision); note RI(12) = 1.48 < RI(11) = 1.51 in that table, kept as published.
 #: ``saaty2005`` — Saaty, *Theory and Applications of the Analytic Network Process* (RWS, 2005),
 #: p. 31 (as used by AHPy's ``random_index='saaty'`` and by the R package FuzzyAHP).
+#: ``alonso-lamata2006`` — Alonso & Lamata, "Consistency in the analytic hierarchy process: a new
+#: approach", *Int. J. Uncertainty, Fuzziness and Knowledge-Based Systems* 14(4), 2006, 445–459:
+#: 100,000 random matrices per n, entries drawn uniformly from the 17 values 1/9 … 9 (for n = 3
+#: the exact mean over all 17³ matrices is 0.52446; tests/evaluation/test_weights.py recomputes
+#: it and checks n = 4..6 by simulation).
+#: ``donegan-dodd1991`` — Donegan & Dodd, "A note on Saaty's random indexes", *Mathematical and
+#: Computer Modelling* 15(10), 1991, 135–137 (as used by AHPy's default ``random_index='dd'``).
 RANDOM_INDEX: dict[str, tuple[float, ...]] = {
     "saaty1980": (0.0, 0.0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49, 1.51, 1.48, 1.56, 1.57, 1.59),
     "saaty2005": (0.0, 0.0, 0.52, 0.89, 1.11, 1.25, 1.35, 1.40, 1.45, 1.49, 1.52, 1.54, 1.56, 1.58, 1.59),
+    "alonso-lamata2006": (0.0, 0.0, 0.5245, 0.8815, 1.1086, 1.2479, 1.3417, 1.4056, 1.4499, 1.4854, 1.5141,
+                          1.5365, 1.5551, 1.5713, 1.5838),
+    "donegan-dodd1991": (0.0, 0.0, 0.4914, 0.8286, 1.0591, 1.1797, 1.2519, 1.3171, 1.3733, 1.4055, 1.4213,
+                         1.4497, 1.4643, 1.4822, 1.4969),
 }
+
+RandomIndex = Literal["saaty1980", "saaty2005", "alonso-lamata2006", "donegan-dodd1991"]
+"""The names of :data:`RANDOM_INDEX`'s tables."""
 
 #: Saaty's acceptable consistency ratio: CR above this means the judgements need revising.
 CR_THRESHOLD = 0.1
@@ -274,7 +290,7 @@ def _pairwise(pairwise: npt.ArrayLike, names: Sequence[str] | None,
 
 
 def ahp(pairwise: npt.ArrayLike, names: Sequence[str] | None = None, allow_inconsistent: bool = False, *,
-        random_index: Literal["saaty1980", "saaty2005"] = "saaty1980", max_cr: float = CR_THRESHOLD,
+        random_index: RandomIndex = "saaty1980", max_cr: float = CR_THRESHOLD,
         reciprocal_tol: float = 1e-3) -> AHPResult:
     """Weights from an AHP pairwise comparison matrix (Saaty 1980): ``pairwise[i][j]`` says how
     much more important criterion i is than j on Saaty's 1–9 scale, ``pairwise[j][i]`` is its
@@ -325,5 +341,6 @@ __all__ = [
     "ahp",
     "AHPResult",
     "RANDOM_INDEX",
+    "RandomIndex",
     "CR_THRESHOLD",
 ]

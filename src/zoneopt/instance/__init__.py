@@ -5,11 +5,14 @@ standard coal equivalent (tce), emissions in tonnes, money in the one unit the i
 (``units.money``: yuan, 万元 or 亿元; default 万元). Every flow (tax, value added, revenue, R&D,
 energy, emissions) is per year.
 
-Unknown fields are rejected everywhere, NaN and infinity are rejected, quantities are
-non-negative and land areas positive. :func:`load`, :meth:`Instance.from_dict` and
-:meth:`Instance.from_frames` always raise :class:`~zoneopt.errors.InstanceError` whose issues
-name the JSON path at fault, e.g. ``zones[12].land_area_mu: must be > 0`` (in a workbook, the
-sheet, cell and column: ``zones!H13 (land_area_mu): must be > 0``).
+Types are strict, as the published JSON Schema states them (a number is not ``"1000"`` nor
+``true``; a boolean is not ``"yes"``); unknown fields, NaN and infinity are rejected
+everywhere, quantities are non-negative and land areas positive. :func:`load` also refuses a
+key given twice, nesting deeper than 64 levels and a file over 256 MiB. :func:`load`,
+:meth:`Instance.from_dict` and :meth:`Instance.from_frames` always raise
+:class:`~zoneopt.errors.InstanceError` whose issues name the JSON path at fault, e.g.
+``zones[12].land_area_mu: must be > 0`` (in a workbook, the sheet, cell and column:
+``zones!H13 (land_area_mu): must be > 0``).
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
 ``pools``, ``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
@@ -31,6 +34,7 @@ from zoneopt.instance.common import (
     GroupBy,
     Ident,
     Kind,
+    Language,
     Level,
     Metadata,
     MoneyUnit,
@@ -128,6 +132,7 @@ __all__ = [
     "Grade",
     "GroupBy",
     "MoneyUnit",
+    "Language",
     "NonNeg",
     "Positive",
     "Share",

@@ -180,7 +180,8 @@ def _check_resources(inst: CheckedInstance, known: Mapping[str, set[Any]],
 
 def _check_evaluations(inst: CheckedInstance, zone_ids: Mapping[str, int]) -> list[Issue]:
     """Enterprise ids unique and in known zones; evaluation ids unique, not shadowing an
-    indicator name; at most one evaluation assigns the zones' score, one their grade."""
+    indicator name; at most one evaluation assigns the zones' score, one their grade; weights
+    and pairwise comparisons that can be used (:func:`_check_weighting`)."""
     issues: list[Issue] = []
     _id_index((e.id for e in inst.enterprises), "enterprises", "enterprise", issues)
     for k, e in enumerate(inst.enterprises):
@@ -194,12 +195,54 @@ def _check_evaluations(inst: CheckedInstance, zone_ids: Mapping[str, int]) -> li
             issues.append(Issue(f"{where}.id", f"{ev.id!r} is the name of a built-in indicator; choose another id"))
         if ev.units == "enterprises" and not inst.enterprises:
             issues.append(Issue(f"{where}.units", "evaluates enterprises, but the instance has no enterprises"))
+        issues.extend(_check_weighting(where, ev))
         for field in ev.assign:
             if field in assigned:
                 issues.append(Issue(f"{where}.assign",
                                     f"evaluations[{assigned[field]}] already assigns the zones' {field}"))
             assigned.setdefault(field, k)
     return issues
+
+
+RECIPROCAL_TOL = 1e-3
+"""How far a_ij · a_ji of an AHP matrix may be from 1 (as :func:`zoneopt.evaluation.weights.ahp`
+takes it by default), and a diagonal entry from 1."""
+
+
+def _check_weighting(where: str, ev: Evaluation) -> list[Issue]:
+    """What an evaluation's weighting needs of its input, checked before anything is evaluated:
+    fixed weights not all zero; an AHP matrix with one row and column per criterion, ones on
+    the diagonal and reciprocal pairs. (Its consistency ratio is the evaluation's to judge.)"""
+    w = ev.weighting
+    if ev.preset is not None:  # a preset's weights are its own
+        return []
+    uses_fixed = w.method == "fixed" or (w.method == "combined" and w.subjective == "fixed")
+    given = [c.weight for c in ev.criteria]
+    if uses_fixed and given and all(v is not None for v in given) and not any(given):
+        return [Issue(f"{where}.criteria", "every criterion's weight is 0: give at least one a positive weight")]
+    uses_ahp = w.method == "ahp" or (w.method == "combined" and w.subjective == "ahp")
+    if not uses_ahp or w.pairwise is None:
+        return []
+    at = f"{where}.weighting.pairwise"
+    A, n = w.pairwise, len(ev.criteria)
+    for i, row in enumerate(A):
+        if len(row) != len(A):
+            return [Issue(f"{at}[{i}]", f"has {len(row)} entries in a {len(A)}-row matrix: it must be square, "
+                                        "one row and one column per criterion")]
+    if len(A) != n:
+        return [Issue(at, f"a {len(A)}×{len(A)} matrix for {n} criteria: give one row and one column per "
+                          "criterion, in the order of 'criteria'")]
+    for i in range(n):
+        if abs(A[i][i] - 1.0) > RECIPROCAL_TOL:
+            return [Issue(f"{at}[{i}][{i}]", f"is {A[i][i]:g}: a criterion compared with itself must be 1")]
+    for i in range(n):
+        for j in range(i + 1, n):
+            if abs(A[i][j] * A[j][i] - 1.0) > RECIPROCAL_TOL:
+                return [Issue(f"{at}[{i}][{j}]", f"is {A[i][j]:g} and pairwise[{j}][{i}] is {A[j][i]:g} "
+                                                 f"({ev.criteria[i].name!r} vs {ev.criteria[j].name!r}): they must "
+                                                 f"be reciprocal, their product 1 (±{RECIPROCAL_TOL:g}), "
+                                                 f"not {A[i][j] * A[j][i]:.6g}")]
+    return []
 
 
 def _check_consolidation(inst: CheckedInstance, known: Mapping[str, set[Any]]) -> list[Issue]:

@@ -1,18 +1,47 @@
 """What every part of an instance shares: the strict base model, the units and the metadata,
-the identifier and quantity types, the base of every rule (id, source clause, note), and the
-check that a list of years runs on without gaps."""
+the identifier, quantity and array types, the base of every rule (id, source clause, note),
+and the check that a list of years runs on without gaps.
+
+Strict types, as the published JSON Schema states them: a number is a JSON number (not a
+string such as ``"1000"``, not ``true``), a boolean is ``true`` or ``false`` (not ``"yes"`` or
+``1``), a string is a string, an integer a whole number. pydantic's strict mode says so for
+every field; :data:`Array` keeps JSON arrays (Python lists) acceptable where the model holds a
+tuple, and :data:`Int` takes a whole number written as ``2021.0``, which JSON Schema counts as
+an integer too, so the schema and the loader agree on every value.
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+import numbers
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, Strict
 
 Level = Literal["national", "provincial", "other"]
 Kind = Literal["etdz", "hitech", "cluster", "bonded", "other"]
 Grade = Literal["A", "B", "C", "D"]
 GroupBy = Literal["city", "county", "level", "kind", "tag"]
 MoneyUnit = Literal["yuan", "wan_yuan", "yi_yuan"]
+Language = Literal["zh", "en"]
+
+T = TypeVar("T")
+
+Array = Annotated[tuple[T, ...], Strict(False)]
+"""A JSON array held as a tuple: a list or a tuple is taken (pydantic's strict mode takes only
+a tuple); its items stay strict."""
+
+
+def _whole(v: Any) -> Any:
+    # 2021.0 is an integer to JSON Schema; a numpy integer is one to Python. Not a bool.
+    if isinstance(v, float) and v.is_integer():
+        return int(v)
+    if isinstance(v, numbers.Integral) and not isinstance(v, bool):
+        return int(v)
+    return v
+
+
+Int = Annotated[int, BeforeValidator(_whole)]
+"""An integer: a JSON whole number (``3`` or ``3.0``), never a string or a boolean."""
 
 NonNeg = Annotated[float, Field(ge=0)]
 Positive = Annotated[float, Field(gt=0)]
@@ -23,7 +52,7 @@ MONEY_LABEL: dict[str, str] = {"yuan": "yuan", "wan_yuan": "万元 (1e4 yuan)", 
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True,
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, strict=True,
                               str_strip_whitespace=False, validate_default=True)
 
 
@@ -33,6 +62,9 @@ class Units(_Strict):
 
     land: Literal["mu"] = "mu"
     money: MoneyUnit = "wan_yuan"
+    money_display: MoneyUnit | None = Field(
+        None, description="the unit tables and reports show money amounts in (亿元 for a province's plan); "
+                          "rates per mu or per t stay in `money`; default: `money`")
     energy: Literal["tce"] = "tce"
     emissions: Literal["t"] = "t"
 
@@ -44,8 +76,11 @@ class Metadata(_Strict):
     synthetic: bool = False
     source: str = ""
     region: str = ""
-    year: int | None = None
+    year: Int | None = None
     notes: str = ""
+    language: Language | None = Field(
+        None, description="the language of printed tables, exports and reports (zh or en; default en); "
+                          "the command line's --lang overrides it")
 
 
 class _Rule(_Strict):

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Grade, Ident, Level, NonNeg, Positive, Share, _Strict
+from zoneopt.instance.common import Array, Grade, Ident, Int, Level, NonNeg, Positive, Share, _Strict
 from zoneopt.instance.zones import Selector
 
 
@@ -24,7 +24,7 @@ class Relatedness(_Strict):
     other tags such as ``corridor``). A merge needs relatedness ≥ ``min_relatedness``."""
 
     by: Literal["tags", "matrix"] = "tags"
-    sectors: tuple[Ident, ...] | None = None
+    sectors: Array[Ident] | None = None
     matrix: dict[Ident, dict[Ident, Share]] = Field(default_factory=dict)
     min_relatedness: float = Field(0.5, gt=0, le=1, description="a merge needs at least this relatedness")
 
@@ -77,18 +77,18 @@ class Consolidation(_Strict):
 
     source: str | None = "2017 §二(一)"
     max_distance_km: Positive = Field(30.0, description="merges only within this distance (区域邻近), km")
-    distances: tuple[DistanceEntry, ...] | None = None
-    max_blocks: int = Field(3, ge=1, description="blocks per host, itself included (一区多园 一般不超过3块)")
+    distances: Array[DistanceEntry] | None = None
+    max_blocks: Int = Field(3, ge=1, description="blocks per host, itself included (一区多园 一般不超过3块)")
     relatedness: Relatedness = Field(default_factory=Relatedness)
     hosts: Selector | None = Field(None, description="parks that may host (default: any)")
     keep_hosts: Selector | None = Field(None, description="parks that must stay zones (hosts), e.g. national")
-    county_cap: int = Field(1, ge=1, description="hosts per county (原则上每个县设立1家)")
-    county_exceptions: dict[Ident, Annotated[int, Field(ge=1)]] = Field(
+    county_cap: Int = Field(1, ge=1, description="hosts per county (原则上每个县设立1家)")
+    county_exceptions: dict[Ident, Annotated[Int, Field(ge=1)]] = Field(
         default_factory=dict, description="county → its own cap on hosts (the stated exceptions)")
     county_floor: bool = Field(True, description="a county keeps a host of its own unless all its parks "
                                                  "are revoked (counties where no park may host excepted)")
-    revocable: tuple[Selector, ...] = Field((), description="a park matching any of these may be revoked")
+    revocable: Array[Selector] = Field((), description="a park matching any of these may be revoked")
     revoke_score_below: float | None = Field(None, description="a park scoring below this may be revoked")
     score: str = Field("score", description="indicator for the score gained and the revocation threshold")
-    max_zones: int | None = Field(None, ge=0, description="at most this many zones (hosts) in all")
+    max_zones: Int | None = Field(None, ge=0, description="at most this many zones (hosts) in all")
     objective: ConsolidationObjective = Field(default_factory=ConsolidationObjective)

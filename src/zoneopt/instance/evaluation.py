@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Grade, Ident, NonNeg, Positive, Share, _Strict
+from zoneopt.instance.common import Array, Grade, Ident, NonNeg, Positive, Share, _Strict
 
 GroupField = Literal["city", "county", "level", "kind"]
 DEFAULT_GRADE_SHARES: dict[Grade, float] = {"A": 0.2, "B": 0.4, "C": 0.35, "D": 0.05}
@@ -36,8 +36,13 @@ class Weighting(_Strict):
     subjective (fixed or AHP) + (1 − α) × objective (entropy, CRITIC or stdev)."""
 
     method: Literal["fixed", "entropy", "critic", "stdev", "ahp", "combined"] = "entropy"
-    pairwise: tuple[tuple[Positive, ...], ...] | None = None
+    pairwise: Array[Array[Positive]] | None = None
     allow_inconsistent: bool = False
+    # None (Saaty 1980), not the name, by default: instances written before the field existed are
+    # written byte for byte the same (dumps leave None out).
+    random_index: Literal["saaty1980", "saaty2005", "alonso-lamata2006", "donegan-dodd1991"] | None = Field(
+        None, description="random index table for AHP's consistency ratio (default saaty1980; see "
+                          "models/evaluation.md)")
     subjective: Literal["fixed", "ahp"] = "ahp"
     objective: Literal["entropy", "critic", "stdev"] = "entropy"
     alpha: Share = 0.5
@@ -58,9 +63,9 @@ class DEASettings(_Strict):
     model: Literal["ccr", "bcc", "sbm"] = "ccr"
     orientation: Literal["input", "output"] = "input"
     returns: Literal["constant", "variable"] = Field("constant", description="returns to scale, for sbm")
-    inputs: tuple[str, ...] = Field(min_length=1)
-    outputs: tuple[str, ...] = Field(min_length=1)
-    bad_outputs: tuple[str, ...] = ()
+    inputs: Array[str] = Field(min_length=1)
+    outputs: Array[str] = Field(min_length=1)
+    bad_outputs: Array[str] = ()
     super_efficiency: bool = True
 
     @model_validator(mode="after")
@@ -109,7 +114,7 @@ class Evaluation(_Strict):
     preset_weights: dict[Ident, NonNeg] | None = Field(
         None, description="with a preset: points per criterion name replacing the preset's; 0 drops the criterion "
                           "(e.g. one whose data no unit has)")
-    criteria: tuple[Criterion, ...] = ()
+    criteria: Array[Criterion] = ()
     normalise: Literal["minmax", "vector", "zscore", "benchmark"] = "minmax"
     weighting: Weighting = Field(default_factory=Weighting)
     method: Literal["weighted_sum", "topsis", "dea"] = "weighted_sum"
@@ -123,7 +128,7 @@ class Evaluation(_Strict):
     zone_score: Literal["land", "revenue"] = Field(
         "land", description="enterprise scores to zone scores: weighted by land or by revenue")
     grading: Grading = Field(default_factory=Grading)
-    assign: tuple[Literal["score", "grade"], ...] = ()
+    assign: Array[Literal["score", "grade"]] = ()
 
     @model_validator(mode="after")
     def _complete(self) -> Evaluation:

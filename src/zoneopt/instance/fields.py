@@ -25,8 +25,10 @@ Part = str | int
 LIST_SEPARATORS = re.compile(r"[,，、;；\n]")
 """What separates the items of a list written as text: commas (also the Chinese 、 and ，),
 semicolons or line breaks."""
-TRUE_WORDS = frozenset({"是", "对", "真"})
-FALSE_WORDS = frozenset({"否", "不", "假"})
+TRUE_WORDS = frozenset({"是", "对", "真", "true", "yes", "y", "t", "on", "1"})
+FALSE_WORDS = frozenset({"否", "不", "假", "false", "no", "n", "f", "off", "0"})
+"""Yes/no typed as text in a cell (any case): Excel's TRUE and FALSE, and the words a cell's
+text may carry. A JSON instance takes only true and false; a cell is read by these."""
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ def cell_value(value: Any, kind: Kind | None) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
+        if kind.boolean and not kind.number and value in (0, 1):
+            return bool(value)  # a yes/no typed as 1 or 0
         if kind.number or kind.boolean:
             return value
         if kind.text:
@@ -259,8 +263,8 @@ def _text_value(value: str, kind: Kind) -> Any:
         return [cell_value(p, kind.items) for p in split_list(s)]
     if kind.values is not None and not (kind.number and _is_number(s)):
         return _pairs(s, kind.values)
-    if kind.boolean and (s in TRUE_WORDS or s in FALSE_WORDS):
-        return s in TRUE_WORDS
+    if kind.boolean and not (kind.number and _is_number(s)) and (s.lower() in TRUE_WORDS or s.lower() in FALSE_WORDS):
+        return s.lower() in TRUE_WORDS
     if kind.number and _is_number(s):
         return int(s) if s.lstrip("+-").isdigit() else float(s)
     return s

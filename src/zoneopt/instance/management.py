@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from zoneopt.instance.common import Grade, GroupBy, Ident, Share, _consecutive, _Rule, _Strict
+from zoneopt.instance.common import Array, Grade, GroupBy, Ident, Int, Share, _consecutive, _Rule, _Strict
 from zoneopt.instance.zones import Selector
 
 
@@ -15,9 +15,9 @@ class ScoreHistory(_Strict):
     """Evaluation results of past years (2022 第八章第三节: 按年度开展经开区综合考核评价): per zone, one
     score per year of ``years`` (null: not evaluated that year), optionally one grade."""
 
-    years: tuple[int, ...] = Field(min_length=1, max_length=100)
-    scores: dict[Ident, tuple[float | None, ...]]
-    grades: dict[Ident, tuple[Grade | None, ...]] = Field(default_factory=dict)
+    years: Array[Int] = Field(min_length=1, max_length=100)
+    scores: dict[Ident, Array[float | None]]
+    grades: dict[Ident, Array[Grade | None]] = Field(default_factory=dict)
     source: str | None = "2022 第八章第三节"
 
     @field_validator("years")
@@ -45,13 +45,13 @@ class ManagementUpgrade(_Rule):
 
     type: Literal["upgrade"] = "upgrade"
     select: Selector = Field(default_factory=lambda: Selector(levels=("provincial",)))
-    top_rank: int | None = Field(None, ge=1)
+    top_rank: Int | None = Field(None, ge=1)
     top_share: Share | None = None
     min_score: float | None = None
-    years: int = Field(3, ge=1)
-    per_year: int = Field(2, ge=0)
+    years: Int = Field(3, ge=1)
+    per_year: Int = Field(2, ge=0)
     group_by: GroupBy | None = None
-    per_group: int | None = Field(None, ge=0)
+    per_group: Int | None = Field(None, ge=0)
     once: bool = True
     method: Literal["greedy", "mip"] = "greedy"
     source: str | None = "2017 §十(四); 2022 第八章第三节"
@@ -72,10 +72,10 @@ class ManagementWarning(_Rule):
 
     type: Literal["warning"] = "warning"
     select: Selector = Field(default_factory=Selector)
-    bottom_rank: int | None = Field(None, ge=1)
+    bottom_rank: Int | None = Field(None, ge=1)
     bottom_share: Share | None = None
     below_score: float | None = None
-    grades: tuple[Grade, ...] = ()
+    grades: Array[Grade] = ()
     source: str | None = "2017 §十(四); 2022 第八章第三节"
 
     @model_validator(mode="after")
@@ -92,7 +92,7 @@ class ManagementReduction(_Rule):
     next plan year (不支持其扩区)."""
 
     type: Literal["reduction"] = "reduction"
-    after_years: int = Field(2, ge=1)
+    after_years: Int = Field(2, ge=1)
     share: Share
     returned_share: Share = 1.0
     no_new_land: bool = False
@@ -105,7 +105,7 @@ class ManagementRevocation(_Rule):
     pool (2017 §六(三))."""
 
     type: Literal["revocation"] = "revocation"
-    after_years: int = Field(3, ge=1)
+    after_years: Int = Field(3, ge=1)
     freed_share: Share
     source: str | None = "2017 §十(四); 2017 §六(三)"
 
@@ -121,7 +121,7 @@ class Management(_Strict):
     warning: ManagementWarning | None = None
     reduction: ManagementReduction | None = None
     revocation: ManagementRevocation | None = None
-    return_lag: int = Field(1, ge=0, le=10)
+    return_lag: Int = Field(1, ge=0, le=10)
 
     @model_validator(mode="after")
     def _ladder(self) -> Management:

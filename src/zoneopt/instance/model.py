@@ -9,15 +9,17 @@ from typing import Any, Literal, TypeVar
 
 import pandas as pd
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
+from pydantic_core import core_schema
 
 from zoneopt.errors import InstanceError
 from zoneopt.instance import edits
 from zoneopt.instance.checks import cross_check
-from zoneopt.instance.common import Ident, Metadata, Units, _Strict
+from zoneopt.instance.common import Array, Ident, Metadata, Units, _Strict
 from zoneopt.instance.consolidation import Consolidation
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.frames import TableLike, frame_table
-from zoneopt.instance.issues import issues_from_validation
+from zoneopt.instance.issues import evaluation_ids, issues_from_validation, with_evaluation_ids
 from zoneopt.instance.management import Management
 from zoneopt.instance.periods import Periods
 from zoneopt.instance.pools import Objective, Pools
@@ -54,6 +56,18 @@ class _Derived:
         return isinstance(other, _Derived)
 
 
+class InstanceJsonSchema(GenerateJsonSchema):
+    """The JSON Schema as strict as the loader: an object whose keys are identifiers (pollutants,
+    zones, cities) takes no key that is not one (pydantic states the pattern of the keys it
+    takes, and leaves the others free)."""
+
+    def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
+        out = super().dict_schema(schema)
+        if "patternProperties" in out:
+            out["additionalProperties"] = False
+        return out
+
+
 class Instance(_Strict):
     """A zoneopt instance. Build one with :func:`load`, :meth:`from_dict` or
     :meth:`from_frames`, which report every problem by JSON path."""
@@ -66,18 +80,25 @@ class Instance(_Strict):
     """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.tabular.TabularZones`:
     a frame, or a Parquet or CSV file named in JSON) for large instances."""
     pools: Pools = Field(default_factory=Pools)
-    rules: tuple[Rule, ...] = ()
+    rules: Array[Rule] = ()
     objective: Objective = Field(default_factory=Objective)
-    enterprises: tuple[Enterprise, ...] = ()
-    evaluations: tuple[Evaluation, ...] = ()
-    scenarios: tuple[Scenario, ...] = ()
-    projects: tuple[Project, ...] = ()
+    enterprises: Array[Enterprise] = ()
+    evaluations: Array[Evaluation] = ()
+    scenarios: Array[Scenario] = ()
+    projects: Array[Project] = ()
     portfolio: Portfolio = Field(default_factory=Portfolio)
     periods: Periods | None = None
     management: Management | None = None
     consolidation: Consolidation | None = None
     # Values derived from the instance (see derived), made on first use.
     _derived: _Derived = PrivateAttr(default_factory=_Derived)
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_is_a_number(cls, v: Any) -> Any:
+        if isinstance(v, bool):  # True == 1 to Python, not to JSON
+            raise ValueError(f"must be the number 1, got {str(v).lower()}")
+        return v
 
     @field_validator("zones", mode="before")
     @classmethod
@@ -94,10 +115,18 @@ class Instance(_Strict):
             raise InstanceError(issues)
         return self
 
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """The published JSON Schema (``python -m zoneopt schema``): what the loader takes."""
+        kwargs.setdefault("schema_generator", InstanceJsonSchema)
+        return super().model_json_schema(*args, **kwargs)
+
     # -- construction ------------------------------------------------------------------------
     @classmethod
     def from_dict(cls, data: Any, source: str | None = None, base: Path | None = None) -> Instance:
-        """Validate a parsed JSON document; raise :class:`InstanceError` with JSON paths. Its
+        """Validate a parsed JSON document; raise :class:`InstanceError` with JSON paths (an
+        evaluation's with its id). Types are strict, as the JSON Schema states them: a number
+        must be a number, not a string or a boolean (see :mod:`zoneopt.instance.common`). Its
         ``zones`` may be a zone table: a frame, or the name of a Parquet or CSV file (relative
         to ``base``, default the working directory), see :mod:`zoneopt.instance.tabular`."""
         try:
@@ -105,9 +134,10 @@ class Instance(_Strict):
                 data = {**data, "zones": zone_table_source(data["zones"], base)}
             return cls.model_validate(data)
         except ValidationError as exc:
-            raise InstanceError(issues_from_validation(exc), source) from None
+            issues = issues_from_validation(exc, data)
         except InstanceError as exc:
-            raise InstanceError(exc.issues, source) from None
+            issues = list(exc.issues)
+        raise InstanceError(with_evaluation_ids(issues, evaluation_ids(data)), source) from None
 
     @classmethod
     def from_frames(cls, zones: TableLike, *, name: str,

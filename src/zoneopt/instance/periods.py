@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
-from zoneopt.instance.common import Ident, NonNeg, Positive, Share, _consecutive, _Rule, _Strict
+from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, Share, _consecutive, _Rule, _Strict
 from zoneopt.instance.rules import FundRule, Rule
 from zoneopt.instance.zones import Selector
 
@@ -45,7 +45,7 @@ class Effect(_Strict):
 
     metric: GrowthMetric
     per_mu: NonNeg | str | None = None
-    lag: int = Field(1, ge=0, le=50)
+    lag: Int = Field(1, ge=0, le=50)
     organic_growth: float = Field(0.0, ge=-1)
     source: str | None = None
 
@@ -71,11 +71,11 @@ class PlanYear(_Strict):
     are added, or replace the base rule with the same id; ``drop_rules`` names base rules
     left out that year."""
 
-    year: int
+    year: Int
     total_mu: Positive | None = None
     additions_mu: NonNeg = 0.0
-    rules: tuple[Rule, ...] = ()
-    drop_rules: tuple[Ident, ...] = ()
+    rules: Array[Rule] = ()
+    drop_rules: Array[Ident] = ()
 
 
 PlannedResource = Literal["land", "emissions", "funds"]
@@ -94,11 +94,11 @@ class ResourceYear(_Strict):
     of that year only: ``rules`` are added, or replace the resource's base rule with the same
     id; ``drop_rules`` names base rules left out that year."""
 
-    year: int
+    year: Int
     total: Positive | None = None
     additions: NonNeg = 0.0
-    rules: tuple[FundRule, ...] = ()
-    drop_rules: tuple[Ident, ...] = ()
+    rules: Array[FundRule] = ()
+    drop_rules: Array[Ident] = ()
 
 
 class ResourceRamp(_Rule):
@@ -126,7 +126,7 @@ class ResourceEffect(_Strict):
 
     metric: GrowthMetric
     per_unit: NonNeg | str | None = None
-    lag: int = Field(1, ge=0, le=50)
+    lag: Int = Field(1, ge=0, le=50)
     source: str | None = None
 
 
@@ -141,14 +141,14 @@ class ResourcePeriods(_Strict):
     total over the years; ``effects`` drive the growth targets of ``periods.growth``."""
 
     total: Positive | None = Field(None, description="the whole period's pool, t/yr summed over the years or money")
-    split: tuple[Share, ...] | None = Field(None, description="each year's share of total (default even)")
-    by_year: tuple[ResourceYear, ...] = ()
+    split: Array[Share] | None = Field(None, description="each year's share of total (default even)")
+    by_year: Array[ResourceYear] = ()
     carry_over: Share | None = Field(None, description="share of unused pool carried to the next year "
                                                        "(default: funds 1, emissions 0)")
     carry_over_source: str | None = None
-    ramps: tuple[ResourceRamp, ...] = ()
-    cumulative_rules: tuple[FundRule, ...] = ()
-    effects: tuple[ResourceEffect, ...] = ()
+    ramps: Array[ResourceRamp] = ()
+    cumulative_rules: Array[FundRule] = ()
+    effects: Array[ResourceEffect] = ()
 
 
 def _check_pool_years(years: tuple[int, ...], total: float | None, split: tuple[float, ...] | None,
@@ -188,22 +188,22 @@ class Periods(_Strict):
     (default 1). With ``reclaim``, the land that dynamic management (``management``) frees
     joins the next year's pool and revoked zones get no more land, allowances or funds."""
 
-    years: tuple[int, ...] = Field(PLAN_YEARS, min_length=1, max_length=50)
-    base_year: int | None = Field(None, description="the year the zones' figures describe (default: the year "
+    years: Array[Int] = Field(PLAN_YEARS, min_length=1, max_length=50)
+    base_year: Int | None = Field(None, description="the year the zones' figures describe (default: the year "
                                                     "before the first plan year)")
     total_mu: Positive | None = Field(None, description="the whole period's land pool, mu")
-    split: tuple[Share, ...] | None = Field(None, description="each year's share of total_mu (default even)")
-    by_year: tuple[PlanYear, ...] = ()
+    split: Array[Share] | None = Field(None, description="each year's share of total_mu (default even)")
+    by_year: Array[PlanYear] = ()
     carry_over: Share = 0.0
     carry_over_source: str | None = None
     discount_rate: NonNeg = 0.0
-    ramps: tuple[Ramp, ...] = ()
-    cumulative_rules: tuple[Rule, ...] = ()
-    effects: tuple[Effect, ...] = ()
-    growth: tuple[GrowthTarget, ...] = ()
+    ramps: Array[Ramp] = ()
+    cumulative_rules: Array[Rule] = ()
+    effects: Array[Effect] = ()
+    growth: Array[GrowthTarget] = ()
     reclaim: bool = True
     source: str | None = "2022 第二章第四节"
-    resources: tuple[PlannedResource, ...] | None = Field(
+    resources: Array[PlannedResource] | None = Field(
         None, min_length=1, description="the resources to plan (default: every one pools gives)")
     emissions: dict[Ident, ResourcePeriods] = Field(default_factory=dict,
                                                     description="per pollutant: its allowances over the years")

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Ident, NonNeg, Positive, _Strict
+from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, _Strict
 from zoneopt.instance.rules import FundRule, ResourceRule
 
 
@@ -31,7 +31,7 @@ class PollutantPool(_Strict):
 
     total_t: Positive
     exact: bool = Field(False, description="allocate exactly total_t (else at most)")
-    rules: tuple[ResourceRule, ...] = ()
+    rules: Array[ResourceRule] = ()
     source: str | None = "2017 §六(一)"
 
 
@@ -51,10 +51,10 @@ class EmissionObjective(_Strict):
     kind: Literal["priority", "zsg_dea"] = "priority"
     weight: str = "energy_reduction_tce"
     pollutant_weights: dict[Ident, NonNeg] = Field(default_factory=dict)
-    dea_inputs: tuple[str, ...] = ("land_area_mu", "energy_tce")
-    dea_outputs: tuple[str, ...] = Field(("value_added",), min_length=1)
+    dea_inputs: Array[str] = ("land_area_mu", "energy_tce")
+    dea_outputs: Array[str] = Field(("value_added",), min_length=1)
     dea_start: Literal["pool", "current"] = "pool"
-    max_iterations: int = Field(200, ge=1, le=100_000)
+    max_iterations: Int = Field(200, ge=1, le=100_000)
 
 
 class EmissionPools(_Strict):
@@ -62,7 +62,7 @@ class EmissionPools(_Strict):
     those of :data:`POLLUTANTS`), the rules for every pollutant, and the objective."""
 
     pollutants: dict[Ident, PollutantPool] = Field(min_length=1)
-    rules: tuple[ResourceRule, ...] = ()
+    rules: Array[ResourceRule] = ()
     objective: EmissionObjective = Field(default_factory=EmissionObjective)
 
 
@@ -90,7 +90,7 @@ class FundPool(_Strict):
     tranche: Positive | None = Field(None, description="disburse in whole multiples of this (a MIP)")
     sector_priority: dict[Ident, NonNeg] = Field(default_factory=dict)
     emerging_priority: NonNeg | None = None
-    rules: tuple[FundRule, ...] = ()
+    rules: Array[FundRule] = ()
     objective: FundObjective = Field(default_factory=FundObjective)
     source: str | None = "2017 §十(三)"
 

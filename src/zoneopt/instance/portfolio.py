@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Ident, NonNeg, Positive, Share, _Rule, _Strict
+from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, Share, _Rule, _Strict
 from zoneopt.instance.zones import Selector
 
 
@@ -19,7 +19,7 @@ class Project(_Strict):
     name: str = ""
     zone: Ident
     sector: Ident | None = None
-    tags: tuple[Ident, ...] = ()
+    tags: Array[Ident] = ()
     land_mu: NonNeg = 0.0
     emissions_t: dict[Ident, NonNeg] = Field(default_factory=dict)
     fund: NonNeg = Field(0.0, description="fund requested, money unit")
@@ -34,10 +34,10 @@ class ProjectSelector(_Strict):
     """Which projects: those matching every given criterion (empty: every project).
     ``emerging``: the sector is one of the ten emerging fields of 2017 §四(二)."""
 
-    projects: tuple[Ident, ...] | None = None
-    zones: tuple[Ident, ...] | None = None
-    sectors: tuple[Ident, ...] | None = None
-    tags: tuple[Ident, ...] | None = None
+    projects: Array[Ident] | None = None
+    zones: Array[Ident] | None = None
+    sectors: Array[Ident] | None = None
+    tags: Array[Ident] | None = None
     leading: bool | None = None
     industrial: bool | None = None
     emerging: bool | None = None
@@ -51,7 +51,7 @@ class CountTarget(_Rule):
     type: Literal["count_target"]
     metric: Literal["revenue", "tax"] = "revenue"
     threshold: Positive
-    at_least: int = Field(ge=0)
+    at_least: Int = Field(ge=0)
     select: Selector = Field(default_factory=Selector)
 
 
@@ -108,5 +108,5 @@ class Portfolio(_Strict):
 
     partial_funding: bool = False
     min_fund_share: Share = 0.5
-    rules: tuple[PortfolioRule, ...] = ()
+    rules: Array[PortfolioRule] = ()
     objective: PortfolioObjective = Field(default_factory=PortfolioObjective)

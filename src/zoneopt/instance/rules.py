@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import GroupBy, Ident, NonNeg, Positive, Share, _Rule
+from zoneopt.instance.common import Array, GroupBy, Ident, NonNeg, Positive, Share, _Rule
 from zoneopt.instance.zones import Selector
 
 
@@ -48,7 +48,7 @@ class GroupBoundsRule(_Rule):
 
     type: Literal["group_bounds"]
     by: GroupBy
-    groups: tuple[Ident, ...] | None = None
+    groups: Array[Ident] | None = None
     combined: bool = False
     cap_mu: NonNeg | dict[Ident, NonNeg] | None = None
     floor_mu: NonNeg | dict[Ident, NonNeg] | None = None
@@ -141,7 +141,7 @@ class GroupBounds(_Rule):
 
     type: Literal["group_bounds"]
     by: GroupBy
-    groups: tuple[Ident, ...] | None = None
+    groups: Array[Ident] | None = None
     combined: bool = False
     cap: NonNeg | dict[Ident, NonNeg] | None = None
     floor: NonNeg | dict[Ident, NonNeg] | None = None

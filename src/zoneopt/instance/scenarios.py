@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from zoneopt.instance.common import Ident, _Strict
+from zoneopt.instance.common import Array, Ident, _Strict
 from zoneopt.instance.pools import Objective, Pools
 from zoneopt.instance.rules import Rule
 
@@ -17,6 +17,6 @@ class Scenario(_Strict):
     id: Ident
     description: str = ""
     pools: Pools | None = Field(None, description="replaces each pool it gives (the others stay)")
-    rules: tuple[Rule, ...] = Field((), description="added, or replacing the base rule with the same id")
-    drop_rules: tuple[Ident, ...] = Field((), description="ids of base rules left out")
+    rules: Array[Rule] = Field((), description="added, or replacing the base rule with the same id")
+    drop_rules: Array[Ident] = Field((), description="ids of base rules left out")
     objective: Objective | None = Field(None, description="replaces the objective")

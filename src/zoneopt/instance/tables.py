@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from zoneopt.errors import Issue
 from zoneopt.instance.fields import Kind, Part, cell_text, cell_value, kind_at
-from zoneopt.instance.issues import json_path
+from zoneopt.instance.issues import json_path, plain_json_path
 
 Path = tuple[Part, ...]
 
@@ -143,7 +143,7 @@ class Locator:
 
     def translate(self, issues: Iterable[Issue]) -> list[Issue]:
         """The issues with their JSON paths put in the tables' terms where a table gave them."""
-        return [Issue(self.place(i.path) or i.path, i.message) if i.path else i for i in issues]
+        return [Issue(self.place(plain_json_path(i.path)) or i.path, i.message) if i.path else i for i in issues]
 
 
 def _in_row(row: _Row, path: str) -> str:

@@ -30,7 +30,7 @@ import pandas as pd
 from pydantic import SerializerFunctionWrapHandler, ValidatorFunctionWrapHandler, WrapSerializer, WrapValidator
 
 from zoneopt.errors import InstanceError, Issue
-from zoneopt.instance.common import Grade, Kind, Level
+from zoneopt.instance.common import Array, Grade, Kind, Level
 from zoneopt.instance.zones import Zone
 
 BoolArray = npt.NDArray[np.bool_]
@@ -223,7 +223,7 @@ def _listed(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
 if TYPE_CHECKING:
     Zones: TypeAlias = TabularZones | tuple[Zone, ...]
 else:  # a table passes as it is; a list is validated zone by zone (errors at zones[i]...)
-    Zones = Annotated[tuple[Zone, ...], WrapValidator(_table_or_list), WrapSerializer(_listed)]
+    Zones = Annotated[Array[Zone], WrapValidator(_table_or_list), WrapSerializer(_listed)]
 """An instance's ``zones``: a :class:`TabularZones`, or the zones one by one."""
 
 

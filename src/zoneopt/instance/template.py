@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from zoneopt.files import atomic_write
+from zoneopt.files import atomic_write, is_formula_like, keep_as_text
 from zoneopt.instance.common import MoneyUnit
 from zoneopt.instance.evaluation import Criterion, Evaluation
 from zoneopt.instance.fields import Kind, kind_at, leaf_paths
@@ -286,8 +286,8 @@ def _header_cell(ws: Any, col: int, header: str, kind: Kind | None, text: str) -
 
 def _write_cell(ws: Any, row: int, col: int, value: Any) -> None:
     cell = ws.cell(row=row, column=col, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
+    if is_formula_like(value):
+        keep_as_text(cell)  # text that looks like a formula (=, +, -, @ ...) stays text
 
 
 def _write_table(ws: Any, sheet: str, headers: list[str], rows: list[dict[str, Any]], money: str) -> None:

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Grade, Ident, Kind, Level, NonNeg, Positive, _Strict
+from zoneopt.instance.common import Array, Grade, Ident, Kind, Level, NonNeg, Positive, _Strict
 
 
 class Metrics(_Strict):
@@ -83,7 +83,7 @@ class Zone(_Strict):
     county: Ident | None = None
     level: Level = "provincial"
     kind: Kind = "etdz"
-    tags: tuple[Ident, ...] = ()
+    tags: Array[Ident] = ()
     land_area_mu: Positive = Field(description="existing (built) land area, mu")
     metrics: Metrics = Field(default_factory=Metrics)
     grade: Grade | None = None
@@ -98,13 +98,13 @@ class Selector(_Strict):
     """Which zones a rule covers: those matching every given criterion (an empty selector
     matches every zone)."""
 
-    zones: tuple[Ident, ...] | None = None
-    cities: tuple[Ident, ...] | None = None
-    counties: tuple[Ident, ...] | None = None
-    levels: tuple[Level, ...] | None = None
-    kinds: tuple[Kind, ...] | None = None
-    tags: tuple[Ident, ...] | None = None
-    grades: tuple[Grade, ...] | None = None
+    zones: Array[Ident] | None = None
+    cities: Array[Ident] | None = None
+    counties: Array[Ident] | None = None
+    levels: Array[Level] | None = None
+    kinds: Array[Kind] | None = None
+    tags: Array[Ident] | None = None
+    grades: Array[Grade] | None = None
     meets_env_standards: bool | None = None
 
 

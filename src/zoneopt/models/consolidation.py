@@ -42,7 +42,7 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import RuleInfo, binding_tables, columns_to_zones
-from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_csv, write_sheets
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -553,9 +553,7 @@ class ConsolidationPlan(PlanOutput):
     def to_csv(self, path: str | Path) -> Path:
         """The park table as CSV (UTF-8 with BOM, so Excel shows Chinese names); the other
         tables are in the JSON and Excel output."""
-        from zoneopt.files import atomic_write
-
-        return atomic_write(path, lambda p: self.parks.to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.parks)
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """The plan's tables by Excel sheet name."""

@@ -40,6 +40,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     identity_block,
     model_unit,
+    pool_wide_rules,
     row_units,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
@@ -130,7 +131,8 @@ def build_emission_model(instance: Instance) -> EmissionModel:
     for x, c in zip(blocks, per_unit, strict=True):
         b.set_obj(x, c / scale)
     unit = f"{indicator_unit(obj.weight, instance)} × pool share"
-    return EmissionModel(instance, zt, b.build(), pollutants, tuple(blocks), tuple(units), scale, unit,
+    return EmissionModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), pollutants,
+                         tuple(blocks), tuple(units), scale, unit,
                          weights, requests, info)
 
 
@@ -154,6 +156,13 @@ def solve_emissions(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_
     return plan_from_solution(em, solution)
 
 
+def emission_zone_map(em: EmissionModel) -> sp.csr_matrix:
+    """Model columns × zones: each pollutant's allowance of zone i counts for zone i (what the
+    plan's and explain's binding rules per zone read)."""
+    n = em.zones.size
+    return columns_to_zones(em.model.num_vars, [(x.start, np.arange(n)) for x in em.x], n)
+
+
 def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
     """The checked solution as a plan: t/yr per zone and pollutant, binding rules, shadow
     prices in objective units per t (LP)."""
@@ -170,9 +179,9 @@ def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
                              allocated=float(alloc.sum())))
     unit_of_row = row_units(m, [x.start for x in em.x], em.units)
     duals = solution.row_duals * em.obj_scale / unit_of_row if solution.row_duals is not None else None
-    zone_map = columns_to_zones(m.num_vars, [(x.start, np.arange(n)) for x in em.x], n)
+    zone_map = emission_zone_map(em)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, duals, unit_of_row, f"{em.objective_unit} per t", zone_map)
+        m, solution.x, duals, unit_of_row, f"{em.objective_unit} per t", zone_map, pool_wide_rules(em.rules))
     allocated = table[[f"{p}_t" for p in em.pollutants]].to_numpy().sum(axis=1)
     summary = ResourceSummary(
         instance=em.instance.name, resource="emissions", method="lp", synthetic=em.instance.metadata.synthetic,
@@ -334,7 +343,7 @@ def solve_zsg_dea(instance: Instance, backend: str = DEFAULT_BACKEND, *,
 
 
 __all__ = ["EmissionModel", "build_emission_model", "solve_emissions", "plan_from_solution", "total_rule",
-           "ZSGResult", "dea_efficiency", "zsg_reallocate", "solve_zsg_dea"]
+           "ZSGResult", "dea_efficiency", "zsg_reallocate", "solve_zsg_dea", "emission_zone_map"]
 
 
 def emission_resource_model(instance: Instance) -> ResourceModel:

@@ -37,6 +37,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     identity_block,
     model_unit,
+    pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
 
@@ -150,7 +151,8 @@ def build_fund_model(instance: Instance) -> FundModel:
         unit += " (sector-priority weighted)"
     scale = float(weights.max(initial=0.0)) * sigma or 1.0
     b.set_obj(f, weights * sigma / scale)
-    return FundModel(instance, zt, b.build(), f, sigma, scale, unit, weights, priority, request, investment,
+    return FundModel(instance, zt, b.build(objective_scale=scale, objective_unit=unit), f, sigma, scale, unit,
+                     weights, priority, request, investment,
                      expected_tax, info, tuple(notes))
 
 
@@ -167,6 +169,12 @@ def solve_funds(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limi
     raise_for_status(solution, fm.model, f"fund plan for {instance.name!r}", row_scale=fm.unit,
                      unit=MONEY_LABEL[instance.units.money], rules=fm.rules, time_limit=opts.time_limit)
     return plan_from_solution(fm, solution)
+
+
+def fund_zone_map(fm: FundModel) -> sp.csr_matrix:
+    """Model columns × zones: zone i's funds count for zone i."""
+    n = fm.zones.size
+    return columns_to_zones(fm.model.num_vars, [(fm.f.start, np.arange(n))], n)
 
 
 def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
@@ -189,9 +197,9 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
     with np.errstate(divide="ignore", invalid="ignore"):
         table["leverage"] = np.where(fm.investment > 0, alloc / fm.investment, np.nan)
     duals = solution.row_duals * fm.obj_scale / fm.unit if solution.row_duals is not None else None
-    zone_map = columns_to_zones(m.num_vars, [(fm.f.start, np.arange(n))], n)
+    zone_map = fund_zone_map(fm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map)
+        m, solution.x, duals, fm.unit, f"{fm.objective_unit} per {money}", zone_map, pool_wide_rules(fm.rules))
     summary = ResourceSummary(
         instance=fm.instance.name, resource="funds", method="mip" if m.is_mip else "lp",
         synthetic=fm.instance.metadata.synthetic, status=solution.status.value,
@@ -206,7 +214,7 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
 
 
 __all__ = ["FundModel", "build_fund_model", "solve_funds", "plan_from_solution", "fund_pool", "leverage_rows",
-           "objective_weights", "TOTAL_RULE"]
+           "objective_weights", "TOTAL_RULE", "fund_zone_map"]
 
 
 def fund_resource_model(instance: Instance) -> ResourceModel:

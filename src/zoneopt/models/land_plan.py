@@ -23,7 +23,7 @@ from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.models.land_form import solve_in_form
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.presolve import presolve_checks
-from zoneopt.models.rules import binding_tables
+from zoneopt.models.rules import binding_tables, pool_wide_rules
 from zoneopt.plans import Plan, PlanSummary
 
 
@@ -149,6 +149,14 @@ def _rule_ref(lm: LandModel, rule: str | None) -> str:
     return f"{info.id!r}" + (f" ({info.source})" if info.source else "")
 
 
+def land_zone_map(lm: LandModel) -> sp.csr_matrix:
+    """Model columns × zones: zone i's allocation counts for zone i (what the plan's and
+    explain's binding rules per zone read)."""
+    x = lm.x
+    return sp.csr_matrix((np.ones(x.size), (x.start + np.arange(x.size), np.arange(x.size))),
+                         shape=(lm.model.num_vars, x.size))
+
+
 def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution | None = None,
                        secondary: float | None = None) -> Plan:
     """Turn a checked core solution into a :class:`Plan` in mu and natural units.
@@ -170,10 +178,10 @@ def plan_from_solution(lm: LandModel, solution: Solution, *, primary: Solution |
 
     scale = lm.obj_scale / sigma
     duals = primary.row_duals * scale if primary.row_duals is not None else None
-    zone_of_column = sp.csr_matrix((np.ones(x.size), (x.start + np.arange(x.size), np.arange(x.size))),
-                                   shape=(m.num_vars, x.size))
+    zone_of_column = land_zone_map(lm)
     bindings, binding_rules, shadow_prices = binding_tables(m, solution.x, duals, sigma,
-                                                            f"{lm.objective_unit} per mu", zone_of_column)
+                                                            f"{lm.objective_unit} per mu", zone_of_column,
+                                                            pool_wide_rules(lm.rules))
 
     allocations = pd.DataFrame({
         "zone": zt["zone"], "name": zt["name"], "city": zt["city"], "level": zt["level"],

@@ -181,7 +181,8 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
             obj_scale, unit = sigma, "mu (total |allocation − baseline|)"
     if obj.kind in ("efficiency", "blend"):
         b.set_obj(x, c_x)
-    return LandModel(inst, zt, b.build(), x, sigma, obj_scale, unit, weights=weights,
+    model = b.build(objective_scale=obj_scale, objective_unit=unit)  # the checker reports in plan units
+    return LandModel(inst, zt, model, x, sigma, obj_scale, unit, weights=weights,
                      baseline_mu=baseline, equity=equity_block, rules=rules)
 
 
@@ -195,7 +196,7 @@ def efficiency_stage(lm: LandModel, min_fulfilment: float) -> Model:
     c[lm.x.slice] = w * lm.land_unit / lm.tie_break_scale
     lb = m.lb.copy()
     lb[lm.equity.start] = max(0.0, min_fulfilment - 1e-9)
-    return replace(m, c=c, lb=lb, name=m.name + ":tie-break")
+    return replace(m, c=c, lb=lb, name=m.name + ":tie-break", objective_scale=1.0, objective_unit="")
 
 
 # -- solving and reading the answer back ------------------------------------------------------

@@ -56,7 +56,7 @@ from zoneopt.instance import MONEY_LABEL, Instance, Periods
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
-from zoneopt.models.rules import RuleInfo, binding_tables
+from zoneopt.models.rules import RuleInfo, binding_tables, pool_wide_rules
 from zoneopt.models.tracks import RESOURCE_ORDER, Track, planned_resources, track_settings
 from zoneopt.models.year_links import (
     COMBINED,
@@ -454,7 +454,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     duals = primary.row_duals * _dual_factor(mm) / mm.row_scale if primary.row_duals is not None else None
     per = np.array([mm.objective_units.get(o, "stacked objective") for o in mm.row_owner], dtype=object)
     unit = per + " per " + mm.row_unit.astype(object)
-    bindings, binding_rules, shadow_prices = binding_tables(m, x, duals, mm.row_scale, unit, zone_of_column)
+    bindings, binding_rules, shadow_prices = binding_tables(m, x, duals, mm.row_scale, unit, zone_of_column,
+                                                               pool_wide_rules(mm.rules))
 
     cell_parts, year_parts = [], []
     by_part = {(p.resource, p.year): p for p in mm.parts}

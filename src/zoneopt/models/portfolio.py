@@ -51,6 +51,7 @@ from zoneopt.models.rules import (
     columns_to_zones,
     model_unit,
     pad_columns,
+    pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
 
@@ -287,7 +288,7 @@ def build_portfolio_model(instance: Instance) -> PortfolioModel:
     if fund_block is not None:
         notes.append(f"partial funding: a chosen project gets {settings.min_fund_share:g} to 1 of its fund request")
     unit = unit.format(money=money)
-    model = b.build()
+    model = b.build(objective_scale=scale, objective_unit=unit)
     labels = {"land": "mu", "funds": money, **{k: "t" for k in units if k not in ("land", "funds")}}
     row_scale, row_unit = _row_scales(model, resource_of, block_scale, units, labels)
     return PortfolioModel(instance, zt, pt, model, y, fund_block, units, scale, unit, contribution, row_scale,
@@ -316,6 +317,23 @@ def _row_scales(model: Model, resource_of: dict[str, str], block_scale: dict[str
         if key is not None:
             scale[blk.slice], unit[blk.slice] = units[key], labels[key]
     return scale, unit
+
+
+def portfolio_zone_map(pm: PortfolioModel) -> sp.csr_matrix:
+    """Model columns × zones: a project's choice (and fund) counts for its zone."""
+    pt = pm.projects
+    return columns_to_zones(pm.model.num_vars, [(pm.y.start, pt.zone)]
+                            + ([(pm.fund.start, pt.zone)] if pm.fund is not None else []), pm.zones.size)
+
+
+def portfolio_pool_wide(pm: PortfolioModel) -> frozenset[str]:
+    """The portfolio's rules said once for the plan (:func:`pool_wide_rules`): the pools, the
+    targets, and the per-project rows (a leverage cap ``per: project``, the minimum fund share),
+    which are about a project, not its zone."""
+    fund_pool = pm.instance.pools.funds
+    per_project = [r.id for r in (fund_pool.rules if fund_pool is not None else ())
+                   if isinstance(r, LeverageCap) and r.per == "project"]
+    return pool_wide_rules(pm.rules, per_project)
 
 
 def _shift(A: sp.csr_matrix, start: int) -> sp.csr_matrix:
@@ -545,10 +563,9 @@ def plan_from_solution(pm: PortfolioModel, solution: Solution) -> ResourcePlan:
         if isinstance(rule, ShareTarget):
             targets.append(_share_result(rule, pt, zt.ids, w, fund))
 
-    zone_map = columns_to_zones(m.num_vars, [(pm.y.start, pt.zone)]
-                                + ([(pm.fund.start, pt.zone)] if pm.fund is not None else []), n)
+    zone_map = portfolio_zone_map(pm)
     bindings, table["binding_rules"], table["shadow_prices"] = binding_tables(
-        m, solution.x, None, pm.row_scale, pm.row_unit, zone_map)
+        m, solution.x, None, pm.row_scale, pm.row_unit, zone_map, portfolio_pool_wide(pm))
     pools = _pool_uses(pm, table)
     summary = ResourceSummary(
         instance=inst.name, resource="portfolio", method="mip", synthetic=inst.metadata.synthetic,
@@ -631,7 +648,8 @@ def check_plan(instance: Instance, plan: ResourcePlan) -> list[str]:
 
 
 __all__ = ["ProjectTable", "PortfolioModel", "CountRows", "build_portfolio_model", "solve_portfolio",
-           "plan_from_solution", "chosen_projects", "check_plan", "TARGET_TOLERANCE", "MIN_FUND_RULE"]
+           "plan_from_solution", "chosen_projects", "check_plan", "TARGET_TOLERANCE", "MIN_FUND_RULE",
+           "portfolio_pool_wide", "portfolio_zone_map"]
 
 
 def portfolio_resource_model(instance: Instance) -> ResourceModel:

@@ -9,7 +9,7 @@ membership), never one Python object per zone. Each rule's mathematics and claus
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -284,22 +284,68 @@ def _tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTabl
 
 BINDING_TOLERANCE = 1e-6
 
+POOL_WIDE_TYPES = frozenset({"pool", "tilt", "count_target", "share_target", "partial_funding", "growth", "ramp"})
+"""Rule types said once for a plan, not on each zone's row: the pool, the tilt (every zone of
+its order sits on a tier level; at 0 most bind with price 0), the portfolio's targets and its
+per-project rows, the plan over years' growth targets and ramps."""
+
+
+def pool_wide_rules(rules: Mapping[str, RuleInfo], extra: Iterable[str] = ()) -> frozenset[str]:
+    """The ids among ``rules`` of :data:`POOL_WIDE_TYPES`, and ``extra`` (a portfolio's
+    per-project rules)."""
+    return frozenset([rid for rid, info in rules.items() if info.type in POOL_WIDE_TYPES] + list(extra))
+
+
+def at_bound(m: Model, x: FloatArray) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """The rows of ``m`` at their upper and at their lower bound at ``x`` (within
+    :data:`BINDING_TOLERANCE` × max(1, |bound|), model units; an equality counts as upper)."""
+    act = m.A @ x
+    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
+    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
+    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    return at_ub, at_lb
+
+
+def row_owners(m: Model, rows: npt.NDArray[np.int64], zone_of_column: sp.csr_matrix) -> npt.NDArray[np.int64]:
+    """For each of ``rows``, the one zone whose columns it constrains (``zone_of_column``:
+    model columns × zones), or -1 when it touches none or several (a pool, a city's cap)."""
+    touched = sp.csr_matrix((abs(m.A[rows]) @ zone_of_column) != 0)
+    count = np.diff(touched.indptr)
+    first = touched.indices[np.minimum(touched.indptr[:-1], max(touched.nnz - 1, 0))] if touched.nnz else \
+        np.zeros(rows.size, dtype=np.int64)
+    return np.where(count == 1, first, -1).astype(np.int64)
+
+
+def binds_for_zone(m: Model, x: FloatArray, rows: npt.NDArray[np.int64], zone_of_column: sp.csr_matrix,
+                   pool_wide: Collection[str] = ()) -> npt.NDArray[np.int64]:
+    """THE decision of which rules bind *for a zone* (``solve``'s ``binding_rules`` and
+    ``explain``'s list both come from here): for each of ``rows``, the zone it binds for, or
+    -1. A row binds for zone i when it is at its bound (:func:`at_bound`), it is zone i's own
+    (its columns count for zone i alone: a zone cap, a request cap, an exclusion, a lock, a
+    group cap on a group of one) and its rule is not pool-wide (``pool_wide``: the pool, the
+    tilt, targets, per-project rows). Rows shared by several zones (a city's cap, a share of
+    the pool) bind for the plan, not for a zone: the plan's summary says them once."""
+    at_ub, at_lb = at_bound(m, x)
+    owner = row_owners(m, rows, zone_of_column)
+    rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
+    rule = rule_of_block[m.row_block_index()[rows]]
+    shared = np.isin(rule.astype(str), np.array(sorted(pool_wide), dtype=str)) | (rule == "")
+    return np.where((at_ub[rows] | at_lb[rows]) & ~shared, owner, -1)
+
 
 def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: float | FloatArray,
-                   unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix
+                   unit: str | npt.NDArray[np.object_], zone_of_column: sp.csr_matrix,
+                   pool_wide: Collection[str] = ()
                    ) -> tuple[pd.DataFrame, npt.NDArray[np.object_], npt.NDArray[np.object_]]:
     """The rule rows of ``m`` whose finite bound holds at ``x`` (to :data:`BINDING_TOLERANCE`
     in model units), as a plan's bindings table: rule, source, row, side, the bound in natural
     units (model bound × ``row_unit``, a number or one per row), the shadow price (``duals``,
     already in plan units per natural unit; NaN without duals) and its ``unit``. Also, per
-    zone, the binding rules whose rows touch it and their shadow prices (``rule=value``, a
-    rule with several binding rows for a zone summed), as ``;``-joined strings;
-    ``zone_of_column`` (model columns × zones) says which zone each column counts for.
-    Loops run over the few rule ids, never over zones or rows."""
-    act = m.A @ x
-    tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(m.row_ub), m.row_ub, m.row_lb)))
-    at_ub = np.isfinite(m.row_ub) & (np.abs(act - m.row_ub) <= tol)
-    at_lb = np.isfinite(m.row_lb) & (np.abs(act - m.row_lb) <= tol) & ~at_ub
+    zone, the rules that bind for it (:func:`binds_for_zone`: its own rows, pool-wide rules
+    left out) and their shadow prices (``rule=value``, a rule with several binding rows for a
+    zone summed), as ``;``-joined strings; ``zone_of_column`` (model columns × zones) says which
+    zone each column counts for. Loops run over the few rule ids, never over zones or rows."""
+    at_ub, at_lb = at_bound(m, x)
     block_of = m.row_block_index()
     rule_of_block = np.array([b.rule or "" for b in m.row_blocks] + [""], dtype=object)
     rule_row = rule_of_block[block_of] != ""
@@ -316,15 +362,16 @@ def binding_tables(m: Model, x: FloatArray, duals: FloatArray | None, row_unit: 
         "shadow_price": duals[brows] if duals is not None else np.full(brows.size, np.nan),
         "unit": unit_col,
     })
-    # Zones touched by each binding row, as a zones × rules table.
+    # Each binding row's zone, as a zones × rules table.
     n = zone_of_column.shape[1]
-    sub = (abs(m.A[brows]) @ zone_of_column).tocoo()
-    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[sub.row]]].astype(str), return_inverse=True)
+    owner = binds_for_zone(m, x, brows, zone_of_column, pool_wide)
+    own = owner >= 0
+    rule_names, rule_idx = np.unique(rule_of_block[block_of[brows[own]]].astype(str), return_inverse=True)
     touched = np.zeros((n, rule_names.size), dtype=bool)
-    touched[sub.col, rule_idx] = True
+    touched[owner[own], rule_idx] = True
     price = np.zeros((n, rule_names.size))
-    if duals is not None:  # a rule with several binding rows for a zone (tilt) sums them
-        np.add.at(price, (sub.col, rule_idx), duals[brows[sub.row]])
+    if duals is not None:  # a rule with several binding rows for a zone sums them
+        np.add.at(price, (owner[own], rule_idx), duals[brows[own]])
     binding_rules = np.full(n, "", dtype=object)
     shadow_prices = np.full(n, "", dtype=object)
     for r, rule in enumerate(rule_names.tolist()):

@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.core.model import Model, ModelBuilder, RowBlock
+from zoneopt.core.progress import track
 from zoneopt.core.stack import add_model
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
@@ -223,17 +224,17 @@ def build_year_models(instance: Instance, periods: Periods, settings: Sequence[T
     by_key = {s.key: s for s in settings}
     nominal = _nominal_pools(settings, periods.years)
     built: list[tuple[str, int, Instance, Built]] = []
-    for resource in resources:  # a loop over resources and years
-        for t in periods.years:
-            if resource == "land":
-                inst_t = _land_year(instance, periods, by_key["land"], t, management, nominal)
-                built.append((resource, t, inst_t, build_land_model(inst_t)))
-            elif resource == "emissions":
-                inst_t = _emission_year(instance, by_key, t, management, nominal)
-                built.append((resource, t, inst_t, build_emission_model(inst_t)))
-            else:
-                inst_t = _fund_year(instance, by_key["funds"], t, management, nominal)
-                built.append((resource, t, inst_t, build_fund_model(inst_t)))
+    pairs = [(resource, t) for resource in resources for t in periods.years]
+    for resource, t in track(pairs, "plan-years: build", unit="model"):  # a loop over resources and years
+        if resource == "land":
+            inst_t = _land_year(instance, periods, by_key["land"], t, management, nominal)
+            built.append((resource, t, inst_t, build_land_model(inst_t)))
+        elif resource == "emissions":
+            inst_t = _emission_year(instance, by_key, t, management, nominal)
+            built.append((resource, t, inst_t, build_emission_model(inst_t)))
+        else:
+            inst_t = _fund_year(instance, by_key["funds"], t, management, nominal)
+            built.append((resource, t, inst_t, build_fund_model(inst_t)))
     return built
 
 

@@ -1,7 +1,8 @@
 """Solved plans and how they are written: the land plan (:mod:`~zoneopt.plans.land`), the
 other resources' plans and plan sets (:mod:`~zoneopt.plans.resources`), the plan over years
 (:mod:`~zoneopt.plans.years`), dynamic management's decisions (:mod:`~zoneopt.plans.management`),
-and what every output shares (:mod:`~zoneopt.plans.output`). This module only re-exports their public names."""
+what every output shares (:mod:`~zoneopt.plans.output`), and tables safe to open in a
+spreadsheet program (:mod:`~zoneopt.plans.spreadsheets`). This module only re-exports their public names."""
 
 from zoneopt.plans.land import Plan, PlanRecord, PlanSummary, ZoneAllocation
 from zoneopt.plans.management import Exclusion, ManagementResult
@@ -15,6 +16,7 @@ from zoneopt.plans.resources import (
     ResourceSummary,
     TargetResult,
 )
+from zoneopt.plans.spreadsheets import FORMULA_START, csv_escaped, is_formula_like, write_csv, write_frame
 from zoneopt.plans.years import (
     MultiPeriodPlan,
     MultiPeriodRecord,
@@ -27,5 +29,6 @@ __all__ = [
     "Binding", "Exclusion", "ManagementResult", "MultiPeriodPlan", "MultiPeriodRecord", "MultiPeriodSummary", "Plan",
     "PlanOutput", "PlanRecord", "PlanSet", "PlanSetRecord", "PlanSummary", "PoolUse", "ResourceObjective",
     "ResourcePlan", "ResourcePlanRecord", "ResourceSummary", "TargetResult", "TrackSummary", "ZoneAllocation",
-    "clean_value", "records", "write_by_suffix", "write_sheets",
+    "clean_value", "records", "write_by_suffix", "write_sheets", "FORMULA_START", "csv_escaped", "is_formula_like",
+    "write_csv", "write_frame",
 ]

@@ -6,12 +6,17 @@ and ``objective``)."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from zoneopt.files import atomic_write
 from zoneopt.plans.output import AllocationsOutput, Binding, clean_value
+from zoneopt.plans.spreadsheets import write_frame
+
+if TYPE_CHECKING:
+    from zoneopt.plans.display import Display
 
 
 class PlanSummary(BaseModel):
@@ -115,10 +120,16 @@ class Plan(AllocationsOutput):
         def write(p: Path) -> None:
             with pd.ExcelWriter(p, engine="openpyxl") as xl:
                 fields = [(k, "\n".join(v) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
-                pd.DataFrame(fields, columns=["field", "value"]).to_excel(xl, sheet_name="summary", index=False)
-                self.allocations.to_excel(xl, sheet_name="allocations", index=False)
-                self.bindings.to_excel(xl, sheet_name="bindings", index=False)
+                write_frame(xl, pd.DataFrame(fields, columns=["field", "value"]), "summary")
+                write_frame(xl, self.allocations, "allocations")
+                write_frame(xl, self.bindings, "bindings")
         return atomic_write(path, write)
+
+    def display_tables(self, display: Display) -> dict[str, pd.DataFrame]:
+        """``summary`` (the headline in words), ``allocations`` and ``bindings``, for people."""
+        from zoneopt.plans.wording import summary_frame
+
+        return {"summary": summary_frame(self, display), "allocations": self.allocations, "bindings": self.bindings}
 
     def __repr__(self) -> str:
         s = self.summary

@@ -16,6 +16,7 @@ import pandas as pd
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
 from zoneopt.plans.output import records
+from zoneopt.plans.spreadsheets import write_csv, write_frame
 
 
 @dataclass(frozen=True)
@@ -107,16 +108,16 @@ class ManagementResult:
             self.to_json(p)
             return p
         if suffix == ".csv":
-            return atomic_write(p, lambda t: self.decisions.to_csv(t, index=False, encoding="utf-8-sig"))
+            return write_csv(p, self.decisions)
         if suffix == ".xlsx":
             def excel(t: Path) -> None:
                 with pd.ExcelWriter(t, engine="openpyxl") as xl:
-                    self.years.to_excel(xl, sheet_name="years", index=False)
-                    self.decisions.to_excel(xl, sheet_name="decisions", index=False)
-                    pd.DataFrame([{"rule": e.rule, "source": e.source, "kind": e.kind, "year": e.year,
-                                   "zones": ";".join(e.zones), "note": e.note} for e in self.exclusions],
-                                 columns=["rule", "source", "kind", "year", "zones", "note"]).to_excel(
-                        xl, sheet_name="exclusions", index=False)
+                    write_frame(xl, self.years, "years")
+                    write_frame(xl, self.decisions, "decisions")
+                    exclusions = pd.DataFrame([{"rule": e.rule, "source": e.source, "kind": e.kind, "year": e.year,
+                                                "zones": ";".join(e.zones), "note": e.note} for e in self.exclusions],
+                                              columns=["rule", "source", "kind", "year", "zones", "note"])
+                    write_frame(xl, exclusions, "exclusions")
             return atomic_write(p, excel)
         raise InvalidInputError(f"--out {p}: unknown output type {suffix!r}; use .json, .csv or .xlsx")
 

@@ -1,8 +1,9 @@
 """What every plan-like output shares: the :class:`PlanOutput` base (status, objective, JSON
 of its record, writing by suffix), the :class:`Binding` row of a binding rule, JSON-ready table
 rows (:func:`clean_value`, :func:`records`) and atomic writing of JSON, CSV and Excel
-(:func:`write_by_suffix`, :func:`write_sheets`). Land, resource, consolidation, evaluation and
-multi-year outputs all write through these."""
+(:func:`write_by_suffix`, :func:`write_sheets`; cells safe from formula injection, see
+:mod:`zoneopt.plans.spreadsheets`). Land, resource, consolidation, evaluation and multi-year
+outputs all write through these."""
 
 from __future__ import annotations
 
@@ -10,13 +11,17 @@ import json
 import math
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict
 
 from zoneopt.errors import InvalidInputError
 from zoneopt.files import atomic_write, atomic_write_text
+from zoneopt.plans.spreadsheets import write_csv, write_frame
+
+if TYPE_CHECKING:
+    from zoneopt.plans.display import Display
 
 
 def clean_value(v: Any) -> Any:
@@ -65,7 +70,7 @@ def write_sheets(path: str | Path, sheets: dict[str, pd.DataFrame]) -> Path:
     def write(p: Path) -> None:
         with pd.ExcelWriter(p, engine="openpyxl") as xl:
             for name, frame in sheets.items():
-                frame.to_excel(xl, sheet_name=name[:31], index=False)
+                write_frame(xl, frame, name[:31])
     return atomic_write(path, write)
 
 
@@ -118,9 +123,29 @@ class PlanOutput:
             atomic_write_text(path, text + "\n")
         return text
 
-    def write(self, path: str | Path) -> Path:
-        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``."""
-        return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+    def display_tables(self, display: Display) -> dict[str, pd.DataFrame] | None:
+        """The plan's tables by sheet name for people to read (:meth:`write` with a display);
+        None: this output has no display form, :meth:`write` writes its data form."""
+        return None
+
+    def write(self, path: str | Path, display: Display | None = None) -> Path:
+        """Write by suffix: ``.json``, ``.csv`` or ``.xlsx``. Without ``display`` the data form
+        (English data columns, full precision: what programs read); with one, CSV and Excel in
+        the display's language and units (:mod:`zoneopt.plans.display`: localised headers,
+        money in the display unit, rounded, percentages, a 合计 row; Excel with column widths
+        and number formats) — the first table is the CSV. JSON is always the data form."""
+        tables = self.display_tables(display) if display is not None else None
+        if display is None or tables is None:
+            return write_by_suffix(path, self.to_json, self.to_csv, self.to_excel)
+        from zoneopt.plans.display import export_table, frame_writer
+
+        first = tables.get("allocations", tables.get("zones", next(iter(tables.values()))))
+
+        def csv(p: Path) -> Path:
+            table, _ = export_table(first, display)
+            return write_csv(p, table)
+
+        return write_by_suffix(path, self.to_json, csv, frame_writer(lambda: tables, display))
 
 
 class AllocationsOutput(PlanOutput):
@@ -131,4 +156,4 @@ class AllocationsOutput(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """The allocation table as CSV (UTF-8 with BOM so Excel shows Chinese names)."""
-        return atomic_write(path, lambda p: self.allocations.to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.allocations)

@@ -5,14 +5,17 @@ resource an instance configures (:class:`PlanSet`), with their JSON forms."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from zoneopt.files import atomic_write
 from zoneopt.plans.land import Plan, PlanRecord
 from zoneopt.plans.output import AllocationsOutput, Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.spreadsheets import write_csv
+
+if TYPE_CHECKING:
+    from zoneopt.plans.display import Display
 
 
 class PoolUse(BaseModel):
@@ -130,6 +133,15 @@ class ResourcePlan(AllocationsOutput):
         ``targets``, ``projects`` for a portfolio)."""
         return write_sheets(path, self.sheets())
 
+    def display_tables(self, display: Display, prefix: str = "") -> dict[str, pd.DataFrame]:
+        """:meth:`sheets` for people: the summary in words, the other tables as they are (the
+        display layer labels and formats them)."""
+        from zoneopt.plans.wording import summary_frame
+
+        out = self.sheets(prefix)
+        out[f"{prefix}summary"] = summary_frame(self, display)
+        return out
+
     def __repr__(self) -> str:
         s = self.summary
         pools = ", ".join(f"{p.pool} {p.allocated:g}/{p.total:g} {p.unit}" for p in s.pools)
@@ -192,7 +204,16 @@ class PlanSet(PlanOutput):
 
     def to_csv(self, path: str | Path) -> Path:
         """:meth:`zone_table` as CSV (UTF-8 with BOM)."""
-        return atomic_write(path, lambda p: self.zone_table().to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.zone_table())
+
+    def display_tables(self, display: Display) -> dict[str, pd.DataFrame]:
+        """``zones`` (:meth:`zone_table`), then each plan's tables for people, prefixed with its
+        resource."""
+        out: dict[str, pd.DataFrame] = {"zones": self.zone_table()}
+        for resource, p in self.plans.items():
+            tables = p.display_tables(display) if isinstance(p, Plan) else p.display_tables(display, f"{resource}-")
+            out.update({(f"{resource}-{k}" if isinstance(p, Plan) else k): v for k, v in tables.items()})
+        return out
 
     def to_excel(self, path: str | Path) -> Path:
         """One workbook: a ``zones`` sheet (:meth:`zone_table`), then each plan's sheets

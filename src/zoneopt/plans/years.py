@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from zoneopt.files import atomic_write
 from zoneopt.plans.management import ManagementResult
 from zoneopt.plans.output import Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.spreadsheets import write_csv
 
 
 class TrackSummary(BaseModel):
@@ -195,7 +195,7 @@ class MultiPeriodPlan(PlanOutput):
     def to_csv(self, path: str | Path) -> Path:
         """The zones × years table of every track as CSV (UTF-8 with BOM so Excel shows Chinese
         names)."""
-        return atomic_write(path, lambda p: self.table().to_csv(p, index=False, encoding="utf-8-sig"))
+        return write_csv(path, self.table())
 
     def sheets(self) -> dict[str, pd.DataFrame]:
         """The plan's tables by Excel sheet name: ``summary``, ``resources`` (objectives),

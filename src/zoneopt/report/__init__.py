@@ -11,8 +11,11 @@ their sources and shadow prices, the rules ranked by what they cost (first order
 the what-if curve over the pool (×0.8 … ×1.2), the efficiency–equity frontier, the scenario
 comparison when the instance carries scenarios, and charts (allocation per zone, score against
 allocation per existing mu, totals per city, the what-if curve, the frontier).
-:meth:`Report.write` writes ``report.md``, ``report.xlsx`` and the PNGs into a directory, each
-file atomically; the Markdown embeds the charts by relative path.
+:meth:`Report.write` writes ``report.md`` and the PNGs (the Markdown embeds the charts by
+relative path), ``report.xlsx`` and ``report.docx`` (a Word document: title page, tables,
+charts; :mod:`zoneopt.report.docx`) into a directory, each file atomically. Every heading,
+caption, table header and chart is in the report's language (``lang``, default the instance's
+``metadata.language``), numbers as :mod:`zoneopt.plans.display` shows them.
 
 Charts need the ``report`` extra (``pip install "zoneopt[report]"``: matplotlib and the Noto
 Sans CJK font, so Chinese zone names render); without it :class:`MissingDependencyError`
@@ -34,14 +37,22 @@ builder gets), the sections (``summary``: summary and evaluations; ``land``;
 :class:`Report`).
 """
 
-from zoneopt.report.build import RESOURCE_SECTIONS, WHAT_IF_FACTORS, Report, build_report, require_chart_packages
+from zoneopt.report.build import (
+    REPORT_FORMATS,
+    RESOURCE_SECTIONS,
+    WHAT_IF_FACTORS,
+    Report,
+    build_report,
+    require_chart_packages,
+)
 from zoneopt.report.charts import INSTALL_HINT, MissingDependencyError
 from zoneopt.report.context import ReportContext
 from zoneopt.report.document import Chart, ChartNote, Section, Table, Text
-from zoneopt.report.writers import REPORT_MD, REPORT_XLSX
+from zoneopt.report.docx import require_docx
+from zoneopt.report.writers import REPORT_DOCX, REPORT_MD, REPORT_XLSX
 
 __all__ = [
     "build_report", "require_chart_packages", "Report", "Section", "Text", "Table", "Chart", "ChartNote",
     "ReportContext", "RESOURCE_SECTIONS", "MissingDependencyError", "REPORT_MD", "REPORT_XLSX", "WHAT_IF_FACTORS",
-    "INSTALL_HINT",
+    "INSTALL_HINT", "REPORT_DOCX", "REPORT_FORMATS", "require_docx",
 ]

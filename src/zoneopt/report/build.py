@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from zoneopt.analysis.explain import LandSolve
+from zoneopt.core.progress import track
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InvalidInputError
 from zoneopt.instance import Instance
 from zoneopt.plans import ResourcePlan
+from zoneopt.plans.display import Display
 from zoneopt.report.charts import ChartRenderer
 from zoneopt.report.context import ReportContext, SectionBuilder
 from zoneopt.report.document import Block, Chart, ChartNote, Section, Table
@@ -29,6 +31,9 @@ from zoneopt.report.scenarios import scenario_section
 from zoneopt.report.summary import evaluation_section, summary_section
 from zoneopt.report.writers import render_markdown, write_files
 from zoneopt.resources import configured
+
+REPORT_FORMATS = ("md", "xlsx", "docx")
+"""What :meth:`Report.write` can write: Markdown with PNG charts, the workbook, a Word document."""
 
 WHAT_IF_FACTORS = (0.8, 0.9, 1.0, 1.1, 1.2)
 """Default pool factors of the what-if curve."""
@@ -64,6 +69,9 @@ class Report:
     notes: tuple[str, ...] = field(default=())
     plans: dict[str, ResourcePlan] = field(default_factory=dict)
     """The emission, fund and portfolio plans the report shows, by resource."""
+    display: Display = field(default_factory=Display)
+    """The report's language and money units."""
+    backend: str = DEFAULT_BACKEND
 
     def blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks]
@@ -83,27 +91,49 @@ class Report:
         """Charts not drawn, by name, with the reason."""
         return {b.name: b.note for b in self.blocks() if isinstance(b, ChartNote)}
 
+    def table_blocks(self) -> list[Table]:
+        """Every table block, in report order."""
+        return [b for b in self.blocks() if isinstance(b, Table)]
+
     def markdown(self) -> str:
         """The report as Markdown; charts are linked by file name (relative to the report)."""
-        return render_markdown(self.title, self.sections)
+        return render_markdown(self.title, self.sections, self.display)
 
-    def write(self, directory: str | Path) -> list[Path]:
-        """Write ``report.md``, ``report.xlsx`` and one PNG per chart into ``directory``
-        (created if needed), each atomically; the Markdown last, so every file it links to
+    def docx(self) -> bytes:
+        """The report as a Word document (:mod:`zoneopt.report.docx`): a title page, the
+        summary, every section's text, tables and charts, each rule with its clause."""
+        from zoneopt.report.docx import docx_bytes
+
+        return docx_bytes(self)
+
+    def write(self, directory: str | Path, formats: Sequence[str] = ("md", "xlsx")) -> list[Path]:
+        """Write the report into ``directory`` (created if needed), each file atomically:
+        ``md`` (``report.md`` and one PNG per chart it links), ``xlsx`` (``report.xlsx``),
+        ``docx`` (``report.docx``, charts inside); the Markdown last, so every file it links to
         exists. Returns the paths written."""
-        return write_files(directory, self.charts, self.tables, self.markdown())
+        unknown = [f for f in formats if f not in REPORT_FORMATS]
+        if unknown or not formats:
+            raise InvalidInputError(f"report: unknown format {unknown[0] if unknown else ''!r}; formats: "
+                                    f"{', '.join(REPORT_FORMATS)}")
+        md = "md" in formats
+        return write_files(directory, self.charts if md else {}, self.table_blocks(),
+                           self.markdown() if md else None, self.display,
+                           docx=self.docx() if "docx" in formats else None, workbook="xlsx" in formats)
 
 
 def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options: SolveOptions | None = None,
                  what_if_factors: Sequence[float] = WHAT_IF_FACTORS, frontier_points: int = 11,
-                 rule_costs: bool = True, scenarios: bool = True, charts: bool = True) -> Report:
+                 rule_costs: bool = True, scenarios: bool = True, charts: bool = True,
+                 lang: str | None = None) -> Report:
     """Solve ``instance`` and build its report in memory (tables and PNG charts).
 
     ``what_if_factors`` are the pool factors of the what-if curve (default ×0.8 … ×1.2);
     ``frontier_points`` the ε-constraint points of the efficiency–equity frontier;
     ``rule_costs`` re-solves without each rule for the exact cost ranking; ``scenarios``
     compares the instance's scenarios (if any); ``charts`` draws the PNGs (needs matplotlib and
-    the Noto CJK font: the ``report`` extra).
+    the Noto CJK font: the ``report`` extra); ``lang`` (``zh`` or ``en``; default the instance's
+    ``metadata.language``, else English) is the language of every heading, caption, table
+    header and chart, money shown in the instance's ``units.money_display``.
 
     Raises :class:`MissingDependencyError` (exit code 2) when charts are asked for and the
     ``report`` extra is missing (checked before anything is solved);
@@ -111,6 +141,7 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     cannot all hold; :class:`InvalidInputError` for an instance without a resource to report,
     bad factors or points; and what :func:`zoneopt.solve_land` raises otherwise.
     """
+    display = Display.of(instance, lang)
     renderer = ChartRenderer.load() if charts else None
     factors = tuple(float(f) for f in what_if_factors)
     if not factors or any(not (math.isfinite(f) and f >= 0) for f in factors):
@@ -122,17 +153,19 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
         raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land, emission or fund "
                                 "pool and no projects")
     ctx = ReportContext(instance, backend, options if options is not None else SolveOptions(), factors,
-                        int(frontier_points), rule_costs, scenarios, renderer)
-    built = [section_builder(key)(ctx) for key in resources]  # solves first: an infeasible plan stops here
+                        int(frontier_points), rule_costs, scenarios, renderer, display)
+    built = [section_builder(key)(ctx)  # solves first: an infeasible plan stops here
+             for key in track(resources, "report", unit="section")]
     land = next((solved for _, solved in built if isinstance(solved, LandSolve)), None)
     plans = {key: solved for key, (_, solved) in zip(resources, built, strict=True) if isinstance(solved, ResourcePlan)}
-    sections = [summary_section(instance, land, backend, plans), evaluation_section(instance, backend)]
+    sections = [summary_section(instance, land, backend, plans, display),
+                evaluation_section(instance, backend, display)]
     sections += [s for s, _ in built]
     if scenarios and instance.scenarios and plans:
         sections.append(scenario_section(ctx))
-    title = f"zoneopt report · {instance.name}"
+    title = display.t("report.title", name=instance.name)
     return Report(instance=instance.name, title=title, synthetic=instance.metadata.synthetic,
-                  sections=tuple(sections), land=land, plans=plans)
+                  sections=tuple(sections), land=land, plans=plans, display=display, backend=backend)
 
 
 def require_chart_packages() -> None:

@@ -27,8 +27,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from zoneopt.errors import InvalidInputError
+from zoneopt.plans.display import Display, fixed, percent
 from zoneopt.report.document import Block, Chart, ChartNote
-from zoneopt.report.writers import num
 
 BAR_ZONES = 60
 """At most this many zones in the allocation bar chart (the largest allocations)."""
@@ -111,12 +111,22 @@ class ChartRenderer:
             return buf.getvalue()
 
 
+def png_size(data: bytes) -> tuple[int, int]:
+    """Width and height in pixels of a PNG (its IHDR chunk)."""
+    import struct
+
+    w, h = struct.unpack(">II", data[16:24])
+    return int(w), int(h)
+
+
 def chart_or_note(renderer: ChartRenderer | None, name: str, title: str, paint: Callable[..., Any],
                   *args: Any) -> Block:
     """The chart ``paint`` draws from ``args``, or a note saying why it was not drawn (charts
     are off: ``renderer`` is None, or there is nothing to draw)."""
     if renderer is None:
-        return ChartNote(name, title, "charts were not drawn (charts=False)")
+        d = next((a for a in args if isinstance(a, Display)), None)
+        return ChartNote(name, title, d.t("note.charts_off") if d is not None
+                         else "charts were not drawn (charts=False)")
     result = renderer.draw(paint, *args)
     if isinstance(result, str):
         return ChartNote(name, title, result)
@@ -136,11 +146,11 @@ def _label(names: pd.Series, ids: pd.Series) -> list[str]:
 
 # -- land -------------------------------------------------------------------------------------
 
-def allocation_chart(Figure: Any, a: pd.DataFrame, s: Any) -> Any:
+def allocation_chart(Figure: Any, a: pd.DataFrame, s: Any, d: Display) -> Any:
     alloc = a["allocation_mu"].to_numpy(dtype=float)
     got = np.flatnonzero(alloc > 1e-9)
     if got.size == 0:
-        return "no zone gets land in this plan"
+        return d.t("note.no_land")
     order = got[np.argsort(-alloc[got], kind="stable")][:BAR_ZONES]
     names = _label(a["name"].iloc[order], a["zone"].iloc[order])
     values = alloc[order]
@@ -152,12 +162,13 @@ def allocation_chart(Figure: Any, a: pd.DataFrame, s: Any) -> Any:
     ax.barh(y, values, color="#3b78b0")
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel("new construction land, mu")
-    shown = f"the {n} largest of {got.size}" if got.size > n else f"{n}"
-    ax.set_title(f"Allocation per zone ({shown} zones with land; {a.shape[0] - got.size} get none)")
+    ax.set_xlabel(d.t("chart.new_land_mu"))
+    shown = d.t("chart.largest_of", n=n, got=got.size) if got.size > n else f"{n}"
+    ax.set_title(d.t("chart.allocation_title", shown=shown, none=a.shape[0] - got.size))
     top = float(values.max())
     for k in range(n):
-        text = f"{values[k]:,.0f}" + (f"  ({fulfil[k]:.0%} of request)" if np.isfinite(fulfil[k]) else "")
+        text = f"{values[k]:,.1f}" + (d.t("chart.of_request", p=percent(fulfil[k], 0))
+                                      if np.isfinite(fulfil[k]) else "")
         ax.text(values[k] + 0.01 * top, y[k], text, va="center", fontsize=8)
     ax.set_xlim(0, top * 1.3)
     ax.grid(axis="x", alpha=0.3)
@@ -168,16 +179,16 @@ def allocation_chart(Figure: Any, a: pd.DataFrame, s: Any) -> Any:
 _GRADE_COLOURS = {"A": "#2a9d3c", "B": "#3b78b0", "C": "#e08a1e", "D": "#c0392b"}
 
 
-def score_chart(Figure: Any, a: pd.DataFrame) -> Any:
+def score_chart(Figure: Any, a: pd.DataFrame, d: Display) -> Any:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
     score = a["score"].to_numpy(dtype=float)
     per = a["allocation_per_mu"].to_numpy(dtype=float)
     ok = np.isfinite(score) & np.isfinite(per)
     if not ok.any():
-        return "no zone has a score (no evaluation assigns one and the instance gives none)"
+        return d.t("note.no_score")
     if not (per[ok] > 1e-12).any():
-        return "no zone gets land in this plan"
+        return d.t("note.no_land")
     idx = np.flatnonzero(ok)
     grades = a["grade"].to_numpy(dtype=object)
     names = _label(a["name"], a["zone"])
@@ -202,24 +213,25 @@ def score_chart(Figure: Any, a: pd.DataFrame) -> Any:
         sel = idx[[(grades[i] if isinstance(grades[i], str) else None) == g for i in idx]]
         if sel.size:
             ax.scatter(score[sel], per[sel], s=36, color=_GRADE_COLOURS.get(g or "", "#888888"),
-                       label=f"grade {g}" if g else "no grade", zorder=3, edgecolor="white", linewidth=0.5)
+                       label=d.t("chart.grade", g=g) if g else d.t("chart.no_grade"), zorder=3, edgecolor="white",
+                       linewidth=0.5)
     top = float(per[idx].max())
     span = float(score[idx].max() - score[idx].min()) or 1.0
     ax.set_xlim(float(score[idx].min()) - 0.04 * span, float(score[idx].max()) + 0.04 * span)
     ax.set_ylim(-0.04 * top, top * 1.15)
-    ax.set_ylabel("new land per mu of existing land")
+    ax.set_ylabel(d.t("chart.per_existing_mu"))
     unnamed = []
     if named.size < pos.size:
-        unnamed.append(f"the {named.size} largest allocations named")
+        unnamed.append(d.t("chart.named_largest", n=named.size))
     if zero.size and not strip_zeros.size:
-        unnamed.append("zones at 0 not named")
-    ax.set_title(f"Score against allocation per existing mu ({pos.size} zones with land, {zero.size} at 0"
-                 + (f"; {', '.join(unnamed)}" if unnamed else "") + ")")
+        unnamed.append(d.t("chart.zeros_unnamed"))
+    ax.set_title(d.t("chart.score_title", pos=pos.size, zero=zero.size,
+                     extra=("；" if d.zh else "; ") + d.join(unnamed) if unnamed else ""))
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", frameon=False)
     _place_labels(ax, canvas, score[named], per[named], [names[i] for i in named.tolist()], score[idx], per[idx])
     if strip is None:
-        ax.set_xlabel("evaluation score")
+        ax.set_xlabel(d.t("chart.score"))
         return fig
     # Zones at 0: their names in a strip below, spread out so they do not overlap, each joined to
     # its score by a thin line.
@@ -227,8 +239,9 @@ def score_chart(Figure: Any, a: pd.DataFrame) -> Any:
     strip.set_ylim(0, 1)
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
-    strip.set_xlabel("evaluation score")
-    strip.text(0.0, 1.0, "at 0:", transform=strip.transAxes, fontsize=8, color="#666666", va="top", ha="right")
+    strip.set_xlabel(d.t("chart.score"))
+    strip.text(0.0, 1.0, d.t("chart.at_zero"), transform=strip.transAxes, fontsize=8, color="#666666", va="top",
+               ha="right")
     order = strip_zeros[np.argsort(score[strip_zeros], kind="stable")]
     to_px = strip.transData.transform
     px = to_px(np.column_stack([score[order], np.zeros(order.size)]))[:, 0]
@@ -309,10 +322,10 @@ def _place_labels(ax: Any, canvas: Any, xs: npt.NDArray[np.float64], ys: npt.NDA
                     va="center", arrowprops=arrow)
 
 
-def city_chart(Figure: Any, cities: pd.DataFrame) -> Any:
+def city_chart(Figure: Any, cities: pd.DataFrame, d: Display) -> Any:
     values = cities["allocation_mu"].to_numpy(dtype=float)
     if not (values > 1e-9).any():
-        return "no city gets land in this plan"
+        return d.t("note.no_city_land")
     n = len(cities)
     fig = Figure(figsize=(9, max(2.5, 0.34 * n + 1.3)))
     ax = fig.add_subplot()
@@ -320,40 +333,41 @@ def city_chart(Figure: Any, cities: pd.DataFrame) -> Any:
     ax.barh(y, values, color="#5a9e6f")
     ax.set_yticks(y, [str(c) for c in cities["city"]])
     ax.invert_yaxis()
-    ax.set_xlabel("new construction land, mu")
-    ax.set_title("Allocation per city")
+    ax.set_xlabel(d.t("chart.new_land_mu"))
+    ax.set_title(d.t("chart.cities_title"))
     top = float(values.max())
     share = cities["share_of_pool"].to_numpy(dtype=float)
     for k in range(n):
-        ax.text(values[k] + 0.01 * top, y[k], f"{values[k]:,.0f}  ({share[k]:.1%} of the pool)", va="center",
-                fontsize=8)
+        ax.text(values[k] + 0.01 * top, y[k], f"{values[k]:,.1f}" + d.t("chart.of_pool", p=percent(share[k])),
+                va="center", fontsize=8)
     ax.set_xlim(0, top * 1.3)
     ax.grid(axis="x", alpha=0.3)
     _thousands(ax.xaxis)
     return fig
 
 
-def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str) -> Any:
+def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str, d: Display) -> Any:
     ok = pts["status"].isin(["optimal", "feasible"]).to_numpy()
     if ok.sum() < 2:
-        return (f"fewer than two pool sizes of {', '.join(f'×{f:g}' for f in pts['factor'])} have a solution "
-                "(see the table)")
+        return d.t("note.what_if_few", factors=", ".join(f"×{f:g}" for f in pts["factor"]))
     if not (pts["allocated_mu"].to_numpy(dtype=float)[ok] > 1e-9).any():
-        return "no land is allocated at any of these pool sizes"
+        return d.t("note.what_if_none")
     pool = pts["pool_mu"].to_numpy(dtype=float)
+    factor_money = d.money_factor if unit.startswith(d.money_unit) else 1.0  # the objective shown in 亿元
     fig = Figure(figsize=(9, 6.5))
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
-    ax1.plot(pool[ok], pts["objective"].to_numpy(dtype=float)[ok], marker="o", color="#3b78b0")
-    ax1.set_ylabel(f"objective\n{unit}")
-    ax1.set_title("What if the pool were larger or smaller")
+    objective = pts["objective"].to_numpy(dtype=float) * factor_money
+    ax1.plot(pool[ok], objective[ok], marker="o", color="#3b78b0")
+    ax1.set_ylabel(d.t("chart.objective", unit=unit))
+    ax1.set_title(d.t("chart.what_if_title"))
     ax2.plot(pool[ok], pts["allocated_mu"].to_numpy(dtype=float)[ok], marker="o", color="#5a9e6f",
-             label="allocated")
-    ax2.plot(pool, pool, linestyle=":", color="#999999", label="pool (all of it)")
-    ax2.set_ylabel("allocated land, mu")
-    ax2.set_xlabel("land pool, mu")
+             label=d.t("chart.allocated"))
+    ax2.plot(pool, pool, linestyle=":", color="#999999", label=d.t("chart.pool_all"))
+    ax2.set_ylabel(d.t("chart.allocated_mu"))
+    ax2.set_xlabel(d.t("chart.pool_mu"))
     factor = pts["factor"].to_numpy(dtype=float)
     for k in np.flatnonzero(ok).tolist():
-        ax1.annotate(f"×{factor[k]:g}", (pool[k], pts["objective"].iloc[k]), xytext=(0, 7),
+        ax1.annotate(f"×{factor[k]:g}", (pool[k], objective[k]), xytext=(0, 7),
                      textcoords="offset points", ha="center", fontsize=8)
     bad = np.flatnonzero(~ok)
     for ax in (ax1, ax2):
@@ -361,7 +375,8 @@ def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str) -> Any:
         for k in bad.tolist():
             ax.axvline(pool[k], color="#c0392b", alpha=0.4, linestyle="--")
     for k in bad.tolist():
-        ax1.annotate(f"×{factor[k]:g}: {pts['status'].iloc[k]}", (pool[k], 0.5), xycoords=("data", "axes fraction"),
+        ax1.annotate(f"×{factor[k]:g}: {d.term('status.' + str(pts['status'].iloc[k]), str(pts['status'].iloc[k]))}",
+                     (pool[k], 0.5), xycoords=("data", "axes fraction"),
                      rotation=90, ha="right", va="center", fontsize=8, color="#c0392b")
     ax2.legend(loc="upper left", frameon=False)
     for axis in (ax1.yaxis, ax2.yaxis, ax2.xaxis):
@@ -369,22 +384,22 @@ def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str) -> Any:
     return fig
 
 
-def frontier_chart(Figure: Any, front: pd.DataFrame, unit: str) -> Any:
+def frontier_chart(Figure: Any, front: pd.DataFrame, unit: str, d: Display) -> Any:
     ok = front["status"].isin(["optimal", "feasible"]).to_numpy()
     if ok.sum() < 2:
-        return "the frontier has fewer than two solved points"
+        return d.t("note.frontier_few")
     x = front["min_fulfilment"].to_numpy(dtype=float)[ok] * 100.0
-    y = front["efficiency"].to_numpy(dtype=float)[ok]
+    y = front["efficiency"].to_numpy(dtype=float)[ok] * (d.money_factor if unit.startswith(d.money_unit) else 1.0)
     fig = Figure(figsize=(9, 5.5))
     ax = fig.add_subplot()
     ax.plot(x, y, marker="o", color="#8e44ad")
-    ax.annotate("efficiency optimum", (x[0], y[0]), xytext=(8, 0), textcoords="offset points", fontsize=8,
+    ax.annotate(d.t("chart.eff_optimum"), (x[0], y[0]), xytext=(8, 0), textcoords="offset points", fontsize=8,
                 va="center")
-    ax.annotate("equity optimum", (x[-1], y[-1]), xytext=(-8, 0), textcoords="offset points", fontsize=8,
+    ax.annotate(d.t("chart.eq_optimum"), (x[-1], y[-1]), xytext=(-8, 0), textcoords="offset points", fontsize=8,
                 ha="right", va="center")
-    ax.set_xlabel("smallest share of its request any zone gets, %")
-    ax.set_ylabel(f"efficiency\n{unit}")
-    ax.set_title("Efficiency–equity frontier (ε-constraint)")
+    ax.set_xlabel(d.t("chart.min_fulfilment"))
+    ax.set_ylabel(d.t("chart.efficiency", unit=unit))
+    ax.set_title(d.t("chart.frontier_title"))
     ax.grid(alpha=0.3)
     _thousands(ax.yaxis)
     return fig
@@ -393,11 +408,11 @@ def frontier_chart(Figure: Any, front: pd.DataFrame, unit: str) -> Any:
 
 # -- emission allowances, funds and the portfolio ---------------------------------------------
 
-def emission_chart(Figure: Any, a: pd.DataFrame, pollutants: list[str]) -> Any:
+def emission_chart(Figure: Any, a: pd.DataFrame, pollutants: list[str], d: Display) -> Any:
     data = {p: a[f"{p}_t"].to_numpy(dtype=float) for p in pollutants}
     shown = [p for p in pollutants if (data[p] > 1e-9).any()]
     if not shown:
-        return "no zone gets allowances of any pollutant in this plan"
+        return d.t("note.no_allowances")
     names = _label(a["name"], a["zone"])
     cols = min(3, len(shown))
     rows = math.ceil(len(shown) / cols)
@@ -412,45 +427,46 @@ def emission_chart(Figure: Any, a: pd.DataFrame, pollutants: list[str]) -> Any:
         ax.set_yticks(y, [names[i] for i in order.tolist()], fontsize=8)
         ax.invert_yaxis()
         total = float(v.sum())
-        more = f", top {order.size} of {got.size}" if got.size > order.size else ""
-        ax.set_title(f"{p}: {total:,.4g} t/yr to {got.size} zones{more}", fontsize=9.5)
-        ax.set_xlabel("t/yr", fontsize=8)
+        more = d.t("chart.top_of", n=order.size, got=got.size) if got.size > order.size else ""
+        ax.set_title(d.t("chart.emission_panel", p=p, total=fixed(total, 1), got=got.size, more=more), fontsize=9.5)
+        ax.set_xlabel(d.t("chart.t_per_year"), fontsize=8)
         top = float(v[order].max())
         for k, i in enumerate(order.tolist()):
-            ax.text(v[i] + 0.01 * top, y[k], f"{v[i]:,.4g}", va="center", fontsize=7)
+            ax.text(v[i] + 0.01 * top, y[k], fixed(v[i], 1), va="center", fontsize=7)
         ax.set_xlim(0, top * 1.28)
         ax.grid(axis="x", alpha=0.3)
     for ax in axes[len(shown):]:
         ax.set_visible(False)
-    fig.suptitle("Emission allowances per zone (the largest allocations of each pollutant)", fontsize=11)
+    fig.suptitle(d.t("chart.emission_title"), fontsize=11)
     fig.subplots_adjust(wspace=0.55, hspace=0.45)
     return fig
 
 
-def fund_chart(Figure: Any, a: pd.DataFrame, money: str) -> Any:
-    funds = a["funds"].to_numpy(dtype=float)
+def fund_chart(Figure: Any, a: pd.DataFrame, d: Display) -> Any:
+    funds = a["funds"].to_numpy(dtype=float) * d.money_factor  # in the display's money unit
     got = np.flatnonzero(funds > 1e-9)
     if got.size == 0:
-        return "no zone gets funds in this plan"
+        return d.t("note.no_funds")
     order = got[np.argsort(-funds[got], kind="stable")][:BAR_ZONES]
     names = _label(a["name"].iloc[order], a["zone"].iloc[order])
-    req = np.nan_to_num(a["request_funds"].to_numpy(dtype=float)[order])
+    req = np.nan_to_num(a["request_funds"].to_numpy(dtype=float)[order]) * d.money_factor
     v = funds[order]
     n = order.size
     fig = Figure(figsize=(9, max(2.5, 0.34 * n + 1.5)))
     ax = fig.add_subplot()
     y = np.arange(n)
-    ax.barh(y, req, color="#d9d9d9", label="request")
-    ax.barh(y, v, height=0.55, color="#7a5195", label="funds")
+    ax.barh(y, req, color="#d9d9d9", label=d.t("chart.request"))
+    ax.barh(y, v, height=0.55, color="#7a5195", label=d.t("chart.funds"))
     ax.set_yticks(y, names)
     ax.invert_yaxis()
-    ax.set_xlabel(f"funds, {money}")
-    shown = f"the {n} largest of {got.size}" if got.size > n else f"{n}"
-    ax.set_title(f"Funds per zone ({shown} zones funded; {a.shape[0] - got.size} get none)")
+    ax.set_xlabel(d.t("chart.funds_axis", money=d.money_unit))
+    shown = d.t("chart.largest_of", n=n, got=got.size) if got.size > n else f"{n}"
+    ax.set_title(d.t("chart.funds_title", shown=shown, none=a.shape[0] - got.size))
     top = float(max(v.max(), req.max()))
     lev = a["leverage"].to_numpy(dtype=float)[order] if "leverage" in a else np.full(n, np.nan)
     for k in range(n):
-        text = f"{v[k]:,.0f}" + (f"  (leverage {lev[k]:.0%})" if np.isfinite(lev[k]) else "")
+        text = d.money_value(v[k] / d.money_factor) + (d.t("chart.leverage", p=percent(lev[k]))
+                                                      if np.isfinite(lev[k]) else "")
         ax.text(max(v[k], req[k]) + 0.01 * top, y[k], text, va="center", fontsize=8)
     ax.set_xlim(0, top * 1.35)
     ax.grid(axis="x", alpha=0.3)
@@ -459,37 +475,42 @@ def fund_chart(Figure: Any, a: pd.DataFrame, money: str) -> Any:
     return fig
 
 
-def pool_use_chart(Figure: Any, s: Any) -> Any:
+def pool_use_chart(Figure: Any, s: Any, d: Display) -> Any:
     pools = list(s.pools)
     if not pools:
-        return "the portfolio draws on no pool"
+        return d.t("note.no_pools")
     share = np.array([p.allocated / p.total if p.total > 0 else 0.0 for p in pools])
     if not (share > 1e-9).any():
-        return "no project is chosen in this plan"
+        return d.t("note.no_projects")
     n = len(pools)
     fig = Figure(figsize=(9, max(2.5, 0.45 * n + 1.4)))
     ax = fig.add_subplot()
     y = np.arange(n)
     ax.barh(y, np.ones(n) * 100, color="#eeeeee")
     ax.barh(y, share * 100, color="#2a7f62")
-    ax.set_yticks(y, [p.pool for p in pools])
+    ax.set_yticks(y, [d.term(f"pool.{p.pool}", p.pool) for p in pools])
     ax.invert_yaxis()
     ax.set_xlim(0, 135)
     ax.set_xticks([0, 20, 40, 60, 80, 100])  # the room past 100 % holds the labels
-    ax.set_xlabel("share of the pool used, %")
-    ax.set_title(f"Pools used by the {s.projects_chosen} chosen projects (of {s.projects})")
+    ax.set_xlabel(d.t("chart.share_used"))
+    ax.set_title(d.t("chart.pools_title", chosen=s.projects_chosen, total=s.projects))
     for k, p in enumerate(pools):
-        ax.text(101, y[k], f"{share[k]:.1%}: {num(p.allocated)} of {num(p.total)} {p.unit}", va="center", fontsize=8)
+        allocated, _ = d.quantity_parts(p.allocated, p.unit)
+        total, unit = d.quantity_parts(p.total, p.unit)
+        ax.text(101, y[k], d.t("chart.pool_line", p=percent(share[k]), a=allocated, t=total, unit=unit), va="center",
+                fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return fig
 
 
 def revenue_chart(Figure: Any, a: pd.DataFrame, base: npt.NDArray[np.float64], counts: list[Any],
-                   money: str) -> Any:
+                  d: Display) -> Any:
     metric = counts[0].metric
-    after = a[f"{metric}_after"].to_numpy(dtype=float)
+    words = d.term(f"indicator.{metric}", metric)
+    after = a[f"{metric}_after"].to_numpy(dtype=float) * d.money_factor  # in the display's money unit
+    base = base * d.money_factor
     if not np.isfinite(after).any():
-        return f"no zone reports its {metric}"
+        return d.t("note.no_metric", metric=words)
     order = np.argsort(-np.nan_to_num(after), kind="stable")[:BAR_ZONES]
     names = _label(a["name"].iloc[order], a["zone"].iloc[order])
     n = order.size
@@ -498,16 +519,17 @@ def revenue_chart(Figure: Any, a: pd.DataFrame, base: npt.NDArray[np.float64], c
     fig = Figure(figsize=(9, max(3.0, 0.3 * n + 1.8)))
     ax = fig.add_subplot()
     y = np.arange(n)
-    ax.barh(y, before, color="#b0c4de", label=f"{metric} before")
-    ax.barh(y, gain, left=before, color="#3b78b0", label="added by the chosen projects")
+    ax.barh(y, before, color="#b0c4de", label=d.t("chart.before", metric=words))
+    ax.barh(y, gain, left=before, color="#3b78b0", label=d.t("chart.added"))
     ax.set_yticks(y, names, fontsize=8)
     ax.invert_yaxis()
     styles = ["--", ":", "-.", (0, (5, 1, 1, 1))]
     for k, c in enumerate(t for t in counts if t.metric == metric):  # a loop over count targets
-        ax.axvline(c.threshold, color="#c0392b", linestyle=styles[k % len(styles)], linewidth=1.2,
-                   label=f"{c.id}: ≥ {c.threshold:,.0f} (at least {c.at_least} zones)")
-    ax.set_xlabel(f"{metric}, {money}/yr")
-    ax.set_title(f"Zones' {metric} before and after the chosen projects, against the count targets")
+        ax.axvline(c.threshold * d.money_factor, color="#c0392b", linestyle=styles[k % len(styles)], linewidth=1.2,
+                   label=d.t("chart.target_line", id=c.id, threshold=d.money_words(c.threshold, per_year=True),
+                             n=c.at_least))
+    ax.set_xlabel(d.t("chart.metric_axis", metric=words, money=d.money_unit))
+    ax.set_title(d.t("chart.revenue_title", metric=words))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(loc="lower right", frameon=True, fontsize=8)
     _thousands(ax.xaxis)

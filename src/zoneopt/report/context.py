@@ -4,12 +4,13 @@ resource's section builder (:data:`SectionBuilder`)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from zoneopt.analysis.explain import LandSolve
 from zoneopt.core.solution import SolveOptions
 from zoneopt.instance import Instance
 from zoneopt.plans import ResourcePlan
+from zoneopt.plans.display import Display
 from zoneopt.report.charts import ChartRenderer
 from zoneopt.report.document import Section
 
@@ -27,6 +28,8 @@ class ReportContext:
     rule_costs: bool
     scenarios: bool
     charts: ChartRenderer | None
+    display: Display = field(default_factory=Display)
+    """The report's language and money units (:mod:`zoneopt.plans.display`)."""
 
 
 SectionBuilder = Callable[[ReportContext], tuple[Section, "LandSolve | ResourcePlan | None"]]

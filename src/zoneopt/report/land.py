@@ -11,6 +11,8 @@ import pandas as pd
 from zoneopt.analysis.explain import LandSolve, solve_land_detail
 from zoneopt.errors import ZoneoptError
 from zoneopt.instance import Instance
+from zoneopt.plans.display import shared_bindings, significant
+from zoneopt.plans.wording import is_money_rate, objective_sentence
 from zoneopt.report.charts import (
     allocation_chart,
     chart_or_note,
@@ -22,26 +24,30 @@ from zoneopt.report.charts import (
 from zoneopt.report.context import ReportContext
 from zoneopt.report.document import Block, ChartNote, Section, Table, Text
 from zoneopt.report.scenarios import land_scenario_blocks
-from zoneopt.report.writers import num
 
 
 def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     """The land section and the land solve it shows (for the summary)."""
     from zoneopt.analysis.sensitivity import frontier, rank_rules, rule_costs, what_if
 
-    inst, backend, opts = ctx.instance, ctx.backend, ctx.options
+    inst, backend, opts, d = ctx.instance, ctx.backend, ctx.options, ctx.display
     ls = solve_land_detail(inst, backend, options=opts)
     plan, prices = ls.plan, ls.prices
     s = plan.summary
-    unit = s.objective_unit
-    price_unit = f"{unit} per mu"
-    blocks: list[Block] = []
-    blocks.append(Text(
-        f"The land pool of {num(s.pool_total_mu)} mu (rule `land-total`"
-        + (f", {ls.lm.pool.source}" if ls.lm.pool.source else "") + f") goes to {s.zones_allocated} of {s.zones} "
-        f"zones; {num(s.allocated_mu)} mu are allocated. Objective ({s.objective_kind}): "
-        f"**{num(s.objective)} {unit}**. Shadow prices are in {price_unit}: the change of the objective "
-        "per mu of a rule's bound (a cap raised, a floor raised, the pool enlarged)."))
+    money = s.objective_kind == "efficiency" and is_money_rate(inst.objective.weight)
+    obj_kind = "money_yr" if money else "ratio"
+    unit = d.t("unit.per_year", unit=d.money_unit) if money else d.clean(s.objective_unit)
+    price_unit = d.t("unit.per_mu", unit=d.t("unit.per_year", unit=d.rate_money_unit)) if money \
+        else f"{d.clean(s.objective_unit)} per mu"
+    blocks: list[Block] = [Text(d.t(
+        "report.land.intro", pool=d.mu(s.pool_total_mu),
+        source=("，" if d.zh else ", ") + ls.lm.pool.source if ls.lm.pool.source else "",
+        got=s.zones_allocated, zones=s.zones, allocated=d.mu(s.allocated_mu),
+        objective=objective_sentence(s, d, inst, allocations=plan.allocations), price_unit=price_unit))]
+    shared = shared_bindings(plan.allocations, plan.bindings)
+    if shared:
+        blocks.append(Text(d.t("report.land.shared", rules=d.join(
+            f"`{r}`" + (d.paren(src) if src else "") for r, src, _ in shared))))
 
     # allocation
     a = plan.allocations
@@ -51,12 +57,11 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
         "allocation_mu": a["allocation_mu"], "fulfilment": a["fulfilment"], "per_existing_mu": a["allocation_per_mu"],
         "binding_rules": a["binding_rules"]})
     alloc = alloc.sort_values("allocation_mu", ascending=False, kind="stable").reset_index(drop=True)
-    blocks.append(chart_or_note(ctx.charts, "land-allocation", "Allocation per zone", allocation_chart, a, s))
-    blocks.append(Table("land-allocations", "Allocation per zone", alloc, percent=("fulfilment",),
-                        caption="Sorted by allocation; `per_existing_mu` is new land per mu of existing land "
-                                "(what a tilt rule orders by score)."))
-    blocks.append(chart_or_note(ctx.charts, "land-score-vs-allocation", "Score against allocation per existing mu",
-                                 score_chart, a))
+    blocks.append(chart_or_note(ctx.charts, "land-allocation", d.t("report.t.allocation"), allocation_chart, a, s, d))
+    blocks.append(Table("land-allocations", d.t("report.t.allocation"), alloc, percent=("fulfilment",),
+                        caption=d.t("report.c.allocation"), total=True))
+    blocks.append(chart_or_note(ctx.charts, "land-score-vs-allocation", d.t("report.t.score_chart"), score_chart, a,
+                                d))
 
     cities = (a.groupby("city", sort=False)
               .agg(zones=("zone", "size"), zones_allocated=("allocation_mu", lambda v: int((v > 1e-9).sum())),
@@ -64,8 +69,8 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
               .reset_index())
     cities["share_of_pool"] = cities["allocation_mu"] / s.pool_total_mu
     cities = cities.sort_values("allocation_mu", ascending=False, kind="stable").reset_index(drop=True)
-    blocks.append(chart_or_note(ctx.charts, "land-cities", "Allocation per city", city_chart, cities))
-    blocks.append(Table("land-cities", "Allocation per city", cities, percent=("share_of_pool",)))
+    blocks.append(chart_or_note(ctx.charts, "land-cities", d.t("report.t.cities"), city_chart, cities, d))
+    blocks.append(Table("land-cities", d.t("report.t.cities"), cities, percent=("share_of_pool",), total=True))
 
     # binding rules and their prices
     bind = prices[prices["binding"]].copy()
@@ -73,23 +78,21 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     bind = bind[["rule", "type", "source", "row", "label", "side", "bound", "activity", "shadow_price", "value",
                  "range_lower", "range_upper"]].reset_index(drop=True)
     note = prices.attrs.get("ranging_note") or ""
-    blocks.append(Table("land-bindings", "Binding rules and shadow prices", bind,
-                        caption=f"Rule rows at their bound, the largest prices first. `shadow_price` in "
-                                f"{price_unit}; `value` = price × bound; the price holds while the bound stays in "
-                                f"[`range_lower`, `range_upper`] (HiGHS ranging){'; ' + note if note else ''}."))
+    blocks.append(Table("land-bindings", d.t("report.t.bindings"), bind,
+                        caption=d.t("report.c.bindings", price_unit=price_unit, note="; " + note if note else ""),
+                        kinds=(("bound", "mu"), ("activity", "mu"), ("range_lower", "mu"), ("range_upper", "mu"))))
 
     # rules ranked by cost
     ranked = rank_rules(prices)[["rule", "type", "source", "binding_rows", "impact", "top_price", "top_row"]]
-    caption = (f"`impact`: Σ |shadow price| over the rule's rows, {price_unit}: what loosening every row of the "
-               "rule by one mu would gain, to first order.")
+    caption = d.t("report.c.ranking", price_unit=price_unit)
     if ctx.rule_costs:
         costs = rule_costs(inst, backend, options=opts)[["rule", "status", "objective", "cost"]]
         ranked = ranked.merge(costs.rename(columns={"objective": "objective_without", "status": "status_without"}),
                               on="rule", how="left")
         ranked = ranked.sort_values("cost", ascending=False, kind="stable", na_position="last").reset_index(drop=True)
-        caption += (f" `cost`: the objective's gain when the rule is dropped and the plan re-solved ({unit}); "
-                    "the table is ordered by it. The pool `land-total` cannot be dropped.")
-    blocks.append(Table("land-rule-ranking", "Rules ranked by what they cost", ranked, caption=caption))
+        caption += " " + d.t("report.c.ranking_cost", unit=unit)
+    blocks.append(Table("land-rule-ranking", d.t("report.t.ranking"), ranked, caption=caption,
+                        kinds=(("objective_without", obj_kind), ("cost", obj_kind), ("binding_rows", "count"))))
 
     # what-if over the pool
     curve = what_if(inst, "pool", list(ctx.what_if_factors), relative=True, backend=backend, options=opts)
@@ -97,41 +100,41 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     pts["note"] = _infeasible_reasons(inst, pts, backend)
     if pts["secondary"].isna().all():
         pts = pts.drop(columns=["secondary"])
-    blocks.append(chart_or_note(ctx.charts, "land-what-if", "What if the pool were larger or smaller",
-                                 what_if_chart, pts, unit))
-    blocks.append(Table("land-what-if", "What if the pool were larger or smaller", pts,
-                        caption=f"The plan re-solved with the pool (and the rules stated as shares of it) scaled; "
-                                f"`objective` in {unit}; `marginal` = d objective / d pool at that point "
-                                f"({price_unit})."))
+    blocks.append(chart_or_note(ctx.charts, "land-what-if", d.t("report.t.what_if"), what_if_chart, pts, unit, d))
+    blocks.append(Table("land-what-if", d.t("report.t.what_if"), pts,
+                        caption=d.t("report.c.what_if", unit=unit, price_unit=price_unit),
+                        kinds=(("pool_mu", "mu"), ("objective", obj_kind), ("secondary", "money_yr"),
+                               ("allocated_mu", "mu"), ("factor", "ratio"))))
     wa = curve.allocations.copy()
-    wa.columns = [f"pool ×{f:g}" for f in ctx.what_if_factors]
-    blocks.append(Table("land-what-if-zones", "What-if allocations per zone", wa.reset_index(), markdown=False))
+    wa.columns = [f"{d.t('col.pool_mu')} ×{f:g}" for f in ctx.what_if_factors]
+    blocks.append(Table("land-what-if-zones", d.t("report.t.what_if_zones"), wa.reset_index(), markdown=False,
+                        kinds=tuple((c, "mu") for c in wa.columns), total=True))
 
     # frontier
     try:
         front = frontier(inst, ctx.frontier_points, backend, options=opts)
     except ZoneoptError as exc:
-        blocks.append(ChartNote("land-frontier", "Efficiency–equity frontier", f"not computed: {exc}"))
+        blocks.append(ChartNote("land-frontier", d.t("report.t.frontier"), d.t("report.frontier_failed", error=exc)))
     else:
-        eff_unit = front.attrs["efficiency_unit"]
-        blocks.append(chart_or_note(ctx.charts, "land-frontier", "Efficiency–equity frontier", frontier_chart, front,
-                                     eff_unit))
-        blocks.append(Table("land-frontier", "Efficiency–equity frontier", front.drop(columns=["point"]),
-                            percent=("epsilon", "min_fulfilment"),
-                            caption=f"Maximum efficiency ({eff_unit}) when every zone that asked for land (and is "
-                                    "not excluded) must get at least `epsilon` of its request (ε-constraint); "
-                                    "the first row is the efficiency optimum, the last the equity optimum."))
+        eff_kind = "money_yr" if is_money_rate(inst.objective.weight) else "ratio"
+        eff_unit = d.t("unit.per_year", unit=d.money_unit) if eff_kind == "money_yr" \
+            else d.clean(front.attrs["efficiency_unit"])
+        blocks.append(chart_or_note(ctx.charts, "land-frontier", d.t("report.t.frontier"), frontier_chart, front,
+                                    eff_unit, d))
+        blocks.append(Table("land-frontier", d.t("report.t.frontier"), front.drop(columns=["point"]),
+                            percent=("epsilon", "min_fulfilment"), caption=d.t("report.c.frontier", unit=eff_unit),
+                            kinds=(("efficiency", eff_kind), ("allocated_mu", "mu"))))
         from zoneopt.analysis.sensitivity import frontier_allocations
 
         fa = frontier_allocations(front)
-        fa.columns = [f"ε={e:.4g}" for e in front["epsilon"]]
-        blocks.append(Table("land-frontier-zones", "Frontier allocations per zone", fa.reset_index(),
-                            markdown=False))
+        fa.columns = [f"ε{k + 1}={significant(100 * e, 3)}%" for k, e in enumerate(front["epsilon"])]
+        blocks.append(Table("land-frontier-zones", d.t("report.t.frontier_zones"), fa.reset_index(), markdown=False,
+                            kinds=tuple((c, "mu") for c in fa.columns), total=True))
 
     # scenarios
     if ctx.scenarios and inst.scenarios:
-        blocks += land_scenario_blocks(inst, backend, opts)
-    return Section("land", "Land quota (新增建设用地指标)", tuple(blocks)), ls
+        blocks += land_scenario_blocks(inst, backend, opts, d)
+    return Section("land", d.t("report.section.land"), tuple(blocks)), ls
 
 
 def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str) -> list[str]:

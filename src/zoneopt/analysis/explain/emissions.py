@@ -52,10 +52,10 @@ def _zsg_dea_sections(instance: Instance, j: int, backend: str, opts: SolveOptio
 
 def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOptions) -> list[ResourceExplanation]:
     """Priority-weighted allowances: the LP of every pollutant, one column section each."""
-    from zoneopt.models.emissions import build_emission_model, total_rule
+    from zoneopt.models.emissions import build_emission_model, emission_zone_map, total_rule
     from zoneopt.models.emissions import plan_from_solution as emission_plan
     from zoneopt.models.outcome import raise_for_status as raise_resource
-    from zoneopt.models.rules import row_units
+    from zoneopt.models.rules import pool_wide_rules, row_units
 
     pools = instance.pools.emissions
     assert pools is not None
@@ -66,7 +66,8 @@ def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
                    rules=em.rules, time_limit=opts.time_limit)
     plan = emission_plan(em, solution)
     assert plan.objective is not None
-    sv = solved(em.model, solution, scale, em.obj_scale, em.rules, backend, opts)
+    sv = solved(em.model, solution, scale, em.obj_scale, em.rules, backend, opts, emission_zone_map(em),
+                pool_wide_rules(em.rules))
     obj = pools.objective
     desc = INDICATORS[obj.weight][1] if obj.weight in INDICATORS else f"evaluation result {obj.weight!r}"
     wunit = indicator_unit(obj.weight, instance)
@@ -76,7 +77,8 @@ def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
         pu = plan.summary.pools[k]
         w = Weight(obj.weight, desc, wunit, float(em.weights[j]), obj.pollutant_weights.get(p, 1.0) / pool.total_t)
         out.append(column_section(
-            sv, resource=f"emissions:{p}", unit="t", col=em.x[k].start + j, sigma=em.units[k], integral=False,
+            sv, resource=f"emissions:{p}", unit="t", col=em.x[k].start + j, zone=j, sigma=em.units[k],
+            integral=False,
             pool_rule=total_rule(p), pool_total=pool.total_t, pool_allocated=pu.allocated, pool_source=pool.source,
             request=float_or_none(em.requests[p][j]), objective_kind="priority", objective=plan.objective,
             objective_unit=em.objective_unit, step=round_step(pool.total_t), weight=w,

@@ -14,6 +14,7 @@ from typing import Any
 from zoneopt.analysis.explain.render import evaluation_lines, num, resource_text
 from zoneopt.analysis.explain.results import EvaluationLine, ResourceExplanation
 from zoneopt.errors import InvalidInputError
+from zoneopt.plans.display import Display
 
 
 @dataclass(frozen=True)
@@ -54,9 +55,10 @@ class ZoneExplanation:
         """Every field as plain Python (for JSON)."""
         return _plain(asdict(self))
 
-    def text(self) -> str:
-        """The explanation as readable text (what ``python -m zoneopt explain`` prints)."""
-        return "\n".join(_text(self))
+    def text(self, display: Display | None = None) -> str:
+        """The explanation as readable text (what ``python -m zoneopt explain`` prints), in
+        ``display``'s language and money units (default English, the instance's money unit)."""
+        return "\n".join(_text(self, display if display is not None else Display()))
 
 
 def _plain(v: Any) -> Any:
@@ -71,20 +73,22 @@ def _plain(v: Any) -> Any:
     return v
 
 
-def _text(e: ZoneExplanation) -> list[str]:
+def _text(e: ZoneExplanation, d: Display) -> list[str]:
     """The header (the zone, its score and grade, its evaluations), then each section."""
-    lines = [f"zoneopt explain · {e.instance}" + (" · SYNTHETIC data" if e.synthetic else "")]
-    where = f"city {e.city}" + (f", county {e.county}" if e.county else "")
-    lines.append(f"zone {e.zone} · {e.name or '(no name)'} · {where} · {e.level} {e.kind} · "
-                 f"existing land {num(e.land_area_mu)} mu")
+    lines = [d.t("explain.banner", name=e.instance) + (f" · {d.t('term.synthetic')}" if e.synthetic else "")]
+    where = d.t("explain.city", city=e.city) + (d.t("explain.county", county=e.county) if e.county else "")
+    lines.append(d.t("explain.zone", zone=e.zone, name=e.name or d.t("explain.no_name"), where=where,
+                     level=d.term(f"level.{e.level}", e.level), kind=d.term(f"kind.{e.kind}", e.kind),
+                     area=num(e.land_area_mu)))
     score = "-" if e.score is None else num(e.score)
-    lines.append(f"score {score}" + (f" (from evaluation {e.score_from})" if e.score_from else
-                                     " (as given in the instance)" if e.score is not None else "")
-                 + f" · grade {e.grade or '-'}" + (f" (from evaluation {e.grade_from})" if e.grade_from else
-                                                   " (as given in the instance)" if e.grade else ""))
-    lines += evaluation_lines(e.evaluations)
+    lines.append(d.t("explain.score", score=score, grade=e.grade or "-",
+                     from_=d.t("explain.from", id=e.score_from) if e.score_from else
+                     d.t("explain.given") if e.score is not None else "",
+                     from_grade=d.t("explain.from", id=e.grade_from) if e.grade_from else
+                     d.t("explain.given") if e.grade else ""))
+    lines += evaluation_lines(e.evaluations, d)
     for r in e.resources:
-        lines += resource_text(r)
+        lines += resource_text(r, d)
     for w in e.warnings:
-        lines.append(f"warning: {w}")
+        lines.append(d.t("explain.warning", text=d.clean(w)))
     return lines

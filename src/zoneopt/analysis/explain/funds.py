@@ -23,9 +23,10 @@ def fund_sections(ctx: ExplainContext) -> Sections:
 def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) -> ResourceExplanation:
     """The zone's funds (money unit)."""
     from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
-    from zoneopt.models.funds import build_fund_model
+    from zoneopt.models.funds import build_fund_model, fund_zone_map
     from zoneopt.models.funds import plan_from_solution as fund_plan
     from zoneopt.models.outcome import raise_for_status as raise_resource
+    from zoneopt.models.rules import pool_wide_rules
 
     fm = build_fund_model(instance)
     money = MONEY_LABEL[instance.units.money]
@@ -34,7 +35,8 @@ def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) 
                    rules=fm.rules, time_limit=opts.time_limit)
     plan = fund_plan(fm, solution)
     assert plan.objective is not None
-    sv = solved(fm.model, solution, fm.unit, fm.obj_scale, fm.rules, backend, opts)
+    sv = solved(fm.model, solution, fm.unit, fm.obj_scale, fm.rules, backend, opts, fund_zone_map(fm),
+                pool_wide_rules(fm.rules))
     kind = fm.pool.objective.kind
     priority = float(fm.priority[j])
     w = Weight(f"{kind} weight", "objective weight per unit of money" + (f" (× sector priority {priority:g})"
@@ -44,7 +46,7 @@ def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) 
     if np.isfinite(fm.investment[j]) and fm.investment[j] > 0:
         notes.append(f"it co-finances an investment of {fm.investment[j]:,.6g} {money}")
     step = float(fm.pool.tranche) if fm.pool.tranche is not None else round_step(fm.pool.budget)
-    return column_section(sv, resource="funds", unit=money, col=fm.f.start + j, sigma=fm.unit,
+    return column_section(sv, resource="funds", unit=money, col=fm.f.start + j, zone=j, sigma=fm.unit,
                           integral=fm.pool.tranche is not None, pool_rule=FUNDS_TOTAL, pool_total=fm.pool.budget,
                           pool_allocated=plan.summary.pools[0].allocated, pool_source=fm.pool.source,
                           request=float_or_none(fm.request[j]), objective_kind=kind, objective=plan.objective,

@@ -25,10 +25,12 @@ from zoneopt.analysis.explain.resolve import round_step, solved
 from zoneopt.analysis.explain.results import ResourceExplanation, ZoneRule
 from zoneopt.analysis.explain.section import Weight, column_section, float_or_none
 from zoneopt.core.solve import solve as core_solve
+from zoneopt.models.rules import columns_to_zones, pool_wide_rules
 from zoneopt.plans import ResourcePlan
 
 if TYPE_CHECKING:
-    from zoneopt.models.outcome import ResourceModel
+    from zoneopt.models.rules import columns_to_zones, pool_wide_rules
+from zoneopt.models.outcome import ResourceModel
 
 PLAN_ROW_SKIPPED = ("zone", "name", "city", "level", "kind", "grade", "score", "binding_rules", "shadow_prices")
 """Columns of the plan's zone row that the fallback section does not repeat in its notes (the
@@ -59,7 +61,10 @@ def _column_sections(ctx: ExplainContext, resource: str, rm: ResourceModel) -> S
     plan = rm.plan_from_solution(solution)
     s = plan.summary
     assert solution.x is not None and s.objective is not None
-    sv = solved(m, solution, rm.row_scale, rm.obj_scale, rm.rules, ctx.backend, opts)
+    n = len(ctx.instance.zones)
+    zone_map = columns_to_zones(m.num_vars, [(zc.start, np.arange(n)) for zc in rm.zone_columns], n)
+    sv = solved(m, solution, rm.row_scale, rm.obj_scale, rm.rules, ctx.backend, opts, zone_map,
+                pool_wide_rules(rm.rules))
     several = len(rm.zone_columns) > 1
     out = []
     for zc in rm.zone_columns:  # a loop over pools, not zones
@@ -74,7 +79,8 @@ def _column_sections(ctx: ExplainContext, resource: str, rm: ResourceModel) -> S
             notes.append(f"the objective sums every pool; a price is per {rm.unit} of {zc.pool}")
         request = float_or_none(float(zc.request[ctx.j])) if zc.request is not None else None
         out.append(column_section(
-            sv, resource=f"{resource}:{zc.pool}" if several else resource, unit=rm.unit, col=col, sigma=zc.unit,
+            sv, resource=f"{resource}:{zc.pool}" if several else resource, unit=rm.unit, col=col, zone=ctx.j,
+                sigma=zc.unit,
             integral=zc.integral, pool_rule=zc.rule, pool_total=zc.total, pool_allocated=allocated,
             pool_source=zc.source, request=request, objective_kind=s.objective_kind, objective=s.objective,
             objective_unit=s.objective_unit, step=zc.unit if zc.integral else round_step(zc.total), weight=w,
@@ -93,7 +99,7 @@ def _plan_section(ctx: ExplainContext, resource: str, rm: ResourceModel) -> Sect
     row = plan.allocations.iloc[ctx.j]
     pool = s.pools[0] if len(s.pools) == 1 else None
     unit = rm.unit or (pool.unit if pool is not None else "")
-    rules = _binding_rules(plan, row, rm)
+    rules = _binding_rules(plan, row, rm, pool.rule if pool is not None else None)
     why = "has no rule model" + (f" ({rm.note})" if rm.note else "") if rm.model is None else (
         "declares no columns per zone (ResourceModel.zone_columns)")
     notes = [f"{resource}'s model {why}: no prices, ranges or re-solves for the zone, only its row of the plan "
@@ -125,12 +131,13 @@ def _plan_section(ctx: ExplainContext, resource: str, rm: ResourceModel) -> Sect
     return Sections((section,), ctx.backend, tuple(s.warnings))
 
 
-def _binding_rules(plan: ResourcePlan, row: pd.Series, rm: ResourceModel) -> list[ZoneRule]:
-    """The plan's binding rows of the rules its zone table lists as touching the zone
-    (``binding_rules``): a rule's row labelled with the zone when it has one, else all its
-    binding rows (the pool's, a group's)."""
+def _binding_rules(plan: ResourcePlan, row: pd.Series, rm: ResourceModel, pool_rule: str | None) -> list[ZoneRule]:
+    """The plan's binding rows of the rules that bind for the zone (its zone table's
+    ``binding_rules``: a rule's row labelled with the zone when it has one, else all its binding
+    rows) and of the pool's rule (shared by every zone, so not in that list)."""
     b = plan.bindings
-    touching = [r for r in str(row.get("binding_rules", "") or "").split(";") if r]
+    own_rules = [r for r in str(row.get("binding_rules", "") or "").split(";") if r]
+    touching = own_rules + ([pool_rule] if pool_rule else [])
     if b.empty or not touching:
         return []
     label = b["row"].astype(str).str.extract(r"\[(.*)\]$", expand=False).fillna("")
@@ -146,7 +153,7 @@ def _binding_rules(plan: ResourcePlan, row: pd.Series, rm: ResourceModel) -> lis
                             note=getattr(info, "note", None), row=str(r["row"]), label=str(label.iloc[k]),
                             side=str(r["side"]), bound=bound, activity=bound, slack=0.0, binding=True,
                             shadow_price=float(r["shadow_price"]), range_lower=math.nan, range_upper=math.nan,
-                            price_unit=str(r["unit"])))
+                            price_unit=str(r["unit"]), for_zone=str(r["rule"]) in own_rules))
     return out
 
 

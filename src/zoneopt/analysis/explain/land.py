@@ -31,7 +31,9 @@ from zoneopt.core.solution import SolveOptions
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import ExcludeRule, Instance, TiltRule
 from zoneopt.instance.indicators import INDICATORS
+from zoneopt.models.land_plan import land_zone_map
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel
+from zoneopt.models.rules import binds_for_zone, pool_wide_rules
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -107,7 +109,8 @@ def land_section(instance: Instance, ls: LandSolve, j: int, step: float | None) 
 
 def _rules_on_zone(ls: LandSolve, j: int, price_unit: str) -> tuple[list[ZoneRule], npt.NDArray[np.int64]]:
     """The rule rows on zone ``j`` (rows with a coefficient on its column, tagged with a rule)
-    with their prices from ``ls.prices``, and their row indices."""
+    with their prices from ``ls.prices``, each marked whether it binds for the zone (the plan's
+    own decision, :func:`~zoneopt.models.rules.binds_for_zone`), and their row indices."""
     lm, m = ls.lm, ls.lm.model
     sigma = lm.land_unit
     col = lm.x.start + j
@@ -122,6 +125,7 @@ def _rules_on_zone(ls: LandSolve, j: int, price_unit: str) -> tuple[list[ZoneRul
     act = (m.A[rows] @ x) * sigma
     lo, hi = m.row_lb[rows] * sigma, m.row_ub[rows] * sigma
     prices = ls.prices.set_index("row")
+    owner = binds_for_zone(m, x, rows, land_zone_map(lm), pool_wide_rules(lm.rules))
     rules: list[ZoneRule] = []
     zone_blocks = block_of[tagged]
     for k, name in enumerate(names):  # the zone's few rows
@@ -140,7 +144,8 @@ def _rules_on_zone(ls: LandSolve, j: int, price_unit: str) -> tuple[list[ZoneRul
         rules.append(ZoneRule(rule=b.rule or "", type=info.type if info else "", source=b.source,
                               note=info.note if info else None, row=name, label=label, side=side, bound=bound,
                               activity=float(act[k]), slack=abs(bound - float(act[k])), binding=binding,
-                              shadow_price=price, range_lower=rlo, range_upper=rhi, price_unit=price_unit))
+                              shadow_price=price, range_lower=rlo, range_upper=rhi, price_unit=price_unit,
+                              for_zone=bool(owner[k] == j)))
     return rules, rows
 
 

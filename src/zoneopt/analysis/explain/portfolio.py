@@ -65,7 +65,7 @@ def portfolio_sections(ctx: ExplainContext) -> Sections:
 def _solve(ctx: ExplainContext) -> _ZonePortfolio:
     """Solve the portfolio (checked as ``solve_portfolio`` checks it) and find the zone's rows."""
     from zoneopt.models.outcome import raise_for_status as raise_resource
-    from zoneopt.models.portfolio import build_portfolio_model
+    from zoneopt.models.portfolio import build_portfolio_model, portfolio_pool_wide, portfolio_zone_map
     from zoneopt.models.portfolio import plan_from_solution as portfolio_plan
 
     instance, opts = ctx.instance, ctx.options
@@ -76,7 +76,8 @@ def _solve(ctx: ExplainContext) -> _ZonePortfolio:
                    time_limit=opts.time_limit if opts.time_limit is not None else 60.0)
     plan = portfolio_plan(pm, solution)
     assert solution.x is not None and plan.objective is not None
-    sv = solved(m, solution, pm.row_scale, pm.obj_scale, pm.rules, ctx.backend, opts)
+    sv = solved(m, solution, pm.row_scale, pm.obj_scale, pm.rules, ctx.backend, opts, portfolio_zone_map(pm),
+                portfolio_pool_wide(pm))
     mine = np.flatnonzero(pm.projects.zone == ctx.j)
     rows, key, per_project = _zone_rows(pm, ctx.j, mine, MONEY_LABEL[instance.units.money])
     return _ZonePortfolio(pm, solution, solution.x, plan, plan.objective, sv, ctx.j, mine, rows, key, per_project)
@@ -137,7 +138,7 @@ def _total_sections(instance: Instance, zp: _ZonePortfolio) -> list[ResourceExpl
     for resource, unit, pool_name, allocation, request in sections:  # at most a few resources
         pu = pools[pool_name]
         mask = (zp.key == resource) & ~zp.per_project
-        rules = zone_rules(zp.sv, zp.rows[mask], zp.x, f"{pm.objective_unit} per {unit}")
+        rules = zone_rules(zp.sv, zp.rows[mask], zp.x, f"{pm.objective_unit} per {unit}", zone=j)
         out.append(ResourceExplanation(
             resource=resource, unit=unit, allocation=allocation, request=request,
             fulfilment=allocation / request if request else None, pool_total=pu.total, pool_allocated=pu.allocated,

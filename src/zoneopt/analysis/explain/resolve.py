@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 from zoneopt.analysis.explain.results import Step, ZoneRule
 from zoneopt.core.model import Model
@@ -49,13 +50,19 @@ class Solved:
     options: SolveOptions
     ranges: tuple[FloatArray, FloatArray, str]
     """per-row price ranges (natural units; NaN where unknown) and why there are none."""
+    zone_map: sp.csr_matrix | None = None
+    """model columns × zones, as the plan reads them (which zone each column counts for)."""
+    pool_wide: frozenset[str] = frozenset()
+    """rules said once for the plan (:func:`zoneopt.models.rules.pool_wide_rules`)."""
 
 
 def solved(model: Model, solution: Solution, scale: float | FloatArray, obj_scale: float, rules: Mapping[str, Any],
-           backend: str, options: SolveOptions) -> Solved:
+           backend: str, options: SolveOptions, zone_map: sp.csr_matrix | None = None,
+           pool_wide: frozenset[str] = frozenset()) -> Solved:
     """``solution`` of ``model`` with ``scale`` natural units per model unit of each row (one
     number or one per row) and ``obj_scale`` natural objective units per model unit, and the
-    price ranges of its rows from HiGHS (an LP solved on HiGHS only; else why there are none)."""
+    price ranges of its rows from HiGHS (an LP solved on HiGHS only; else why there are none).
+    ``zone_map`` and ``pool_wide`` are what the plan decides binding rules per zone with."""
     rows = np.broadcast_to(np.asarray(scale, dtype=float), (model.num_rows,)).copy()
     nan = np.full(model.num_rows, np.nan)
     note = ""
@@ -77,7 +84,7 @@ def solved(model: Model, solution: Solution, scale: float | FloatArray, obj_scal
                 note = "HiGHS's optimal basis has other duals than these prices (a degenerate LP); no ranges"
             else:
                 lo, hi = rr.lower * rows, rr.upper * rows
-    return Solved(model, solution, rows, obj_scale, rules, backend, options, (lo, hi, note))
+    return Solved(model, solution, rows, obj_scale, rules, backend, options, (lo, hi, note), zone_map, pool_wide)
 
 
 def rule_of_rows(m: Model) -> npt.NDArray[np.object_]:
@@ -97,13 +104,17 @@ def rows_on(m: Model, cols: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     return rows[rule_of_rows(m)[rows] != ""]
 
 
-def zone_rules(sv: Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_unit: str) -> list[ZoneRule]:
-    """The rule rows ``rows`` as :class:`ZoneRule` s in natural units, with prices (LP)."""
-    from zoneopt.models.rules import BINDING_TOLERANCE
+def zone_rules(sv: Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_unit: str,
+               zone: int | None = None) -> list[ZoneRule]:
+    """The rule rows ``rows`` as :class:`ZoneRule` s in natural units, with prices (LP); with
+    ``zone``, each marked whether it binds for that zone (:func:`zoneopt.models.rules.binds_for_zone`)."""
+    from zoneopt.models.rules import BINDING_TOLERANCE, binds_for_zone
 
     m = sv.model
     if rows.size == 0:
         return []
+    owner = (binds_for_zone(m, x, rows, sv.zone_map, sv.pool_wide) if zone is not None and sv.zone_map is not None
+             else np.full(rows.size, -1))
     act_m = m.A[rows] @ x
     lo_m, hi_m = m.row_lb[rows], m.row_ub[rows]
     tol = BINDING_TOLERANCE * np.maximum(1.0, np.abs(np.where(np.isfinite(hi_m), hi_m, lo_m)))
@@ -130,7 +141,8 @@ def zone_rules(sv: Solved, rows: npt.NDArray[np.int64], x: FloatArray, price_uni
                             note=getattr(info, "note", None), row=name, label=name[name.index("[") + 1:-1],
                             side=side, bound=float(bound[k]), activity=float(act[k]),
                             slack=abs(float(bound[k]) - float(act[k])), binding=binding, shadow_price=p,
-                            range_lower=float(lo_r[rows[k]]), range_upper=float(hi_r[rows[k]]), price_unit=price_unit))
+                            range_lower=float(lo_r[rows[k]]), range_upper=float(hi_r[rows[k]]), price_unit=price_unit,
+                            for_zone=bool(owner[k] == zone)))
     return out
 
 

@@ -56,6 +56,11 @@ class ZoneRule:
     range_lower: float
     range_upper: float
     price_unit: str
+    for_zone: bool = False
+    """The row binds *for this zone* (:func:`zoneopt.models.rules.binds_for_zone`, the one
+    decision ``solve``'s ``binding_rules`` also comes from): at its bound, the zone's own row,
+    not a pool-wide rule. A row at its bound that is not for the zone is shared (the pool, a
+    city's cap, the tilt) and said once for the plan."""
 
 
 @dataclass(frozen=True)
@@ -235,8 +240,21 @@ class ResourceExplanation:
 
     @property
     def binding(self) -> tuple[ZoneRule, ...]:
-        """The rule rows at their bound for this zone (the pool included)."""
+        """The rule rows on this zone at their bound (the pool and shared rows included)."""
         return tuple(r for r in self.rules if r.binding)
+
+    @property
+    def for_zone(self) -> tuple[ZoneRule, ...]:
+        """The rule rows that bind for this zone (:attr:`ZoneRule.for_zone`): the rules of these
+        rows are those of the plan's ``binding_rules`` for the zone."""
+        return tuple(r for r in self.rules if r.for_zone)
+
+    @property
+    def shared(self) -> tuple[ZoneRule, ...]:
+        """Rows at their bound on this zone that bind for the plan, not for the zone alone
+        (a city's cap, a share of the pool; the pool and the tilt are said apart)."""
+        return tuple(r for r in self.rules if r.binding and not r.for_zone and r.rule != self.pool_rule
+                     and r.type != "tilt")
 
     def rules_frame(self) -> pd.DataFrame:
         """:attr:`rules` as a table, one row per rule row."""

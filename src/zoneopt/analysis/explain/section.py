@@ -52,12 +52,13 @@ def _weight_threshold(sv: Solved, col: int, sigma: float, rules: list[ZoneRule],
     return WeightThreshold(kind, w.indicator, w.description, w.unit, w.value, rise, blocked_by, note=note)
 
 
-def column_section(sv: Solved, *, resource: str, unit: str, col: int, sigma: float, integral: bool,
+def column_section(sv: Solved, *, resource: str, unit: str, col: int, zone: int, sigma: float, integral: bool,
                    pool_rule: str, pool_total: float, pool_allocated: float, pool_source: str | None,
                    request: float | None, objective_kind: str, objective: float, objective_unit: str, step: float,
                    weight: Weight | None, notes: list[str]) -> ResourceExplanation:
     """One LP or MIP resource block with one column per zone (a pollutant's allowances, the
-    funds): the zone's rows with prices, the pool's, re-solves, the weight threshold."""
+    funds): the zone's (``zone``, its column ``col``) rows with prices, the pool's, re-solves,
+    the weight threshold."""
     m, sol = sv.model, sv.solution
     assert sol.x is not None
     x = sol.x
@@ -69,7 +70,7 @@ def column_section(sv: Solved, *, resource: str, unit: str, col: int, sigma: flo
     allocation = alloc_of(x)
     price_unit = f"{objective_unit} per {unit}"
     rows = rows_on(m, np.array([col], dtype=np.int64))
-    rules = zone_rules(sv, rows, x, price_unit)
+    rules = zone_rules(sv, rows, x, price_unit, zone=zone)
     pool = next((r for r in rules if r.rule == pool_rule), None)
     steps: list[Step] = []
     if pool is not None:

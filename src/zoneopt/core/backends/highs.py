@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
@@ -11,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.core.backends.base import solver_log
+from zoneopt.core.limits import NotFinished
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.errors import ModelError, NoSolutionError, UnsupportedModelError
@@ -44,13 +47,12 @@ def to_highs_lp(model: Model) -> Any:
 
 
 def new_highs(options: SolveOptions) -> Any:
-    """A silent ``highspy.Highs`` with the shared options applied."""
+    """A silent ``highspy.Highs`` with the shared options applied (the time limit is set by
+    :func:`run_highs` for each run)."""
     import highspy
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
-    if options.time_limit is not None:
-        h.setOptionValue("time_limit", float(options.time_limit))
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     if options.threads is not None:
         h.setOptionValue("threads", int(options.threads))
@@ -76,10 +78,50 @@ def configure_highs(h: Any, options: SolveOptions, backend: str) -> None:
             raise ModelError(f"{backend}: option {key}={value!r} was refused")
 
 
-def classify(h: Any) -> tuple[Status, str, bool]:
+class Interrupter:
+    """Stops one ``highspy.Highs`` run from another thread: HiGHS calls back between simplex
+    iterations, IPM iterations and MIP nodes, and each call back asks whether to stop. Closed
+    after the run, so a later run of the same ``Highs`` in the main thread (``BatchLP``) calls
+    no Python code a signal handler could raise in."""
+
+    def __init__(self, h: Any) -> None:
+        self.wanted = threading.Event()
+        self.events = (h.cbSimplexInterrupt, h.cbIpmInterrupt, h.cbMipInterrupt)
+        for event in self.events:
+            event.subscribe(self._poll)
+
+    def _poll(self, e: Any) -> None:
+        if self.wanted.is_set():
+            e.interrupt()
+
+    def stop(self) -> None:
+        self.wanted.set()
+
+    def close(self) -> None:
+        for event in self.events:
+            event.unsubscribe(self._poll)
+
+
+def run_highs(h: Any, time_limit: float | None, what: str = "HiGHS") -> None:
+    """``h.run()`` under :func:`zoneopt.core.limits.run_stoppable`: stopped by a stop request or
+    at ``time_limit`` seconds, or what the run's deadline leaves (also given to HiGHS as its
+    own ``time_limit``). Raises :class:`~zoneopt.core.limits.NotFinished` when it does not
+    start or return in time."""
+    from zoneopt.core import limits
+
+    time_limit = limits.effective_time_limit(time_limit)
+    # At least 1 ms, as for every backend: a zero limit is not read the same way by every solver.
+    h.setOptionValue("time_limit", math.inf if time_limit is None else max(float(time_limit), 1e-3))
+    interrupter = Interrupter(h)
+    limits.run_stoppable(h.run, interrupter.stop, time_limit, what=what)
+    interrupter.close()  # not after an abandoned run: its thread may still call back
+
+
+def classify(h: Any, time_left: float | None = None) -> tuple[Status, str, bool]:
     """The zoneopt status of a ``highspy.Highs`` after ``run()``, its message, and whether it
     was re-run: when presolve cannot tell infeasible from unbounded, the simplex without
-    presolve can. Limits map to FEASIBLE only with a feasible point in hand."""
+    presolve can (within ``time_left`` seconds, when given). Limits map to FEASIBLE only with a
+    feasible point in hand."""
     import highspy
 
     M = highspy.HighsModelStatus
@@ -87,7 +129,7 @@ def classify(h: Any) -> tuple[Status, str, bool]:
     rerun = ms == M.kUnboundedOrInfeasible
     if rerun:
         h.setOptionValue("presolve", "off")
-        h.run()
+        run_highs(h, time_left)
         ms = h.getModelStatus()
     has_point = h.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
     if ms == M.kOptimal:
@@ -104,6 +146,11 @@ def classify(h: Any) -> tuple[Status, str, bool]:
     return status, h.modelStatusToString(ms), rerun
 
 
+def _left(time_limit: float | None, start: float) -> float | None:
+    """What is left of ``time_limit`` seconds counted from ``start`` (perf_counter)."""
+    return None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.0)
+
+
 class HighsBackend:
     name: ClassVar[str] = "highs"
     integer: ClassVar[bool] = True
@@ -116,8 +163,11 @@ class HighsBackend:
         h = new_highs(options)
         start = time.perf_counter()
         h.passModel(to_highs_lp(model))
-        h.run()
-        status, message, _ = classify(h)
+        try:
+            run_highs(h, options.time_limit)
+            status, message, _ = classify(h, _left(options.time_limit, start))
+        except NotFinished as exc:
+            return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start, message=str(exc))
         runtime = time.perf_counter() - start
         info = h.getInfo()
         if not status.has_solution:
@@ -169,14 +219,20 @@ def row_ranging(model: Model, options: SolveOptions | None = None) -> RowRanging
     LP basis) and :class:`NoSolutionError` when the LP has no optimal basis to range."""
     import highspy
 
+    from zoneopt.core import limits
+
+    limits.raise_if_stopped()
     if model.is_mip:
         raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has "
                                     f"{int(model.integer.sum())} integer variables")
     opts = replace(options if options is not None else SolveOptions(), algorithm="simplex")
     h = new_highs(opts)
     h.passModel(to_highs_lp(model))
-    h.run()
-    status, message, _ = classify(h)
+    try:
+        run_highs(h, opts.time_limit)
+        status, message, _ = classify(h)
+    except NotFinished as exc:
+        raise NoSolutionError(f"ranging of model {model.name!r}: {exc}") from None
     if status is not Status.OPTIMAL:
         raise NoSolutionError(f"ranging of model {model.name!r}: HiGHS ended {status.value} ({message})")
     rstatus, rng = h.getRanging()

@@ -76,6 +76,13 @@ text in the solver's own format (``key: value`` protobuf text for GLOP, PDLP and
 ``key = value`` lines for SCIP), after ours, so they override ours. A parameter string the
 solver refuses raises :class:`~zoneopt.errors.ModelError`.
 
+Stopping: every solver call runs under :func:`zoneopt.core.limits.run_stoppable`, so a stop
+request or the run's deadline ends it: CP-SAT and GLOP through OR-Tools' interrupt (CP-SAT's
+own SIGINT handler is switched off, ``catch_sigint_signal: false``, so a Ctrl-C reaches
+zoneopt), SCIP through its own Ctrl-C handler (a SIGINT to the process while it solves; a
+Ctrl-C it catches itself is passed on as a stop request), PDLP only by its time limit (it
+ignores the interrupt in this release, so a stop request abandons it).
+
 Logging: OR-Tools 9.15's ``ModelSolverHelper.set_log_callback`` cannot be called from Python
 (its binding lacks pybind11's std::function caster, so every callable is rejected), and the
 solvers write their logs to file descriptor 1. With ``verbose`` the backend enables solver
@@ -91,10 +98,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar
 
@@ -102,6 +110,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from zoneopt.core import limits
 from zoneopt.core.backends.base import require_support, solver_log
 from zoneopt.core.checker import check_solution
 from zoneopt.core.model import Model
@@ -152,14 +161,15 @@ class _Run:
 
 
 @contextlib.contextmanager
-def _stdout_to_log(enabled: bool) -> Iterator[None]:
-    """While active (and ``enabled``), send fd 1 to a temporary file; afterwards log each
-    captured line to ``zoneopt.solver``. The solvers' C++ code writes its log to fd 1 and the
-    Python log callback is unusable in this OR-Tools release, so this is the only way to keep
-    their output off stdout. A file rather than a pipe: a logging handler bound to stdout can
-    never feed back into the capture."""
+def _stdout_captured(enabled: bool) -> Iterator[list[str]]:
+    """While active (and ``enabled``), send fd 1 to a temporary file; yields a list that holds
+    the captured lines afterwards. The solvers' C++ code writes its log (and SCIP its Ctrl-C
+    notice) to fd 1 and the Python log callback is unusable in this OR-Tools release, so this
+    is the only way to keep their output off stdout. A file rather than a pipe: a logging
+    handler bound to stdout can never feed back into the capture."""
+    lines: list[str] = []
     if not enabled:
-        yield
+        yield lines
         return
     import ctypes
     import sys
@@ -171,16 +181,32 @@ def _stdout_to_log(enabled: bool) -> Iterator[None]:
         saved = os.dup(1)
         os.dup2(capture.fileno(), 1)
         try:
-            yield
+            yield lines
         finally:
             sys.stdout.flush()
             libc.fflush(None)  # C stdio buffers of the solver, before fd 1 goes back
             os.dup2(saved, 1)
             os.close(saved)
             capture.seek(0)
-            for line in capture.read().decode("utf-8", errors="replace").splitlines():
-                if line.strip():
-                    solver_log.info("%s", line.rstrip())
+            lines += [line.rstrip() for line in capture.read().decode("utf-8", errors="replace").splitlines()
+                      if line.strip()]
+
+
+def _stopper(solver_id: str, solver: Any) -> Callable[[], None]:
+    """How to stop a running solve. OR-Tools' interrupt reaches CP-SAT and GLOP (PDLP ignores
+    it in this release: it is abandoned at the limit). SCIP is not reached by it either, but
+    stops on SIGINT with its incumbent (its own Ctrl-C handler, installed while it solves): on a
+    stop request, while zoneopt's handlers are installed (so a SIGINT that misses SCIP only
+    repeats the request), the process sends itself SIGINT. At a time limit SCIP's own limit
+    stops it."""
+    if solver_id != "scip":
+        return lambda: solver.interrupt_solve()
+
+    def stop() -> None:
+        if limits.stop_requested() and limits.signals_handled():
+            os.kill(os.getpid(), signal.SIGINT)
+
+    return stop
 
 
 def _format_value(value: Any) -> str:
@@ -217,8 +243,16 @@ def _run_solver(solver_id: str, model: Model, arrays: _Arrays, params: str,
         # A zero limit may read as "no limit" to some solvers; 1 ms stops them all at once.
         solver.set_time_limit_in_seconds(max(float(time_limit), 1e-3))
     solver.enable_output(bool(options.verbose))
-    with _stdout_to_log(options.verbose):
-        solver.solve(helper)
+    # SCIP catches SIGINT itself and says so on stdout: capture it to learn of a Ctrl-C.
+    watch_scip = solver_id == "scip" and limits.signals_handled()
+    with _stdout_captured(options.verbose or watch_scip) as printed:
+        limits.run_stoppable(lambda: solver.solve(helper), _stopper(solver_id, solver), time_limit,
+                             what=solver_id)
+    if options.verbose:
+        for line in printed:
+            solver_log.info("%s", line)
+    if watch_scip and any("pressed CTRL-C" in line for line in printed):
+        limits.request_stop("SIGINT")
 
     status = solver.status().name
     if status == "INVALID_SOLVER_PARAMETERS":
@@ -311,17 +345,19 @@ class _OrtoolsBackend:
             return replace(prepared, runtime=time.perf_counter() - start)
         arrays, obj_scale = prepared
         params = self._param_text(model, options)
-        run = _run_solver(self.solver_id, model, arrays, params, options, options.time_limit)
-        status, message = self._status(run, model, options)
-        if status is Status.INFEASIBLE and self.confirm_params:
-            run, status, message = self._confirm_infeasible(model, arrays, params, options, start, run, message)
-        if status is Status.UNBOUNDED and self._ambiguous(run):
-            status, message = self._settle_infeasible_or_unbounded(model, arrays, params,
-                                                                    options, start, message)
-        runtime = time.perf_counter() - start
-        if not status.has_solution:
-            return Solution(status, self.name, runtime=runtime, message=message)
-        return self._solution(model, options, run, status, message, obj_scale, start)
+        try:
+            run = _run_solver(self.solver_id, model, arrays, params, options, options.time_limit)
+            status, message = self._status(run, model, options)
+            if status is Status.INFEASIBLE and self.confirm_params and not limits.stop_requested():
+                run, status, message = self._confirm_infeasible(model, arrays, params, options, start, run, message)
+            if status is Status.UNBOUNDED and self._ambiguous(run):
+                status, message = self._settle_infeasible_or_unbounded(model, arrays, params,
+                                                                        options, start, message)
+            if not status.has_solution:
+                return Solution(status, self.name, runtime=time.perf_counter() - start, message=message)
+            return self._solution(model, options, run, status, message, obj_scale, start)
+        except limits.NotFinished as exc:
+            return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start, message=str(exc))
 
     def _status(self, run: _Run, model: Model, options: SolveOptions) -> tuple[Status, str]:
         """Map an OR-Tools status to ours. Ambiguous 'infeasible or unbounded' answers map to
@@ -501,6 +537,8 @@ class CpSatBackend(_OrtoolsBackend):
             ("mip_wanted_precision", "1e-09"),
             ("mip_max_bound", repr(_cpsat_max_bound(model))),
             ("log_to_stdout", "true"),
+            # SIGINT is zoneopt's to handle (it stops CP-SAT through OR-Tools' interrupt)
+            ("catch_sigint_signal", "false"),
         ]
 
     def _arrays(self, model: Model) -> tuple[_Arrays, float] | Solution:

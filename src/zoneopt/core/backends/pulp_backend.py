@@ -48,8 +48,9 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.backends.base import solver_log
-from zoneopt.core.backends.highs import classify, configure_highs
+from zoneopt.core.backends.highs import _left, classify, configure_highs, run_highs
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+from zoneopt.core.limits import NotFinished
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.errors import ModelError, NoSolutionError
@@ -190,8 +191,6 @@ def _read_cbc_binary(path: str, num_rows: int, num_cols: int
 @functools.cache
 def _cbc_class() -> type:
     """``pulp.PULP_CBC_CMD`` with CBC's own status line kept and full-precision values."""
-    import subprocess
-
     import pulp
 
     # PULP_CBC_CMD is deprecated for PuLP 4.0; the pin (pulp<3.4) keeps it, and the bundled
@@ -231,14 +230,14 @@ def _cbc_class() -> type:
             if lp.sense == pulp.LpMaximize:
                 args.append("-max")
             if self.timeLimit is not None:
-                args += ["-sec", str(self.timeLimit)]
+                # CBC counts CPU seconds unless told otherwise; the limit is wall clock.
+                args += ["-timeMode", "elapsed", "-sec", str(self.timeLimit)]
             for option in self.options + self.getOptions():
                 args += ("-" + option).split()
             args += ["-solve" if self.mip else "-initialSolve", "-printingOptions", "all",
                      "-solution", sol, "-saveSolution", binary]
             with open(self.optionsDict["logPath"], "w") as log:
-                code = subprocess.run(args, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, check=False).returncode
+                code = _run_cbc(args, log, self.timeLimit)
             if code != 0 or not os.path.exists(sol):
                 raise pulp.PulpSolverError(f"CBC exited with code {code} and "
                                            f"{'a' if os.path.exists(sol) else 'no'} solution file")
@@ -259,6 +258,37 @@ def _cbc_class() -> type:
             return status
 
     return _ZoneoptCbc
+
+
+def _run_cbc(args: list[str], log: Any, time_limit: float | None) -> int:
+    """Run CBC as a child process under :func:`zoneopt.core.limits.run_stoppable` and return its
+    exit code. To stop it, CBC gets SIGINT (Ctrl-C): it ends its search and writes its best
+    point ("Result - User ctrl-c"); a CBC that does not end in the grace is killed. Raises
+    :class:`~zoneopt.core.limits.NotFinished` when it does not start or end in time, or a stop
+    request ended it before it wrote a solution."""
+    import signal
+    import subprocess
+
+    from zoneopt.core import limits
+
+    if limits.stop_requested():
+        raise limits.NotFinished(f"CBC was not started: {limits.stop_reason()} asked to stop")
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    try:
+        code = limits.run_stoppable(proc.wait, lambda: _signal(proc, signal.SIGINT), time_limit,
+                                    kill=proc.kill, what="CBC")
+    finally:
+        if proc.poll() is None:  # an exception on the way: never leave CBC running
+            proc.kill()
+            proc.wait()
+    if code < 0 and limits.stop_requested():
+        raise limits.NotFinished(f"CBC ended by signal {-code} before it wrote a point ({limits.stop_reason()})")
+    return code
+
+
+def _signal(proc: Any, signum: int) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signum)
 
 
 def _cbc_options(extra: dict[str, Any]) -> list[str]:
@@ -375,6 +405,9 @@ class PulpCbcBackend:
             cbc_start = time.perf_counter()
             try:
                 pm.prob.solve(solver)
+            except NotFinished as exc:
+                return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start,
+                                message=str(exc))
             except pulp.PulpSolverError as exc:
                 tail = " | ".join(line for line in _log_lines(log_path)[-5:] if line.strip())
                 raise NoSolutionError(
@@ -443,6 +476,10 @@ def _highs_class() -> type:
             super().createAndConfigureSolver(lp)
             configure_highs(lp.solverModel, self.zoneopt_options, "pulp-highs")
 
+        def callSolver(self, lp: Any) -> None:
+            # PuLP's own call is lp.solverModel.run(): watched here like the highs backend's.
+            run_highs(lp.solverModel, self.timeLimit, "HiGHS (through PuLP)")
+
     return _ZoneoptHighs
 
 
@@ -474,12 +511,14 @@ class PulpHighsBackend:
             gapRel=float(options.mip_gap), threads=options.threads)
         try:
             pm.prob.solve(solver)
+            h = pm.prob.solverModel
+            # PuLP reports limits as LpStatusOptimal and "unbounded or infeasible" as infeasible:
+            # read HiGHS's own status instead.
+            status, message, rerun = classify(h, _left(options.time_limit, start))
+        except NotFinished as exc:
+            return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start, message=str(exc))
         except (pulp.PulpError, RuntimeError) as exc:  # a broken call, not a solve status
             raise NoSolutionError(f"pulp-highs: HiGHS failed on model {model.name!r}: {exc}") from exc
-        h = pm.prob.solverModel
-        # PuLP reports limits as LpStatusOptimal and "unbounded or infeasible" as infeasible:
-        # read HiGHS's own status instead.
-        status, message, rerun = classify(h)
         if rerun:
             solver.findSolutionValues(pm.prob)  # refresh PuLP's values from the re-run
         runtime = time.perf_counter() - start
