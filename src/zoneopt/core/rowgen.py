@@ -33,12 +33,20 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
     violates them; return the checked solution of the whole model (rounds and rows added in
     its message). An infeasible relaxation means an infeasible model; an unbounded one, or a
     round that ends otherwise than optimal, is solved whole instead."""
-    from zoneopt.core.backends.highs import classify, new_highs, to_highs_lp
+    from zoneopt.core import limits
+    from zoneopt.core.backends.highs import _left, classify, new_highs, run_highs, to_highs_lp
+    from zoneopt.core.certify import certify, needs_second_solve, second_backend
     from zoneopt.core.solve import solve
 
     if model.is_mip:
         raise UnsupportedModelError(f"row generation is for LPs; model {model.name!r} has integer variables")
     options = options if options is not None else SolveOptions()
+    limits.raise_if_stopped()
+    left = limits.time_left()
+    if left is not None:  # within a run's deadline, as zoneopt.core.solve does
+        if left <= 0:
+            return Solution(Status.NO_SOLUTION, "highs", message="not started: the time limit of the run was used up")
+        options = replace(options, time_limit=left if options.time_limit is None else min(options.time_limit, left))
     start = time.perf_counter()
     held = np.asarray(held, dtype=bool)
     order = list(np.flatnonzero(~held))  # model rows in HiGHS's row order
@@ -49,11 +57,13 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
     h.passModel(to_highs_lp(first))
     rounds = 0
     while True:
-        if options.time_limit is not None:
-            h.setOptionValue("time_limit", max(0.0, options.time_limit - (time.perf_counter() - start)))
-        h.run()
+        try:
+            with limits.solving():
+                run_highs(h, _left(options.time_limit, start))
+            status, message, _ = classify(h, _left(options.time_limit, start))
+        except limits.NotFinished as exc:
+            return Solution(Status.NO_SOLUTION, "highs", runtime=time.perf_counter() - start, message=str(exc))
         rounds += 1
-        status, message, _ = classify(h)
         if status is Status.INFEASIBLE:
             return Solution(status, "highs", runtime=time.perf_counter() - start,
                             message=f"{message} (a relaxation, round {rounds})")
@@ -88,12 +98,17 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
         duals[np.asarray(order, dtype=np.int64)] = np.asarray(sol.row_dual, dtype=np.float64)
         reduced = np.asarray(sol.col_dual, dtype=np.float64)
     objective = float(info.objective_function_value)
-    report = check_solution(model, x, objective, tolerance=max(options.tolerance, DEFAULT_TOLERANCE))
+    report = check_solution(model, x, objective, tolerance=max(options.tolerance, DEFAULT_TOLERANCE),
+                            row_duals=duals)
     if not report.passed:
         raise SolutionCheckError(f"row generation on {model.name!r} ended at a point that fails the independent "
                                  f"check ({report.worst}; row {report.max_row_violation:.3g})")
     added = len(order) - int((~held).sum())
-    return Solution(Status.OPTIMAL, "highs", objective=objective, x=x, row_duals=duals, reduced_costs=reduced,
-                    runtime=time.perf_counter() - start,
-                    message=f"optimal after {rounds} rounds of row generation ({added:,} of {int(held.sum()):,} "
-                            "held rows added)", check=report)
+    solution = Solution(Status.OPTIMAL, "highs", objective=objective, x=x, row_duals=duals, reduced_costs=reduced,
+                        runtime=time.perf_counter() - start, check=report,
+                        message=f"optimal after {rounds} rounds of row generation ({added:,} of "
+                                f"{int(held.sum()):,} held rows added)")
+    certifier = second_backend("highs", model, options)  # a second backend confirms it, as for any solve
+    if certifier is not None and needs_second_solve(model, solution):
+        solution = replace(certify(model, solution, certifier, options, solve), certified_by=certifier)
+    return solution
