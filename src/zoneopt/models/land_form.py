@@ -36,7 +36,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
-from zoneopt.core.model import Model, RowBlock
+from zoneopt.core.model import Model, RowBlock, flush_tiny
 from zoneopt.core.rowgen import solve_lazy
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
@@ -196,6 +196,9 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
     usable = [t for t in tilts if t.columns is not None and t.level.size > 0]
     for c, tilt in enumerate(usable):
         chains.append(_implied(tilt, c, base_ub, base_lb, ub, lb, upper, lower))
+    # Bounds derived here may be tiny (a tiny cap passed down a tilt): 0 to every solver, and
+    # written as 0 as the model builder writes its own (zoneopt.core.model.flush_tiny).
+    lb, ub = flush_tiny(lb), flush_tiny(ub)
     if model.is_mip:  # whole numbers between fractional bounds (HiGHS 1.14 finds [0, 0.04] infeasible)
         z = model.integer
         ub[z] = np.floor(ub[z] + INTEGRAL * np.maximum(1.0, np.abs(ub[z])))
