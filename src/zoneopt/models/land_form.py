@@ -215,17 +215,21 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
 
 
 def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions,
-                  lazy_tilt: bool | None = None) -> tuple[Solution, SolveForm]:
-    """Solve ``model`` (a land model in its reference form) through its solve form with
-    ``backend`` (on HiGHS, large, with the tilt rows generated as needed: :class:`Strategy`),
-    and return the solution lifted onto ``model`` — its point checked against
-    ``model`` itself, so a plan is feasible for the rule rows — with the form. ``lazy_tilt``
-    overrides the strategy's choice of generating the tilt rows (HiGHS, LPs only). Raises
+                  lazy_tilt: bool | None = None) -> tuple[Solution, SolveForm | None]:
+    """Solve ``model`` (a land model in its reference form) with ``backend``: on HiGHS through
+    its solve form (large, with the tilt rows generated as needed: :class:`Strategy`), the
+    solution lifted onto ``model`` — its point checked against ``model`` itself, so a plan is
+    feasible for the rule rows — and returned with the form; other backends solve ``model`` as
+    it is (form None): GLOP, whose tolerances are about 1e-7, called a solve form unbounded whose
+    tilt passed a cap of 6e-8 mu down the ranking. ``lazy_tilt`` overrides the strategy's choice
+    of generating the tilt rows (LPs only). Raises
     :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check."""
+    if backend != "highs":
+        return core_solve(model, backend, options=options), None
     form = solve_form(model, tilts)
     opts = form.strategy.options(backend, options)
     lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
-    if backend == "highs" and lazy and not form.model.is_mip and form.chains:
+    if lazy and not form.model.is_mip and form.chains:
         held = np.zeros(model.num_rows, dtype=bool)
         for chain in form.chains:
             t = chain.tilt

@@ -38,7 +38,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
-    # Solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
+    # On HiGHS solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
     # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
     first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
     raise_for_status(first, lm, time_limit=opts.time_limit)
