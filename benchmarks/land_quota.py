@@ -11,9 +11,9 @@ subprocess of this script (``--one``) so its peak RSS is its own; a run times
 the solve, and zoneopt's independent check of the answer; a one-variable warm-up solve first,
 so solver imports are not timed).
 
-``--solve-form`` solves the land model's solve form (``zoneopt.models.land_form``: rows as bounds,
-the tilt's implied bounds, lifted back onto the rule rows) on every backend instead of the rule
-rows themselves.
+``--solve-form`` solves the land model as ``solve_land`` does (``zoneopt.models.land_form``): on
+HiGHS its solve form (rows as bounds, the tilt's implied bounds, lifted back onto the rule rows),
+on other backends the rule rows themselves.
 
 HiGHS runs twice, with simplex (``SolveOptions(algorithm="simplex")``, the default) and with
 the interior point method (``algorithm="ipm"``); the report names the faster one per size.

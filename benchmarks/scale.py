@@ -133,6 +133,7 @@ def run_one(variant: str, paths: dict[str, str], timeout: float) -> dict[str, An
         sol = core_solve(m, "highs", options=options)
     else:
         sol, form = solve_in_form(m, lm.tilts, "highs", options)
+        assert form is not None  # HiGHS solves the solve form
         out |= {"form_rows": form.model.num_rows, "strategy": form.strategy.reason}
     clock.stop("solve")
     out |= {"solver_s": sol.runtime, "status": sol.status.value}

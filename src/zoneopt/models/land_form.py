@@ -36,7 +36,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
-from zoneopt.core.model import Model, RowBlock
+from zoneopt.core.model import Model, RowBlock, flush_tiny
+from zoneopt.core.rowgen import solve_lazy
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import SolutionCheckError
@@ -58,11 +59,13 @@ INTEGRAL = 1e-9
 @dataclass(frozen=True)
 class Strategy:
     """How the solve form is solved, and why (recorded with the form, reported by
-    ``models/land-quota.md``)."""
+    ``models/land-quota.md``). ``lazy_tilt``: on HiGHS, the tilt rows are held back until a
+    solution violates them (:func:`zoneopt.core.rowgen.solve_lazy`)."""
 
     algorithm: str
     presolve: bool
     reason: str
+    lazy_tilt: bool = False
 
     def options(self, backend: str, options: SolveOptions) -> SolveOptions:
         """``options`` with this strategy applied where the caller left the choice open: the
@@ -80,14 +83,16 @@ def choose_strategy(model: Model, tilts: int) -> Strategy:
     levels dense in ~2n/K entries that stall the interior point method's normal equations. The
     LP presolve is turned off from :data:`PRESOLVE_OFF_FROM` columns: once rows are bounds the
     model is wide with few rows of its own, which HiGHS 1.14's presolve reduces slowly and
-    barely (at 100k zones it cost more than the solve); a MIP keeps it (branch and bound
-    needs it)."""
+    barely (100k zones without a tilt: 35.5 s CPU with it, 4.3 s without; with the tilt 14.1 s
+    and 13.6 s; models/land-quota.md); a MIP keeps it (branch and bound needs it)."""
     if model.is_mip:
         return Strategy("simplex", True, "a MIP (parcels): branch and bound with HiGHS's MIP presolve")
     shape = f"{model.num_vars:,} columns, {model.num_rows:,} rows" + (f", {tilts} tilt(s)" if tilts else "")
     if model.num_vars >= PRESOLVE_OFF_FROM:
         return Strategy("simplex", False, f"{shape}: dual simplex without presolve (wide, few-row shape: "
-                        "presolve costs more than it removes; interior point stalls on dense level columns)")
+                        "HiGHS's presolve costs more than it removes; interior point stalls on dense level columns)"
+                        + ("; on HiGHS the tilt rows wait until a solution violates them (about half are ever "
+                           "needed)" if tilts else ""), lazy_tilt=bool(tilts))
     return Strategy("simplex", True, f"{shape}: dual simplex with presolve (small: either is fast)")
 
 
@@ -191,6 +196,9 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
     usable = [t for t in tilts if t.columns is not None and t.level.size > 0]
     for c, tilt in enumerate(usable):
         chains.append(_implied(tilt, c, base_ub, base_lb, ub, lb, upper, lower))
+    # Bounds derived here may be tiny (a tiny cap passed down a tilt): 0 to every solver, and
+    # written as 0 as the model builder writes its own (zoneopt.core.model.flush_tiny).
+    lb, ub = flush_tiny(lb), flush_tiny(ub)
     if model.is_mip:  # whole numbers between fractional bounds (HiGHS 1.14 finds [0, 0.04] infeasible)
         z = model.integer
         ub[z] = np.floor(ub[z] + INTEGRAL * np.maximum(1.0, np.abs(ub[z])))
@@ -206,14 +214,30 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
                      choose_strategy(form, len(chains)))
 
 
-def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions
-                  ) -> tuple[Solution, SolveForm]:
-    """Solve ``model`` (a land model in its reference form) through its solve form with
-    ``backend``, and return the solution lifted onto ``model`` — its point checked against
-    ``model`` itself, so a plan is feasible for the rule rows — with the form. Raises
+def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions,
+                  lazy_tilt: bool | None = None) -> tuple[Solution, SolveForm | None]:
+    """Solve ``model`` (a land model in its reference form) with ``backend``: on HiGHS through
+    its solve form (large, with the tilt rows generated as needed: :class:`Strategy`), the
+    solution lifted onto ``model`` — its point checked against ``model`` itself, so a plan is
+    feasible for the rule rows — and returned with the form; other backends solve ``model`` as
+    it is (form None): GLOP, whose tolerances are about 1e-7, called a solve form unbounded whose
+    tilt passed a cap of 6e-8 mu down the ranking. ``lazy_tilt`` overrides the strategy's choice
+    of generating the tilt rows (LPs only). Raises
     :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check."""
+    if backend != "highs":
+        return core_solve(model, backend, options=options), None
     form = solve_form(model, tilts)
-    solution = core_solve(form.model, backend, options=form.strategy.options(backend, options))
+    opts = form.strategy.options(backend, options)
+    lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
+    if lazy and not form.model.is_mip and form.chains:
+        held = np.zeros(model.num_rows, dtype=bool)
+        for chain in form.chains:
+            t = chain.tilt
+            held[t.above[t.above >= 0]] = True
+            held[t.below[t.below >= 0]] = True
+        solution = solve_lazy(form.model, held[form.kept], opts)
+    else:
+        solution = core_solve(form.model, backend, options=opts)
     if not solution.status.has_solution:
         return solution, form
     assert solution.x is not None

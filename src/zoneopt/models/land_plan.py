@@ -42,7 +42,7 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     served = run_priority(lm.model, lm.allocation, backend, opts, f"land plan for {instance.name!r}")
     if served.model is lm.model:
-        # Solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
+        # On HiGHS solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
         # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
         first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
     else:  # a lexicographic objective's last stage, after the priority zones were served
