@@ -366,7 +366,7 @@ def test_robust_plan_on_a_sweep_is_at_least_as_good_in_the_tail() -> None:
     """On draws of the example: the LP's optimum is the CVaR of its own plan over the draws, and
     no worse than the nominal plan's (which is feasible for the same LP)."""
     inst = load(EXAMPLE)
-    table = sweep_table(inst, [Base(), *draw_variants(30, noise_spec(0.2), seed=3)])
+    table = sweep_table(inst, [Base(), *draw_variants(15, noise_spec(0.2), seed=3)])
     for alpha in (0.0, 0.1, 1.0):
         rp = robust_plan(inst, table, alpha)
         s = rp.summary.set_index("plan")

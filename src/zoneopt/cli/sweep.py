@@ -192,7 +192,7 @@ def _print_report(table: pd.DataFrame, args: argparse.Namespace, out: TextIO) ->
                              "P5": shown["p5"].map(lambda v: fmt(v, 6)), "P50": shown["p50"].map(lambda v: fmt(v, 6)),
                              "P95": shown["p95"].map(lambda v: fmt(v, 6)),
                              "P(>0)": shown["p_receive"].map(lambda v: "-" if pd.isna(v) else f"{v:.0%}"),
-                             "grade": [f"{b if isinstance(b, str) else '-'} ({p:.0%} same)"
+                             "grade": [f"{b} ({p:.0%} same)" if isinstance(b, str) else "-"
                                        for b, p in zip(g["base_grade"], g["p_base"], strict=True)]})
         _show(view, out)
         if len(bands) > len(shown):

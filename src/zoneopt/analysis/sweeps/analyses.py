@@ -82,7 +82,7 @@ def allocation_bands(table: pd.DataFrame, quantity: str = "land", *, kinds: Sequ
 def grade_stability(table: pd.DataFrame, *, kinds: Sequence[str] = ("draw",)) -> pd.DataFrame:
     """Per zone, its grade over the variants of ``kinds`` (every one: a grade does not depend
     on the solve): ``zone``, ``base_grade``, ``modal_grade`` and ``p_modal`` (its share),
-    ``p_base`` (the share with the base grade), ``p_A`` … ``p_D``, ``p_ungraded``, and the
+    ``p_base`` (the share with the base grade, ungraded counting as one), ``p_A`` … ``p_D``, ``p_ungraded``, and the
     score's ``score_p5``, ``score_p50``, ``score_p95``."""
     zones = _zones(table)
     rows = _select(table, kinds, False)
@@ -98,7 +98,8 @@ def grade_stability(table: pd.DataFrame, *, kinds: Sequence[str] = ("draw",)) ->
     modal = np.argmax(np.nan_to_num(shares, nan=-1.0), axis=0)
     out["modal_grade"] = np.array(labels, dtype=object)[modal] if g.shape[0] else None
     out["p_modal"] = shares[modal, np.arange(len(zones))]
-    out["p_base"] = (g == base[None, :]).mean(axis=0) if g.shape[0] else np.nan
+    same = pd.DataFrame(g).fillna("ungraded").to_numpy() == pd.Series(base).fillna("ungraded").to_numpy()[None, :]
+    out["p_base"] = same.mean(axis=0) if g.shape[0] else np.nan
     for k, name in enumerate(labels):
         out[f"p_{name}"] = shares[k]
     s = _matrix(rows, "score", zones).to_numpy(dtype=float)
