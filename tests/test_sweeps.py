@@ -283,6 +283,17 @@ def test_every_resource_is_swept(tmp_path: Path) -> None:
     assert (out["status_emissions"] == "optimal").all()
 
 
+def test_a_zone_forced_out_of_the_portfolio_gets_nothing_of_anything() -> None:
+    inst = load(ROOT / "instances" / "henan-etdz-45-portfolio.json")
+    table = sweep_table(inst, [Base(), ZoneDelta("zhengzhou", "out")])
+    alloc = [c for c in table.columns if c.startswith("alloc_")]
+    assert {"alloc_land", "alloc_SO2", "alloc_funds", "alloc_projects"} <= set(alloc)
+    base = table[(table["kind"] == "base") & (table["zone"] == "zhengzhou")]
+    out = table[(table["label"] == "out:zhengzhou") & (table["zone"] == "zhengzhou")]
+    assert base["alloc_projects"].iloc[0] > 0 and (out[alloc].to_numpy() == 0).all()
+    assert out["status"].iloc[0] == "optimal" and out["objective"].iloc[0] < base["objective"].iloc[0]
+
+
 # -- analyses --------------------------------------------------------------------------------
 
 def hand_table() -> pd.DataFrame:

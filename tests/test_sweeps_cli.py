@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import run
-from land_cases import SMALL
+from land_cases import EXAMPLE, SMALL
 
 from zoneopt.analysis.sweeps import read_sweep
 
@@ -108,3 +108,25 @@ def test_a_killed_sweep_restarts_and_ends_with_the_same_file(tmp_path: Path) -> 
     assert code == 0, err
     assert out.read_bytes() == reference.read_bytes()
     assert not parts.exists()
+
+
+def test_report_has_the_sweep_section(tmp_path: Path) -> None:
+    from zoneopt import load
+    from zoneopt.report import build_report
+
+    sweep = tmp_path / "s.parquet"
+    code, _, err = run("sweep", str(SMALL), "--draws", "8", "--error", "10%", "--importance", "--workers", "1",
+                       "--out", str(sweep))
+    assert code == 0, err
+    report = build_report(load(SMALL), rule_costs=False, sweep=sweep)
+    section = next(s for s in report.sections if s.key == "sweep")
+    assert {"sweep-status", "sweep-bands", "sweep-grades", "sweep-replacement-costs"} <= set(report.tables)
+    assert {"sweep-fan.png", "sweep-land-probability.png", "sweep-replacement-cost.png"} <= set(report.charts)
+    costs = report.tables["sweep-replacement-costs"].set_index("zone")
+    assert costs.loc["a", "replacement_cost"] == 11000.0 and costs.loc["c", "rank"] == 1
+    assert "## Under uncertainty: the sweep" in report.markdown() and section.title in report.markdown()
+    # a sweep of another instance, or no sweep at all, is refused before anything is solved
+    code, _, err = run("report", str(EXAMPLE), "--sweep", str(sweep), "--no-rule-costs", "--out", str(tmp_path / "r"))
+    assert code == 2 and "is not of instance 'henan-etdz-45'" in err
+    code, _, err = run("report", str(SMALL), "--sweep", str(tmp_path / "none.parquet"), "--out", str(tmp_path / "r"))
+    assert code == 2 and "no such sweep file" in err

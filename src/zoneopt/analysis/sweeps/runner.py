@@ -18,15 +18,15 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from zoneopt.analysis.scenarios import quantities
+from zoneopt.analysis.scenarios import LAND, quantities
 from zoneopt.analysis.sweeps.variants import Delta
 from zoneopt.core.solution import SolveOptions
 from zoneopt.errors import InfeasibleError, InstanceError, Issue, NoSolutionError, UnboundedError
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.evaluation.run import evaluated_table
-from zoneopt.instance import MONEY_LABEL, Instance
+from zoneopt.instance import Instance
 from zoneopt.plans import Plan, ResourcePlan
-from zoneopt.resources import REGISTRY, configured
+from zoneopt.resources import REGISTRY, build_resource_model, configured
 
 FloatArray = npt.NDArray[np.float64]
 ObjectArray = npt.NDArray[np.object_]
@@ -54,21 +54,29 @@ class Layout:
 
     @classmethod
     def of(cls, instance: Instance) -> Layout:
+        """The layout of a sweep of ``instance``; raises :class:`InstanceError` when it
+        configures no resource, or a resource's model cannot be built from it."""
         resources = configured(instance)
         if not resources:
             raise InstanceError([Issue("pools", "nothing to sweep: give pools.land, pools.emissions, pools.funds "
                                                 "or projects")])
-        pools = instance.pools
-        names: list[str] = []
-        if {"land", "portfolio"} & set(resources):
-            names.append("land")
-        if pools.emissions is not None and {"emissions", "portfolio"} & set(resources):
-            names += list(pools.emissions.pollutants)
-        if pools.funds is not None and {"funds", "portfolio"} & set(resources):
-            names.append("funds")
-        if "portfolio" in resources:
-            names.append("projects")
+        names = [q for r in resources for q in _quantities(instance, r)]
         return cls(resources, tuple(dict.fromkeys(names)), tuple(instance.zone_ids))
+
+
+def _quantities(instance: Instance, resource: str) -> list[str]:
+    """The quantities a resource's plan allocates per zone, named as
+    :func:`~zoneopt.analysis.scenarios.quantities` names them: ``land`` for the land plan;
+    each pool a model splits with one column per zone (``ResourceModel.zone_columns``: each
+    pollutant, ``funds``, a new resource's pool); a portfolio's pools and ``projects``."""
+    if REGISTRY[resource].plan_type is Plan:
+        return [LAND]
+    if resource == "portfolio":  # its columns are projects: its zone totals per pool, as its plan names them
+        pools = instance.pools
+        return ([LAND] if pools.land is not None else []) \
+            + (list(pools.emissions.pollutants) if pools.emissions is not None else []) \
+            + (["funds"] if pools.funds is not None else []) + ["projects"]
+    return [c.pool for c in build_resource_model(instance, resource).zone_columns]
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +134,6 @@ class VariantRunner:
         score, grade, weight = self._zones(inst)
         objectives, statuses, messages = [], [], []
         allocs = {q: np.full(n, np.nan) for q in lay.quantities}
-        money = MONEY_LABEL[inst.units.money]
         for resource in lay.resources:  # at most four
             status, message, plan = self._solve(inst, resource)
             statuses.append(status)
@@ -135,7 +142,7 @@ class VariantRunner:
             if message:
                 messages.append(message if len(lay.resources) == 1 else f"{resource}: {message}")
             if plan is not None:
-                for q, (values, _) in quantities(plan, money).items():
+                for q, (values, _) in quantities(plan).items():
                     if q in allocs:
                         allocs[q] = values.to_numpy(dtype=float)
         status = min(statuses, key=STATUS_ORDER.index)

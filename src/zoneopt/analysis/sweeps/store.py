@@ -225,8 +225,13 @@ class SweepStore:
 def read_metadata(path: str | Path) -> dict[str, Any]:
     """The ``zoneopt.sweep`` description of a sweep file. Raises :class:`InvalidInputError` for
     a file that is not a sweep's."""
-    pq = _pa().parquet
-    meta = pq.read_schema(path).metadata or {}
+    pa = _pa()
+    if not Path(path).is_file():
+        raise InvalidInputError(f"{path}: no such sweep file")
+    try:
+        meta = pa.parquet.read_schema(path).metadata or {}
+    except pa.ArrowException as exc:
+        raise InvalidInputError(f"{path} is not a Parquet file ({exc})") from None
     if METADATA_KEY not in meta:
         raise InvalidInputError(f"{path} is not a zoneopt sweep (no {METADATA_KEY.decode()} metadata)")
     found: dict[str, Any] = json.loads(meta[METADATA_KEY])

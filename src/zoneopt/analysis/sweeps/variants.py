@@ -152,13 +152,15 @@ Delta = Base | ScenarioDelta | SetDelta | DrawDelta | ZoneDelta
 
 
 def _with_rule_everywhere(base: Instance, rule: ExcludeRule) -> Instance:
-    """``base`` with ``rule`` added to the land rules and to each other pool's rules."""
+    """``base`` with ``rule`` added to the land rules and to each other pool's rules (there with
+    the pool's name after its id: the portfolio builds every list into one model)."""
     pools = base.pools
     update: dict[str, Any] = {}
-    if pools.emissions is not None:
-        update["emissions"] = pools.emissions.model_copy(update={"rules": (*pools.emissions.rules, rule)})
-    if pools.funds is not None:
-        update["funds"] = pools.funds.model_copy(update={"rules": (*pools.funds.rules, rule)})
+    for name in ("emissions", "funds"):
+        pool = getattr(pools, name)
+        if pool is not None:
+            own = rule.model_copy(update={"id": f"{rule.id}:{name}"})
+            update[name] = pool.model_copy(update={"rules": (*pool.rules, own)})
     return base.model_copy(update={"rules": (*base.rules, rule),
                                    **({"pools": pools.model_copy(update=update)} if update else {})})
 
