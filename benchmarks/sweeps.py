@@ -89,18 +89,18 @@ def run_one(which: str, engine: str, draws: int, workers: int, out: str) -> dict
     from zoneopt.analysis.sweeps import run_sweep
 
     sweep = _sweep(which, draws)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     cluster = client = None
     if engine == "cluster":
         cluster, client = _cluster(workers)
     up = time.perf_counter() - start
     result = run_sweep(sweep, out, workers=1 if engine == "serial" else workers, client=client, fresh=True)
-    wall = time.perf_counter() - start
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu
     if client is not None:
         client.close()
         cluster.close()
     return {"which": which, "engine": engine, "draws": draws, "variants": len(sweep.variants), "wall_s": wall,
-            "cluster_start_s": up, "sweep_s": result.seconds, "rss_mib": _rss_mib()}
+            "cluster_start_s": up, "sweep_s": result.seconds, "cpu_s": cpu, "rss_mib": _rss_mib()}
 
 
 def run_empty(engine: str, tasks: int, workers: int) -> dict[str, Any]:
@@ -228,15 +228,19 @@ def render(args: argparse.Namespace, runs: list[dict[str, Any]], empty: list[dic
              *[line for line in machine() if not line.startswith("- load average")],
              f"- load average at start (1/5/15 min): {load[0]}", f"- load average at end: {load[1]}", "",
              "## Throughput", "",
-             "| instance | engine | variants | wall s | variants/s | speed-up vs serial | driver peak RSS MiB |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+             "| instance | engine | variants | wall s | variants/s | speed-up vs serial | driver CPU s | "
+             "driver peak RSS MiB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
     serial = {r["which"]: r["wall_s"] for r in runs if r["engine"] == "serial"}
     for r in runs:
         name = "45-zone example" if r["which"] == "example" else "10k zones"
         rate, speed = r["variants"] / r["wall_s"], serial[r["which"]] / r["wall_s"]
         lines.append(f"| {name} | {r['engine']} | {r['variants']:,} | {r['wall_s']:.1f} | {rate:.2f} | {speed:.2f} | "
-                     f"{r['rss_mib']:.0f} |")
-    lines += ["", "Identical results across engines (the Parquet files byte for byte, and the per-zone "
+                     f"{r['cpu_s']:.1f} | {r['rss_mib']:.0f} |")
+    lines += ["", "Driver CPU s: CPU time of the process that runs `run_sweep` (for serial, all the work; for "
+              "the pool and the cluster, the driver's share: receiving, ordering and writing results). Where the "
+              "wall time is far above the CPU time the process was waiting for a core.", "",
+              "Identical results across engines (the Parquet files byte for byte, and the per-zone "
               "P5/P50/P95 of land):", ""]
     lines += [f"- {which}: files {'identical' if ok else 'DIFFER'}" for which, ok in same.items()]
     lines += ["", "## Cost of a task", "",
@@ -247,12 +251,13 @@ def render(args: argparse.Namespace, runs: list[dict[str, Any]], empty: list[dic
     ex = next((r for r in runs if r["which"] == "example" and r["engine"] == "serial"), None)
     cl = next((e["per_task_ms"] for e in empty if e["engine"] == "cluster"), None)
     if ex is not None and cl is not None and per_draw:
-        c = ex["sweep_s"] / ex["variants"]
+        c = ex["cpu_s"] / ex["variants"]  # CPU per draw: what a core of its own would take
         chunk = 32
         proj = 100_000 * c / 32 + (100_000 / chunk) * (cl / 1000.0) / 32
         lines += ["", "## Projection (a projection, not a measurement)", "",
-                  f"From the serial run: {c * 1000:.1f} ms per draw of the 45-zone example on one core of this "
-                  f"machine at the load above; from the LocalCluster: {cl:.2f} ms per task. 100,000 draws on a "
+                  f"From the serial run: {c * 1000:.1f} ms of CPU per draw of the 45-zone example (the wall time "
+                  f"per draw was {ex['sweep_s'] / ex['variants'] * 1000:.1f} ms at the load above); from the "
+                  f"LocalCluster: {cl:.2f} ms per task. 100,000 draws on a "
                   f"32-worker cluster of cores like these, in tasks of {chunk} draws, would take about "
                   f"100,000 × {c * 1000:.1f} ms / 32 + 100,000 / {chunk} × {cl:.2f} ms / 32 ≈ {proj:.0f} s "
                   f"({proj / 60:.1f} min), assuming linear scaling (each draw is independent), a scheduler far from "
@@ -260,8 +265,8 @@ def render(args: argparse.Namespace, runs: list[dict[str, Any]], empty: list[dic
                   f"{100_000 * 45 / proj:,.0f} rows/s to Parquet, which one process does easily)."]
         big = next((r for r in runs if r["which"] == "big" and r["engine"] == "serial"), None)
         if big is not None:
-            cb = big["sweep_s"] / big["variants"]
-            lines.append(f"For 10k zones ({cb:.1f} s per draw serially here): 100,000 draws on 32 workers ≈ "
+            cb = big["cpu_s"] / big["variants"]
+            lines.append(f"For 10k zones ({cb:.1f} CPU s per draw serially here): 100,000 draws on 32 workers ≈ "
                          f"{100_000 * cb / 32 / 3600:.1f} h (tasks of one draw; the per-task cost is negligible).")
     if agreement:
         lines += ["", "## Replacement costs on every LP backend (45-zone example, every zone forced out)", "",

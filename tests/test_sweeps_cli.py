@@ -12,8 +12,8 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_runner import run
-from land_cases import EXAMPLE, SMALL
+from cli_runner import run, write
+from land_cases import EXAMPLE, SMALL, small4
 
 from zoneopt.analysis.sweeps import read_sweep
 
@@ -55,6 +55,15 @@ def test_sweep_prints_bands_grades_costs_and_the_robust_plan(tmp_path: Path) -> 
 def test_sweep_input_errors(tmp_path: Path, args: list[str], message: str) -> None:
     code, _, err = run("sweep", str(SMALL), *args, "--workers", "1", "--out", str(tmp_path / "s.parquet"))
     assert code == 2 and message in err
+
+
+def test_robust_needs_the_efficiency_objective(tmp_path: Path) -> None:
+    data = small4()
+    data["objective"] = {"kind": "equity"}
+    code, _, err = run("sweep", str(write(tmp_path, data)), "--draws", "3", "--error", "5%", "--robust", "0",
+                       "--workers", "1", "--out", str(tmp_path / "s.parquet"))
+    assert code == 2 and "efficiency objective" in err and "objective 'equity'" in err
+    assert not (tmp_path / "s.parquet.parts").exists()  # refused before anything is solved
 
 
 def test_sweep_needs_a_parquet_output(tmp_path: Path) -> None:

@@ -128,6 +128,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.robust is not None and not args.draws:
         raise InvalidInputError("--robust needs --draws")
     instance = load(args.path)
+    if args.robust is not None and (instance.pools.land is None or instance.objective.kind != "efficiency"):
+        has = "no land pool" if instance.pools.land is None else f"objective {instance.objective.kind!r}"
+        raise InvalidInputError(f"--robust: the robust plan is a land plan with the efficiency objective; "
+                                f"{args.path} has {has}")
     noise = noise_spec(error, metrics, args.distribution) if args.draws else ()
     variants = standard_variants(instance, draws=args.draws, noise=noise, seed=args.seed,
                                  importance=args.importance, scenarios=args.scenarios, grid=_grid(args.grid) or None)

@@ -26,10 +26,11 @@ from zoneopt.analysis.sweeps.engines import SchedulerError, connect
 from zoneopt.analysis.sweeps.noise import MetricNoise, draw_factors, noise_spec, perturbed
 from zoneopt.analysis.sweeps.robust import RobustPlan, robust_plan
 from zoneopt.analysis.sweeps.store import COLUMNS, read_metadata, read_sweep
-from zoneopt.analysis.sweeps.sweep import Sweep, SweepResult, run_sweep
+from zoneopt.analysis.sweeps.sweep import Sweep, SweepResult, run_sweep, solve_variants
 from zoneopt.analysis.sweeps.variants import (
     Base,
     DrawDelta,
+    DropRulesDelta,
     ScenarioDelta,
     SetDelta,
     ZoneDelta,
@@ -42,8 +43,8 @@ from zoneopt.analysis.sweeps.variants import (
 )
 
 __all__ = [
-    "Sweep", "SweepResult", "run_sweep", "read_sweep", "read_metadata", "COLUMNS",
-    "Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "set_value",
+    "Sweep", "SweepResult", "run_sweep", "solve_variants", "read_sweep", "read_metadata", "COLUMNS",
+    "Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "DropRulesDelta", "set_value",
     "scenario_variants", "grid_variants", "draw_variants", "zone_variants", "standard_variants",
     "MetricNoise", "noise_spec", "draw_factors", "perturbed",
     "allocation_bands", "grade_stability", "replacement_costs", "status_counts",

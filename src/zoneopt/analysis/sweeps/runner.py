@@ -53,13 +53,15 @@ class Layout:
         return "land" if "land" in self.resources else self.resources[0]
 
     @classmethod
-    def of(cls, instance: Instance) -> Layout:
-        """The layout of a sweep of ``instance``; raises :class:`InstanceError` when it
-        configures no resource, or a resource's model cannot be built from it."""
-        resources = configured(instance)
+    def of(cls, instance: Instance, only: Sequence[str] | None = None) -> Layout:
+        """The layout of a sweep of ``instance`` (of the resources ``only``, default every one
+        it configures); raises :class:`InstanceError` when it configures none of them, or a
+        resource's model cannot be built from it."""
+        resources = tuple(r for r in configured(instance) if only is None or r in only)
         if not resources:
+            among = f" (sweeping only {', '.join(only)})" if only else ""
             raise InstanceError([Issue("pools", "nothing to sweep: give pools.land, pools.emissions, pools.funds "
-                                                "or projects")])
+                                                f"or projects{among}")])
         names = [q for r in resources for q in _quantities(instance, r)]
         return cls(resources, tuple(dict.fromkeys(names)), tuple(instance.zone_ids))
 
@@ -111,6 +113,8 @@ class Payload:
     instance_json: bytes
     backend: str
     options: SolveOptions
+    resources: tuple[str, ...] | None = None
+    """The resources solved (None: every one the instance configures)."""
 
 
 class VariantRunner:
@@ -120,7 +124,7 @@ class VariantRunner:
         self.base = Instance.model_validate_json(payload.instance_json)
         self.backend = payload.backend
         self.options = payload.options
-        self.layout = Layout.of(self.base)
+        self.layout = Layout.of(self.base, payload.resources)
 
     def run(self, index: int, delta: Delta) -> VariantRows:
         """Apply ``delta`` and solve every configured resource. Outcomes that are answers

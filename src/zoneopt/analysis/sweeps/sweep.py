@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 
@@ -41,12 +41,14 @@ FLUSH_ROWS = 200_000
 @dataclass(frozen=True)
 class Sweep:
     """A base instance and its variants (deltas, the first usually :class:`~.variants.Base`),
-    solved with ``backend`` and ``options``."""
+    solved with ``backend`` and ``options``; ``resources`` limits the resources solved (default
+    every one the instance configures)."""
 
     instance: Instance
     variants: tuple[Delta, ...]
     backend: str = DEFAULT_BACKEND
     options: SolveOptions = field(default_factory=SolveOptions)
+    resources: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         if not self.variants:
@@ -59,13 +61,19 @@ class Sweep:
     def instance_json(self) -> bytes:
         return self.instance.model_dump_json().encode()
 
+    def layout(self) -> Layout:
+        return Layout.of(self.instance, self.resources)
+
+    def payload(self, key: str) -> Payload:
+        return Payload(key, self.instance_json(), self.backend, self.options, self.resources)
+
     def fingerprint(self) -> str:
         """A hash of everything the results depend on: the instance, every variant (with the
         noise of its draws), the backend and the options."""
         noises = sorted({json.dumps([n.describe() for n in v.noise], sort_keys=True)
                          for v in self.variants if isinstance(v, DrawDelta)})
         spec = {"variants": [v.describe() for v in self.variants], "noise": noises, "backend": self.backend,
-                "options": asdict(self.options)}
+                "options": asdict(self.options), "resources": self.resources}
         h = hashlib.sha256(self.instance_json())
         h.update(json.dumps(spec, sort_keys=True, default=str).encode())
         return h.hexdigest()
@@ -144,14 +152,14 @@ def run_sweep(sweep: Sweep, out: str | Path, *, workers: int | None = None, clie
     bar (tqdm) on stderr. Raises :class:`InstanceError` when the base instance's model cannot
     be built, and :class:`InvalidInputError` when ``out``'s parts are another sweep's."""
     start = time.perf_counter()
-    layout = Layout.of(sweep.instance)
+    layout = sweep.layout()
     fingerprint = sweep.fingerprint()
     store = SweepStore(out, fingerprint, layout, sweep.metadata(layout), len(sweep.variants))
     done = store.open(fresh)
     if done == len(sweep.variants) and not store.parts.exists():
         return SweepResult(store.out, 0, done, time.perf_counter() - start, "none")
     todo = list(enumerate(sweep.variants))[done:]
-    payload = Payload(fingerprint, sweep.instance_json(), sweep.backend, sweep.options)
+    payload = sweep.payload(fingerprint)
     engine = make_engine(payload, workers=workers, client=client, timeout=connect_timeout) if todo else None
     try:
         if engine is not None:
@@ -164,7 +172,44 @@ def run_sweep(sweep: Sweep, out: str | Path, *, workers: int | None = None, clie
     return SweepResult(path, len(todo), done, time.perf_counter() - start, name)
 
 
-def _drive(engine: Engine, store: SweepStore, todo: list[tuple[int, Delta]], chunk: int | None,
+class _Sink(Protocol):
+    """Where :func:`_drive` puts results, in variant order: a :class:`~.store.SweepStore`, or
+    memory (:class:`_Collect`)."""
+
+    layout: Layout
+    done: int
+
+    def write(self, rows: Sequence[VariantRows]) -> None: ...
+
+
+class _Collect:
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.done = 0
+        self.rows: list[VariantRows] = []
+
+    def write(self, rows: Sequence[VariantRows]) -> None:
+        self.rows += rows
+        self.done += len(rows)
+
+
+def solve_variants(sweep: Sweep, *, workers: int | None = None, client: Any = None, chunk: int | None = None,
+                   window: int | None = None, progress: bool = False,
+                   connect_timeout: float = CONNECT_TIMEOUT_S) -> list[VariantRows]:
+    """Every variant of ``sweep`` solved on an engine (as :func:`run_sweep` chooses it) and
+    returned in variant order, in memory, without a file: for the analyses whose variants are
+    few (a rule's cost, a what-if point), so they run on the same engines as sweeps."""
+    sink = _Collect(sweep.layout())
+    todo = list(enumerate(sweep.variants))
+    engine = make_engine(sweep.payload(sweep.fingerprint()), workers=workers, client=client, timeout=connect_timeout)
+    try:
+        _drive(engine, sink, todo, chunk, window, progress, 0.0, len(todo))
+    finally:
+        engine.close()
+    return sink.rows
+
+
+def _drive(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: int | None,
            window: int | None, progress: bool, flush_seconds: float, total: int) -> None:
     """Keep tasks in flight, gather their results in variant order, and write them as parts."""
     size = chunk or max(1, min(32, len(todo) // (4 * engine.workers)))
@@ -209,4 +254,4 @@ def _drive(engine: Engine, store: SweepStore, todo: list[tuple[int, Delta]], chu
             bar.close()
 
 
-__all__ = ["Sweep", "SweepResult", "run_sweep", "FLUSH_SECONDS"]
+__all__ = ["Sweep", "SweepResult", "run_sweep", "solve_variants", "FLUSH_SECONDS"]

@@ -1,6 +1,7 @@
 """The variants of a sweep, each a small delta on the base instance (never a copied instance):
 the base itself, a named scenario, a point of a grid over pools and rule bounds, a Monte Carlo
-draw of the zones' figures, and a zone forced out of the plan or forced to its request.
+draw of the zones' figures, a zone forced out of the plan or forced to its request, and the
+instance without some rules.
 
 A delta is a frozen dataclass with a ``kind``, a ``label`` (unique within a sweep), a
 ``describe()`` (JSON-ready, what the sweep's fingerprint is made of) and ``apply(base)``, which
@@ -148,7 +149,29 @@ class ZoneDelta:
         return base.model_copy(update={"rules": (*base.rules, floor)})
 
 
-Delta = Base | ScenarioDelta | SetDelta | DrawDelta | ZoneDelta
+@dataclass(frozen=True)
+class DropRulesDelta:
+    """The instance without the land rules ``rules`` (their ids): what a rule costs is the
+    objective gained without it (:func:`~zoneopt.analysis.sensitivity.rule_costs`)."""
+
+    rules: tuple[str, ...]
+    kind = "drop-rules"
+
+    @property
+    def label(self) -> str:
+        return "without:" + ",".join(self.rules)
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "rules": list(self.rules)}
+
+    def apply(self, base: Instance) -> Instance:
+        unknown = set(self.rules) - {r.id for r in base.rules}
+        if unknown:
+            raise InstanceError([Issue("rules", f"no rule {sorted(unknown)[0]!r} to drop")])
+        return base.model_copy(update={"rules": tuple(r for r in base.rules if r.id not in self.rules)})
+
+
+Delta = Base | ScenarioDelta | SetDelta | DrawDelta | ZoneDelta | DropRulesDelta
 
 
 def _with_rule_everywhere(base: Instance, rule: ExcludeRule) -> Instance:
@@ -315,5 +338,6 @@ def standard_variants(instance: Instance, *, draws: int = 0, noise: Sequence[Met
     return out
 
 
-__all__ = ["Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "Delta", "OUT_RULE", "IN_RULE", "POOL",
-           "set_value", "scenario_variants", "grid_variants", "draw_variants", "zone_variants", "standard_variants"]
+__all__ = ["Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "DropRulesDelta", "Delta", "OUT_RULE",
+           "IN_RULE", "POOL", "set_value", "scenario_variants", "grid_variants", "draw_variants", "zone_variants",
+           "standard_variants"]
