@@ -244,6 +244,14 @@ def test_a_sweep_stopped_halfway_resumes_and_ends_with_the_same_file(tmp_path: P
     assert (again.solved, again.engine) == (0, "none")
 
 
+def test_progress_bar_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    run_sweep(small_sweep(2), tmp_path / "s.parquet", workers=1, progress=True)
+    err = capsys.readouterr().err
+    assert "sweep" in err and "3/3" in err and "variant" in err
+    run_sweep(small_sweep(2), tmp_path / "t.parquet", workers=1)
+    assert capsys.readouterr().err == ""  # the library is silent unless asked
+
+
 def test_parts_of_another_sweep_are_refused(tmp_path: Path) -> None:
     out = tmp_path / "s.parquet"
     parts = tmp_path / "s.parquet.parts"
