@@ -244,7 +244,11 @@ def test_a_sweep_stopped_halfway_resumes_and_ends_with_the_same_file(tmp_path: P
     assert (again.solved, again.engine) == (0, "none")
 
 
-def test_progress_bar_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_progress_bar_on_request(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import zoneopt.core.progress
+
+    monkeypatch.setattr(zoneopt.core.progress, "DELAY", 0.0)  # the bar shows at once, not after 0.5 s
     run_sweep(small_sweep(2), tmp_path / "s.parquet", workers=1, progress=True)
     err = capsys.readouterr().err
     assert "sweep" in err and "3/3" in err and "variant" in err

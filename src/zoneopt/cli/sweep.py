@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -138,7 +137,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     sweep = Sweep(instance, tuple(variants), args.backend,
                   SolveOptions.merged(None, time_limit=args.time_limit, mip_gap=args.mip_gap))
     result = run_sweep(sweep, args.out, workers=args.workers, client=args.scheduler, chunk=args.chunk,
-                       progress=sys.stderr.isatty(), fresh=args.fresh, flush_seconds=args.flush_seconds,
+                       fresh=args.fresh, flush_seconds=args.flush_seconds,
                        connect_timeout=args.connect_timeout)
     table = result.table()
     _print_header(result, table, args, out)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sys
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -26,6 +26,7 @@ from zoneopt.analysis.sweeps.engines import CONNECT_TIMEOUT_S, Engine, make_engi
 from zoneopt.analysis.sweeps.runner import Layout, Payload, VariantRows
 from zoneopt.analysis.sweeps.store import SweepStore, read_metadata, read_sweep
 from zoneopt.analysis.sweeps.variants import Delta, DrawDelta
+from zoneopt.core.progress import counter, progress_bars
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.errors import InvalidInputError
@@ -124,15 +125,6 @@ def _tasks(todo: Sequence[tuple[int, Delta]], chunk: int) -> Iterator[list[tuple
         yield list(todo[k:k + chunk])
 
 
-def _progress(total: int, initial: int, enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, initial=initial, unit="variant", file=sys.stderr, dynamic_ncols=True,
-                desc="sweep")
-
-
 def run_sweep(sweep: Sweep, out: str | Path, *, workers: int | None = None, client: Any = None,
               chunk: int | None = None, window: int | None = None, progress: bool = False, fresh: bool = False,
               flush_seconds: float = FLUSH_SECONDS, connect_timeout: float = CONNECT_TIMEOUT_S) -> SweepResult:
@@ -149,8 +141,15 @@ def run_sweep(sweep: Sweep, out: str | Path, *, workers: int | None = None, clie
     Results are written while the sweep runs (:class:`~.store.SweepStore`); a sweep stopped at
     any point and run again with the same sweep and ``out`` solves only what is missing, and
     ends with the same file. ``fresh`` discards an earlier run's parts. ``progress`` shows a
-    bar (tqdm) on stderr. Raises :class:`InstanceError` when the base instance's model cannot
+    bar (tqdm) on stderr, as do bars turned on by the caller (:func:`zoneopt.core.progress.progress_bars`:
+    the command line does on a terminal). Raises :class:`InstanceError` when the base instance's model cannot
     be built, and :class:`InvalidInputError` when ``out``'s parts are another sweep's."""
+    with progress_bars(True) if progress else nullcontext():
+        return _run_sweep(sweep, out, workers, client, chunk, window, fresh, flush_seconds, connect_timeout)
+
+
+def _run_sweep(sweep: Sweep, out: str | Path, workers: int | None, client: Any, chunk: int | None,
+               window: int | None, fresh: bool, flush_seconds: float, connect_timeout: float) -> SweepResult:
     start = time.perf_counter()
     layout = sweep.layout()
     fingerprint = sweep.fingerprint()
@@ -163,7 +162,7 @@ def run_sweep(sweep: Sweep, out: str | Path, *, workers: int | None = None, clie
     engine = make_engine(payload, workers=workers, client=client, timeout=connect_timeout) if todo else None
     try:
         if engine is not None:
-            _drive(engine, store, todo, chunk, window, progress, flush_seconds, len(sweep.variants))
+            _drive(engine, store, todo, chunk, window, flush_seconds, len(sweep.variants))
     finally:
         if engine is not None:
             engine.close()
@@ -203,15 +202,24 @@ def solve_variants(sweep: Sweep, *, workers: int | None = None, client: Any = No
     todo = list(enumerate(sweep.variants))
     engine = make_engine(sweep.payload(sweep.fingerprint()), workers=workers, client=client, timeout=connect_timeout)
     try:
-        _drive(engine, sink, todo, chunk, window, progress, 0.0, len(todo))
+        with progress_bars(True) if progress else nullcontext():
+            _drive(engine, sink, todo, chunk, window, 0.0, len(todo))
     finally:
         engine.close()
     return sink.rows
 
 
 def _drive(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: int | None,
-           window: int | None, progress: bool, flush_seconds: float, total: int) -> None:
-    """Keep tasks in flight, gather their results in variant order, and write them as parts."""
+           window: int | None, flush_seconds: float, total: int) -> None:
+    """Keep tasks in flight, gather their results in variant order, and write them as parts
+    (a progress bar counts them when bars are on: :mod:`zoneopt.core.progress`)."""
+    with counter("sweep", total, unit="variant") as step:
+        step(store.done)  # a resumed sweep starts where it stopped
+        _keep_going(engine, store, todo, chunk, window, flush_seconds, step)
+
+
+def _keep_going(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: int | None,
+                window: int | None, flush_seconds: float, step: Callable[[int], object]) -> None:
     size = chunk or max(1, min(32, len(todo) // (4 * engine.workers)))
     in_flight = window or 2 * engine.workers
     ahead = 4 * in_flight * size  # variants that may wait for an earlier one
@@ -220,7 +228,6 @@ def _drive(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: i
     waiting: dict[int, VariantRows] = {}
     ready: list[VariantRows] = []
     next_index, last = store.done, time.monotonic()
-    bar = _progress(total, store.done, progress)
     exhausted = False
     try:
         while True:
@@ -236,8 +243,7 @@ def _drive(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: i
                 pending.discard(future)
                 rows = future.result()
                 waiting.update((r.index, r) for r in rows)
-                if bar is not None:
-                    bar.update(len(rows))
+                step(len(rows))
             while next_index in waiting:
                 ready.append(waiting.pop(next_index))
                 next_index += 1
@@ -249,9 +255,6 @@ def _drive(engine: Engine, store: _Sink, todo: list[tuple[int, Delta]], chunk: i
     except BaseException:
         store.write(ready)  # keep what is done in order, so a restart resumes after it
         raise
-    finally:
-        if bar is not None:
-            bar.close()
 
 
 __all__ = ["Sweep", "SweepResult", "run_sweep", "solve_variants", "FLUSH_SECONDS"]
