@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -269,7 +270,7 @@ def rank_rules(prices: pd.DataFrame) -> pd.DataFrame:
 
 
 def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Sequence[str] | None = None,
-               options: SolveOptions | None = None) -> pd.DataFrame:
+               options: SolveOptions | None = None, workers: int | None = None, client: Any = None) -> pd.DataFrame:
     """What each rule costs exactly: the plan re-solved without it (one build and solve per
     rule; the pool total cannot be dropped). The exact counterpart of :func:`rank_rules`'
     first-order ``impact``, for any backend and for MIPs.
@@ -282,7 +283,12 @@ def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Seq
     zones are also left out of the tilt's ordering, so dropping the exclusion adds them to it.
     ``rules`` limits the rules tried (default: all). ``attrs["objective"]`` is the optimum
     with every rule. Raises what :func:`~zoneopt.models.land_quota.solve_land` raises for the
-    instance itself, and :class:`InvalidInputError` for an unknown rule id."""
+    instance itself, and :class:`InvalidInputError` for an unknown rule id.
+
+    ``workers`` or ``client`` run the re-solves on a sweep's engine
+    (:func:`zoneopt.analysis.sweeps.solve_variants`: a pool of ``workers`` processes, or a Dask
+    ``client`` or scheduler address) instead of one after the other here; the numbers are the
+    same."""
     from zoneopt.models.land_plan import solve_land
 
     base = solve_land(instance, backend, options=options)
@@ -293,20 +299,39 @@ def rule_costs(instance: Instance, backend: str = DEFAULT_BACKEND, *, rules: Seq
     if unknown:
         raise InvalidInputError(f"rule_costs: no rule {unknown[0]!r}; rule ids: {', '.join(known) or 'none'}")
     sign = -1.0 if instance.objective.kind == "baseline" else 1.0
-    lines = []
-    for rule in track(instance.rules, "rule costs", unit="rule"):  # a loop over rules, each one solve
-        if rule.id not in chosen:
-            continue
-        without = instance.model_copy(update={"rules": tuple(r for r in instance.rules if r.id != rule.id)})
-        lm = build_land_model(without)
-        point = _solve_point(lm, backend, options if options is not None else SolveOptions())
-        lines.append({"rule": rule.id, "type": rule.type, "source": rule.cited, "status": point.status.value,
-                      "objective": point.objective, "cost": sign * (point.objective - base.objective),
-                      "unit": base.summary.objective_unit})
+    tried = [rule for rule in instance.rules if rule.id in chosen]
+    if workers is not None or client is not None:
+        outcomes = _rule_costs_on_engine(instance, tried, backend, options, workers, client)
+    else:
+        outcomes = []
+        for rule in track(tried, "rule costs", unit="rule"):  # a loop over rules, each one solve
+            without = instance.model_copy(update={"rules": tuple(r for r in instance.rules if r.id != rule.id)})
+            point = _solve_point(build_land_model(without), backend, options if options is not None else SolveOptions())
+            outcomes.append((point.status.value, point.objective))
+    lines = [{"rule": rule.id, "type": rule.type, "source": rule.cited, "status": status, "objective": objective,
+              "cost": sign * (objective - base.objective), "unit": base.summary.objective_unit}
+             for rule, (status, objective) in zip(tried, outcomes, strict=True)]
     out = pd.DataFrame(lines, columns=["rule", "type", "source", "status", "objective", "cost", "unit"])
     order = np.argsort(-out["cost"].fillna(-np.inf).to_numpy(), kind="stable")
     out = out.iloc[order].reset_index(drop=True)
     out.attrs.update({"objective": base.objective, "objective_unit": base.summary.objective_unit})
+    return out
+
+
+def _rule_costs_on_engine(instance: Instance, tried: Sequence[Any], backend: str, options: SolveOptions | None,
+                          workers: int | None, client: Any) -> list[tuple[str, float]]:
+    """(status, objective) of the land plan without each rule of ``tried``, solved on a sweep's
+    engine (the same solve as :func:`_solve_point`: both stages of an equity objective)."""
+    from zoneopt.analysis.sweeps import DropRulesDelta, Sweep, solve_variants
+
+    sweep = Sweep(instance, tuple(DropRulesDelta((rule.id,)) for rule in tried), backend,
+                  options if options is not None else SolveOptions(), resources=("land",))
+    rows = solve_variants(sweep, workers=workers, client=client)
+    out = []
+    for r in rows:  # a loop over rules
+        if r.status == "invalid":
+            raise InstanceError([Issue("rules", r.message)])
+        out.append((Status.NO_SOLUTION.value if r.status == "no solution" else r.status, r.objective))
     return out
 
 

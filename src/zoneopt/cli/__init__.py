@@ -37,6 +37,7 @@ VERBS = (
     "validate",
     "schema",
     "compare",
+    "sweep",
     "diagnose",
     "plan-years",
     "manage",

@@ -25,7 +25,9 @@ warnings), the evaluations, and a section per configured resource:
     binding rules with prices per unit of money;
   project portfolio: pool use (a chart), the targets, revenue before and after against the
     count targets' thresholds (a chart), zone totals, every project, binding rules;
-and, when the instance has scenarios, the scenarios per resource and per quantity. Charts need
+and, when the instance has scenarios, the scenarios per resource and per quantity; with --sweep,
+a sweep\'s section (a fan chart of each zone\'s allocation over the draws, the probability of
+land, grade stability, replacement costs ranked). Charts need
 the report extra: pip install "zoneopt[report]" (matplotlib, the Noto Sans CJK font and
 python-docx).
 
@@ -51,6 +53,9 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--format", default="md,xlsx", metavar="F,F,...",
                    help="what to write: md (report.md and PNG charts), xlsx (report.xlsx), docx (report.docx, a "
                         "Word document with the charts inside); default md,xlsx")
+    r.add_argument("--sweep", type=Path, default=None, metavar="FILE.parquet",
+                   help="add the section of a sweep of this instance (python -m zoneopt sweep): allocation bands "
+                        "(a fan chart), probability of land, grade stability, replacement costs")
     add_lang_option(r)
 
 
@@ -93,7 +98,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap)
     report = build_report(instance, args.backend, options=options, what_if_factors=factors,
                           frontier_points=args.points, rule_costs=not args.no_rule_costs,
-                          scenarios=not args.no_scenarios, lang=args.lang)
+                          scenarios=not args.no_scenarios, sweep=args.sweep, lang=args.lang)
     written = report.write(args.out, formats)
     d = report.display
     print(d.t("cli.report.banner", name=instance.name) + (f" · {d.t('term.synthetic')}" if instance.metadata.synthetic

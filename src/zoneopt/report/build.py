@@ -29,6 +29,7 @@ from zoneopt.report.land import land_section
 from zoneopt.report.plan_sections import emission_section, fund_section, generic_section, portfolio_section
 from zoneopt.report.scenarios import scenario_section
 from zoneopt.report.summary import evaluation_section, summary_section
+from zoneopt.report.sweeps import sweep_section, sweep_table
 from zoneopt.report.writers import render_markdown, write_files
 from zoneopt.resources import configured
 
@@ -124,7 +125,7 @@ class Report:
 def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options: SolveOptions | None = None,
                  what_if_factors: Sequence[float] = WHAT_IF_FACTORS, frontier_points: int = 11,
                  rule_costs: bool = True, scenarios: bool = True, charts: bool = True,
-                 lang: str | None = None) -> Report:
+                 lang: str | None = None, sweep: str | Path | pd.DataFrame | None = None) -> Report:
     """Solve ``instance`` and build its report in memory (tables and PNG charts).
 
     ``what_if_factors`` are the pool factors of the what-if curve (default ×0.8 … ×1.2);
@@ -133,7 +134,10 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     compares the instance's scenarios (if any); ``charts`` draws the PNGs (needs matplotlib and
     the Noto CJK font: the ``report`` extra); ``lang`` (``zh`` or ``en``; default the instance's
     ``metadata.language``, else English) is the language of every heading, caption, table
-    header and chart, money shown in the instance's ``units.money_display``.
+    header and chart, money shown in the instance's ``units.money_display``; ``sweep`` (a sweep
+    of this instance: its Parquet file or table, :mod:`zoneopt.analysis.sweeps`) adds the sweep
+    section: a fan chart of each zone's allocation over the draws, the probability of land,
+    grade stability, replacement costs.
 
     Raises :class:`MissingDependencyError` (exit code 2) when charts are asked for and the
     ``report`` extra is missing (checked before anything is solved);
@@ -148,6 +152,7 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
         raise InvalidInputError(f"report: what-if factors must be finite and >= 0, got {list(what_if_factors)}")
     if int(frontier_points) != frontier_points or frontier_points < 2:
         raise InvalidInputError(f"report: frontier points must be an integer >= 2, got {frontier_points!r}")
+    swept = sweep_table(sweep) if sweep is not None else None  # read before solving: a bad file costs nothing
     resources = configured(instance)
     if not resources:
         raise InvalidInputError(f"instance {instance.name!r}: nothing to report: it has no land, emission or fund "
@@ -163,6 +168,8 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     sections += [s for s, _ in built]
     if scenarios and instance.scenarios and plans:
         sections.append(scenario_section(ctx))
+    if swept is not None:
+        sections.append(sweep_section(instance, swept, renderer, land.plan.summary.objective_unit if land else ""))
     title = display.t("report.title", name=instance.name)
     return Report(instance=instance.name, title=title, synthetic=instance.metadata.synthetic,
                   sections=tuple(sections), land=land, plans=plans, display=display, backend=backend)

@@ -1,0 +1,180 @@
+"""The report's sweep section (``build_report(..., sweep=...)``, ``report --sweep FILE.parquet``):
+what a sweep of the instance says per zone — a fan chart of its allocation over the Monte Carlo
+draws (P5–P95 and P25–P75 bands, the median, the base plan), the probability that it receives
+land, and its replacement cost, ranked — with the tables behind them. The analyses are
+:mod:`zoneopt.analysis.sweeps`; the mathematics ``models/sweeps.md``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from zoneopt.errors import InvalidInputError
+from zoneopt.instance import Instance
+from zoneopt.report.charts import ChartRenderer, chart_or_note
+from zoneopt.report.document import Block, Section, Table, Text
+
+FAN_ZONES = 45
+"""At most this many zones in the fan and probability charts (the largest median, then mean)."""
+COST_ZONES = 30
+"""At most this many zones in the replacement-cost chart (the largest costs)."""
+
+
+def _names(instance: Instance, zones: pd.Series) -> list[str]:
+    by_id = {z.id: z.name or z.id for z in instance.zones}  # a loop over zones, once per report
+    return [by_id.get(z, z) for z in zones]
+
+
+def fan_chart(Figure: Any, bands: pd.DataFrame, names: list[str], unit: str, draws: int) -> Any:
+    shown = bands[bands["p95"] > 1e-9]
+    if shown.empty:
+        return "no zone gets any of it in any draw"
+    order = np.lexsort((-shown["mean"].to_numpy(), -shown["p50"].to_numpy()))[:FAN_ZONES]
+    rows = shown.iloc[order]
+    labels = [names[i] for i in rows.index]
+    n = len(rows)
+    fig = Figure(figsize=(9, max(2.5, 0.32 * n + 1.4)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.barh(y, rows["p95"] - rows["p5"], left=rows["p5"], height=0.7, color="#bcd3ea", label="P5–P95")
+    ax.barh(y, rows["p75"] - rows["p25"], left=rows["p25"], height=0.7, color="#6f9fcf", label="P25–P75")
+    ax.scatter(rows["p50"], y, marker="|", s=160, color="#12355b", zorder=3, label="median")
+    ax.scatter(rows["base"], y, marker="x", s=30, color="#c0392b", zorder=4, label="base plan")
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(unit)
+    rest = len(bands) - n
+    ax.set_title(f"Allocation over {draws:,} draws ({n} zones that get some in some draw"
+                 + (f"; {rest} more not shown)" if rest else ")"))
+    ax.legend(loc="lower right", fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def probability_chart(Figure: Any, bands: pd.DataFrame, names: list[str]) -> Any:
+    p = bands["p_receive"].to_numpy(dtype=float)
+    some = np.flatnonzero(p > 0)
+    if some.size == 0:
+        return "no zone gets land in any draw"
+    order = some[np.argsort(-p[some], kind="stable")][:FAN_ZONES]
+    n = order.size
+    fig = Figure(figsize=(9, max(2.5, 0.3 * n + 1.3)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    ax.barh(y, p[order], color="#3b78b0")
+    ax.set_yticks(y, [names[i] for i in order])
+    ax.invert_yaxis()
+    ax.set_xlim(0, 1.08)
+    ax.set_xlabel("share of draws in which the zone receives land")
+    for k, i in enumerate(order):
+        ax.text(p[i] + 0.01, y[k], f"{p[i]:.0%}", va="center", fontsize=8)
+    none = len(p) - some.size
+    ax.set_title("Probability of receiving land" + (f" ({none} zones never do)" if none else ""))
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def cost_chart(Figure: Any, costs: pd.DataFrame, names: list[str], unit: str) -> Any:
+    value = costs["replacement_cost"].to_numpy(dtype=float)
+    finite = np.isfinite(value)
+    hit = np.flatnonzero(finite & (np.abs(value) > 0))
+    if hit.size == 0:
+        return "no zone's exclusion changes the objective"
+    order = hit[np.argsort(-np.abs(value[hit]), kind="stable")][:COST_ZONES]
+    n = order.size
+    fig = Figure(figsize=(9, max(2.5, 0.32 * n + 1.3)))
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    v = value[order]
+    ax.barh(y, v, color=np.where(v >= 0, "#c0392b", "#2a9d3c"))
+    ax.set_yticks(y, [names[i] for i in order])
+    ax.invert_yaxis()
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.set_xlabel(f"objective lost when the zone is forced out, {unit}")
+    irreplaceable = [names[i] for i in np.flatnonzero(np.isposinf(value))]
+    title = "Replacement cost (red: the plan loses; green: the others gain)"
+    if irreplaceable:
+        title += f"\nthe rules cannot hold without: {', '.join(irreplaceable)}"
+    ax.set_title(title)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def sweep_table(sweep: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """A sweep's table, read from its Parquet file when given a path."""
+    from zoneopt.analysis.sweeps import read_sweep
+
+    return read_sweep(sweep) if isinstance(sweep, (str, Path)) else sweep
+
+
+def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer: ChartRenderer | None,
+                  objective_unit: str = "") -> Section:
+    """The sweep section for ``instance``: from a sweep table (or its Parquet file), the draws'
+    bands and probability of land (with a fan chart and a bar chart) when the sweep has draws,
+    grade stability, and the replacement costs (ranked, with a chart) when it has the zone
+    variants. Raises :class:`InvalidInputError` when the sweep is of other zones."""
+    from zoneopt.analysis.sweeps import allocation_bands, grade_stability, replacement_costs, status_counts
+
+    table = sweep_table(sweep)
+    meta = table.attrs.get("sweep", {})
+    zones = list(dict.fromkeys(table["zone"].tolist()))
+    if zones != instance.zone_ids:
+        raise InvalidInputError(f"the sweep ({meta.get('instance', '?')}) is not of instance {instance.name!r}'s "
+                                "zones")
+    kinds = meta.get("kinds", table.drop_duplicates("variant")["kind"].value_counts().to_dict())
+    intro = (f"{meta.get('variants', table['variant'].nunique()):,} variants of the instance "
+             f"({', '.join(f'{v:,} {k}' for k, v in kinds.items())}), each solved on its own; the statuses per "
+             "kind below (an infeasible draw is a result: its rules cannot all hold with those figures).")
+    blocks: list[Block] = [Text(intro), Table("sweep-status", "Variants by status", status_counts(table))]
+    names = _names(instance, pd.Series(zones))
+    if kinds.get("draw"):
+        quantity = "land" if "alloc_land" in table.columns else meta.get("quantities", ["land"])[0]
+        bands = allocation_bands(table, quantity, quantiles=(5, 25, 50, 75, 95))
+        noise = "; ".join(f"{n['metric']} {n['error']:.3g} ({n['distribution']})" for n in meta.get("noise", []))
+        noise = noise or "as the sweep states"
+        draws = int(bands["variants"].iloc[0])
+        blocks.append(Text(f"Monte Carlo draws of the zones' reported figures (relative error: {noise}; seed "
+                           f"{meta.get('seed', '?')}), each re-evaluated and re-solved: "
+                           f"{draws:,} solved draws. The error is an assumption of the sweep, not a figure of the "
+                           "policy."))
+        unit = "mu" if quantity == "land" else quantity
+        blocks.append(chart_or_note(renderer, "sweep-fan", "Allocation per zone over the draws", fan_chart, bands,
+                                    names, f"{quantity}, {unit}", draws))
+        blocks.append(chart_or_note(renderer, "sweep-land-probability", "Probability of receiving land",
+                                    probability_chart, bands, names))
+        view = bands.assign(name=names)[["zone", "name", "base", "p5", "p25", "p50", "p75", "p95", "mean",
+                                         "p_receive"]]
+        blocks.append(Table("sweep-bands", f"{quantity} per zone over the draws ({unit})", view, percent=("p_receive",),
+                            caption="P5 … P95: quantiles over the solved draws (linear interpolation); `p_receive` "
+                                    "the share of draws in which the zone gets some."))
+        grades = grade_stability(table)
+        blocks.append(Table("sweep-grades", "Grade stability over the draws",
+                            grades.assign(name=names)[["zone", "name", "base_grade", "p_base", "modal_grade",
+                                                       "p_A", "p_B", "p_C", "p_D", "p_ungraded", "score_p5",
+                                                       "score_p50", "score_p95"]],
+                            percent=("p_base", "p_A", "p_B", "p_C", "p_D", "p_ungraded"),
+                            caption="The share of draws in which each zone's evaluation gives it each grade."))
+    if kinds.get("zone"):
+        costs = replacement_costs(table)
+        by_zone = dict(zip(zones, names, strict=True))
+        cost_names = [by_zone[z] for z in costs["zone"]]
+        unit = objective_unit or "objective units"
+        blocks.append(chart_or_note(renderer, "sweep-replacement-cost", "Replacement cost per zone", cost_chart,
+                                    costs, cost_names, unit))
+        infeasible_in = int(np.isposinf(costs["forcing_cost"].to_numpy(dtype=float)).sum())
+        blocks.append(Table("sweep-replacement-costs", f"Zones ranked by replacement cost ({unit})",
+                            costs.assign(name=cost_names)[["rank", "zone", "name", "replacement_cost", "share",
+                                                           "status_out", "forcing_cost", "status_in"]],
+                            percent=("share",),
+                            caption="Replacement cost: the objective lost when the zone is forced out (inf: the rules "
+                                    "cannot hold without it; negative: the others gain). Forcing cost: lost when the "
+                                    f"zone is forced to its land request ({infeasible_in} zones cannot be: inf)."))
+    if len(blocks) == 2:
+        blocks.append(Text("The sweep has neither draws nor zone variants: nothing per zone to show."))
+    return Section("sweep", "Under uncertainty: the sweep", tuple(blocks))
+
+
+__all__ = ["sweep_section", "sweep_table", "fan_chart", "probability_chart", "cost_chart"]

@@ -1,0 +1,106 @@
+"""The engines of a sweep never change a number: this process, a process pool and a Dask
+LocalCluster (2 workers, started here) write the same Parquet file byte for byte; the
+replacement costs of the example agree on every LP backend; an unreachable scheduler is a
+clear typed error."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from land_cases import EXAMPLE
+
+from zoneopt import load
+from zoneopt.analysis.sweeps import (
+    Base,
+    SchedulerError,
+    Sweep,
+    allocation_bands,
+    connect,
+    draw_variants,
+    grade_stability,
+    grid_variants,
+    noise_spec,
+    replacement_costs,
+    run_sweep,
+    scenario_variants,
+    zone_variants,
+)
+from zoneopt.core.solve import backend_names
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    # two workers in this process (threads): starts in well under a second
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def mixed() -> Sweep:
+    """Every kind of variant on the 45-zone example: the base, its scenarios, a grid, draws
+    and a few zones forced out and in."""
+    inst = load(EXAMPLE)
+    variants = [Base(), *scenario_variants(inst), *grid_variants(inst, {"pool": [7800, 8600]}),
+                *draw_variants(12, noise_spec(0.05), seed=11),
+                *zone_variants(inst, ["hebi", "puyang", "xinxiang"])]
+    return Sweep(inst, tuple(variants))
+
+
+def test_the_engine_never_changes_a_number(mixed: Sweep, client: Any, tmp_path: Path) -> None:
+    serial = run_sweep(mixed, tmp_path / "serial.parquet", workers=1)
+    pool = run_sweep(mixed, tmp_path / "pool.parquet", workers=2, chunk=3)
+    dask = run_sweep(mixed, tmp_path / "dask.parquet", client=client, chunk=2)
+    assert (serial.engine, pool.engine, dask.engine) == ("serial", "process", "dask")
+    reference = serial.path.read_bytes()
+    assert pool.path.read_bytes() == reference and dask.path.read_bytes() == reference
+    a, b = serial.table(), dask.table()
+    for analysis in (allocation_bands, grade_stability, replacement_costs):
+        pd.testing.assert_frame_equal(analysis(a), analysis(b), check_exact=True)
+    assert set(a["kind"]) == {"base", "scenario", "grid", "draw", "zone"}
+
+
+def test_replacement_costs_agree_on_every_lp_backend(tmp_path: Path) -> None:
+    """Zones forced out of the example, solved with each LP backend: the same replacement
+    costs (PDLP, a first-order method, to 1e-6 of the objective)."""
+    inst = load(EXAMPLE)
+    zones = ["hebi", "xuchang", "hongqiqu", "xinzheng", "puyang", "xinxiang", "luoyang", "zhengzhou"]
+    variants = (Base(), *zone_variants(inst, zones, force=("out",)))
+    costs = {}
+    for backend in backend_names():
+        if backend == "ortools-cpsat":  # integer variables only: it cannot take the land LP
+            continue
+        result = run_sweep(Sweep(inst, variants, backend), tmp_path / f"{backend}.parquet", workers=1)
+        costs[backend] = replacement_costs(result.table()).set_index("zone")["replacement_cost"].reindex(zones)
+    reference = costs.pop("highs")
+    assert reference["puyang"] == np.inf  # locked at 2,600 mu: it cannot be left out
+    assert reference["hebi"] > reference["xuchang"] > 0 and reference["xinxiang"] < 0  # a tilt it held down
+    scale = 1e-6 * 228636.36
+    assert len(costs) >= 4
+    for backend, values in costs.items():
+        np.testing.assert_allclose(values.to_numpy(), reference.to_numpy(), rtol=0, atol=scale, err_msg=backend)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path: Path) -> None:
+    address = f"tcp://127.0.0.1:{free_port()}"
+    with pytest.raises(SchedulerError, match=f"cannot reach the Dask scheduler at {address}"):
+        connect(address, timeout=0.5)
+    sweep = Sweep(load(EXAMPLE), (Base(),))
+    with pytest.raises(SchedulerError) as info:
+        run_sweep(sweep, tmp_path / "s.parquet", client=address, connect_timeout=0.5)
+    assert info.value.exit_code == 2
