@@ -18,11 +18,13 @@ Variants (each size × variant runs in a fresh subprocess, so its peak RSS is it
 Instances: ``zoneopt.examples.zones.synthetic_data(n, seed)`` — the standard rule set (pool,
 request caps, grade-D exclusion, the score tilt, national floor, city caps, corridor caps) and the
 efficiency objective — written once per size to ``--data`` (JSON, and the zones as Parquet).
-Stages: read (the JSON text, and the Parquet table), validate (``Instance.from_dict``: the schema
-and cross-checks), build (``build_land_model`` and the presolve checks), solve (translation, the
-solve, the solver-side independent check; for the solve form also the form and the lift), check
-(``check_solution`` of the plan's point against the reference model, the rule rows), plan
-(``plan_from_solution``: allocations, bindings, prices), write (the plan as CSV).
+Stages: load (reading and validating: for ``after``, ``zoneopt.load`` of the instance file, which
+reads its Parquet zone table and checks it a column at a time; for the JSON variants
+``json.loads`` and ``Instance.from_dict``: the schema and cross-checks), build
+(``build_land_model`` and the presolve checks), solve (translation, the solve, the solver-side
+independent check; for the solve form also the form and the lift), check (``check_solution`` of
+the plan's point against the reference model, the rule rows), plan (``plan_from_solution``:
+allocations, bindings, prices), write (the plan as CSV).
 
 The report is printed and written to ``benchmarks/results/scale-<date>.md`` with the machine and
 its load: this is a shared 2-core machine, so timings move with what else runs on it.
@@ -48,7 +50,7 @@ from land_quota import machine  # noqa: E402  (the machine description every ben
 RESULTS = HERE / "results"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 VARIANTS = ("before", "after-json", "after")
-STAGES = ("read", "validate", "build", "solve", "check", "plan", "write")
+STAGES = ("load", "build", "solve", "check", "plan", "write")
 METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees", "energy_reduction_tce")
 
 
@@ -56,6 +58,46 @@ def _rss_mib() -> float:
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+class _RssSampler:
+    """The resident set size sampled every ``every`` seconds on a thread (``/proc/self/statm``):
+    the peak within each stage (:meth:`mark` closes one) and the RSS the stage ends at, so the
+    stage that sets the process's peak, and what it keeps, can be named."""
+
+    def __init__(self, every: float = 0.01) -> None:
+        import threading
+
+        self.page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        self.every = every
+        self.high = self._now()
+        self.peaks: dict[str, float] = {}
+        self.ends: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _now(self) -> float:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * self.page
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every):
+            now = self._now()
+            with self._lock:
+                self.high = max(self.high, now)
+
+    def mark(self, stage: str) -> None:
+        now = self._now()
+        with self._lock:
+            self.peaks[stage] = max(self.high, now)
+            self.ends[stage] = now
+            self.high = now
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 # -- instances on disk ------------------------------------------------------------------------
@@ -92,7 +134,7 @@ def prepare(n: int, seed: int, data: Path, json_zones: bool) -> dict[str, Path]:
 # -- one run (in a fresh process) ---------------------------------------------------------------
 
 def run_one(variant: str, paths: dict[str, str], timeout: float) -> dict[str, Any]:
-    from zoneopt import Instance
+    from zoneopt import Instance, load
     from zoneopt.core import SolveOptions
     from zoneopt.core import solve as core_solve
     from zoneopt.core.checker import check_solution
@@ -104,21 +146,25 @@ def run_one(variant: str, paths: dict[str, str], timeout: float) -> dict[str, An
     out: dict[str, Any] = {"variant": variant, "rss_start_mib": _rss_mib()}
     times: dict[str, float] = {}
     cpu: dict[str, float] = {}
-    clock = _Clock(times, cpu)
-    clock.start()
-    if variant == "after":
-        import pyarrow.parquet as pq
+    rss = _RssSampler()
+    clock = _Clock(times, cpu, rss)
 
-        doc = json.loads(Path(paths["table"]).read_text(encoding="utf-8"))
-        doc["zones"] = pq.read_table(paths["parquet"]).to_pandas()
-    else:
-        doc = json.loads(Path(paths["json"]).read_text(encoding="utf-8"))
-    clock.stop("read")
+    def done(result: dict[str, Any]) -> dict[str, Any]:
+        rss.stop()
+        return result | {"times": times, "cpu": cpu, "peak_rss_mib": _rss_mib(),
+                         "stage_peak_mib": {k: v for k, v in rss.peaks.items() if k in STAGES},
+                         "stage_end_mib": {k: v for k, v in rss.ends.items() if k in STAGES}}
+
     clock.start()
-    inst = Instance.from_dict(doc, source=paths["table" if variant == "after" else "json"])
-    del doc
-    clock.stop("validate")
-    out["rss_instance_mib"] = _rss_mib()
+    if variant == "after":  # the instance file names its zone table: zoneopt.load reads and checks both
+        inst = load(paths["table"])
+    else:
+        t = time.perf_counter()
+        doc = json.loads(Path(paths["json"]).read_text(encoding="utf-8"))
+        out["read_s"] = time.perf_counter() - t
+        inst = Instance.from_dict(doc, source=paths["json"])
+        del doc
+    clock.stop("load")
 
     clock.start()
     lm = build_land_model(inst)
@@ -135,11 +181,11 @@ def run_one(variant: str, paths: dict[str, str], timeout: float) -> dict[str, An
         sol, form = solve_in_form(m, lm.tilts, "highs", options)
         assert form is not None  # HiGHS solves the solve form
         out |= {"form_rows": form.model.num_rows, "strategy": form.strategy.reason}
+        del form
     clock.stop("solve")
-    out |= {"solver_s": sol.runtime, "status": sol.status.value}
-    out["rss_solve_mib"] = _rss_mib()
+    out |= {"solver_s": sol.runtime, "status": sol.status.value, "message": sol.message[:300]}
     if sol.x is None:
-        return out | {"times": times, "cpu": cpu, "peak_rss_mib": _rss_mib()}
+        return done(out)
     out["objective"] = None if sol.objective is None else sol.objective * lm.obj_scale
     clock.start()
     report = check_solution(m, sol.x, sol.objective)
@@ -153,23 +199,27 @@ def run_one(variant: str, paths: dict[str, str], timeout: float) -> dict[str, An
         clock.start()
         plan.write(Path(tmp) / "plan.csv")
         clock.stop("write")
-    return out | {"times": times, "cpu": cpu, "peak_rss_mib": _rss_mib()}
+    return done(out)
 
 
 class _Clock:
     """Wall and CPU time (this process, every thread) of each stage: on a shared machine the
     wall clock counts the waits for a core, the CPU time does not."""
 
-    def __init__(self, wall: dict[str, float], cpu: dict[str, float]) -> None:
-        self.wall, self.cpu = wall, cpu
+    def __init__(self, wall: dict[str, float], cpu: dict[str, float], rss: _RssSampler | None = None) -> None:
+        self.wall, self.cpu, self.rss = wall, cpu, rss
         self.t = self.c = 0.0
 
     def start(self) -> None:
+        if self.rss is not None:
+            self.rss.mark("(between stages)")
         self.t, self.c = time.perf_counter(), time.process_time()
 
     def stop(self, stage: str) -> None:
         self.wall[stage] = time.perf_counter() - self.t
         self.cpu[stage] = time.process_time() - self.c
+        if self.rss is not None:
+            self.rss.mark(stage)
 
 
 def _warm_up() -> None:
@@ -226,6 +276,22 @@ def table(results: list[dict[str, Any]]) -> str:
     return "\n".join(rows)
 
 
+def memory_table(results: list[dict[str, Any]]) -> str:
+    """Per stage: the peak RSS within it / the RSS it ends at (MiB), sampled every 10 ms."""
+    rows = ["| zones | variant | " + " | ".join(f"{s} peak / end" for s in STAGES) + " | process peak |",
+            "|---:|---|" + "---:|" * (len(STAGES) + 1)]
+    for r in results:
+        peak, end = r.get("stage_peak_mib", {}), r.get("stage_end_mib", {})
+        if not peak:
+            continue
+        top = max(peak, key=peak.get)
+        cells = [("**" if s == top else "") + f"{fmt(peak.get(s), '.0f')} / {fmt(end.get(s), '.0f')}"
+                 + ("**" if s == top else "") for s in STAGES]
+        rows.append(f"| {r['size']:,} | {r['variant']} | " + " | ".join(cells)
+                    + f" | {fmt(r.get('peak_rss_mib'), '.0f')} |")
+    return "\n".join(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=int, nargs="+", default=list(DEFAULT_SIZES))
@@ -272,6 +338,9 @@ def main(argv: list[str] | None = None) -> int:
         "## Machine", "", *head,
         f"- load average at end (1/5/15 min): {', '.join(f'{v:.2f}' for v in load)}", "",
         "## Results", "", table(results), "",
+        "## Memory per stage (MiB)", "", memory_table(results), "",
+        "RSS sampled every 10 ms on a thread: the highest sample within the stage / the RSS when it ends; the "
+        "stage that sets the peak in bold. The process peak is the kernel's (ru_maxrss), imports included.", "",
         "Stage columns are wall clock. end to end — the sum of the stages (files prepared beforehand are not "
         "counted); end to end CPU and solve CPU — the process's CPU time (all threads) over the same stages: "
         "on this shared machine the wall clock also counts waiting for a core. solve: before / this — the "

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, TabularZones, Zone
+from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, TabularEnterprises, TabularZones, Zone
 from zoneopt.instance.indicators import EMISSIONS_PREFIX
 
 BoolArray = npt.NDArray[np.bool_]
@@ -31,7 +31,10 @@ def metric_columns(units: Sequence[Zone | Enterprise]) -> dict[str, FloatArray]:
     """Land and metric columns of zones or enterprises, one array per field (NaN = missing),
     with a column ``emissions.<pollutant>`` per pollutant any unit reports (NaN for a unit
     that does not report it). Read a column at a time: lists of floats only, because a list of
-    per-unit tuples would allocate 100k GC-tracked containers."""
+    per-unit tuples would allocate 100k GC-tracked containers; an enterprise table's columns
+    as they are."""
+    if isinstance(units, TabularEnterprises):
+        return units.metric_columns()
     metrics = [u.metrics for u in units]
     out = {"land_area_mu": np.array([u.land_area_mu for u in units], dtype=float)}
     for name in METRICS:
@@ -40,6 +43,15 @@ def metric_columns(units: Sequence[Zone | Enterprise]) -> dict[str, FloatArray]:
     for p in pollutants:  # a loop over pollutants, not units
         out[EMISSIONS_PREFIX + p] = np.array([m.emissions_t.get(p, np.nan) for m in metrics], dtype=float)
     return out
+
+
+def unit_text(units: Sequence[Enterprise], field: str) -> npt.NDArray[np.object_]:
+    """A text field (``id``, ``name``, ``zone``, ``sector``) of enterprises, one value per
+    enterprise (None where missing): an enterprise table's column, or read off the objects."""
+    if isinstance(units, TabularEnterprises):
+        column = units.columns[field]
+        return np.asarray(column.astype(object).where(column.notna(), None).to_numpy(dtype=object))
+    return np.array([getattr(u, field) for u in units], dtype=object)
 
 
 @dataclass(frozen=True)

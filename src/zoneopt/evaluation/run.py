@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from zoneopt.data.zones import METRICS, ZoneTable, metric_columns
+from zoneopt.data.zones import METRICS, ZoneTable, metric_columns, unit_text
 from zoneopt.errors import InconsistentJudgementError, InstanceError, InvalidInputError, Issue
 from zoneopt.evaluation.aggregate import topsis, weighted_sum
 from zoneopt.evaluation.grading import UNGRADED, grade_by_quantile, grade_by_threshold
@@ -191,7 +191,7 @@ def zone_metrics_from_enterprises(instance: Instance) -> pd.DataFrame:
     if not instance.enterprises:
         raise InstanceError([Issue("enterprises", "the instance has no enterprises")])
     zt = ZoneTable.of(instance)
-    owner = pd.Index(zt.ids).get_indexer([e.zone for e in instance.enterprises])
+    owner = pd.Index(zt.ids).get_indexer(unit_text(instance.enterprises, "zone"))
     columns = metric_columns(instance.enterprises)
     out = {"zone": zt.ids, "enterprises": np.bincount(owner, minlength=zt.size)}
     for name, values in columns.items():
@@ -262,9 +262,9 @@ def _units_frame(instance: Instance, ev: Evaluation) -> pd.DataFrame:
         frame.insert(2, "zone", zones["zone"].to_numpy())
         return frame
     firms = instance.enterprises
-    owner = pd.Index(zt.ids).get_indexer([e.zone for e in firms])
-    frame = pd.DataFrame({"unit": [e.id for e in firms], "name": [e.name for e in firms],
-                          "zone": zt.ids[owner], "sector": [e.sector for e in firms]})
+    owner = pd.Index(zt.ids).get_indexer(unit_text(firms, "zone"))
+    frame = pd.DataFrame({"unit": unit_text(firms, "id"), "name": unit_text(firms, "name"),
+                          "zone": zt.ids[owner], "sector": unit_text(firms, "sector")})
     for g in _GROUPS:
         frame[g] = zones[g].to_numpy()[owner]
     for name, values in metric_columns(firms).items():

@@ -23,7 +23,8 @@ as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tabl
 the document they make), ``sheets`` (which table holds what), ``frames`` (DataFrames),
 ``edits`` (the ``with_*`` edits), ``workbook`` (reading ``.xlsx``) and ``template`` (writing the
 fill-in workbook). ``tabular`` holds zones given as one validated table (a frame, or a Parquet or
-CSV file an instance names: the large-instance path). Every public name is importable from here.
+CSV file an instance names: the large-instance path), ``tabular_units`` enterprises and projects
+given the same way. Every public name is importable from here.
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ from zoneopt.instance.rules import (
 )
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
+from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
 from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
 
 __all__ = [
@@ -161,6 +163,8 @@ __all__ = [
     "EARTH_RADIUS_KM",
     "Location",
     "Zone",
+    "TabularEnterprises",
+    "TabularProjects",
     "TabularZones",
     "LandPool",
     "Pools",

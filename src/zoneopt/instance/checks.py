@@ -19,6 +19,7 @@ from zoneopt.instance.portfolio import Portfolio, Project, ProjectSelector, Shar
 from zoneopt.instance.rules import GroupBounds, GroupBoundsRule, LeverageCap, Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
+from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
 from zoneopt.instance.zones import Enterprise, Selector, Zone
 
 
@@ -35,9 +36,9 @@ class CheckedInstance(Protocol):
     @property
     def portfolio(self) -> Portfolio: ...
     @property
-    def projects(self) -> tuple[Project, ...]: ...
+    def projects(self) -> TabularProjects | tuple[Project, ...]: ...
     @property
-    def enterprises(self) -> tuple[Enterprise, ...]: ...
+    def enterprises(self) -> TabularEnterprises | tuple[Enterprise, ...]: ...
     @property
     def evaluations(self) -> tuple[Evaluation, ...]: ...
     @property
@@ -161,10 +162,15 @@ def _check_resources(inst: CheckedInstance, known: Mapping[str, set[Any]],
                 issues.append(Issue(f"{where}.id", f"duplicate rule id {rule.id!r} (also {first[rule.id]})"))
             first.setdefault(rule.id, where)
             _check_rule(where, rule, inst, known, issues)
-    project_ids = _id_index((p.id for p in inst.projects), "projects", "project", issues)
-    for k, project in enumerate(inst.projects):
-        if project.zone not in known["zones"]:
-            issues.append(Issue(f"projects[{k}].zone", f"unknown zone {project.zone!r}"))
+    projects = inst.projects
+    if isinstance(projects, TabularProjects):  # a table: its own checks found duplicates
+        project_ids: Any = set(projects.ids.tolist())
+        issues.extend(projects.unknown_zones(known["zones"]))
+    else:
+        project_ids = _id_index((p.id for p in projects), "projects", "project", issues)
+        for k, project in enumerate(projects):
+            if project.zone not in known["zones"]:
+                issues.append(Issue(f"projects[{k}].zone", f"unknown zone {project.zone!r}"))
     for r, rule in enumerate(inst.portfolio.rules):
         if not isinstance(rule, ShareTarget):
             continue
@@ -184,10 +190,14 @@ def _check_evaluations(inst: CheckedInstance, zone_ids: Mapping[str, int]) -> li
     indicator name; at most one evaluation assigns the zones' score, one their grade; weights
     and pairwise comparisons that can be used (:func:`_check_weighting`)."""
     issues: list[Issue] = []
-    _id_index((e.id for e in inst.enterprises), "enterprises", "enterprise", issues)
-    for k, e in enumerate(inst.enterprises):
-        if e.zone not in zone_ids:
-            issues.append(Issue(f"enterprises[{k}].zone", f"unknown zone {e.zone!r}"))
+    firms = inst.enterprises
+    if isinstance(firms, TabularEnterprises):  # a table: its own checks found duplicates
+        issues.extend(firms.unknown_zones(zone_ids.keys()))
+    else:
+        _id_index((e.id for e in firms), "enterprises", "enterprise", issues)
+        for k, e in enumerate(firms):
+            if e.zone not in zone_ids:
+                issues.append(Issue(f"enterprises[{k}].zone", f"unknown zone {e.zone!r}"))
     _id_index((ev.id for ev in inst.evaluations), "evaluations", "evaluation", issues)
     assigned: dict[str, int] = {}
     for k, ev in enumerate(inst.evaluations):

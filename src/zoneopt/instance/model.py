@@ -23,12 +23,12 @@ from zoneopt.instance.issues import evaluation_ids, issues_from_validation, with
 from zoneopt.instance.management import Management
 from zoneopt.instance.periods import Periods
 from zoneopt.instance.pools import Objective, Pools
-from zoneopt.instance.portfolio import Portfolio, Project
+from zoneopt.instance.portfolio import Portfolio
 from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.sheets import assemble, instance_tables
 from zoneopt.instance.tabular import TabularZones, Zones, zone_table_source
-from zoneopt.instance.zones import Enterprise
+from zoneopt.instance.tabular_units import TABLE_KINDS, Enterprises, Projects, table_source
 
 T = TypeVar("T")
 
@@ -82,10 +82,14 @@ class Instance(_Strict):
     pools: Pools = Field(default_factory=Pools)
     rules: Array[Rule] = ()
     objective: Objective = Field(default_factory=Objective)
-    enterprises: Array[Enterprise] = ()
+    enterprises: Enterprises = ()
+    """the enterprises: a list in JSON, or a table
+    (:class:`~zoneopt.instance.tabular_units.TabularEnterprises`) for large instances."""
     evaluations: Array[Evaluation] = ()
     scenarios: Array[Scenario] = ()
-    projects: Array[Project] = ()
+    projects: Projects = ()
+    """the projects: a list in JSON, or a table
+    (:class:`~zoneopt.instance.tabular_units.TabularProjects`) for large instances."""
     portfolio: Portfolio = Field(default_factory=Portfolio)
     periods: Periods | None = None
     management: Management | None = None
@@ -128,10 +132,15 @@ class Instance(_Strict):
         evaluation's with its id). Types are strict, as the JSON Schema states them: a number
         must be a number, not a string or a boolean (see :mod:`zoneopt.instance.common`). Its
         ``zones`` may be a zone table: a frame, or the name of a Parquet or CSV file (relative
-        to ``base``, default the working directory), see :mod:`zoneopt.instance.tabular`."""
+        to ``base``, default the working directory), see :mod:`zoneopt.instance.tabular`; so may
+        its ``enterprises`` and ``projects`` (:mod:`zoneopt.instance.tabular_units`)."""
         try:
             if isinstance(data, dict) and not isinstance(data.get("zones", ()), (list, tuple)):
                 data = {**data, "zones": zone_table_source(data["zones"], base)}
+            if isinstance(data, dict):
+                for field in TABLE_KINDS:
+                    if not isinstance(data.get(field, ()), (list, tuple)):
+                        data = {**data, field: table_source(field, data[field], base)}
             return cls.model_validate(data)
         except ValidationError as exc:
             issues = issues_from_validation(exc, data)

@@ -65,25 +65,7 @@ class TabularZones(Sequence[Zone]):
         """The zone table in a Parquet (``.parquet``, ``.pq``) or CSV file; issues name the
         file by ``label`` (default: its name)."""
         p = Path(path)
-        label = label or p.name
-        try:
-            if p.suffix.lower() in (".parquet", ".pq"):
-                try:
-                    import pyarrow.parquet as pq
-                except ImportError:
-                    raise InstanceError([Issue(label, "reading Parquet needs pyarrow "
-                                                      "(pip install 'zoneopt[tabular]')")]) from None
-                frame = pq.read_table(p).to_pandas()
-            elif p.suffix.lower() == ".csv":
-                frame = pd.read_csv(p, dtype={c: object for c in TEXT}, keep_default_na=True)
-            else:
-                raise InstanceError([Issue(label, "a zone table is a .parquet or .csv file, "
-                                                  f"got {p.suffix or p.name!r}")])
-        except FileNotFoundError:
-            raise InstanceError([Issue(label, f"no such file: {p}")]) from None
-        except (OSError, ValueError) as exc:
-            raise InstanceError([Issue(label, f"cannot read the zone table: {exc}")]) from None
-        return cls.from_frame(frame, label)
+        return cls.from_frame(read_frame(p, label or p.name, "zone", TEXT), label or p.name)
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, label: str = "zones") -> TabularZones:
@@ -212,6 +194,27 @@ class TabularZones(Sequence[Zone]):
         return f"TabularZones({self.label!r}, {len(self):,} zones)"
 
 
+def read_frame(p: Path, label: str, what: str, text: Sequence[str]) -> pd.DataFrame:
+    """The table in the Parquet (``.parquet``, ``.pq``) or CSV file ``p`` as a frame, the
+    columns ``text`` of a CSV file read as text; a file that cannot be read is an
+    :class:`~zoneopt.errors.InstanceError` naming ``label`` (a ``what`` table: zone, ...)."""
+    try:
+        if p.suffix.lower() in (".parquet", ".pq"):
+            try:
+                import pyarrow.parquet as pq
+            except ImportError:
+                raise InstanceError([Issue(label, "reading Parquet needs pyarrow "
+                                                  "(pip install 'zoneopt[tabular]')")]) from None
+            return pq.read_table(p).to_pandas()
+        if p.suffix.lower() == ".csv":
+            return pd.read_csv(p, dtype={c: object for c in text}, keep_default_na=True)
+        raise InstanceError([Issue(label, f"a {what} table is a .parquet or .csv file, got {p.suffix or p.name!r}")])
+    except FileNotFoundError:
+        raise InstanceError([Issue(label, f"no such file: {p}")]) from None
+    except (OSError, ValueError) as exc:
+        raise InstanceError([Issue(label, f"cannot read the {what} table: {exc}")]) from None
+
+
 def _table_or_list(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
     return value if isinstance(value, TabularZones) else handler(value)
 
@@ -265,11 +268,12 @@ def _arrow(s: pd.Series) -> Any:
     return arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr
 
 
-def _text(frame: pd.DataFrame, col: str, label: str, issues: list[Issue], *, required: bool
-          ) -> tuple[pd.Series, int]:
+def _text(frame: pd.DataFrame, col: str, label: str, issues: list[Issue], *, required: bool,
+          identifier: bool | None = None) -> tuple[pd.Series, int]:
     """A text column, kept as a (string) series, and how many distinct values it has: ids and
-    names a spreadsheet stored as numbers become text; an identifier column (all but ``name``)
-    must not be empty or start or end with white space (checked once per distinct value)."""
+    names a spreadsheet stored as numbers become text; an identifier column (by default all
+    but ``name``) must not be empty or start or end with white space (checked once per
+    distinct value)."""
     n = len(frame)
     if col not in frame.columns:
         return pd.Series([None] * n, dtype="str" if col != "county" else object), 0
@@ -287,7 +291,7 @@ def _text(frame: pd.DataFrame, col: str, label: str, issues: list[Issue], *, req
         values[(kind == 2) | missing] = None
         s = pd.Series(values, dtype="str")
     distinct = pd.unique(s.dropna())
-    if col != "name":
+    if identifier if identifier is not None else col != "name":
         ok = _identifiers(pd.Series(distinct, dtype="str"))
         if not ok.all():
             bad = s.isin(distinct[~ok]).to_numpy() & ~missing
@@ -394,16 +398,16 @@ def _tags(frame: pd.DataFrame, label: str, issues: list[Issue]
     return zone[keep], codes.astype(np.int64), [str(v) for v in values]
 
 
-def _unique_ids(ids: pd.Series, label: str, issues: list[Issue]) -> None:
+def _unique_ids(ids: pd.Series, label: str, issues: list[Issue], what: str = "zone") -> None:
     dup = ids.duplicated(keep="first").to_numpy() & ids.notna().to_numpy()
     first = ids.drop_duplicates(keep="first")
     where = pd.Series(first.index, index=first.to_numpy())
     values = ids.to_numpy(dtype=object)
     for r in np.flatnonzero(dup)[:SHOWN].tolist():
         issues.append(Issue(f"{label} row {r}, id",
-                            f"duplicate zone id {values[r]!r} (first in row {where[values[r]]})"))
+                            f"duplicate {what} id {values[r]!r} (first in row {where[values[r]]})"))
     if dup.sum() > SHOWN:
-        issues.append(Issue(f"{label}, column id", f"{int(dup.sum()) - SHOWN:,} more duplicate zone ids"))
+        issues.append(Issue(f"{label}, column id", f"{int(dup.sum()) - SHOWN:,} more duplicate {what} ids"))
 
 
 def _is_emissions(col: str) -> bool:

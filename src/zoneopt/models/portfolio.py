@@ -37,6 +37,7 @@ from zoneopt.instance import (
     Portfolio,
     ProjectSelector,
     ShareTarget,
+    TabularProjects,
 )
 from zoneopt.models.emissions import total_rule as emission_total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
@@ -72,7 +73,10 @@ class ProjectTable:
     zone: IntArray
     """position of each project's zone in the zone list."""
     sector: npt.NDArray[np.object_]
-    tags: list[tuple[str, ...]]
+    tag_owner: IntArray
+    """the project of each (project, tag) pair."""
+    tag_names: npt.NDArray[np.object_]
+    """the tag of each pair."""
     land: FloatArray
     fund: FloatArray
     investment: FloatArray
@@ -85,6 +89,8 @@ class ProjectTable:
     @classmethod
     def of(cls, instance: Instance, zone_ids: npt.NDArray[np.object_]) -> ProjectTable:
         ps = instance.projects
+        if isinstance(ps, TabularProjects):
+            return cls.from_columns(ps, zone_ids)
         pollutants = sorted({k for p in ps for k in p.emissions_t})
 
         def col(name: str) -> FloatArray:
@@ -93,11 +99,27 @@ class ProjectTable:
         return cls(
             ids=np.array([p.id for p in ps], dtype=object), names=np.array([p.name for p in ps], dtype=object),
             zone=pd.Index(zone_ids).get_indexer([p.zone for p in ps]).astype(np.int64),
-            sector=np.array([p.sector for p in ps], dtype=object), tags=[p.tags for p in ps],
+            sector=np.array([p.sector for p in ps], dtype=object),
+            tag_owner=np.repeat(np.arange(len(ps), dtype=np.int64), [len(p.tags) for p in ps]),
+            tag_names=np.array(list(chain.from_iterable(p.tags for p in ps)), dtype=object),
             land=col("land_mu"), fund=col("fund"), investment=col("investment"), tax=col("tax"),
             revenue=col("revenue"), leading=np.array([p.leading for p in ps], dtype=bool),
             industrial=np.array([p.industrial for p in ps], dtype=bool),
             emissions={k: np.array([p.emissions_t.get(k, 0.0) for p in ps], dtype=float) for k in pollutants})
+
+    @classmethod
+    def from_columns(cls, ps: TabularProjects, zone_ids: npt.NDArray[np.object_]) -> ProjectTable:
+        """The table of a project table, straight from its validated columns: no object per
+        project (a pollutant's empty cell is 0, as a project that does not list it)."""
+        f = ps.columns
+        return cls(
+            ids=ps.ids, names=f["name"].to_numpy(dtype=object),
+            zone=pd.Index(zone_ids).get_indexer(ps.zones).astype(np.int64),
+            sector=np.asarray(f["sector"].astype(object).where(f["sector"].notna(), None).to_numpy(dtype=object)),
+            tag_owner=ps.tag_row, tag_names=np.asarray(ps.tag_values, dtype=object)[ps.tag_code],
+            land=f["land_mu"], fund=f["fund"], investment=f["investment"], tax=f["tax"],
+            revenue=f["revenue"], leading=f["leading"], industrial=f["industrial"],
+            emissions={p: np.nan_to_num(f[f"emissions_{p}_t"], nan=0.0) for p in sorted(ps.emissions())})
 
     @property
     def size(self) -> int:
@@ -118,9 +140,8 @@ class ProjectTable:
         if sel.sectors is not None:
             mask &= pd.Series(self.sector).isin(sel.sectors).to_numpy()
         if sel.tags is not None:
-            owner = np.repeat(np.arange(self.size), [len(t) for t in self.tags])
-            hit = pd.Series(list(chain.from_iterable(self.tags)), dtype=object).isin(sel.tags).to_numpy()
-            mask &= np.bincount(owner[hit], minlength=self.size) > 0
+            hit = pd.Series(self.tag_names, dtype=object).isin(sel.tags).to_numpy(dtype=bool)
+            mask &= np.bincount(self.tag_owner[hit], minlength=self.size) > 0
         for name in ("leading", "industrial"):
             want = getattr(sel, name)
             if want is not None:
