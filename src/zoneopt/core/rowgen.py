@@ -49,7 +49,7 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
         options = replace(options, time_limit=left if options.time_limit is None else min(options.time_limit, left))
     start = time.perf_counter()
     held = np.asarray(held, dtype=bool)
-    order = list(np.flatnonzero(~held))  # model rows in HiGHS's row order
+    order = np.flatnonzero(~held)  # model rows in HiGHS's row order (an array: a million rows, no list)
     waiting = np.flatnonzero(held)
     first = replace(model, A=model.A[order], row_lb=model.row_lb[order], row_ub=model.row_ub[order],
                     row_blocks=(), row_names=None)
@@ -87,7 +87,7 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
         R = model.A[rows]
         h.addRows(rows.size, model.row_lb[rows], model.row_ub[rows], R.nnz, R.indptr[:-1].astype(np.int32),
                   R.indices.astype(np.int32), R.data)
-        order += rows.tolist()
+        order = np.concatenate([order, rows])
     sol = h.getSolution()
     info = h.getInfo()
     import highspy
@@ -95,7 +95,7 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
     duals = reduced = None
     if info.dual_solution_status == highspy.kSolutionStatusFeasible:
         duals = np.zeros(model.num_rows)
-        duals[np.asarray(order, dtype=np.int64)] = np.asarray(sol.row_dual, dtype=np.float64)
+        duals[order] = np.asarray(sol.row_dual, dtype=np.float64)
         reduced = np.asarray(sol.col_dual, dtype=np.float64)
     objective = float(info.objective_function_value)
     report = check_solution(model, x, objective, tolerance=max(options.tolerance, DEFAULT_TOLERANCE),

@@ -108,7 +108,9 @@ class ZoneTable:
         for p in zones.emissions():
             columns[EMISSIONS_PREFIX + p] = f[f"emissions_{p}_t"]
         order = list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
-        frame = pd.DataFrame({c: columns[c] for c in order})
+        # The table's own arrays, not copies (pandas would otherwise copy every float column
+        # into one block: 15 columns × 8 MB per million zones).
+        frame = pd.DataFrame({c: columns[c] for c in order}, copy=False)
         tags: dict[str, BoolArray] = {}
         for g, t in enumerate(zones.tag_values):  # a loop over distinct tags, not zones
             tags[t] = np.zeros(n, dtype=bool)

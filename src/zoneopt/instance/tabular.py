@@ -65,7 +65,10 @@ class TabularZones(Sequence[Zone]):
         """The zone table in a Parquet (``.parquet``, ``.pq``) or CSV file; issues name the
         file by ``label`` (default: its name)."""
         p = Path(path)
-        return cls.from_frame(read_frame(p, label or p.name, "zone", TEXT), label or p.name)
+        try:
+            return cls.from_frame(read_frame(p, label or p.name, "zone", TEXT), label or p.name)
+        finally:
+            release_arrow_memory()
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, label: str = "zones") -> TabularZones:
@@ -205,7 +208,10 @@ def read_frame(p: Path, label: str, what: str, text: Sequence[str]) -> pd.DataFr
             except ImportError:
                 raise InstanceError([Issue(label, "reading Parquet needs pyarrow "
                                                   "(pip install 'zoneopt[tabular]')")]) from None
-            return pq.read_table(p).to_pandas()
+            table = pq.read_table(p)
+            # Column by column, each Arrow buffer freed once converted: the file is never held
+            # twice (once in Arrow, once in pandas) at its full size.
+            return table.to_pandas(self_destruct=True, split_blocks=True)
         if p.suffix.lower() == ".csv":
             return pd.read_csv(p, dtype={c: object for c in text}, keep_default_na=True)
         raise InstanceError([Issue(label, f"a {what} table is a .parquet or .csv file, got {p.suffix or p.name!r}")])
@@ -213,6 +219,17 @@ def read_frame(p: Path, label: str, what: str, text: Sequence[str]) -> pd.DataFr
         raise InstanceError([Issue(label, f"no such file: {p}")]) from None
     except (OSError, ValueError) as exc:
         raise InstanceError([Issue(label, f"cannot read the {what} table: {exc}")]) from None
+
+
+def release_arrow_memory() -> None:
+    """Hand the memory Arrow's allocator keeps for reuse back to the system: reading a table
+    and checking its text columns leave hundreds of MiB there at a million rows, which nothing
+    but Arrow would reuse (the model and the solver allocate with malloc)."""
+    try:
+        import pyarrow as pa
+    except ImportError:
+        return
+    pa.default_memory_pool().release_unused()
 
 
 def _table_or_list(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:

@@ -54,6 +54,7 @@ from zoneopt.instance.tabular import (
     _text,
     _unique_ids,
     read_frame,
+    release_arrow_memory,
 )
 from zoneopt.instance.zones import Enterprise
 
@@ -85,7 +86,10 @@ class TabularRecords(Sequence[T], Generic[T]):
         """The table in a Parquet (``.parquet``, ``.pq``) or CSV file; issues name the file by
         ``label`` (default: its name)."""
         p = Path(path)
-        return cls.from_frame(read_frame(p, label or p.name, cls.WHAT, cls.TEXT), label or p.name)
+        try:
+            return cls.from_frame(read_frame(p, label or p.name, cls.WHAT, cls.TEXT), label or p.name)
+        finally:
+            release_arrow_memory()
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame, label: str | None = None) -> Any:

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
+from zoneopt.core.memory import LARGE, release_freed_memory
 from zoneopt.core.model import Model, RowBlock, flush_tiny
 from zoneopt.core.rowgen import solve_lazy
 from zoneopt.core.solution import Solution, SolveOptions
@@ -227,6 +228,8 @@ def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, option
     if backend != "highs":
         return core_solve(model, backend, options=options), None
     form = solve_form(model, tilts)
+    if model.num_vars >= LARGE:  # the form's temporaries back to the system before the solver's own memory
+        release_freed_memory()
     opts = form.strategy.options(backend, options)
     lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
     if lazy and not form.model.is_mip and form.chains:
