@@ -74,7 +74,7 @@ def solve_lazy(model: Model, held: npt.NDArray[np.bool_], options: SolveOptions 
                             runtime=time.perf_counter() - start,
                             message=f"{message} in round {rounds} of row generation")
         x = np.asarray(h.getSolution().col_value, dtype=np.float64)
-        act = model.A[waiting] @ x
+        act = (model.A @ x)[waiting]  # not model.A[waiting] @ x: that copies the held rows every round
         lo, hi = model.row_lb[waiting], model.row_ub[waiting]
         with np.errstate(invalid="ignore"):
             miss = np.maximum(np.where(np.isfinite(lo), lo - act, 0.0), np.where(np.isfinite(hi), act - hi, 0.0))

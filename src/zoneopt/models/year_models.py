@@ -7,13 +7,13 @@ track's allocation columns sit."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from zoneopt.core.model import Model, ModelBuilder, RowBlock
+from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
 from zoneopt.core.progress import track
 from zoneopt.core.stack import add_model
 from zoneopt.data.zones import ZoneTable
@@ -23,7 +23,7 @@ from zoneopt.instance import ExcludeRule, GroupBounds, GroupBoundsRule, Instance
 from zoneopt.models.emissions import EmissionModel, build_emission_model
 from zoneopt.models.funds import FundModel, build_fund_model
 from zoneopt.models.land_quota import LandModel, build_land_model
-from zoneopt.models.rules import RuleInfo, row_units
+from zoneopt.models.rules import RuleInfo, TiltChain, row_units
 from zoneopt.models.tracks import Track, TrackSettings
 from zoneopt.plans import ManagementResult
 
@@ -289,6 +289,41 @@ def stack_year_models(b: ModelBuilder, built: Sequence[tuple[str, int, Instance,
             rules[rid] = RuleInfo(rid, info.type if info else "rule", info.source if info else blk.source,
                                   f"{(info.note if info else None) or blk.rule} ({what})")
     return parts, scales, rules
+
+
+def stacked_tilts(parts: Sequence[YearModel], model: Model) -> tuple[TiltChain, ...]:
+    """The land tilts of every year, in the stacked ``model``'s columns and rows (each year's
+    columns start at its offset; its rows sit in its blocks, renamed with the year's suffix):
+    what the solve form (:func:`zoneopt.models.land_form.solve_in_form`) reads to state the
+    bounds a tilt with caps implies, year by year. A loop over years and tilts, not zones."""
+    stacked = {blk.name: blk for blk in model.row_blocks}
+    out = []
+    for p in parts:
+        bm = p.built
+        if not isinstance(bm, LandModel):
+            continue
+        suffix = year_suffix(p.year)
+        own = bm.model.row_blocks
+        starts = np.array([blk.start for blk in own], dtype=np.int64)
+        ends = np.array([blk.start + blk.size for blk in own], dtype=np.int64)
+        there = np.array([blk.name + suffix in stacked for blk in own], dtype=bool)
+        moved = np.array([stacked[blk.name + suffix].start - blk.start if blk.name + suffix in stacked else 0
+                          for blk in own], dtype=np.int64)
+        for tilt in bm.tilts:
+            if tilt.columns is None or not own:
+                continue
+            rows = []
+            for r in (tilt.above, tilt.below):
+                k = np.maximum(np.searchsorted(starts, r, side="right") - 1, 0)
+                if np.any((r >= 0) & ~((r < ends[k]) & there[k])):  # a tilt row the stack left out: no bounds
+                    break
+                rows.append(np.where(r >= 0, r + moved[k], -1))
+            else:
+                level = VarBlock(tilt.level.name + suffix, tilt.level.start + p.offset, tilt.level.size,
+                                 tilt.level.labels)
+                out.append(replace(tilt, rule=tilt.rule + suffix, level=level, above=rows[0], below=rows[1],
+                                   columns=tilt.columns + p.offset))
+    return tuple(out)
 
 
 def stacked_tracks(settings: Sequence[TrackSettings], parts: Sequence[YearModel], zt: ZoneTable,
