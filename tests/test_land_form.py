@@ -289,3 +289,26 @@ def test_bundled_examples_plan_the_same_through_the_solve_form(path: Path) -> No
     pa, pb = priced(a), priced(b)
     assert list(pa.index) == list(pb.index)
     assert pb.to_numpy() == pytest.approx(pa.to_numpy(), abs=1e-7 * max(1.0, float(pa.abs().max())))
+
+
+def test_redundant_rows_match_the_activity_range_of_each_row() -> None:
+    """A row is redundant exactly when its least and greatest activity over the column bounds
+    (computed densely here, 0·inf = 0, +inf − inf never redundant) lie within its bounds."""
+    import scipy.sparse as sp
+
+    from zoneopt.models.land_form import _redundant
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        m, n = int(rng.integers(1, 7)), int(rng.integers(1, 7))
+        D = rng.choice([-2.0, -1.0, 0.0, 0.0, 0.5, 3.0], (m, n))
+        lb = rng.choice([-np.inf, -1.0, 0.0, 2.0], n)
+        ub = np.maximum(lb, rng.choice([-1.0, 0.0, 2.0, 5.0, np.inf], n))
+        rlb = rng.choice([-np.inf, -3.0, 0.0, 1.0], m)
+        rub = np.maximum(rlb, rng.choice([-3.0, 0.0, 2.0, 10.0, np.inf], m))
+        with np.errstate(invalid="ignore"):
+            low = np.where(D > 0, D * lb, np.where(D < 0, D * ub, 0.0))
+            high = np.where(D > 0, D * ub, np.where(D < 0, D * lb, 0.0))
+            lo, hi = low.sum(axis=1), high.sum(axis=1)  # +inf − inf → NaN: never redundant
+        expect = (np.abs(D).sum(axis=1) > 0) & (lo >= rlb) & (hi <= rub)
+        assert np.array_equal(_redundant(sp.csr_matrix(D), rlb, rub, lb, ub), expect)
