@@ -305,12 +305,7 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
     if mm.coupled:
         mm, ideal = ideal_norms(mm, backend, opts)
         extra = ideal.runtime
-    # On HiGHS through the solve form: each year's tilt with its caps states the bounds it
-    # implies (models/land-quota.md, "Solving at scale"); the answer is lifted back onto the rows.
-    # Every tilt row from the start: the ramps tie the years, so generating the tilt rows as
-    # needed took 308 rounds at 10k zones × 5 years (10.8 s CPU against 0.56 s with every row;
-    # benchmarks/plan_years.py).
-    first, _ = solve_in_form(mm.model, stacked_tilts(mm.parts, mm.model), backend, opts, lazy_tilt=False)
+    first = solve_stacked(mm, backend, opts)
     _raise(first, mm, opts.time_limit)
     final, secondary = first, None
     land = mm.parts_of("land")
@@ -323,6 +318,17 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         secondary = final.objective * scale2
     return plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
                               extra_runtime=extra)
+
+
+def solve_stacked(mm: MultiPeriodModel, backend: str, options: SolveOptions) -> Solution:
+    """Solve the stacked model ``mm.model``: on HiGHS through the land solve form, each year's
+    tilt with its caps stating the bounds it implies (``models/land-quota.md``, "Solving at
+    scale"), the answer lifted back onto the stacked rows and checked on them; other backends
+    solve the rows as they are. Every tilt row is there from the start: the ramps tie the
+    years, and generating tilt rows as needed took 308 rounds at 10k zones × 5 years (10.8 s
+    CPU against 0.56 s with every row; ``benchmarks/plan_years.py``)."""
+    solution, _ = solve_in_form(mm.model, stacked_tilts(mm.parts, mm.model), backend, options, lazy_tilt=False)
+    return solution
 
 
 def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
