@@ -272,7 +272,8 @@ def render(args: argparse.Namespace, runs: list[dict[str, Any]], empty: list[dic
             lines.append(f"For 10k zones ({cb:.1f} CPU s per draw serially here): 100,000 draws on 32 workers ≈ "
                          f"{100_000 * cb / 32 / 3600:.1f} h (tasks of one draw; the per-task cost is negligible).")
     if agreement:
-        lines += ["", "## Replacement costs on every backend that takes the model (45-zone example, every zone forced out)", "",
+        lines += ["", "## Replacement costs on every backend that takes the model "
+                      "(45-zone example, every zone forced out)", "",
                   "| backend | s (46 solves, serial) | largest difference to HiGHS (万元/yr) |", "|---|---:|---:|"]
         lines += [f"| {b} | {s:.1f} | {d:.3g} |" for b, s, d in agreement]
     if killed is not None:

@@ -592,7 +592,8 @@ def what_if(instance: Instance, target: str, values: Sequence[float] | npt.Array
     if on_engine:
         method = "engine"
         _what_if_on_engine(instance, t, theta, backend, opts, workers, client, (status, objective, secondary, alloc))
-    for k, th in enumerate(track([] if on_engine else theta.tolist(), "what-if", unit="solve")):  # the curve's few points
+    here = [] if on_engine else theta.tolist()
+    for k, th in enumerate(track(here, "what-if", unit="solve")):  # the few points of the curve
         if method == "rebuild":
             lm_k = build_land_model(_apply(instance, t, th))
         else:

@@ -28,8 +28,15 @@ from pydantic import BaseModel, ValidationError
 from zoneopt.analysis.scenarios import apply_scenario, scenario_ids
 from zoneopt.analysis.sweeps.noise import MetricNoise, draw_factors, perturbed, pollutants
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
-from zoneopt.instance import (ExcludeRule, Instance, Objective, RequestFloorRule, Selector, ZoneBoundsRule,
-                              issues_from_validation)
+from zoneopt.instance import (
+    ExcludeRule,
+    Instance,
+    Objective,
+    RequestFloorRule,
+    Selector,
+    ZoneBoundsRule,
+    issues_from_validation,
+)
 
 OUT_RULE = "sweep:out"
 """The id of the ``exclude`` rule a zone forced out of the plan gets."""
