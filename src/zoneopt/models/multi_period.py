@@ -53,6 +53,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
+from zoneopt.models.designation_plan import solve_designation
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
@@ -75,6 +76,7 @@ from zoneopt.models.year_models import (
     stacked_tracks,
 )
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
+from zoneopt.plans.designation import DesignationPlan
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -277,13 +279,18 @@ def discounted(mm: MultiPeriodModel, per_year: Mapping[str, FloatArray]) -> dict
 
 def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
                        mip_gap: float | None = None, options: SolveOptions | None = None,
-                       management: ManagementResult | bool | None = None) -> MultiPeriodPlan:
+                       management: ManagementResult | bool | None = None,
+                       designation: DesignationPlan | bool | None = None) -> MultiPeriodPlan:
     """Build and solve the multi-period plan of every planned resource; return the checked
     :class:`MultiPeriodPlan`.
 
     ``management``: a :class:`ManagementResult` to feed the plan; ``None`` (default) runs
     :func:`~zoneopt.models.dynamic.manage` when the instance has a ``management`` section and
-    ``periods.reclaim`` is true; ``False`` ignores it. When a growth target draws on several
+    ``periods.reclaim`` is true; ``False`` ignores it. ``designation``: a
+    :class:`~zoneopt.plans.designation.DesignationPlan` whose candidates get nothing before
+    their designation year and whose converted zones nothing from theirs (``exclude`` rules of
+    each year, models/designation.md); ``None`` (default) solves the instance's ``designation``
+    section when it has one; ``False`` ignores it. When a growth target draws on several
     resources, each resource's own optimum (the plan without those targets) is solved first
     and sets its normaliser. Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit
     code 3, naming the rules and years in conflict), :class:`NoSolutionError` (4) and
@@ -297,6 +304,11 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         reclaim = instance.periods.reclaim if instance.periods is not None else True
         mres = manage(instance, backend=backend, time_limit=time_limit) \
             if instance.management is not None and reclaim else None
+    dplan = designation if isinstance(designation, DesignationPlan) else (
+        solve_designation(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+        if designation is None and instance.designation is not None else None)
+    if dplan is not None:
+        mres = dplan.feed(mres, instance.name)
     mm = build_multi_period(instance, mres)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
@@ -531,7 +543,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         coupled=mm.coupled, backend=solution.backend,
         runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0) + extra_runtime,
         mip_gap=solution.mip_gap, years=list(mm.years), zones=n, discount_rate=mm.periods.discount_rate,
-        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=mm.management is not None,
+        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=(
+            mm.management is not None and mm.management.applied),
         secondary_objective=secondary,
         secondary_objective_unit=(f"{_tie_unit(mm)}, summed over the years" if secondary is not None else None),
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),
