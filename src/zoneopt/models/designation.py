@@ -208,22 +208,21 @@ def _part(b: ModelBuilder, instance: Instance, s: Designation, zt: ZoneTable, na
 
 def _once_rows(b: ModelBuilder, parts: dict[str, Part], s: Designation, ids: npt.NDArray[np.object_],
                T: int) -> None:
-    """Σ_t x_{a,t} ≤ 1 per zone of each part (= 1 for a required conversion of a qualifying
-    zone): one block for all parts."""
-    rows, cols, lb, labels = [], [], [], []
-    offset = 0
-    for p in parts.values():  # a loop over the (three) parts
-        n = p.zones.size
-        rows.append(offset + np.repeat(np.arange(n), T))
-        cols.append(p.var.start + np.arange(n * T))
-        required = p.name == "convert" and s.convert is not None and s.convert.required
-        lb.append((p.ok & required).astype(float))
-        labels += [f"{p.name}:{z}" for z in ids[p.zones].tolist()]
-        offset += n
-    if offset == 0:
+    """One row per zone over all its columns: Σ_parts Σ_t x_{a,t} ≤ 1 — a park is designated
+    once, and a zone is recommended or converted, not both (= 1 for a required conversion of
+    a qualifying zone)."""
+    zone_parts = [np.repeat(p.zones, T) for p in parts.values()]
+    col_parts = [p.var.start + np.arange(p.zones.size * T) for p in parts.values()]
+    zones = np.concatenate(zone_parts) if zone_parts else np.zeros(0, dtype=np.int64)
+    if zones.size == 0:
         return
-    A = sp.csr_matrix((np.ones(offset * T), (np.concatenate(rows), np.concatenate(cols))), shape=(offset, b.num_vars))
-    b.add_rows(ONCE_RULE, A, lb=np.concatenate(lb), ub=1.0, rule=ONCE_RULE, source=s.source, labels=labels)
+    uniq, row = np.unique(zones, return_inverse=True)
+    A = sp.csr_matrix((np.ones(zones.size), (row, np.concatenate(col_parts))), shape=(uniq.size, b.num_vars))
+    lb = np.zeros(uniq.size)
+    conv = parts.get("convert")
+    if conv is not None and s.convert is not None and s.convert.required:
+        lb[np.searchsorted(uniq, conv.zones[conv.ok])] = 1.0
+    b.add_rows(ONCE_RULE, A, lb=lb, ub=1.0, rule=ONCE_RULE, source=s.source, labels=ids[uniq].tolist())
 
 
 def _count_rows(b: ModelBuilder, p: Part, T: int, years: tuple[int, ...], rules: dict[str, RuleInfo]
@@ -358,6 +357,9 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(1, n + 1)
         tie[p.var.slice] = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
+        if p.name == "convert" and not (s.convert is not None and (s.convert.required or s.convert.value > 0)):
+            # A conversion worth nothing itself: among equal plans, as few and as late as can be.
+            tie[p.var.slice] = -np.repeat((n - rank + 1).astype(float), T) * np.tile(np.arange(1, T + 1.0), n)
         b.set_obj(p.var, c[p.var.slice])
     measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
     return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,

@@ -147,8 +147,23 @@ def _why_not(dm: DesignationModel, p: Part, chosen: BoolArray, act: FloatArray,
         worth = np.nan_to_num(p.score[rest]) * (p.weight if p.name != "convert" else 1.0)
         reason[rest] = np.where(worth <= 0, "adds nothing to the measure (its value is 0)",
                                 "not chosen: the county and count rules together (see bindings)")
+    if p.name == "convert":
+        _conversion_text(dm, p, chosen, reason, designated_in)
     reason[chosen & (reason == "")] = "chosen"
     return reason, rule, source
+
+
+def _conversion_text(dm: DesignationModel, p: Part, chosen: BoolArray, reason: ObjArray,
+                     designated_in: dict[int, list[str]]) -> None:
+    """A conversion's reason: the place it frees and who takes it; one not made that is
+    worth nothing itself frees no place a qualifying candidate needs."""
+    cz = dm.county_of[p.zones]
+    names = np.array(dm.counties + [""], dtype=object)[np.where(cz >= 0, cz, len(dm.counties))]
+    taker = np.array([", ".join(designated_in.get(int(c), [])) for c in cz.tolist()], dtype=object)
+    made = chosen & (taker != "")
+    reason[made] = "meets every criterion; frees county " + names[made] + "'s place, taken by " + taker[made]
+    idle = ~chosen & (reason == "adds nothing to the measure (its value is 0)")
+    reason[idle] = "meets every criterion, but frees no place a qualifying candidate needs (worth 0 itself)"
 
 
 def _county_tight(dm: DesignationModel, act: FloatArray) -> BoolArray:
