@@ -359,7 +359,7 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         tie[p.var.slice] = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
         if p.name == "convert" and not (s.convert is not None and (s.convert.required or s.convert.value > 0)):
             # A conversion worth nothing itself: among equal plans, as few and as late as can be.
-            tie[p.var.slice] = -np.repeat((n - rank + 1).astype(float), T) * np.tile(np.arange(1, T + 1.0), n)
+            tie[p.var.slice] = -np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
         b.set_obj(p.var, c[p.var.slice])
     measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
     return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,
