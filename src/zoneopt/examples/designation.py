@@ -169,6 +169,58 @@ def _management(rng: np.random.Generator, zones: list[dict[str, Any]]) -> dict[s
     }
 
 
+def small_case(**changes: Any) -> dict[str, Any]:
+    """A seven-park, five-county instance small enough to solve by hand (the arithmetic is in
+    ``models/designation.md``, "A case by hand"), as a JSON-ready dict; ``changes`` update its
+    ``designation`` section (e.g. ``years``). Over 2021–2023, at most one designation a year,
+    at least two in all; revenue ≥ 100 (an assumption):
+
+    ====  ======  ==========  =======  =====  =========================================
+    park  county  level       revenue  score  what the rules say
+    ====  ======  ==========  =======  =====  =========================================
+    Z1    A       national    500      95     a zone: county A is full, nothing converts
+    Z2    B       provincial  300      85     a zone in a central district, 工业比重 0.3:
+                                              may convert; not first by score
+    Z3    E       provincial  400      88     a zone: first by score, recommended
+    P1    A       other       200      90     candidate, county A full
+    P2    B       other       200      80     candidate, needs Z2 converted
+    P3    C       other       150      70     candidate
+    P4    C       other       50       75     candidate, fails revenue ≥ 100
+    P5    D       other       120      60     candidate, county D's place goes to P6
+    P6    D       other       130      65     candidate
+    ====  ======  ==========  =======  =====  =========================================
+
+    The optimum: P2 in 2021 (80 × 3), Z2 converted in 2021, P3 in 2022 (70 × 2), P6 in 2023
+    (65 × 1), Z3 recommended in 2021 (88 × 3): measure 240 + 140 + 65 + 264 = 709."""
+    rows = [("Z1", "A", "national", 500.0, 95.0, 0.8), ("Z2", "B", "provincial", 300.0, 85.0, 0.3),
+            ("Z3", "E", "provincial", 400.0, 88.0, 0.7), ("P1", "A", "other", 200.0, 90.0, None),
+            ("P2", "B", "other", 200.0, 80.0, None), ("P3", "C", "other", 150.0, 70.0, None),
+            ("P4", "C", "other", 50.0, 75.0, None), ("P5", "D", "other", 120.0, 60.0, None),
+            ("P6", "D", "other", 130.0, 65.0, None)]
+    zones = [{"id": z, "city": "X", "county": c, "level": lv, "kind": "etdz" if lv != "other" else "cluster",
+              "tags": [URBAN_TAG] if z == "Z2" else [], "land_area_mu": 1000.0,
+              "metrics": {"revenue": rev, "tax": rev / 10.0}, "score": sc}
+             for z, c, lv, rev, sc, _ in rows]
+    designation: dict[str, Any] = {
+        "years": [2021, 2022, 2023],
+        "figures": {"industrial_share": {z: v for z, *_, v in rows if v is not None}},
+        "establish": {"criteria": [{"id": "scale", "indicator": "revenue", "min": 100.0, "assumption": True,
+                                    "source": "2022 专栏四"}],
+                      "count": {"id": "new-zones", "total_min": 2, "per_year_max": 1, "source": "2022 专栏一",
+                                "assumption": True}},
+        "upgrade": {"criteria": [{"id": "first", "indicator": "score", "top": 1, "source": "2022 第八章第三节",
+                                  "assumption": True}],
+                    "count": {"id": "recommend", "total_max": 1, "source": "2022 专栏四", "assumption": True}},
+        "convert": {"select": {"tags": [URBAN_TAG], "levels": ["provincial"]},
+                    "criteria": [{"id": "low-industry", "indicator": "industrial_share", "max": 0.4,
+                                  "source": "2017 §二(一)", "assumption": True}]},
+    }
+    designation.update(changes)
+    return {"version": 1, "name": "designation-small", "metadata": {"synthetic": True, "description":
+                                                                    "SYNTHETIC: the designation model's hand case"},
+            "zones": zones, "designation": designation}
+
+
 def synthetic_designation(n_parks: int = 180, *, seed: int = 2021, target: int = TARGET,
                           name: str | None = None) -> Instance:
     """A validated synthetic designation instance (see the module docstring). Raises
@@ -213,5 +265,5 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["synthetic_designation", "synthetic_designation_data", "settings", "write_example", "main", "TARGET",
+__all__ = ["synthetic_designation", "synthetic_designation_data", "small_case", "settings", "write_example", "main", "TARGET",
            "URBAN_TAG", "GENERATOR_VERSION"]

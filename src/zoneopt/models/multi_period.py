@@ -295,18 +295,16 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
     and sets its normaliser. Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit
     code 3, naming the rules and years in conflict), :class:`NoSolutionError` (4) and
     :class:`InstanceError` (2) as :func:`solve_land` does."""
-    mres: ManagementResult | None
-    if isinstance(management, ManagementResult):
-        mres = management
-    elif management is False:
-        mres = None
-    else:
-        reclaim = instance.periods.reclaim if instance.periods is not None else True
-        mres = manage(instance, backend=backend, time_limit=time_limit) \
-            if instance.management is not None and reclaim else None
     dplan = designation if isinstance(designation, DesignationPlan) else (
         solve_designation(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
         if designation is None and instance.designation is not None else None)
+    mres: ManagementResult | None = None
+    if isinstance(management, ManagementResult):
+        mres = management
+    elif management is None:
+        reclaim = instance.periods.reclaim if instance.periods is not None else True
+        if instance.management is not None and reclaim:
+            mres = manage(instance, backend=backend, time_limit=time_limit, designation=dplan or False)
     if dplan is not None:
         mres = dplan.feed(mres, instance.name)
     mm = build_multi_period(instance, mres)

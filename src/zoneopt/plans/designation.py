@@ -151,7 +151,8 @@ class DesignationPlan(PlanOutput):
         est = self.decisions[self.decisions["part"] == "establish"]
         rows = index.get_indexer(est["zone"])
         ok = rows >= 0
-        start = np.where(est["decision"] != "", est["year"].fillna(np.inf).to_numpy(dtype=float), np.inf)
+        year = est["year"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
+        start = np.where(est["decision"] != "", year, np.inf)
         out[rows[ok]] = yrs[None, :] < start[ok, None]
         conv = self.chosen("convert")
         rows = index.get_indexer(conv.index)
