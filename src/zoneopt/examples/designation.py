@@ -169,7 +169,7 @@ def _management(rng: np.random.Generator, zones: list[dict[str, Any]]) -> dict[s
     }
 
 
-def small_case(**changes: Any) -> dict[str, Any]:
+def small_case(*, land: bool = False, **changes: Any) -> dict[str, Any]:
     """A seven-park, five-county instance small enough to solve by hand (the arithmetic is in
     ``models/designation.md``, "A case by hand"), as a JSON-ready dict; ``changes`` update its
     ``designation`` section (e.g. ``years``). Over 2021–2023, at most one designation a year,
@@ -198,13 +198,14 @@ def small_case(**changes: Any) -> dict[str, Any]:
             ("P4", "C", "other", 50.0, 75.0, None), ("P5", "D", "other", 120.0, 60.0, None),
             ("P6", "D", "other", 130.0, 65.0, None)]
     zones = [{"id": z, "city": "X", "county": c, "level": lv, "kind": "etdz" if lv != "other" else "cluster",
-              "tags": [URBAN_TAG] if z == "Z2" else [], "land_area_mu": 1000.0,
-              "metrics": {"revenue": rev, "tax": rev / 10.0}, "score": sc}
+              "tags": [URBAN_TAG] if z == "Z2" else [], "land_area_mu": 10_000.0,
+              "metrics": {"revenue": rev * 1e4, "tax": rev * 1e4 / 20.0}, "score": sc,
+              "requests": {"land_mu": 100.0}}
              for z, c, lv, rev, sc, _ in rows]
     designation: dict[str, Any] = {
         "years": [2021, 2022, 2023],
         "figures": {"industrial_share": {z: v for z, *_, v in rows if v is not None}},
-        "establish": {"criteria": [{"id": "scale", "indicator": "revenue", "min": 100.0, "assumption": True,
+        "establish": {"criteria": [{"id": "scale", "indicator": "revenue", "min": 1e6, "assumption": True,
                                     "source": "2022 专栏四"}],
                       "count": {"id": "new-zones", "total_min": 2, "per_year_max": 1, "source": "2022 专栏一",
                                 "assumption": True}},
@@ -216,9 +217,14 @@ def small_case(**changes: Any) -> dict[str, Any]:
                                   "source": "2017 §二(一)", "assumption": True}]},
     }
     designation.update(changes)
-    return {"version": 1, "name": "designation-small", "metadata": {"synthetic": True, "description":
-                                                                    "SYNTHETIC: the designation model's hand case"},
-            "zones": zones, "designation": designation}
+    data: dict[str, Any] = {"version": 1, "name": "designation-small",
+                            "metadata": {"synthetic": True, "description": "SYNTHETIC: the designation model's hand case"},
+                            "zones": zones, "designation": designation}
+    if land:
+        data["pools"] = {"land": {"total_mu": 1000.0, "exact": False}}
+        data["rules"] = [{"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)"}]
+        data["periods"] = {"years": designation["years"]}
+    return data
 
 
 def synthetic_designation(n_parks: int = 180, *, seed: int = 2021, target: int = TARGET,

@@ -24,7 +24,9 @@ Variables, one per zone of a part and plan year (zone-major: column ``start + a�
   ``timing: "years"``) or 1 (``"once"``); a conversion counts ``value`` · Y_t. With
   ``tie_break`` a second solve keeps the measure at its optimum and maximises
   Σ (n − rank_a + 1) · (T − t) x_{a,t}, rank by score then id: higher-ranked parks and earlier
-  years first, whatever the backend.
+  years first, whatever the backend; a conversion worth nothing itself enters the tie-break
+  with the opposite sign, scaled so all of them weigh less than 1 (as few and as late as the
+  designations allow, never at a designation's expense).
 
 Every row block carries its rule id and clause, so an infeasible plan is diagnosed in rule
 terms (:func:`zoneopt.models.outcome.raise_for_status`); a count floor that more parks than
@@ -332,8 +334,10 @@ def build_designation_model(instance: Instance) -> DesignationModel:
     cz = county_of[np.flatnonzero(sel["establish"])]
     extra_ok = ~((cz >= 0) & full[np.maximum(cz, 0)])
     parts["establish"] = _part(b, instance, s, zt, "establish", sel["establish"], T, years, extra_ok)
-    if "upgrade" in sel:
-        parts["upgrade"] = _part(b, instance, s, zt, "upgrade", sel["upgrade"], T, years)
+    if "upgrade" in sel:  # a zone that must convert is not recommended
+        must = convertible if s.convert is not None and s.convert.required else np.zeros(zt.size, dtype=bool)
+        parts["upgrade"] = _part(b, instance, s, zt, "upgrade", sel["upgrade"], T, years,
+                                 ~must[np.flatnonzero(sel["upgrade"])])
     for p in parts.values():  # a loop over parts and their criteria
         for c in p.criteria:
             rules[c.id] = RuleInfo(c.id, "criterion", c.cited, c.note or _criterion_text(c) + " (by bounds)")
@@ -359,7 +363,9 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         tie[p.var.slice] = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
         if p.name == "convert" and not (s.convert is not None and (s.convert.required or s.convert.value > 0)):
             # A conversion worth nothing itself: among equal plans, as few and as late as can be.
-            tie[p.var.slice] = -np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
+            # Scaled so all of them weigh less than 1: they never outweigh a designation's tie.
+            w = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
+            tie[p.var.slice] = -w / (float(w.sum()) + 1.0)
         b.set_obj(p.var, c[p.var.slice])
     measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
     return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,

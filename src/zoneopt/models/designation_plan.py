@@ -15,6 +15,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import InfeasibleError
 from zoneopt.instance import Instance
 from zoneopt.models.designation import (
+    ONCE_RULE,
     DesignationModel,
     Part,
     build_designation_model,
@@ -123,6 +124,11 @@ def _why_not(dm: DesignationModel, p: Part, chosen: BoolArray, act: FloatArray,
             "; score " + pd.Series(score[chosen]).map(lambda a: f"{a:.6g}").to_numpy(dtype=object)
             if p.name != "convert" else "")
     rest = ~chosen & ~failed
+    if p.name == "upgrade":  # qualifies on its criteria but must convert (convert.required)
+        blocked = rest & ~p.ok
+        reason[blocked] = "must convert to an urban functional area (convert.required): not recommended"
+        rule[blocked], source[blocked] = ONCE_RULE, s.source
+        rest &= ~blocked
     if p.name == "establish" and rest.any():
         cz = dm.county_of[p.zones]
         names = np.array(dm.counties + [""], dtype=object)[np.where(cz >= 0, cz, len(dm.counties))]
