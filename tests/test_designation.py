@@ -9,7 +9,7 @@ data on random synthetic instances."""
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -279,7 +279,7 @@ def assert_rules_hold(inst: Instance, plan: DesignationPlan) -> None:
                 assert have - gone + new <= cap, (county, y, have, gone, new)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _base(seed: int) -> str:
     """A synthetic instance as JSON text, made once per seed (the parks generator takes a
     second or two; hypothesis varies the rules and which parks are candidates)."""

@@ -99,7 +99,8 @@ def _designation_text(instance: Any, args: argparse.Namespace, options: Any) -> 
     zone = args.zone if args.zone in ids else names.get(args.zone)
     if zone is None:
         close = difflib.get_close_matches(args.zone, [*ids, *names], n=3)
-        raise InvalidInputError(f"unknown zone {args.zone!r}" + (f"; did you mean {', '.join(close)}?" if close else ""))
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InvalidInputError(f"unknown zone {args.zone!r}{hint}")
     plan = solve_designation(instance, args.backend, options=options)
     text = plan.explain(zone) or f"designation: {zone} is not a candidate, nor considered for an upgrade or conversion"
     return zone, "designation (新增、晋升、转型):\n  " + text.replace("\n", "\n  ")

@@ -164,7 +164,8 @@ def _management(rng: np.random.Generator, zones: list[dict[str, Any]]) -> dict[s
     hist = np.round(np.clip(score[:, None] + noise, 40.0, 100.0), 1)
     return {
         "history": {"years": years, "scores": {z["id"]: hist[k].tolist() for k, z in enumerate(zones)}},
-        "warning": {"id": "bottom-5pct", "bottom_share": 0.05, "source": "2022 第八章第三节 (对排名靠后的经开区进行约谈督导)",
+        "warning": {"id": "bottom-5pct", "bottom_share": 0.05,
+                    "source": "2022 第八章第三节 (对排名靠后的经开区进行约谈督导)",
                     "assumption": True, "note": "the bottom 5 %: 排名靠后 states no share"},
     }
 
@@ -217,9 +218,9 @@ def small_case(*, land: bool = False, **changes: Any) -> dict[str, Any]:
                                   "source": "2017 §二(一)", "assumption": True}]},
     }
     designation.update(changes)
-    data: dict[str, Any] = {"version": 1, "name": "designation-small",
-                            "metadata": {"synthetic": True, "description": "SYNTHETIC: the designation model's hand case"},
-                            "zones": zones, "designation": designation}
+    meta = {"synthetic": True, "description": "SYNTHETIC: the designation model's hand case"}
+    data: dict[str, Any] = {"version": 1, "name": "designation-small", "metadata": meta, "zones": zones,
+                            "designation": designation}
     if land:
         data["pools"] = {"land": {"total_mu": 1000.0, "exact": False}}
         data["rules"] = [{"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)"}]
@@ -271,5 +272,5 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["synthetic_designation", "synthetic_designation_data", "small_case", "settings", "write_example", "main", "TARGET",
-           "URBAN_TAG", "GENERATOR_VERSION"]
+__all__ = ["synthetic_designation", "synthetic_designation_data", "small_case", "settings", "write_example", "main",
+           "TARGET", "URBAN_TAG", "GENERATOR_VERSION"]

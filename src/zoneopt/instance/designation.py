@@ -196,5 +196,5 @@ def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[
     return issues
 
 
-__all__ = ["DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish", "DesignationUpgrade", "DesignationConvert", "DesignationObjective",
-           "Designation", "check_designation"]
+__all__ = ["DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
+           "DesignationUpgrade", "DesignationConvert", "DesignationObjective", "Designation", "check_designation"]

@@ -47,7 +47,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import PLAN_YEARS, Designation, DesignationCount, DesignationCriterion, Instance
-from zoneopt.models.outcome import ResourceModel, raise_for_status
+from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo
 
 FloatArray = npt.NDArray[np.float64]
@@ -339,8 +339,9 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         parts["upgrade"] = _part(b, instance, s, zt, "upgrade", sel["upgrade"], T, years,
                                  ~must[np.flatnonzero(sel["upgrade"])])
     for p in parts.values():  # a loop over parts and their criteria
-        for c in p.criteria:
-            rules[c.id] = RuleInfo(c.id, "criterion", c.cited, c.note or _criterion_text(c) + " (by bounds)")
+        for crit in p.criteria:
+            rules[crit.id] = RuleInfo(crit.id, "criterion", crit.cited,
+                                      crit.note or _criterion_text(crit) + " (by bounds)")
 
     _once_rows(b, parts, s, zt.ids, T)
     county_block, county_row_year = _county_rows(b, s, parts["establish"], parts.get("convert"), county_of,
@@ -350,27 +351,36 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         + (f", exceptions {dict(s.county.exceptions)}" if s.county.exceptions else "")))
     count_rows = {name: _count_rows(b, p, T, years, rules) for name, p in parts.items()}
 
+    c, tie = _objective(b, parts, s, zt.ids, T)
+    measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
+    return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,
+                            existing, cap, conv_n, full, county_block, county_row_year, count_rows, measure,
+                            tie, rules)
+
+
+def _objective(b: ModelBuilder, parts: dict[str, Part], s: Designation, ids: npt.NDArray[np.object_],
+               T: int) -> tuple[FloatArray, FloatArray]:
+    """The measure's coefficients (set on the builder) and the tie-break's (see the module
+    docstring)."""
     Y = (T - np.arange(T)).astype(float) if s.objective.timing == "years" else np.ones(T)
+    earlier = (T - np.arange(T)).astype(float)
     c = np.zeros(b.num_vars)
     tie = np.zeros(b.num_vars)
     for p in parts.values():  # a loop over parts
         n = p.zones.size
         worth = np.where(p.ok, np.nan_to_num(p.score), 0.0) * (p.weight if p.name != "convert" else 1.0)
         c[p.var.slice] = np.repeat(worth, T) * np.tile(Y, n)
-        order = np.lexsort((zt.ids[p.zones].astype(str), -worth))
+        order = np.lexsort((ids[p.zones].astype(str), -worth))
         rank = np.empty(n, dtype=np.int64)
         rank[order] = np.arange(1, n + 1)
-        tie[p.var.slice] = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
+        w = np.repeat((n - rank + 1).astype(float), T) * np.tile(earlier, n)
+        tie[p.var.slice] = w
         if p.name == "convert" and not (s.convert is not None and (s.convert.required or s.convert.value > 0)):
-            # A conversion worth nothing itself: among equal plans, as few and as late as can be.
-            # Scaled so all of them weigh less than 1: they never outweigh a designation's tie.
-            w = np.repeat((n - rank + 1).astype(float), T) * np.tile((T - np.arange(T)).astype(float), n)
+            # A conversion worth nothing itself: among equal plans, as few and as late as can be;
+            # scaled so all of them weigh less than 1: they never outweigh a designation's tie.
             tie[p.var.slice] = -w / (float(w.sum()) + 1.0)
         b.set_obj(p.var, c[p.var.slice])
-    measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
-    return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,
-                            existing, cap, conv_n, full, county_block, county_row_year, count_rows, measure,
-                            tie, rules)
+    return c, tie
 
 
 def _criterion_text(c: DesignationCriterion) -> str:

@@ -63,8 +63,8 @@ def _grid(dm: DesignationModel, p: Part, x: FloatArray) -> tuple[BoolArray, npt.
     """Whether each zone of the part is chosen, and the year index (-1: not chosen)."""
     T = len(dm.years)
     X = x[p.var.slice].reshape(p.zones.size, T) > 0.5
-    chosen = X.any(axis=1)
-    return chosen, np.where(chosen, X.argmax(axis=1), -1)
+    chosen = np.asarray(X.any(axis=1), dtype=bool)
+    return chosen, np.where(chosen, X.argmax(axis=1), -1).astype(np.int64)
 
 
 def _fail_text(dm: DesignationModel, p: Part) -> ObjArray:
