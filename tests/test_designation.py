@@ -313,3 +313,19 @@ def test_choices_respect_county_and_criteria(seed: int, flip: list[int], cap: in
     if required:
         conv = plan.decisions[(plan.decisions["part"] == "convert") & plan.decisions["qualifies"]]
         assert (conv["decision"] == "converted").all()
+
+
+def test_growth_targets_count_a_zone_from_its_year() -> None:
+    """A per-zone growth target of every year: its rows of year t name the zones that are
+    zones in t (a candidate from its designation year, a converted zone until the year before)."""
+    from zoneopt.models.multi_period import build_multi_period
+
+    data = small_case(land=True)
+    data["periods"]["growth"] = [{"id": "tax-growth", "metric": "tax", "rate": 0.0, "per": "zone", "each_year": True}]
+    inst = Instance.from_dict(data)
+    plan = solve_designation(inst)
+    mm = build_multi_period(inst, plan.feed(None, inst.name))
+    rows = {row.year: set(mm.model.row_block(row.block).labels) for row in mm.growth}
+    assert rows == {2021: {"Z1", "Z3", "P2"}, 2022: {"Z1", "Z3", "P2", "P3"}, 2023: {"Z1", "Z3", "P2", "P3", "P6"}}
+    unfed = build_multi_period(inst)
+    assert all(len(unfed.model.row_block(r.block).labels) == 9 for r in unfed.growth)

@@ -26,7 +26,10 @@ i gets in year t and u_{r,t} the pool left unused:
 
 Dynamic management (:mod:`zoneopt.models.dynamic`) feeds the plan: land it frees joins a_t of
 the land pool; revoked zones get no land, allowances or funds from then on (an ``exclude``
-rule named after the revocation rule).
+rule named after the revocation rule). A designation (:mod:`zoneopt.models.designation`) feeds
+it the same way: a candidate park is a zone only from its designation year and a converted
+zone until its conversion — no allocation before (an ``exclude`` rule ``designation`` of each
+year), and growth targets count it only in those years (models/designation.md).
 
 This module builds the stacked model (:func:`build_multi_period`), solves it
 (:func:`solve_multi_period`) and reads the plan back (:func:`plan_from_solution`, a
@@ -37,7 +40,7 @@ This module builds the stacked model (:func:`build_multi_period`), solves it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -79,6 +82,7 @@ from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary,
 from zoneopt.plans.designation import DesignationPlan
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -164,7 +168,8 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_ramps(b, tr, zt, scales, rules)
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
-    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money)
+    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money,
+                                inactive=designation_inactive(management, zt))
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
@@ -173,6 +178,22 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
                           row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
+
+
+def designation_inactive(management: ManagementResult | None, zt: ZoneTable) -> Callable[[int], BoolArray] | None:
+    """Year → the zones a designation's exclusions (kind ``designation``) say are not zones that
+    year, as a mask in zone order; None without such exclusions."""
+    found = [e for e in (management.exclusions if management is not None else ()) if e.kind == "designation"]
+    if not found:
+        return None
+    index = pd.Index(zt.ids)
+    masks: dict[int, BoolArray] = {}
+    for e in found:  # one exclusion per year
+        mask = masks.setdefault(e.year, np.zeros(zt.size, dtype=bool))
+        rows = index.get_indexer(list(e.zones))
+        mask[rows[rows >= 0]] = True
+    empty = np.zeros(zt.size, dtype=bool)
+    return lambda year: masks.get(year, empty)
 
 
 def _planned(instance: Instance) -> tuple[str, ...]:
