@@ -16,7 +16,7 @@ key given twice, nesting deeper than 64 levels and a file over 256 MiB. :func:`l
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
 ``pools``, ``objectives`` (the tiered target, diminishing returns, priority, fairness),
-``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``portfolio``, ``evaluation``, ``consolidation``, ``designation``, ``periods``, ``management``,
 ``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``issues``
 and ``load`` validation errors and files, ``indicators`` the indicator catalogue. The instance
 as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
@@ -51,6 +51,16 @@ from zoneopt.instance.consolidation import (
     ConsolidationObjective,
     DistanceEntry,
     Relatedness,
+)
+from zoneopt.instance.designation import (
+    Designation,
+    DesignationConvert,
+    DesignationCount,
+    DesignationCounty,
+    DesignationCriterion,
+    DesignationEstablish,
+    DesignationObjective,
+    DesignationUpgrade,
 )
 from zoneopt.instance.evaluation import (
     DEFAULT_GRADE_SHARES,
@@ -219,6 +229,8 @@ __all__ = [
     "DEFAULT_GRADE_BONUS",
     "ConsolidationObjective",
     "Consolidation",
+    "Designation", "DesignationConvert", "DesignationCount", "DesignationCounty", "DesignationCriterion",
+    "DesignationEstablish", "DesignationObjective", "DesignationUpgrade",
     "Scenario",
     "PLAN_YEARS",
     "GrowthMetric",

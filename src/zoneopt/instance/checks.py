@@ -10,6 +10,7 @@ from typing import Any, Protocol
 
 from zoneopt.errors import Issue
 from zoneopt.instance.consolidation import Consolidation
+from zoneopt.instance.designation import Designation, check_designation
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.indicators import INDICATORS
 from zoneopt.instance.management import Management
@@ -48,6 +49,8 @@ class CheckedInstance(Protocol):
     def management(self) -> Management | None: ...
     @property
     def consolidation(self) -> Consolidation | None: ...
+    @property
+    def designation(self) -> Designation | None: ...
 
 
 def _id_index(ids: Iterable[str], field: str, what: str, issues: list[Issue]) -> dict[str, int]:
@@ -84,6 +87,8 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
     issues.extend(_check_evaluations(inst, seen))
     issues.extend(_check_periods(inst, known, rule_ids))
     issues.extend(_check_consolidation(inst, known))
+    if inst.designation is not None:
+        issues.extend(check_designation(inst.designation, known))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
         for j, rid in enumerate(scenario.drop_rules):

@@ -17,6 +17,7 @@ from zoneopt.instance import edits
 from zoneopt.instance.checks import cross_check
 from zoneopt.instance.common import Array, Ident, Metadata, Units, _Strict
 from zoneopt.instance.consolidation import Consolidation
+from zoneopt.instance.designation import Designation
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.frames import TableLike, frame_table
 from zoneopt.instance.issues import evaluation_ids, issues_from_validation, with_evaluation_ids
@@ -90,6 +91,9 @@ class Instance(_Strict):
     periods: Periods | None = None
     management: Management | None = None
     consolidation: Consolidation | None = None
+    designation: Designation | None = None
+    """which candidate parks become provincial zones in which year, which zones to recommend for
+    national status or convert (models/designation.md)."""
     # Values derived from the instance (see derived), made on first use.
     _derived: _Derived = PrivateAttr(default_factory=_Derived)
 
@@ -150,6 +154,7 @@ class Instance(_Strict):
                     scenarios: TableLike = (), projects: TableLike = (), enterprises: TableLike = (),
                     periods: Mapping[str, Any] | None = None, management: Mapping[str, Any] | None = None,
                     consolidation: Mapping[str, Any] | None = None,
+                    designation: Mapping[str, Any] | None = None,
                     portfolio: Mapping[str, Any] | None = None) -> Instance:
         """Build an instance from tables: DataFrames (one row per record) or lists of
         mappings; :meth:`to_frames` gives them back. The tables and their columns are those of
@@ -170,7 +175,7 @@ class Instance(_Strict):
         * ``evaluations`` and ``criteria`` (``evaluation`` naming its evaluation),
           ``scenarios``, ``projects``, ``enterprises``: one row each;
         * ``objective``, ``metadata``, ``units``, ``periods``, ``management``,
-          ``consolidation``, ``portfolio``: their JSON mappings.
+          ``consolidation``, ``designation``, ``portfolio``: their JSON mappings.
 
         Empty cells are missing values; unknown columns are rejected. Errors name the JSON
         path (``zones[<row>].<field>``), or the table, row and column of a cell that cannot be
@@ -179,7 +184,7 @@ class Instance(_Strict):
         base: dict[str, Any] = {"name": name}
         for key, value in (("objective", objective), ("metadata", metadata), ("units", units),
                            ("periods", periods), ("management", management), ("consolidation", consolidation),
-                           ("portfolio", portfolio)):
+                           ("designation", designation), ("portfolio", portfolio)):
             if value is not None:
                 base[key] = dict(value)
         tables = {"zones": frame_table("zones", zones)}
@@ -206,7 +211,7 @@ class Instance(_Strict):
         for key, rows in instance_tables(doc, type(self)).items():
             if key != "settings":
                 out[key] = pd.DataFrame(rows)
-        for key in ("metadata", "units", "periods", "management", "consolidation", "portfolio"):
+        for key in ("metadata", "units", "periods", "management", "consolidation", "designation", "portfolio"):
             if key in doc:
                 out[key] = doc[key]
         return out

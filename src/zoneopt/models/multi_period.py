@@ -26,7 +26,10 @@ i gets in year t and u_{r,t} the pool left unused:
 
 Dynamic management (:mod:`zoneopt.models.dynamic`) feeds the plan: land it frees joins a_t of
 the land pool; revoked zones get no land, allowances or funds from then on (an ``exclude``
-rule named after the revocation rule).
+rule named after the revocation rule). A designation (:mod:`zoneopt.models.designation`) feeds
+it the same way: a candidate park is a zone only from its designation year and a converted
+zone until its conversion — no allocation before (an ``exclude`` rule ``designation`` of each
+year), and growth targets count it only in those years (models/designation.md).
 
 This module builds the stacked model (:func:`build_multi_period`), solves it
 (:func:`solve_multi_period`) and reads the plan back (:func:`plan_from_solution`, a
@@ -37,7 +40,7 @@ This module builds the stacked model (:func:`build_multi_period`), solves it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -53,6 +56,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
+from zoneopt.models.designation_plan import solve_designation
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
@@ -75,8 +79,10 @@ from zoneopt.models.year_models import (
     stacked_tracks,
 )
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
+from zoneopt.plans.designation import DesignationPlan
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -162,7 +168,8 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_ramps(b, tr, zt, scales, rules)
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
-    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money)
+    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money,
+                                inactive=designation_inactive(management, zt))
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
@@ -171,6 +178,22 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
                           row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
+
+
+def designation_inactive(management: ManagementResult | None, zt: ZoneTable) -> Callable[[int], BoolArray] | None:
+    """Year → the zones a designation's exclusions (kind ``designation``) say are not zones that
+    year, as a mask in zone order; None without such exclusions."""
+    found = [e for e in (management.exclusions if management is not None else ()) if e.kind == "designation"]
+    if not found:
+        return None
+    index = pd.Index(zt.ids)
+    masks: dict[int, BoolArray] = {}
+    for e in found:  # one exclusion per year
+        mask = masks.setdefault(e.year, np.zeros(zt.size, dtype=bool))
+        rows = index.get_indexer(list(e.zones))
+        mask[rows[rows >= 0]] = True
+    empty = np.zeros(zt.size, dtype=bool)
+    return lambda year: masks.get(year, empty)
 
 
 def _planned(instance: Instance) -> tuple[str, ...]:
@@ -277,26 +300,34 @@ def discounted(mm: MultiPeriodModel, per_year: Mapping[str, FloatArray]) -> dict
 
 def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
                        mip_gap: float | None = None, options: SolveOptions | None = None,
-                       management: ManagementResult | bool | None = None) -> MultiPeriodPlan:
+                       management: ManagementResult | bool | None = None,
+                       designation: DesignationPlan | bool | None = None) -> MultiPeriodPlan:
     """Build and solve the multi-period plan of every planned resource; return the checked
     :class:`MultiPeriodPlan`.
 
     ``management``: a :class:`ManagementResult` to feed the plan; ``None`` (default) runs
     :func:`~zoneopt.models.dynamic.manage` when the instance has a ``management`` section and
-    ``periods.reclaim`` is true; ``False`` ignores it. When a growth target draws on several
+    ``periods.reclaim`` is true; ``False`` ignores it. ``designation``: a
+    :class:`~zoneopt.plans.designation.DesignationPlan` whose candidates get nothing before
+    their designation year and whose converted zones nothing from theirs (``exclude`` rules of
+    each year, models/designation.md); ``None`` (default) solves the instance's ``designation``
+    section when it has one; ``False`` ignores it. When a growth target draws on several
     resources, each resource's own optimum (the plan without those targets) is solved first
     and sets its normaliser. Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit
     code 3, naming the rules and years in conflict), :class:`NoSolutionError` (4) and
     :class:`InstanceError` (2) as :func:`solve_land` does."""
-    mres: ManagementResult | None
+    dplan = designation if isinstance(designation, DesignationPlan) else (
+        solve_designation(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+        if designation is None and instance.designation is not None else None)
+    mres: ManagementResult | None = None
     if isinstance(management, ManagementResult):
         mres = management
-    elif management is False:
-        mres = None
-    else:
+    elif management is None:
         reclaim = instance.periods.reclaim if instance.periods is not None else True
-        mres = manage(instance, backend=backend, time_limit=time_limit) \
-            if instance.management is not None and reclaim else None
+        if instance.management is not None and reclaim:
+            mres = manage(instance, backend=backend, time_limit=time_limit, designation=dplan or False)
+    if dplan is not None:
+        mres = dplan.feed(mres, instance.name)
     mm = build_multi_period(instance, mres)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
@@ -531,7 +562,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         coupled=mm.coupled, backend=solution.backend,
         runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0) + extra_runtime,
         mip_gap=solution.mip_gap, years=list(mm.years), zones=n, discount_rate=mm.periods.discount_rate,
-        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=mm.management is not None,
+        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=(
+            mm.management is not None and mm.management.applied),
         secondary_objective=secondary,
         secondary_objective_unit=(f"{_tie_unit(mm)}, summed over the years" if secondary is not None else None),
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),

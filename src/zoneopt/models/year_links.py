@@ -5,7 +5,7 @@ one or several tracks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -214,10 +214,13 @@ def _effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: Zone
 
 
 def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance: Instance, zt: ZoneTable,
-                       scales: RowScales, rules: dict[str, RuleInfo], money: str) -> tuple[GrowthRow, ...]:
+                       scales: RowScales, rules: dict[str, RuleInfo], money: str,
+                       inactive: Callable[[int], BoolArray] | None = None) -> tuple[GrowthRow, ...]:
     """Rows Σ_r Σ_{s ≤ t−ℓ_r} Σ_{i∈S} e_{r,i} x_{r,i,s} ≥ Σ_{i∈S} V_i ((1+r)^k − (1+g)^k), per
     target and year (the last year, or every year with ``each_year``), per zone or for all
-    selected; r runs over the tracks with an effect on the target's metric."""
+    selected; r runs over the tracks with an effect on the target's metric. ``inactive(t)``
+    (zones not zones in year t: a designation's candidates before their year, its converted
+    zones) leaves those zones out of S in the rows of year t."""
     out: list[GrowthRow] = []
     base_year = periods.base_year if periods.base_year is not None else periods.years[0] - 1
     for g, target in enumerate(periods.growth):  # a loop over targets and years
@@ -239,9 +242,13 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
                                        f"zone {zt.ids[k]!r} has no {target.metric}, needed by growth target "
                                        f"{target.id!r}") for k in np.flatnonzero(missing)])
         per_zone = target.per == "zone"
-        row_of = np.arange(zones.size) if per_zone else np.zeros(zones.size, dtype=np.int64)
-        nrows = zones.size if per_zone else 1
+        selected = zones
         for t in (periods.years if target.each_year else periods.years[-1:]):
+            zones = selected[~inactive(t)[selected]] if inactive is not None else selected
+            if zones.size == 0:
+                continue
+            row_of = np.arange(zones.size) if per_zone else np.zeros(zones.size, dtype=np.int64)
+            nrows = zones.size if per_zone else 1
             k = t - base_year
             vals: list[FloatArray] = []
             cols: list[IntArray] = []
