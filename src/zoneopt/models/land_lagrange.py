@@ -25,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
+from zoneopt.core import limits
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
 from zoneopt.core.model import Model, ModelBuilder
 from zoneopt.core.solution import CheckReport, Solution, SolveOptions, Status
@@ -287,7 +288,7 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
     not (gap above :data:`GAP_TOLERANCE`, a failed check, the time limit)."""
     start = time.perf_counter()
     options = options if options is not None else SolveOptions()
-    limit = options.time_limit
+    limit = limits.effective_time_limit(options.time_limit)
     cert = Certificate()
     cmax = float(np.abs(d.c).max(initial=0.0)) or 1.0
     scale = cmax * 2.0
@@ -303,6 +304,7 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
     primal: tuple[FloatArray, float] | None = None
     while True:
         it += 1
+        limits.raise_if_stopped()
         bound = best.value + best.allowance
         glob = _master(d, points, glo, ghi)
         if glob is not None:
