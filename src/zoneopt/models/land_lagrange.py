@@ -143,7 +143,9 @@ def coverage(model: Model, tilts: Sequence[TiltChain], tilt_rows: npt.NDArray[np
         if np.any(c[level_cols] != 0):
             return "an objective on a tilt level"
     lb, ub = _implied_bounds(A, model.row_lb[coupling], model.row_ub[coupling], model.lb.copy(), model.ub.copy())
-    free = np.setdiff1d(np.arange(model.num_vars), np.concatenate([level_cols, member_cols]))
+    is_free = np.ones(model.num_vars, dtype=bool)
+    is_free[level_cols] = is_free[member_cols] = False
+    free = np.flatnonzero(is_free)
     if not (np.all(np.isfinite(lb[free])) and np.all(np.isfinite(ub[free]))):
         return "a column without finite bounds (no row caps it)"
     if (lb > ub).any():
