@@ -28,7 +28,7 @@ import scipy.sparse as sp
 from zoneopt.core import limits
 from zoneopt.core.checker import DEFAULT_TOLERANCE, check_solution
 from zoneopt.core.model import Model, ModelBuilder
-from zoneopt.core.solution import CheckReport, Solution, SolveOptions, Status
+from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.models.land_sweep import Sweep, levels, members_at, prepare, rounding_allowance
 from zoneopt.models.rules import TiltChain
@@ -297,7 +297,6 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
     points: list[Point] = []
     center = _bisect_pool(d, points, scale)
     best = min(points, key=lambda p: p.value + p.allowance)
-    m = d.A.shape[0]
     big = BOX * cmax
     glo = np.where(np.isfinite(d.row_lb), -big, 0.0)
     ghi = np.where(np.isfinite(d.row_ub), big, 0.0)
@@ -310,7 +309,7 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
         bound = best.value + best.allowance
         glob = _master(d, points, glo, ghi)
         if glob is not None:
-            lam_g, eta_g, alpha, at_box = glob
+            _, eta_g, alpha, at_box = glob
             if not at_box and bound - eta_g <= 0.25 * GAP_TOLERANCE * max(1.0, abs(bound)):
                 primal = _combine(d, points, alpha)
                 break
@@ -345,7 +344,7 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
         if not report.passed:
             cert.reason = f"the combined point fails the check ({report.worst})"
         elif cert.certified:
-            solution = _solution(reference, x, value, cert, report)
+            solution = Solution(Status.OPTIMAL, "highs", value, x, check=report)
         elif not cert.reason:
             cert.reason = f"gap {cert.gap:.2e} above {GAP_TOLERANCE:g}"
     cert.seconds = time.perf_counter() - start
@@ -362,10 +361,7 @@ def _combine(d: Decomposed, points: Sequence[Point], alpha: FloatArray) -> tuple
     w = w / w.sum() if w.sum() > 0 else w
     x = np.zeros(d.c.size)
     for j in np.flatnonzero(w):  # a loop over the few weighted sweeps
-        x += w[j] * evaluate(d, points[j].lam, keep=True).x  # the same sweep, recomputed
+        x += w[j] * evaluate(d, points[int(j)].lam, keep=True).x  # the same sweep, recomputed
     x = np.clip(x, d.lb, d.ub)
     return x, float(np.sum(d.c * x))
 
-
-def _solution(reference: Model, x: FloatArray, value: float, cert: Certificate, report: CheckReport) -> Solution:
-    return Solution(Status.OPTIMAL, "highs", value, x, message=cert.summary(), check=report)

@@ -115,15 +115,15 @@ def prepare(cols: IntArray, tier: IntArray, weight: FloatArray, lb: FloatArray, 
     prev = np.r_[0.0, value]
     valid = v > prev
     last_valid = np.maximum.accumulate(np.where(valid, np.arange(E + 1), -1))
-    m_lo = L - np.searchsorted(np.sort(lo), v, side="left")
-    m_hi = L - np.searchsorted(np.sort(hi), v, side="left")
+    m_lo = np.asarray(L - np.searchsorted(np.sort(lo), v, side="left"), dtype=np.int64)
+    m_hi = np.asarray(L - np.searchsorted(np.sort(hi), v, side="left"), dtype=np.int64)
     # about sqrt(E) chunks balances the boundary matrix (K × chunks) against the work inside
     # the chunks where m* changes (chunk length × the levels it crosses, at most 2K in all)
     nb = max(1, min(E // MIN_CHUNK, int(np.sqrt(E)), MATRIX_CELLS // max(K, 1)))
     chunk = max(1, -(-E // nb))
     return Sweep(cols.astype(np.int64), tier.astype(np.int64), weight, lb, ub, K, lo, hi,
                  ev_member.astype(np.int64), ev_pos, ev_level.astype(np.int64), value,
-                 last_valid.astype(np.int64), m_lo.astype(np.int64), m_hi.astype(np.int64), chunk)
+                 last_valid.astype(np.int64), m_lo, m_hi, chunk)
 
 
 def _largest_argmax(S: FloatArray, lo: IntArray, hi: IntArray) -> IntArray:
