@@ -66,6 +66,12 @@ class Sweep:
     m_hi: IntArray
     """per position, levels allowed above θ: #{k: hi_k ≥ v_p}."""
     chunk: int
+    up_events: IntArray
+    """the upper events (positions in the sorted order), and their (level, chunk) cell key."""
+    up_key: IntArray
+    down_events: IntArray
+    """the lower events of members, and their (level, chunk + 1) cell key."""
+    down_key: IntArray
 
     @property
     def events(self) -> int:
@@ -121,9 +127,15 @@ def prepare(cols: IntArray, tier: IntArray, weight: FloatArray, lb: FloatArray, 
     # the chunks where m* changes (chunk length × the levels it crosses, at most 2K in all)
     nb = max(1, min(E // MIN_CHUNK, int(np.sqrt(E)), MATRIX_CELLS // max(K, 1)))
     chunk = max(1, -(-E // nb))
+    W = -(-E // chunk) + 1  # chunk boundaries, the last at E
+    up_events = np.flatnonzero(ev_pos)
+    down_events = np.flatnonzero(~ev_pos & (ev_member >= 0))
+    up_key = ev_level[up_events] * W + up_events // chunk
+    down_key = ev_level[down_events] * W + down_events // chunk + 1
     return Sweep(cols.astype(np.int64), tier.astype(np.int64), weight, lb, ub, K, lo, hi,
                  ev_member.astype(np.int64), ev_pos, ev_level.astype(np.int64), value,
-                 last_valid.astype(np.int64), m_lo, m_hi, chunk)
+                 last_valid.astype(np.int64), m_lo, m_hi, chunk, up_events.astype(np.int64),
+                 up_key.astype(np.int64), down_events.astype(np.int64), down_key.astype(np.int64))
 
 
 def _largest_argmax(S: FloatArray, lo: IntArray, hi: IntArray) -> IntArray:
@@ -139,37 +151,36 @@ def levels(sw: Sweep, g: FloatArray) -> FloatArray:
     L, E, s = sw.K - 1, sw.events, sw.chunk
     if L == 0:
         return np.zeros(0)
-    gm = np.where(sw.ev_member >= 0, g[np.maximum(sw.ev_member, 0)], 0.0)
-    live = np.where(sw.ev_pos, gm > 0, (gm < 0) & (sw.ev_member >= 0))
-    gm = np.where(live, gm, 0.0)
     nb = -(-E // s)  # boundaries at positions b*s (b < nb) and E
     bpos = np.r_[np.arange(nb) * s, E]
-    e = np.arange(E)
-    lev = np.maximum(sw.ev_level, 0)
-    pos, neg = live & sw.ev_pos, live & ~sw.ev_pos
     W = nb + 1
-    D = np.zeros((L, W))
-    if pos.any():  # an upper event at e counts at boundaries b*s <= e
-        H = np.bincount(lev[pos] * W + e[pos] // s, weights=gm[pos], minlength=L * W).reshape(L, W)
-        C = np.cumsum(H, axis=1)
-        D += C[:, -1:] - C + H  # the sum over chunks >= b
-    if neg.any():  # a lower event at e counts at boundaries b*s > e
-        H = np.bincount(lev[neg] * W + e[neg] // s + 1, weights=gm[neg], minlength=L * W).reshape(L, W)
-        D += np.cumsum(H, axis=1)
+    # An upper event (slope g > 0) counts at boundaries b*s <= e, a lower one (g < 0) at b*s > e.
+    gu = g[sw.ev_member[sw.up_events]]
+    up = gu > 0
+    H = np.bincount(sw.up_key[up], weights=gu[up], minlength=L * W).astype(np.float64, copy=False).reshape(L, W)
+    C = np.cumsum(H, axis=1)
+    D = C[:, -1:] - C + H  # the sum over chunks >= b
+    gd = g[sw.ev_member[sw.down_events]]
+    down = gd < 0
+    Hd = np.bincount(sw.down_key[down], weights=gd[down], minlength=L * W).astype(np.float64, copy=False)
+    D += np.cumsum(Hd.reshape(L, W), axis=1)
     S = np.vstack([np.zeros((1, W)), np.cumsum(D, axis=0)])  # S[m] = slopes of levels < m
     mb = _largest_argmax(S, sw.m_lo[bpos], sw.m_hi[bpos])
     mstar = np.repeat(mb[:-1], np.diff(bpos))
     mstar = np.r_[mstar, mb[-1]]
-    delta = np.where(sw.ev_pos, -gm, gm)  # crossing an event lowers its level's slope
     for b in np.flatnonzero(mb[:-1] > mb[1:]):  # chunks where m* changes: at most K of them
         p0, p1 = int(bpos[b]), int(bpos[b + 1])
         lo_m, hi_m = int(mb[b + 1]), int(mb[b])
         n_pos, n_m = p1 - p0, hi_m - lo_m + 1
         ev = np.arange(p0, p1 - 1)  # events at e affect positions > e within the chunk
+        member = sw.ev_member[ev]
+        ge = np.where(member >= 0, g[np.maximum(member, 0)], 0.0)
+        # crossing an event lowers its level's slope: an upper one by g > 0, a lower one adds g < 0
+        delta = np.where(sw.ev_pos[ev], np.where(ge > 0, -ge, 0.0), np.where(ge < 0, ge, 0.0))
         col = sw.ev_level[ev] + 1 - lo_m
-        keep = (delta[ev] != 0) & (col < n_m)
+        keep = (delta != 0) & (col < n_m)
         Z = np.zeros((n_pos, n_m))
-        np.add.at(Z, (ev[keep] - p0 + 1, np.maximum(col[keep], 0)), delta[ev[keep]])
+        np.add.at(Z, (ev[keep] - p0 + 1, np.maximum(col[keep], 0)), delta[keep])
         Z = np.cumsum(np.cumsum(Z, axis=0), axis=1) + S[lo_m:hi_m + 1, b][None, :]
         mstar[p0:p1] = lo_m + _largest_argmax(Z.T, sw.m_lo[p0:p1] - lo_m, sw.m_hi[p0:p1] - lo_m)
     mstar = np.minimum.accumulate(mstar)  # rounding cannot break the order m* has exactly
