@@ -268,3 +268,39 @@ def test_unknown_path_is_refused() -> None:
     lm = build_land_model(Instance.from_dict(BASE))
     with pytest.raises(ModelError, match="unknown land path"):
         solve_in_form(lm.model, lm.tilts, "highs", SolveOptions(extra={"land_path": "fast"}))
+
+
+def _tightened(n: int, city_cap: float, national_floor: float) -> Instance:
+    from zoneopt.examples.zones import synthetic_data
+
+    doc = synthetic_data(n, seed=5)
+    for rule in doc["rules"]:
+        if rule["id"] == "city-cap":
+            rule["cap_share"] = city_cap
+        if rule["id"] == "national-floor":
+            rule["floor_share"] = national_floor
+    return Instance.from_dict(doc)
+
+
+@pytest.mark.parametrize(("city_cap", "national_floor"), [(0.065, 0.3), (0.04, 0.2)])
+def test_several_binding_group_rows(city_cap: float, national_floor: float) -> None:
+    """Tight city caps and the national floor: several multipliers at once (the cutting planes,
+    not the pool's bisection, find them); the same optimum as HiGHS."""
+    lm = build_land_model(_tightened(3000, city_cap, national_floor))
+    reference = core_solve(lm.model)
+    sol, form = solve_in_form(lm.model, lm.tilts, "highs", LAGRANGE)
+    assert form is not None and form.strategy.algorithm == "lagrange", form.strategy.reason
+    assert sol.objective == pytest.approx(reference.objective, rel=1e-6)
+    assert sol.best_bound is not None and sol.best_bound >= reference.objective - 1e-9 * abs(reference.objective)
+    assert reference.objective >= sol.objective - 1e-9 * abs(reference.objective)
+    binding = np.flatnonzero(np.abs(reference.row_duals) > 1e-9)
+    assert np.unique(lm.model.row_block_index()[binding]).size >= 2  # more than the pool binds
+
+
+def test_infeasible_coupling_rows_go_to_highs() -> None:
+    """A city cap and a national floor that cannot both hold: the dual bound falls below every
+    point of X, the path stops early and HiGHS reports the model infeasible."""
+    lm = build_land_model(_tightened(3000, 0.07, 0.4))
+    sol, form = solve_in_form(lm.model, lm.tilts, "highs", LAGRANGE)
+    assert sol.status is Status.INFEASIBLE
+    assert form is not None and "infeasible" in form.strategy.reason and "after" in form.strategy.reason

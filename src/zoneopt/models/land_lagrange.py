@@ -47,7 +47,7 @@ MAX_COUPLING = 64
 GAP_TOLERANCE = 1e-6
 """The certified relative gap the answer must reach, else HiGHS solves the model."""
 MAX_ITERATIONS = 300
-BISECTION_STEPS = 12
+BISECTION_STEPS = 6
 BOX = 1e6
 """Multipliers are searched within [0, BOX·max|c|] (a bound reached at the end is reported)."""
 
@@ -199,9 +199,10 @@ def _beta(d: Decomposed, lam: FloatArray) -> float:
     return float(np.sum(np.where(lam != 0, lam * bound, 0.0)))
 
 
-def evaluate(d: Decomposed, lam: FloatArray, keep: bool = False) -> Point:
-    """L(λ) = max over X of (c − Aᵀλ)·x + β(λ), exactly (the sweep), with its maximiser."""
-    r = d.c - d.A.T @ lam
+def evaluate(d: Decomposed, lam: FloatArray, keep: bool = False, c: FloatArray | None = None) -> Point:
+    """L(λ) = max over X of (c − Aᵀλ)·x + β(λ), exactly (the sweep), with its maximiser (``c``:
+    another objective than the model's)."""
+    r = (d.c if c is None else c) - d.A.T @ lam
     x = np.where(r > 0, d.ub, d.lb)
     allowance = 0.0
     if d.sweep is not None:
@@ -295,8 +296,10 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
     cmax = float(np.abs(d.c).max(initial=0.0)) or 1.0
     scale = cmax * 2.0
     points: list[Point] = []
-    center = _bisect_pool(d, points, scale)
+    lowest = -evaluate(d, np.zeros(d.A.shape[0]), c=-d.c).value  # min of c·x over X
+    _bisect_pool(d, points, scale)
     best = min(points, key=lambda p: p.value + p.allowance)
+    center = best.lam
     big = BOX * cmax
     glo = np.where(np.isfinite(d.row_lb), -big, 0.0)
     ghi = np.where(np.isfinite(d.row_ub), big, 0.0)
@@ -307,6 +310,10 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
         it += 1
         limits.raise_if_stopped()
         bound = best.value + best.allowance
+        if bound < lowest - 1e-9 * max(1.0, abs(lowest)):
+            cert.reason = ("the dual bound is below every point of X: the coupling rows cannot all hold "
+                           "(infeasible)")
+            break
         glob = _master(d, points, glo, ghi)
         if glob is not None:
             _, eta_g, alpha, at_box = glob
@@ -325,11 +332,13 @@ def solve_lagrange(model: Model, d: Decomposed, reference: Model, options: Solve
         lam, eta, _, at_box = local
         p = evaluate(d, lam)
         points.append(p)
-        if p.value + p.allowance < bound - 0.1 * (bound - eta):  # a serious step
+        if p.value + p.allowance < bound - 0.1 * (bound - eta):  # a serious step: the box moves
             center, best = lam, p
             if at_box:
                 delta *= 2.0
-        elif not at_box:
+        else:  # a null step: the cut stays, the box around the best point shrinks
+            if p.value + p.allowance < bound:
+                center, best = lam, p
             delta = max(delta * 0.5, 1e-12 * cmax)
     cert.iterations, cert.sweeps = it, len(points)
     cert.multipliers = best.lam
