@@ -94,10 +94,13 @@ def spawn(size: int, path: str, paths: dict[str, Path], timeout: float) -> dict[
     except subprocess.TimeoutExpired:
         return base | {"status": "killed (over the hard limit)"}
     lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
-    if proc.returncode != 0 or not lines:
-        err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    err = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    if not lines:
         return base | {"status": f"error: {err[:200]}"}
-    return base | json.loads(lines[-1])
+    out = base | json.loads(lines[-1])
+    if proc.returncode != 0:  # e.g. a solver thread abandoned at its time limit aborts the exit
+        out["exit"] = f"exit code {proc.returncode} after the result: {err[:120]}"
+    return out
 
 
 def fmt(v: Any, spec: str) -> str:
@@ -154,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
             print(table([results[-1]]).splitlines()[-1] + f"  ({time.perf_counter() - t:.0f} s)",
                   file=sys.stderr, flush=True)
     load = os.getloadavg()
-    reasons = [f"- {r['size']:,} zones, {r['path']}: {r['reason']}" for r in results if r.get("reason")]
+    reasons = [f"- {r['size']:,} zones, {r['path']}: {r['reason']}" + (f" ({r['exit']})" if r.get("exit") else "")
+               for r in results if r.get("reason")]
     report = "\n".join([
         f"# Land LP: the Lagrangian path against HiGHS, {started:%Y-%m-%d}", "",
         f"`python benchmarks/lagrange.py --sizes {' '.join(map(str, a.sizes))} --highs-max {a.highs_max} "
