@@ -238,6 +238,7 @@ BASE = {"name": "fallback", "pools": {"land": {"total_mu": 300.0}},
     ({"objective": {"kind": "efficiency", "diminishing": {"breakpoints": [0.5], "factors": [1.0, 0.5]}}},
      "coupling rows"),
     ({"objective": {"kind": "tiered"}}, "coupling rows"),
+    ({"objective": {"kind": "lexicographic", "priority": {"measure": "tax", "above": 800.0}}}, "coupling rows"),
     ({"rules": BASE["rules"] + [{"id": "tilt2", "type": "tilt", "by": "grade"}]}, "2 tilts"),
     ({"rules": [BASE["rules"][0], {"id": "strict", "type": "tilt", "by": "grade", "margin": 0.2}]}, "coupling rows"),
 ])
