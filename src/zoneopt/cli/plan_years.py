@@ -89,6 +89,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                    "driven by": t["driven_by"]})
             print(f"\ngrowth targets ({s.money_unit}):", file=out)
             print(view_t.to_string(index=False), file=out)
+        _print_status(plan, out)
     print("", file=out)
     for o in s.objectives:
         head = "objective" if len(s.objectives) == 1 else f"objective {o.resource}"
@@ -124,3 +125,21 @@ def _print_track(plan: Any, pool: Any, args: argparse.Namespace, out: TextIO) ->
     print(view.to_string(index=False), file=out)
     if len(table) > len(shown):
         print(f"... {len(table) - len(shown)} more zones (use --all or --out)", file=out)
+
+
+def _print_status(plan: Any, out: TextIO) -> None:
+    """Every target of the plan over years, met (with its value), short (with why) or not
+    modelled (with what it needs)."""
+    st = plan.target_status
+    if st.empty:
+        return
+    counts = st["status"].value_counts()
+    print("\ntargets: " + " · ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled")
+                                     if counts.get(k, 0)), file=out)
+    for r in st.to_dict("records"):  # a loop over targets
+        head = f"  [{r['status']}] {r['rule']} ({r['source'] or 'no source'}): {r['metric'] or r['type']}"
+        value = f" {r['required']}" + (f", achieved {r['achieved']}" if r["achieved"] else "")
+        print(head + value + (f" {r['unit']}" if r["unit"] and r["type"] != "growth" and r["status"] != "not modelled"
+                              else ""), file=out)
+        if r["diagnosis"]:
+            print(f"      {r['diagnosis']}", file=out)

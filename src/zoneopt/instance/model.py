@@ -28,7 +28,7 @@ from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.sheets import assemble, instance_tables
 from zoneopt.instance.tabular import TabularZones, Zones, zone_table_source
-from zoneopt.instance.zones import Enterprise
+from zoneopt.instance.zones import Enterprise, MetricDef
 
 T = TypeVar("T")
 
@@ -76,6 +76,8 @@ class Instance(_Strict):
     name: Ident
     metadata: Metadata = Field(default_factory=Metadata)
     units: Units = Field(default_factory=Units)
+    metrics: dict[Ident, MetricDef] | None = Field(
+        None, description="named zone metrics, each declared once with its unit (zones give them in metrics.named)")
     zones: Zones
     """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.tabular.TabularZones`:
     a frame, or a Parquet or CSV file named in JSON) for large instances."""

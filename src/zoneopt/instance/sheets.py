@@ -52,7 +52,7 @@ RESOURCE_WORDS = ("land", "emissions", "funds")
 
 
 def _metric_columns() -> dict[str, Path]:
-    return {name: ("metrics", name) for name in Metrics.model_fields if name != "emissions_t"}
+    return {name: ("metrics", name) for name in Metrics.model_fields if name not in ("emissions_t", "named")}
 
 
 def _zone_columns() -> dict[str, Path]:

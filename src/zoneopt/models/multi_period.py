@@ -66,6 +66,7 @@ from zoneopt.models.year_links import (
     add_ramps,
     pool_balance,
 )
+from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
 from zoneopt.models.year_models import (
     RowScales,
     YearModel,
@@ -107,6 +108,23 @@ class MultiPeriodModel:
     rule_units: dict[str, str] = field(default_factory=dict)
     management: ManagementResult | None = None
     notes: tuple[str, ...] = ()
+    targets: tuple[TargetRecord, ...] = ()
+    """the level, share and count targets as built (models/targets.md)."""
+
+    @property
+    def shortfalls(self) -> npt.NDArray[np.int64]:
+        """The columns of the soft targets' shortfalls."""
+        blocks = [v for v in self.model.var_blocks if v.name.startswith(SHORT_PREFIX)]
+        return (np.concatenate([np.arange(v.start, v.start + v.size) for v in blocks]) if blocks
+                else np.zeros(0, dtype=np.int64))
+
+    @property
+    def combined_rules(self) -> set[str]:
+        """The growth and level/count targets that draw on several resources."""
+        return ({g.rule for g in self.growth if g.owner == COMBINED}
+                | {r.rule for r in self.targets
+                   if COMBINED in (r.num.owner, r.den.owner if r.den is not None else "")
+                   or len({f.owner for f in (r.num, r.den) if f is not None and f.owner}) > 1})
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -118,8 +136,8 @@ class MultiPeriodModel:
 
     @property
     def coupled(self) -> bool:
-        """Whether a growth target draws on several resources (their objectives then trade)."""
-        return any(g.owner == COMBINED for g in self.growth)
+        """Whether a growth or other target draws on several resources (their objectives then trade)."""
+        return bool(self.combined_rules)
 
     def parts_of(self, resource: str) -> tuple[YearModel, ...]:
         return tuple(p for p in self.parts if p.resource == resource)
@@ -163,13 +181,14 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
     growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money)
+    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules)
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
     weights: dict[str, float] = {r: float(periods.weights.get(r, 1.0)) for r in RESOURCE_ORDER if r in resources}
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
-                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes))
+                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets)
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
 
 
@@ -303,6 +322,9 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
     if mm.coupled:
         mm, ideal = ideal_norms(mm, backend, opts)
         extra = ideal.runtime
+    if mm.shortfalls.size:
+        mm, stage = least_shortfall(mm, backend, opts)
+        extra += stage.runtime
     first = core_solve(mm.model, backend, options=opts)
     _raise(first, mm, opts.time_limit)
     final, secondary = first, None
@@ -325,9 +347,9 @@ def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
     with N_r = |F_r*| (its scale where F_r* is 0), and the solution. Raises as
     :func:`solve_multi_period` when even that plan has no solution."""
     lb, ub = mm.model.row_lb.copy(), mm.model.row_ub.copy()
-    for g in mm.growth:  # a loop over target rows
-        if g.owner == COMBINED:
-            blk = mm.model.row_block(g.block)
+    combined = mm.combined_rules
+    for blk in mm.model.row_blocks:  # a loop over row blocks: the combined targets' rows
+        if blk.rule in combined:
             lb[blk.slice], ub[blk.slice] = -np.inf, np.inf
     relaxed = replace(mm, model=replace(mm.model, row_lb=lb, row_ub=ub, name=mm.model.name + ":own-optima"))
     sol = core_solve(relaxed.model, backend, options=options)
@@ -336,6 +358,35 @@ def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
     best = discounted(mm, resource_objectives(mm, sol.x))
     norms = {r: abs(best[r]) if abs(best[r]) > 1e-9 * mm.norms[r] else mm.norms[r] for r in mm.resources}
     return with_norms(mm, norms), sol
+
+
+def least_shortfall(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
+                    options: SolveOptions | None = None) -> tuple[MultiPeriodModel, Solution]:
+    """The soft targets' first stage: minimise Σ of their relative shortfalls under every hard
+    rule, then return ``mm`` with each shortfall held at most at its value there (so the
+    objective is optimised only among the plans that come that close to every soft target),
+    and the stage's solution."""
+    m = mm.model
+    cols = mm.shortfalls
+    c = np.zeros(m.num_vars)
+    c[cols] = 1.0
+    stage = replace(m, c=c, c0=0.0, sense="min", name=m.name + ":least-shortfall")
+    sol = core_solve(stage, backend, options=options)
+    _raise(sol, mm, options.time_limit if options is not None else None)
+    assert sol.x is not None
+    ub = m.ub.copy()
+    ub[cols] = np.maximum(sol.x[cols], 0.0) * (1.0 + 1e-6) + 1e-7
+    return replace(mm, model=replace(m, ub=ub)), sol
+
+
+def without_shortfalls(mm: MultiPeriodModel, x: FloatArray) -> FloatArray:
+    """``x`` with the soft targets' shortfalls at 0: target rows then give what the plan achieves."""
+    cols = mm.shortfalls
+    if not cols.size:
+        return x
+    out = x.copy()
+    out[cols] = 0.0
+    return out
 
 
 def _raise(solution: Solution, mm: MultiPeriodModel, time_limit: float | None) -> None:
@@ -536,9 +587,11 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         secondary_objective_unit=(f"{_tie_unit(mm)}, summed over the years" if secondary is not None else None),
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),
     )
+    growth = _target_table(mm, x)
+    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth)
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
-                           pd.concat(year_parts, ignore_index=True), objectives, _target_table(mm, x), bindings,
-                           mm.management)
+                           pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
+                           mm.management, target_status=status)
 
 
 def _tie_unit(mm: MultiPeriodModel) -> str:
@@ -554,6 +607,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
     cols = ["rule", "source", "metric", "scope", "year", "years_since_base", "base", "organic", "required", "achieved",
             "slack", "required_rate", "achieved_rate", "driven_by"]
     parts: list[pd.DataFrame] = []
+    x = without_shortfalls(mm, x)
     for g in mm.growth:  # a loop over target rows
         blk = mm.model.row_block(g.block)
         achieved = g.organic + (mm.model.A[blk.slice] @ x) * g.scale
@@ -569,4 +623,4 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
 
 
 __all__ = ["MultiPeriodModel", "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage",
-           "ideal_norms", "stacked_objective", "with_norms", "resource_objectives", "discounted"]
+           "ideal_norms", "least_shortfall", "without_shortfalls", "stacked_objective", "with_norms", "resource_objectives", "discounted"]
