@@ -137,9 +137,9 @@ def _print_status(plan: Any, out: TextIO) -> None:
     print("\ntargets: " + " · ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled")
                                      if counts.get(k, 0)), file=out)
     for r in st.to_dict("records"):  # a loop over targets
-        head = f"  [{r['status']}] {r['rule']} ({r['source'] or 'no source'}): {r['metric'] or r['type']}"
+        head = f"  [{r['status']}] {r['rule']} ({r['source'] or 'no source'}): " + (
+            f"{r['metric']} " if r["type"] in ("growth", "level") else "")
         value = f" {r['required']}" + (f", achieved {r['achieved']}" if r["achieved"] else "")
-        print(head + value + (f" {r['unit']}" if r["unit"] and r["type"] != "growth" and r["status"] != "not modelled"
-                              else ""), file=out)
+        print(head + value + (f" {r['unit']}" if r["unit"] and r["type"] == "level" else ""), file=out)
         if r["diagnosis"]:
             print(f"      {r['diagnosis']}", file=out)

@@ -15,7 +15,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance
-from zoneopt.instance.indicators import GRADE_RANK, INDICATORS, NEEDS, ratio
+from zoneopt.instance.indicators import BASE_METRICS, GRADE_RANK, INDICATORS, NEEDS, ratio
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -37,8 +37,9 @@ def _named(instance: Instance, name: str) -> tuple[str, bool] | None:
     declared = instance.metrics or {}
     if name in declared:
         return name, False
-    if name.endswith("_per_mu") and name[:-len("_per_mu")] in declared:
-        return name[:-len("_per_mu")], True
+    base = name[:-len("_per_mu")]
+    if name.endswith("_per_mu") and (base in declared or (base in BASE_METRICS and name not in INDICATORS)):
+        return base, True
     return None
 
 
@@ -56,7 +57,8 @@ def indicator_unit(name: str, instance: Instance) -> str:
         return "rank" if found[1] == "grade" else score_unit(instance, found[0])
     named = _named(instance, name)
     if named is not None:
-        unit = (instance.metrics or {})[named[0]].unit
+        unit = ((instance.metrics or {})[named[0]].unit if named[0] in (instance.metrics or {})
+                else INDICATORS[named[0]][2].format(money=MONEY_LABEL[instance.units.money]))
         return f"{unit}/mu" if named[1] else unit
     return INDICATORS[name][2].format(money=MONEY_LABEL[instance.units.money])
 
@@ -82,7 +84,7 @@ def indicator(instance: Instance, name: str, field: str = "indicator",
         values = frame[named[0]].to_numpy(dtype=float)
         if named[1]:
             values = ratio(values, frame["land_area_mu"].to_numpy(dtype=float))
-        need = f"metrics.named.{named[0]}"
+        need = f"metrics.named.{named[0]}" if named[0] in (instance.metrics or {}) else NEEDS.get(named[0], named[0])
     elif name in INDICATORS:
         values = INDICATORS[name][0](frame)
         need = NEEDS.get(name, name)

@@ -342,6 +342,7 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
                 "status": "short" if short.any() else "met",
                 "diagnosis": "" if not short.any() else (
                     f"short by {_fmt(float(-g['slack'].min()))}: organic growth gives {_fmt(float(g['organic'].sum()))}, "
+                    f"the allocations add {_fmt(float((g['achieved'] - g['organic']).sum()))}, "
                     f"{_fmt(float(g['required'].sum()))} required" + ("" if g["driven_by"].iloc[0] else
                                                                      "; no allocation moves it (no effect)"))})
     for r in records:  # a loop over level and count targets
