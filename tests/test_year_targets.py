@@ -230,7 +230,8 @@ def test_2017_targets_carried_and_reported() -> None:
     assert (short["diagnosis"].str.len() > 0).all()
 
 
-@pytest.mark.parametrize("plan,name", [("2022", "henan-etdz-45-targets-2022"), ("2017", "henan-parks-180-targets-2017")])
+@pytest.mark.parametrize("plan,name", [("2022", "henan-etdz-45-targets-2022"),
+                                       ("2017", "henan-parks-180-targets-2017")])
 def test_bundled_target_instances_regenerate(plan: str, name: str) -> None:
     from zoneopt.examples.targets import plan_instance
     from zoneopt.examples.zones import to_json_text

@@ -9,9 +9,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from zoneopt.errors import Issue
+from zoneopt.instance.common import every_rule
 from zoneopt.instance.consolidation import Consolidation
 from zoneopt.instance.evaluation import Evaluation
-from zoneopt.instance.common import every_rule
 from zoneopt.instance.indicators import BASE_METRICS, INDICATORS
 from zoneopt.instance.management import Management
 from zoneopt.instance.periods import Periods, ResourcePeriods
@@ -337,8 +337,8 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
                     continue
                 need(f"periods.{field}[{j}].metric", t.metric, levels)
                 need(f"periods.{field}[{j}].over", getattr(t, "over", None), levels)
-        sections = [("periods.effects", p.effects), *((f"periods.emissions.{k}.effects", v.effects)
-                                                      for k, v in p.emissions.items())]
+        sections: list[tuple[str, Sequence[Any]]] = [("periods.effects", p.effects)]
+        sections += [(f"periods.emissions.{k}.effects", v.effects) for k, v in p.emissions.items()]
         if p.funds is not None:
             sections.append(("periods.funds.effects", p.funds.effects))
         for where, effects in sections:

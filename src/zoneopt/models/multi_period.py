@@ -66,7 +66,6 @@ from zoneopt.models.year_links import (
     add_ramps,
     pool_balance,
 )
-from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
 from zoneopt.models.year_models import (
     RowScales,
     YearModel,
@@ -75,6 +74,7 @@ from zoneopt.models.year_models import (
     stack_year_models,
     stacked_tracks,
 )
+from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
 
 FloatArray = npt.NDArray[np.float64]
@@ -623,4 +623,5 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
 
 
 __all__ = ["MultiPeriodModel", "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage",
-           "ideal_norms", "least_shortfall", "without_shortfalls", "stacked_objective", "with_norms", "resource_objectives", "discounted"]
+           "ideal_norms", "least_shortfall", "without_shortfalls",
+           "stacked_objective", "with_norms", "resource_objectives", "discounted"]

@@ -252,8 +252,9 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
         per_zone = target.per == "zone"
         mean = target.per == "mean"
         if mean and (V[zones] <= 0).any():
+            bad = zt.ids[zones[V[zones] <= 0][0]]
             raise InstanceError([Issue(f"{where}.per", f"growth target {target.id!r} on average needs each zone's "
-                                                       f"{target.metric} > 0 (zone {zt.ids[zones[V[zones] <= 0][0]]!r})")])
+                                                       f"{target.metric} > 0 (zone {bad!r})")])
         coef = 1.0 / V[zones] if mean else np.ones(zones.size)  # on average: growth factors level_i / V_i
         row_of = np.arange(zones.size) if per_zone else np.zeros(zones.size, dtype=np.int64)
         nrows = zones.size if per_zone else 1

@@ -127,7 +127,9 @@ def _due(t: LevelTarget | ZoneCountTarget, periods: Periods) -> tuple[int, ...]:
 def _unit(instance: Instance, t: LevelTarget | ZoneCountTarget) -> str:
     if t.over is not None:
         return "share"
-    return indicator_unit(t.metric, instance) if t.metric in (instance.metrics or {}) else _builtin_unit(instance, t.metric)
+    if t.metric in (instance.metrics or {}):
+        return indicator_unit(t.metric, instance)
+    return _builtin_unit(instance, t.metric)
 
 
 def _builtin_unit(instance: Instance, name: str) -> str:
@@ -307,7 +309,7 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
     bad = (value < lo - tol * max(1.0, abs(lo))) | (value > hi + tol * max(1.0, abs(hi)))
     bound = " and ".join(s for s in (f"≥ {_fmt(lo)}" if np.isfinite(lo) else "",
                                      f"≤ {_fmt(hi)}" if np.isfinite(hi) else "") if s)
-    achieved = _fmt(float(value.min() if np.isfinite(lo) else value.max())) if t.per != "zone" else (
+    shown = _fmt(float(value.min() if np.isfinite(lo) else value.max())) if t.per != "zone" else (
         f"{int((~bad).sum())} of {value.size} zones")
     why = ""
     if bad.any():
@@ -320,7 +322,7 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
                + ("" if r.num.drivers or (r.den is not None and r.den.drivers)
                   else f"; no allocation moves {metric} (no effect)")
                + ("" if t.is_hard else "; the least shortfall the hard rules allow"))
-    return {"required": f"{t.per} {bound}", "achieved": achieved, "status": "short" if bad.any() else "met",
+    return {"required": f"{t.per} {bound}", "achieved": shown, "status": "short" if bad.any() else "met",
             "diagnosis": why}
 
 
@@ -338,10 +340,11 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
             rows.append({
                 "rule": rule, "type": "growth", "source": first["source"], "year": int(first["year"]), "scope": scope,
                 "metric": first["metric"], "unit": "rate/yr", "required": f"≥ {first['required_rate']:.2%}/yr",
-                "achieved": (f"{g['achieved_rate'].min():.2%}/yr" if len(g) > 1 else f"{first['achieved_rate']:.2%}/yr"),
+                "achieved": f"{g['achieved_rate'].min():.2%}/yr",
                 "status": "short" if short.any() else "met",
                 "diagnosis": "" if not short.any() else (
-                    f"short by {_fmt(float(-g['slack'].min()))}: organic growth gives {_fmt(float(g['organic'].sum()))}, "
+                    f"short by {_fmt(float(-g['slack'].min()))}: "
+                    f"organic growth gives {_fmt(float(g['organic'].sum()))}, "
                     f"the allocations add {_fmt(float((g['achieved'] - g['organic']).sum()))}, "
                     f"{_fmt(float(g['required'].sum()))} required" + ("" if g["driven_by"].iloc[0] else
                                                                      "; no allocation moves it (no effect)"))})
@@ -351,14 +354,14 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
                      "scope": "each zone" if getattr(t, "per", "") == "zone" else f"{r.zones.size} zones",
                      "metric": t.metric if t.over is None else f"{t.metric}/{t.over}", "unit": r.unit,
                      **_record_status(r, x, zt)})
-    for t in periods.targets or ():  # the targets no model here decides
-        if not isinstance(t, UnmodelledTarget):
+    for u in periods.targets or ():  # the targets no model here decides
+        if not isinstance(u, UnmodelledTarget):
             continue
-        now = f"; {int(zt.select(t.select).sum())} zones match it now" if t.select is not None else ""
-        rows.append({"rule": t.id, "type": t.type, "source": t.cited, "year": periods.years[-1], "scope": "",
-                     "metric": "", "unit": t.unit, "required": f"{t.target}" + (
-                         f" ({t.value:g} {t.unit})" if t.value is not None else ""), "achieved": "",
-                     "status": "not modelled", "diagnosis": f"not modelled: needs {t.needs}{now}"})
+        now = f"; {int(zt.select(u.select).sum())} zones match it now" if u.select is not None else ""
+        rows.append({"rule": u.id, "type": t.type, "source": u.cited, "year": periods.years[-1], "scope": "",
+                     "metric": "", "unit": u.unit, "required": f"{u.target}" + (
+                         f" ({u.value:g} {u.unit})" if u.value is not None else ""), "achieved": "",
+                     "status": "not modelled", "diagnosis": f"not modelled: needs {u.needs}{now}"})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 

@@ -215,7 +215,8 @@ class MultiPeriodPlan(PlanOutput):
                "resources": pd.DataFrame(s["objectives"], columns=list(ResourceObjective.model_fields)),
                "pools": pd.DataFrame(s["pools"], columns=list(TrackSummary.model_fields)),
                "zones-years": self.table(), "years": self.years, "objectives": self.objectives,
-               "targets": self.targets, "target-status": self.target_status, "cells": self.cells, "bindings": self.bindings}
+               "targets": self.targets, "target-status": self.target_status, "cells": self.cells,
+               "bindings": self.bindings}
         if self.management is not None:
             out["management"] = self.management.years
         return out
