@@ -248,3 +248,43 @@ def test_old_instances_load_unchanged() -> None:
         assert to_json_text(load(path)) == path.read_text(encoding="utf-8")
     d = copy.deepcopy(_small([]))
     assert Instance.from_dict(d).periods is not None
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp-cbc", "ortools-scip", "ortools-cpsat"])
+def test_portfolio_count_target_on_a_named_metric(backend: str) -> None:
+    """The portfolio's count target over a declared metric: 高新技术企业 a 9, b 5, c 12; p1 adds
+    1 firm to a, p3 adds 5 to b. Without a target the best is p5 + p2 + p4 (tax 63), where only
+    c has ≥ 10 firms. At least two zones with ≥ 10 firms need p1 or p3; p1 + p5 or p3 + p5
+    exceed the 12 t of SO2, so the best is p1 + p3 + p4 (tax 58; a, b and c all reach 10)."""
+    from tests.test_portfolio import five
+    from zoneopt.models.portfolio import check_plan, solve_portfolio
+
+    data = five()
+    data["metrics"] = {"high_tech_firms": {"unit": "firms"}}
+    for z, firms in zip(data["zones"], (9.0, 5.0, 12.0), strict=True):
+        z["metrics"]["named"] = {"high_tech_firms": firms}
+    data["projects"][0]["metrics"] = {"high_tech_firms": 1.0}
+    data["projects"][2]["metrics"] = {"high_tech_firms": 5.0}
+    data["portfolio"]["rules"] = [{"id": "firms", "type": "count_target", "metric": "high_tech_firms",
+                                   "threshold": 10, "at_least": 2, "source": "2022 专栏一"}]
+    inst = Instance.from_dict(data)
+    plan = solve_portfolio(inst, backend, time_limit=30)
+    assert plan.objective == pytest.approx(58)
+    assert sorted(plan.projects.loc[plan.projects["chosen"], "project"]) == ["p1", "p3", "p4"]
+    assert check_plan(inst, plan) == []
+    t = {r.rule: r for r in plan.summary.targets}
+    assert t["firms"].achieved == 3 and "firms" in t["firms"].unit
+    data["portfolio"]["rules"] = []
+    assert solve_portfolio(Instance.from_dict(data), backend, time_limit=30).objective == pytest.approx(63)
+
+
+@pytest.mark.parametrize("backend", ["highs", "pulp-cbc", "ortools-scip"])
+def test_year_count_target_agrees_on_mip_backends(backend: str) -> None:
+    d = _small([{"id": "cnt", "type": "count", "metric": "revenue", "threshold": 3500, "at_least": 2},
+                {"id": "soft", "type": "level", "metric": "ind_land", "over": "land_area_mu", "at_least": 0.6,
+                 "hard": False}])
+    plan = solve_multi_period(Instance.from_dict(d), backend, time_limit=30)
+    total = plan.table("land").set_index("zone")["total"]
+    assert total["z2"] == pytest.approx(50.0, abs=1e-5) and total["z1"] == pytest.approx(150.0, abs=1e-5)
+    assert _status(plan, "cnt@2022")["status"] == "met"
+    assert _status(plan, "soft@2022")["status"] == "short"
