@@ -349,9 +349,9 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
             if name not in declared:
                 issues.append(Issue(f"projects[{k}].metrics.{name}",
                                     f"metric {name!r} is not declared in metrics (its unit, once)"))
-    for r, rule in enumerate(inst.portfolio.rules):
-        if rule.type == "count_target":
-            need(f"portfolio.rules[{r}].metric", rule.metric, levels)
+    for r, target in enumerate(inst.portfolio.rules):
+        if target.type == "count_target":
+            need(f"portfolio.rules[{r}].metric", target.metric, levels)
     for where, rule in every_rule(inst, skip=("zones",)):  # type: ignore[arg-type]  # an Instance is a BaseModel
         select = getattr(rule, "select", None)
         for j, c in enumerate(getattr(select, "where", None) or ()):

@@ -383,7 +383,6 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     divided by θ − base_i), and Σ z_i ≥ N − (zones already above θ). Zones already above
     count without a variable; zones that cannot reach θ with all their projects get none."""
     info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
-    money = MONEY_LABEL[instance.units.money]
     where = f"portfolio.rules[{r}]"
     selected = zt.select(rule.select)
     base = indicator(instance, rule.metric, field=f"{where}.metric", among=selected, table=zt)
