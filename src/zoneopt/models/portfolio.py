@@ -395,9 +395,10 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     need = rule.at_least - int(already.sum())
     if need > candidates.size:
         ref = f"`{rule.id}`" + (f" ({rule.cited})" if rule.cited else "")
+        unit = indicator_unit(rule.metric, instance)
         raise InfeasibleError(
             f"portfolio for {instance.name!r} is infeasible: count target {ref} needs {rule.at_least} zones with "
-            f"{rule.metric} ≥ {_amount(theta)} {indicator_unit(rule.metric, instance)}, but only {int(already.sum()) + candidates.size} of the "
+            f"{rule.metric} ≥ {_amount(theta)} {unit}, but only {int(already.sum()) + candidates.size} of the "
             f"{int(selected.sum())} selected zones can reach it even with every project of theirs chosen "
             f"({int(already.sum())} already do)")
     if need <= 0 or candidates.size == 0:
