@@ -288,3 +288,32 @@ def test_year_count_target_agrees_on_mip_backends(backend: str) -> None:
     assert total["z2"] == pytest.approx(50.0, abs=1e-5) and total["z1"] == pytest.approx(150.0, abs=1e-5)
     assert _status(plan, "cnt@2022")["status"] == "met"
     assert _status(plan, "soft@2022")["status"] == "short"
+
+
+def test_targets_not_modelled_alone_are_listed() -> None:
+    d = _small([{"id": "nm", "type": "not_modelled", "target": "新增省级经开区 35 个", "value": 35, "unit": "zones",
+                 "needs": "a designation model", "select": {"zones": ["z0", "z1"]}, "source": "2022 专栏一"}])
+    st_ = solve_multi_period(Instance.from_dict(d)).target_status
+    assert st_.to_dict("records") == [{
+        "rule": "nm", "type": "not_modelled", "source": "2022 专栏一", "year": 2022, "scope": "", "metric": "",
+        "unit": "zones", "required": "新增省级经开区 35 个 (35 zones)", "achieved": "", "status": "not modelled",
+        "diagnosis": "not modelled: needs a designation model; 2 zones match it now"}]
+
+
+def test_named_metric_has_no_default_land_effect() -> None:
+    # Without an effect, new land does not move a declared figure: a hard level target above
+    # its base is refused as infeasible; with the effect stated it holds.
+    d = _small([{"id": "lvl", "type": "level", "metric": "ind_land", "at_least": 300}])
+    d["periods"]["effects"] = [e for e in d["periods"]["effects"] if e["metric"] != "ind_land"]
+    with pytest.raises(InfeasibleError, match="lvl@2022"):
+        solve_multi_period(Instance.from_dict(d))
+    d = _small([{"id": "lvl", "type": "level", "metric": "ind_land", "at_least": 300}])
+    assert _status(solve_multi_period(Instance.from_dict(d)), "lvl@2022")["status"] == "met"
+
+
+def test_diagnose_short_names_the_pool() -> None:
+    # The soft share of 0.6 (0.55 at most) is held back by the land pools.
+    d = _small([{"id": "share", "type": "level", "metric": "ind_land", "over": "land_area_mu", "at_least": 0.6,
+                 "hard": False}])
+    plan = solve_multi_period(Instance.from_dict(d), diagnose_short=True)
+    assert "held back by `land-total@2021`, `land-total@2022`" in _status(plan, "share@2022")["diagnosis"]

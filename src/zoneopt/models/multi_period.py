@@ -296,7 +296,8 @@ def discounted(mm: MultiPeriodModel, per_year: Mapping[str, FloatArray]) -> dict
 
 def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
                        mip_gap: float | None = None, options: SolveOptions | None = None,
-                       management: ManagementResult | bool | None = None) -> MultiPeriodPlan:
+                       management: ManagementResult | bool | None = None,
+                       diagnose_short: bool = False) -> MultiPeriodPlan:
     """Build and solve the multi-period plan of every planned resource; return the checked
     :class:`MultiPeriodPlan`.
 
@@ -306,7 +307,10 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
     resources, each resource's own optimum (the plan without those targets) is solved first
     and sets its normaliser. Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit
     code 3, naming the rules and years in conflict), :class:`NoSolutionError` (4) and
-    :class:`InstanceError` (2) as :func:`solve_land` does."""
+    :class:`InstanceError` (2) as :func:`solve_land` does. With soft targets
+    (models/targets.md) the plan first comes as close to each as the hard rules allow
+    (:func:`least_shortfall`); ``diagnose_short`` adds to each short one the rules that hold it
+    back (:func:`short_conflicts`: one diagnosis each)."""
     mres: ManagementResult | None
     if isinstance(management, ManagementResult):
         mres = management
@@ -336,8 +340,11 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         _raise(final, mm, opts.time_limit)
         assert final.objective is not None
         secondary = final.objective * scale2
-    return plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
+    plan = plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
                               extra_runtime=extra)
+    if diagnose_short and (plan.target_status["status"] == "short").any():
+        plan.target_status = short_conflicts(mm, plan.target_status, backend, opts.time_limit)
+    return plan
 
 
 def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
@@ -377,6 +384,45 @@ def least_shortfall(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
     ub = m.ub.copy()
     ub[cols] = np.maximum(sol.x[cols], 0.0) * (1.0 + 1e-6) + 1e-7
     return replace(mm, model=replace(m, ub=ub)), sol
+
+
+def short_conflicts(mm: MultiPeriodModel, status: pd.DataFrame, backend: str = DEFAULT_BACKEND,
+                    time_limit: float | None = None) -> pd.DataFrame:
+    """``status`` with, for each soft target short in the plan whose figure an allocation
+    moves, the rules that keep it short: the plan with that target hard (its shortfall 0, the
+    other soft targets free) is infeasible, and the rule-level diagnosis
+    (:func:`zoneopt.core.diagnose.diagnose`) names an irreducible set of conflicting rules and
+    the least change of each that lets the target hold."""
+    from zoneopt.core.diagnose import diagnose
+    from zoneopt.errors import ZoneoptError
+
+    out = status.copy()
+    m = mm.model
+    for k, row in out.iterrows():  # a loop over short targets
+        if row["status"] != "short" or "no allocation moves" in str(row["diagnosis"]):
+            continue
+        own = [v for v in m.var_blocks if v.name.startswith(SHORT_PREFIX + str(row["rule"]))]
+        if not own:
+            continue
+        ub = m.ub.copy()
+        ub[mm.shortfalls] = np.inf
+        for v in own:
+            ub[v.slice] = 0.0
+        hard = replace(m, ub=ub, c=np.zeros(m.num_vars), c0=0.0, name=f"{m.name}:{row['rule']}-hard")
+        try:
+            d = diagnose(hard, backend=backend, row_scale=mm.row_scale, row_unit=mm.row_unit, rules=mm.rules,
+                         time_limit=time_limit)
+        except (ImportError, ZoneoptError) as exc:
+            out.at[k, "diagnosis"] = f"{row['diagnosis']}; no rule-level diagnosis ({exc})"
+            continue
+        if d.feasible or not d.conflict:
+            continue
+        held = [c.rule for c in d.conflict if c.rule != row["rule"]]
+        out.at[k, "diagnosis"] = f"{row['diagnosis']}; " + (
+            "held back by " + ", ".join(f"`{r}`" for r in held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8
+                                                                       else "")
+            if held else "no plan reaches it whatever the other rules (its own rows conflict)")
+    return out
 
 
 def without_shortfalls(mm: MultiPeriodModel, x: FloatArray) -> FloatArray:
@@ -623,5 +669,5 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
 
 
 __all__ = ["MultiPeriodModel", "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage",
-           "ideal_norms", "least_shortfall", "without_shortfalls",
+           "ideal_norms", "least_shortfall", "without_shortfalls", "short_conflicts",
            "stacked_objective", "with_norms", "resource_objectives", "discounted"]

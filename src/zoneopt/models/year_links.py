@@ -195,12 +195,13 @@ def effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: ZoneT
                    where: str) -> tuple[FloatArray, int] | None:
     """A track's effect on ``metric`` per natural unit, per zone, and its lag; None when the
     track has no effect on it. Land's default is the zone's own 亩均 figure (on the existing
-    land, ``land_area_mu``: 1, a new mu adds a mu); the funds' default on tax the expected tax
-    per unit of fund requested; a pollutant has no default."""
+    land, ``land_area_mu``: 1, a new mu adds a mu; a metric the instance declares has none:
+    it moves only by the effects stated); the funds' default on tax the expected tax per unit
+    of fund requested; a pollutant has no default."""
     spec = next((e for e in tr.effects if e.metric == metric), None)
     if spec is None:
-        if tr.resource != "land":
-            return None
+        if tr.resource != "land" or metric in (instance.metrics or {}):
+            return None  # a named metric moves only by the effects stated
         if metric == "land_area_mu":
             return np.ones(zt.size), 1
         spec = EffectSpec(metric, None, 1, f"{where} (default effect {metric}_per_mu)")

@@ -316,12 +316,12 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
         organic = (r.num.organic.sum() / r.den.organic.sum() if r.den is not None else r.num.organic.sum()) \
             if t.per == "total" else None
         gap = float(np.max(np.maximum(lo - value, value - hi)))
-        why = (f"short by {_fmt(gap)} {r.unit}" + (f" (organic growth alone gives {_fmt(organic)})"
-                                                     if organic is not None else "")
+        driven = bool(r.num.drivers or (r.den is not None and r.den.drivers))
+        why = (f"short by {'up to ' if t.per == 'zone' else ''}{_fmt(gap)} {r.unit}"
+               + (f" (organic growth alone gives {_fmt(organic)})" if organic is not None else "")
                + (f"; zones short: {', '.join(zt.ids[r.zones[bad]][:8].tolist())}" if t.per == "zone" else "")
-               + ("" if r.num.drivers or (r.den is not None and r.den.drivers)
-                  else f"; no allocation moves {metric} (no effect)")
-               + ("" if t.is_hard else "; the least shortfall the hard rules allow"))
+               + ("" if driven else f"; no allocation moves {metric} (no effect)")
+               + ("" if t.is_hard or not driven else "; the least shortfall the hard rules allow"))
     return {"required": f"{t.per} {bound}", "achieved": shown, "status": "short" if bad.any() else "met",
             "diagnosis": why}
 
@@ -358,7 +358,7 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
         if not isinstance(u, UnmodelledTarget):
             continue
         now = f"; {int(zt.select(u.select).sum())} zones match it now" if u.select is not None else ""
-        rows.append({"rule": u.id, "type": t.type, "source": u.cited, "year": periods.years[-1], "scope": "",
+        rows.append({"rule": u.id, "type": u.type, "source": u.cited, "year": periods.years[-1], "scope": "",
                      "metric": "", "unit": u.unit, "required": f"{u.target}" + (
                          f" ({u.value:g} {u.unit})" if u.value is not None else ""), "achieved": "",
                      "status": "not modelled", "diagnosis": f"not modelled: needs {u.needs}{now}"})
