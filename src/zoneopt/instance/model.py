@@ -152,7 +152,8 @@ class Instance(_Strict):
                     scenarios: TableLike = (), projects: TableLike = (), enterprises: TableLike = (),
                     periods: Mapping[str, Any] | None = None, management: Mapping[str, Any] | None = None,
                     consolidation: Mapping[str, Any] | None = None,
-                    portfolio: Mapping[str, Any] | None = None) -> Instance:
+                    portfolio: Mapping[str, Any] | None = None,
+                    metrics: Mapping[str, Any] | None = None) -> Instance:
         """Build an instance from tables: DataFrames (one row per record) or lists of
         mappings; :meth:`to_frames` gives them back. The tables and their columns are those of
         :mod:`zoneopt.instance.sheets`:
@@ -172,7 +173,8 @@ class Instance(_Strict):
         * ``evaluations`` and ``criteria`` (``evaluation`` naming its evaluation),
           ``scenarios``, ``projects``, ``enterprises``: one row each;
         * ``objective``, ``metadata``, ``units``, ``periods``, ``management``,
-          ``consolidation``, ``portfolio``: their JSON mappings.
+          ``consolidation``, ``portfolio``, ``metrics`` (the named metrics' declarations):
+          their JSON mappings; a named metric's zone column is ``metric_<name>``.
 
         Empty cells are missing values; unknown columns are rejected. Errors name the JSON
         path (``zones[<row>].<field>``), or the table, row and column of a cell that cannot be
@@ -181,7 +183,7 @@ class Instance(_Strict):
         base: dict[str, Any] = {"name": name}
         for key, value in (("objective", objective), ("metadata", metadata), ("units", units),
                            ("periods", periods), ("management", management), ("consolidation", consolidation),
-                           ("portfolio", portfolio)):
+                           ("portfolio", portfolio), ("metrics", metrics)):
             if value is not None:
                 base[key] = dict(value)
         tables = {"zones": frame_table("zones", zones)}
@@ -208,7 +210,7 @@ class Instance(_Strict):
         for key, rows in instance_tables(doc, type(self)).items():
             if key != "settings":
                 out[key] = pd.DataFrame(rows)
-        for key in ("metadata", "units", "periods", "management", "consolidation", "portfolio"):
+        for key in ("metadata", "units", "periods", "management", "consolidation", "portfolio", "metrics"):
             if key in doc:
                 out[key] = doc[key]
         return out
