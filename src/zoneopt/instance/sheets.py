@@ -8,7 +8,8 @@ The tables:
 
 * ``zones``: one row per zone, flat columns (:data:`ZONE_LAYOUT`): ``tax`` is
   ``metrics.tax`` (every metric likewise), ``emissions_SO2_t`` is ``metrics.emissions_t.SO2``,
-  ``metric_<name>`` a named metric (``metrics.named.<name>``), ``request_land_mu`` is ``requests.land_mu``, ``request_SO2_t`` is
+  ``metric_<name>`` a named metric (``metrics.named.<name>``), ``request_land_mu`` is
+  ``requests.land_mu``, ``request_SO2_t`` is
   ``requests.emissions_t.SO2``, ``request_funds`` / ``request_funds_investment`` /
   ``request_funds_expected_tax`` the fund request, ``lon``/``lat`` (or ``x_km``/``y_km``)
   the location;
