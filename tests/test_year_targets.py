@@ -317,3 +317,25 @@ def test_diagnose_short_names_the_pool() -> None:
                  "hard": False}])
     plan = solve_multi_period(Instance.from_dict(d), diagnose_short=True)
     assert "held back by `land-total@2021`, `land-total@2022`" in _status(plan, "share@2022")["diagnosis"]
+
+
+@settings(max_examples=15, deadline=None)
+@given(theta=st.floats(1500.0, 5000.0), at_least=st.integers(0, 3), pool=st.floats(20.0, 200.0))
+def test_count_target_holds_or_is_infeasible(theta: float, at_least: int, pool: float) -> None:
+    """Invariant: with a hard count target the solved plan has at least that many zones whose
+    revenue (base + 10 per mu of the zone's land over both years) reaches θ, computed from the
+    allocations; infeasible only when even the best use of the pools (cheapest zones first,
+    each at most 200 mu) cannot reach that many."""
+    d = _small([{"id": "cnt", "type": "count", "metric": "revenue", "threshold": theta, "at_least": at_least}],
+               pool=pool)
+    need = np.maximum(theta - np.array([1000.0, 2000.0, 3000.0]), 0.0) / 10.0  # mu each zone needs
+    reachable = np.sort(need[need <= 200.0 + 1e-9])
+    possible = int((np.cumsum(reachable) <= 2 * pool + 1e-6).sum())
+    try:
+        plan = solve_multi_period(Instance.from_dict(d))
+    except InfeasibleError:
+        assert possible < at_least
+        return
+    x = plan.table("land").set_index("zone")["total"].to_numpy()
+    reached = int((np.array([1000.0, 2000.0, 3000.0]) + 10.0 * x >= theta * (1 - 1e-6) - 1e-6).sum())
+    assert reached >= at_least and possible >= at_least

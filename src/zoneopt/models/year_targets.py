@@ -54,10 +54,12 @@ class Figure:
     def at(self, x: FloatArray) -> FloatArray:
         return np.asarray(self.A @ x[:self.A.shape[1]], dtype=float) + self.organic
 
-    def upper(self, tracks: Sequence[Track]) -> FloatArray:
-        """An upper bound of F: every driving allocation at the whole pool over the years."""
-        total = max((sum(tr.available(t) for t in tr.years) / float(tr.units.min()) for tr in tracks), default=0.0)
-        return self.organic + np.asarray(abs(self.A).sum(axis=1)).ravel() * total
+
+
+def largest_allocation(tracks: Sequence[Track]) -> float:
+    """A bound on any allocation column, model units: no zone gets more in a year than every
+    pool and addition of the plan together."""
+    return max((sum(tr.available(t) for t in tr.years) / float(tr.units.min()) for tr in tracks), default=0.0)
 
 
 def base_year(periods: Periods) -> int:
@@ -242,9 +244,11 @@ def _count_rows(b: ModelBuilder, t: ZoneCountTarget, rid: str, num: Figure, den:
     theta = t.threshold
     A = num.A - theta * den.A if den is not None else num.A
     c = num.organic - theta * (den.organic if den is not None else 1.0)
-    # A lower bound of F − θD: the organic value, less θ × the most the denominator can grow.
-    low = c - (theta * (den.upper(tracks) - den.organic) if den is not None else 0.0)
-    low = np.minimum(low, c)
+    # A lower bound of F − θD: its organic value less what the allocations could take off it
+    # at most (every coefficient at its largest allocation, whatever its sign).
+    low = c - np.asarray(abs(A).sum(axis=1)).ravel() * largest_allocation(tracks) if den is not None else c
+    if den is None and (num.A.data < 0).any():
+        low = c - np.asarray(abs(A).sum(axis=1)).ravel() * largest_allocation(tracks)
     z = b.add_vars("reach:" + rid, n, lb=0.0, ub=1.0, integer=True, labels=zt.ids[zones].tolist())
     need = low < 0
     rows = np.flatnonzero(need)
@@ -365,5 +369,5 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-__all__ = ["Figure", "TargetRecord", "figure", "add_year_targets", "target_status", "SHORT_PREFIX",
+__all__ = ["Figure", "TargetRecord", "figure", "largest_allocation", "add_year_targets", "target_status", "SHORT_PREFIX",
            "required_count", "STATUS_COLUMNS"]
