@@ -369,5 +369,6 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-__all__ = ["Figure", "TargetRecord", "figure", "largest_allocation", "add_year_targets", "target_status", "SHORT_PREFIX",
+__all__ = ["Figure", "TargetRecord", "figure", "largest_allocation", "add_year_targets", "target_status",
+           "SHORT_PREFIX",
            "required_count", "STATUS_COLUMNS"]
