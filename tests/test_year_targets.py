@@ -339,3 +339,16 @@ def test_count_target_holds_or_is_infeasible(theta: float, at_least: int, pool: 
     x = plan.table("land").set_index("zone")["total"].to_numpy()
     reached = int((np.array([1000.0, 2000.0, 3000.0]) + 10.0 * x >= theta * (1 - 1e-6) - 1e-6).sum())
     assert reached >= at_least and possible >= at_least
+
+
+def test_level_on_average() -> None:
+    # Industrial land on average over the three zones ≥ 90 mu: Σ ≥ 270, base 240: 30 new mu.
+    plan = solve_multi_period(Instance.from_dict(_small([
+        {"id": "avg", "type": "level", "metric": "ind_land", "at_least": 90, "per": "mean", "year": 2021}])))
+    assert plan.table("land")["2021"].sum() >= 30 - 1e-6
+    assert float(_status(plan, "avg@2021")["achieved"]) >= 90 - 1e-6
+    # An average of ratios whose denominator the land moves is not linear: refused.
+    with pytest.raises(InstanceError, match=r"periods\.targets\[0\]\.per.*average of ratios"):
+        solve_multi_period(Instance.from_dict(_small([
+            {"id": "avg", "type": "level", "metric": "ind_land", "over": "land_area_mu", "at_least": 0.5,
+             "per": "mean"}])))
