@@ -149,7 +149,19 @@ from zoneopt.instance.rules import (
 )
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
-from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
+from zoneopt.instance.targets import LevelTarget, PeriodTarget, TargetScope, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance.zones import (
+    EARTH_RADIUS_KM,
+    Enterprise,
+    FundRequest,
+    Location,
+    MetricCondition,
+    MetricDef,
+    Metrics,
+    Requests,
+    Selector,
+    Zone,
+)
 
 __all__ = [
     "Level",
@@ -166,6 +178,13 @@ __all__ = [
     "Units",
     "Metadata",
     "Metrics",
+    "MetricDef",
+    "MetricCondition",
+    "LevelTarget",
+    "ZoneCountTarget",
+    "UnmodelledTarget",
+    "PeriodTarget",
+    "TargetScope",
     "FundRequest",
     "Requests",
     "EARTH_RADIUS_KM",
