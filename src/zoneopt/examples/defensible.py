@@ -113,10 +113,12 @@ def _round_up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-9) * step, 10)
 
 
-def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.NDArray[np.int64]
-                     ) -> list[dict[str, Any]]:
+def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.NDArray[np.int64],
+                     with_corridor_cap: bool = False) -> list[dict[str, Any]]:
     """The defensible rule set for the zones ``z`` (the generator's arrays) and pool ``Q``,
-    feasible at the pool × :data:`POOL_FACTORS` (see the module docstring)."""
+    feasible at the pool × :data:`POOL_FACTORS` (see the module docstring); with
+    ``with_corridor_cap`` a per-zone cap in the corridor cities as a share of the pool (an
+    assumption: 2017 §六(二) sets no land cap)."""
     request, score, grade = z["request"], z["score"], z["grade"]
     eligible = grade != "D"
     national, corridor = z["national"], z["corridor"]
@@ -170,11 +172,8 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
     out.append({"id": "city-cap", "type": "group_bounds", "by": "city", "cap_share": city_cap,
                 "source": "2017 §二(二)", "assumption": True,
                 "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
-    if corridor.any():
-        out.append({"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]},
-                    "cap_share": corridor_cap, "source": "2017 §六(二)", "assumption": True,
-                    "note": "京津冀大气污染传输通道 cities (郑州 开封 安阳 鹤壁 新乡 焦作 濮阳): at most "
-                            f"{corridor_cap:.0%} of the pool per zone"})
+    if with_corridor_cap and corridor.any():
+        out.append(corridor_cap_rule({"cap_share": corridor_cap}, f"{corridor_cap:.0%} of the pool"))
     if lock is not None:
         k, v = lock
         out.append({"id": "lock-key-project", "type": "lock", "values_mu": {str(z["id"][k]): v},
@@ -184,6 +183,16 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
     for w, t in zip(ws, totals, strict=True):
         check_witness(w, z, t, out, city_code)
     return out
+
+
+def corridor_cap_rule(bound: dict[str, float], what: str) -> dict[str, Any]:
+    """The optional per-zone land cap in the corridor cities (``corridor_cap=True``): 2017 §六(二)
+    names the ten cities for its air-pollution work but sets no land cap, so the cap is an
+    assumption and says so."""
+    return {"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]}, **bound,
+            "source": "2017 §六(二)", "assumption": True,
+            "note": f"the ten air-pollution priority cities (京津冀大气污染传输通道 7 个省辖市 and 洛阳 平顶山 三门峡): "
+                    f"at most {what} of new land per zone (an assumption: the clause sets no land cap)"}
 
 
 def check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: list[dict[str, Any]],
@@ -253,5 +262,5 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> l
     return out
 
 
-__all__ = ["defensible_rules", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN", "LOT_MU",
+__all__ = ["defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN", "LOT_MU",
            "MULTIPLIERS", "EFFICIENCY_WEIGHT", "POOL_FACTORS"]
