@@ -96,13 +96,15 @@ def test_invalid_scenario_fields_are_caught_when_loading() -> None:
 
 def test_bundled_example_scenarios() -> None:
     inst = load(EXAMPLE)
-    assert scenario_ids(inst) == ["quota-plus-10", "quota-minus-20", "no-corridor-cap", "equity", "efficiency"]
+    assert scenario_ids(inst) == ["quota-plus-10", "quota-minus-20", "with-corridor-cap", "equity", "efficiency"]
     assert inst.pools.land is not None
     for sid, factor in (("quota-plus-10", 1.1), ("quota-minus-20", 0.8)):
         changed = apply_scenario(inst, sid)
         assert changed.pools.land is not None
         assert changed.pools.land.total_mu == pytest.approx(factor * inst.pools.land.total_mu)
-    assert "corridor-cap" not in {r.id for r in apply_scenario(inst, "no-corridor-cap").rules}
+    assert "corridor-cap" not in {r.id for r in inst.rules}  # 2017 §六(二) sets no land cap: only a what-if
+    capped = {r.id: r for r in apply_scenario(inst, "with-corridor-cap").rules}["corridor-cap"]
+    assert capped.assumption and capped.cited == "2017 §六(二) (assumption)"
     assert apply_scenario(inst, "equity").objective.kind == "equity"
     assert apply_scenario(inst, "efficiency").objective.kind == "efficiency"
 
@@ -240,7 +242,7 @@ def test_emission_pool_scenario_on_the_bundled_example() -> None:
     r = c.resources.set_index(["label", "resource"])
     assert r.loc[("so2+20", "emissions"), "objective_delta"] == pytest.approx(
         variant.objective - r.loc[("base", "emissions"), "objective"])
-    assert "/960.24 t/yr" in r.loc[("so2+20", "emissions"), "pools"]  # 800.2 × 1.2
+    assert "/741.72 t/yr" in r.loc[("so2+20", "emissions"), "pools"]  # 618.1 × 1.2
     top = c.biggest_changes(5, "SO2")
     assert not top.empty and (top["largest_change_mu"].abs() > 1e-6).all()
 

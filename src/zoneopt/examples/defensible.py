@@ -233,11 +233,14 @@ def check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: list[dict[s
         raise RuntimeError(f"defensible witness violates {bad} at pool {Q:g}; please report this seed")
 
 
-def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]],
+                         corridor_cap: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """What-ifs of the defensible 45-zone example: the pool 10 % larger and 20 % smaller (the
-    rules scale with it), no corridor cap, the equity objective, and the pure linear efficiency
-    objective (the winner-take-all the defaults avoid). Each is feasible: the pool factors are
-    those of the witnesses, the others relax a rule or change only the objective."""
+    rules scale with it), no corridor cap (if the rules have one) or with it (``corridor_cap``:
+    the rule, an assumption the clause does not set), the equity objective, and the pure linear
+    efficiency objective (the winner-take-all the defaults avoid). Each is feasible: the pool
+    factors are those of the witnesses, the corridor cap is checked against the same witnesses,
+    the others relax a rule or change only the objective."""
     ids = {r["id"] for r in rules}
     total = float(pool["total_mu"])
     out: list[dict[str, Any]] = []
@@ -251,6 +254,12 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> l
                     "description": "without the per-zone cap in the air-pollution corridor cities (2017 §六(二)): "
                                    "what that rule costs, and who gets the land instead",
                     "drop_rules": ["corridor-cap"]})
+    elif corridor_cap:
+        out.append({"id": "with-corridor-cap",
+                    "description": "with a per-zone land cap in the ten air-pollution priority cities of 2017 §六(二) "
+                                   "(an assumption: the clause sets no land cap): what such a cap would cost, and "
+                                   "who would get the land instead",
+                    "rules": list(corridor_cap)})
     out.append({"id": "equity",
                 "description": "maximise the smallest share of its request any zone gets (ties broken by expected "
                                "tax) instead of the tiered target: the price of an even split",

@@ -311,9 +311,13 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         data["objective"] = dict(objective)
     if evaluations:
         data["evaluations"] = evaluations
-    if named and rule_list:
-        data["scenarios"] = (defensible_scenarios(pool, rule_list) if rules == "defensible"
-                             else _example_scenarios(pool, rule_list, objective))
+    if named and rule_list and rules == "defensible":
+        # The corridor cap the clause does not set, as a what-if: the same witnesses hold it.
+        capped = [] if corridor_cap else [r for r in defensible_rules(z, Q, named, z["city_code"], with_corridor_cap=True)
+                                          if r["id"] == "corridor-cap"]
+        data["scenarios"] = defensible_scenarios(pool, rule_list, capped)
+    elif named and rule_list:
+        data["scenarios"] = _example_scenarios(pool, rule_list, objective)
     return data
 
 
