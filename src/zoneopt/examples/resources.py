@@ -68,10 +68,10 @@ SOUTH_CITIES: tuple[str, ...] = ("南阳", "信阳", "驻马店", "周口")
 """豫南: the regional floor of the fund example (2017 §二(二) 促进协调发展)."""
 AIR_POLLUTANTS: tuple[str, ...] = ("SO2", "NOx", "VOCs", "PM")
 """The pollutants the corridor-city share caps cover (2017 §六(二): 大气污染传输通道)."""
-CORRIDOR_SHARE = 0.45
+CORRIDOR_SHARE = 0.55
 """The ten corridor cities together: at most this share of an air pollutant's allowances (an
 assumption: 2017 §六(二) makes them the focus of air-pollution work and states no share; their
-zones are 27 of the 45)."""
+zones are 27 of the 45, and at 55 % no allowance of the example lapses)."""
 REVENUE_TARGETS: tuple[tuple[str, float, int, int], ...] = (("rev-1000yi", 1e7, 6, 2), ("rev-500yi", 5e6, 15, 3))
 """(rule id, revenue threshold in 万元/yr, the plan's count, how many more zones than today) for
 2022 专栏一: 营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上. The 45-zone example asks for the
