@@ -11,8 +11,8 @@ The file adds to the 45-zone resource examples (:func:`zoneopt.examples.resource
 and :func:`~zoneopt.examples.resources.funds_data`, seed 2022: the same zones; their
 single-year scenarios are left out):
 
-* ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 8,200 mu (45,100
-  mu), split rising by half a percentage point a year (19 % … 21 %: 8,569 mu in 2021, so every
+* ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 5,900 mu (32,450
+  mu), split rising by half a percentage point a year (19 % … 21 %: 6,166 mu in 2021, so every
   year's pool is at least the example's and its share rules stay feasible); the key project's
   lock holds in 2021 only; half of each year's unused quota carried to the next; a ramp (no
   zone's land changes by more than half of the year before, plus 400 mu); the 2022 plan's
@@ -102,7 +102,7 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     data["name"] = "henan-etdz-45-years"
     data["periods"] = {
         "years": list(PLAN_YEARS),
-        "total_mu": pool * len(PLAN_YEARS) * POOL_FACTOR,
+        "total_mu": round(pool * len(PLAN_YEARS) * POOL_FACTOR, 6),
         "split": list(SPLIT),
         # The key project's land is a one-off: locked in 2021 only.
         "by_year": [{"year": y, "drop_rules": ["lock-key-project"]} for y in PLAN_YEARS[1:]],
