@@ -26,15 +26,16 @@ Magnitudes (money in 万元, land in mu, per year)
   top 20 % A, next 40 % B, next 35 % C, bottom 5 % D;
 * land request 5–25 % of existing area (rounded up to 10 mu); pool 8–12 % of all requests.
 
-Cities are Henan's 17 prefecture cities and 济源; zones in the seven air-pollution transmission
-corridor cities (京津冀大气污染传输通道: 郑州 开封 安阳 鹤壁 新乡 焦作 濮阳) carry the tag
-``corridor``; every zone carries one or two sector tags (:data:`SECTORS`). National zones sit in
+Cities are Henan's 17 prefecture cities and 济源; zones in the ten cities 2017 §六(二) names for
+its air-pollution work (the seven on the 京津冀大气污染传输通道: 郑州 开封 安阳 鹤壁 新乡 焦作 濮阳, and
+洛阳 平顶山 三门峡) carry the tag ``corridor``; every zone carries one or two sector tags (:data:`SECTORS`). National zones sit in
 the nine cities that have a national 经开区. Counties are synthetic (``"郑州-县3"``), except in
 the 45-zone table.
 
 With ``n_zones == 45`` the zones are Henan's 45 经开区 of 2020 (2022 plan, 第一章: 9 national,
 36 provincial): the nine national names are real; the provincial names are real or
-illustrative (:data:`HENAN_ETDZ_45`). Their figures are synthetic all the same.
+illustrative (:data:`HENAN_ETDZ_45`). Their figures are synthetic all the same, shaped to agree
+with what the two texts state about the named zones (:mod:`zoneopt.examples.facts`).
 
 The standard rule set, and why it is always feasible
 ----------------------------------------------------
@@ -45,8 +46,12 @@ The standard rule set, and why it is always feasible
 * ``tilt-score`` (2017 §六(一)) — new land per existing mu non-decreasing in the score;
 * ``national-floor`` (2017 §二(一)) — national zones together get at least a share of the pool;
 * ``city-cap`` (2017 §二(二)) — no city gets more than a share of the pool;
-* ``corridor-cap`` (2017 §六(二)) — a per-zone cap in mu for corridor-city zones;
-* ``lock-key-project`` (45 zones only) — a key project's land fixed in the best-scored zone.
+* ``lock-key-project`` (45 zones only) — a key project's land fixed in the best-scored zone;
+* ``corridor-cap`` (2017 §六(二)), only with ``corridor_cap=True`` — a per-zone cap in mu for
+  corridor-city zones (the clause sets no land cap).
+
+The shares, the lock and the cap are numbers no clause states: those rules say
+``"assumption": true``.
 
 Caps alone are always satisfiable (give nothing); only the floor and the lock can conflict with
 them. So the generator first builds an explicit *witness plan* ``w`` that meets the pool, the
