@@ -11,8 +11,10 @@ It asks for a tilt, not a winner-take-all (models/land-quota.md):
 * ``tilt-grade`` (2017 §六(一)): every zone of a grade gets at least 1.25 × what any zone of the
   next grade down gets per existing mu (the margin forbids the flat split);
 * ``min-lot`` (2022 第七章第四节, 标准地): nothing or at least 30 mu;
-* ``national-floor`` (2017 §二(一)), ``city-cap`` (2017 §二(二)) and ``corridor-cap``
-  (2017 §六(二)) as shares of the pool, so they scale with it;
+* ``national-floor`` (2017 §二(一)) and ``city-cap`` (2017 §二(二)) as shares of the pool, so
+  they scale with it; ``corridor-cap`` (2017 §六(二), a share of the pool per zone in the ten
+  corridor cities) only when asked for (the clause sets no land cap; the example carries it as
+  the what-if ``with-corridor-cap``);
 * ``lock-key-project`` (45 zones): a fixed amount in mu for the best-scored zone's key project.
 
 The multipliers, margin, lot, shares, lock and weights are this tool's assumptions (the texts
