@@ -187,8 +187,13 @@ def test_compare_emission_scenario_on_the_bundled_example(tmp_path: Path) -> Non
     zones = doc["quantities"]["SO2"]["zones"]
     total = sum(z["delta:changed"] for z in zones)
     assert sum(gains) == pytest.approx(total, abs=0.05 * len(gains))  # the table rounds to 0.1 t
+    # the other pollutants: the zones served first get the same and the totals hold; the rest is an
+    # L1 split by the tiered target, whose optimum may be one of several
+    first = {z.id for z in load(EXAMPLE.with_name("henan-etdz-45-emissions.json")).zones
+             if (z.metrics.energy_reduction_tce or 0.0) > 0}
     for q in ("NOx", "COD", "NH3-N", "VOCs", "PM"):
-        assert f"no zone's {q} (t/yr) differs from 'base'" in out
+        moved = {z["zone"]: z["delta:changed"] for z in doc["quantities"][q]["zones"]}
+        assert abs(sum(moved.values())) < 1e-6 and all(abs(moved[z]) < 1e-6 for z in first), q
     assert [r["resource"] for r in doc["resources"]] == ["land", "emissions", "land", "emissions"]
 
 
