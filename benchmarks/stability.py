@@ -5,6 +5,7 @@ zone's tax moves by 1 %, its shape, and whether it stays feasible with the pool 
     python benchmarks/stability.py --no-write --zones hebi zhengzhou
     python benchmarks/stability.py --objective efficiency  # the same rules, pure linear efficiency
     python benchmarks/stability.py --standard              # the example before issue 11 (standard rules)
+    python benchmarks/stability.py --label facts           # results/stability-<date>-facts.md
 
 What one run does:
 
@@ -116,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                    help="the example's zones with the standard rule set and objective (the example before issue 11: "
                         "synthetic_instance(45, seed=2022)), for comparison")
     p.add_argument("--no-write", action="store_true")
+    p.add_argument("--label", help="added to the result's file name (stability-<date>-<label>.md)")
     a = p.parse_args(argv)
     if a.standard:
         from zoneopt.examples.zones import synthetic_instance
@@ -147,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not a.no_write:
         RESULTS.mkdir(exist_ok=True)
-        suffix = ("-standard" if a.standard else "") + (f"-{a.objective}" if a.objective else "")
+        suffix = ("-standard" if a.standard else "") + (f"-{a.objective}" if a.objective else "") + (f"-{a.label}" if a.label else "")
         (RESULTS / f"stability-{today}{suffix}.md").write_text(text, encoding="utf-8")
     return 0 if all(ok for _, ok in checks) else 1
 

@@ -18,11 +18,12 @@ EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"
 
 
 @functools.cache
-def standard_example() -> Instance:
+def standard_example(corridor_cap: bool = False) -> Instance:
     """The 45 zones of the bundled example with the *standard* rule set and the efficiency
     objective (``synthetic_instance(45, seed=2022)``): an LP, for the tests of shadow prices,
-    ranges and what-ifs (the bundled example's defensible setup is a MIP: no duals)."""
-    return synthetic_instance(45, seed=2022)
+    ranges and what-ifs (the bundled example's defensible setup is a MIP: no duals).
+    ``corridor_cap`` adds the optional per-zone cap in mu (an assumption), a zone bound to vary."""
+    return synthetic_instance(45, seed=2022, corridor_cap=corridor_cap)
 
 
 def zone(zid: str, city: str, area: float, tax: float, score: float | None = None,

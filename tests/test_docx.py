@@ -58,13 +58,13 @@ def test_docx_reads_back_with_every_table_and_chart(example: tuple[Report, Path]
                  any(c.text == "新增建设用地指标（亩）" for c in t.rows[0].cells))
     head = [c.text for c in alloc.rows[0].cells]
     last = [c.text for c in alloc.rows[-1].cells]
-    assert last[0] == "合计" and last[head.index("新增建设用地指标（亩）")] == "8,200.0"
+    assert last[0] == "合计" and last[head.index("新增建设用地指标（亩）")] == "5,900.0"
     # each rule with its clause
     rules = next(t for t in document.tables if [c.text for c in t.rows[0].cells][:1] == ["约束"]
                  and "政策条款" in [c.text for c in t.rows[0].cells])
     clauses = {r.cells[0].text: r.cells[3].text for r in rules.rows[1:]}
     assert clauses["request-cap"] == "2017 §十(二)"
-    assert clauses["tilt-grade"] == "2017 §六(一)" and clauses["corridor-cap"] == "2017 §六(二)"
+    assert clauses["tilt-grade"] == "2017 §六(一) (assumption)" and clauses["city-cap"] == "2017 §二(二) (assumption)"
 
 
 def test_docx_fonts_and_pages(example: tuple[Report, Path]) -> None:

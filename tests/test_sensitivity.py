@@ -383,7 +383,7 @@ def test_what_if_marginal_lies_between_the_secants(target: str) -> None:
     """The optimum is concave in a scalar that only moves right-hand sides, so the marginal
     from the duals at each point is at most the secant slope from the point before and at
     least the one to the point after (equal to both inside a linear piece)."""
-    curve = what_if(standard_example(), target, np.linspace(0.9, 1.1, 7))
+    curve = what_if(standard_example(corridor_cap=True), target, np.linspace(0.9, 1.1, 7))
     pts = curve.points[curve.points["status"] == "optimal"]
     assert len(pts) >= 3
     v, obj, marg = pts["value"].to_numpy(), pts["objective"].to_numpy(), pts["marginal"].to_numpy()
@@ -427,7 +427,7 @@ def test_what_if_rejects_bad_targets_and_values() -> None:
 
 
 def test_what_if_targets_lists_the_scalars() -> None:
-    inst = standard_example()
+    inst = standard_example(corridor_cap=True)
     t = what_if_targets(inst).set_index("target")
     rules = {r.id: r for r in inst.rules}
     city, corridor = rules["city-cap"], rules["corridor-cap"]

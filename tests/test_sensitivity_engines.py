@@ -38,12 +38,12 @@ def _same_curve(here: Any, there: Any) -> None:
 
 @pytest.mark.parametrize(("target", "values", "relative"), [
     ("pool", [0.7, 0.9, 1.0, 1.2, 0.9], True),        # a value twice: solved once on the engine
-    ("corridor-cap", [1800.0, 2600.0, 4000.0], False),
+    ("corridor-cap", [1000.0, 1500.0, 2500.0], False),  # the optional cap (an assumption), 1,500 mu
     ("lock-key-project", [0.0, 0.5, 4.0], True),  # a lock states a mapping: factors; ×4 is above the pool
     ("city-cap", [0.2, 0.33, 0.5], False),
 ])
 def test_what_if_on_a_process_pool_gives_the_same_curve(target: str, values: list[float], relative: bool) -> None:
-    inst = standard_example()
+    inst = standard_example(corridor_cap=target == "corridor-cap")
     here = what_if(inst, target, values, relative=relative)
     there = what_if(inst, target, values, relative=relative, workers=2)
     _same_curve(here, there)

@@ -127,12 +127,12 @@ def test_noise_spec_rejects_what_it_cannot_draw() -> None:
 def test_set_value_changes_one_number_and_validates() -> None:
     inst = load(EXAMPLE)
     more = set_value(inst, "pool", 9000)
-    assert more.pools.land.total_mu == 9000 and inst.pools.land.total_mu == 8200
+    assert more.pools.land.total_mu == 9000 and inst.pools.land.total_mu == 5900
     cap = set_value(inst, "rules.city-cap.cap_share", 0.4)
     assert next(r for r in cap.rules if r.id == "city-cap").cap_share == 0.4
     assert [r.id for r in cap.rules] == [r.id for r in inst.rules]
-    locked = set_value(inst, "rules.lock-key-project.values_mu.puyang", 1000)
-    assert next(r for r in locked.rules if r.id == "lock-key-project").values_mu == {"puyang": 1000}
+    locked = set_value(inst, "rules.lock-key-project.values_mu.zhengzhou", 1000)
+    assert next(r for r in locked.rules if r.id == "lock-key-project").values_mu == {"zhengzhou": 1000}
     with pytest.raises(InstanceError, match=r"rules.city-cap.cap_share: must be <= 1, got 1.5"):
         set_value(inst, "rules.city-cap.cap_share", 1.5)
     with pytest.raises(InvalidInputError, match="no 'no-such-rule' here"):
@@ -151,7 +151,7 @@ def test_zone_deltas_exclude_on_every_resource_or_floor_at_the_request() -> None
     assert out.pools.emissions.rules[-1].type == "exclude"
     assert out.zones is inst.zones  # the zone table and evaluations are shared, not re-made
     forced = ZoneDelta("zhengzhou", "in").apply(load(EXAMPLE))
-    assert forced.rules[-1].floor_mu == 6920.0
+    assert forced.rules[-1].floor_mu == 3050.0  # 郑州经开区's request
     with pytest.raises(InstanceError, match="no zone 'nowhere'"):
         ZoneDelta("nowhere", "out").apply(inst)
     with pytest.raises(InvalidInputError, match="no zone 'nowhere'"):
@@ -286,12 +286,12 @@ def test_sweep_table_columns_and_metadata(tmp_path: Path) -> None:
 
 
 def test_every_resource_is_swept(tmp_path: Path) -> None:
-    inst = load(EMISSIONS)
-    table = sweep_table(inst, [Base(), ZoneDelta("zhengzhou", "out")])
+    inst = load(EMISSIONS)  # 新乡经开区 (郑州经开区 holds the key project's lock: it cannot be left out)
+    table = sweep_table(inst, [Base(), ZoneDelta("xinxiang", "out")])
     lay = Layout.of(inst)
     assert lay.resources == ("land", "emissions") and "alloc_SO2" in table.columns
-    out = table[table["label"] == "out:zhengzhou"]
-    z = out[out["zone"] == "zhengzhou"]
+    out = table[table["label"] == "out:xinxiang"]
+    z = out[out["zone"] == "xinxiang"]
     assert z["alloc_land"].iloc[0] == 0.0 and z["alloc_SO2"].iloc[0] == pytest.approx(0.0, abs=1e-9)
     assert (out["status_emissions"] == "optimal").all()
 

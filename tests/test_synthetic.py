@@ -27,9 +27,11 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"
 EXAMPLE_PARCELS = ROOT / "instances" / "henan-etdz-45-parcels.json"
 
-STANDARD = {"request-cap", "tilt-score", "national-floor", "city-cap", "corridor-cap"}
-DEFENSIBLE = {"request-cap", "exclude-grade-d", "tilt-grade", "min-lot", "national-floor", "city-cap", "corridor-cap",
-              "lock-key-project"}
+STANDARD = {"request-cap", "tilt-score", "national-floor", "city-cap"}
+DEFENSIBLE = {"request-cap", "exclude-grade-d", "tilt-grade", "min-lot", "national-floor", "city-cap", "lock-key-project"}
+ASSUMED = {"tilt-grade", "min-lot", "national-floor", "city-cap", "corridor-cap", "lock-key-project"}
+"""Rules whose number the cited clause does not state (2017 §二(一), §二(二), §六(一), §六(二), 2022
+第二章第二节 and 第七章第四节 state no share, cap, margin, lot or amount)."""
 
 
 def test_same_seed_same_json_and_other_seed_differs() -> None:
@@ -95,7 +97,7 @@ def test_standard_rules_present_with_sources(n: int) -> None:
     assert STANDARD | {"exclude-grade-d"} <= set(rules)
     assert rules["national-floor"].source == "2017 §二(一)"
     assert rules["city-cap"].source == "2017 §二(二)"
-    assert rules["corridor-cap"].source == "2017 §六(二)"
+    assert "corridor-cap" not in rules  # 2017 §六(二) sets no land cap
     assert rules["tilt-score"].source == "2017 §六(一)"
     assert rules["exclude-grade-d"].source == "2017 §十(四)"
     assert all(r.note for r in inst.rules)
@@ -159,10 +161,33 @@ def test_standard_rules_always_feasible(n: int, seed: int, parcel: float | None,
     has_nat = any(z.level == "national" and z.grade != "D" for z in inst.zones)
     assert ("national-floor" in ids) <= has_nat
     if n >= 2:
-        assert {"city-cap", "corridor-cap"} <= ids
+        assert "city-cap" in ids and "corridor-cap" not in ids
 
 
 def test_benchmark_sizes_build_quickly() -> None:
     inst = synthetic_instance(5000, seed=1)
     lm = build_land_model(inst)
     assert lm.x.size == 5000 and lm.model.num_rows > 10000
+
+
+@pytest.mark.parametrize("rules", ["standard", "defensible"])
+@pytest.mark.parametrize("n", [45, 300])
+def test_every_assumed_number_says_so(rules: str, n: int) -> None:
+    """A rule whose number is not in its cited clause says ``"assumption": true`` (and its
+    source shows it); a rule whose clause states it (or that has no number) does not."""
+    inst = synthetic_instance(n, seed=5, rules=rules, corridor_cap=True)  # type: ignore[arg-type]
+    assert "corridor-cap" in {r.id for r in inst.rules}
+    for r in inst.rules:
+        assert bool(r.assumption) == (r.id in ASSUMED), r.id
+        assert r.source and (r.cited or "").endswith("(assumption)") == (r.id in ASSUMED)
+    corridor = next(r for r in inst.rules if r.id == "corridor-cap")
+    assert "the clause sets no land cap" in (corridor.note or "")
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(2, 60), seed=st.integers(0, 2**32 - 1), parcel=st.sampled_from([None, 50.0]))
+def test_the_optional_corridor_cap_stays_feasible(n: int, seed: int, parcel: float | None) -> None:
+    inst = synthetic_instance(n, seed=seed, parcel_mu=parcel, corridor_cap=True)
+    assert solve_land(inst, "highs").status == "optimal"
+    if any("corridor" in z.tags for z in inst.zones):
+        assert "corridor-cap" in {r.id for r in inst.rules}

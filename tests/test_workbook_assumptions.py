@@ -89,3 +89,16 @@ def test_an_assumption_without_a_clause_is_named_as_such() -> None:
     data["rules"][2].pop("source")
     found = [f for f in presolve_checks(Instance.from_dict(data)) if f.code == "rule-without-source"]
     assert len(found) == 1 and "rule 'q-floor' is an assumption that cites no clause" in found[0].message
+
+
+def test_the_bundled_example_marks_its_assumptions_in_solve_and_explain() -> None:
+    """The bundled example's assumed numbers (the grade margin, the lot, the shares, the lock)
+    are marked where solve prints its binding rules and where explain names a zone's rules."""
+    example = Path(__file__).resolve().parents[1] / "instances" / "henan-etdz-45.json"
+    code, out, err = run("solve", str(example), "--lang", "en")
+    assert code == 0, err
+    assert "tilt-grade (2017 §六(一) (assumption))" in out
+    assert "land-total (2017 §六(一)):" in out  # the pool's clause states it: no mark
+    code, out, err = run("explain", str(example), "mengjin", "--lang", "en")
+    assert code == 0, err
+    assert "min-lot (2022 第七章第四节 (assumption))" in out and "tilt-grade (2017 §六(一) (assumption))" in out

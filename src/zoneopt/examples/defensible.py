@@ -11,8 +11,10 @@ It asks for a tilt, not a winner-take-all (models/land-quota.md):
 * ``tilt-grade`` (2017 §六(一)): every zone of a grade gets at least 1.25 × what any zone of the
   next grade down gets per existing mu (the margin forbids the flat split);
 * ``min-lot`` (2022 第七章第四节, 标准地): nothing or at least 30 mu;
-* ``national-floor`` (2017 §二(一)), ``city-cap`` (2017 §二(二)) and ``corridor-cap``
-  (2017 §六(二)) as shares of the pool, so they scale with it;
+* ``national-floor`` (2017 §二(一)) and ``city-cap`` (2017 §二(二)) as shares of the pool, so
+  they scale with it; ``corridor-cap`` (2017 §六(二), a share of the pool per zone in the ten
+  corridor cities) only when asked for (the clause sets no land cap; the example carries it as
+  the what-if ``with-corridor-cap``);
 * ``lock-key-project`` (45 zones): a fixed amount in mu for the best-scored zone's key project.
 
 The multipliers, margin, lot, shares, lock and weights are this tool's assumptions (the texts
@@ -113,10 +115,12 @@ def _round_up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-9) * step, 10)
 
 
-def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.NDArray[np.int64]
-                     ) -> list[dict[str, Any]]:
+def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.NDArray[np.int64],
+                     with_corridor_cap: bool = False) -> list[dict[str, Any]]:
     """The defensible rule set for the zones ``z`` (the generator's arrays) and pool ``Q``,
-    feasible at the pool × :data:`POOL_FACTORS` (see the module docstring)."""
+    feasible at the pool × :data:`POOL_FACTORS` (see the module docstring); with
+    ``with_corridor_cap`` a per-zone cap in the corridor cities as a share of the pool (an
+    assumption: 2017 §六(二) sets no land cap)."""
     request, score, grade = z["request"], z["score"], z["grade"]
     eligible = grade != "D"
     national, corridor = z["national"], z["corridor"]
@@ -170,11 +174,8 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
     out.append({"id": "city-cap", "type": "group_bounds", "by": "city", "cap_share": city_cap,
                 "source": "2017 §二(二)", "assumption": True,
                 "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
-    if corridor.any():
-        out.append({"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]},
-                    "cap_share": corridor_cap, "source": "2017 §六(二)", "assumption": True,
-                    "note": "京津冀大气污染传输通道 cities (郑州 开封 安阳 鹤壁 新乡 焦作 濮阳): at most "
-                            f"{corridor_cap:.0%} of the pool per zone"})
+    if with_corridor_cap and corridor.any():
+        out.append(corridor_cap_rule({"cap_share": corridor_cap}, f"{corridor_cap:.0%} of the pool"))
     if lock is not None:
         k, v = lock
         out.append({"id": "lock-key-project", "type": "lock", "values_mu": {str(z["id"][k]): v},
@@ -184,6 +185,16 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
     for w, t in zip(ws, totals, strict=True):
         check_witness(w, z, t, out, city_code)
     return out
+
+
+def corridor_cap_rule(bound: dict[str, float], what: str) -> dict[str, Any]:
+    """The optional per-zone land cap in the corridor cities (``corridor_cap=True``): 2017 §六(二)
+    names the ten cities for its air-pollution work but sets no land cap, so the cap is an
+    assumption and says so."""
+    return {"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]}, **bound,
+            "source": "2017 §六(二)", "assumption": True,
+            "note": f"the ten air-pollution priority cities (京津冀大气污染传输通道 7 个省辖市 and 洛阳 平顶山 三门峡): "
+                    f"at most {what} of new land per zone (an assumption: the clause sets no land cap)"}
 
 
 def check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: list[dict[str, Any]],
@@ -224,11 +235,14 @@ def check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: list[dict[s
         raise RuntimeError(f"defensible witness violates {bad} at pool {Q:g}; please report this seed")
 
 
-def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]],
+                         corridor_cap: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """What-ifs of the defensible 45-zone example: the pool 10 % larger and 20 % smaller (the
-    rules scale with it), no corridor cap, the equity objective, and the pure linear efficiency
-    objective (the winner-take-all the defaults avoid). Each is feasible: the pool factors are
-    those of the witnesses, the others relax a rule or change only the objective."""
+    rules scale with it), no corridor cap (if the rules have one) or with it (``corridor_cap``:
+    the rule, an assumption the clause does not set), the equity objective, and the pure linear
+    efficiency objective (the winner-take-all the defaults avoid). Each is feasible: the pool
+    factors are those of the witnesses, the corridor cap is checked against the same witnesses,
+    the others relax a rule or change only the objective."""
     ids = {r["id"] for r in rules}
     total = float(pool["total_mu"])
     out: list[dict[str, Any]] = []
@@ -242,6 +256,12 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> l
                     "description": "without the per-zone cap in the air-pollution corridor cities (2017 §六(二)): "
                                    "what that rule costs, and who gets the land instead",
                     "drop_rules": ["corridor-cap"]})
+    elif corridor_cap:
+        out.append({"id": "with-corridor-cap",
+                    "description": "with a per-zone land cap in the ten air-pollution priority cities of 2017 §六(二) "
+                                   "(an assumption: the clause sets no land cap): what such a cap would cost, and "
+                                   "who would get the land instead",
+                    "rules": list(corridor_cap)})
     out.append({"id": "equity",
                 "description": "maximise the smallest share of its request any zone gets (ties broken by expected "
                                "tax) instead of the tiered target: the price of an even split",
@@ -253,5 +273,5 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]]) -> l
     return out
 
 
-__all__ = ["defensible_rules", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN", "LOT_MU",
+__all__ = ["defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN", "LOT_MU",
            "MULTIPLIERS", "EFFICIENCY_WEIGHT", "POOL_FACTORS"]

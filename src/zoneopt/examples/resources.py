@@ -68,9 +68,15 @@ SOUTH_CITIES: tuple[str, ...] = ("南阳", "信阳", "驻马店", "周口")
 """豫南: the regional floor of the fund example (2017 §二(二) 促进协调发展)."""
 AIR_POLLUTANTS: tuple[str, ...] = ("SO2", "NOx", "VOCs", "PM")
 """The pollutants the corridor-city share caps cover (2017 §六(二): 大气污染传输通道)."""
-REVENUE_TARGETS: tuple[tuple[str, float, int], ...] = (("rev-1000yi", 1e7, 2), ("rev-500yi", 5e6, 3))
-"""(rule id, revenue threshold in 万元/yr, how many more zones than today) for 2022 专栏一:
-营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上, scaled to the instance."""
+CORRIDOR_SHARE = 0.55
+"""The ten corridor cities together: at most this share of an air pollutant's allowances (an
+assumption: 2017 §六(二) makes them the focus of air-pollution work and states no share; their
+zones are 27 of the 45, and at 55 % no allowance of the example lapses)."""
+REVENUE_TARGETS: tuple[tuple[str, float, int, int], ...] = (("rev-1000yi", 1e7, 6, 2), ("rev-500yi", 5e6, 15, 3))
+"""(rule id, revenue threshold in 万元/yr, the plan's count, how many more zones than today) for
+2022 专栏一: 营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上. The 45-zone example asks for the
+plan's counts (its base year has 4 and 12: :mod:`zoneopt.examples.facts`); other sizes ask for
+that many more zones than today, as far as the witness reaches."""
 PROJECT_LEVERAGE = 0.3
 """Per project, the fund gives at most this share of the investment (2022 专栏二)."""
 
@@ -152,7 +158,8 @@ FUND_LOT = 1_000.0
 
 def _emission_pools(data: dict[str, Any], rng: np.random.Generator, setup: str = "standard") -> dict[str, Any]:
     """Per pollutant: 35-55 % of all requests freed by regional reduction; each city's
-    environmental capacity 12-30 % of the pool; corridor cities ≤ 30 % of an air pollutant.
+    environmental capacity 12-30 % of the pool; corridor cities ≤ :data:`CORRIDOR_SHARE` of an air
+    pollutant.
     ``setup="defensible"``: the lexicographic objective :data:`EMISSION_OBJECTIVE`."""
     zones = data["zones"]
     cities = sorted({z["city"] for z in zones})
@@ -164,11 +171,12 @@ def _emission_pools(data: dict[str, Any], rng: np.random.Generator, setup: str =
         rules: list[dict[str, Any]] = [
             {"id": f"{k}-city-capacity", "type": "group_bounds", "by": "city",
              "cap": {c: float(v) for c, v in zip(cities, caps, strict=True)}, "source": "2017 §六(一)",
-             "note": f"each city's environmental capacity for {k} (环境容量)"}]
+             "assumption": True, "note": f"each city's environmental capacity for {k} (环境容量; synthetic figures)"}]
         if k in AIR_POLLUTANTS and any("corridor" in z["tags"] for z in zones):
             rules.append({"id": f"{k}-corridor-share", "type": "group_bounds", "by": "tag", "groups": ["corridor"],
-                          "cap_share": 0.3, "source": "2017 §六(二)",
-                          "note": "the seven air-pollution transmission-corridor cities together ≤ 30 %"})
+                          "cap_share": CORRIDOR_SHARE, "source": "2017 §六(二)", "assumption": True,
+                          "note": "the ten air-pollution priority cities of 2017 §六(二) (京津冀大气污染传输通道 7 个省辖市 "
+                                  f"and 洛阳 平顶山 三门峡) together ≤ {CORRIDOR_SHARE:.0%} (the share is an assumption)"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules}
     objective = dict(EMISSION_OBJECTIVE) if setup == "defensible" else {"kind": "priority",
                                                                           "weight": "energy_reduction_tce"}
@@ -196,14 +204,16 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator, setup: str = "sta
         {"id": "fund-request-cap", "type": "request_cap", "source": "2017 §十(三)",
          "note": "no zone gets more than it asks for"},
         {"id": "fund-leverage", "type": "leverage_cap", "alpha": alpha, "per": "zone", "source": "2022 第三章 专栏二",
-         "note": "the fund is at most 20 % of the investment it co-finances (引导和杠杆作用)"},
+         "assumption": True,
+         "note": "the fund is at most 20 % of the investment it co-finances (引导和杠杆作用; the share is an assumption)"},
         {"id": "fund-grade-d", "type": "exclude", "select": {"grades": ["D"]}, "source": "2017 §十(四)"},
     ]
     if floor > 0:
         rules.append({"id": "fund-south-floor", "type": "group_bounds", "by": "city",
                       "groups": [c for c in SOUTH_CITIES if south.any() and c in {z["city"] for z in zones}],
-                      "combined": True, "floor": float(floor), "source": "2017 §二(二)",
-                      "note": "豫南 (南阳 信阳 驻马店 周口) together: a regional floor (促进协调发展)"})
+                      "combined": True, "floor": float(floor), "source": "2017 §二(二)", "assumption": True,
+                      "note": "豫南 (南阳 信阳 驻马店 周口) together: a regional floor (促进协调发展; the amount is an "
+                              "assumption)"})
     objective: dict[str, Any] = {"kind": "leverage"}
     if setup == "defensible":
         objective["diminishing"] = {"breakpoints": [0.25, 0.5, 0.75], "factors": [1.0, 0.75, 0.5, 0.25]}
@@ -297,18 +307,21 @@ def _project_dicts(pa: dict[str, Any], zone_ids: Sequence[str]) -> list[dict[str
             for k, z, s, a, f, i, t, r, ld, ind in cols]
 
 
-def _witness(zones: Sequence[dict[str, Any]], pa: dict[str, Any], choosable: npt.NDArray[np.bool_]
-             ) -> tuple[npt.NDArray[np.bool_], dict[str, int]]:
+def _witness(zones: Sequence[dict[str, Any]], pa: dict[str, Any], choosable: npt.NDArray[np.bool_],
+             plan_counts: bool = False) -> tuple[npt.NDArray[np.bool_], dict[str, int]]:
     """A choice of projects that lifts, for each revenue target, the zones closest below its
-    threshold (up to the target's extra count), then keeps the leading-industry share ≥ 70 %.
-    Returns the choice and each target's count of zones at or above the threshold with it."""
+    threshold (up to the target's extra count, or with ``plan_counts`` up to the plan's count),
+    then keeps the leading-industry share ≥ 70 %. Returns the choice and each target's count
+    of zones at or above the threshold with it."""
     n = len(zones)
     base = _col(zones, "metrics", "revenue", default=0.0)
     chosen = np.zeros(pa["zone"].size, dtype=bool)
     order = np.argsort(-pa["revenue"], kind="stable")  # largest revenue first
     reached: dict[str, int] = {}
-    for rule_id, theta, extra in REVENUE_TARGETS:
+    for rule_id, theta, plan, extra in REVENUE_TARGETS:
         after = base + np.bincount(pa["zone"], weights=pa["revenue"] * chosen, minlength=n)
+        if plan_counts:
+            extra = max(0, plan - int((after >= theta).sum()))
         lifted = 0
         for i in np.argsort(theta - after, kind="stable"):  # closest below first; a loop over zones
             gap = theta - after[i]
@@ -347,7 +360,11 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
     grades = _grades(data)
     env_ok = np.array([z.get("meets_env_standards", True) is not False for z in zones])
     choosable = (pa["fund"] <= PROJECT_LEVERAGE * pa["investment"]) & (grades != "D")[pa["zone"]] & env_ok[pa["zone"]]
-    chosen, reached = _witness(zones, pa, choosable)
+    named = n_zones == 45  # the example: the plan's counts, which its witness must reach
+    chosen, reached = _witness(zones, pa, choosable, plan_counts=named)
+    short = [rule_id for rule_id, _, plan, _ in REVENUE_TARGETS if named and reached[rule_id] < plan]
+    if short:  # a property of the generator's choices, never of the data a user gives
+        raise RuntimeError(f"the portfolio witness does not reach the plan's counts {short}; please report this seed")
     inv_ind = pa["investment"] * chosen * pa["industrial"]
     lead_share = float((inv_ind * pa["leading"]).sum()) / float(inv_ind.sum()) if inv_ind.sum() > 0 else 1.0
 
@@ -381,10 +398,10 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
         total = max(_ceil(0.45 * float(pa["emissions"][k].sum()), 0.1), _ceil(float(use.sum()), 0.1), 0.1)
         rules_k: list[dict[str, Any]] = []
         if k == "SO2" and corridor.any():
-            share = max(0.3, _ceil(float(use[corridor].sum()) / total, 0.01))
+            share = max(CORRIDOR_SHARE, _ceil(float(use[corridor].sum()) / total, 0.01))
             rules_k.append({"id": "SO2-corridor-share", "type": "group_bounds", "by": "tag", "groups": ["corridor"],
-                            "cap_share": min(1.0, share), "source": "2017 §六(二)",
-                            "note": "the air-pollution corridor cities together"})
+                            "cap_share": min(1.0, share), "source": "2017 §六(二)", "assumption": True,
+                            "note": "the ten air-pollution priority cities together (the share is an assumption)"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules_k}
     data["pools"]["emissions"] = {"pollutants": pollutants, "rules": [_common_emission_rules()[1]],
                                   "objective": {"kind": "priority"}}
@@ -392,20 +409,22 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
     south = np.isin(cities, SOUTH_CITIES)
     fund_rules: list[dict[str, Any]] = [
         {"id": "fund-leverage-project", "type": "leverage_cap", "alpha": PROJECT_LEVERAGE, "per": "project",
-         "source": "2022 第三章 专栏二", "note": "the fund pays at most 30 % of a project's investment"}]
+         "source": "2022 第三章 专栏二", "assumption": True,
+         "note": "the fund pays at most 30 % of a project's investment (the share is an assumption)"}]
     floor = math.floor(min(0.1 * budget, float(fund_used[south].sum())) / 100) * 100
     if floor > 0:
         fund_rules.append({"id": "fund-south-floor", "type": "group_bounds", "by": "city",
                            "groups": sorted(set(cities[south].tolist())), "combined": True, "floor": float(floor),
-                           "source": "2017 §二(二)", "note": "豫南 together: a regional floor (促进协调发展)"})
+                           "source": "2017 §二(二)", "assumption": True,
+                           "note": "豫南 together: a regional floor (促进协调发展; the amount is an assumption)"})
     data["pools"]["funds"] = {"budget": budget, "emerging_priority": 1.2, "source": "2017 §十(三)",
                               "rules": fund_rules}
     data["projects"] = _project_dicts(pa, [z["id"] for z in zones])
     targets: list[dict[str, Any]] = [
         {"id": rule_id, "type": "count_target", "metric": "revenue", "threshold": theta,
-         "at_least": reached[rule_id], "source": "2022 专栏一",
+         "at_least": plan if named else reached[rule_id], "source": "2022 专栏一",
          "note": f"zones with 营业收入 ≥ {theta / 1e4:,.0f} 亿元 (2022 专栏一: 千亿 6+, 500 亿 15+)"}
-        for rule_id, theta, _ in REVENUE_TARGETS]
+        for rule_id, theta, plan, _ in REVENUE_TARGETS]
     targets.append({"id": "leading-70", "type": "share_target", "quantity": "investment",
                     "numerator": {"leading": True, "industrial": True}, "denominator": {"industrial": True},
                     "min_share": min(0.7, math.floor(lead_share * 100) / 100), "source": "2022 专栏一",

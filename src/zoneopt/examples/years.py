@@ -11,8 +11,8 @@ The file adds to the 45-zone resource examples (:func:`zoneopt.examples.resource
 and :func:`~zoneopt.examples.resources.funds_data`, seed 2022: the same zones; their
 single-year scenarios are left out):
 
-* ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 8,200 mu (45,100
-  mu), split rising by half a percentage point a year (19 % … 21 %: 8,569 mu in 2021, so every
+* ``periods`` — years 2021–2025; 5.5 times the example's yearly pool of 5,900 mu (32,450
+  mu), split rising by half a percentage point a year (19 % … 21 %: 6,166 mu in 2021, so every
   year's pool is at least the example's and its share rules stay feasible); the key project's
   lock holds in 2021 only; half of each year's unused quota carried to the next; a ramp (no
   zone's land changes by more than half of the year before, plus 400 mu); the 2022 plan's
@@ -28,7 +28,8 @@ single-year scenarios are left out):
   the next (a ramp);
 * ``management`` — synthetic evaluation scores 2019–2024 (each zone's 亩均 score of the
   example, ``muju-2022``, plus a persistent random walk: AR(1) with coefficient 0.6 and
-  yearly shocks of standard deviation 3 points, rounded to 0.1), and the rules: warn the bottom
+  yearly shocks of standard deviation 3 points, rounded to 0.1; none before 2020 for the 16
+  zones approved in 2020, tag ``approved-2020``), and the rules: warn the bottom
   three each year; reduce the land of a zone warned two years running by 10 % (half of the cut
   land returns to the quota); revoke a zone warned three years running (20 % of its land
   returns); recommend provincial zones in the top ten with a score of at least 70 three years
@@ -53,11 +54,13 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.examples.resources import GENERATOR_VERSION as RESOURCES_VERSION
 from zoneopt.examples.resources import SIGNATURE as RESOURCES_SIGNATURE
 from zoneopt.examples.resources import emissions_data, funds_data
+from zoneopt.examples.facts import APPROVED_TAG
 from zoneopt.examples.zones import GENERATOR_VERSION, to_json_text
 from zoneopt.examples.zones import SIGNATURE as ZONES_SIGNATURE
 from zoneopt.instance import PLAN_YEARS, Instance
 
-YEARS_GENERATOR_VERSION = 3  # 3: says it takes the standard setup (the single-year examples are defensible)
+YEARS_GENERATOR_VERSION = 4  # 3: says it takes the standard setup (the single-year examples are defensible);
+# 4: no score before 2020 for the zones approved in 2020; the rules' assumed numbers say so
 # The name the generator signs its output with (its module path before the examples moved
 # to zoneopt.examples): kept, so the bundled examples regenerate byte for byte.
 SIGNATURE = "zoneopt.synthetic_years"
@@ -93,18 +96,20 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     for t in range(T):  # a loop over years
         dev = AR_COEF * dev + rng.normal(0.0, SHOCK_SD, n)
         history[:, t] = np.clip(np.round(score0 + dev, 1), 0.0, 100.0)
+    # A zone approved in 2020 (2022 第一章第一节: 郑州二七等16个) was not evaluated before.
+    first = {z["id"]: 2020 for z in data["zones"] if APPROVED_TAG in z["tags"]}
     pool = float(data["pools"]["land"]["total_mu"])
     data["name"] = "henan-etdz-45-years"
     data["periods"] = {
         "years": list(PLAN_YEARS),
-        "total_mu": pool * len(PLAN_YEARS) * POOL_FACTOR,
+        "total_mu": round(pool * len(PLAN_YEARS) * POOL_FACTOR, 6),
         "split": list(SPLIT),
         # The key project's land is a one-off: locked in 2021 only.
         "by_year": [{"year": y, "drop_rules": ["lock-key-project"]} for y in PLAN_YEARS[1:]],
         "carry_over": CARRY_OVER,
         "carry_over_source": "illustrative: half of a year's unused quota stays available the next year",
         "ramps": [{"id": "smooth", "type": "ramp", "share": RAMP_SHARE, "of": "previous", "plus_mu": RAMP_PLUS_MU,
-                   "source": "2022 第八章第二节",
+                   "source": "2022 第八章第二节", "assumption": True,
                    "note": "年度计划与本规划的衔接: no zone's new land changes by more than half, plus 400 mu, "
                            "from one year to the next"}],
         "effects": [{"metric": "value_added", "per_mu": "value_added_per_mu", "lag": 1,
@@ -119,31 +124,35 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
                     "split": list(SO2_SPLIT),
                     "carry_over_source": "emission default: a year's freed tonnage is not banked (总量控制)"},
             "NOx": {"ramps": [{"id": "nox-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
-                               "source": "2022 第八章第二节",
+                               "source": "2022 第八章第二节", "assumption": True,
                                "note": "no zone's NOx allowance changes by more than half its request a year"}]},
         },
         "funds": {
             "carry_over_source": "fund default: money not disbursed stays in the fund (2017 §十(三))",
             "ramps": [{"id": "fund-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
-                       "source": "2022 第八章第二节",
+                       "source": "2022 第八章第二节", "assumption": True,
                        "note": "no zone's funds change by more than half its request from one year to the next"}],
         },
     }
     data["management"] = {
         "history": {"years": list(HISTORY_YEARS),
-                    "scores": {zid: [float(v) for v in row] for zid, row in zip(ids, history.tolist(), strict=True)},
+                    "scores": {zid: [float(v) if y >= first.get(zid, y) else None
+                                     for y, v in zip(HISTORY_YEARS, row, strict=True)]
+                               for zid, row in zip(ids, history.tolist(), strict=True)},
                     "source": "synthetic: the 亩均 score of muju-2022 plus an AR(1) random walk"},
         "warning": {"id": "warn-bottom-3", "type": "warning", "bottom_rank": 3, "source": "2022 第八章第三节",
+                    "assumption": True,
                     "note": "对排名靠后的经开区进行约谈督导: the bottom three each year"},
         "reduction": {"id": "reduce-area", "type": "reduction", "after_years": 2, "share": 0.1,
                       "returned_share": 0.5, "source": "2017 §十(四); 2017 §六(三)",
+                      "assumption": True,
                       "note": "核减面积: 10 % of the land of a zone warned two years running; half of it returns"},
         "revocation": {"id": "revoke", "type": "revocation", "after_years": 3, "freed_share": 0.2,
-                       "source": "2017 §十(四); 2017 §六(三)",
+                       "source": "2017 §十(四); 2017 §六(三)", "assumption": True,
                        "note": "直至撤销: warned three years running; 20 % of its land returns to the quota"},
         "upgrade": {"id": "recommend-upgrade", "type": "upgrade", "select": {"levels": ["provincial"]},
                     "top_rank": 10, "min_score": 70.0, "years": 3, "per_year": 2, "group_by": "city", "per_group": 1,
-                    "source": "2022 第八章第三节", "note": "对排名靠前的省级经开区优先推荐晋升国家级经开区"},
+                    "source": "2022 第八章第三节", "assumption": True, "note": "对排名靠前的省级经开区优先推荐晋升国家级经开区"},
     }
     meta = data["metadata"]
     meta["description"] = (

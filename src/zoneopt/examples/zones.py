@@ -26,15 +26,16 @@ Magnitudes (money in 万元, land in mu, per year)
   top 20 % A, next 40 % B, next 35 % C, bottom 5 % D;
 * land request 5–25 % of existing area (rounded up to 10 mu); pool 8–12 % of all requests.
 
-Cities are Henan's 17 prefecture cities and 济源; zones in the seven air-pollution transmission
-corridor cities (京津冀大气污染传输通道: 郑州 开封 安阳 鹤壁 新乡 焦作 濮阳) carry the tag
-``corridor``; every zone carries one or two sector tags (:data:`SECTORS`). National zones sit in
+Cities are Henan's 17 prefecture cities and 济源; zones in the ten cities 2017 §六(二) names for
+its air-pollution work (the seven on the 京津冀大气污染传输通道: 郑州 开封 安阳 鹤壁 新乡 焦作 濮阳, and
+洛阳 平顶山 三门峡) carry the tag ``corridor``; every zone carries one or two sector tags (:data:`SECTORS`). National zones sit in
 the nine cities that have a national 经开区. Counties are synthetic (``"郑州-县3"``), except in
 the 45-zone table.
 
 With ``n_zones == 45`` the zones are Henan's 45 经开区 of 2020 (2022 plan, 第一章: 9 national,
 36 provincial): the nine national names are real; the provincial names are real or
-illustrative (:data:`HENAN_ETDZ_45`). Their figures are synthetic all the same.
+illustrative (:data:`HENAN_ETDZ_45`). Their figures are synthetic all the same, shaped to agree
+with what the two texts state about the named zones (:mod:`zoneopt.examples.facts`).
 
 The standard rule set, and why it is always feasible
 ----------------------------------------------------
@@ -45,8 +46,12 @@ The standard rule set, and why it is always feasible
 * ``tilt-score`` (2017 §六(一)) — new land per existing mu non-decreasing in the score;
 * ``national-floor`` (2017 §二(一)) — national zones together get at least a share of the pool;
 * ``city-cap`` (2017 §二(二)) — no city gets more than a share of the pool;
-* ``corridor-cap`` (2017 §六(二)) — a per-zone cap in mu for corridor-city zones;
-* ``lock-key-project`` (45 zones only) — a key project's land fixed in the best-scored zone.
+* ``lock-key-project`` (45 zones only) — a key project's land fixed in the best-scored zone;
+* ``corridor-cap`` (2017 §六(二)), only with ``corridor_cap=True`` — a per-zone cap in mu for
+  corridor-city zones (the clause sets no land cap).
+
+The shares, the lock and the cap are numbers no clause states: those rules say
+``"assumption": true``.
 
 Caps alone are always satisfiable (give nothing); only the floor and the lock can conflict with
 them. So the generator first builds an explicit *witness plan* ``w`` that meets the pool, the
@@ -93,10 +98,12 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.examples.defensible import OBJECTIVE as DEFENSIBLE_OBJECTIVE
-from zoneopt.examples.defensible import defensible_rules, defensible_scenarios
+from zoneopt.examples.defensible import corridor_cap_rule, defensible_rules, defensible_scenarios
+from zoneopt.examples.facts import check_facts, honour_facts
 from zoneopt.instance import Instance
 
-GENERATOR_VERSION = 3  # 2: the 45-zone example's scores and grades come from its evaluation; 3: rules "defensible"
+GENERATOR_VERSION = 4  # 2: the 45-zone example's scores and grades come from its evaluation; 3: rules "defensible";
+# 4: the 45 zones honour the texts' facts (zoneopt.examples.facts), ten corridor cities, no corridor cap by default
 # The name the generator signs its output with (its module path before the examples moved
 # to zoneopt.examples): kept, so the bundled examples regenerate byte for byte.
 SIGNATURE = "zoneopt.synthetic"
@@ -105,8 +112,11 @@ CITIES: tuple[str, ...] = ("郑州", "开封", "洛阳", "平顶山", "安阳", 
                            "漯河", "三门峡", "南阳", "商丘", "信阳", "周口", "驻马店", "济源")
 """Henan's 17 prefecture-level cities and 济源 (示范区)."""
 
-CORRIDOR_CITIES: tuple[str, ...] = ("郑州", "开封", "安阳", "鹤壁", "新乡", "焦作", "濮阳")
-"""The seven Henan cities on the 京津冀 air-pollution transmission corridor (2017 §六(二))."""
+TRANSMISSION_CITIES: tuple[str, ...] = ("郑州", "开封", "安阳", "鹤壁", "新乡", "焦作", "濮阳")
+"""The seven Henan cities on the 京津冀 air-pollution transmission corridor (京津冀大气污染传输通道)."""
+CORRIDOR_CITIES: tuple[str, ...] = TRANSMISSION_CITIES + ("洛阳", "平顶山", "三门峡")
+"""The ten cities 2017 §六(二) names for its air-pollution work (以京津冀大气污染传输通道7个省辖市和洛阳、
+平顶山、三门峡等3个省辖市的产业集聚区为重点): the zones in them carry the tag ``corridor``."""
 
 NATIONAL_CITIES: tuple[str, ...] = ("郑州", "洛阳", "新乡", "鹤壁", "许昌", "漯河", "开封", "安阳", "濮阳")
 """Cities with a national 经开区 (安阳's is 红旗渠经开区 in 林州)."""
@@ -153,7 +163,7 @@ HENAN_ETDZ_45: tuple[tuple[str, str, str, str, str], ...] = (
     ("weihui", "卫辉经开区", "新乡", "卫辉市", "provincial"),
     ("jiaozuo", "焦作经开区", "焦作", "焦作市区", "provincial"),
     ("mengzhou", "孟州经开区", "焦作", "孟州市", "provincial"),
-    ("qinyang", "沁阳经开区", "焦作", "沁阳市", "provincial"),
+    ("wuzhi", "武陟经开区", "焦作", "武陟县", "provincial"),
     ("fanxian", "范县经开区", "濮阳", "范县", "provincial"),
     ("changge", "长葛经开区", "许昌", "长葛市", "provincial"),
     ("yuzhou", "禹州经开区", "许昌", "禹州市", "provincial"),
@@ -193,7 +203,7 @@ FloatArray = npt.NDArray[np.float64]
 def synthetic_instance(n_zones: int, *, seed: int = 0, name: str | None = None,
                        national_share: float = 0.2, parcel_mu: float | None = None,
                        objective: dict[str, Any] | None = None,
-                       rules: RuleSet = "standard") -> Instance:
+                       rules: RuleSet = "standard", corridor_cap: bool = False) -> Instance:
     """A validated synthetic :class:`~zoneopt.instance.Instance` of ``n_zones`` Henan 经开区.
 
     ``seed`` fixes every draw; ``national_share`` is the share of national zones (rounded; from
@@ -201,11 +211,13 @@ def synthetic_instance(n_zones: int, *, seed: int = 0, name: str | None = None,
     < 1; 45 zones always follow :data:`HENAN_ETDZ_45`, 9 national); ``parcel_mu`` makes the
     land pool whole parcels (a MIP); ``objective`` is the instance's objective (default: the
     schema's efficiency objective, weight 亩均税收); ``rules`` is ``"standard"`` (see the
-    module docstring; always feasible) or ``"none"`` (the pool alone).
+    module docstring; always feasible), ``"defensible"`` (:mod:`zoneopt.examples.defensible`) or
+    ``"none"`` (the pool alone); ``corridor_cap`` adds a per-zone land cap in the ten corridor
+    cities (``corridor-cap``, an assumption: 2017 §六(二) sets no land cap).
     """
     with _gc_paused():  # ~10 objects per zone: the cyclic GC would rescan them again and again
         data = synthetic_data(n_zones, seed=seed, name=name, national_share=national_share,
-                              parcel_mu=parcel_mu, objective=objective, rules=rules)
+                              parcel_mu=parcel_mu, objective=objective, rules=rules, corridor_cap=corridor_cap)
         return Instance.from_dict(data, source="zoneopt.examples.zones")
 
 
@@ -223,7 +235,7 @@ def _gc_paused() -> Iterator[None]:
 def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
                    national_share: float = 0.2, parcel_mu: float | None = None,
                    objective: dict[str, Any] | None = None,
-                   rules: RuleSet = "standard") -> dict[str, Any]:
+                   rules: RuleSet = "standard", corridor_cap: bool = False) -> dict[str, Any]:
     """The instance of :func:`synthetic_instance` as a plain JSON-ready dict (not validated)."""
     n = int(n_zones)
     if n < 1:
@@ -244,6 +256,7 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         # The zones' score and grade are the 亩均 evaluation's (it assigns them when solving);
         # the rules below are built on the same values, so they stay feasible by construction.
         z["score"], z["grade"] = _evaluated(z, evaluations[0])
+        check_facts(z, z["score"])
 
     # The pool: 8-12 % of all requests, rounded to 100 mu (and to whole parcels).
     request = z["request"]
@@ -254,10 +267,10 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         pool["parcel_mu"] = float(parcel_mu)
 
     if rules == "defensible":
-        rule_list = defensible_rules(z, Q, named, z["city_code"])
+        rule_list = defensible_rules(z, Q, named, z["city_code"], with_corridor_cap=corridor_cap)
         objective = dict(DEFENSIBLE_OBJECTIVE) if objective is None else objective
     else:
-        rule_list = _standard_rules(z, Q, parcel_mu, named) if rules == "standard" else []
+        rule_list = _standard_rules(z, Q, parcel_mu, named, corridor_cap) if rules == "standard" else []
     zones = _zone_dicts(z)
     if evaluations:
         for zone in zones:  # 45 zones: score and grade come from the evaluation
@@ -265,10 +278,15 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
     label = name or ("henan-etdz-45" if named else f"synthetic-henan-{n}-s{seed}")
     args = f"n_zones={n}, seed={seed}" + (f", national_share={national_share}" if national_share != 0.2 else "") \
         + (f", parcel_mu={parcel_mu:g}" if parcel_mu is not None else "") \
-        + (f", rules={rules!r}" if rules != "standard" else "")
+        + (f", rules={rules!r}" if rules != "standard" else "") + (", corridor_cap=True" if corridor_cap else "")
     names_note = ("Zone names: the 9 national 经开区 are real (河南省“十四五”经开区发展规划, 第一章: 45 经开区, "
                   "9 national, 36 provincial); provincial names are real or illustrative; counties "
-                  "illustrative. " if named else "Zone ids, counties and sectors are synthetic. ")
+                  "illustrative. The draws are shaped to agree with what the two texts state about the "
+                  "named zones (zoneopt.examples.facts; tests/data/policy_facts.csv): 郑州经开区 first on the "
+                  "亩均 score with value added above 1,000 亿元, 4 zones above 1,000 亿元 revenue and 12 above "
+                  "500 亿元 at the base year, the sectors the plan names, the 16 zones approved in 2020 (tag "
+                  "approved-2020), the ten cities of 2017 §六(二) (tag corridor). " if named
+                  else "Zone ids, counties and sectors are synthetic. ")
     description = (
         f"SYNTHETIC data: {n} Henan development zones (经开区) with made-up figures, generated by "
         f"{SIGNATURE}.synthetic_instance({args}) (generator version {GENERATOR_VERSION}, "
@@ -303,9 +321,13 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         data["objective"] = dict(objective)
     if evaluations:
         data["evaluations"] = evaluations
-    if named and rule_list:
-        data["scenarios"] = (defensible_scenarios(pool, rule_list) if rules == "defensible"
-                             else _example_scenarios(pool, rule_list, objective))
+    if named and rule_list and rules == "defensible":
+        # The corridor cap the clause does not set, as a what-if: the same witnesses hold it.
+        capped = [] if corridor_cap else [r for r in defensible_rules(z, Q, named, z["city_code"], with_corridor_cap=True)
+                                          if r["id"] == "corridor-cap"]
+        data["scenarios"] = defensible_scenarios(pool, rule_list, capped)
+    elif named and rule_list:
+        data["scenarios"] = _example_scenarios(pool, rule_list, objective)
     return data
 
 
@@ -429,13 +451,19 @@ def _zone_arrays(rng: np.random.Generator, n: int, national_share: float, named:
     s1 = rng.integers(0, len(SECTORS), n)
     s2 = (s1 + rng.integers(1, len(SECTORS), n)) % len(SECTORS)
     two = rng.random(n) < 0.5
-    return {
+    z = {
         "n": n, "id": ids, "name": names, "city": city, "county": county, "national": national,
         "area": area, "tax": tax, "value_added": value_added, "revenue": revenue, "rd": rd,
         "energy": energy, "employees": employees, "emissions": (so2, nox, cod, nh3n),
         "score": score, "grade": grade, "request": request,
         "city_code": city_code, "corridor": corridor, "sector1": s1, "sector2": np.where(two, s2, -1),
     }
+    if named:  # the 45 经开区: the figures honour what the texts state (zoneopt.examples.facts)
+        sectors = np.array(SECTORS + ("",), dtype=object)
+        z["sector_names"] = [tuple(sorted(t for t in (a, b) if t))
+                             for a, b in zip(sectors[s1].tolist(), sectors[z["sector2"]].tolist(), strict=True)]
+        honour_facts(z)
+    return z
 
 
 def score_and_grade(rng: np.random.Generator, tax: FloatArray, area: FloatArray
@@ -465,8 +493,8 @@ def _zone_dicts(z: dict[str, Any]) -> list[dict[str, Any]]:
     s1 = sectors[z["sector1"]].tolist()
     s2 = sectors[z["sector2"]].tolist()  # -1 -> ""
     corridor = z["corridor"].tolist()
-    tags = [(("corridor",) if c else ()) + ((a,) if not b else tuple(sorted((a, b))))
-            for c, a, b in zip(corridor, s1, s2, strict=True)]
+    own = z.get("sector_tags") or [((a,) if not b else tuple(sorted((a, b)))) for a, b in zip(s1, s2, strict=True)]
+    tags = [(("corridor",) if c else ()) + t for c, t in zip(corridor, own, strict=True)]
     level = np.where(z["national"], "national", "provincial").tolist()
     so2, nox, cod, nh3n = (e.tolist() for e in z["emissions"])
     cols = zip(z["id"].tolist(), z["name"].tolist(), z["city"].tolist(), z["county"].tolist(), level,
@@ -536,7 +564,8 @@ def _parcel_witness(z: dict[str, Any], Q: float, P: float, order: npt.NDArray[np
     return x
 
 
-def _standard_rules(z: dict[str, Any], Q: float, parcel_mu: float | None, named: bool) -> list[dict[str, Any]]:
+def _standard_rules(z: dict[str, Any], Q: float, parcel_mu: float | None, named: bool,
+                    with_corridor_cap: bool = False) -> list[dict[str, Any]]:
     n = z["n"]
     area, request, score = z["area"], z["request"], z["score"]
     eligible = z["grade"] != "D"
@@ -568,8 +597,8 @@ def _standard_rules(z: dict[str, Any], Q: float, parcel_mu: float | None, named:
     has_nat = bool((national & eligible).any())
     floor = min(NATIONAL_FLOOR_TARGET, _round_down(float(w[national].sum()) / Q, 0.01)) if has_nat else 0.0
     city_cap = min(1.0, max(CITY_CAP_TARGET, _round_up(_top_city(z, w) / Q, 0.01)))
-    corridor_cap = 0.0
-    if corridor.any():
+    corridor_cap = math.inf  # 2017 §六(二) sets no land cap: only on request, as an assumption
+    if with_corridor_cap and corridor.any():
         target = _round_up(CORRIDOR_CAP_FACTOR * Q / max(1, int(eligible.sum())), unit)
         corridor_cap = max(target, _round_up(float(w[corridor].max()), unit))
 
@@ -606,24 +635,22 @@ def _standard_rules(z: dict[str, Any], Q: float, parcel_mu: float | None, named:
                         "non-decreasing in the evaluation score"})
     if has_nat and floor >= 0.01:
         out.append({"id": "national-floor", "type": "group_bounds", "by": "level", "groups": ["national"],
-                    "floor_share": floor, "source": "2017 §二(一)",
+                    "floor_share": floor, "source": "2017 §二(一)", "assumption": True,
                     "note": "鼓励以国家级开发区…为主体: national zones together get at least "
-                            f"{floor:.0%} of the pool"})
+                            f"{floor:.0%} of the pool (the share is an assumption: the clause states none)"})
     if n >= 2:
         out.append({"id": "city-cap", "type": "group_bounds", "by": "city", "cap_share": city_cap,
-                    "source": "2017 §二(二)",
-                    "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
-    if corridor.any():
-        out.append({"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]},
-                    "cap_mu": corridor_cap, "source": "2017 §六(二)",
-                    "note": "京津冀大气污染传输通道 cities (郑州 开封 安阳 鹤壁 新乡 焦作 濮阳): at most "
-                            f"{corridor_cap:g} mu of new land per zone"})
+                    "source": "2017 §二(二)", "assumption": True,
+                    "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool (the share is an "
+                            "assumption: the clause states none)"})
+    if math.isfinite(corridor_cap):
+        out.append(corridor_cap_rule({"cap_mu": corridor_cap}, f"{corridor_cap:g} mu"))
     if lock is not None:
         k, v = lock
         out.append({"id": "lock-key-project", "type": "lock", "values_mu": {str(z["id"][k]): v},
-                    "source": "2022 第二章第二节",
+                    "source": "2022 第二章第二节", "assumption": True,
                     "note": f"坚持项目为王: a provincial key project (省重点项目, illustrative) in {z['name'][k]} "
-                            f"gets {v:g} mu, fixed outside the competitive split"})
+                            f"gets {v:g} mu, fixed outside the competitive split (the amount is an assumption)"})
     _check_witness(w, z, Q, out, parcel_mu)
     return out
 
@@ -700,13 +727,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--name", help="instance name")
     p.add_argument("--national-share", type=float, default=0.2)
     p.add_argument("--parcel-mu", type=float, help="allocate in whole parcels of this many mu (a MIP)")
+    p.add_argument("--corridor-cap", action="store_true",
+                   help="add a per-zone land cap in the ten corridor cities (an assumption: 2017 §六(二) sets none)")
     p.add_argument("--objective", choices=("efficiency", "equity", "baseline"), help="objective kind")
     p.add_argument("--rules", choices=("standard", "defensible", "none"), default="standard",
                    help="the rule set: standard (exact score tilt, fixed caps), defensible (tiered target, strict "
                         "grade tilt, minimum lot, shares of the pool; the bundled example), none")
     a = p.parse_args(argv)
     kwargs: dict[str, Any] = {"seed": a.seed, "name": a.name, "national_share": a.national_share,
-                              "parcel_mu": a.parcel_mu, "rules": a.rules}
+                              "parcel_mu": a.parcel_mu, "rules": a.rules, "corridor_cap": a.corridor_cap}
     if a.objective:
         kwargs["objective"] = {"kind": a.objective}
     if a.out is None:

@@ -19,6 +19,10 @@ FloatArray = npt.NDArray[np.float64]
 EMISSIONS_PREFIX = "emissions."
 """A zone table's column of one pollutant's emissions (tonnes per year) is this plus its name."""
 
+BASE_METRICS: tuple[str, ...] = ("land_area_mu", "tax", "value_added", "revenue", "rd_spending", "energy_tce",
+                                 "employees", "energy_reduction_tce")
+"""The built-in zone figures a target or effect can name (besides metrics an instance declares)."""
+
 GRADE_RANK = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
 
 

@@ -113,7 +113,7 @@ def rules_frame(instance: Instance, d: Display) -> pd.DataFrame:
     def add(resource: str, rules: Any) -> None:
         for r in rules:
             rows.append({"rule": r.id, "type": r.type, "applies_to": d.term(f"short.{resource}", resource),
-                         "source": r.source or "", "note": r.note or ""})
+                         "source": r.cited or "", "note": r.note or ""})
 
     add("land", instance.rules)
     em = instance.pools.emissions

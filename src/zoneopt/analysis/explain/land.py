@@ -26,7 +26,7 @@ from zoneopt.analysis.explain.results import (
     WeightThreshold,
     ZoneRule,
 )
-from zoneopt.analysis.sensitivity import POOL, _solve_point, what_if
+from zoneopt.analysis.sensitivity import POOL, _marginal, _resolve, _solve_point, what_if
 from zoneopt.core.solution import SolveOptions
 from zoneopt.evaluation.indicators import indicator, indicator_unit
 from zoneopt.instance import ExcludeRule, Instance, TiltRule
@@ -155,6 +155,12 @@ def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step:
     Q = ls.lm.pool.total_mu
     deltas = [step] + ([-step] if Q - step > 0 else [])
     curve = what_if(instance, POOL, [Q + d for d in deltas], relative=False, backend=ls.backend, options=ls.options)
+    # The first-order change: the pool's price, plus that of every bound that is a share of the
+    # pool (a city cap of 18 % of the pool moves with it), where the duals give the derivative.
+    slope = pool.shadow_price
+    target = _resolve(ls.lm, POOL)
+    if ls.first.row_duals is not None and ls.first.x is not None and target.rebuild is None:
+        slope = _marginal(ls.lm, ls.first, target)
     out = []
     for k, d in enumerate(deltas):
         pt = curve.points.iloc[k]
@@ -162,7 +168,7 @@ def _pool_steps(instance: Instance, ls: LandSolve, j: int, pool: ZoneRule, step:
         out.append(Step(rule=TOTAL_RULE, row=pool.row, side=pool.side, bound=Q, delta=d, status=str(pt["status"]),
                         allocation=a, change=a - allocation, objective=float(pt["objective"]),
                         objective_change=float(pt["objective"]) - base_obj,
-                        predicted=pool.shadow_price * d))
+                        predicted=slope * d))
     return out
 
 
