@@ -174,7 +174,7 @@ def test_each_check_names_row_and_column(kind: str, column: str, value: Any, mes
 def test_unknown_zones_are_named_by_row(firms_doc: dict[str, Any]) -> None:
     firms = firm_frame(firms_doc["enterprises"])
     firms.loc[123, "zone"] = "nowhere"
-    projects = project_frame(portfolio_data(45, n_projects=20, seed=3)["projects"])
+    projects = project_frame(portfolio_data(45)["projects"])
     projects.loc[4, "zone"] = "elsewhere"
     with pytest.raises(InstanceError) as err:
         Instance.from_dict({**firms_doc, "enterprises": firms, "projects": projects})

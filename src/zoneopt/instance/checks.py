@@ -358,7 +358,8 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
         for where, effects in sections:
             for j, e in enumerate(effects):
                 need(f"{where}[{j}].metric", e.metric, levels)
-    for k, proj in enumerate(inst.projects):
+    listed = () if isinstance(inst.projects, TabularProjects) else inst.projects  # a table names no figure
+    for k, proj in enumerate(listed):
         for name in proj.metrics or {}:
             if name not in declared:
                 issues.append(Issue(f"projects[{k}].metrics.{name}",

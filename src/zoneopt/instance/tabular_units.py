@@ -16,7 +16,8 @@ Enterprise columns (the flat layout of :meth:`Instance.from_frames`): ``id``, ``
 Project columns: ``id``, ``zone`` (required); ``name``, ``sector``, ``tags`` (a list or a
 comma-separated string), ``land_mu``, ``fund``, ``investment``, ``tax``, ``revenue`` (empty: 0),
 ``emissions_<pollutant>_t`` (empty: none), ``leading`` (empty: false), ``industrial`` (empty:
-true).
+true). A project that adds to a named zone figure (``metrics``) is listed in JSON: the table has
+no column for it.
 
 Like :class:`~zoneopt.instance.tabular.TabularZones`, each table is still a sequence of its
 objects (:class:`Enterprise`, :class:`Project`), made on demand for code that reads objects; the

@@ -129,7 +129,8 @@ class ProjectTable:
             tag_owner=ps.tag_row, tag_names=np.asarray(ps.tag_values, dtype=object)[ps.tag_code],
             land=f["land_mu"], fund=f["fund"], investment=f["investment"], tax=f["tax"],
             revenue=f["revenue"], leading=f["leading"], industrial=f["industrial"],
-            emissions={p: np.nan_to_num(f[f"emissions_{p}_t"], nan=0.0) for p in sorted(ps.emissions())})
+            emissions={p: np.nan_to_num(f[f"emissions_{p}_t"], nan=0.0) for p in sorted(ps.emissions())},
+            named={})  # a project table has no named figures: projects that add one are listed in JSON
 
     @property
     def size(self) -> int:
