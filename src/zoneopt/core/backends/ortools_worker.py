@@ -216,11 +216,12 @@ def main(fd: int) -> None:
     sys.meta_path.insert(0, _NoHighspy())
     import numpy  # noqa: F401  (loaded before saying ready, so a solve pays no import)
     import scipy.sparse  # noqa: F401
-    from ortools import __version__
     from ortools.linear_solver.python import model_builder_helper  # noqa: F401
     from ortools.pdlp import solve_log_pb2  # noqa: F401
 
-    ready = {"pid": os.getpid(), "ortools": __version__, "highspy": "highspy" in sys.modules}
+    from importlib.metadata import version
+
+    ready = {"pid": os.getpid(), "ortools": version("ortools"), "highspy": "highspy" in sys.modules}
     serve(fd, SolveJob, ready)
 
 
