@@ -214,12 +214,12 @@ def _pdlp_reason(solver: Any) -> str | None:
 def main(fd: int) -> None:
     """The worker process: serve OR-Tools solves on socket ``fd`` until it closes."""
     sys.meta_path.insert(0, _NoHighspy())
+    from importlib.metadata import version
+
     import numpy  # noqa: F401  (loaded before saying ready, so a solve pays no import)
     import scipy.sparse  # noqa: F401
     from ortools.linear_solver.python import model_builder_helper  # noqa: F401
     from ortools.pdlp import solve_log_pb2  # noqa: F401
-
-    from importlib.metadata import version
 
     ready = {"pid": os.getpid(), "ortools": version("ortools"), "highspy": "highspy" in sys.modules}
     serve(fd, SolveJob, ready)
