@@ -101,20 +101,34 @@ class Job(Protocol):
 
 
 def serve(fd: int, make_job: Callable[[Any], Job], ready: dict[str, Any]) -> None:
-    """The worker's main loop on socket ``fd``: answer each ``("run", id, payload)`` with
-    ``("done", id, result)`` or ``("error", id, exception)``, pass ``("stop", id)`` to the job
-    with that id, and end the process when the socket closes or the parent changes. Never
-    returns."""
+    """The worker's main loop on socket ``fd``: start each ``("run", id, payload)`` as a job in
+    a thread of its own, which answers ``("done", id, result)`` or ``("error", id, exception)``
+    itself the moment it ends; pass ``("stop", id)`` to the job with that id; end the process
+    when the socket closes or the parent changes. Never returns."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # stops come as messages (SCIP installs its own)
     parent = os.getppid()
     conn = Connection(fd)
+    send_lock = threading.Lock()
+    jobs: dict[int, Job] = {}
     send(conn, ("ready", os.getpid(), ready))
     while True:
         message = _next(conn, parent, PARENT_CHECK_S)
-        if message is None or message[0] != "run":
-            continue  # a stop for a job that has already answered
+        if message is None:
+            continue
+        if message[0] == "stop":
+            job = jobs.get(message[1])
+            if job is not None:  # else it has already answered
+                job.stop()
+            continue
         _, ident, payload = message
-        _answer(conn, parent, ident, payload, make_job)
+        try:
+            jobs[ident] = make_job(payload)
+        except Exception as exc:
+            with send_lock:
+                send(conn, ("error", ident, _portable(exc)))
+            continue
+        threading.Thread(target=_answer, args=(conn, send_lock, jobs, ident), daemon=True,
+                         name="zoneopt-worker-job").start()
 
 
 def _next(conn: Connection, parent: int, timeout: float) -> Any:
@@ -130,30 +144,18 @@ def _next(conn: Connection, parent: int, timeout: float) -> Any:
         os._exit(0)
 
 
-def _answer(conn: Connection, parent: int, ident: int, payload: Any,
-            make_job: Callable[[Any], Job]) -> None:
-    outcome: list[tuple[str, Any]] = []
+def _answer(conn: Connection, send_lock: threading.Lock, jobs: dict[int, Job], ident: int) -> None:
+    """Run job ``ident`` and send its answer (in the job's thread)."""
     try:
-        job = make_job(payload)
-    except Exception as exc:
-        send(conn, ("error", ident, _portable(exc)))
-        return
-
-    def target() -> None:
-        try:
-            outcome.append(("done", job.run()))
-        except BaseException as exc:  # sent to the parent, raised there
-            outcome.append(("error", _portable(exc)))
-
-    thread = threading.Thread(target=target, name="zoneopt-worker-job", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        message = _next(conn, parent, limits.POLL_S)
-        if message is not None and message[0] == "stop" and message[1] == ident:
-            job.stop()
-        thread.join(0.0)
-    kind, value = outcome[0]
-    send(conn, (kind, ident, value))
+        answer: tuple[str, int, Any] = ("done", ident, jobs[ident].run())
+    except BaseException as exc:  # sent to the parent, raised there
+        answer = ("error", ident, _portable(exc))
+    jobs.pop(ident, None)
+    try:
+        with send_lock:
+            send(conn, answer)
+    except OSError:  # the parent has gone: the main loop ends the process
+        pass
 
 
 def _portable(exc: BaseException) -> BaseException:
