@@ -216,13 +216,14 @@ def _fmt(v: Any, spec: str) -> str:
 
 
 def presolve_table(rows: list[dict[str, Any]]) -> list[str]:
-    lines = ["| zones | case | columns × rows | highspy | presolve | wall s | CPU s | iterations | status | objective |",
+    lines = ["| zones | case | columns × rows | highspy | presolve | wall s | CPU s | iterations | status "
+             "| objective |",
              "|---:|---|---|---|---|---:|---:|---:|---|---:|"]
     for r in rows:
         res = r["result"]
         if "error" in res:
-            lines.append(f"| {r['n']:,} | {r['case']} | – | {r['highspy']} | {'on' if r['presolve'] else 'off'} | – | – | – | "
-                         f"{res['error']} | – |")
+            on = "on" if r["presolve"] else "off"
+            lines.append(f"| {r['n']:,} | {r['case']} | – | {r['highspy']} | {on} | – | – | – | {res['error']} | – |")
             continue
         lines.append(f"| {r['n']:,} | {r['case']} | {res['cols']:,} × {res['rows']:,} | {res['highspy']} | "
                      f"{'on' if r['presolve'] else 'off'} | {res['wall']:.2f} | {res['cpu']:.2f} | "
