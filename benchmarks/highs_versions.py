@@ -258,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                    help="the src of a tree whose OR-Tools backends solve in process (main before the worker)")
     p.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     p.add_argument("--cases", nargs="+", default=list(CASES), choices=CASES)
+    p.add_argument("--presolve", choices=("on", "off", "both"), default="both")
+    p.add_argument("--versions", nargs="+", choices=("1.14", "1.15"), default=["1.14", "1.15"])
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--timeout", type=float, default=300.0, help="HiGHS time limit per run, s")
     p.add_argument("--repeat", type=int, default=20)
@@ -273,8 +275,10 @@ def main(argv: list[str] | None = None) -> int:
         for n in args.sizes:
             paths = {k: str(v) for k, v in prepare(n, args.seed, args.data, json_zones=False).items()}
             for case in args.cases:
-                for presolve in (True, False):
+                for presolve in {"on": (True,), "off": (False,), "both": (True, False)}[args.presolve]:
                     for label, py in (("1.14", args.py14), ("1.15", args.py15)):
+                        if label not in args.versions:
+                            continue
                         res = _child(py, SRC, ["presolve", case, json.dumps(paths), str(int(presolve)),
                                                str(args.timeout)], args.timeout * 2 + 120)
                         rows.append({"n": n, "case": case, "presolve": presolve, "highspy": res.get("highspy", label),
