@@ -293,7 +293,10 @@ def main(argv: list[str] | None = None) -> int:
     load_end = os.getloadavg()
     doc = [f"# HiGHS 1.14 and 1.15 on the land LP; the OR-Tools worker's overhead, {dt.date.today()}", "",
            f"`python benchmarks/highs_versions.py --sizes {' '.join(map(str, args.sizes))} --timeout {args.timeout:g} "
-           f"--repeat {args.repeat}` (with `--py14`, `--py15`, `--baseline-src`: see the docstring)", "",
+           f"--repeat {args.repeat} --presolve {args.presolve} --versions {' '.join(args.versions)}"
+           + (" --cases " + " ".join(repr(c) for c in args.cases) if list(args.cases) != list(CASES) else "")
+           + (" --skip-presolve" if args.skip_presolve else "") + (" --skip-overhead" if args.skip_overhead else "")
+           + "` (with `--py14`, `--py15`, `--baseline-src`: see the docstring)", "",
            "A shared 2-core machine: other engineers' tests and benchmarks run beside these, so wall "
            "times carry their load (load averages below); CPU seconds are less affected.", "",
            "## Machine", "", *header,
