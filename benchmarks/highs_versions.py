@@ -211,9 +211,10 @@ def _child(python: str, src: Path, args: list[str], timeout: float) -> dict[str,
                               env=env, timeout=timeout)
     except subprocess.TimeoutExpired:
         return {"error": f"no answer within {timeout:g} s"}
-    if done.returncode != 0:
+    last = (done.stdout.strip().splitlines() or [""])[-1]
+    if done.returncode != 0 or not last.startswith("{"):
         return {"error": (done.stderr.strip().splitlines() or ["?"])[-1]}
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = json.loads(last)
     return result
 
 
@@ -249,7 +250,7 @@ def overhead_table(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--child"]:
-        return _run_child(argv[1:])
+        _run_child(argv[1:])  # leaves the process
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--py14", required=True, help="a Python with highspy 1.14")
@@ -317,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _run_child(argv: list[str]) -> int:
+def _run_child(argv: list[str]) -> None:
     if argv[0] == "presolve":
         case, paths, presolve, timeout = argv[1], json.loads(argv[2]), bool(int(argv[3])), float(argv[4])
         result = presolve_case(case, paths, presolve, timeout)
@@ -325,9 +326,7 @@ def _run_child(argv: list[str]) -> int:
         sizes, data, seed, repeat = json.loads(argv[1]), Path(argv[2]), int(argv[3]), int(argv[4])
         result = overhead(sizes, data, seed, repeat)
     print(json.dumps(result), flush=True)
-    if result.get("abandoned"):
-        os._exit(0)  # a solver thread still runs: leave without waiting for it
-    return 0
+    os._exit(0)  # a solver thread abandoned at a limit may still run: leave without waiting for it
 
 
 if __name__ == "__main__":
