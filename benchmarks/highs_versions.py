@@ -154,6 +154,7 @@ def overhead(sizes: list[int], data: Path, seed: int, repeat: int) -> dict[str, 
     from zoneopt.core import solve
     from zoneopt.models.land_quota import build_land_model
 
+    workers: Any
     try:
         from zoneopt.core.backends import worker as workers
     except ImportError:

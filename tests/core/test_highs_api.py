@@ -13,14 +13,15 @@ import highspy
 import numpy as np
 import pytest
 
-from zoneopt.core import ModelBuilder, SolveOptions
+from zoneopt.core import Model, ModelBuilder, SolveOptions
 from zoneopt.core.backends.highs import Interrupter, classify, new_highs, run_highs, to_highs_lp
 
-OPTIONS = {"output_flag": False, "log_to_console": False, "mip_rel_gap": 1e-4, "threads": 1,
-           "solver": "simplex", "presolve": "off", "time_limit": 10.0}
+OPTIONS: dict[str, bool | int | float | str] = {
+    "output_flag": False, "log_to_console": False, "mip_rel_gap": 1e-4, "threads": 1, "solver": "simplex",
+    "presolve": "off", "time_limit": 10.0}
 
 
-def lp(infeasible: bool = False):  # type: ignore[no-untyped-def]
+def lp(infeasible: bool = False) -> Model:
     b = ModelBuilder("api", "max")
     b.add_vars("x", 2, lb=0, ub=4, obj=[1, 2])
     b.add_rows("r", np.array([[1.0, 1.0], [1.0, -1.0]]), lb=[-np.inf, 6 if infeasible else -np.inf], ub=[3, np.inf])
@@ -28,7 +29,7 @@ def lp(infeasible: bool = False):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(("name", "value"), list(OPTIONS.items()))
-def test_every_option_zoneopt_sets_is_accepted(name: str, value: object) -> None:
+def test_every_option_zoneopt_sets_is_accepted(name: str, value: bool | int | float | str) -> None:
     h = highspy.Highs()
     assert h.setOptionValue(name, value) == highspy.HighsStatus.kOk
     assert h.setOptionValue("no_such_option", 1) != highspy.HighsStatus.kOk

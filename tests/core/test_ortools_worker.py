@@ -26,12 +26,12 @@ import pytest
 from fresh_process import SRC
 from hard_models import market_split
 
-from zoneopt.core import ModelBuilder, Status, limits, solve
+from zoneopt.core import Model, ModelBuilder, Status, limits, solve
 from zoneopt.core.backends import worker as workers
 from zoneopt.core.backends.ortools_worker import KIND, Request, _NoHighspy
 
 
-def tiny(integer: bool = False):  # type: ignore[no-untyped-def]
+def tiny(integer: bool = False) -> Model:
     b = ModelBuilder("tiny", "max")
     b.add_vars("x", 2, lb=0, ub=1, obj=[1, 2], integer=integer)
     b.add_rows("r", np.ones((1, 2)), ub=1)
@@ -201,7 +201,7 @@ def _harness(backend: str, handled: bool) -> subprocess.Popen[str]:
 def _worker_pid(proc: subprocess.Popen[str]) -> int:
     assert proc.stdout is not None
     line = proc.stdout.readline()
-    assert line.startswith("worker "), (line, proc.stderr.read() if proc.poll() is not None else "")
+    assert line.startswith("worker "), (line, proc.stderr.read() if proc.stderr and proc.poll() is not None else "")
     return int(line.split()[1])
 
 
@@ -250,7 +250,8 @@ def test_no_orphan_when_the_parent_is_killed(signalled: dict[str, tuple[int, str
 
 def _solve_in_child(_: int) -> tuple[float, int]:
     sol = solve(tiny(True), "ortools-scip")
-    return float(sol.objective), workers.POOL.started
+    assert sol.objective is not None
+    return sol.objective, workers.POOL.started
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="fork")
