@@ -115,7 +115,8 @@ def presolve_case(case: str, paths: dict[str, str], presolve: bool, timeout: flo
         wall, cpu = time.perf_counter(), time.process_time()
         sol, form = solve_in_form(lm.model, lm.tilts, "highs", opts)
         out |= {"wall": time.perf_counter() - wall, "cpu": time.process_time() - cpu,
-                "status": sol.status.value, "objective": sol.objective, "iterations": None}
+                "status": sol.status.value, "objective": sol.objective, "iterations": None,
+                "message": sol.message}
         assert form is not None
         out |= {"cols": form.model.num_vars, "rows": form.model.num_rows}
         return out
@@ -225,17 +226,18 @@ def _fmt(v: Any, spec: str) -> str:
 
 def presolve_table(rows: list[dict[str, Any]]) -> list[str]:
     lines = ["| zones | case | columns × rows | highspy | presolve | wall s | CPU s | iterations | status "
-             "| objective |",
-             "|---:|---|---|---|---|---:|---:|---:|---|---:|"]
+             "| objective | solver's message |",
+             "|---:|---|---|---|---|---:|---:|---:|---|---:|---|"]
     for r in rows:
         res = r["result"]
         if "error" in res:
             on = "on" if r["presolve"] else "off"
-            lines.append(f"| {r['n']:,} | {r['case']} | – | {r['highspy']} | {on} | – | – | – | {res['error']} | – |")
+            lines.append(f"| {r['n']:,} | {r['case']} | – | {r['highspy']} | {on} | – | – | – | {res['error']} | – | |")
             continue
         lines.append(f"| {r['n']:,} | {r['case']} | {res['cols']:,} × {res['rows']:,} | {res['highspy']} | "
                      f"{'on' if r['presolve'] else 'off'} | {res['wall']:.2f} | {res['cpu']:.2f} | "
-                     f"{_fmt(res.get('iterations'), ',')} | {res['status']} | {_fmt(res.get('objective'), ',.1f')} |")
+                     f"{_fmt(res.get('iterations'), ',')} | {res['status']} | {_fmt(res.get('objective'), ',.1f')} | "
+                     f"{res.get('message', '')} |")
     return lines
 
 
