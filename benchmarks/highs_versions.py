@@ -174,6 +174,8 @@ def overhead(sizes: list[int], data: Path, seed: int, repeat: int) -> dict[str, 
         model = build_land_model(_instance(paths, tilt=True)).model
         label = f"land LP, {n:,} zones ({model.num_vars:,} columns, {model.num_rows:,} rows, {model.A.nnz:,} nonzeros)"
         cases.append((label, model, "ortools-glop", {"time_limit": 0.001}))
+    if workers is not None:
+        out["transport"] = [_transport(workers, label, model) for label, model, _, kw in cases if kw]
     for label, model, backend, kw in cases:
         median, status = _median_solve(model, backend, repeat, **kw)
         out["rows"].append({"case": label, "backend": backend, "median": median, "status": status,
@@ -189,6 +191,43 @@ def overhead(sizes: list[int], data: Path, seed: int, repeat: int) -> dict[str, 
         out["workers_started"] = workers.POOL.started
         out["worker_rss_mib"] = _worker_rss(workers)
     return out
+
+
+def _transport(workers: Any, label: str, model: Any) -> dict[str, Any]:
+    """A solve request for ``model`` sent and received through a socket pair in this process
+    (a thread receives): the cost of moving the arrays, without a solver or a process wake-up."""
+    import socket
+    import threading
+    from multiprocessing.connection import Connection
+
+    import numpy as np
+
+    from zoneopt.core.backends.ortools_worker import Request
+
+    A = model.A
+    request = Request(solver_id="glop", lb=model.lb, ub=model.ub, integer=np.flatnonzero(model.integer),
+                      maximize=model.sense == "max", c=model.c, c0=model.c0, indptr=A.indptr, indices=A.indices,
+                      data=A.data, row_lb=model.row_lb, row_ub=model.row_ub, params="", time_limit=None,
+                      verbose=False)
+    size = sum(a.nbytes for a in (model.lb, model.ub, model.c, A.indptr, A.indices, A.data, model.row_lb,
+                                  model.row_ub))
+    a, b = socket.socketpair()
+    left, right = Connection(os.dup(a.fileno())), Connection(os.dup(b.fileno()))
+    a.close()
+    b.close()
+    times = []
+    got: list[Any] = []
+    for _ in range(5):
+        reader = threading.Thread(target=lambda: got.append(workers.receive(right)))
+        t = time.perf_counter()
+        reader.start()
+        workers.send(left, request)
+        reader.join()
+        times.append(time.perf_counter() - t)
+        assert np.array_equal(got.pop().data, A.data)
+    left.close()
+    right.close()
+    return {"case": label, "mib": size / 2**20, "median": statistics.median(times)}
 
 
 def _worker_rss(workers: Any) -> float | None:
@@ -242,11 +281,17 @@ def presolve_table(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def overhead_table(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    lines = ["| case | backend | in process (highspy 1.14, before) ms | worker (highspy 1.15) ms | added ms |",
-             "|---|---|---:|---:|---:|"]
+    lines = ["| case | backend | in process (highspy 1.14, before) ms | worker (highspy 1.15) ms | added ms "
+             "| status (before / worker) |",
+             "|---|---|---:|---:|---:|---|"]
     for b, a in zip(before.get("rows", []), after.get("rows", [])):
         lines.append(f"| {a['case']}{' (1 ms limit)' if a['limit'] else ''} | {a['backend']} | "
-                     f"{1e3 * b['median']:.1f} | {1e3 * a['median']:.1f} | {1e3 * (a['median'] - b['median']):+.1f} |")
+                     f"{1e3 * b['median']:.1f} | {1e3 * a['median']:.1f} | {1e3 * (a['median'] - b['median']):+.1f} "
+                     f"| {b['status']} / {a['status']} |")
+    lines += ["", "Moving a solve request (the model's arrays, pickled with out-of-band buffers) through a "
+              "socket pair, in one process (median of 5):", "",
+              "| case | arrays MiB | ms |", "|---|---:|---:|"]
+    lines += [f"| {t['case']} | {t['mib']:.1f} | {1e3 * t['median']:.1f} |" for t in after.get("transport", [])]
     return lines
 
 
