@@ -85,7 +85,7 @@ def choose_strategy(model: Model, tilts: int) -> Strategy:
     model is wide with few rows of its own, which HiGHS's presolve reduces slowly and barely —
     in 1.14 and, measured again, in 1.15 (100k zones without a tilt, 100,000 × 19: 38.0 s CPU
     with it against 4.3 s without on 1.14, 32.3 s against 3.7 s on 1.15, 6 iterations either
-    way; with the tilt, its rows generated as needed: 21.2 s against 9.6 s on 1.14, PRESOLVE_115
+    way; with the tilt, its rows generated as needed: 21.2 s against 9.6 s on 1.14, 21.4 s
     against 9.0 s on 1.15; at 10k zones the two are level; benchmarks/highs_versions.py,
     models/land-quota.md); a MIP keeps it (branch and bound needs it)."""
     if model.is_mip:
