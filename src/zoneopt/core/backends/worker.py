@@ -8,11 +8,14 @@ backends therefore solve in a worker (:mod:`zoneopt.core.backends.ortools_worker
 imports highspy, and this process never imports OR-Tools.
 
 **Kept warm.** A worker is started on first use (a fresh interpreter importing numpy, scipy and
-the solver library: 0.3-1 s) and kept for the next solve, so a solve pays only for sending its
-arrays and receiving the answer (``benchmarks/highs_versions.py`` measures both; the figures and
-the reasons are in ``benchmarks/results/highs_versions.md``). Solves in several threads at once
-each take a worker of their own; at most :data:`MAX_IDLE` idle workers are kept. A worker that
-did not return in time, died, or was left mid-solve by an exception is killed, never reused.
+the solver library: 0.5 s on a quiet 2-core machine, 1.2-1.5 s under heavy load) and kept for
+the next solve, which then pays only for sending its arrays and receiving the answer (about
+0.5 ms on a quiet machine, plus ~1 ms per MiB of arrays); an idle worker holds 68 MiB.
+Starting one per solve would add the start to every OR-Tools solve (certification, sweeps and
+the test suite make hundreds). Measured by ``benchmarks/highs_versions.py``;
+``benchmarks/results/highs-versions-2026-12-06.md``. Solves in several threads at once each take
+a worker of their own; at most :data:`MAX_IDLE` idle workers are kept. A worker that did not
+return in time, died, or was left mid-solve by an exception is killed, never reused.
 
 **Messages.** A request and its answer travel over a socket pair as one pickle (protocol 5)
 with every numpy array sent out of band as its raw buffer: a model's CSR arrays and bounds cost
