@@ -36,6 +36,9 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv (zones × years of every pool) or .xlsx (atomically)")
     p.add_argument("--all", action="store_true", help="print every zone, not only the first 40")
+    p.add_argument("--diagnose-targets", action="store_true",
+                   help="for each soft target the plan falls short of, name the rules that hold it back (one "
+                        "rule-level diagnosis each: slower)")
     p.add_argument("--without-projects", action="store_true",
                    help="plan the pools over the years although the instance has projects (the project "
                         "portfolio is a single-year model: its projects and targets are left out); without it "
@@ -61,7 +64,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"model, so its {len(instance.projects)} projects and its targets ({targets}) would be dropped; solve "
             "them with `solve`, or pass --without-projects to plan the pools alone")
     plan = solve_multi_period(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap,
-                              management=False if args.no_management else None)
+                              management=False if args.no_management else None,
+                              diagnose_short=args.diagnose_targets)
     s = plan.summary
     print(f"zoneopt plan-years · {s.instance}" + (" · SYNTHETIC data" if s.synthetic else ""), file=out)
     print(f"{', '.join(s.resources)} over {s.years[0]}–{s.years[-1]}"
@@ -89,6 +93,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                    "driven by": t["driven_by"]})
             print(f"\ngrowth targets ({s.money_unit}):", file=out)
             print(view_t.to_string(index=False), file=out)
+        _print_status(plan, out)
     print("", file=out)
     for o in s.objectives:
         head = "objective" if len(s.objectives) == 1 else f"objective {o.resource}"
@@ -124,3 +129,22 @@ def _print_track(plan: Any, pool: Any, args: argparse.Namespace, out: TextIO) ->
     print(view.to_string(index=False), file=out)
     if len(table) > len(shown):
         print(f"... {len(table) - len(shown)} more zones (use --all or --out)", file=out)
+
+
+def _print_status(plan: Any, out: TextIO) -> None:
+    """Every target of the plan over years, met (with its value), short (with why) or not
+    modelled (with what it needs)."""
+    st = plan.target_status
+    if st.empty:
+        return
+    counts = st["status"].value_counts()
+    print("\ntargets: " + " · ".join(f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled")
+                                     if counts.get(k, 0)), file=out)
+    for r in st.to_dict("records"):  # a loop over targets
+        head = f"  [{r['status']}] {r['rule']} ({r['source'] or 'no source'}):" + (
+            f" {r['metric']}" if r["type"] in ("growth", "level") else "")
+        value = f" {r['required']}" + (f", achieved {r['achieved']}" if r["achieved"] else "")
+        unit = r["unit"] and r["type"] == "level" and not str(r["achieved"]).endswith("zones")
+        print(head + value + (f" {r['unit']}" if unit else ""), file=out)
+        if r["diagnosis"]:
+            print(f"      {r['diagnosis']}", file=out)
