@@ -36,6 +36,10 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the plan to FILE.json, .csv (zones × years of every pool) or .xlsx (atomically)")
     p.add_argument("--all", action="store_true", help="print every zone, not only the first 40")
+    p.add_argument("--smoothing", type=float, default=None, metavar="λ",
+                   help="the smoothing penalty on year-to-year change on every track, as a share of the most a "
+                        "unit earns in a year (0: off; default: the instance's periods.smoothing, else 0.15; "
+                        "models/multi-period.md, Smoothing)")
     p.add_argument("--without-projects", action="store_true",
                    help="plan the pools over the years although the instance has projects (the project "
                         "portfolio is a single-year model: its projects and targets are left out); without it "
@@ -60,6 +64,12 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             f"{args.path}: plan-years cannot plan projects over the years: the project portfolio is a single-year "
             f"model, so its {len(instance.projects)} projects and its targets ({targets}) would be dropped; solve "
             "them with `solve`, or pass --without-projects to plan the pools alone")
+    if args.smoothing is not None:
+        if not args.smoothing >= 0:
+            raise InvalidInputError(f"--smoothing {args.smoothing:g}: give a share ≥ 0")
+        from zoneopt.models.tracks import with_smoothing
+
+        instance = with_smoothing(instance, args.smoothing, source="plan-years --smoothing")
     plan = solve_multi_period(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap,
                               management=False if args.no_management else None)
     s = plan.summary

@@ -97,6 +97,8 @@ from zoneopt.instance.periods import (
     ResourcePeriods,
     ResourceRamp,
     ResourceYear,
+    SMOOTHING_DEFAULT,
+    Smoothing,
 )
 from zoneopt.instance.pools import (
     POLLUTANTS,
@@ -232,6 +234,8 @@ __all__ = [
     "ResourceRamp",
     "ResourceEffect",
     "ResourcePeriods",
+    "Smoothing",
+    "SMOOTHING_DEFAULT",
     "Periods",
     "ScoreHistory",
     "ManagementUpgrade",

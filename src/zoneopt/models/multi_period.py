@@ -64,6 +64,7 @@ from zoneopt.models.year_links import (
     add_cumulative_rules,
     add_growth_targets,
     add_ramps,
+    add_smoothing,
     pool_balance,
 )
 from zoneopt.models.year_models import (
@@ -107,6 +108,9 @@ class MultiPeriodModel:
     rule_units: dict[str, str] = field(default_factory=dict)
     management: ManagementResult | None = None
     notes: tuple[str, ...] = ()
+    change_cost: dict[str, float] = field(default_factory=dict)
+    """per smoothed track: λ·κ, what one natural unit of year-to-year change costs its
+    resource's objective (natural units, undiscounted; :func:`change_costs`)."""
 
     @property
     def resources(self) -> tuple[str, ...]:
@@ -156,7 +160,8 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     parts, scales, rules = stack_year_models(b, built, settings, periods)
 
     tracks = stacked_tracks(settings, parts, zt, years)
-    tracks = tuple(replace(tr, unused=pool_balance(b, tr, scales, rules)) for tr in tracks)
+    tracks = tuple(replace(tr, unused=pool_balance(b, tr, scales, rules), change=add_smoothing(b, tr, zt, scales))
+                   for tr in tracks)
     by_rule: RowScales = {}
     for tr in tracks:  # a loop over tracks
         add_ramps(b, tr, zt, scales, rules)
@@ -170,7 +175,28 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
                           row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes))
+    mm = replace(mm, change_cost=change_costs(mm))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
+
+
+def change_costs(mm: MultiPeriodModel) -> dict[str, float]:
+    """Per smoothed track, λ·κ: κ the most one natural unit of the track earns its resource's
+    objective in one year (the largest |objective coefficient| per natural unit over the years,
+    undiscounted); for an objective that puts no value on the units themselves (land equity),
+    the resource's objective scale per natural unit."""
+    out: dict[str, float] = {}
+    n = mm.zones.size
+    for tr in mm.tracks:  # a loop over tracks
+        if tr.change is None:
+            continue
+        worth = 0.0
+        for k, p in enumerate(mm.parts_of(tr.resource)):  # a loop over years
+            local = int(tr.x_start[k]) - p.offset
+            worth = max(worth, float(np.abs(p.c_nat[local:local + n]).max(initial=0.0)) / float(tr.units[k]))
+        if worth <= 0.0:
+            worth = _scale(mm, tr.resource) / float(tr.units.max())
+        out[tr.key] = tr.penalty * worth
+    return out
 
 
 def _planned(instance: Instance) -> tuple[str, ...]:
@@ -242,7 +268,8 @@ def _scale(mm: MultiPeriodModel, resource: str) -> float:
 
 def stacked_objective(mm: MultiPeriodModel, norms: Mapping[str, float]) -> tuple[FloatArray, float]:
     """The stacked model's objective: Σ_r ±ω_r Σ_t d_t (c_{r,t} x_{r,t} + c0_{r,t}) / N_r,
-    negated for a resource whose sense is not the stacked model's."""
+    negated for a resource whose sense is not the stacked model's, less (a minimisation: plus)
+    each smoothed track's penalty ω_r λκ Σ_{i,t} |Δx_{i,t}| / N_r."""
     c = np.zeros(mm.model.num_vars)
     c0 = 0.0
     for p in mm.parts:  # a loop over resources and years
@@ -250,6 +277,11 @@ def stacked_objective(mm: MultiPeriodModel, norms: Mapping[str, float]) -> tuple
         f = sign * mm.weights[p.resource] * p.discount / norms[p.resource]
         c[p.cols] = f * p.c_nat
         c0 += f * p.c0_nat
+    worse = -1.0 if mm.sense == "max" else 1.0
+    for tr in mm.tracks:  # a loop over tracks: the smoothing penalty always counts against
+        if tr.change is not None:
+            cost = mm.weights[tr.resource] * mm.change_cost[tr.key] * tr.sigma / norms[tr.resource]
+            c[tr.change.slice] = worse * cost
     return c, c0
 
 
@@ -312,8 +344,10 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         stage2, scale2 = efficiency_stage(mm, first)
         final = core_solve(stage2, backend, options=opts)
         _raise(final, mm, opts.time_limit)
-        assert final.objective is not None
-        secondary = final.objective * scale2
+        assert final.objective is not None and final.x is not None
+        penalty = sum(float(stage2.c[t.change.slice] @ final.x[t.change.slice]) for t in mm.tracks
+                      if t.change is not None)
+        secondary = (final.objective - penalty) * scale2  # the tax alone: the smoothing penalty apart
     return plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
                               extra_runtime=extra)
 
@@ -385,6 +419,10 @@ def efficiency_stage(mm: MultiPeriodModel, first: Solution) -> tuple[Model, floa
         lb[j] = max(0.0, float(first.x[j]) - 1e-9)
         w = lm.weights if lm.weights is not None else np.ones(lm.x.size)
         c[p.offset + lm.x.start:p.offset + lm.x.start + lm.x.size] = p.discount * w * lm.land_unit / S2
+    land_track = next((t for t in mm.tracks if t.resource == "land"), None)
+    if land_track is not None and land_track.change is not None:  # the smoothing penalty on the tax tie-break
+        top = max(float(lm.weights.max()) if lm.weights is not None else 1.0 for _, lm in land) or 1.0
+        c[land_track.change.slice] = -land_track.penalty * top * land_track.sigma / S2
     for p in mm.parts:  # a loop over the other resources' years: their plan stays
         if p.resource == "land":
             continue
@@ -502,7 +540,7 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
             track=tr.key, resource=tr.resource, unit=tr.unit, pool_total=float(pools.sum()),
             additions=float(additions.sum()), allocated=float(alloc.sum()), unused_end=float(u[-1]),
             lapsed=float(lapsed.sum()), carry_over=c, carry_over_source=tr.carry_over_source, model_unit=tr.sigma,
-            exact=tr.exact, empty_years=list(tr.empty_years)))
+            exact=tr.exact, empty_years=list(tr.empty_years), **_smoothing_fields(mm, tr, alloc)))
 
     per_year = resource_objectives(mm, primary.x)
     total = discounted(mm, per_year)
@@ -513,7 +551,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     T_txt = f", summed over {T} year{'s' if T > 1 else ''}" + (
         f" discounted at {mm.periods.discount_rate:.4g}/yr" if mm.periods.discount_rate else "")
     res_obj = [ResourceObjective(resource=r, kind=_objective_kind(mm.instance, r), value=total[r],
-                                 unit=mm.objective_units[r] + T_txt, weight=mm.weights[r], normaliser=mm.norms[r])
+                                 unit=mm.objective_units[r] + T_txt, weight=mm.weights[r], normaliser=mm.norms[r],
+                                 smoothing_cost=sum(p.smoothing_cost for p in track_summaries if p.resource == r))
                for r in mm.resources]
     one = res_obj[0] if len(res_obj) == 1 else None
     notes = list(mm.notes)
@@ -539,6 +578,23 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
                            pd.concat(year_parts, ignore_index=True), objectives, _target_table(mm, x), bindings,
                            mm.management)
+
+
+def total_variation(alloc: FloatArray) -> FloatArray:
+    """Per zone, Σ_{t>t₁} |x_{i,t} − x_{i,t−1}| of a years × zones allocation: how much its
+    allocation moves from year to year (0 for a constant one)."""
+    return np.asarray(np.abs(np.diff(alloc, axis=0)).sum(axis=0), dtype=np.float64)
+
+
+def _smoothing_fields(mm: MultiPeriodModel, tr: Track, alloc: FloatArray) -> dict[str, object]:
+    """A track's smoothing in its summary: λ, whether it is the default, λκ (what a unit of
+    change costs the objective), the total variation and the penalty charged."""
+    tv = float(total_variation(alloc).sum())
+    cost = mm.change_cost.get(tr.key, 0.0)
+    return {"smoothing_penalty": tr.penalty, "smoothing_default": tr.smoothing is None,
+            "smoothing_source": tr.smoothing.source if tr.smoothing is not None else None,
+            "change_cost": cost, "change_cost_unit": f"{mm.objective_units[tr.resource]} per {tr.unit}",
+            "total_variation": tv, "smoothing_cost": cost * tv}
 
 
 def _tie_unit(mm: MultiPeriodModel) -> str:
@@ -568,5 +624,5 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
-__all__ = ["MultiPeriodModel", "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage",
+__all__ = ["MultiPeriodModel", "build_multi_period", "total_variation", "change_costs", "solve_multi_period", "plan_from_solution", "efficiency_stage",
            "ideal_norms", "stacked_objective", "with_norms", "resource_objectives", "discounted"]
