@@ -19,7 +19,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-
 from land_quota import machine  # (the land benchmark's machine description; imports no zoneopt)
 
 HERE = Path(__file__).resolve().parent

@@ -86,6 +86,7 @@ from zoneopt.instance.objectives import (
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
+    SMOOTHING_DEFAULT,
     Effect,
     GrowthMetric,
     GrowthTarget,
@@ -97,7 +98,6 @@ from zoneopt.instance.periods import (
     ResourcePeriods,
     ResourceRamp,
     ResourceYear,
-    SMOOTHING_DEFAULT,
     Smoothing,
 )
 from zoneopt.instance.pools import (

@@ -624,5 +624,6 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
-__all__ = ["MultiPeriodModel", "build_multi_period", "total_variation", "change_costs", "solve_multi_period", "plan_from_solution", "efficiency_stage",
+__all__ = ["MultiPeriodModel", "build_multi_period", "total_variation", "change_costs",
+           "solve_multi_period", "plan_from_solution", "efficiency_stage",
            "ideal_norms", "stacked_objective", "with_norms", "resource_objectives", "discounted"]

@@ -241,5 +241,6 @@ def track_settings(instance: Instance, periods: Periods, resources: Sequence[str
     return out
 
 
-__all__ = ["TrackSettings", "Track", "with_smoothing", "RampSpec", "EffectSpec", "RESOURCE_ORDER", "track_settings", "planned_resources",
+__all__ = ["TrackSettings", "Track", "with_smoothing", "RampSpec", "EffectSpec", "RESOURCE_ORDER",
+           "track_settings", "planned_resources",
            "year_pools", "resource_pools"]
