@@ -30,7 +30,7 @@ from zoneopt.instance import (
     LandPool,
 )
 from zoneopt.models.allocation import FAIRNESS_UNIT, TIERED_UNIT, Allocation, block_objective, priority_order
-from zoneopt.models.outcome import ResourceModel
+from zoneopt.models.outcome import ResourceModel, model_note
 from zoneopt.models.rules import RuleInfo, TiltChain, ZoneTotals, add_pool_row, add_zone_rules, model_unit
 
 FloatArray = npt.NDArray[np.float64]
@@ -245,4 +245,4 @@ def land_resource_model(instance: Instance) -> ResourceModel:
     explanation."""
     lm = build_land_model(instance)
     return ResourceModel("land", lm, lm.model, lm.land_unit, "mu", None, lm.rules,
-                         "mip" if lm.model.is_mip else "lp", f"land unit {lm.land_unit:g} mu")
+                         "mip" if lm.model.is_mip else "lp", **model_note("mnote.land_unit", unit=f"{lm.land_unit:g}"))

@@ -76,6 +76,7 @@ from zoneopt.models.year_models import (
     stacked_tracks,
 )
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
+from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -226,17 +227,17 @@ def _planned(instance: Instance) -> tuple[str, ...]:
 def _notes(instance: Instance, management: ManagementResult | None, resources: Sequence[str],
            years: Sequence[int]) -> list[str]:
     """What the plan leaves out: land freed by management that joins no planned pool, and the
-    project portfolio."""
+    project portfolio (from the glossary: :func:`~zoneopt.plans.glossary.spoken`)."""
     notes: list[str] = []
     if management is not None:
         outside = {y: v for y, v in management.pool_additions.items() if v > 0 and (y not in years or
                                                                                     "land" not in resources)}
         if outside:
-            notes.append("land freed by dynamic management " + ("outside the plan years " if "land" in resources
-                                                                 else "(land is not planned) ")
-                         + "is not in any pool: " + ", ".join(f"{y}: {v:,.6g} mu" for y, v in sorted(outside.items())))
+            notes.append(spoken("note.years.outside", where=Term("note.years.outside_years" if "land" in resources
+                                                                 else "note.years.no_land"),
+                                amounts=", ".join(f"{y}: {v:,.6g} mu" for y, v in sorted(outside.items()))))
     if instance.projects:
-        notes.append("the project portfolio is a single-year model: its projects are not planned over the years")
+        notes.append(spoken("note.years.projects"))
     return notes
 
 
@@ -557,9 +558,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     one = res_obj[0] if len(res_obj) == 1 else None
     notes = list(mm.notes)
     if mm.coupled:
-        notes.append("growth targets draw on several resources: each resource's objective counts by the share of "
-                     "its own optimum it reaches (" + ", ".join(f"{o.resource} {o.value:,.6g} of {o.normaliser:,.6g}"
-                                                                 for o in res_obj) + ")")
+        notes.append(spoken("note.years.coupled", shares=", ".join(
+            f"{o.resource} {o.value:,.6g} / {o.normaliser:,.6g}" for o in res_obj)))
     viol = [max(r.max_bound_violation, r.max_row_violation, r.max_integrality_violation)
             for r in (solution.check, primary.check) if r]
     summary = MultiPeriodSummary(

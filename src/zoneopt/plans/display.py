@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from zoneopt.files import atomic_write
-from zoneopt.plans.glossary import DEFAULT_LANGUAGE, check_language, term, text
+from zoneopt.plans.glossary import DEFAULT_LANGUAGE, check_language, said_again, term, text
 from zoneopt.plans.spreadsheets import write_frame
 
 if TYPE_CHECKING:
@@ -153,6 +153,31 @@ COLUMNS: dict[str, Column] = {
     "bound": Column("col.bound", "ratio"), "shadow_price": Column("col.shadow_price", "ratio"),
     "value": Column("col.value", "ratio"), "range_lower": Column("col.range_lower", "ratio"),
     "range_upper": Column("col.range_upper", "ratio"),
+    # the verbs beyond solve, compare and explain (plan-years, evaluate, manage, consolidate, sweep)
+    "year": Column("col.year", "text"), "track": Column("col.track", "text"), "change": Column("col.change", "ratio"),
+    "rank": Column("col.rank", "text"), "actions": Column("col.actions", "text"),
+    "freed_mu": Column("col.freed_mu", "mu", "sum"), "available": Column("col.available", "ratio"),
+    "additions": Column("col.additions", "ratio"), "carried_in": Column("col.carried_in", "ratio"),
+    "unused": Column("col.unused", "ratio"), "lapsed": Column("col.lapsed", "ratio"),
+    "scope": Column("col.scope", "text"), "slack": Column("col.slack", "ratio"), "rate": Column("col.rate", "pct"),
+    "target_rate": Column("col.target_rate", "pct"), "driven_by": Column("col.driven_by", "text"),
+    "host": Column("col.host", "text"), "blocks": Column("col.blocks", "count", "sum"),
+    "members": Column("col.members", "text"), "farthest_km": Column("col.farthest_km", "ratio"),
+    "land_freed_mu": Column("col.land_freed_mu", "mu", "sum"), "parks": Column("col.parks", "count", "sum"),
+    "hosts": Column("col.hosts", "count", "sum"), "host_cap": Column("col.host_cap", "count"),
+    "merged": Column("col.merged", "count", "sum"), "merged_elsewhere": Column("col.merged_elsewhere", "count", "sum"),
+    "revoked": Column("col.revoked", "count", "sum"), "evaluated": Column("col.evaluated", "count"),
+    "decisions": Column("col.decisions", "count", "sum"), "reductions": Column("col.reductions", "count", "sum"),
+    "revocations": Column("col.revocations", "count", "sum"), "warnings": Column("col.warnings_n", "count", "sum"),
+    "indicator": Column("col.indicator", "text"), "criterion": Column("col.criterion", "text"),
+    "direction": Column("col.direction", "enum", enum="direction"), "base": Column("col.base", "ratio"),
+    "p5": Column("col.p5", "ratio"), "p50": Column("col.p50", "ratio"), "p95": Column("col.p95", "ratio"),
+    "p_receive": Column("col.p_receive", "pct"), "grade_stability": Column("col.grade_stability", "text"),
+    "replacement_cost": Column("col.replacement_cost", "ratio"), "forcing_cost": Column("col.forcing_cost", "ratio"),
+    "variants": Column("col.variants", "count", "sum"), "reported": Column("col.reported", "ratio"),
+    "mean": Column("col.mean", "ratio"), "worst": Column("col.worst", "ratio"), "cvar": Column("col.cvar", "ratio"),
+    "nominal_mu": Column("col.nominal_mu", "mu", "sum"), "robust_mu": Column("col.robust_mu", "mu", "sum"),
+    "change_mu": Column("col.change_mu", "mu"),
 }
 """The plans' data columns and how each is shown; patterns (``SO2_t``, ``reaches:<target>``)
 are read by :func:`column`."""
@@ -244,8 +269,10 @@ class Display:
 
     # words
     def clean(self, words: str) -> str:
-        """A model's note or warning with money labels as the display says them (``万元``, not
-        ``万元 (1e4 yuan)``)."""
+        """A model's note or warning in this display's language when the model wrote it from the
+        glossary (:func:`~zoneopt.plans.glossary.spoken`), with money labels as the display says
+        them (``万元``, not ``万元 (1e4 yuan)``)."""
+        words = said_again(words, self.lang)
         for unit, label in (("wan_yuan", "万元 (1e4 yuan)"), ("yi_yuan", "亿元 (1e8 yuan)")):
             words = words.replace(label, self.term(f"unit.{unit}"))
         return words
