@@ -8,7 +8,14 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import INSTANCE_SUFFIXES, add_backend_options, add_lang_option, add_verb, check_out, require_optimal
+from zoneopt.cli.common import (
+    INSTANCE_SUFFIXES,
+    add_backend_options,
+    add_lang_option,
+    add_verb,
+    check_out,
+    require_optimal,
+)
 from zoneopt.errors import InvalidInputError
 
 EPILOG_PLAN_YEARS = """exit codes: 0 solved (optimal, or feasible within the MIP gap);

@@ -484,8 +484,9 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
             continue
         nothing |= mask
         what = what.replace("{k}", str(idx.size))
-        sentence = spoken("presolve.excluded", rule=_quoted(rule), k=idx.size, zones=_zone_list(ids, idx)) \
-            if isinstance(rule, ExcludeRule) else f"{_ref(rule)} {what}, which can never get land: {_zone_list(ids, idx)}"
+        listed = _zone_list(ids, idx)
+        sentence = spoken("presolve.excluded", rule=_quoted(rule), k=idx.size, zones=listed) \
+            if isinstance(rule, ExcludeRule) else f"{_ref(rule)} {what}, which can never get land: {listed}"
         out.append(Finding("zones-get-nothing", severity, sentence,
                            rule=rule.id, zone=str(ids[idx[0]]), field=field))
     if ctx.n and nothing.all():

@@ -86,7 +86,8 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
                     "{allocated}"),
     "years.returned": (" + 返还 {amount}", " + {amount} returned"),
     "years.added": (" + 追加 {amount}", " + {amount} added"),
-    "years.smoothing": ("平滑：年际变化惩罚系数 λ = {penalty}{default} · 每{unit}变化计 {cost} · 年际变化合计 {tv} {unit}"
+    "years.smoothing": ("平滑：年际变化惩罚系数 λ = {penalty}{default} · 每{unit}变化计 {cost} · "
+                        "年际变化合计 {tv} {unit}"
                         " · 惩罚 {charged}（不计入目标值）",
                         "smoothing: penalty on year-to-year change λ = {penalty}{default} · {cost} per {unit} of "
                         "change · total variation {tv} {unit} · penalty {charged} (not in the objective)"),
@@ -184,7 +185,8 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "severity.error": ("错误", "error"),
     # -- presolve findings (models/presolve.py), by code -------------------------------------------
     "presolve.lock-cap-collision": (
-        "约束 {lock} 与约束 {cap} 在{where} {name} 上冲突：指标总量{side} {level} 亩（当前总量 {pool} 亩的 {factor} 倍）时，"
+        "约束 {lock} 与约束 {cap} 在{where} {name} 上冲突：指标总量{side} {level} 亩"
+        "（当前总量 {pool} 亩的 {factor} 倍）时，"
         "锁定量将超过上限允许的量，方案不可行；请将锁定量改为总量的份额（shares），或将上限改为亩数",
         "rule {lock} and rule {cap} collide for {where} {name} when the pool is {side} {level} mu (×{factor} of "
         "{pool} mu): the lock then asks for more than the cap allows and the plan is infeasible; give the lock as a "
@@ -239,7 +241,8 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "cons.objective": ("目标（{kind}）：{value} {unit}", "objective ({kind}): {value} {unit}"),
     "cons.tie_break": ("并列时：{value} {unit}", "tie-break: {value} {unit}"),
     # -- sweep ----------------------------------------------------------------------------------
-    "sweep.banner": ("zoneopt 批量求解 · {name} · {n} 个方案（{kinds}）", "zoneopt sweep · {name} · {n} variants ({kinds})"),
+    "sweep.banner": ("zoneopt 批量求解 · {name} · {n} 个方案（{kinds}）",
+                     "zoneopt sweep · {name} · {n} variants ({kinds})"),
     "sweep.engine": ("引擎：{engine} · {n} 个方案用时 {seconds} 秒（每秒 {rate} 个）{resumed}",
                      "engine: {engine} · {n} variants solved in {seconds} s ({rate}/s){resumed}"),
     "sweep.resumed": ("（接续磁盘上已有的 {n} 个）", " (resumed after {n} found on disk)"),
@@ -247,12 +250,14 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "sweep.wrote": ("已写入 {path}（{n} 行：每个方案、每个开发区一行）",
                     "wrote {path} ({n} rows: one per variant and zone)"),
     "sweep.status": ("各类方案的求解状态：", "status per kind of variant:"),
-    "sweep.bands": ("{quantity}：{n} 个已求解的随机抽样（种子 {seed}；相对误差：{noise}）；获得概率 = 获得分配的抽样所占比例：",
+    "sweep.bands": ("{quantity}：{n} 个已求解的随机抽样（种子 {seed}；相对误差：{noise}）；"
+                    "获得概率 = 获得分配的抽样所占比例：",
                     "{quantity} over {n} solved draws (seed {seed}; relative error: {noise}); P(>0) = share of "
                     "draws with some:"),
     "sweep.more": ("……另有 {n} 个开发区（用 --all，或读取 {path}）", "... {n} more zones (use --all, or read {path})"),
     "sweep.same": ("{grade}（{p} 不变）", "{grade} ({p} same)"),
-    "sweep.costs": ("替代成本（强制剔除该区时损失的目标值；inf：没有它约束无法成立）与强制成本（强制满足其申请时的损失），{main} 目标：",
+    "sweep.costs": ("替代成本（强制剔除该区时损失的目标值；inf：没有它约束无法成立）"
+                    "与强制成本（强制满足其申请时的损失），{main} 目标：",
                     "replacement cost (objective lost when the zone is forced out; inf: the rules cannot hold "
                     "without it) and forcing cost (lost when forced to its request), {main} objective:"),
     "sweep.robust": ("稳健方案：在 {n} 个抽样上最大化目标值的{what}，{unit}：",
