@@ -177,7 +177,14 @@ COLUMNS: dict[str, Column] = {
     "variants": Column("col.variants", "count", "sum"), "reported": Column("col.reported", "ratio"),
     "mean": Column("col.mean", "ratio"), "worst": Column("col.worst", "ratio"), "cvar": Column("col.cvar", "ratio"),
     "nominal_mu": Column("col.nominal_mu", "mu", "sum"), "robust_mu": Column("col.robust_mu", "mu", "sum"),
-    "change_mu": Column("col.change_mu", "mu"),
+    "change_mu": Column("col.change_mu", "mu"), "of": Column("col.of", "text"), "per": Column("col.per", "text"),
+    "benchmark": Column("col.benchmark", "ratio"), "action": Column("col.action", "text"),
+    "role": Column("col.role", "enum", enum="role"), "peers": Column("col.peers", "text"),
+    "energy_tce": Column("indicator.energy_tce", "ratio", "sum"),
+    "employees": Column("indicator.employees", "count", "sum"),
+    "value_added": Column("indicator.value_added", "money_yr", "sum"),
+    "efficient": Column("col.efficient", "bool", "count"),
+    "weakly_efficient": Column("col.weakly_efficient", "bool", "count"),
 }
 """The plans' data columns and how each is shown; patterns (``SO2_t``, ``reaches:<target>``)
 are read by :func:`column`."""
@@ -193,6 +200,7 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = (
     (re.compile(r"^(?P<id>.+) rank$"), "col.eval_rank", "count", None),
     (re.compile(r"^(?P<id>.+) grade$"), "col.eval_grade", "text", None),
     (re.compile(r"^delta:(?P<label>.+)$"), "col.delta", "ratio", "sum"),
+    (re.compile(r"^slack_(?P<what>.+)$"), "col.slack_of", "ratio", None),
 )
 
 
