@@ -179,6 +179,7 @@ COLUMNS: dict[str, Column] = {
     "nominal_mu": Column("col.nominal_mu", "mu", "sum"), "robust_mu": Column("col.robust_mu", "mu", "sum"),
     "change_mu": Column("col.change_mu", "mu"), "of": Column("col.of", "text"), "per": Column("col.per", "text"),
     "benchmark": Column("col.benchmark", "ratio"), "action": Column("col.action", "text"),
+    "upgrades": Column("col.upgrades", "count", "sum"), "returns_in": Column("col.returns_in", "text"),
     "role": Column("col.role", "enum", enum="role"), "peers": Column("col.peers", "text"),
     "energy_tce": Column("indicator.energy_tce", "ratio", "sum"),
     "employees": Column("indicator.employees", "count", "sum"),

@@ -250,6 +250,12 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     # -- manage ---------------------------------------------------------------------------------
     "manage.banner": ("zoneopt 动态管理 · {name}", "zoneopt manage · {name}"),
     "manage.history": ("评价历史 {first}–{last} 年 · 规则：{rules}", "history {first}–{last} · rules: {rules}"),
+    "action.warning": ("警示", "warning"),
+    "action.reduction": ("核减面积", "reduction"),
+    "action.revocation": ("撤销", "revocation"),
+    "action.upgrade": ("推荐晋级", "upgrade"),
+    "col.upgrades": ("推荐晋级", "upgrades"),
+    "col.returns_in": ("返还年份", "returns in"),
     "manage.none": ("无处置：没有开发区触发规则", "no decisions: no zone met a rule"),
     "manage.per_year": ("各年度：", "per year:"),
     "manage.returned": ("返还指标总量的土地：{amounts}", "land returned to the pool: {amounts}"),
@@ -268,6 +274,19 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "cons.counties": ("有多个园区的区县：", "counties with several parks:"),
     "cons.objective": ("目标（{kind}）：{value} {unit}", "objective ({kind}): {value} {unit}"),
     "cons.tie_break": ("并列时：{value} {unit}", "tie-break: {value} {unit}"),
+    "cons.unit.zones": ("个开发区（保留的主园区数）", "zones (hosts left)"),
+    "cons.unit.points": ("分（相关度 + 得分提升 − 每次并入的距离；主园区加分）",
+                         "points (relatedness + score gain − distance per merge; host bonuses)"),
+    "cons.unit.tie_break": ("分（相关度目标）", "points (relatedness objective)"),
+    "cons.note.freed": ("撤销的 {k} 个园区现有土地 {mu} 亩：腾出的土地可返还建设用地指标（盘活低效用地，2017 §六(三)）："
+                        "将其加入 pools.land.total_mu 即可参与分配",
+                        "{mu} mu of existing land in {k} revoked park(s): freed land can return to the "
+                        "construction-land pool (盘活低效用地, 2017 §六(三)): add it to pools.land.total_mu to plan "
+                        "with it"),
+    "cons.note.no_county": ("{k} 个园区没有区县：区县约束不适用于它们",
+                            "{k} park(s) without a county: no county rule applies to them"),
+    "objective.kind.relatedness": ("相关度", "relatedness"),
+    "objective.kind.min_zones": ("最少开发区数", "min_zones"),
     # -- sweep ----------------------------------------------------------------------------------
     "sweep.banner": ("zoneopt 批量求解 · {name} · {n} 个方案（{kinds}）",
                      "zoneopt sweep · {name} · {n} variants ({kinds})"),
