@@ -279,7 +279,8 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
                          "points (relatedness + score gain − distance per merge; host bonuses)"),
     "cons.unit.tie_break": ("分（相关度目标）", "points (relatedness objective)"),
     "cons.note.freed": ("撤销的 {k} 个园区现有土地 {mu} 亩："
-                        "腾出的土地可返还建设用地指标（盘活低效用地，2017 §六(三)）：将其加入 pools.land.total_mu 即可参与分配",
+                        "腾出的土地可返还建设用地指标（盘活低效用地，2017 §六(三)）："
+                        "将其加入 pools.land.total_mu 即可参与分配",
                         "{mu} mu of existing land in {k} revoked park(s): freed land can return to the "
                         "construction-land pool (盘活低效用地, 2017 §六(三)): add it to pools.land.total_mu to plan "
                         "with it"),
