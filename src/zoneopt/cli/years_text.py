@@ -86,12 +86,14 @@ def track_lines(plan: Any, pool: Any, display: Display, show_all: bool) -> list[
                        pools=q(pool.pool_total), additions=extra, carry=f"{pool.carry_over:g}",
                        allocated=q(pool.allocated))]
     lines.append(smoothing_line(pool, display))
-    table = plan.table(pool.track)
+    # "total" and "change" renamed: columns the glossary does not know are summed in the 合计 row
+    table = plan.table(pool.track).rename(columns={"total": "zone_total", "change": "zone_change"})
     shown = table if show_all else table.head(SHOWN_ZONES)
     years = [str(y) for y in plan.summary.years]
     kind = _KIND.get(pool.resource, "ratio")
-    kinds = {c: kind for c in [*years, "total", "change"]}
-    labels = {**{y: y for y in years}, "total": display.term("term.total"), "change": display.term("col.change")}
+    kinds = {c: kind for c in [*years, "zone_total", "zone_change"]}
+    labels = {**{y: y for y in years}, "zone_total": display.term("term.total"),
+              "zone_change": display.term("col.change")}
     lines.append(_text(shown, display, over=table, kinds=kinds, labels=labels))
     if len(table) > len(shown):
         lines.append(display.t("term.more_zones", n=len(table) - len(shown)))

@@ -60,7 +60,7 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "col.forcing_cost": ("强制成本", "forcing cost"),
     "col.kind_variant": ("方案类型", "kind"),
     "col.variants": ("方案数", "variants"),
-    "col.reported": ("名义方案", "reported"),
+    "col.reported": ("名义目标值", "reported"),
     "col.mean": ("均值", "mean"),
     "col.worst": ("最差", "worst"),
     "col.cvar": ("CVaR", "CVaR"),
@@ -161,6 +161,7 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "mnote.land_unit": ("土地单位 {unit} 亩", "land unit {unit} mu"),
     "mnote.pollutants": ("{n} 种污染物：{names}", "{n} pollutant(s): {names}"),
     "mnote.tranche": ("每份 {unit} {money}", "tranche {unit} {money}"),
+    "mnote.portfolio": ("{n} 个项目，{k} 个个数目标", "{n} projects, {k} count target(s)"),
     "mnote.money_unit": ("金额单位 {unit} {money}", "money unit {unit} {money}"),
     # -- validate -------------------------------------------------------------------------------
     "validate.ok": ("通过：{path}：{parts}{synthetic}", "ok: {path}: {parts}{synthetic}"),
@@ -304,15 +305,18 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
                     "draws with some:"),
     "sweep.more": ("……另有 {n} 个开发区（用 --all，或读取 {path}）", "... {n} more zones (use --all, or read {path})"),
     "sweep.same": ("{grade}（{p} 不变）", "{grade} ({p} same)"),
-    "sweep.costs": ("替代成本（强制剔除该区时损失的目标值；inf：没有它约束无法成立）"
+    "sweep.costs": ("替代成本（强制剔除该区时损失的目标值；∞：没有它约束无法成立）"
                     "与强制成本（强制满足其申请时的损失），{main} 目标：",
-                    "replacement cost (objective lost when the zone is forced out; inf: the rules cannot hold "
+                    "replacement cost (objective lost when the zone is forced out; ∞: the rules cannot hold "
                     "without it) and forcing cost (lost when forced to its request), {main} objective:"),
-    "sweep.robust": ("稳健方案：在 {n} 个抽样上最大化目标值的{what}，{unit}：",
+    "sweep.robust": ("稳健方案：在 {n} 个抽样上最大化目标值的 {what}，{unit}：",
                      "robust plan: maximises {what} of the objective over {n} draws, {unit}:"),
     "sweep.worst": ("最差情形", "the worst case"),
     "sweep.cvar": ("{alpha} 处的 CVaR（最差 {p} 的均值）", "the CVaR at {alpha} (mean of the worst {p})"),
     "sweep.moved": ("{n} 个开发区的分配与名义方案不同", "{n} zones get another allocation than in the nominal plan"),
+    "sweep.plan.nominal": ("名义方案", "nominal"),
+    "sweep.plan.robust": ("稳健方案", "robust"),
+    "col.share_of_objective": ("占目标值比例", "share"),
     "sweep.base_failed": ("基准方案{status}：{message}", "the base plan is {status}: {message}"),
 }
 
