@@ -61,6 +61,7 @@ from zoneopt.models.rules import (
     pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -484,7 +485,7 @@ def _objective(instance: Instance, zt: ZoneTable, pt: ProjectTable) -> tuple[Flo
             t = term(name)
             norm = obj.normalisers.get(name) or float(t.sum()) or 1.0
             value = value + alpha * t / norm
-        unit = "blend of normalised terms"
+        unit = spoken("unit.blend")
     if (priority != 1).any():
         unit += " (sector-priority weighted)"
     return value * priority, unit

@@ -180,6 +180,10 @@ COLUMNS: dict[str, Column] = {
     "change_mu": Column("col.change_mu", "mu"), "of": Column("col.of", "text"), "per": Column("col.per", "text"),
     "benchmark": Column("col.benchmark", "ratio"), "action": Column("col.action", "text"),
     "upgrades": Column("col.upgrades", "count", "sum"), "returns_in": Column("col.returns_in", "text"),
+    "p25": Column("col.p25", "ratio"), "p75": Column("col.p75", "ratio"),
+    "base_grade": Column("col.base_grade", "text"), "p_base": Column("col.p_base", "pct"),
+    "modal_grade": Column("col.modal_grade", "text"), "p_ungraded": Column("col.p_ungraded", "pct"),
+    "status_out": Column("col.status_out", "text"), "status_in": Column("col.status_in", "text"),
     "plan": Column("col.plan", "text"), "role": Column("col.role", "enum", enum="role"),
     "peers": Column("col.peers", "text"),
     "energy_tce": Column("indicator.energy_tce", "ratio", "sum"),
@@ -203,6 +207,8 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = (
     (re.compile(r"^(?P<id>.+) grade$"), "col.eval_grade", "text", None),
     (re.compile(r"^delta:(?P<label>.+)$"), "col.delta", "ratio", "sum"),
     (re.compile(r"^slack_(?P<what>.+)$"), "col.slack_of", "ratio", None),
+    (re.compile(r"^p_(?P<g>[A-D])$"), "col.p_grade", "pct", None),
+    (re.compile(r"^score_(?P<q>p\d+)$"), "col.score_q", "score", None),
 )
 
 
@@ -283,6 +289,8 @@ class Display:
         glossary (:func:`~zoneopt.plans.glossary.spoken`), with money labels as the display says
         them (``万元``, not ``万元 (1e4 yuan)``)."""
         words = said_again(words, self.lang)
+        if self.zh:  # a clause the instance marks as an assumption (zoneopt.instance.common)
+            words = words.replace(" (assumption)", "（假设）")
         for unit, label in (("wan_yuan", "万元 (1e4 yuan)"), ("yi_yuan", "亿元 (1e8 yuan)")):
             words = words.replace(label, self.term(f"unit.{unit}"))
         return words
@@ -387,7 +395,7 @@ class Display:
         if kind == "rules":  # rule ids, a space after each ; so a narrow cell can wrap between them
             return "" if _missing(v) else "; ".join(r for r in str(v).split(";") if r)
         if kind == "text":
-            return "" if _missing(v) else str(v)
+            return "" if _missing(v) else self.clean(str(v))
         if kind == "enum":
             return "" if _missing(v) else self.term(f"{col.enum}.{v}", str(v))  # type: ignore[union-attr]
         if kind == "bool":

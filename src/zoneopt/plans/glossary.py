@@ -737,7 +737,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "chart.named_largest": ("标注了最大的 {n} 个", "the {n} largest allocations named"),
     "chart.zeros_unnamed": ("为 0 的未标注", "zones at 0 not named"),
     "chart.score": ("评价得分", "evaluation score"),
-    "chart.at_zero": ("为 0：", "at 0:"),
+    "chart.at_zero": ("分配为 0", "at 0"),
     "chart.cities_title": ("各城市分配", "Allocation per city"),
     "chart.of_pool": ("（占总量 {p}）", "  ({p} of the pool)"),
     "chart.objective": ("目标值\n{unit}", "objective\n{unit}"),

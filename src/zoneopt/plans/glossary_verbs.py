@@ -163,6 +163,13 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "mnote.tranche": ("每份 {unit} {money}", "tranche {unit} {money}"),
     "mnote.portfolio": ("{n} 个项目，{k} 个个数目标", "{n} projects, {k} count target(s)"),
     "mnote.money_unit": ("金额单位 {unit} {money}", "money unit {unit} {money}"),
+    "unit.blend_score": ("分（各项归一化后的加权综合）", "score (blend of normalised terms)"),
+    "unit.blend": ("各项归一化后的加权综合", "blend of normalised terms"),
+    "reason.mip_parcels": ("混合整数规划（整块地）没有影子价格和价格区间",
+                           "a MIP (whole parcels) has no shadow prices or ranging"),
+    "reason.mip": ("混合整数规划没有影子价格和价格区间", "a MIP has no shadow prices or ranging"),
+    "reason.no_duals": ("{backend} 没有返回对偶价格", "{backend} returned no duals"),
+    "reason.no_ranging": ("未要求计算价格区间", "ranging not requested"),
     # -- validate -------------------------------------------------------------------------------
     "validate.ok": ("通过：{path}：{parts}{synthetic}", "ok: {path}: {parts}{synthetic}"),
     "validate.model_file": ("通过：{path}：模型，{vars} 个变量，{rows} 行",
@@ -317,6 +324,63 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "sweep.plan.nominal": ("名义方案", "nominal"),
     "sweep.plan.robust": ("稳健方案", "robust"),
     "col.share_of_objective": ("占目标值比例", "share"),
+    # the report's sweep section (zoneopt.report.sweeps)
+    "sweep.r.section": ("不确定性下的方案：批量求解", "Under uncertainty: the sweep"),
+    "sweep.r.intro": ("对实例的 {n} 个变体（{kinds}）逐一求解；下表为各类变体的求解状态（某次抽样不可行也是结果："
+                      "在那组数据下约束无法同时成立）。",
+                      "{n} variants of the instance ({kinds}), each solved on its own; the statuses per kind below "
+                      "(an infeasible draw is a result: its rules cannot all hold with those figures)."),
+    "sweep.r.status_title": ("各类变体的求解状态", "Variants by status"),
+    "sweep.r.as_stated": ("按批量求解的设定", "as the sweep states"),
+    "sweep.r.draws": ("对各开发区上报数据做蒙特卡洛抽样（相对误差：{noise}；种子 {seed}），每次重新评价、重新求解："
+                      "共 {draws} 次已求解的抽样。误差是批量求解的假设，不是政策给出的数字。",
+                      "Monte Carlo draws of the zones' reported figures (relative error: {noise}; seed {seed}), each "
+                      "re-evaluated and re-solved: {draws} solved draws. The error is an assumption of the sweep, "
+                      "not a figure of the policy."),
+    "sweep.r.fan_heading": ("各开发区在抽样中的分配", "Allocation per zone over the draws"),
+    "sweep.r.fan_title": ("{draws} 次抽样中的分配（{n} 个在某次抽样中获得分配的开发区", "Allocation over {draws} draws "
+                          "({n} zones that get some in some draw"),
+    "sweep.r.not_shown": ("；另有 {rest} 个未显示）", "; {rest} more not shown)"),
+    "sweep.r.close": ("）", ")"),
+    "sweep.r.median": ("中位数", "median"),
+    "sweep.r.base_plan": ("基准方案", "base plan"),
+    "sweep.r.none_any": ("在任何抽样中都没有开发区获得分配", "no zone gets any of it in any draw"),
+    "sweep.r.no_land": ("在任何抽样中都没有开发区获得土地", "no zone gets land in any draw"),
+    "sweep.r.p_axis": ("获得土地的抽样所占比例", "share of draws in which the zone receives land"),
+    "sweep.r.p_title": ("获得土地的概率", "Probability of receiving land"),
+    "sweep.r.never": ("（{n} 个开发区从未获得）", " ({n} zones never do)"),
+    "sweep.r.no_cost": ("剔除任何开发区都不改变目标值", "no zone's exclusion changes the objective"),
+    "sweep.r.cost_axis": ("强制剔除该区时损失的目标值（{unit}）", "objective lost when the zone is forced out, {unit}"),
+    "sweep.r.cost_title": ("替代成本（红：方案损失；绿：其他开发区获益）",
+                           "Replacement cost (red: the plan loses; green: the others gain)"),
+    "sweep.r.irreplaceable": ("没有它们约束无法成立：{zones}", "the rules cannot hold without: {zones}"),
+    "sweep.r.objective_units": ("目标单位", "objective units"),
+    "sweep.r.bands_title": ("各开发区在抽样中的{what}", "{what} per zone over the draws"),
+    "sweep.r.bands_caption": ("P5 … P95：已求解抽样的分位数（线性插值）；获得概率：该区获得分配的抽样所占比例。",
+                              "P5 … P95: quantiles over the solved draws (linear interpolation); P(>0) the share "
+                              "of draws in which the zone gets some."),
+    "sweep.r.grades_title": ("抽样中的等级稳定性", "Grade stability over the draws"),
+    "sweep.r.grades_caption": ("各开发区在抽样中被评为各等级的比例。",
+                               "The share of draws in which each zone's evaluation gives it each grade."),
+    "sweep.r.cost_heading": ("各开发区的替代成本", "Replacement cost per zone"),
+    "sweep.r.costs_title": ("按替代成本排序的开发区（{unit}）", "Zones ranked by replacement cost ({unit})"),
+    "sweep.r.costs_caption": ("替代成本：强制剔除该区时损失的目标值（∞：没有它约束无法成立；负值：其他开发区获益）。"
+                              "强制成本：强制满足其土地申请时的损失（{n} 个开发区无法满足：∞）。",
+                              "Replacement cost: the objective lost when the zone is forced out (∞: the rules cannot "
+                              "hold without it; negative: the others gain). Forcing cost: lost when the zone is "
+                              "forced to its land request ({n} zones cannot be: ∞)."),
+    "sweep.r.nothing": ("批量求解既无抽样也无逐区变体：没有逐区结果可显示。",
+                        "The sweep has neither draws nor zone variants: nothing per zone to show."),
+    "col.p25": ("P25", "P25"),
+    "col.p75": ("P75", "P75"),
+    "col.base_grade": ("基准等级", "base grade"),
+    "col.p_base": ("等级不变概率", "same grade"),
+    "col.modal_grade": ("最常见等级", "modal grade"),
+    "col.p_grade": ("{g} 级概率", "P({g})"),
+    "col.p_ungraded": ("未评级概率", "P(ungraded)"),
+    "col.score_q": ("得分 {q}", "score {q}"),
+    "col.status_out": ("剔除后状态", "status forced out"),
+    "col.status_in": ("强制满足后状态", "status forced in"),
     "sweep.base_failed": ("基准方案{status}：{message}", "the base plan is {status}: {message}"),
 }
 

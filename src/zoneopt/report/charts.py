@@ -240,8 +240,10 @@ def score_chart(Figure: Any, a: pd.DataFrame, d: Display) -> Any:
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlabel(d.t("chart.score"))
-    strip.text(0.0, 1.0, d.t("chart.at_zero"), transform=strip.transAxes, fontsize=8, color="#666666", va="top",
-               ha="right")
+    # "at 0:" as the strip's own y label, beside it like the plot's: always inside the figure's
+    # bounds and clear of the names (a text placed in axes coordinates was cut off at the edge).
+    strip.set_ylabel(d.t("chart.at_zero"), rotation=0, ha="right", va="center", fontsize=9,
+                     color="#444444", labelpad=6)
     order = strip_zeros[np.argsort(score[strip_zeros], kind="stable")]
     to_px = strip.transData.transform
     px = to_px(np.column_stack([score[order], np.zeros(order.size)]))[:, 0]
