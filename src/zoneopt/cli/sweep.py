@@ -196,18 +196,18 @@ def _print_report(table: pd.DataFrame, args: argparse.Namespace, display: Any, o
         grades = grade_stability(table)
         shown = bands if args.all else bands.head(SHOWN_ZONES)
         noise = ", ".join(f"{display.term('indicator.' + n['metric'], n['metric'])} {n['error']:.3g} "
-                          f"{n['distribution']}" for n in meta["noise"])
+                          f"{display.term('dist.' + n['distribution'], n['distribution'])}" for n in meta["noise"])
         title = display.term(f"short.{quantity}", quantity)
         print("\n" + display.t("sweep.bands", quantity=title, n=f"{int(bands['variants'].iloc[0]):,}",
                                seed=meta["seed"], noise=noise), file=out)
         g = grades.set_index("zone").reindex(shown["zone"])
         kind = unit_kind.get(quantity, "t")
-        view = pd.DataFrame({"zone": shown["zone"], "base": shown["base"], "p5": shown["p5"], "p50": shown["p50"],
+        view = pd.DataFrame({"zone": shown["zone"], "base_plan": shown["base"], "p5": shown["p5"], "p50": shown["p50"],
                              "p95": shown["p95"], "p_receive": shown["p_receive"],
                              "grade_stability": [display.t("sweep.same", grade=b, p=percent(p, 0))
                                                  if isinstance(b, str) else "-"
                                                  for b, p in zip(g["base_grade"], g["p_base"], strict=True)]})
-        _show(view, display, out, kinds={c: kind for c in ("base", "p5", "p50", "p95")})
+        _show(view, display, out, kinds={c: kind for c in ("base_plan", "p5", "p50", "p95")})
         if len(bands) > len(shown):
             print(display.t("sweep.more", n=len(bands) - len(shown), path=args.out), file=out)
     if meta["kinds"].get("zone"):

@@ -170,7 +170,7 @@ COLUMNS: dict[str, Column] = {
     "decisions": Column("col.decisions", "count", "sum"), "reductions": Column("col.reductions", "count", "sum"),
     "revocations": Column("col.revocations", "count", "sum"), "warnings": Column("col.warnings_n", "count", "sum"),
     "indicator": Column("col.indicator", "text"), "criterion": Column("col.criterion", "text"),
-    "direction": Column("col.direction", "enum", enum="direction"), "base": Column("col.base", "ratio"),
+    "direction": Column("col.direction", "enum", enum="direction"), "base_plan": Column("col.base", "ratio"),
     "p5": Column("col.p5", "ratio"), "p50": Column("col.p50", "ratio"), "p95": Column("col.p95", "ratio"),
     "p_receive": Column("col.p_receive", "pct"), "grade_stability": Column("col.grade_stability", "text"),
     "replacement_cost": Column("col.replacement_cost", "ratio"), "forcing_cost": Column("col.forcing_cost", "ratio"),

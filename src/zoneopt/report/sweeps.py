@@ -15,7 +15,7 @@ import pandas as pd
 from zoneopt.errors import InvalidInputError
 from zoneopt.instance import Instance
 from zoneopt.plans.display import Display
-from zoneopt.report.charts import ChartRenderer, chart_or_note
+from zoneopt.report.charts import ChartRenderer, _thousands, chart_or_note
 from zoneopt.report.document import Block, Section, Table, Text
 
 FAN_ZONES = 45
@@ -54,6 +54,7 @@ def fan_chart(Figure: Any, bands: pd.DataFrame, names: list[str], unit: str, dra
                  + (d.t("sweep.r.not_shown", rest=rest) if rest else d.t("sweep.r.close")))
     ax.legend(loc="lower right", fontsize=8)
     ax.grid(axis="x", alpha=0.3)
+    _thousands(ax.xaxis)
     return fig
 
 
@@ -105,6 +106,7 @@ def cost_chart(Figure: Any, costs: pd.DataFrame, names: list[str], unit: str, di
         title += "\n" + d.t("sweep.r.irreplaceable", zones=("、" if d.zh else ", ").join(irreplaceable))
     ax.set_title(title)
     ax.grid(axis="x", alpha=0.3)
+    _thousands(ax.xaxis)
     return fig
 
 
@@ -149,8 +151,9 @@ def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer
     if kinds.get("draw"):
         quantity = "land" if "alloc_land" in table.columns else meta.get("quantities", ["land"])[0]
         bands = allocation_bands(table, quantity, quantiles=(5, 25, 50, 75, 95))
-        noise = "; ".join(f"{d.term('indicator.' + n['metric'], n['metric'])} {n['error']:.3g} ({n['distribution']})"
-                          for n in meta.get("noise", []))
+        noise = ("；" if d.zh else "; ").join(
+            f"{d.term('indicator.' + n['metric'], n['metric'])} {n['error']:.3g}"
+            + d.paren(d.term("dist." + n["distribution"], n["distribution"])) for n in meta.get("noise", []))
         noise = noise or d.t("sweep.r.as_stated")
         draws = int(bands["variants"].iloc[0])
         blocks.append(Text(d.t("sweep.r.draws", noise=noise, seed=meta.get("seed", "?"), draws=f"{draws:,}")))
@@ -161,11 +164,11 @@ def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer
                                     names, f"{what}（{unit}）" if d.zh else f"{what}, {unit}", draws, d))
         blocks.append(chart_or_note(renderer, "sweep-land-probability", d.t("sweep.r.p_title"),
                                     probability_chart, bands, names, d))
-        view = bands.assign(name=names)[["zone", "name", "base", "p5", "p25", "p50", "p75", "p95", "mean",
-                                         "p_receive"]]
+        view = bands.assign(name=names, base_plan=bands["base"])[["zone", "name", "base_plan", "p5", "p25", "p50",
+                                                                  "p75", "p95", "mean", "p_receive"]]
         blocks.append(Table("sweep-bands", d.t("sweep.r.bands_title", what=what), view, percent=("p_receive",),
-                            kinds=tuple((c, kind) for c in ("base", "p5", "p25", "p50", "p75", "p95", "mean")),
-                            labels=(("p25", "col.p25"), ("p75", "col.p75")), caption=d.t("sweep.r.bands_caption")))
+                            kinds=tuple((c, kind) for c in ("base_plan", "p5", "p25", "p50", "p75", "p95", "mean")),
+                            caption=d.t("sweep.r.bands_caption")))
         grades = grade_stability(table)
         blocks.append(Table("sweep-grades", d.t("sweep.r.grades_title"),
                             grades.assign(name=names)[["zone", "name", "base_grade", "p_base", "modal_grade",
