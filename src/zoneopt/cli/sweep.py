@@ -195,7 +195,8 @@ def _print_report(table: pd.DataFrame, args: argparse.Namespace, display: Any, o
         bands = allocation_bands(table, quantity)
         grades = grade_stability(table)
         shown = bands if args.all else bands.head(SHOWN_ZONES)
-        noise = ", ".join(f"{display.term('indicator.' + n['metric'], n['metric'])} {n['error']:.3g} "
+        noise = ", ".join(f"{display.term('indicator.' + n['metric'], n['metric']) if display.zh else n['metric']} "
+                          f"{n['error']:.3g} "
                           f"{display.term('dist.' + n['distribution'], n['distribution'])}" for n in meta["noise"])
         title = display.term(f"short.{quantity}", quantity)
         print("\n" + display.t("sweep.bands", quantity=title, n=f"{int(bands['variants'].iloc[0]):,}",

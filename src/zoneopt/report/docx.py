@@ -154,10 +154,23 @@ def _orient(doc: Any, landscape: bool) -> None:
     """Continue on a page of the asked orientation: a new section only when the current one has
     the other (two wide tables in a row share their landscape pages; no empty page between)."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
 
     want = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
-    if doc.sections[-1].orientation != want:
-        _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
+    if doc.sections[-1].orientation == want:
+        return
+    body = doc.element.body
+    last = body[-2] if len(body) > 1 else None  # body[-1] is the document's own sectPr
+    if last is not None and last.tag == qn("w:p") and not "".join(last.itertext()).strip() \
+            and last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
+        body.remove(last)  # the spacer after a table: the section break takes its place
+    _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
+    # The paragraph holding the break is as small as can be, so a table that fills its page
+    # does not push it (and a blank page) onto the next one.
+    fmt = doc.paragraphs[-1].paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(1)
 
 
 def _title_page(doc: Any, report: Report, d: Display) -> None:

@@ -152,7 +152,7 @@ def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer
         quantity = "land" if "alloc_land" in table.columns else meta.get("quantities", ["land"])[0]
         bands = allocation_bands(table, quantity, quantiles=(5, 25, 50, 75, 95))
         noise = ("；" if d.zh else "; ").join(
-            f"{d.term('indicator.' + n['metric'], n['metric'])} {n['error']:.3g}"
+            f"{d.term('indicator.' + n['metric'], n['metric']) if d.zh else n['metric']} {n['error']:.3g}"
             + d.paren(d.term("dist." + n["distribution"], n["distribution"])) for n in meta.get("noise", []))
         noise = noise or d.t("sweep.r.as_stated")
         draws = int(bands["variants"].iloc[0])
@@ -185,7 +185,7 @@ def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer
         blocks.append(chart_or_note(renderer, "sweep-replacement-cost", d.t("sweep.r.cost_heading"), cost_chart,
                                     costs, cost_names, unit, d))
         infeasible_in = int(np.isposinf(costs["forcing_cost"].to_numpy(dtype=float)).sum())
-        view = costs.assign(name=cost_names, rank=costs["rank"].astype(str),
+        view = costs.assign(name=cost_names,
                             status_out=[d.term(f"status.{v}", v) for v in costs["status_out"]],
                             status_in=[d.term(f"status.{v}", v) for v in costs["status_in"]])
         blocks.append(Table("sweep-replacement-costs", d.t("sweep.r.costs_title", unit=unit),
