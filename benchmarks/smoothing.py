@@ -61,8 +61,11 @@ def main() -> None:
             tv0, v0 = ref[p.track]
             rows.append((lam, p.track, p.unit, p.total_variation, tv0, swings(t), o.value, v0, p.smoothing_cost))
     lines = [f"# Smoothing of the plan over years ({dt.date.today()})", "",
-             f"instance `{args.instance.relative_to(ROOT)}`; machine: {machine()}; load average before "
-             f"{load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}; default λ = {SMOOTHING_DEFAULT:g}", "",
+             f"instance `{args.instance.relative_to(ROOT)}`; default λ = {SMOOTHING_DEFAULT:g}; load average "
+             f"before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}", "", *machine(), "",
+             "Objective given up: the resource's own objective against λ = 0 (the allowances share one objective "
+             "over their pollutants); zones that swing: the zone's yearly allocation rises and falls (or falls and "
+             "rises) by more than 0.05 units.", "",
              "| λ | track | total variation | vs λ=0 | zones that swing | objective of its resource | "
              "given up vs λ=0 | penalty charged |", "|---|---|---|---|---|---|---|---|"]
     for lam, track, unit, tv, tv0, sw, v, v0, cost in rows:

@@ -166,7 +166,8 @@ def sweep_section(instance: Instance, sweep: str | Path | pd.DataFrame, renderer
                                     probability_chart, bands, names, d))
         view = bands.assign(name=names, base_plan=bands["base"])[["zone", "name", "base_plan", "p5", "p25", "p50",
                                                                   "p75", "p95", "mean", "p_receive"]]
-        blocks.append(Table("sweep-bands", d.t("sweep.r.bands_title", what=what), view, percent=("p_receive",),
+        title = d.t("sweep.r.bands_title", what=what)
+        blocks.append(Table("sweep-bands", title[:1].upper() + title[1:], view, percent=("p_receive",),
                             kinds=tuple((c, kind) for c in ("base_plan", "p5", "p25", "p50", "p75", "p95", "mean")),
                             caption=d.t("sweep.r.bands_caption")))
         grades = grade_stability(table)
