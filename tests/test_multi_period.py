@@ -376,7 +376,8 @@ def test_no_land_pool_and_model_size() -> None:
 def test_cli_plan_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli("plan-years", str(SMALL), "--out", str(tmp_path / "p.xlsx"))
     assert code == 0, err
-    assert "SYNTHETIC" in out and "objective (efficiency): 170,000 万元" in out and "2021–2025" in out
+    assert "SYNTHETIC" in out and "objective land (efficiency): 170,000.0 wan yuan/yr" in out and "2021–2025" in out
+    assert "smoothing: penalty on year-to-year change λ = 0.15 (the default" in out
     assert (tmp_path / "p.xlsx").exists()
     bad = tmp_path / "bad.json"
     data = two_zone((10, 5), (1000, 1000), [2021, 2022],
@@ -398,7 +399,7 @@ def test_cli_manage(tmp_path: Path) -> None:
     path.write_text(json.dumps(history_case()), encoding="utf-8")
     code, out, err = run_cli("manage", str(path), "--out", str(tmp_path / "d.json"))
     assert code == 0, err
-    assert "warning;revocation" in out and "2022: 400 mu" in out
+    assert "warning; revocation" in out and "2022: 400.0 mu" in out
     assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["status"] == "decided"
     code, _, err = run_cli("manage", str(SMALL))
     assert code == 2 and "management" in err
@@ -710,7 +711,7 @@ def test_cli_prints_every_resource(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     code, out, err = run_cli("plan-years", str(path), "--out", str(tmp_path / "p.json"))
     assert code == 0, err
-    assert "新增建设用地指标 · land (mu)" in out and "基金投放 · funds (万元 (1e4 yuan))" in out
+    assert "new construction land quota · land (mu)" in out and "fund disbursement · funds (wan yuan)" in out
     assert "objective land (efficiency)" in out and "objective funds (leverage)" in out
     assert "growth targets draw on several resources" in out
     rec = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))

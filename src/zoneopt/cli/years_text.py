@@ -151,7 +151,7 @@ def objective_line(o: Any, s: Any, display: Display) -> str:
     discount = display.t("years.discount", rate=significant(s.discount_rate, 4)) if s.discount_rate else ""
     penalty = display.t("years.penalty", value=_objective_amount(o.smoothing_cost, base, display)) \
         if o.smoothing_cost else ""
-    return display.t("years.objective", resource=_title(display, o.resource),
+    return display.t("years.objective", resource=_title(display, o.resource) if display.zh else o.resource,
                      kind=display.term(f"objective.kind.{o.kind}", o.kind),
                      value=_objective_amount(o.value, base, display), years=len(s.years), discount=discount,
                      penalty=penalty)

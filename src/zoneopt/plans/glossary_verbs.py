@@ -181,7 +181,7 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "validate.resources": ("资源：{names}", "resources: {names}"),
     "validate.synthetic": (" · 合成数据", " · synthetic data"),
     "validate.model": ("  {resource} 模型：{vars} 个变量 × {rows} 行（{kind}）{rules}",
-                       "  {resource} model: {vars} variables × {rows} rows ({kind}){rules}"),
+                       "  {resource} model {vars} variables × {rows} rows ({kind}){rules}"),
     "validate.no_model": ("  {resource}：{note}", "  {resource}: {note}"),
     "validate.rules_n": ("，含总量约束共 {n} 条", ", {n} rules incl. pools"),
     "validate.finding": ("{severity}：{scenario}{text}", "{severity}: {scenario}{text}"),
