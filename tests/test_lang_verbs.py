@@ -42,8 +42,8 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
 
 
 def _mask(text: str, tmp: Path) -> str:
-    """Times and temporary paths out of a verb's output."""
-    text = text.replace(str(tmp), "<tmp>")
+    """Times, temporary paths and the checkout's path out of a verb's output."""
+    text = text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
     text = re.sub(r"(用时|solve|solved in) [\d.,]+", r"\1 <time>", text)
     return re.sub(r"（每秒 [\d.,]+ 个）|\([\d.,]+/s\)", "(<rate>)", text)
 

@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING
 
 # The errors import nothing heavy, and code that only catches them should not pay for more.
 from zoneopt.errors import (
+    CertificationError,
+    InconsistentJudgementError,
     InfeasibleError,
     InstanceError,
+    Interrupted,
     InvalidInputError,
     Issue,
     ModelError,
@@ -59,6 +62,7 @@ _EXPORTS: dict[str, str] = {
     "solve_funds": "zoneopt.models.funds",
     "solve_portfolio": "zoneopt.models.portfolio",
     "solve_consolidation": "zoneopt.models.consolidation",
+    "solve_designation": "zoneopt.models.designation_plan",
     "solve_multi_period": "zoneopt.models.multi_period",
     "manage": "zoneopt.models.dynamic",
     # evaluation, checks and explanations
@@ -113,6 +117,7 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers
     from zoneopt.evaluation.run import EvaluationResult, evaluate, evaluate_all
     from zoneopt.instance import Instance, Zone, load
     from zoneopt.models.consolidation import solve_consolidation
+    from zoneopt.models.designation_plan import solve_designation
     from zoneopt.models.dynamic import manage
     from zoneopt.models.emissions import solve_emissions
     from zoneopt.models.funds import solve_funds
@@ -144,7 +149,7 @@ __all__ = [
     "Instance", "Zone", "load", "Plan", "PlanRecord", "PlanSummary", "PlanSet", "ResourcePlan",
     # solving
     "solve", "solve_land", "build_land_model", "LandModel", "solve_all", "solve_emissions", "solve_funds",
-    "solve_portfolio", "solve_consolidation", "solve_multi_period", "manage",
+    "solve_portfolio", "solve_consolidation", "solve_designation", "solve_multi_period", "manage",
     # evaluation, checks and explanations
     "evaluate", "evaluate_all", "EvaluationResult", "presolve_checks", "diagnose_model", "diagnose_land",
     "Diagnosis", "solve_rule_prices", "rule_costs", "what_if", "frontier", "explain_zone", "stability",
@@ -156,5 +161,5 @@ __all__ = [
     # errors
     "ZoneoptError", "InvalidInputError", "InstanceError", "Issue", "ModelError",
     "UnsupportedModelError", "UnknownBackendError", "InfeasibleError", "UnboundedError",
-    "NoSolutionError", "SolutionCheckError",
+    "NoSolutionError", "SolutionCheckError", "CertificationError", "InconsistentJudgementError", "Interrupted",
 ]

@@ -44,6 +44,7 @@ VERBS = (
     "explain",
     "stability",
     "consolidate",
+    "designate",
     "report",
     "template",
 )

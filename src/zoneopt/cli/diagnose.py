@@ -13,7 +13,9 @@ from zoneopt.errors import InvalidInputError
 EPILOG_DIAGNOSE = """Each configured resource is diagnosed on its own model, in its natural unit: land in
 mu, emission allowances in t (a row's label names its pollutant, e.g. "a (SO2)"), funds in
 the money unit; the joint project portfolio with each relaxation in the unit of the rows it
-moves (mu, t, money, or zones for a count target).
+moves (mu, t, money, or zones for a count target); the designation model (new provincial zones,
+recommendations, conversions) in zones, a count floor more than the qualifying candidates allow
+named from the data.
 
 exit codes: 0 feasible (every resource prints "feasible: no conflict");
 3 infeasible, for some resource (the conflicting rules and their relaxations are printed to
@@ -55,14 +57,17 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     instance = load(args.path)
     resources = configured(instance)
+    if instance.designation is not None:
+        resources = (*resources, "designation")
     if not resources:
         raise InvalidInputError(f"{args.path}: pools: nothing to diagnose (the instance has no land, emission or "
-                                "fund pool and no projects)")
+                                "fund pool, no projects and no designation)")
     # Build every model before printing, so invalid input leaves stdout empty (exit 2).
     built: dict[str, ResourceModel | InfeasibleError] = {}
     for resource in resources:  # a loop over the (few) configured resources
         try:
-            built[resource] = build_resource_model(instance, resource)
+            built[resource] = build_resource_model(instance, resource) if resource != "designation" \
+                else _designation_model(instance)
         except InstanceError as exc:
             raise InstanceError(exc.issues, f"{args.path}, {exc.source}" if exc.source else str(args.path)) from None
         except InfeasibleError as exc:  # a portfolio count target no choice can meet
@@ -95,6 +100,19 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print("\n" + display.t("diag.summary", verdicts=" · ".join(
             f"{_name(r, display)} {display.t(f'diag.verdict.{v}')}" for r, v in verdicts.items())), file=out)
     return 3 if "infeasible" in verdicts.values() else 0
+
+
+def _designation_model(instance: Any) -> Any:
+    """The designation model; a count floor the data alone rule out is named before any solve
+    (:func:`zoneopt.models.designation.quick_conflicts`), as an infeasible model not built."""
+    from zoneopt.errors import InfeasibleError
+    from zoneopt.models.designation import designation_resource_model, quick_conflicts
+
+    rm = designation_resource_model(instance)
+    quick = quick_conflicts(rm.built)
+    if quick:
+        raise InfeasibleError(f"designation of {instance.name!r}: {quick}")
+    return rm
 
 
 def _name(resource: str, display: Any) -> str:

@@ -21,7 +21,10 @@ holds; the pool's price; what a step of each binding bound (and of the pool) doe
 allocation (re-solves); for a zone at 0, how far its objective weight must rise before it gets
 any; for land, its place in a tilt's score order. Also its score and grade and the evaluation
 that set them (and its result in every evaluation the instance carries). See
-models/sensitivity.md.
+models/sensitivity.md. With a 'designation' section: whether the zone is designated a provincial
+zone, recommended for national status or converted, in which year, and otherwise the criterion it
+fails or the rule that binds (models/designation.md); an instance with only that section gets
+only this.
 
 exit codes: 0 explained; 2 invalid input (an unknown zone: close matches are named; the
 instance; an option); 3 the plan is infeasible or unbounded (for any resource; the diagnosis
@@ -58,11 +61,46 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.project_resolves is not None and args.project_resolves < 0:
         raise InvalidInputError(f"--project-resolves {args.project_resolves}: give a count >= 0")
     extra = {} if args.project_resolves is None else {"project_resolves": args.project_resolves}
+    from zoneopt.resources import configured
+
+    designation = _designation_text(instance, args, options) if instance.designation is not None else None
+    if designation is not None and not configured(instance):  # a designation-only instance
+        if args.json:
+            print(json.dumps({"zone": designation[0], "designation": designation[1]}, ensure_ascii=False, indent=2),
+                  file=out)
+        else:
+            print(designation[1], file=out)
+        return 0
     e = explain_zone(instance, args.zone, args.backend, step=args.step, options=options, **extra)
     if args.json:
-        print(json.dumps(e.to_dict(), ensure_ascii=False, indent=2), file=out)
+        record = e.to_dict()
+        if designation is not None:
+            record["designation"] = designation[1]
+        print(json.dumps(record, ensure_ascii=False, indent=2), file=out)
     else:
         from zoneopt.plans.display import Display
 
         print(e.text(Display.of(instance, args.lang)), file=out)
+        if designation is not None:
+            print("\n" + designation[1], file=out)
     return 0
+
+
+def _designation_text(instance: Any, args: argparse.Namespace, options: Any) -> tuple[str, str]:
+    """The zone (by id, or its exact name) and why the designation plan designates,
+    recommends or converts it or not (models/designation.md); a zone the designation does
+    not consider says so. An unknown zone is invalid input, with close matches."""
+    import difflib
+
+    from zoneopt.models.designation_plan import solve_designation
+
+    ids = instance.zone_ids
+    names = {z.name: z.id for z in instance.zones if z.name} if not hasattr(instance.zones, "ids") else {}
+    zone = args.zone if args.zone in ids else names.get(args.zone)
+    if zone is None:
+        close = difflib.get_close_matches(args.zone, [*ids, *names], n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise InvalidInputError(f"unknown zone {args.zone!r}{hint}")
+    plan = solve_designation(instance, args.backend, options=options)
+    text = plan.explain(zone) or f"designation: {zone} is not a candidate, nor considered for an upgrade or conversion"
+    return zone, "designation (新增、晋升、转型):\n  " + text.replace("\n", "\n  ")

@@ -47,6 +47,9 @@ def add_parser(sub: Any) -> None:
                    help="the smoothing penalty on year-to-year change on every track, as a share of the most a "
                         "unit earns in a year (0: off; default: the instance's periods.smoothing, else 0.15; "
                         "models/multi-period.md, Smoothing)")
+    p.add_argument("--diagnose-targets", action="store_true",
+                   help="for each soft target the plan falls short of, name the rules that hold it back (one "
+                        "rule-level diagnosis each: slower)")
     p.add_argument("--without-projects", action="store_true",
                    help="plan the pools over the years although the instance has projects (the project "
                         "portfolio is a single-year model: its projects and targets are left out); without it "
@@ -79,7 +82,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         instance = with_smoothing(instance, args.smoothing, source="plan-years --smoothing")
     display = Display.of(instance, args.lang)
     plan = solve_multi_period(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap,
-                              management=False if args.no_management else None)
+                              management=False if args.no_management else None,
+                              diagnose_short=args.diagnose_targets)
     print("\n".join(years_lines(plan, display, args.all)), file=out)
     if args.out is not None:
         plan.write(args.out)

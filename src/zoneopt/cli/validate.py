@@ -10,7 +10,8 @@ from zoneopt.cli.common import add_lang_option, add_verb, is_model_file
 EPILOG = """Loads the instance, builds the model of every resource it configures (land, emission
 allowances per pollutant, funds; or the joint project portfolio when it has projects), checking
 the data each rule and objective needs, and prints one line per model (variables × rows, LP or
-MIP); then the presolve findings (warnings first). Each scenario is checked as the instance it
+MIP) — and the designation model when the instance has a 'designation' section; then the
+presolve findings (warnings first). Each scenario is checked as the instance it
 makes. An error names the resource (e.g. "emissions model: zones[3].metrics...").
 
 exit codes: 0 valid (warnings may be printed); 2 invalid input (every problem found is named by
@@ -41,9 +42,11 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.instance import Instance, load
     from zoneopt.models.outcome import ResourceModel
     from zoneopt.models.presolve import Finding, presolve_checks
-    from zoneopt.resources import build_resource_models
+    from zoneopt.resources import build_resource_models, configured
 
     def models(inst: Instance, where: str) -> dict[str, ResourceModel]:
+        if inst.designation is not None and not configured(inst):
+            return {}  # a designation-only instance: no resource to build
         try:
             return build_resource_models(inst)
         except InstanceError as exc:
@@ -51,6 +54,13 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     instance = load(args.path)
     built = models(instance, str(args.path))
+    if instance.designation is not None:  # the designation model, checked as the others
+        from zoneopt.models.designation import designation_resource_model
+
+        try:
+            built["designation"] = designation_resource_model(instance)
+        except InstanceError as exc:
+            raise InstanceError(exc.issues, str(args.path) + (f", {exc.source}" if exc.source else "")) from None
     lm = built["land"].built if "land" in built else None
     findings: list[tuple[str | None, Finding]] = [(None, f) for f in presolve_checks(instance, lm)]
     seen = {f.message for _, f in findings}

@@ -42,6 +42,7 @@ def years_lines(plan: Any, display: Display, show_all: bool) -> list[str]:
         lines += ["", display.t("years.targets", money=display.money_unit),
                   _text(_targets(plan.targets, display), display, total=False,
                         kinds={"required": "money", "achieved": "money", "slack": "money"})]
+    lines += target_status_lines(plan, display)
     lines.append("")
     lines += [objective_line(o, s, display) for o in s.objectives]
     if s.secondary_objective is not None:
@@ -196,6 +197,31 @@ def _targets(t: pd.DataFrame, display: Display) -> pd.DataFrame:
     return pd.DataFrame({"rule": t["rule"], "scope": scope, "required": t["required"],
                          "achieved": t["achieved"], "slack": t["slack"], "rate": t["achieved_rate"],
                          "target_rate": t["required_rate"], "driven_by": driven})
+
+
+def target_status_lines(plan: Any, display: Display) -> list[str]:
+    """Every target of the plan over years, met (with its value), short (with why) or not
+    modelled (with what it needs); the statuses and heads in the display's language, each
+    target's own figures as the model states them."""
+    st = getattr(plan, "target_status", None)
+    if st is None or st.empty:
+        return []
+    counts = st["status"].value_counts()
+    head = " · ".join(f"{display.term(f'tstatus.{k}', k)} {counts.get(k, 0)}" if display.zh
+                      else f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled") if counts.get(k, 0))
+    lines = ["", display.t("years.targets_head", counts=head)]
+    for r in st.to_dict("records"):  # a loop over targets
+        name = str(r["metric"])
+        metric = f" {display.term('indicator.' + name, name) if display.zh else name}" \
+            if r["type"] in ("growth", "level") else ""
+        value = f" {r['required']}" + (display.t("years.achieved", value=r["achieved"]) if r["achieved"] else "")
+        unit = r["unit"] and r["type"] == "level" and not str(r["achieved"]).endswith("zones")
+        lines.append(display.t("years.target_line", status=display.term(f"tstatus.{r['status']}", r["status"]),
+                               rule=r["rule"], source=r["source"] or display.t("years.no_source"), metric=metric)
+                     + value + (f" {display.clean(str(r['unit']))}" if unit else ""))
+        if r["diagnosis"]:
+            lines.append(f"      {display.clean(str(r['diagnosis']))}")
+    return lines
 
 
 def notes(plan: Any, display: Display) -> list[str]:

@@ -12,8 +12,8 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.instance import Enterprise, GroupBy, Instance, Selector, TabularZones, Zone
-from zoneopt.instance.indicators import EMISSIONS_PREFIX
+from zoneopt.instance import Enterprise, GroupBy, Instance, MetricCondition, Selector, TabularZones, Zone
+from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -61,7 +61,10 @@ class ZoneTable:
     def _read(cls, instance: Instance) -> ZoneTable:
         zones = instance.zones
         if isinstance(zones, TabularZones):
-            return cls.from_columns(zones)
+            table = cls.from_columns(zones)
+            for name in instance.metrics or {}:  # named metrics are not columns of a zone table (yet)
+                table.frame[name] = np.nan
+            return table
         columns: dict[str, object] = {
             "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],
             "county": [z.county for z in zones], "level": [z.level for z in zones],
@@ -71,7 +74,11 @@ class ZoneTable:
             "meets_env_standards": [z.meets_env_standards for z in zones],  # True / False / None
         }
         columns.update(metric_columns(zones))
-        order = list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
+        named = [z.metrics.named or {} for z in zones]
+        for name in instance.metrics or {}:  # a loop over declared metrics, not zones
+            columns[name] = np.array([m.get(name, np.nan) for m in named], dtype=float)
+        order = (list(COLUMNS) + sorted(c for c in columns if c.startswith(EMISSIONS_PREFIX))
+                 + list(instance.metrics or {}))
         frame = pd.DataFrame({c: columns[c] for c in order})
         n = len(zones)
         tag_lists = [z.tags for z in zones]
@@ -125,12 +132,34 @@ class ZoneTable:
                 mask &= self.frame[column].isin(values).to_numpy()
         if selector.meets_env_standards is not None:  # a zone not assessed (None) matches neither
             mask &= (self.frame["meets_env_standards"] == selector.meets_env_standards).to_numpy(dtype=bool)
+        for c in selector.where or ():  # a loop over conditions
+            mask &= self.condition(c)
         if selector.tags is not None:
             any_tag = np.zeros(self.size, dtype=bool)
             for t in selector.tags:
                 any_tag |= self.tags.get(t, np.zeros(self.size, dtype=bool))
             mask &= any_tag
         return mask
+
+    def figure(self, name: str, over: str | None = None) -> FloatArray:
+        """A zone figure by name — a column (built-in or declared metric, ``score``) or an
+        indicator of the catalogue — or the ratio ``name`` / ``over`` (NaN where the
+        denominator is not positive)."""
+        def one(n: str) -> FloatArray:
+            if n in self.frame.columns and n not in ("zone", "name", "city", "county", "level", "kind", "grade"):
+                return self.frame[n].to_numpy(dtype=float)
+            return INDICATORS[n][0](self.frame)
+        values = one(name)
+        return values if over is None else ratio(values, one(over))
+
+    def condition(self, c: MetricCondition) -> BoolArray:
+        """Zones whose figure meets every bound of ``c`` (a zone without the figure: none)."""
+        v = self.figure(c.metric, c.over)
+        ok = ~np.isnan(v)
+        for bound, test in ((c.lt, np.less), (c.le, np.less_equal), (c.gt, np.greater), (c.ge, np.greater_equal)):
+            if bound is not None:
+                ok &= test(np.nan_to_num(v), bound)
+        return ok
 
     def groups(self, by: GroupBy) -> tuple[list[str], sp.csr_matrix]:
         """Group values and a sparse 0/1 membership matrix (groups × zones). A zone belongs

@@ -15,7 +15,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance
-from zoneopt.instance.indicators import GRADE_RANK, INDICATORS, NEEDS
+from zoneopt.instance.indicators import BASE_METRICS, GRADE_RANK, INDICATORS, NEEDS, ratio
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -31,9 +31,23 @@ def _evaluation_of(instance: Instance, name: str) -> tuple[str, str] | None:
     return None
 
 
+def _named(instance: Instance, name: str) -> tuple[str, bool] | None:
+    """(declared metric, per mu?) when ``name`` is a metric the instance declares, or
+    ``<metric>_per_mu``."""
+    declared = instance.metrics or {}
+    if name in declared:
+        return name, False
+    base = name[:-len("_per_mu")]
+    if name.endswith("_per_mu") and (base in declared or (base in BASE_METRICS and name not in INDICATORS)):
+        return base, True
+    return None
+
+
 def indicator_names(instance: Instance) -> list[str]:
-    """Every name :func:`indicator` accepts for ``instance``: built-ins and evaluation results."""
-    return [*INDICATORS, *(f"{ev.id}{part}" for ev in instance.evaluations for part in ("", ".grade"))]
+    """Every name :func:`indicator` accepts for ``instance``: built-ins, the declared metrics
+    (and each per existing mu, ``<metric>_per_mu``) and evaluation results."""
+    return [*INDICATORS, *(f"{m}{part}" for m in instance.metrics or {} for part in ("", "_per_mu")),
+            *(f"{ev.id}{part}" for ev in instance.evaluations for part in ("", ".grade"))]
 
 
 def indicator_unit(name: str, instance: Instance) -> str:
@@ -41,6 +55,11 @@ def indicator_unit(name: str, instance: Instance) -> str:
     if found is not None:
         from zoneopt.evaluation.run import score_unit
         return "rank" if found[1] == "grade" else score_unit(instance, found[0])
+    named = _named(instance, name)
+    if named is not None:
+        unit = ((instance.metrics or {})[named[0]].unit if named[0] in (instance.metrics or {})
+                else INDICATORS[named[0]][2].format(money=MONEY_LABEL[instance.units.money]))
+        return f"{unit}/mu" if named[1] else unit
     return INDICATORS[name][2].format(money=MONEY_LABEL[instance.units.money])
 
 
@@ -61,6 +80,11 @@ def indicator(instance: Instance, name: str, field: str = "indicator",
         values = (result.zone_scores if found[1] == "score"
                   else pd.Series(result.zone_grades).map(GRADE_RANK).to_numpy(dtype=float))
         need = f"a {found[1]} from evaluation {found[0]!r} (missing data or unscored)"
+    elif (named := _named(instance, name)) is not None:
+        values = frame[named[0]].to_numpy(dtype=float)
+        if named[1]:
+            values = ratio(values, frame["land_area_mu"].to_numpy(dtype=float))
+        need = f"metrics.named.{named[0]}" if named[0] in (instance.metrics or {}) else NEEDS.get(named[0], named[0])
     elif name in INDICATORS:
         values = INDICATORS[name][0](frame)
         need = NEEDS.get(name, name)

@@ -16,7 +16,7 @@ key given twice, nesting deeper than 64 levels and a file over 256 MiB. :func:`l
 
 One module per domain: ``common`` (base model, units, shared types), ``zones``, ``rules``,
 ``pools``, ``objectives`` (the tiered target, diminishing returns, priority, fairness),
-``portfolio``, ``evaluation``, ``consolidation``, ``periods``, ``management``,
+``portfolio``, ``evaluation``, ``consolidation``, ``designation``, ``periods``, ``management``,
 ``scenarios``; ``model`` holds :class:`Instance`, ``checks`` its cross-field checks, ``issues``
 and ``load`` validation errors and files, ``indicators`` the indicator catalogue. The instance
 as tables: ``fields`` (a field by its path, as a cell sees it), ``tables`` (tables of cells and
@@ -51,6 +51,16 @@ from zoneopt.instance.consolidation import (
     ConsolidationObjective,
     DistanceEntry,
     Relatedness,
+)
+from zoneopt.instance.designation import (
+    Designation,
+    DesignationConvert,
+    DesignationCount,
+    DesignationCounty,
+    DesignationCriterion,
+    DesignationEstablish,
+    DesignationObjective,
+    DesignationUpgrade,
 )
 from zoneopt.instance.evaluation import (
     DEFAULT_GRADE_SHARES,
@@ -141,7 +151,19 @@ from zoneopt.instance.rules import (
 )
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
-from zoneopt.instance.zones import EARTH_RADIUS_KM, Enterprise, FundRequest, Location, Metrics, Requests, Selector, Zone
+from zoneopt.instance.targets import LevelTarget, PeriodTarget, TargetScope, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance.zones import (
+    EARTH_RADIUS_KM,
+    Enterprise,
+    FundRequest,
+    Location,
+    MetricCondition,
+    MetricDef,
+    Metrics,
+    Requests,
+    Selector,
+    Zone,
+)
 
 __all__ = [
     "Level",
@@ -158,6 +180,13 @@ __all__ = [
     "Units",
     "Metadata",
     "Metrics",
+    "MetricDef",
+    "MetricCondition",
+    "LevelTarget",
+    "ZoneCountTarget",
+    "UnmodelledTarget",
+    "PeriodTarget",
+    "TargetScope",
     "FundRequest",
     "Requests",
     "EARTH_RADIUS_KM",
@@ -221,6 +250,8 @@ __all__ = [
     "DEFAULT_GRADE_BONUS",
     "ConsolidationObjective",
     "Consolidation",
+    "Designation", "DesignationConvert", "DesignationCount", "DesignationCounty", "DesignationCriterion",
+    "DesignationEstablish", "DesignationObjective", "DesignationUpgrade",
     "Scenario",
     "PLAN_YEARS",
     "GrowthMetric",

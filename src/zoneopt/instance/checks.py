@@ -9,9 +9,11 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from zoneopt.errors import Issue
+from zoneopt.instance.common import every_rule
 from zoneopt.instance.consolidation import Consolidation
+from zoneopt.instance.designation import Designation, check_designation
 from zoneopt.instance.evaluation import Evaluation
-from zoneopt.instance.indicators import INDICATORS
+from zoneopt.instance.indicators import BASE_METRICS, INDICATORS
 from zoneopt.instance.management import Management
 from zoneopt.instance.periods import Periods, ResourcePeriods
 from zoneopt.instance.pools import Pools
@@ -19,7 +21,7 @@ from zoneopt.instance.portfolio import Portfolio, Project, ProjectSelector, Shar
 from zoneopt.instance.rules import GroupBounds, GroupBoundsRule, LeverageCap, Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
-from zoneopt.instance.zones import Enterprise, Selector, Zone
+from zoneopt.instance.zones import Enterprise, MetricDef, Selector, Zone
 
 
 class CheckedInstance(Protocol):
@@ -48,6 +50,9 @@ class CheckedInstance(Protocol):
     def management(self) -> Management | None: ...
     @property
     def consolidation(self) -> Consolidation | None: ...
+    @property
+    def designation(self) -> Designation | None: ...
+    def metrics(self) -> dict[str, MetricDef] | None: ...
 
 
 def _id_index(ids: Iterable[str], field: str, what: str, issues: list[Issue]) -> dict[str, int]:
@@ -84,6 +89,9 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
     issues.extend(_check_evaluations(inst, seen))
     issues.extend(_check_periods(inst, known, rule_ids))
     issues.extend(_check_consolidation(inst, known))
+    if inst.designation is not None:
+        issues.extend(check_designation(inst.designation, known))
+    issues.extend(_check_metrics(inst))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
         for j, rid in enumerate(scenario.drop_rules):
@@ -303,6 +311,59 @@ def _check_consolidation(inst: CheckedInstance, known: Mapping[str, set[Any]]) -
     return issues
 
 
+def _check_metrics(inst: CheckedInstance) -> list[Issue]:
+    """Named metrics: each zone's ``metrics.named`` figure is declared in ``metrics``; a
+    declared name is not a built-in one; every metric a target, effect or condition names is
+    built in (:data:`~zoneopt.instance.indicators.BASE_METRICS`; a condition takes any
+    indicator) or declared."""
+    declared = dict(inst.metrics or {})
+    issues = [Issue(f"metrics.{name}", f"{name!r} is a built-in metric: declare only other figures")
+              for name in declared if name in INDICATORS]
+    if not isinstance(inst.zones, TabularZones):
+        for k, z in enumerate(inst.zones):
+            for name in z.metrics.named or {}:
+                if name not in declared:
+                    issues.append(Issue(f"zones[{k}].metrics.named.{name}",
+                                        f"metric {name!r} is not declared in metrics (its unit, once)"))
+    levels = set(BASE_METRICS) | set(declared)
+    conditions = levels | set(INDICATORS) | {ev.id for ev in inst.evaluations}
+
+    def need(where: str, name: str | None, known: set[str]) -> None:
+        if name is not None and name not in known:
+            issues.append(Issue(where, f"unknown metric {name!r}: a built-in one ({', '.join(BASE_METRICS)}) "
+                                       "or one declared in metrics"))
+
+    p = inst.periods
+    if p is not None:
+        for field, targets in (("growth", p.growth), ("targets", p.targets or ())):
+            for j, t in enumerate(targets):
+                if t.type == "not_modelled":
+                    continue
+                need(f"periods.{field}[{j}].metric", t.metric, levels)
+                need(f"periods.{field}[{j}].over", getattr(t, "over", None), levels)
+        sections: list[tuple[str, Sequence[Any]]] = [("periods.effects", p.effects)]
+        sections += [(f"periods.emissions.{k}.effects", v.effects) for k, v in p.emissions.items()]
+        if p.funds is not None:
+            sections.append(("periods.funds.effects", p.funds.effects))
+        for where, effects in sections:
+            for j, e in enumerate(effects):
+                need(f"{where}[{j}].metric", e.metric, levels)
+    for k, proj in enumerate(inst.projects):
+        for name in proj.metrics or {}:
+            if name not in declared:
+                issues.append(Issue(f"projects[{k}].metrics.{name}",
+                                    f"metric {name!r} is not declared in metrics (its unit, once)"))
+    for r, target in enumerate(inst.portfolio.rules):
+        if target.type == "count_target":
+            need(f"portfolio.rules[{r}].metric", target.metric, levels)
+    for where, rule in every_rule(inst, skip=("zones",)):  # type: ignore[arg-type]  # an Instance is a BaseModel
+        select = getattr(rule, "select", None)
+        for j, c in enumerate(getattr(select, "where", None) or ()):
+            need(f"{where}.select.where[{j}].metric", c.metric, conditions)
+            need(f"{where}.select.where[{j}].over", c.over, conditions)
+    return issues
+
+
 def _check_periods(inst: CheckedInstance, known: Mapping[str, set[Any]],
                    land_rule_ids: Mapping[str, int]) -> list[Issue]:
     """The plan over years and dynamic management: rules name zones, cities, counties and tags
@@ -336,7 +397,7 @@ def _check_periods(inst: CheckedInstance, known: Mapping[str, set[Any]],
     p = inst.periods
     if p is not None:
         _check_track(inst, "periods", p.ramps, "previous_mu", p.cumulative_rules, p.by_year, land_rule_ids, known,
-                     first, unique, issues, extra=[("periods.growth", p.growth)])
+                     first, unique, issues, extra=[("periods.growth", p.growth), ("periods.targets", p.targets or ())])
         issues.extend(_check_resource_periods(inst, p, known, first, unique))
     return issues
 

@@ -19,6 +19,10 @@ FloatArray = npt.NDArray[np.float64]
 EMISSIONS_PREFIX = "emissions."
 """A zone table's column of one pollutant's emissions (tonnes per year) is this plus its name."""
 
+BASE_METRICS: tuple[str, ...] = ("land_area_mu", "tax", "value_added", "revenue", "rd_spending", "energy_tce",
+                                 "employees", "energy_reduction_tce")
+"""The built-in zone figures a target or effect can name (besides metrics an instance declares)."""
+
 GRADE_RANK = {"A": 4.0, "B": 3.0, "C": 2.0, "D": 1.0}
 
 
@@ -31,7 +35,8 @@ def ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     land, energy or staff is missing data, not infinity)."""
     out = np.full(numerator.shape, np.nan)
     ok = denominator > 0
-    np.divide(numerator, denominator, out=out, where=ok)
+    with np.errstate(over="ignore"):  # a ratio beyond 1e308 is inf; the model's checks name it
+        np.divide(numerator, denominator, out=out, where=ok)
     return out
 
 

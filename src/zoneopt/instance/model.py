@@ -17,6 +17,7 @@ from zoneopt.instance import edits
 from zoneopt.instance.checks import cross_check
 from zoneopt.instance.common import Array, Ident, Metadata, Units, _Strict
 from zoneopt.instance.consolidation import Consolidation
+from zoneopt.instance.designation import Designation
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.frames import TableLike, frame_table
 from zoneopt.instance.issues import evaluation_ids, issues_from_validation, with_evaluation_ids
@@ -28,7 +29,7 @@ from zoneopt.instance.rules import Rule
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.sheets import assemble, instance_tables
 from zoneopt.instance.tabular import TabularZones, Zones, zone_table_source
-from zoneopt.instance.zones import Enterprise
+from zoneopt.instance.zones import Enterprise, MetricDef
 
 T = TypeVar("T")
 
@@ -76,6 +77,8 @@ class Instance(_Strict):
     name: Ident
     metadata: Metadata = Field(default_factory=Metadata)
     units: Units = Field(default_factory=Units)
+    metrics: dict[Ident, MetricDef] | None = Field(
+        None, description="named zone metrics, each declared once with its unit (zones give them in metrics.named)")
     zones: Zones
     """the zones: a list in JSON, or a table (:class:`~zoneopt.instance.tabular.TabularZones`:
     a frame, or a Parquet or CSV file named in JSON) for large instances."""
@@ -90,6 +93,9 @@ class Instance(_Strict):
     periods: Periods | None = None
     management: Management | None = None
     consolidation: Consolidation | None = None
+    designation: Designation | None = None
+    """which candidate parks become provincial zones in which year, which zones to recommend for
+    national status or convert (models/designation.md)."""
     # Values derived from the instance (see derived), made on first use.
     _derived: _Derived = PrivateAttr(default_factory=_Derived)
 
@@ -150,7 +156,9 @@ class Instance(_Strict):
                     scenarios: TableLike = (), projects: TableLike = (), enterprises: TableLike = (),
                     periods: Mapping[str, Any] | None = None, management: Mapping[str, Any] | None = None,
                     consolidation: Mapping[str, Any] | None = None,
-                    portfolio: Mapping[str, Any] | None = None) -> Instance:
+                    designation: Mapping[str, Any] | None = None,
+                    portfolio: Mapping[str, Any] | None = None,
+                    metrics: Mapping[str, Any] | None = None) -> Instance:
         """Build an instance from tables: DataFrames (one row per record) or lists of
         mappings; :meth:`to_frames` gives them back. The tables and their columns are those of
         :mod:`zoneopt.instance.sheets`:
@@ -170,7 +178,8 @@ class Instance(_Strict):
         * ``evaluations`` and ``criteria`` (``evaluation`` naming its evaluation),
           ``scenarios``, ``projects``, ``enterprises``: one row each;
         * ``objective``, ``metadata``, ``units``, ``periods``, ``management``,
-          ``consolidation``, ``portfolio``: their JSON mappings.
+          ``consolidation``, ``designation``, ``portfolio``, ``metrics`` (the named metrics'
+          declarations): their JSON mappings; a named metric's zone column is ``metric_<name>``.
 
         Empty cells are missing values; unknown columns are rejected. Errors name the JSON
         path (``zones[<row>].<field>``), or the table, row and column of a cell that cannot be
@@ -179,7 +188,7 @@ class Instance(_Strict):
         base: dict[str, Any] = {"name": name}
         for key, value in (("objective", objective), ("metadata", metadata), ("units", units),
                            ("periods", periods), ("management", management), ("consolidation", consolidation),
-                           ("portfolio", portfolio)):
+                           ("designation", designation), ("portfolio", portfolio), ("metrics", metrics)):
             if value is not None:
                 base[key] = dict(value)
         tables = {"zones": frame_table("zones", zones)}
@@ -206,7 +215,8 @@ class Instance(_Strict):
         for key, rows in instance_tables(doc, type(self)).items():
             if key != "settings":
                 out[key] = pd.DataFrame(rows)
-        for key in ("metadata", "units", "periods", "management", "consolidation", "portfolio"):
+        for key in ("metadata", "units", "periods", "management", "consolidation", "designation", "portfolio",
+                    "metrics"):
             if key in doc:
                 out[key] = doc[key]
         return out

@@ -10,12 +10,15 @@ from pydantic import Field, field_validator, model_validator
 
 from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, Share, _consecutive, _Rule, _Strict
 from zoneopt.instance.rules import FundRule, Rule
+from zoneopt.instance.targets import PeriodTarget, TargetScope
 from zoneopt.instance.zones import Selector
 
 PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
 """The 14th five-year plan's years (2022 plan 第二章第四节: 到 2025 年末)."""
 
-GrowthMetric = Literal["value_added", "tax", "revenue"]
+GrowthMetric = Ident
+"""A zone figure a growth target or effect names: a built-in metric (value_added, tax, revenue,
+rd_spending, …, land_area_mu) or one declared in the instance's ``metrics``."""
 
 
 class Ramp(_Rule):
@@ -77,14 +80,22 @@ class GrowthTarget(_Rule):
     生产总值年均增速 7.5%): its level in the last plan year is at least (1 + rate)^k times its
     level in the base year, k years later; with ``each_year`` in every plan year. ``per``:
     the selected zones together (``"total"``) or each one (``"zone"``). Levels follow the
-    figures' :class:`Effect`."""
+    figures' :class:`Effect`. ``per: "mean"``: the selected zones' growth factors on average
+    (Σ_i level_i / base_i ≥ n (1 + rate)^k). ``year``: the year it is due (default the last);
+    ``hard: false`` makes it soft (models/targets.md)."""
 
     type: Literal["growth"] = "growth"
     metric: GrowthMetric = "value_added"
     rate: float = Field(ge=-1)
     select: Selector = Field(default_factory=Selector)
-    per: Literal["total", "zone"] = "total"
+    per: TargetScope = "total"
     each_year: bool = False
+    year: Int | None = Field(None, description="the plan year it is due (default the last)")
+    hard: bool | None = Field(None, description="false: soft, reported met or short (default true)")
+
+    @property
+    def is_hard(self) -> bool:
+        return self.hard is not False
 
 
 class PlanYear(_Strict):
@@ -228,6 +239,8 @@ class Periods(_Strict):
     cumulative_rules: Array[Rule] = ()
     effects: Array[Effect] = ()
     growth: Array[GrowthTarget] = ()
+    targets: Array[PeriodTarget] | None = Field(
+        None, description="level, share and count targets on any zone figure, and targets not modelled yet")
     reclaim: bool = True
     source: str | None = "2022 第二章第四节"
     resources: Array[PlannedResource] | None = Field(
@@ -260,6 +273,9 @@ class Periods(_Strict):
             metrics = [e.metric for e in effects]
             if len(set(metrics)) != len(metrics):
                 raise ValueError(f"{name}effects: one effect per metric")
+        for t in (*self.growth, *(t for t in self.targets or () if t.type != "not_modelled")):
+            if t.year is not None and t.year not in self.years:
+                raise ValueError(f"target {t.id!r}: year {t.year} is not a plan year {list(self.years)}")
         if self.resources is not None and len(set(self.resources)) != len(self.resources):
             raise ValueError("resources: name each resource once")
         return self

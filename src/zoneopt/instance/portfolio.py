@@ -26,6 +26,9 @@ class Project(_Strict):
     investment: NonNeg = Field(0.0, description="total investment, money unit")
     tax: NonNeg = Field(0.0, description="expected tax per year once running, money unit")
     revenue: NonNeg = Field(0.0, description="expected revenue (营业收入) per year once running, money unit")
+    metrics: dict[Ident, float] | None = Field(
+        None, description="what it adds to the zone's named figures once running (declared in the instance's "
+                          "metrics), e.g. {\"high_tech_firms\": 1}")
     leading: bool = Field(False, description="in the zone's leading industry (主导产业)")
     industrial: bool = Field(True, description="an industrial project (counts in 工业投资)")
 
@@ -44,12 +47,14 @@ class ProjectSelector(_Strict):
 
 
 class CountTarget(_Rule):
-    """At least ``at_least`` of the selected zones have ``metric`` ≥ ``threshold`` (money unit
-    per year) once the chosen projects run: the zone's current figure plus its chosen projects'
-    (2022 专栏一: 营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上)."""
+    """At least ``at_least`` of the selected zones have ``metric`` ≥ ``threshold`` once the
+    chosen projects run: the zone's current figure plus its chosen projects' (2022 专栏一:
+    营业收入超千亿元经开区 6 个以上, 超 500 亿元 15 个以上). ``metric``: ``revenue`` or ``tax``
+    (money unit per year; a project's ``revenue`` / ``tax``), or any metric the instance
+    declares (a project adds its ``metrics`` entry)."""
 
     type: Literal["count_target"]
-    metric: Literal["revenue", "tax"] = "revenue"
+    metric: Ident = "revenue"
     threshold: Positive
     at_least: Int = Field(ge=0)
     select: Selector = Field(default_factory=Selector)

@@ -8,7 +8,8 @@ The tables:
 
 * ``zones``: one row per zone, flat columns (:data:`ZONE_LAYOUT`): ``tax`` is
   ``metrics.tax`` (every metric likewise), ``emissions_SO2_t`` is ``metrics.emissions_t.SO2``,
-  ``request_land_mu`` is ``requests.land_mu``, ``request_SO2_t`` is
+  ``metric_<name>`` a named metric (``metrics.named.<name>``), ``request_land_mu`` is
+  ``requests.land_mu``, ``request_SO2_t`` is
   ``requests.emissions_t.SO2``, ``request_funds`` / ``request_funds_investment`` /
   ``request_funds_expected_tax`` the fund request, ``lon``/``lat`` (or ``x_km``/``y_km``)
   the location;
@@ -52,7 +53,7 @@ RESOURCE_WORDS = ("land", "emissions", "funds")
 
 
 def _metric_columns() -> dict[str, Path]:
-    return {name: ("metrics", name) for name in Metrics.model_fields if name != "emissions_t"}
+    return {name: ("metrics", name) for name in Metrics.model_fields if name not in ("emissions_t", "named")}
 
 
 def _zone_columns() -> dict[str, Path]:
@@ -71,13 +72,15 @@ def _zone_columns() -> dict[str, Path]:
     return out
 
 
+NAMED_METRIC = ("metric_", "", ("metrics", "named"))
+"""A named metric's column (``metric_<name>``), declared in the instance's ``metrics``."""
 ZONE_LAYOUT = Layout(_zone_columns(), (("emissions_", "_t", ("metrics", "emissions_t")),
-                                       ("request_", "_t", ("requests", "emissions_t"))))
+                                       ("request_", "_t", ("requests", "emissions_t")), NAMED_METRIC))
 """The zone table's columns: every field of :class:`~zoneopt.instance.zones.Zone`, flat."""
 ENTERPRISE_LAYOUT = Layout({**{n: (n,) for n in Enterprise.model_fields if n != "metrics"}, **_metric_columns()},
-                           (("emissions_", "_t", ("metrics", "emissions_t")),))
-PROJECT_LAYOUT = Layout({n: (n,) for n in Project.model_fields if n != "emissions_t"},
-                        (("emissions_", "_t", ("emissions_t",)),))
+                           (("emissions_", "_t", ("metrics", "emissions_t")), NAMED_METRIC))
+PROJECT_LAYOUT = Layout({n: (n,) for n in Project.model_fields if n not in ("emissions_t", "metrics")},
+                        (("emissions_", "_t", ("emissions_t",)), ("metric_", "", ("metrics",))))
 LAND_RULE_LAYOUT = Layout({"floor": ("floor_mu",), "cap": ("cap_mu",), "values": ("values_mu",)},
                           routing=("resource", "scenario"))
 RESOURCE_RULE_LAYOUT = Layout(routing=("resource", "scenario"))

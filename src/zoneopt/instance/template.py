@@ -102,7 +102,7 @@ LABELS: dict[str, str] = {
 SETTING_KEYS = ("name", "metadata.description", "metadata.synthetic", "metadata.source", "metadata.region",
                 "metadata.year", "metadata.notes", "units.money", "portfolio.partial_funding",
                 "portfolio.min_fund_share", "portfolio.objective.kind", "portfolio.objective.weight",
-                "portfolio.rules", "periods", "management", "consolidation")
+                "portfolio.rules", "periods", "management", "consolidation", "designation")
 SETTING_LABELS = {
     "name": "方案名称（默认：文件名）", "metadata.description": "说明", "metadata.synthetic": "合成数据（TRUE/FALSE）",
     "metadata.source": "数据来源", "metadata.region": "地区", "metadata.year": "数据年份", "metadata.notes": "备注",
@@ -110,7 +110,7 @@ SETTING_LABELS = {
     "portfolio.min_fund_share": "部分资助的最低比例", "portfolio.objective.kind": "项目组合目标",
     "portfolio.objective.weight": "项目组合目标权重指标", "portfolio.rules": "项目组合目标（JSON）",
     "periods": "规划期（JSON，见 python -m zoneopt schema）", "management": "动态管理（JSON）",
-    "consolidation": "整合提升（JSON）",
+    "consolidation": "整合提升（JSON）", "designation": "新增与晋升（JSON）",
 }
 SCENARIO_COLUMNS = ("id", "description", "drop_rules", "pools.land.total_mu", "pools.land.exact",
                     "pools.land.parcel_mu", "pools.funds.budget", "objective.kind", "objective.weight",
@@ -120,7 +120,7 @@ _RULE_CLASSES = (ZoneBoundsRule, RequestCapRule, GroupBoundsRule, ExcludeRule, T
 
 SHEET_NOTES: dict[str, str] = {
     "settings": "the instance's name, where its data come from, the money unit; sections given whole as JSON "
-                "text (periods, management, consolidation). 方案名称、数据来源、货币单位等。",
+                "text (periods, management, consolidation, designation). 方案名称、数据来源、货币单位等。",
     "zones": "one row per zone: figures per year, requests, location. 每个开发区一行：年度指标、申请、位置。",
     "pools": "one row per resource: what there is to allocate and what the plan maximises. "
              "每种资源一行：可分配总量与目标。",

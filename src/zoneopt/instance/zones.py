@@ -24,6 +24,19 @@ class Metrics(_Strict):
                                              description="emissions per pollutant per year, tonnes")
     energy_reduction_tce: NonNeg | None = Field(
         None, description="energy-stock reduction (能源消费存量削减量) achieved, tce per year (2017 §六(一))")
+    named: dict[Ident, float] | None = Field(
+        None, description="any other figure by name (产业用地, 高新技术企业数, 货物进出口总额 …), "
+                                          "each declared once with its unit in the instance's `metrics`")
+
+
+class MetricDef(_Strict):
+    """A named zone metric, declared once for the instance (``metrics``): its unit, what it
+    is, and where the figure comes from. Zones give its value in ``metrics.named``; targets,
+    effects, selectors and indicators name it like a built-in metric (models/targets.md)."""
+
+    unit: str = Field(min_length=1, description="its unit as outputs show it, e.g. 'mu', 'firms', '万元/yr'")
+    label: str = Field("", description="what it is, e.g. '产业用地面积'")
+    source: str | None = Field(None, description="where the figure comes from (a statistic, a clause)")
 
 
 class FundRequest(_Strict):
@@ -94,9 +107,31 @@ class Zone(_Strict):
     location: Location | None = Field(None, description="where the zone lies (consolidation distances)")
 
 
+class MetricCondition(_Strict):
+    """A condition on a zone figure: ``metric`` (a built-in metric, ``land_area_mu``,
+    ``score``, or a metric declared in the instance's ``metrics``), or the ratio ``metric`` /
+    ``over``, compared with ``lt`` / ``le`` / ``gt`` / ``ge`` (every bound given must hold),
+    e.g. zones whose 产业用地占比 is below 60 %: ``{"metric": "industrial_land_mu", "over":
+    "land_area_mu", "lt": 0.6}``. A zone lacking the figure (or with a zero denominator)
+    matches no condition."""
+
+    metric: Ident
+    over: Ident | None = None
+    lt: float | None = None
+    le: float | None = None
+    gt: float | None = None
+    ge: float | None = None
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> MetricCondition:
+        if self.lt is None and self.le is None and self.gt is None and self.ge is None:
+            raise ValueError("give a bound: lt, le, gt or ge")
+        return self
+
+
 class Selector(_Strict):
     """Which zones a rule covers: those matching every given criterion (an empty selector
-    matches every zone)."""
+    matches every zone); ``where``: conditions on zone figures (:class:`MetricCondition`)."""
 
     zones: Array[Ident] | None = None
     cities: Array[Ident] | None = None
@@ -106,6 +141,7 @@ class Selector(_Strict):
     tags: Array[Ident] | None = None
     grades: Array[Grade] | None = None
     meets_env_standards: bool | None = None
+    where: Array[MetricCondition] | None = None
 
 
 class Enterprise(_Strict):

@@ -45,6 +45,7 @@ from zoneopt.errors import InstanceError, Issue, NoSolutionError
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import Instance, Management, ManagementUpgrade
 from zoneopt.plans import Exclusion, ManagementResult
+from zoneopt.plans.designation import DesignationPlan
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -135,9 +136,14 @@ def upgrade_mip(priority: FloatArray, candidates: BoolArray, per_year: int, memb
     return chosen, float(sol.objective)
 
 
-def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: float | None = None) -> ManagementResult:
+def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: float | None = None,
+           designation: DesignationPlan | bool | None = None) -> ManagementResult:
     """Run dynamic management on ``instance.management`` (see the module docstring). ``backend``
-    and ``time_limit`` serve the upgrade MIP (``method: "mip"``) only. Raises
+    and ``time_limit`` serve the upgrade MIP (``method: "mip"``) and the designation.
+    ``designation``: a :class:`~zoneopt.plans.designation.DesignationPlan` whose zones are zones
+    only from their year (a candidate is not evaluated before its designation year, nor ever
+    when not designated; a converted zone not from its conversion year on); ``None`` (default)
+    solves the instance's ``designation`` section when it has one; ``False`` ignores it. Raises
     :class:`InstanceError` when the instance has no ``management`` section, or an upgrade
     rule groups by tag with the greedy method; :class:`NoSolutionError` when the MIP fails."""
     m = instance.management
@@ -152,6 +158,11 @@ def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: fl
     n, ids = zt.size, zt.ids
     years = list(m.history.years)
     scores, grades = history_arrays(instance, m, zt)
+    dplan = _designation(instance, designation, backend, time_limit)
+    if dplan is not None:  # not a zone that year: not evaluated
+        off = dplan.inactive(ids.tolist(), years)
+        scores[off] = np.nan
+        grades[off] = None
     frame = zt.frame
     sel_warn = zt.select(warn.select) if warn is not None else np.zeros(n, dtype=bool)
     sel_up = zt.select(up.select) if up is not None else np.zeros(n, dtype=bool)
@@ -237,6 +248,17 @@ def manage(instance: Instance, *, backend: str = DEFAULT_BACKEND, time_limit: fl
                             pd.DataFrame(summary, columns=["year", "evaluated", "upgrades", "warnings", "reductions",
                                                            "revocations", "freed_mu", "returns_in"]),
                             additions, tuple(exclusions), used)
+
+
+def _designation(instance: Instance, designation: DesignationPlan | bool | None, backend: str,
+                 time_limit: float | None) -> DesignationPlan | None:
+    if isinstance(designation, DesignationPlan):
+        return designation
+    if designation is None and instance.designation is not None:
+        from zoneopt.models.designation_plan import solve_designation
+
+        return solve_designation(instance, backend, time_limit=time_limit)
+    return None
 
 
 def _upgrade_groups(up: ManagementUpgrade | None, zt: ZoneTable) -> tuple[npt.NDArray[np.object_] | None, Any]:

@@ -40,7 +40,8 @@ from zoneopt.core.model import Model, RowBlock, flush_tiny
 from zoneopt.core.rowgen import solve_lazy
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
-from zoneopt.errors import SolutionCheckError
+from zoneopt.errors import ModelError, SolutionCheckError
+from zoneopt.models.land_lagrange import LAGRANGE_FROM, PATH_OPTION, PATHS, coverage, solve_lagrange
 from zoneopt.models.rules import TiltChain
 
 FloatArray = npt.NDArray[np.float64]
@@ -214,6 +215,44 @@ def solve_form(model: Model, tilts: Sequence[TiltChain] = ()) -> SolveForm:
                      choose_strategy(form, len(chains)))
 
 
+def land_path(options: SolveOptions) -> tuple[str, SolveOptions]:
+    """The land solve path ``options`` asks for (``extra["land_path"]``: ``auto``, ``lagrange`` or
+    ``highs``; default ``auto``) and the options without that key (it is not a HiGHS option)."""
+    path = str(options.extra.get(PATH_OPTION, "auto"))
+    if path not in PATHS:
+        raise ModelError(f"unknown land path {path!r} in SolveOptions.extra[{PATH_OPTION!r}] "
+                         f"(choose one of: {', '.join(PATHS)})")
+    if PATH_OPTION not in options.extra:
+        return path, options
+    return path, replace(options, extra={k: v for k, v in options.extra.items() if k != PATH_OPTION})
+
+
+def _try_lagrange(model: Model, form: SolveForm, tilts: Sequence[TiltChain], path: str,
+                  options: SolveOptions) -> tuple[Solution | None, SolveForm]:
+    """The Lagrangian path (:mod:`zoneopt.models.land_lagrange`) where ``path`` asks for it
+    (``lagrange``) or allows it (``auto``, an LP of :data:`LAGRANGE_FROM` columns or more): its
+    certified solution of ``model``, or None and the form with the reason HiGHS solves it."""
+    if path == "highs" or (path == "auto" and (form.model.is_mip or form.model.num_vars < LAGRANGE_FROM)):
+        return None, form
+    held = np.zeros(model.num_rows, dtype=bool)
+    for t in tilts:
+        held[t.above[t.above >= 0]] = True
+        held[t.below[t.below >= 0]] = True
+    d = coverage(form.model, tilts, held[form.kept])
+    if isinstance(d, str):
+        why = f"Lagrangian path not taken: the model has {d}"
+    else:
+        solution, cert = solve_lagrange(form.model, d, model, options)
+        if solution is not None:
+            strategy = Strategy("lagrange", False, f"{form.model.num_vars:,} columns, {d.A.shape[0]} coupling "
+                                f"row(s): Lagrangian relaxation of the coupling rows, the tilt by a sorted sweep "
+                                f"({cert.summary()})")
+            return solution, replace(form, strategy=strategy)
+        why = f"Lagrangian path not certified, HiGHS solves it ({cert.summary()})"
+    s = form.strategy
+    return None, replace(form, strategy=replace(s, reason=f"{why}; {s.reason}"))
+
+
 def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, options: SolveOptions,
                   lazy_tilt: bool | None = None) -> tuple[Solution, SolveForm | None]:
     """Solve ``model`` (a land model in its reference form) with ``backend``: on HiGHS through
@@ -222,11 +261,23 @@ def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, option
     feasible for the rule rows — and returned with the form; other backends solve ``model`` as
     it is (form None): GLOP, whose tolerances are about 1e-7, called a solve form unbounded whose
     tilt passed a cap of 6e-8 mu down the ranking. ``lazy_tilt`` overrides the strategy's choice
-    of generating the tilt rows (LPs only). Raises
-    :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check."""
+    of generating the tilt rows (LPs only).
+
+    On HiGHS an LP may instead be solved by Lagrangian relaxation of its coupling rows
+    (:mod:`zoneopt.models.land_lagrange`, ``models/land-lagrange.md``): chosen for an LP of
+    :data:`~zoneopt.models.land_lagrange.LAGRANGE_FROM` columns or more of a covered shape, or
+    asked for with ``SolveOptions(extra={"land_path": "lagrange"})`` (``"highs"`` never takes it).
+    Its answer has a certified gap of at most 1e-6 (else HiGHS solves the form) and no duals (a
+    plan without shadow prices); ``form.strategy`` records the path and why. Raises
+    :class:`~zoneopt.errors.SolutionCheckError` when the point fails that check, and
+    :class:`~zoneopt.errors.ModelError` for an unknown ``land_path``."""
+    path, options = land_path(options)
     if backend != "highs":
         return core_solve(model, backend, options=options), None
     form = solve_form(model, tilts)
+    solution, form = _try_lagrange(model, form, tilts, path, options)
+    if solution is not None:
+        return solution, form
     opts = form.strategy.options(backend, options)
     lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
     if lazy and not form.model.is_mip and form.chains:

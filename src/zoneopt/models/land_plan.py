@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from zoneopt.core import limits
 from zoneopt.core.diagnose import Diagnosis, diagnose
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
@@ -22,7 +23,7 @@ from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, Zon
 from zoneopt.evaluation.indicators import objective_unit
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.models.allocation import binding_by_zone, pool_shape, run_priority
-from zoneopt.models.land_form import solve_in_form
+from zoneopt.models.land_form import land_path, solve_in_form
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.presolve import presolve_checks
 from zoneopt.models.rules import ZoneTotals, binding_tables, pool_wide_rules
@@ -40,18 +41,23 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     lm = build_land_model(instance)
     warnings = [f.message for f in presolve_checks(instance, lm) if f.severity == "warning"]
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
-    served = run_priority(lm.model, lm.allocation, backend, opts, f"land plan for {instance.name!r}")
+    _, plain = land_path(opts)  # the options without the land path, for solves outside the solve form
+    served = run_priority(lm.model, lm.allocation, backend, plain, f"land plan for {instance.name!r}")
     if served.model is lm.model:
         # On HiGHS solved in the solve form (rows that are bounds as bounds, the tilt's implied bounds),
         # lifted back onto the rule rows: same optimum, prices per rule (models/land_form.py).
         first, _ = solve_in_form(lm.model, lm.tilts, backend, opts)
     else:  # a lexicographic objective's last stage, after the priority zones were served
-        first = core_solve(served.model, backend, options=opts)
+        first = core_solve(served.model, backend, options=plain)
     raise_for_status(first, lm, time_limit=opts.time_limit)
     first = replace(first, runtime=first.runtime + served.runtime_s)
     final = first
     secondary = None
-    if lm.equity is not None and instance.objective.kind == "equity":
+    stopped = limits.stop_requested()  # the first stage returned what it had: keep it, start nothing
+    if stopped and lm.equity is not None and instance.objective.kind == "equity":
+        warnings.append("stopped before the efficiency tie-break among the equity optima: the plan is the "
+                        "first stage's (its smallest fulfilment holds; its efficiency is not maximised)")
+    if lm.equity is not None and instance.objective.kind == "equity" and not stopped:
         assert first.x is not None
         stage2 = efficiency_stage(lm, float(first.x[lm.equity.start]))
         final, _ = solve_in_form(stage2, lm.tilts, backend, opts)

@@ -26,7 +26,10 @@ i gets in year t and u_{r,t} the pool left unused:
 
 Dynamic management (:mod:`zoneopt.models.dynamic`) feeds the plan: land it frees joins a_t of
 the land pool; revoked zones get no land, allowances or funds from then on (an ``exclude``
-rule named after the revocation rule).
+rule named after the revocation rule). A designation (:mod:`zoneopt.models.designation`) feeds
+it the same way: a candidate park is a zone only from its designation year and a converted
+zone until its conversion — no allocation before (an ``exclude`` rule ``designation`` of each
+year), and growth targets count it only in those years (models/designation.md).
 
 This module builds the stacked model (:func:`build_multi_period`), solves it
 (:func:`solve_multi_period`) and reads the plan back (:func:`plan_from_solution`, a
@@ -37,7 +40,7 @@ This module builds the stacked model (:func:`build_multi_period`), solves it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -53,6 +56,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
+from zoneopt.models.designation_plan import solve_designation
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
@@ -75,10 +79,13 @@ from zoneopt.models.year_models import (
     stack_year_models,
     stacked_tracks,
 )
+from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
+from zoneopt.plans.designation import DesignationPlan
 from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, eq=False)
@@ -109,6 +116,24 @@ class MultiPeriodModel:
     rule_units: dict[str, str] = field(default_factory=dict)
     management: ManagementResult | None = None
     notes: tuple[str, ...] = ()
+    targets: tuple[TargetRecord, ...] = ()
+    """the level, share and count targets as built (models/targets.md)."""
+
+    @property
+    def shortfalls(self) -> npt.NDArray[np.int64]:
+        """The columns of the soft targets' shortfalls."""
+        blocks = [v for v in self.model.var_blocks if v.name.startswith(SHORT_PREFIX)]
+        return (np.concatenate([np.arange(v.start, v.start + v.size) for v in blocks]) if blocks
+                else np.zeros(0, dtype=np.int64))
+
+    @property
+    def combined_rules(self) -> set[str]:
+        """The growth and level/count targets that draw on several resources."""
+        return ({g.rule for g in self.growth if g.owner == COMBINED}
+                | {r.rule for r in self.targets
+                   if COMBINED in (r.num.owner, r.den.owner if r.den is not None else "")
+                   or len({f.owner for f in (r.num, r.den) if f is not None and f.owner}) > 1})
+
     change_cost: dict[str, float] = field(default_factory=dict)
     """per smoothed track: λ·κ, what one natural unit of year-to-year change costs its
     resource's objective (natural units, undiscounted; :func:`change_costs`)."""
@@ -123,8 +148,8 @@ class MultiPeriodModel:
 
     @property
     def coupled(self) -> bool:
-        """Whether a growth target draws on several resources (their objectives then trade)."""
-        return any(g.owner == COMBINED for g in self.growth)
+        """Whether a growth or other target draws on several resources (their objectives then trade)."""
+        return bool(self.combined_rules)
 
     def parts_of(self, resource: str) -> tuple[YearModel, ...]:
         return tuple(p for p in self.parts if p.resource == resource)
@@ -168,14 +193,16 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_ramps(b, tr, zt, scales, rules)
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
-    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money)
+    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money,
+                                inactive=designation_inactive(management, zt))
+    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules)
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
     weights: dict[str, float] = {r: float(periods.weights.get(r, 1.0)) for r in RESOURCE_ORDER if r in resources}
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
-                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes))
+                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets)
     mm = replace(mm, change_cost=change_costs(mm))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
 
@@ -198,6 +225,23 @@ def change_costs(mm: MultiPeriodModel) -> dict[str, float]:
             worth = _scale(mm, tr.resource) / float(tr.units.max())
         out[tr.key] = tr.penalty * worth
     return out
+
+
+
+def designation_inactive(management: ManagementResult | None, zt: ZoneTable) -> Callable[[int], BoolArray] | None:
+    """Year → the zones a designation's exclusions (kind ``designation``) say are not zones that
+    year, as a mask in zone order; None without such exclusions."""
+    found = [e for e in (management.exclusions if management is not None else ()) if e.kind == "designation"]
+    if not found:
+        return None
+    index = pd.Index(zt.ids)
+    masks: dict[int, BoolArray] = {}
+    for e in found:  # one exclusion per year
+        mask = masks.setdefault(e.year, np.zeros(zt.size, dtype=bool))
+        rows = index.get_indexer(list(e.zones))
+        mask[rows[rows >= 0]] = True
+    empty = np.zeros(zt.size, dtype=bool)
+    return lambda year: masks.get(year, empty)
 
 
 def _planned(instance: Instance) -> tuple[str, ...]:
@@ -310,32 +354,47 @@ def discounted(mm: MultiPeriodModel, per_year: Mapping[str, FloatArray]) -> dict
 
 def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit: float | None = None,
                        mip_gap: float | None = None, options: SolveOptions | None = None,
-                       management: ManagementResult | bool | None = None) -> MultiPeriodPlan:
+                       management: ManagementResult | bool | None = None,
+                       designation: DesignationPlan | bool | None = None,
+                       diagnose_short: bool = False) -> MultiPeriodPlan:
     """Build and solve the multi-period plan of every planned resource; return the checked
     :class:`MultiPeriodPlan`.
 
     ``management``: a :class:`ManagementResult` to feed the plan; ``None`` (default) runs
     :func:`~zoneopt.models.dynamic.manage` when the instance has a ``management`` section and
-    ``periods.reclaim`` is true; ``False`` ignores it. When a growth target draws on several
+    ``periods.reclaim`` is true; ``False`` ignores it. ``designation``: a
+    :class:`~zoneopt.plans.designation.DesignationPlan` whose candidates get nothing before
+    their designation year and whose converted zones nothing from theirs (``exclude`` rules of
+    each year, models/designation.md); ``None`` (default) solves the instance's ``designation``
+    section when it has one; ``False`` ignores it. When a growth target draws on several
     resources, each resource's own optimum (the plan without those targets) is solved first
     and sets its normaliser. Raises :class:`InfeasibleError` / :class:`UnboundedError` (exit
     code 3, naming the rules and years in conflict), :class:`NoSolutionError` (4) and
-    :class:`InstanceError` (2) as :func:`solve_land` does."""
-    mres: ManagementResult | None
+    :class:`InstanceError` (2) as :func:`solve_land` does. With soft targets
+    (models/targets.md) the plan first comes as close to each as the hard rules allow
+    (:func:`least_shortfall`); ``diagnose_short`` adds to each short one the rules that hold it
+    back (:func:`short_conflicts`: one diagnosis each)."""
+    dplan = designation if isinstance(designation, DesignationPlan) else (
+        solve_designation(instance, backend, time_limit=time_limit, mip_gap=mip_gap)
+        if designation is None and instance.designation is not None else None)
+    mres: ManagementResult | None = None
     if isinstance(management, ManagementResult):
         mres = management
-    elif management is False:
-        mres = None
-    else:
+    elif management is None:
         reclaim = instance.periods.reclaim if instance.periods is not None else True
-        mres = manage(instance, backend=backend, time_limit=time_limit) \
-            if instance.management is not None and reclaim else None
+        if instance.management is not None and reclaim:
+            mres = manage(instance, backend=backend, time_limit=time_limit, designation=dplan or False)
+    if dplan is not None:
+        mres = dplan.feed(mres, instance.name)
     mm = build_multi_period(instance, mres)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
     if mm.coupled:
         mm, ideal = ideal_norms(mm, backend, opts)
         extra = ideal.runtime
+    if mm.shortfalls.size:
+        mm, stage = least_shortfall(mm, backend, opts)
+        extra += stage.runtime
     first = core_solve(mm.model, backend, options=opts)
     _raise(first, mm, opts.time_limit)
     final, secondary = first, None
@@ -349,8 +408,11 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         penalty = sum(float(stage2.c[t.change.slice] @ final.x[t.change.slice]) for t in mm.tracks
                       if t.change is not None)
         secondary = (final.objective - penalty) * scale2  # the tax alone: the smoothing penalty apart
-    return plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
+    plan = plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
                               extra_runtime=extra)
+    if diagnose_short and (plan.target_status["status"] == "short").any():
+        plan.target_status = short_conflicts(mm, plan.target_status, backend, opts.time_limit)
+    return plan
 
 
 def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
@@ -360,9 +422,9 @@ def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
     with N_r = |F_r*| (its scale where F_r* is 0), and the solution. Raises as
     :func:`solve_multi_period` when even that plan has no solution."""
     lb, ub = mm.model.row_lb.copy(), mm.model.row_ub.copy()
-    for g in mm.growth:  # a loop over target rows
-        if g.owner == COMBINED:
-            blk = mm.model.row_block(g.block)
+    combined = mm.combined_rules
+    for blk in mm.model.row_blocks:  # a loop over row blocks: the combined targets' rows
+        if blk.rule in combined:
             lb[blk.slice], ub[blk.slice] = -np.inf, np.inf
     relaxed = replace(mm, model=replace(mm.model, row_lb=lb, row_ub=ub, name=mm.model.name + ":own-optima"))
     sol = core_solve(relaxed.model, backend, options=options)
@@ -371,6 +433,74 @@ def ideal_norms(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
     best = discounted(mm, resource_objectives(mm, sol.x))
     norms = {r: abs(best[r]) if abs(best[r]) > 1e-9 * mm.norms[r] else mm.norms[r] for r in mm.resources}
     return with_norms(mm, norms), sol
+
+
+def least_shortfall(mm: MultiPeriodModel, backend: str = DEFAULT_BACKEND,
+                    options: SolveOptions | None = None) -> tuple[MultiPeriodModel, Solution]:
+    """The soft targets' first stage: minimise Σ of their relative shortfalls under every hard
+    rule, then return ``mm`` with each shortfall held at most at its value there (so the
+    objective is optimised only among the plans that come that close to every soft target),
+    and the stage's solution."""
+    m = mm.model
+    cols = mm.shortfalls
+    c = np.zeros(m.num_vars)
+    c[cols] = 1.0
+    stage = replace(m, c=c, c0=0.0, sense="min", name=m.name + ":least-shortfall")
+    sol = core_solve(stage, backend, options=options)
+    _raise(sol, mm, options.time_limit if options is not None else None)
+    assert sol.x is not None
+    ub = m.ub.copy()
+    ub[cols] = np.maximum(sol.x[cols], 0.0) * (1.0 + 1e-6) + 1e-7
+    return replace(mm, model=replace(m, ub=ub)), sol
+
+
+def short_conflicts(mm: MultiPeriodModel, status: pd.DataFrame, backend: str = DEFAULT_BACKEND,
+                    time_limit: float | None = None) -> pd.DataFrame:
+    """``status`` with, for each soft target short in the plan whose figure an allocation
+    moves, the rules that keep it short: the plan with that target hard (its shortfall 0, the
+    other soft targets free) is infeasible, and the rule-level diagnosis
+    (:func:`zoneopt.core.diagnose.diagnose`) names an irreducible set of conflicting rules and
+    the least change of each that lets the target hold."""
+    from zoneopt.core.diagnose import diagnose
+    from zoneopt.errors import ZoneoptError
+
+    out = status.copy()
+    m = mm.model
+    for k, row in out.iterrows():  # a loop over short targets
+        if row["status"] != "short" or "no allocation moves" in str(row["diagnosis"]):
+            continue
+        own = [v for v in m.var_blocks if v.name.startswith(SHORT_PREFIX + str(row["rule"]))]
+        if not own:
+            continue
+        ub = m.ub.copy()
+        ub[mm.shortfalls] = np.inf
+        for v in own:
+            ub[v.slice] = 0.0
+        hard = replace(m, ub=ub, c=np.zeros(m.num_vars), c0=0.0, name=f"{m.name}:{row['rule']}-hard")
+        try:
+            d = diagnose(hard, backend=backend, row_scale=mm.row_scale, row_unit=mm.row_unit, rules=mm.rules,
+                         time_limit=time_limit)
+        except (ImportError, ZoneoptError) as exc:
+            out.at[k, "diagnosis"] = f"{row['diagnosis']}; no rule-level diagnosis ({exc})"
+            continue
+        if d.feasible or not d.conflict:
+            continue
+        held = [c.rule for c in d.conflict if c.rule != row["rule"]]
+        out.at[k, "diagnosis"] = f"{row['diagnosis']}; " + (
+            "held back by " + ", ".join(f"`{r}`" for r in held[:8]) + (f" and {len(held) - 8} more" if len(held) > 8
+                                                                       else "")
+            if held else "no plan reaches it whatever the other rules (its own rows conflict)")
+    return out
+
+
+def without_shortfalls(mm: MultiPeriodModel, x: FloatArray) -> FloatArray:
+    """``x`` with the soft targets' shortfalls at 0: target rows then give what the plan achieves."""
+    cols = mm.shortfalls
+    if not cols.size:
+        return x
+    out = x.copy()
+    out[cols] = 0.0
+    return out
 
 
 def _raise(solution: Solution, mm: MultiPeriodModel, time_limit: float | None) -> None:
@@ -570,14 +700,17 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         coupled=mm.coupled, backend=solution.backend,
         runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0) + extra_runtime,
         mip_gap=solution.mip_gap, years=list(mm.years), zones=n, discount_rate=mm.periods.discount_rate,
-        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=mm.management is not None,
+        money_unit=MONEY_LABEL[mm.instance.units.money], management_applied=(
+            mm.management is not None and mm.management.applied),
         secondary_objective=secondary,
         secondary_objective_unit=(f"{_tie_unit(mm)}, summed over the years" if secondary is not None else None),
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),
     )
+    growth = _target_table(mm, x)
+    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth)
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
-                           pd.concat(year_parts, ignore_index=True), objectives, _target_table(mm, x), bindings,
-                           mm.management)
+                           pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
+                           mm.management, target_status=status)
 
 
 def total_variation(alloc: FloatArray) -> FloatArray:
@@ -610,6 +743,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
     cols = ["rule", "source", "metric", "scope", "year", "years_since_base", "base", "organic", "required", "achieved",
             "slack", "required_rate", "achieved_rate", "driven_by"]
     parts: list[pd.DataFrame] = []
+    x = without_shortfalls(mm, x)
     for g in mm.growth:  # a loop over target rows
         blk = mm.model.row_block(g.block)
         achieved = g.organic + (mm.model.A[blk.slice] @ x) * g.scale
@@ -626,4 +760,5 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
 
 __all__ = ["MultiPeriodModel", "build_multi_period", "total_variation", "change_costs",
            "solve_multi_period", "plan_from_solution", "efficiency_stage",
-           "ideal_norms", "stacked_objective", "with_norms", "resource_objectives", "discounted"]
+           "ideal_norms", "least_shortfall", "without_shortfalls", "short_conflicts",
+           "stacked_objective", "with_norms", "resource_objectives", "discounted"]

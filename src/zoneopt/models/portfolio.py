@@ -89,6 +89,14 @@ class ProjectTable:
     leading: BoolArray
     industrial: BoolArray
     emissions: dict[str, FloatArray]
+    named: dict[str, FloatArray]
+    """what each project adds to a named zone figure (0 where it says nothing)."""
+
+    def gain(self, metric: str) -> FloatArray:
+        """What each project adds to the zone figure ``metric`` once running."""
+        if metric in ("revenue", "tax"):
+            return self.revenue if metric == "revenue" else self.tax
+        return self.named.get(metric, np.zeros(self.size))
 
     @classmethod
     def of(cls, instance: Instance, zone_ids: npt.NDArray[np.object_]) -> ProjectTable:
@@ -105,7 +113,9 @@ class ProjectTable:
             land=col("land_mu"), fund=col("fund"), investment=col("investment"), tax=col("tax"),
             revenue=col("revenue"), leading=np.array([p.leading for p in ps], dtype=bool),
             industrial=np.array([p.industrial for p in ps], dtype=bool),
-            emissions={k: np.array([p.emissions_t.get(k, 0.0) for p in ps], dtype=float) for k in pollutants})
+            emissions={k: np.array([p.emissions_t.get(k, 0.0) for p in ps], dtype=float) for k in pollutants},
+            named={k: np.array([(p.metrics or {}).get(k, 0.0) for p in ps], dtype=float)
+                   for k in sorted({k for p in ps for k in p.metrics or {}})})
 
     @property
     def size(self) -> int:
@@ -381,12 +391,11 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     divided by θ − base_i), and Σ z_i ≥ N − (zones already above θ). Zones already above
     count without a variable; zones that cannot reach θ with all their projects get none."""
     info[rule.id] = RuleInfo(rule.id, rule.type, rule.cited, rule.note)
-    money = MONEY_LABEL[instance.units.money]
     where = f"portfolio.rules[{r}]"
     selected = zt.select(rule.select)
     base = indicator(instance, rule.metric, field=f"{where}.metric", among=selected, table=zt)
     base = np.where(selected, base, 0.0)
-    gain = pt.revenue if rule.metric == "revenue" else pt.tax
+    gain = pt.gain(rule.metric)
     reach = base + np.bincount(pt.zone, weights=gain, minlength=zt.size)
     theta = rule.threshold
     already = selected & (base >= theta * (1 - TARGET_TOLERANCE))
@@ -394,9 +403,10 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     need = rule.at_least - int(already.sum())
     if need > candidates.size:
         ref = f"`{rule.id}`" + (f" ({rule.cited})" if rule.cited else "")
+        unit = indicator_unit(rule.metric, instance)
         raise InfeasibleError(
             f"portfolio for {instance.name!r} is infeasible: count target {ref} needs {rule.at_least} zones with "
-            f"{rule.metric} ≥ {_amount(theta)} {money}/yr, but only {int(already.sum()) + candidates.size} of the "
+            f"{rule.metric} ≥ {_amount(theta)} {unit}, but only {int(already.sum()) + candidates.size} of the "
             f"{int(selected.sum())} selected zones can reach it even with every project of theirs chosen "
             f"({int(already.sum())} already do)")
     if need <= 0 or candidates.size == 0:
@@ -561,12 +571,13 @@ def plan_from_solution(pm: PortfolioModel, solution: Solution) -> ResourcePlan:
         table[f"{metric}_after"] = np.where(np.isnan(base), np.nan, np.nan_to_num(base) + per_zone(gain))
     targets = []
     for c in pm.counts:
-        after = c.base + per_zone(pt.revenue if c.rule.metric == "revenue" else pt.tax)
+        after = c.base + per_zone(pt.gain(c.rule.metric))
         reached = c.selected & (after >= c.rule.threshold * (1 - TARGET_TOLERANCE))
         table[f"reaches:{c.rule.id}"] = np.where(c.selected, reached, False)
         targets.append(TargetResult(rule=c.rule.id, source=c.rule.cited, kind="count", required=c.rule.at_least,
                                     achieved=int(reached.sum()), met=int(reached.sum()) >= c.rule.at_least,
-                                    unit=f"zones with {c.rule.metric} ≥ {_amount(c.rule.threshold)} {money}/yr"))
+                                    unit=f"zones with {c.rule.metric} ≥ {_amount(c.rule.threshold)} "
+                                         f"{indicator_unit(c.rule.metric, pm.instance)}"))
     for rule in pm.settings.rules:
         if isinstance(rule, ShareTarget):
             targets.append(_share_result(rule, pt, zt.ids, w, fund))

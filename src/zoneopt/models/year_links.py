@@ -6,7 +6,7 @@ one or several tracks."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -202,6 +202,8 @@ class GrowthRow:
     """the tracks whose allocations move the rows."""
     owner: str = ""
     """the resource they draw on, :data:`COMBINED` for several, "" for none."""
+    short: VarBlock | None = None
+    """a soft target's shortfalls (relative to what is required), one per row."""
 
 
 def _effect(periods: Periods, metric: GrowthMetric) -> Effect:
@@ -209,15 +211,25 @@ def _effect(periods: Periods, metric: GrowthMetric) -> Effect:
     return found if found is not None else Effect(metric=metric)
 
 
-def _effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: ZoneTable, mask: BoolArray,
+def organic_rate(periods: Periods, metric: GrowthMetric) -> float:
+    """The yearly rate at which a zone figure grows without new allocations (its land effect's
+    ``organic_growth``; 0 without one)."""
+    return _effect(periods, metric).organic_growth
+
+
+def effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: ZoneTable, mask: BoolArray,
                    where: str) -> tuple[FloatArray, int] | None:
     """A track's effect on ``metric`` per natural unit, per zone, and its lag; None when the
-    track has no effect on it. Land's default is the zone's own 亩均 figure; the funds'
-    default on tax the expected tax per unit of fund requested; a pollutant has no default."""
+    track has no effect on it. Land's default is the zone's own 亩均 figure (on the existing
+    land, ``land_area_mu``: 1, a new mu adds a mu; a metric the instance declares has none:
+    it moves only by the effects stated); the funds' default on tax the expected tax per unit
+    of fund requested; a pollutant has no default."""
     spec = next((e for e in tr.effects if e.metric == metric), None)
     if spec is None:
-        if tr.resource != "land":
-            return None
+        if tr.resource != "land" or metric in (instance.metrics or {}):
+            return None  # a named metric moves only by the effects stated
+        if metric == "land_area_mu":
+            return np.ones(zt.size), 1
         spec = EffectSpec(metric, None, 1, f"{where} (default effect {metric}_per_mu)")
     if isinstance(spec.per, (int, float)):
         return np.full(zt.size, float(spec.per)), spec.lag
@@ -240,10 +252,13 @@ def _effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: Zone
 
 
 def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance: Instance, zt: ZoneTable,
-                       scales: RowScales, rules: dict[str, RuleInfo], money: str) -> tuple[GrowthRow, ...]:
+                       scales: RowScales, rules: dict[str, RuleInfo], money: str,
+                       inactive: Callable[[int], BoolArray] | None = None) -> tuple[GrowthRow, ...]:
     """Rows Σ_r Σ_{s ≤ t−ℓ_r} Σ_{i∈S} e_{r,i} x_{r,i,s} ≥ Σ_{i∈S} V_i ((1+r)^k − (1+g)^k), per
     target and year (the last year, or every year with ``each_year``), per zone or for all
-    selected; r runs over the tracks with an effect on the target's metric."""
+    selected; r runs over the tracks with an effect on the target's metric. ``inactive(t)``
+    (zones not zones in year t: a designation's candidates before their year, its converted
+    zones) leaves those zones out of S in the rows of year t."""
     out: list[GrowthRow] = []
     base_year = periods.base_year if periods.base_year is not None else periods.years[0] - 1
     for g, target in enumerate(periods.growth):  # a loop over targets and years
@@ -255,7 +270,7 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
         organic_growth = _effect(periods, target.metric).organic_growth
         drivers = []
         for tr in tracks:
-            found = _effect_values(tr, target.metric, instance, zt, mask, where)
+            found = effect_values(tr, target.metric, instance, zt, mask, where)
             if found is not None:
                 drivers.append((tr, found[0], found[1]))
         V = zt.frame[target.metric].to_numpy(dtype=float)
@@ -265,15 +280,28 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
                                        f"zone {zt.ids[k]!r} has no {target.metric}, needed by growth target "
                                        f"{target.id!r}") for k in np.flatnonzero(missing)])
         per_zone = target.per == "zone"
-        row_of = np.arange(zones.size) if per_zone else np.zeros(zones.size, dtype=np.int64)
-        nrows = zones.size if per_zone else 1
-        for t in (periods.years if target.each_year else periods.years[-1:]):
+        mean = target.per == "mean"
+        if mean and (V[zones] <= 0).any():
+            bad = zt.ids[zones[V[zones] <= 0][0]]
+            raise InstanceError([Issue(f"{where}.per", f"growth target {target.id!r} on average needs each zone's "
+                                                       f"{target.metric} > 0 (zone {bad!r})")])
+        selected = zones
+        due = periods.years if target.each_year else ((target.year,) if target.year is not None else periods.years[-1:])
+        for t in due:
+            zones = selected[~inactive(t)[selected]] if inactive is not None else selected
+            if zones.size == 0:
+                continue
+            coef = 1.0 / V[zones] if mean else np.ones(zones.size)  # on average: growth factors level_i / V_i
+            row_of = np.arange(zones.size) if per_zone else np.zeros(zones.size, dtype=np.int64)
+            nrows = zones.size if per_zone else 1
             k = t - base_year
+            rid = target.id + year_suffix(t)
+            short = None if target.is_hard else b.add_vars("short:" + rid, nrows, lb=0.0)
             vals: list[FloatArray] = []
             cols: list[IntArray] = []
             used: list[Track] = []
             for tr, e, lag in drivers:  # entry e_i σ_s on x_{i,s}, s + lag ≤ t
-                ez = e[zones]
+                ez = e[zones] * coef
                 eligible = [j for j, s in enumerate(tr.years) if s + lag <= t]
                 if not eligible or not np.any(ez != 0):
                     continue
@@ -283,15 +311,14 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
             A = sp.csr_matrix((np.concatenate(vals), (np.tile(row_of, len(vals)), np.concatenate(cols))),
                               shape=(nrows, b.num_vars)) if vals else sp.csr_matrix((nrows, b.num_vars))
             A.eliminate_zeros()  # a zone with no effect does not make its row movable
-            base = np.bincount(row_of, weights=V[zones], minlength=nrows).astype(np.float64)
+            base = np.bincount(row_of, weights=V[zones] * coef, minlength=nrows).astype(np.float64)
             organic = np.asarray(base * (1.0 + organic_growth) ** k, dtype=np.float64)
             required = np.asarray(base * (1.0 + target.rate) ** k, dtype=np.float64)
             need = required - organic
             scale = float(np.abs(A.data).max()) if A.nnz else 1.0
             scale = scale if scale > 0 else 1.0
             empty = (np.diff(A.indptr) == 0) & (need > 1e-9 * np.maximum(1.0, np.abs(required)))
-            rid = target.id + year_suffix(t)
-            if empty.any():
+            if empty.any() and target.is_hard:
                 who = "the selected zones" if not per_zone else ", ".join(repr(z) for z in zt.ids[zones[empty]][:5])
                 lag_txt = "/".join(str(v) for v in sorted({lag for *_, lag in drivers})) or "ℓ"
                 raise InfeasibleError(
@@ -301,14 +328,17 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
                     f"from s + {lag_txt}; or no effect on {target.metric})")
             owners = {tr.resource for tr in used}
             owner = owners.pop() if len(owners) == 1 else (COMBINED if owners else "")
+            if short is not None:  # a soft target: + |required| × shortfall (a share of what is required)
+                A = sp.csr_matrix(A + sp.csr_matrix((np.maximum(np.abs(required), 1e-9), (
+                    np.arange(nrows), short.start + np.arange(nrows))), shape=A.shape))
             b.add_rows(rid, A / scale, lb=need / scale, rule=rid, source=target.cited,
-                       labels=zt.ids[zones].tolist() if per_zone else ["total"])
+                       labels=zt.ids[zones].tolist() if per_zone else [target.per])
             scales[rid] = (scale, money, owner)
             rules[rid] = RuleInfo(rid, "growth", target.cited, target.note or (
-                f"{target.metric} of the selected zones {'each ' if per_zone else ''}≥ (1 + {target.rate:g})^{k} × "
-                f"{base_year} level in {t}"))
+                f"{target.metric} of the selected zones {'each ' if per_zone else ''}"
+                f"{'on average ' if mean else ''}≥ (1 + {target.rate:g})^{k} × {base_year} level in {t}"))
             out.append(GrowthRow(rid, target, t, k, rid, zones if per_zone else zones[:0], base, organic, required,
-                                 scale, tuple(tr.key for tr in used), owner))
+                                 scale, tuple(tr.key for tr in used), owner, short))
     return tuple(out)
 
 

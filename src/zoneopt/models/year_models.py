@@ -82,11 +82,12 @@ def _apply_year(base: Sequence[Any], own: Sequence[Any], drops: Sequence[str]) -
 
 def _exclusions(management: ManagementResult | None, year: int, land: bool) -> list[ExcludeRule]:
     """The management decisions that hold in ``year`` as ``exclude`` rules: every exclusion for
-    land; only revocations for allowances and funds (a reduction's ``no_new_land`` is about land)."""
+    land; revocations and a designation's exclusions for allowances and funds (a reduction's
+    ``no_new_land`` is about land)."""
     if management is None:
         return []
     return [ExcludeRule(type="exclude", id=e.rule, source=e.source, note=e.note, select=Selector(zones=e.zones))
-            for e in management.exclusions_in(year) if land or e.kind == "revocation"]
+            for e in management.exclusions_in(year) if land or e.kind != "reduction"]
 
 
 def _year_rules(instance: Instance, periods: Periods, year: int,

@@ -31,7 +31,9 @@ class Exclusion:
     zones: tuple[str, ...]
     note: str
     kind: str = "revocation"
-    """``"revocation"`` (holds from ``year`` on) or ``"reduction"`` (holds in ``year`` only)."""
+    """``"revocation"`` (holds from ``year`` on), ``"reduction"`` (holds in ``year`` only, for
+    land) or ``"designation"`` (holds in ``year`` only, for every resource: zones that are not
+    zones that year, :meth:`zoneopt.plans.designation.DesignationPlan.exclusions`)."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,11 +60,13 @@ class ManagementResult:
     exclusions: tuple[Exclusion, ...] = ()
     rules: dict[str, str | None] = field(default_factory=dict)
     """rule id → source, for every rule that decided something."""
+    applied: bool = True
+    """False for a result that carries only a designation's exclusions (no management ran)."""
 
     def exclusions_in(self, year: int) -> list[Exclusion]:
         """The exclusions that hold in plan ``year``: every zone revoked with effect in or
-        before ``year`` (one exclusion), and reductions with ``no_new_land`` taking effect in
-        ``year``."""
+        before ``year`` (one exclusion), reductions with ``no_new_land`` taking effect in
+        ``year``, and a designation's zones that are not zones in ``year``."""
         out: list[Exclusion] = []
         revs = sorted((e for e in self.exclusions if e.kind == "revocation" and e.year <= year), key=lambda e: e.year)
         if revs:
@@ -70,7 +74,7 @@ class ManagementResult:
             out.append(Exclusion(revs[0].rule, revs[0].source, year, tuple(str(z) for z in zones),
                                  f"revoked (有升有退) with effect in {revs[0].year}–{revs[-1].year}: no new land",
                                  "revocation"))
-        out += [e for e in self.exclusions if e.kind == "reduction" and e.year == year]
+        out += [e for e in self.exclusions if e.kind in ("reduction", "designation") and e.year == year]
         return out
 
     def decided(self, action: str) -> pd.DataFrame:

@@ -121,6 +121,7 @@ class MultiPeriodRecord(BaseModel):
     objectives: list[dict[str, Any]]
     allocations: list[dict[str, Any]]
     targets: list[dict[str, Any]]
+    target_status: list[dict[str, Any]] = Field(default_factory=list)
     cells: list[dict[str, Any]]
     bindings: list[Binding]
 
@@ -136,11 +137,13 @@ class MultiPeriodPlan(PlanOutput):
     lapsed. ``objectives``: per resource and year its objective (natural, undiscounted) and
     discount factor. ``targets``: per growth-target row the base, organic, required and
     achieved levels (money unit), the slack, the average growth rates and the tracks driving
-    it. ``bindings``: the binding rule rows with shadow prices (LPs)."""
+    it. ``target_status``: per target (growth, level, share, count, not modelled) and year what
+    it requires, what the plan achieves, ``met`` / ``short`` / ``not modelled`` and why
+    (models/targets.md). ``bindings``: the binding rule rows with shadow prices (LPs)."""
 
     def __init__(self, summary: MultiPeriodSummary, cells: pd.DataFrame, years: pd.DataFrame,
                  objectives: pd.DataFrame, targets: pd.DataFrame, bindings: pd.DataFrame,
-                 management: ManagementResult | None = None) -> None:
+                 management: ManagementResult | None = None, target_status: pd.DataFrame | None = None) -> None:
         self.summary = summary
         self.cells = cells
         self.years = years
@@ -148,6 +151,9 @@ class MultiPeriodPlan(PlanOutput):
         self.targets = targets
         self.bindings = bindings
         self.management = management
+        self.target_status = target_status if target_status is not None else pd.DataFrame(
+            columns=["rule", "type", "source", "year", "scope", "metric", "unit", "required", "achieved", "status",
+                     "diagnosis"])
 
     @property
     def tracks(self) -> list[str]:
@@ -206,6 +212,7 @@ class MultiPeriodPlan(PlanOutput):
         return MultiPeriodRecord(status=self.status, objective=self.objective, summary=self.summary,
                                  years=records(self.years), objectives=records(self.objectives),
                                  allocations=records(self.table()), targets=records(self.targets),
+                                 target_status=records(self.target_status),
                                  cells=records(self.cells), bindings=bindings)
 
     def to_csv(self, path: str | Path) -> Path:
@@ -224,7 +231,8 @@ class MultiPeriodPlan(PlanOutput):
                "resources": pd.DataFrame(s["objectives"], columns=list(ResourceObjective.model_fields)),
                "pools": pd.DataFrame(s["pools"], columns=list(TrackSummary.model_fields)),
                "zones-years": self.table(), "years": self.years, "objectives": self.objectives,
-               "targets": self.targets, "cells": self.cells, "bindings": self.bindings}
+               "targets": self.targets, "target-status": self.target_status, "cells": self.cells,
+               "bindings": self.bindings}
         if self.management is not None:
             out["management"] = self.management.years
         return out

@@ -230,7 +230,7 @@ def _needed_for(zp: _ZonePortfolio, chosen: BoolArray, p: int) -> list[str]:
     for c in zp.pm.counts:  # a loop over count targets
         if not c.selected[j]:
             continue
-        gain = pt.revenue if c.rule.metric == "revenue" else pt.tax
+        gain = pt.gain(c.rule.metric)
         total = c.base[j] + float(gain[mine][chosen[mine]].sum())
         theta = c.rule.threshold * (1 - TARGET_TOLERANCE)
         if total >= theta and total - gain[p] < theta:

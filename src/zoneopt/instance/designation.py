@@ -1,0 +1,200 @@
+"""Settings of the designation model (models/designation.md): which candidate parks become
+provincial development zones in which plan year (2022 plan 第二章第四节 and 专栏一: 新增省级经开区
+35 个以上; 专栏四: 引导产业基础好、外向度高、管理规范的其他园区积极申报省级经开区; 2017 opinion §二(一)
+and §三(二): 支持经济综合实力强、产业特色明显、发展潜力较大的产业集聚区…认定为省级开发区), which provincial
+zones to recommend for national status (2022 专栏四 and 第八章第三节: 推荐优秀省级经开区晋升国家级经开区,
+对排名靠前的省级经开区优先推荐), and which zones in a central urban area with a low industrial share
+turn into urban functional areas (2017 §二(一): 向城市综合功能区转型), under one zone per county
+(2017 §二(一): 原则上每个县（区、市）设立1家产业集聚区或开发区).
+
+Every criterion, count and cap is a rule (an id, its ``source`` clause, ``assumption: true``
+when its number is not in that clause), so a plan says which rule keeps a candidate out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from zoneopt.errors import Issue
+from zoneopt.instance.common import Array, Ident, Int, NonNeg, _Rule, _Strict
+from zoneopt.instance.zones import Selector
+
+
+class DesignationCriterion(_Rule):
+    """A hard criterion: a park (or zone) qualifies only if its ``indicator`` is at least
+    ``min``, at most ``max``, and ranks within the first ``top`` among the parks the criterion
+    applies to (rank 1 = the highest value; ties share the better rank). ``indicator`` names
+    a figure of ``designation.figures`` or an indicator of the catalogue (``revenue``,
+    ``tax_per_mu``, ``score``, an evaluation's id, …). A park without the figure fails it
+    (the plan says so). One that fails is fixed to 0 by its variables' bounds."""
+
+    indicator: Ident
+    min: float | None = None
+    max: float | None = None
+    top: Int | None = Field(None, ge=1, description="rank within the first `top` on the indicator (排名靠前)")
+
+    @model_validator(mode="after")
+    def _bound_given(self) -> DesignationCriterion:
+        if self.min is None and self.max is None and self.top is None:
+            raise ValueError("give min, max or top")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} exceeds max {self.max:g}")
+        return self
+
+
+class DesignationCount(_Rule):
+    """How many decisions of one kind: in all the plan years (``total_min`` … ``total_max``)
+    and in each year (``per_year_min`` … ``per_year_max``). A floor is a hard target
+    (新增省级经开区 35 个以上): when no plan reaches it the model is infeasible, and the
+    diagnosis names this rule and what it conflicts with."""
+
+    total_min: Int | None = Field(None, ge=0)
+    total_max: Int | None = Field(None, ge=0)
+    per_year_min: Int | None = Field(None, ge=0)
+    per_year_max: Int | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> DesignationCount:
+        for lo, hi in (("total_min", "total_max"), ("per_year_min", "per_year_max")):
+            a, b = getattr(self, lo), getattr(self, hi)
+            if a is not None and b is not None and a > b:
+                raise ValueError(f"{lo} {a} exceeds {hi} {b}")
+        if all(getattr(self, f) is None for f in ("total_min", "total_max", "per_year_min", "per_year_max")):
+            raise ValueError("give total_min, total_max, per_year_min or per_year_max")
+        return self
+
+
+class DesignationCounty(_Rule):
+    """At most ``cap`` zones per county (原则上每个县（区、市）设立1家, 2017 §二(一)), counting the
+    zones a county has (every zone that is not a candidate), less those converted, plus those
+    designated; ``exceptions`` give a county its own cap. A county already at its cap with no
+    zone that may convert takes no new zone (its candidates are fixed to 0 by bounds)."""
+
+    id: Ident = "designation-county"
+    source: str | None = "2017 §二(一)"
+    cap: Int = Field(1, ge=0)
+    exceptions: dict[Ident, Int] = Field(default_factory=dict)
+
+
+class DesignationEstablish(_Strict):
+    """New provincial zones (新增省级经开区): which parks are ``candidates`` (default: the zones
+    of level ``other``, parks that are not yet development zones: 其他园区), the hard
+    ``criteria`` they must meet, and how many to designate (``count``)."""
+
+    candidates: Selector = Field(default_factory=lambda: Selector(levels=("other",)))
+    criteria: Array[DesignationCriterion] = ()
+    count: DesignationCount | None = None
+    weight: NonNeg = Field(1.0, description="weight of a designation's score in the measure")
+
+
+class DesignationUpgrade(_Strict):
+    """Recommendations for national status (推荐优秀省级经开区晋升国家级经开区, 2022 专栏四;
+    排名靠前的省级经开区优先推荐, 2022 第八章第三节; 2017 §三(二)): which zones may be recommended
+    (``select``, default provincial ETDZs), the hard ``criteria`` (e.g. ``top`` on the score),
+    how many (``count``)."""
+
+    select: Selector = Field(default_factory=lambda: Selector(levels=("provincial",), kinds=("etdz",)))
+    criteria: Array[DesignationCriterion] = ()
+    count: DesignationCount | None = None
+    weight: NonNeg = 1.0
+
+
+class DesignationConvert(_Strict):
+    """Zones that turn into urban functional areas (对位于中心城区、工业比重低的产业集聚区和开发区，
+    积极推动向城市综合功能区转型, 2017 §二(一)): which zones (``select``: those in a central urban
+    area, e.g. by a tag) and the ``criteria`` (e.g. an industrial share below a threshold). A
+    converted zone stops being a zone from its year on and frees its county's place. With
+    ``required`` every qualifying zone converts within the plan years (积极推动), else a
+    conversion is a choice worth ``value`` points a year."""
+
+    select: Selector
+    criteria: Array[DesignationCriterion] = ()
+    required: bool = False
+    value: float = 0.0
+    count: DesignationCount | None = None
+    source: str | None = "2017 §二(一)"
+
+
+class DesignationObjective(_Strict):
+    """The measure the designation maximises (models/designation.md): Σ weight × score ×
+    years as a zone, over designations and recommendations, plus conversions' value × years.
+    ``timing: "years"`` counts a decision of year t for each plan year from t on (so, the
+    count and county rules permitting, the best come first); ``"once"`` counts it once
+    whatever its year. With ``tie_break`` a second solve keeps the measure's optimum and
+    prefers higher-ranked parks (by score, then id) and earlier years: the plan does not
+    depend on the backend."""
+
+    timing: Literal["years", "once"] = "years"
+    tie_break: bool = True
+
+
+class Designation(_Strict):
+    """The designation settings (see the module docstring). ``years`` default to the plan's
+    (``periods.years``, else 2021–2025); ``score`` names the indicator the measure weighs
+    (default the zones' ``score``; an evaluation's id works); ``figures`` holds per-park
+    figures the zone schema has no field for (e.g. ``leading_share``: 主导产业营业收入占比,
+    ``export_share``: 外向度, ``industrial_share``: 工业比重), by name, then zone id."""
+
+    source: str | None = "2022 第二章第四节, 专栏一, 专栏四; 2017 §二(一), §三(二)"
+    years: Array[Int] | None = Field(None, min_length=1, max_length=50)
+    score: Ident = "score"
+    figures: dict[Ident, dict[Ident, float]] = Field(default_factory=dict)
+    establish: DesignationEstablish = Field(default_factory=DesignationEstablish)
+    upgrade: DesignationUpgrade | None = None
+    convert: DesignationConvert | None = None
+    county: DesignationCounty = Field(default_factory=DesignationCounty)
+    objective: DesignationObjective = Field(default_factory=DesignationObjective)
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Designation:
+        if self.years is not None and any(b != a + 1 for a, b in zip(self.years, self.years[1:], strict=False)):
+            raise ValueError(f"years must be consecutive and increasing, got {list(self.years)}")
+        ids: dict[str, str] = {}
+        for where, rules in self.rules_by_part().items():
+            for rule in rules:
+                if rule.id in ids:
+                    raise ValueError(f"rule id {rule.id!r} is used twice ({ids[rule.id]} and {where})")
+                ids[rule.id] = where
+        return self
+
+    def rules_by_part(self) -> dict[str, list[_Rule]]:
+        """Every rule of the section by its part (``establish``, ``upgrade``, ``convert``,
+        ``county``): criteria, then the count."""
+        out: dict[str, list[_Rule]] = {}
+        for name, part in (("establish", self.establish), ("upgrade", self.upgrade), ("convert", self.convert)):
+            if part is not None:
+                out[name] = [*part.criteria, *((part.count,) if part.count is not None else ())]
+        out["county"] = [self.county]
+        return out
+
+
+def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[Issue]:
+    """Cross-checks against the zones: figures and selectors name known zones, cities,
+    counties and tags; county exceptions name known counties."""
+    issues: list[Issue] = []
+    for name, values in d.figures.items():
+        for zid in values:
+            if zid not in known["zones"]:
+                issues.append(Issue(f"designation.figures.{name}.{zid}", f"unknown zone {zid!r}"))
+    for part in ("establish", "upgrade", "convert"):
+        obj = getattr(d, part)
+        if obj is None:
+            continue
+        sel: Selector = obj.candidates if part == "establish" else obj.select
+        for key in ("zones", "cities", "counties", "tags"):
+            for j, value in enumerate(getattr(sel, key) or ()):
+                if value not in known[key]:
+                    field = "candidates" if part == "establish" else "select"
+                    issues.append(Issue(f"designation.{part}.{field}.{key}[{j}]",
+                                        f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
+                                        if key != "zones" else f"unknown zone {value!r}"))
+    for county in d.county.exceptions:
+        if county not in known["counties"]:
+            issues.append(Issue(f"designation.county.exceptions.{county}", f"no zone has county {county!r}"))
+    return issues
+
+
+__all__ = ["DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
+           "DesignationUpgrade", "DesignationConvert", "DesignationObjective", "Designation", "check_designation"]

@@ -1,0 +1,98 @@
+"""Targets of the plan over years on any zone figure (models/targets.md): a level or share
+(``level``: a metric, or a ratio of metrics, at least / at most a value — per zone, on average
+or in total), a count of zones (``count``: at least N zones, or a share of the selected zones,
+whose metric or ratio reaches a threshold) and targets the tool states but cannot model yet
+(``not_modelled``: listed and reported, with what they need). Growth targets are
+:class:`~zoneopt.instance.periods.GrowthTarget`.
+
+A target is hard by default (a constraint: the plan is infeasible when it cannot hold, and the
+diagnosis names it); ``"hard": false`` makes it soft: the plan first comes as close to every
+soft target as the hard rules allow (least total relative shortfall), then optimises its
+objective, and ``plan-years`` reports each target met, with its value, or short, with the
+shortfall and what holds it back."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+
+from zoneopt.instance.common import Ident, Int, Share, _Rule
+from zoneopt.instance.zones import Selector
+
+TargetScope = Literal["total", "zone", "mean"]
+"""``total``: the selected zones together (Σ numerator / Σ denominator for a ratio); ``zone``:
+each selected zone; ``mean``: the average over the selected zones (of the ratio, for a ratio)."""
+
+
+class _YearTarget(_Rule):
+    """What every target of the plan over years shares: the figure (``metric``, or the ratio
+    ``metric`` / ``over``), the zones (``select``), the year it is due (``year``, default the
+    last plan year; ``each_year``: every plan year) and whether it is hard."""
+
+    metric: Ident
+    over: Ident | None = Field(None, description="denominator metric: the target is on metric / over")
+    select: Selector = Field(default_factory=Selector)
+    year: Int | None = Field(None, description="the plan year it is due (default the last)")
+    each_year: bool | None = Field(None, description="due in every plan year")
+    hard: bool | None = Field(None, description="false: soft, reported met or short (default true)")
+
+    @property
+    def is_hard(self) -> bool:
+        return self.hard is not False
+
+
+class LevelTarget(_YearTarget):
+    """The figure is at least ``at_least`` (at most ``at_most``) in its year: per zone, on
+    average, or in total (2022 专栏一: 产业用地占比 60% 以上 — the ratio industrial land / land,
+    in total; 高新技术企业数 3000 家 — the count of firms, in total)."""
+
+    type: Literal["level"]
+    at_least: float | None = None
+    at_most: float | None = None
+    per: TargetScope = "total"
+
+    @model_validator(mode="after")
+    def _some_bound(self) -> LevelTarget:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("give at_least, at_most or both")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"at_least {self.at_least:g} exceeds at_most {self.at_most:g}")
+        return self
+
+
+class ZoneCountTarget(_YearTarget):
+    """At least ``at_least`` of the selected zones (or the share ``at_least_share`` of them)
+    have the figure ≥ ``threshold`` in its year (2022 专栏一: 营业收入超千亿元经开区 6 个;
+    2017 §四(一): 主导产业收入占比超过 50% 的产业集聚区 150 个左右). A linear model cannot
+    tell "above" from "at least": the threshold counts as reached."""
+
+    type: Literal["count"]
+    threshold: float
+    at_least: Int | None = Field(None, ge=0)
+    at_least_share: Share | None = None
+
+    @model_validator(mode="after")
+    def _one_count(self) -> ZoneCountTarget:
+        if (self.at_least is None) == (self.at_least_share is None):
+            raise ValueError("give at_least (zones) or at_least_share (of the selected zones), one of them")
+        return self
+
+
+class UnmodelledTarget(_Rule):
+    """A quantified target the plan states but no model here decides yet (2022 专栏一:
+    新增省级经开区 35 个 needs a model of which parks become zones): ``target`` what the clause
+    asks, ``value`` and ``unit`` its number, ``needs`` what would model it. With ``select``,
+    the report gives how many zones match it now."""
+
+    type: Literal["not_modelled"]
+    target: str = Field(min_length=1)
+    value: float | None = None
+    unit: str = ""
+    needs: str = Field(min_length=1)
+    select: Selector | None = None
+
+
+PeriodTarget = Annotated[LevelTarget | ZoneCountTarget | UnmodelledTarget, Field(discriminator="type")]
+
+__all__ = ["TargetScope", "LevelTarget", "ZoneCountTarget", "UnmodelledTarget", "PeriodTarget"]

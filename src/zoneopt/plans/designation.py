@@ -1,0 +1,221 @@
+"""The designation plan (:func:`zoneopt.models.designation_plan.solve_designation` makes it):
+who is designated a provincial zone in which year, who is recommended for national status,
+which zones convert to urban functional areas, and why each other candidate is not chosen (the
+criterion it fails or the rule that binds). Written as JSON, CSV or Excel like every plan.
+
+How it feeds the rest (models/designation.md, "After the designation"):
+
+* the plan over years: :meth:`DesignationPlan.exclusions` are ``exclude`` rules of each plan
+  year for every candidate not designated by that year and every zone converted in or before
+  it — a designated park gets land, allowances and funds from its year on, and a converted
+  zone none from its year; :meth:`DesignationPlan.feed` adds them to dynamic management's
+  exclusions (the plan over years reads both through
+  :meth:`~zoneopt.plans.management.ManagementResult.exclusions_in`);
+* dynamic management: :meth:`DesignationPlan.inactive` says which zones are not zones in
+  which history year (not evaluated, ranked, warned or upgraded then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from pydantic import BaseModel, ConfigDict, Field
+
+from zoneopt.plans.management import Exclusion, ManagementResult
+from zoneopt.plans.output import Binding, PlanOutput, clean_value, records, write_sheets
+from zoneopt.plans.spreadsheets import write_csv
+
+DECISION = {"establish": "designated", "upgrade": "recommended", "convert": "converted"}
+"""The decision a chosen zone of each part gets in the ``decision`` column."""
+DESIGNATION_RULE = "designation"
+
+
+class DesignationSummary(BaseModel):
+    """The headline of a designation plan: counts per part and per year, the measure and the
+    solve."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instance: str
+    synthetic: bool
+    status: str
+    objective: float | None
+    objective_unit: str
+    tie_break_objective: float | None = None
+    backend: str
+    runtime_s: float
+    mip_gap: float | None
+    years: list[int]
+    source: str | None = None
+    candidates: int
+    qualifying: int
+    designated: int
+    upgrade_candidates: int = 0
+    recommended: int = 0
+    conversion_candidates: int = 0
+    converted: int = 0
+    zones_before: int
+    """zones (not candidates) before any decision."""
+    zones_after: int
+    """zones after the last plan year: before + designated − converted."""
+    check_max_violation: float | None = None
+    notes: list[str] = Field(default_factory=list)
+
+
+class DesignationRecord(BaseModel):
+    """The JSON form of a designation plan."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    status: str
+    objective: float | None
+    summary: DesignationSummary
+    decisions: list[dict[str, Any]]
+    years: list[dict[str, Any]]
+    counties: list[dict[str, Any]]
+    criteria: list[dict[str, Any]]
+    bindings: list[Binding]
+
+
+class DesignationPlan(PlanOutput):
+    """A solved designation.
+
+    * ``decisions``: one row per zone of each part (``part``: ``establish``, ``upgrade``,
+      ``convert``): zone, name, city, county, level, kind, score, ``qualifies`` (meets every
+      criterion and, for a candidate, its county has room), ``failed`` (criterion ids,
+      ``;``-joined), ``decision`` (``designated``, ``recommended``, ``converted`` or ``""``),
+      ``year``, ``value`` (its term of the measure), ``reason`` (why, in words), ``rule`` and
+      ``source`` (the criterion or rule that keeps it out, or that it meets), and one column
+      per criterion with the zone's value;
+    * ``years``: per plan year, designated, recommended, converted, and the zones there are;
+    * ``counties``: per county, zones before, candidates, qualifying, designated, converted,
+      zones after, the cap;
+    * ``criteria``: every rule of the section: id, part, what it asks, source, assumption,
+      how many zones fail it;
+    * ``bindings``: the binding rows of the counted rules (county, counts).
+    """
+
+    def __init__(self, summary: DesignationSummary, decisions: pd.DataFrame, years: pd.DataFrame,
+                 counties: pd.DataFrame, criteria: pd.DataFrame, bindings: pd.DataFrame) -> None:
+        self.summary = summary
+        self.decisions = decisions
+        self.years = years
+        self.counties = counties
+        self.criteria = criteria
+        self.bindings = bindings
+
+    # -- views ----------------------------------------------------------------------------------
+    def chosen(self, part: str = "establish") -> pd.Series:
+        """The year of each chosen zone of ``part`` (designated, recommended, converted), by
+        zone id, in year then zone order."""
+        d = self.decisions[(self.decisions["part"] == part) & (self.decisions["decision"] != "")]
+        d = d.sort_values(["year", "zone"], kind="stable")
+        return pd.Series(d["year"].astype(int).to_numpy(), index=d["zone"].to_numpy(), name="year")
+
+    def designated(self) -> pd.Series:
+        """Designated candidates → their year."""
+        return self.chosen("establish")
+
+    def candidates(self) -> list[str]:
+        """Every candidate park (designated or not)."""
+        return self.decisions.loc[self.decisions["part"] == "establish", "zone"].tolist()
+
+    def decision_of(self, zone: str) -> pd.DataFrame:
+        """The rows of ``zone`` (one per part it belongs to; empty when it is in none)."""
+        return self.decisions[self.decisions["zone"] == zone]
+
+    def explain(self, zone: str) -> str:
+        """Why ``zone`` is or is not designated, recommended or converted: one line per part
+        it belongs to (empty when it belongs to none)."""
+        lines = []
+        for rec in self.decision_of(zone).to_dict("records"):
+            what = rec["decision"] or f"not {DECISION[rec['part']]}"
+            year = f" in {int(rec['year'])}" if rec["decision"] else ""
+            cite = f" — rule `{rec['rule']}`" + (f" ({rec['source']})" if rec["source"] else "") if rec["rule"] else ""
+            lines.append(f"{rec['part']}: {zone} ({rec['name']}, {rec['county']}) {what}{year}: {rec['reason']}{cite}")
+        return "\n".join(lines)
+
+    # -- what the plan changes for the other models ----------------------------------------------
+    def inactive(self, ids: Sequence[str], years: Sequence[int]) -> npt.NDArray[np.bool_]:
+        """zones × years: True where a zone is not a zone that year — a candidate before its
+        designation year (every year if never designated), a converted zone from its
+        conversion year on."""
+        index = pd.Index(list(ids))
+        yrs = np.asarray(list(years))
+        out = np.zeros((len(index), yrs.size), dtype=bool)
+        est = self.decisions[self.decisions["part"] == "establish"]
+        rows = index.get_indexer(est["zone"])
+        ok = rows >= 0
+        year = est["year"].astype("Float64").to_numpy(dtype=float, na_value=np.inf)
+        start = np.where(est["decision"] != "", year, np.inf)
+        out[rows[ok]] = yrs[None, :] < start[ok, None]
+        conv = self.chosen("convert")
+        rows = index.get_indexer(conv.index)
+        ok = rows >= 0
+        out[rows[ok]] |= yrs[None, :] >= conv.to_numpy()[ok, None]
+        return out
+
+    def exclusions(self, years: Sequence[int] | None = None) -> tuple[Exclusion, ...]:
+        """Per plan year (default the designation's), the zones that are not zones that year
+        as one exclusion of kind ``designation`` (it holds in that year only, for every
+        resource): candidates not yet designated and converted zones."""
+        yrs = list(years) if years is not None else list(self.summary.years)
+        zones = pd.unique(pd.concat([self.decisions.loc[self.decisions["part"].isin(["establish", "convert"]),
+                                                        "zone"]]))
+        ids = [str(z) for z in zones]
+        mask = self.inactive(ids, yrs)
+        out = []
+        for k, y in enumerate(yrs):  # a loop over years
+            off = tuple(np.asarray(ids, dtype=object)[mask[:, k]].tolist())
+            if off:
+                out.append(Exclusion(DESIGNATION_RULE, self.summary.source, int(y), off,
+                                     f"not a zone in {y}: candidates not yet designated, zones converted "
+                                     "(城市综合功能区)", "designation"))
+        return tuple(out)
+
+    def feed(self, management: ManagementResult | None, instance: str | None = None) -> ManagementResult:
+        """Dynamic management's result with this plan's :meth:`exclusions` added (a result
+        with no decisions when ``management`` is None): what the plan over years reads."""
+        if management is None:
+            empty = pd.DataFrame(columns=["year", "evaluated", "upgrades", "warnings", "reductions", "revocations",
+                                          "freed_mu", "returns_in"])
+            return ManagementResult(instance or self.summary.instance, self.summary.synthetic,
+                                    pd.DataFrame(columns=["year", "zone", "actions"]), empty, {},
+                                    self.exclusions(), {DESIGNATION_RULE: self.summary.source}, applied=False)
+        from dataclasses import replace
+
+        return replace(management, exclusions=management.exclusions + self.exclusions(),
+                       rules={**management.rules, DESIGNATION_RULE: self.summary.source})
+
+    # -- output ---------------------------------------------------------------------------------
+    def to_record(self) -> DesignationRecord:
+        bindings = [Binding(**{k: clean_value(v) for k, v in rec.items()}) for rec in self.bindings.to_dict("records")]
+        return DesignationRecord(status=self.status, objective=self.objective, summary=self.summary,
+                                 decisions=records(self.decisions), years=records(self.years),
+                                 counties=records(self.counties), criteria=records(self.criteria), bindings=bindings)
+
+    def to_csv(self, path: str | Path) -> Path:
+        """The decision table as CSV (UTF-8 with BOM); the other tables are in JSON and Excel."""
+        return write_csv(path, self.decisions)
+
+    def sheets(self) -> dict[str, pd.DataFrame]:
+        head = [(k, "; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
+        return {"summary": pd.DataFrame(head, columns=["field", "value"]), "decisions": self.decisions,
+                "years": self.years, "counties": self.counties, "criteria": self.criteria, "bindings": self.bindings}
+
+    def to_excel(self, path: str | Path) -> Path:
+        """A workbook with sheets summary, decisions, years, counties, criteria, bindings."""
+        return write_sheets(path, self.sheets())
+
+    def __repr__(self) -> str:
+        s = self.summary
+        return (f"DesignationPlan({s.instance!r}, status={s.status}, {s.designated} of {s.candidates} candidates "
+                f"designated, {s.recommended} recommended, {s.converted} converted, {s.years[0]}–{s.years[-1]})")
+
+
+__all__ = ["DesignationPlan", "DesignationRecord", "DesignationSummary", "DECISION", "DESIGNATION_RULE"]
