@@ -96,6 +96,7 @@ from zoneopt.instance.objectives import (
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
+    SMOOTHING_DEFAULT,
     Effect,
     GrowthMetric,
     GrowthTarget,
@@ -107,6 +108,7 @@ from zoneopt.instance.periods import (
     ResourcePeriods,
     ResourceRamp,
     ResourceYear,
+    Smoothing,
 )
 from zoneopt.instance.pools import (
     POLLUTANTS,
@@ -263,6 +265,8 @@ __all__ = [
     "ResourceRamp",
     "ResourceEffect",
     "ResourcePeriods",
+    "Smoothing",
+    "SMOOTHING_DEFAULT",
     "Periods",
     "ScoreHistory",
     "ManagementUpgrade",
