@@ -31,14 +31,14 @@ def test_preset_choices_are_the_presets() -> None:
 
 
 def test_preset_on_the_bundled_example() -> None:
-    code, out, err = run("evaluate", str(EXAMPLE), "--preset", "huangyan-2022")
+    code, out, err = run("evaluate", str(EXAMPLE), "--preset", "huangyan-2022", "--lang", "en")
     assert code == 0, err
     assert "亩均税收" in out and "单位排放增加值" in out and "zone grades: A 9 · B 18 · C 16 · D 2" in out
     assert "郑州经开区" in out and "万元" in out
 
 
 def test_ahp_weights_print_lambda_ci_cr(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    code, out, err = run("evaluate", str(write(tmp_path, _with([_AHP]))))
+    code, out, err = run("evaluate", str(write(tmp_path, _with([_AHP]))), "--lang", "en")
     assert code == 0, err
     line = next(ln for ln in out.splitlines() if ln.startswith("AHP:"))
     assert "λmax" in line and "CI" in line and "CR" in line and "(consistent)" in line
@@ -78,7 +78,7 @@ def test_several_evaluations_and_out_need_an_id(tmp_path) -> None:  # type: igno
     assert code == 2 and "--id" in err
     code, out, err = run("evaluate", str(path), "--id", "hy", "--out", str(tmp_path / "x.csv"))
     assert code == 0 and (tmp_path / "x.csv").exists()
-    code, out, err = run("evaluate", str(path))
+    code, out, err = run("evaluate", str(path), "--lang", "en")
     assert code == 0 and "evaluation ahp" in out and "evaluation hy" in out
 
 

@@ -425,7 +425,7 @@ def test_cli_prints_and_writes_the_plan(tmp_path: Path, suffix: str) -> None:
     target = tmp_path / f"plan{suffix}"
     code, out, err = _run("consolidate", str(_write(tmp_path, six())), "--backend", "pulp-cbc", "--out", str(target))
     assert code == 0, err
-    assert "6 parks → 2 zones (2 with several blocks) · 3 merged · 1 revoked · 1,000 mu freed" in out
+    assert "6 parks → 2 zones (2 with several blocks) · 3 merged · 1 revoked · 1,000.0 mu freed" in out
     assert "B; C" in out and "status: optimal · backend pulp-cbc" in out and "2017 §六(三)" in out  # by name, or id
     assert target.exists() and not list(tmp_path.glob(".*tmp"))
     if suffix == ".json":

@@ -178,7 +178,7 @@ def test_plan_years_does_not_drop_projects_silently(tmp_path: Path) -> None:
     code, out, err = run("plan-years", str(path))
     assert code == 2 and out == ""
     assert "300 projects" in err and "rev-1000yi" in err and "--without-projects" in err
-    code, out, err = run("plan-years", str(path), "--without-projects", "--mip-gap", "1e-3")
+    code, out, err = run("plan-years", str(path), "--without-projects", "--mip-gap", "1e-3", "--lang", "en")
     assert code == 0, err
     assert "single-year model" in out
 

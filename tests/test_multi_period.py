@@ -21,13 +21,19 @@ from zoneopt.core import ModelBuilder, solve
 from zoneopt.core.stack import stack
 from zoneopt.errors import InfeasibleError, InstanceError, ModelError
 from zoneopt.models.multi_period import build_multi_period, solve_multi_period
-from zoneopt.models.tracks import year_pools
+from zoneopt.models.tracks import with_smoothing, year_pools
 
 MIP_BACKENDS = ("highs", "pulp-cbc", "ortools-scip")
 
 
+def unsmoothed(data: dict[str, Any] | Instance) -> Instance:
+    """The instance without the default smoothing penalty: the hand-checked cases below are of
+    the other rules (smoothing has its own, in test_smoothing.py)."""
+    return with_smoothing(data if isinstance(data, Instance) else Instance.from_dict(data), 0.0)
+
+
 def plan(data: dict[str, Any], backend: str = "highs", **kw: Any) -> Any:
-    return solve_multi_period(Instance.from_dict(data), backend, **kw)
+    return solve_multi_period(unsmoothed(data), backend, **kw)
 
 
 def two_zone(weights: tuple[float, float], requests: tuple[float, float], years: list[int],
@@ -142,7 +148,7 @@ def test_year_pools_and_per_year_rules() -> None:
     inst = Instance.from_dict(data)
     assert inst.periods is not None
     assert year_pools(inst, inst.periods) == {2021: 100.0, 2022: 100.0, 2023: 100.0}
-    p = solve_multi_period(inst)
+    p = solve_multi_period(unsmoothed(inst))
     assert p.objectives["objective"].tolist() == pytest.approx([600, 650, 600])
     assert p.allocation(2022).to_dict() == pytest.approx({"a": 30, "b": 70})
     data2 = copy.deepcopy(data)
@@ -151,7 +157,7 @@ def test_year_pools_and_per_year_rules() -> None:
     inst2 = Instance.from_dict(data2)
     assert inst2.periods is not None
     assert year_pools(inst2, inst2.periods) == pytest.approx({2021: 60.0, 2022: 90.0, 2023: 10.0})
-    p2 = solve_multi_period(inst2)
+    p2 = solve_multi_period(unsmoothed(inst2))
     assert p2.years["available"].tolist() == pytest.approx([60, 90, 15])
     assert p2.pool("land").additions == pytest.approx(5)
 
@@ -352,7 +358,7 @@ def test_output_files(tmp_path: Path, suffix: str) -> None:
         assert rec["targets"][0]["rule"] == "va-a@2022"
     elif suffix == ".csv":
         frame = pd.read_csv(target, encoding="utf-8-sig")
-        assert list(frame.columns) == ["track", "unit", "zone", "name", "city", "2021", "2022", "total"]
+        assert list(frame.columns) == ["track", "unit", "zone", "name", "city", "2021", "2022", "total", "change"]
         assert frame["track"].tolist() == ["land", "land"] and frame["2021"].tolist() == pytest.approx([10.5, 89.5])
 
 
@@ -361,7 +367,8 @@ def test_no_land_pool_and_model_size() -> None:
         build_multi_period(Instance.from_dict({"name": "x", "zones": [zone("a", "P", 1, 1)]}))
     mm = build_multi_period(Instance.from_dict(small4()))
     single = solve_land(Instance.from_dict(small4()))
-    assert mm.model.num_vars == 5 * 4 + 5  # x per year, and u_t
+    assert mm.model.num_vars == 5 * 4 + 5 + 4 * 4  # x per year, u_t, and the change d after the first year
+    assert build_multi_period(unsmoothed(small4())).model.num_vars == 5 * 4 + 5
     assert {r.rule for r in mm.model.row_blocks} >= {"req@2021", "land-total@2025", "q-floor@2023"}
     assert single.objective == pytest.approx(34000)
 
@@ -369,7 +376,8 @@ def test_no_land_pool_and_model_size() -> None:
 def test_cli_plan_years(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run_cli("plan-years", str(SMALL), "--out", str(tmp_path / "p.xlsx"))
     assert code == 0, err
-    assert "SYNTHETIC" in out and "objective (efficiency): 170,000 万元" in out and "2021–2025" in out
+    assert "SYNTHETIC" in out and "objective land (efficiency): 170,000.0 wan yuan/yr" in out and "2021–2025" in out
+    assert "smoothing: penalty on year-to-year change λ = 0.15 (the default" in out
     assert (tmp_path / "p.xlsx").exists()
     bad = tmp_path / "bad.json"
     data = two_zone((10, 5), (1000, 1000), [2021, 2022],
@@ -391,7 +399,7 @@ def test_cli_manage(tmp_path: Path) -> None:
     path.write_text(json.dumps(history_case()), encoding="utf-8")
     code, out, err = run_cli("manage", str(path), "--out", str(tmp_path / "d.json"))
     assert code == 0, err
-    assert "warning;revocation" in out and "2022: 400 mu" in out
+    assert "warning; revocation" in out and "2022: 400.0 mu" in out
     assert json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))["status"] == "decided"
     code, _, err = run_cli("manage", str(SMALL))
     assert code == 2 and "management" in err
@@ -464,7 +472,7 @@ def test_emission_ramp_and_pollutant_rule_ids() -> None:
     assert p.objectives["objective"].tolist() == pytest.approx([10 + 6.5, 10 + 7.25, 10 + 8.375])
     bound = p.bindings.set_index("rule").loc["smooth:NOx@2023"]
     assert bound["side"] == "upper" and bound["shadow_price"] == pytest.approx(0.05)
-    rules = {r.rule for r in build_multi_period(Instance.from_dict(data)).model.row_blocks}
+    rules = {r.rule for r in build_multi_period(unsmoothed(data)).model.row_blocks}
     assert {"req:SO2@2021", "req:NOx@2023", "emissions-total:NOx@2022", "smooth:NOx@2021"} <= rules
     assert not any(r.startswith("smooth:SO2") for r in rules)
 
@@ -703,7 +711,7 @@ def test_cli_prints_every_resource(tmp_path: Path) -> None:
     path.write_text(json.dumps(data), encoding="utf-8")
     code, out, err = run_cli("plan-years", str(path), "--out", str(tmp_path / "p.json"))
     assert code == 0, err
-    assert "新增建设用地指标 · land (mu)" in out and "基金投放 · funds (万元 (1e4 yuan))" in out
+    assert "new construction land quota · land (mu)" in out and "fund disbursement · funds (wan yuan)" in out
     assert "objective land (efficiency)" in out and "objective funds (leverage)" in out
     assert "growth targets draw on several resources" in out
     rec = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
@@ -737,7 +745,7 @@ def test_example_plan_solves_with_management() -> None:
     front-loaded split and no carry-over, the funds carried over in whole tranches, the NOx and
     fund ramps hold."""
     inst = Instance.from_dict(json.loads(EXAMPLE_YEARS.read_text(encoding="utf-8")))
-    p = solve_multi_period(inst)
+    p = solve_multi_period(unsmoothed(inst))
     assert p.status == "optimal" and p.summary.management_applied
     assert p.management is not None
     assert p.tracks == ["land", "SO2", "NOx", "COD", "NH3-N", "VOCs", "PM", "funds"]

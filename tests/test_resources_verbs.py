@@ -115,7 +115,7 @@ def test_validate_reports_every_resource_model(path: Path, lines: list[str]) -> 
     segments. Emissions: 6 pollutants × 45 = 270 allowances and 6 × 2 × 12 deviations from the
     tiered target of the 12 zones not served first (33 cut energy stock). Funds: 45 allocations, 45 lot binaries, 4 × 45
     segments. Portfolio: 300 project choices + 6 count indicators (the zones closest below each threshold)."""
-    code, out, err = run("validate", str(path))
+    code, out, err = run("validate", str(path), "--lang", "en")
     assert code == 0, err
     head, *rest = out.splitlines()
     inst = load(path)
@@ -216,8 +216,9 @@ def test_diagnose_funds_in_money(tmp_path: Path) -> None:
     code, out, err = run("diagnose", str(write(tmp_path, data)))
     assert code == 3 and err == ""
     assert "funds model: 4 variables × 10 rows (LP)" in out
-    assert "`floor-r` (2022 第三章) and `leverage` (2022 第三章 专栏二) cannot both hold: short by 75 万元" in out
-    assert "R: lower bound 450 → 375 万元 (1e4 yuan)" in out and "b: upper bound 375 → 450 万元 (1e4 yuan)" in out
+    # money as the display says it (funds4 in 万元, English: "wan yuan", to 0.1)
+    assert "`floor-r` (2022 第三章) and `leverage` (2022 第三章 专栏二) cannot both hold: short by 75.0 wan yuan" in out
+    assert "R: lower bound 450.0 → 375.0 wan yuan" in out and "b: upper bound 375.0 → 450.0 wan yuan" in out
 
 
 def test_diagnose_portfolio_count_target_against_the_land_pool(tmp_path: Path) -> None:
@@ -258,7 +259,7 @@ def test_diagnose_unreachable_count_target_exits_3_on_stdout(tmp_path: Path) -> 
 @pytest.mark.parametrize("path, resources", [(EMISSIONS, ["land", "emissions"]), (FUNDS, ["land", "funds"]),
                                              (PORTFOLIO, ["portfolio"])])
 def test_diagnose_bundled_examples_are_feasible(path: Path, resources: list[str]) -> None:
-    code, out, err = run("diagnose", str(path))
+    code, out, err = run("diagnose", str(path), "--lang", "en")
     assert code == 0, err
     assert out.count("feasible: no conflict") == len(resources)
     for r in resources:
@@ -274,7 +275,7 @@ def test_diagnose_one_infeasible_resource_of_two(tmp_path: Path) -> None:
     data["scenarios"] = []
     nox = data["pools"]["emissions"]["pollutants"]["NOx"]
     nox["rules"] = [*nox["rules"], {"id": "nox-floor", "type": "zone_bounds", "select": {}, "floor": 40.0}]
-    code, out, err = run("diagnose", str(write(tmp_path, data)))
+    code, out, err = run("diagnose", str(write(tmp_path, data)), "--lang", "en")
     assert code == 3 and err == ""
     assert "summary: land feasible · emissions infeasible" in out
     assert "`nox-floor`" in out and " t" in out.split("infeasible:")[1]

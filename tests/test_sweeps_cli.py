@@ -30,9 +30,9 @@ def test_sweep_prints_bands_grades_costs_and_the_robust_plan(tmp_path: Path) -> 
     assert f"wrote {out} (116 rows: one per variant and zone)" in text
     assert "tax 0.2 lognormal" in text and "value_added 0.05 normal" in text
     band = next(line for line in text.splitlines() if line.split()[:1] == ["c"] and "%" in line)
-    assert band.split()[1:3] == ["200", "200"]  # c gets the last 200 mu whatever the draw
+    assert band.split()[1:3] == ["200.0", "200.0"]  # c gets the last 200 mu whatever the draw (mu to 0.1)
     costs = [line.split() for line in text.split("replacement cost", 1)[1].splitlines()[2:6]]
-    assert [c[:4] for c in costs] == [["1", "c", "inf", "-"], ["2", "a", "11,000", "32.35%"],
+    assert [c[:4] for c in costs] == [["1", "c", "∞", "-"], ["2", "a", "11,000", "32.35%"],
                                       ["3", "b", "11,000", "32.35%"], ["4", "d", "0", "0.00%"]]
     assert "robust plan: maximises the worst case" in text
     table = read_sweep(out)

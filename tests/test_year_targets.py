@@ -195,7 +195,7 @@ def test_every_line_of_zhuanlan_1_is_carried_and_reported() -> None:
     assert inst.periods is not None
     rules = {r.id: r for r in (*inst.periods.growth, *(inst.periods.targets or ()))}
     out = io.StringIO()
-    assert main(["plan-years", str(path)], out=out) == 0
+    assert main(["plan-years", str(path), "--lang", "en"], out=out) == 0
     text = out.getvalue()
     plan = solve_multi_period(inst)
     status = plan.target_status.set_index("rule")["status"]

@@ -43,6 +43,7 @@ from zoneopt.instance import (
 from zoneopt.models.land_plan import raise_for_status
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel, build_land_model, efficiency_stage
 from zoneopt.models.rules import BINDING_TOLERANCE
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -196,10 +197,10 @@ def _ranges(lm: LandModel, primary: Solution, ranging: RowRanging | bool | None)
     m = lm.model
     nan = np.full(m.num_rows, np.nan)
     if primary.row_duals is None:
-        return nan, nan, ("a MIP (whole parcels) has no shadow prices or ranging" if m.is_mip
-                          else f"{primary.backend} returned no duals")
+        return nan, nan, (spoken("reason.mip_parcels") if m.is_mip
+                          else spoken("reason.no_duals", backend=primary.backend))
     if ranging is False:
-        return nan, nan, "ranging not requested"
+        return nan, nan, spoken("reason.no_ranging")
     if isinstance(ranging, RowRanging):
         rr = ranging
     elif ranging is True or primary.backend == "highs":

@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_certify_option, add_time_limit_option, add_verb, is_model_file
+from zoneopt.cli.common import add_certify_option, add_lang_option, add_time_limit_option, add_verb, is_model_file
 from zoneopt.errors import InvalidInputError
 
 EPILOG_DIAGNOSE = """Each configured resource is diagnosed on its own model, in its natural unit: land in
@@ -41,6 +41,7 @@ def add_parser(sub: Any) -> None:
                         "portfolio model)")
     add_time_limit_option(d, "seconds for all the diagnoses' solves, from the first solve's start")
     add_certify_option(d)
+    add_lang_option(d)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -50,6 +51,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.errors import InfeasibleError, InstanceError
     from zoneopt.instance import load
     from zoneopt.models.outcome import ResourceModel
+    from zoneopt.plans.display import Display
+    from zoneopt.plans.wording import diagnosis_report
     from zoneopt.resources import build_resource_model, configured
 
     instance = load(args.path)
@@ -69,31 +72,33 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             raise InstanceError(exc.issues, f"{args.path}, {exc.source}" if exc.source else str(args.path)) from None
         except InfeasibleError as exc:  # a portfolio count target no choice can meet
             built[resource] = exc
-    banner = f"zoneopt diagnose · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
-    print(banner, file=out)
+    display = Display.of(instance, args.lang)
+    print(display.t("diag.banner", name=instance.name)
+          + (f" · {display.t('term.synthetic')}" if instance.metadata.synthetic else ""), file=out)
     verdicts: dict[str, str] = {}
     for resource, rm in built.items():
         if len(built) > 1:
             print("", file=out)
         if isinstance(rm, InfeasibleError):
-            print(f"{resource} model: not built", file=out)
-            print(f"infeasible: {rm}", file=out)
+            print(display.t("diag.not_built", resource=_name(resource, display)), file=out)
+            print(display.t("diag.infeasible", text=str(rm)), file=out)
             verdicts[resource] = "infeasible"
             continue
         d = diagnose_resource(rm, backend=args.backend, time_limit=args.time_limit)
-        print(_headline(rm, d.rules_checked if d else 0, d.backend if d else args.backend, d.solves if d else 0),
-              file=out)
+        print(_headline(rm, d.rules_checked if d else 0, d.backend if d else args.backend, d.solves if d else 0,
+                        display), file=out)
         if d is None:
-            print(f"nothing to diagnose: {rm.note}", file=out)
+            print(display.t("diag.nothing", note=display.clean(rm.note)), file=out)
             verdicts[resource] = "no rules"
         elif d.feasible:
-            print("feasible: no conflict", file=out)
+            print(display.t("diag.feasible"), file=out)
             verdicts[resource] = "feasible"
         else:
-            print("infeasible: " + d.report(), file=out)
+            print(display.t("diag.infeasible", text=diagnosis_report(d, display)), file=out)
             verdicts[resource] = "infeasible"
     if len(built) > 1:
-        print("\nsummary: " + " · ".join(f"{r} {v}" for r, v in verdicts.items()), file=out)
+        print("\n" + display.t("diag.summary", verdicts=" · ".join(
+            f"{_name(r, display)} {display.t(f'diag.verdict.{v}')}" for r, v in verdicts.items())), file=out)
     return 3 if "infeasible" in verdicts.values() else 0
 
 
@@ -110,10 +115,16 @@ def _designation_model(instance: Any) -> Any:
     return rm
 
 
-def _headline(rm: Any, rules: int, backend: str, solves: int) -> str:
+def _name(resource: str, display: Any) -> str:
+    """A resource as the diagnosis names it: its id in English, its short name in Chinese."""
+    return display.term(f"short.{resource}", resource) if display.zh else resource
+
+
+def _headline(rm: Any, rules: int, backend: str, solves: int, display: Any) -> str:
     """``land model: 4 variables × 7 rows (LP), 4 rules (land unit 100 mu) · backend highs · 2 solves``."""
     if rm.model is None:
-        return f"{rm.resource}: no rule model"
+        return display.t("diag.no_model", resource=_name(rm.resource, display))
     m = rm.model
-    return (f"{rm.resource} model: {m.num_vars} variables × {m.num_rows} rows{' (MIP)' if m.is_mip else ' (LP)'}, "
-            f"{rules} rules ({rm.note}) · backend {backend} · {solves} solves")
+    return display.t("diag.headline", resource=_name(rm.resource, display), vars=f"{m.num_vars:,}",
+                     rows=f"{m.num_rows:,}", kind=display.term("method.mip" if m.is_mip else "method.lp"),
+                     rules=rules, note=display.clean(rm.note), backend=backend, solves=solves)

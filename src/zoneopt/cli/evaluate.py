@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, check_out, fmt
+from zoneopt.cli.common import add_lang_option, add_verb, check_out
 from zoneopt.errors import InvalidInputError
 
 # The names of zoneopt.evaluation.run.PRESETS, for --preset without importing the evaluation
@@ -32,6 +32,7 @@ def add_parser(sub: Any) -> None:
     e.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the result to FILE.csv, .xlsx or .json (atomically; one evaluation)")
     e.add_argument("--all", action="store_true", help="print every unit, not only the first 60")
+    add_lang_option(e)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -56,67 +57,88 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     if args.out is not None and len(chosen) > 1:
         ids = ", ".join(ev.id for ev in chosen)
         raise InvalidInputError(f"--out writes one evaluation; choose one with --id ({ids})")
+    from zoneopt.plans.display import Display
+
+    display = Display.of(instance, args.lang)
     results: list[EvaluationResult] = [evaluate(instance, ev, backend=args.backend) for ev in chosen]
-    synthetic = " · SYNTHETIC data" if instance.metadata.synthetic else ""
-    print(f"zoneopt · {instance.name}{synthetic}", file=out)
+    print(display.t("solve.banner", name=instance.name)
+          + (f" · {display.t('term.synthetic')}" if instance.metadata.synthetic else ""), file=out)
     for result in results:
-        _print_result(result, args.all, out)
+        print("\n".join(["", *result_lines(result, display, args.all)]), file=out)
     if args.out is not None:
         results[0].write(args.out)
-        print(f"wrote {args.out}", file=out)
+        print(display.t("verb.wrote", path=args.out), file=out)
     return 0
 
 
-def _print_result(result: Any, show_all: bool, out: TextIO) -> None:
-    import numpy as np
+_MONEY_FIGURES = ("tax", "value_added", "revenue", "rd_spending")
+
+
+def _kinds(result: Any) -> dict[str, str]:
+    """How each criterion column is shown: a share of money in money (R&D over revenue) as a
+    percentage, any other ratio to about four significant digits."""
+    w = result.weights
+    if "of" not in w or "per" not in w:
+        return {}
+    return {str(c): "pct" if o in _MONEY_FIGURES and p in _MONEY_FIGURES else "ratio"
+            for c, o, p in zip(w["criterion"], w["of"], w["per"], strict=True)}
+
+
+def _text(frame: Any, display: Any, **kw: Any) -> str:
+    from zoneopt.plans.display import display_table, to_text
+
+    return to_text(display_table(frame, display, total=False, **kw))
+
+
+def result_lines(result: Any, display: Any, show_all: bool) -> list[str]:
+    """One evaluation as ``evaluate`` prints it: its method and source, notes, the weights (and
+    AHP's consistency), the unit table, the zones (for enterprises), the grades, missing data."""
     import pandas as pd
 
+    from zoneopt.plans.display import fixed
+
     ev = result.evaluation
-    how = ev.method if ev.method != "dea" else f"DEA {ev.dea.model.upper()}"
-    source = f" · {ev.source}" if ev.source else ""
-    print(f"\nevaluation {ev.id}: {ev.units}, {how}{' · preset ' + ev.preset if ev.preset else ''}{source}",
-          file=out)
-    for note in result.notes:
-        print(f"  note: {note}", file=out)
-    w = result.weights.copy()
-    w["weight"] = w["weight"].map(lambda v: "-" if pd.isna(v) else f"{v:.4f}")
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
-                           "display.max_colwidth", 40):
-        print("weights:", file=out)
-        print(w.fillna("-").to_string(index=False), file=out)
+    how = display.term(f"eval.how.{ev.method}", ev.method) if ev.method != "dea" else f"DEA {ev.dea.model.upper()}"
+    lines = [display.t("eval.head", id=ev.id, units=display.t(f"eval.units.{ev.units}"), how=how,
+                       preset=display.t("eval.preset", p=ev.preset) if ev.preset else "",
+                       source=f" · {ev.source}" if ev.source else "")]
+    lines += [display.t("eval.note", text=display.clean(n)) for n in result.notes]
+    weights = result.weights.copy()
+    weights["criterion"] = [display.term(f"indicator.{v}", v) for v in weights["criterion"]]
+    for c in ("of", "per"):
+        if c in weights:
+            weights[c] = [display.term(f"indicator.{v}", v) for v in weights[c]]
+    if "method" in weights:
+        weights["method"] = [display.term(f"eval.weights.{v}", v) for v in weights["method"]]
+    lines += [display.t("eval.weights"), _text(weights, display, kinds={"weight": "ratio", "benchmark": "ratio"},
+                                               labels={"weight": display.term("col.criterion_weight")})]
     if result.ahp is not None:
         a = result.ahp
-        verdict = "consistent" if a.consistent else "INCONSISTENT (accepted: allow_inconsistent)"
-        print(f"AHP: λmax {a.lambda_max:.4f} · CI {a.ci:.4f} · RI {a.ri:.2f} · CR {a.cr:.4f} ({verdict})", file=out)
+        lines.append(display.t("eval.ahp", lmax=fixed(a.lambda_max, 4), ci=fixed(a.ci, 4), ri=fixed(a.ri, 2),
+                               cr=fixed(a.cr, 4),
+                               verdict=display.t("eval.consistent" if a.consistent else "eval.inconsistent")))
     table = result.table
     shown = table if show_all else table.head(60)
-    view = shown.copy()
-    for col in view.columns:
-        if col not in ("unit", "name", "zone", "city", "grade", "rank") and pd.api.types.is_float_dtype(view[col]):
-            view[col] = view[col].map(lambda v: fmt(v, 5))
-    view["rank"] = shown["rank"].map(lambda v: "-" if np.isnan(v) else f"{int(v)}")
-    view["grade"] = shown["grade"].map(lambda g: "-" if pd.isna(g) else g)
-    if ev.units == "zones":
-        view = view.drop(columns="zone")
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 250,
-                           "display.max_columns", 30, "display.max_colwidth", 30):
-        print(f"units (score in {result.score_unit}):", file=out)
-        print(view.to_string(index=False), file=out)
+    view = shown.drop(columns="zone") if ev.units == "zones" else shown
+    view = view.assign(rank=shown["rank"].map(lambda v: "-" if pd.isna(v) else f"{int(v)}"),
+                       grade=shown["grade"].map(lambda g: "-" if pd.isna(g) else g))
+    kinds = {**_kinds(result), "score": "ratio"}
+    unit = display.term(f"eval.unit.{result.score_unit}", result.score_unit)
+    labels = {"unit": display.term("col.zone" if ev.units == "zones" else "col.project"),
+              "zone": display.term("col.zone")}
+    lines += [display.t("eval.units_head", unit=unit), _text(view, display, kinds=kinds, labels=labels)]
     if len(table) > len(shown):
-        print(f"... {len(table) - len(shown)} more units (use --all or --out)", file=out)
+        lines.append(display.t("verb.more", n=len(table) - len(shown)))
     if ev.units == "enterprises":
         z = result.zones
-        zview = z.assign(score=z["score"].map(lambda v: fmt(v, 5)),
-                         rank=z["rank"].map(lambda v: "-" if np.isnan(v) else f"{int(v)}"),
+        zview = z.assign(rank=z["rank"].map(lambda v: "-" if pd.isna(v) else f"{int(v)}"),
                          grade=z["grade"].map(lambda g: "-" if pd.isna(g) else g))
-        print(f"zones (enterprise scores weighted by {ev.zone_score}):", file=out)
-        with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
-            print(zview.to_string(index=False), file=out)
+        lines += [display.t("eval.zones_head", by=ev.zone_score), _text(zview, display, kinds=kinds)]
     counts = result.zones["grade"].value_counts().reindex(["A", "B", "C", "D"], fill_value=0)
     ungraded = int(result.zones["grade"].isna().sum())
-    print("zone grades: " + " · ".join(f"{g} {n}" for g, n in counts.items())
-          + (f" · ungraded {ungraded}" if ungraded else ""), file=out)
+    lines.append(display.t("eval.grades", counts=" · ".join(f"{g} {n}" for g, n in counts.items()),
+                           ungraded=display.t("eval.ungraded", n=ungraded) if ungraded else ""))
     if len(result.missing):
-        print(f"missing data ({len(result.missing)} values, policy {ev.missing}):", file=out)
-        with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200):
-            print(result.missing.head(20).to_string(index=False), file=out)
+        lines += [display.t("eval.missing", n=len(result.missing), policy=ev.missing),
+                  _text(result.missing.head(20), display)]
+    return lines

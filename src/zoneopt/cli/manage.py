@@ -7,7 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import INSTANCE_SUFFIXES, add_verb, check_out, fmt
+from zoneopt.cli.common import INSTANCE_SUFFIXES, add_lang_option, add_verb, check_out
 from zoneopt.errors import InvalidInputError
 
 EPILOG_MANAGE = """exit codes: 0 decided; 2 invalid input (no management section, unknown zone in the
@@ -30,6 +30,7 @@ def add_parser(sub: Any) -> None:
     p.add_argument("--out", type=Path, default=None, metavar="FILE",
                    help="write the decisions to FILE.json, .csv (every zone-year) or .xlsx (atomically)")
     p.add_argument("--all", action="store_true", help="print every decision, not only the first 60")
+    add_lang_option(p)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -41,37 +42,40 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     from zoneopt.instance import load
     from zoneopt.models.dynamic import manage
+    from zoneopt.plans.display import Display, display_table, to_text
 
     instance = load(args.path)
+    display = Display.of(instance, args.lang)
     result = manage(instance, backend=args.backend)
-    print(f"zoneopt manage · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else ""),
-          file=out)
+    print(display.t("manage.banner", name=instance.name)
+          + (f" · {display.t('term.synthetic')}" if instance.metadata.synthetic else ""), file=out)
     y = result.years
-    print(f"history {y['year'].iloc[0]}–{y['year'].iloc[-1]} · rules: "
-          + ", ".join(f"{rid} ({src})" if src else rid for rid, src in result.rules.items()), file=out)
+    print(display.t("manage.history", first=y["year"].iloc[0], last=y["year"].iloc[-1],
+                    rules=", ".join(f"{rid} ({src})" if src else rid for rid, src in result.rules.items())), file=out)
     acted = result.decisions[result.decisions["actions"] != ""]
     shown = acted if args.all else acted.head(60)
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 200,
-                           "display.max_colwidth", 50):
-        if shown.empty:
-            print("no decisions: no zone met a rule", file=out)
-        else:
-            view = pd.DataFrame({"year": shown["year"], "zone": shown["zone"], "name": shown["name"],
-                                 "score": shown["score"].map(fmt),
-                                 "rank": [f"{fmt(r)}/{e}" if r == r else "-"
-                                          for r, e in zip(shown["rank"], shown["evaluated"], strict=True)],
-                                 "actions": shown["actions"], "freed_mu": shown["freed_mu"].map(fmt)})
-            print(view.to_string(index=False), file=out)
-            if len(acted) > len(shown):
-                print(f"... {len(acted) - len(shown)} more decisions (use --all or --out)", file=out)
-        years = y.copy()
-        years["freed_mu"] = years["freed_mu"].map(fmt)
-        print("\nper year:", file=out)
-        print(years.to_string(index=False), file=out)
+    if shown.empty:
+        print(display.t("manage.none"), file=out)
+    else:
+        actions = ["、".join(display.term(f"action.{a}", a) for a in str(v).split(";") if a) if display.zh else
+                   "; ".join(a for a in str(v).split(";") if a) for v in shown["actions"]]
+        view = pd.DataFrame({"year": shown["year"].astype(str), "zone": shown["zone"], "name": shown["name"],
+                             "score": shown["score"],
+                             "rank": [f"{int(r)}/{e}" if r == r else "-"
+                                      for r, e in zip(shown["rank"], shown["evaluated"], strict=True)],
+                             "actions": actions, "freed_mu": shown["freed_mu"]})
+        print(to_text(display_table(view, display, total_over=acted.assign(year="", rank=""))), file=out)
+        if len(acted) > len(shown):
+            print(display.t("verb.more", n=len(acted) - len(shown)), file=out)
+    years = y.assign(year=y["year"].astype(str), returns_in=y["returns_in"].astype(str))
+    print("\n" + display.t("manage.per_year"), file=out)
+    print(to_text(display_table(years, display)), file=out)
     if result.pool_additions:
-        print("land returned to the pool: " + ", ".join(f"{k}: {fmt(v)} mu"
-                                                        for k, v in sorted(result.pool_additions.items())), file=out)
+        mu = display.term("unit.mu")
+        print(display.t("manage.returned", amounts=", ".join(f"{k}: {display.mu(v)} {mu}"
+                                                            for k, v in sorted(result.pool_additions.items()))),
+              file=out)
     if args.out is not None:
         result.write(args.out)
-        print(f"wrote {args.out}", file=out)
+        print(display.t("verb.wrote", path=args.out), file=out)
     return 0

@@ -11,7 +11,7 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, fmt
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb
 from zoneopt.errors import InvalidInputError
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ def add_parser(sub: Any) -> None:
                    help="write finished results at least this often (default 5)")
     add_backend_options(p)
     p.add_argument("--all", action="store_true", help=f"print every zone, not only the first {SHOWN_ZONES}")
+    add_lang_option(p)
 
 
 def fraction(text: str, what: str) -> float:
@@ -139,93 +140,104 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     result = run_sweep(sweep, args.out, workers=args.workers, client=args.scheduler, chunk=args.chunk,
                        fresh=args.fresh, flush_seconds=args.flush_seconds,
                        connect_timeout=args.connect_timeout)
+    from zoneopt.plans.display import Display
+
+    display = Display.of(instance, args.lang)
     table = result.table()
-    _print_header(result, table, args, out)
-    _print_report(table, args, out)
+    _print_header(result, table, args, display, out)
+    _print_report(table, args, display, out)
     if args.robust is not None:
-        _print_robust(instance, table, args, out)
+        _print_robust(instance, table, args, display, out)
     base = table[table["kind"] == "base"]["status"].iloc[0]
     if base in ("infeasible", "unbounded"):
-        print(f"the base plan is {base}: {table[table['kind'] == 'base']['message'].iloc[0]}", file=out)
+        print(display.t("sweep.base_failed", status=display.term(f"status.{base}", base),
+                        message=table[table["kind"] == "base"]["message"].iloc[0]), file=out)
         return 3
     return 0
 
 
-def _print_header(result: Any, table: pd.DataFrame, args: argparse.Namespace, out: TextIO) -> None:
+def _print_header(result: Any, table: pd.DataFrame, args: argparse.Namespace, display: Any, out: TextIO) -> None:
     meta = table.attrs["sweep"]
-    kinds = ", ".join(f"{v:,} {k}" for k, v in meta["kinds"].items())
-    print(f"zoneopt sweep · {meta['instance']} · {meta['variants']:,} variants ({kinds})"
-          + (" · SYNTHETIC data" if meta.get("synthetic") else ""), file=out)
+    sep = "，" if display.zh else ", "
+    kinds = sep.join(f"{v:,} {display.term(f'kind.{k}', k)}" for k, v in meta["kinds"].items())
+    print(display.t("sweep.banner", name=meta["instance"], n=f"{meta['variants']:,}", kinds=kinds)
+          + (f" · {display.t('term.synthetic')}" if meta.get("synthetic") else ""), file=out)
     if result.solved:
         rate = result.solved / result.seconds if result.seconds > 0 else math.inf
-        resumed = f" (resumed after {result.resumed_from:,} found on disk)" if result.resumed_from else ""
-        print(f"engine: {result.engine} · {result.solved:,} variants solved in {result.seconds:.1f} s "
-              f"({rate:,.1f}/s){resumed}", file=out)
+        resumed = display.t("sweep.resumed", n=f"{result.resumed_from:,}") if result.resumed_from else ""
+        print(display.t("sweep.engine", engine=result.engine, n=f"{result.solved:,}", seconds=f"{result.seconds:.1f}",
+                        rate=f"{rate:,.1f}", resumed=resumed), file=out)
     else:
-        print(f"{args.out} holds this sweep already: nothing to solve", file=out)
-    print(f"wrote {args.out} ({len(table):,} rows: one per variant and zone)", file=out)
+        print(display.t("sweep.nothing", path=args.out), file=out)
+    print(display.t("sweep.wrote", path=args.out, n=f"{len(table):,}"), file=out)
 
 
-def _show(frame: pd.DataFrame, out: TextIO) -> None:
-    import pandas as pd
+def _show(frame: pd.DataFrame, display: Any, out: TextIO, **kw: Any) -> None:
+    from zoneopt.plans.display import display_table, to_text
 
-    with pd.option_context("display.unicode.east_asian_width", True, "display.width", 250,
-                           "display.max_columns", None, "display.max_rows", None):
-        print(frame.to_string(index=False), file=out)
+    print(to_text(display_table(frame, display, total=False, **kw)), file=out)
 
 
-def _print_report(table: pd.DataFrame, args: argparse.Namespace, out: TextIO) -> None:
+def _print_report(table: pd.DataFrame, args: argparse.Namespace, display: Any, out: TextIO) -> None:
     import pandas as pd
 
     from zoneopt.analysis.sweeps import allocation_bands, grade_stability, replacement_costs, status_counts
+    from zoneopt.plans.display import percent
 
-    print("\nstatus per kind of variant:", file=out)
-    _show(status_counts(table), out)
+    print("\n" + display.t("sweep.status"), file=out)
+    counts = status_counts(table)
+    _show(counts.assign(status=[display.term(f"status.{v}", v) for v in counts["status"]]), display, out,
+          labels={"kind": display.term("col.kind_variant")})
     meta = table.attrs["sweep"]
+    unit_kind = {"land": "mu", "funds": "money"}
     if meta["kinds"].get("draw"):
         quantity = "land" if "land" in meta["quantities"] else meta["quantities"][0]
         bands = allocation_bands(table, quantity)
         grades = grade_stability(table)
         shown = bands if args.all else bands.head(SHOWN_ZONES)
-        noise = ", ".join(f"{n['metric']} {n['error']:.3g} {n['distribution']}" for n in meta["noise"])
-        print(f"\n{quantity} over {int(bands['variants'].iloc[0]):,} solved draws (seed {meta['seed']}; "
-              f"relative error: {noise}); P(>0) = share of draws with some:", file=out)
+        noise = ", ".join(f"{display.term('indicator.' + n['metric'], n['metric']) if display.zh else n['metric']} "
+                          f"{n['error']:.3g} "
+                          f"{display.term('dist.' + n['distribution'], n['distribution'])}" for n in meta["noise"])
+        title = display.term(f"short.{quantity}", quantity)
+        print("\n" + display.t("sweep.bands", quantity=title, n=f"{int(bands['variants'].iloc[0]):,}",
+                               seed=meta["seed"], noise=noise), file=out)
         g = grades.set_index("zone").reindex(shown["zone"])
-        view = pd.DataFrame({"zone": shown["zone"], "base": shown["base"].map(lambda v: fmt(v, 6)),
-                             "P5": shown["p5"].map(lambda v: fmt(v, 6)), "P50": shown["p50"].map(lambda v: fmt(v, 6)),
-                             "P95": shown["p95"].map(lambda v: fmt(v, 6)),
-                             "P(>0)": shown["p_receive"].map(lambda v: "-" if pd.isna(v) else f"{v:.0%}"),
-                             "grade": [f"{b} ({p:.0%} same)" if isinstance(b, str) else "-"
-                                       for b, p in zip(g["base_grade"], g["p_base"], strict=True)]})
-        _show(view, out)
+        kind = unit_kind.get(quantity, "t")
+        view = pd.DataFrame({"zone": shown["zone"], "base_plan": shown["base"], "p5": shown["p5"], "p50": shown["p50"],
+                             "p95": shown["p95"], "p_receive": shown["p_receive"],
+                             "grade_stability": [display.t("sweep.same", grade=b, p=percent(p, 0))
+                                                 if isinstance(b, str) else "-"
+                                                 for b, p in zip(g["base_grade"], g["p_base"], strict=True)]})
+        _show(view, display, out, kinds={c: kind for c in ("base_plan", "p5", "p50", "p95")})
         if len(bands) > len(shown):
-            print(f"... {len(bands) - len(shown)} more zones (use --all, or read {args.out})", file=out)
+            print(display.t("sweep.more", n=len(bands) - len(shown), path=args.out), file=out)
     if meta["kinds"].get("zone"):
         costs = replacement_costs(table)
         shown = costs if args.all else costs.head(SHOWN_ZONES)
-        print(f"\nreplacement cost (objective lost when the zone is forced out; inf: the rules cannot hold "
-              f"without it) and forcing cost (lost when forced to its request), {meta['main']} objective:",
-              file=out)
-        view = pd.DataFrame({"rank": shown["rank"], "zone": shown["zone"],
-                             "replacement cost": shown["replacement_cost"].map(lambda v: fmt(v, 6)),
-                             "share": shown["share"].map(lambda v: "-" if not math.isfinite(v) else f"{v:.2%}"),
-                             "forcing cost": shown["forcing_cost"].map(lambda v: fmt(v, 6))})
-        _show(view, out)
+        print("\n" + display.t("sweep.costs", main=display.term(f"short.{meta['main']}", meta["main"])), file=out)
+        view = pd.DataFrame({"rank": shown["rank"].astype(str), "zone": shown["zone"],
+                             "replacement_cost": shown["replacement_cost"],
+                             "share": [percent(v, 2) if math.isfinite(v) else "-" for v in shown["share"]],
+                             "forcing_cost": shown["forcing_cost"]})
+        _show(view, display, out, labels={"share": display.term("col.share_of_objective")})
 
 
-def _print_robust(instance: Any, table: pd.DataFrame, args: argparse.Namespace, out: TextIO) -> None:
+def _print_robust(instance: Any, table: pd.DataFrame, args: argparse.Namespace, display: Any, out: TextIO) -> None:
     from zoneopt.analysis.sweeps import robust_plan
+    from zoneopt.plans.display import percent
 
     rp = robust_plan(instance, table, args.robust, args.backend)
-    what = "the worst case" if rp.alpha == 0 else f"the CVaR at {rp.alpha:g} (mean of the worst {rp.alpha:.0%})"
-    print(f"\nrobust plan: maximises {what} of the objective over {len(rp.draws):,} draws, {rp.objective_unit}:",
-          file=out)
+    what = display.t("sweep.worst") if rp.alpha == 0 else display.t("sweep.cvar", alpha=f"{rp.alpha:g}",
+                                                                     p=percent(rp.alpha, 0))
+    from zoneopt.plans.wording import unit_words
+
+    unit = unit_words(display.clean(rp.objective_unit), display)
+    print("\n" + display.t("sweep.robust", what=what, n=f"{len(rp.draws):,}", unit=unit), file=out)
     view = rp.summary.copy()
-    for c in ("reported", "mean", "p5", "worst", "cvar"):
-        view[c] = view[c].map(lambda v: fmt(v, 8))
-    _show(view, out)
+    if "plan" in view:
+        view["plan"] = [display.term(f"sweep.plan.{v}", str(v)) for v in view["plan"]]
+    _show(view, display, out)
     moved = rp.allocations[rp.allocations["change_mu"].abs() > 1e-6]
-    print(f"{len(moved)} zones get another allocation than in the nominal plan", file=out)
+    print(display.t("sweep.moved", n=len(moved)), file=out)
     if len(moved):
-        _show(moved.assign(**{c: moved[c].map(lambda v: fmt(v, 6)) for c in ("nominal_mu", "robust_mu", "change_mu")}),
-              out)
+        _show(moved, display, out)

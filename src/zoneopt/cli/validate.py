@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_verb, is_model_file
+from zoneopt.cli.common import add_lang_option, add_verb, is_model_file
 
 EPILOG = """Loads the instance, builds the model of every resource it configures (land, emission
 allowances per pollutant, funds; or the joint project portfolio when it has projects), checking
@@ -24,13 +24,18 @@ def add_parser(sub: Any) -> None:
     v = add_verb(sub, "validate", "check an instance and report every problem",
                  "Validate an instance JSON (or read a model file) without solving.", epilog=EPILOG)
     v.add_argument("path", type=Path)
+    add_lang_option(v)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
+    from zoneopt.plans.display import Display
+
     if is_model_file(args.path):
         from zoneopt.core import read_mps
         model = read_mps(args.path)
-        print(f"ok: {args.path}: model with {model.num_vars} variables, {model.num_rows} rows", file=out)
+        display = Display.of(None, args.lang)
+        print(display.t("validate.model_file", path=args.path, vars=f"{model.num_vars:,}", rows=f"{model.num_rows:,}"),
+              file=out)
         return 0
     from zoneopt.analysis.scenarios import apply_scenario
     from zoneopt.errors import InstanceError
@@ -64,21 +69,30 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         vbuilt = models(variant, f"{args.path}, scenario {sc.id!r}")
         slm = vbuilt["land"].built if "land" in vbuilt else None
         findings += [(sc.id, f) for f in presolve_checks(variant, slm) if f.message not in seen]
-    parts = [f"{len(instance.zones)} zones", f"{len(instance.rules)} land rules"]
+    d = Display.of(instance, args.lang)
+    parts = [d.t("validate.zones", n=len(instance.zones)), d.t("validate.rules", n=len(instance.rules))]
     if instance.projects:
-        parts.append(f"{len(instance.projects)} projects")
+        parts.append(d.t("validate.projects", n=len(instance.projects)))
     if instance.scenarios:
-        parts.append(f"{len(instance.scenarios)} scenarios")
-    parts.append("resources: " + ", ".join(built))
-    synthetic = " · synthetic data" if instance.metadata.synthetic else ""
-    print(f"ok: {args.path}: " + ", ".join(parts) + synthetic, file=out)
+        parts.append(d.t("validate.scenarios", n=len(instance.scenarios)))
+    sep = "，" if d.zh else ", "
+    names = [d.term(f"short.{r}", r) if d.zh else r for r in built]
+    parts.append(d.t("validate.resources", names=("、" if d.zh else ", ").join(names)))
+    synthetic = d.t("validate.synthetic") if instance.metadata.synthetic else ""
+    print(d.t("validate.ok", path=args.path, parts=sep.join(parts), synthetic=synthetic), file=out)
     for rm in built.values():
-        rules = f", {len(rm.rules)} rules incl. pools" if rm.model is not None else ""
-        print(f"  {rm.describe()}{rules}", file=out)
-    for where, f in findings:  # presolve findings: warnings first, then the rest
-        if f.severity == "warning":
-            print(f"warning: {f'[scenario {where}] ' if where else ''}{f.message}", file=out)
-    for where, f in findings:
-        if f.severity != "warning":
-            print(f"{f.severity}: {f'[scenario {where}] ' if where else ''}{f.message}", file=out)
+        resource = d.term(f"short.{rm.resource}", rm.resource) if d.zh else rm.resource
+        if rm.model is None:
+            print(d.t("validate.no_model", resource=resource, note=d.clean(rm.note)), file=out)
+            continue
+        m = rm.model
+        rules = d.t("validate.rules_n", n=len(rm.rules))
+        note = (sep + d.clean(rm.note)) if rm.note else ""
+        print(d.t("validate.model", resource=resource, vars=f"{m.num_vars:,}", rows=f"{m.num_rows:,}",
+                  kind=d.term("method.mip" if m.is_mip else "method.lp"), rules=note + rules), file=out)
+    ordered = [x for x in findings if x[1].severity == "warning"] + [x for x in findings if x[1].severity != "warning"]
+    for where, f in ordered:  # presolve findings: warnings first, then the rest
+        scenario = d.t("validate.scenario", id=where) if where else ""
+        print(d.t("validate.finding", severity=d.term(f"severity.{f.severity}", f.severity), scenario=scenario,
+                  text=d.clean(f.message)), file=out)
     return 0

@@ -37,6 +37,7 @@ from zoneopt.instance import MONEY_LABEL, Criterion, Evaluation, Instance
 from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio, weighted_emissions
 from zoneopt.instance.issues import with_evaluation_ids
 from zoneopt.plans import records, write_by_suffix, write_csv, write_sheets
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -460,8 +461,8 @@ def _run(instance: Instance, ev: Evaluation, where: str, backend: str) -> Evalua
             "weight": w, "method": "fixed (preset)" if ev.preset else ev.weighting.method,
         })
         if ev.preset is not None:
-            notes.append(f"preset {ev.preset}: {PRESETS[ev.preset]['source']}; money in 万元 "
-                         f"(instance money unit {MONEY_LABEL[instance.units.money]})")
+            notes.append(spoken("eval.note.preset", preset=ev.preset, source=PRESETS[ev.preset]["source"],
+                                money=MONEY_LABEL[instance.units.money]))
             if ev.preset_weights:
                 changed = ", ".join(f"{k} dropped" if v == 0 else f"{k} {v:g} points"
                                     for k, v in ev.preset_weights.items())

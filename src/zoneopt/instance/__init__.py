@@ -97,6 +97,7 @@ from zoneopt.instance.objectives import (
 from zoneopt.instance.periods import (
     CARRY_OVER_DEFAULT,
     PLAN_YEARS,
+    SMOOTHING_DEFAULT,
     Effect,
     GrowthMetric,
     GrowthTarget,
@@ -108,6 +109,7 @@ from zoneopt.instance.periods import (
     ResourcePeriods,
     ResourceRamp,
     ResourceYear,
+    Smoothing,
 )
 from zoneopt.instance.pools import (
     POLLUTANTS,
@@ -267,6 +269,8 @@ __all__ = [
     "ResourceRamp",
     "ResourceEffect",
     "ResourcePeriods",
+    "Smoothing",
+    "SMOOTHING_DEFAULT",
     "Periods",
     "ScoreHistory",
     "ManagementUpgrade",

@@ -43,6 +43,7 @@ from zoneopt.instance import EARTH_RADIUS_KM, Consolidation, Instance
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import RuleInfo, binding_tables, columns_to_zones
 from zoneopt.plans import Binding, PlanOutput, clean_value, records, write_csv, write_sheets
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -407,12 +408,12 @@ def build_consolidation_model(instance: Instance) -> ConsolidationModel:
     value_c[r.slice] = obj.revoke_weight
     if min_zones:
         b.set_obj(h, 1.0)
-        unit = "zones (hosts left)"
+        unit = spoken("cons.unit.zones")
     else:
         b.set_obj(h, host_value)
         b.set_obj(a, pair_value)
         b.set_obj(r, obj.revoke_weight)
-        unit = "points (relatedness + score gain − distance per merge; host bonuses)"
+        unit = spoken("cons.unit.points")
     return ConsolidationModel(instance, s, zt, b.build(), h, a, r, host_park, revoke_park, pairs, may, must,
                               revocable, score, pair_value, host_value, value_c, county_cap, unit, rules,
                               zone_count)
@@ -652,18 +653,17 @@ def plan_from_solution(cm: ConsolidationModel, solution: Solution, *, primary: S
     counties = _county_table(cm, host_of, hosting, revoked, area)
     bindings = _bindings(cm, x, hosting)
     freed = float(area[revoked].sum())
-    notes = [f"{freed:,.6g} mu of existing land in {int(revoked.sum())} revoked park(s): {LAND_RETURN_NOTE}"] \
-        if revoked.any() else []
+    notes = [spoken("cons.note.freed", mu=f"{freed:,.6g}", k=int(revoked.sum()))] if revoked.any() else []
     no_county = int(f["county"].isna().sum())
     if no_county:
-        notes.append(f"{no_county} park(s) without a county: no county rule applies to them")
+        notes.append(spoken("cons.note.no_county", k=no_county))
     obj = s.objective
     summary = ConsolidationSummary(
         instance=cm.instance.name, synthetic=cm.instance.metadata.synthetic,
         status=solution.status.value if primary.status is Status.OPTIMAL else primary.status.value,
         objective=float(primary.objective), objective_kind=obj.kind, objective_unit=cm.objective_unit,
         secondary_objective=secondary,
-        secondary_objective_unit="points (relatedness objective)" if secondary is not None else None,
+        secondary_objective_unit=spoken("cons.unit.tie_break") if secondary is not None else None,
         backend=solution.backend,
         runtime_s=solution.runtime + (primary.runtime if primary is not solution else 0.0),
         mip_gap=primary.mip_gap,

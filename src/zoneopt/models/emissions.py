@@ -41,7 +41,7 @@ from zoneopt.models.allocation import (
     priority_order,
     run_priority,
 )
-from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, model_note, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -441,7 +441,8 @@ def emission_resource_model(instance: Instance) -> ResourceModel:
                                 em.pools.pollutants[p].source, em.requests[p])
                     for p, x, sigma in zip(em.pollutants, em.x, em.units, strict=True))
     return ResourceModel("emissions", em, em.model, scale, "t", None, em.rules, "lp",
-                         f"{len(em.pollutants)} pollutant(s): {', '.join(em.pollutants)}", qualify_labels=True,
+                         **model_note("mnote.pollutants", n=len(em.pollutants), names=", ".join(em.pollutants)),
+                         qualify_labels=True,
                          zone_columns=columns, obj_scale=em.obj_scale,
                          plan_from_solution=partial(plan_from_solution, em))
 

@@ -38,7 +38,7 @@ from zoneopt.models.allocation import (
     priority_order,
     run_priority,
 )
-from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import ResourceModel, ZoneColumns, max_violation, model_note, raise_for_status, zone_frame
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -51,6 +51,7 @@ from zoneopt.models.rules import (
     pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -246,7 +247,8 @@ def plan_from_solution(fm: FundModel, solution: Solution) -> ResourcePlan:
         mip_gap=solution.mip_gap, zones=n, zones_allocated=int((alloc > 1e-9).sum()),
         pools=[PoolUse(pool="funds", rule=TOTAL_RULE, unit=money, total=fm.pool.budget, allocated=float(alloc.sum()))],
         money_unit=money, check_max_violation=max_violation(solution),
-        notes=([f"tranche {fm.pool.tranche:g} {money}"] if fm.pool.tranche is not None else []) + list(fm.notes),
+        notes=([spoken("mnote.tranche", unit=f"{fm.pool.tranche:g}", money=money)] if fm.pool.tranche is not None
+               else []) + list(fm.notes),
         shapes=[shape],
     )
     return ResourcePlan(summary, table, bindings)
@@ -260,9 +262,10 @@ def fund_resource_model(instance: Instance) -> ResourceModel:
     """The fund model of ``instance`` with its units (the money unit, or whole tranches)."""
     fm = build_fund_model(instance)
     money = MONEY_LABEL[instance.units.money]
-    note = f"tranche {fm.unit:g} {money}" if fm.pool.tranche is not None else f"money unit {fm.unit:g} {money}"
+    note = model_note("mnote.tranche" if fm.pool.tranche is not None else "mnote.money_unit", unit=f"{fm.unit:g}",
+                      money=money)
     pool = ZoneColumns("funds", fm.f.start, fm.unit, TOTAL_RULE, fm.pool.budget, fm.pool.source, fm.request,
                        integral=fm.pool.tranche is not None)
     return ResourceModel("funds", fm, fm.model, fm.unit, money, None, fm.rules,
-                         "mip" if fm.model.is_mip else "lp", note, zone_columns=(pool,), obj_scale=fm.obj_scale,
+                         "mip" if fm.model.is_mip else "lp", **note, zone_columns=(pool,), obj_scale=fm.obj_scale,
                          plan_from_solution=partial(plan_from_solution, fm))

@@ -84,9 +84,12 @@ def choose_strategy(model: Model, tilts: int) -> Strategy:
     Dual simplex in every case: the model has few coupling rows and, with the tilt, columns of
     levels dense in ~2n/K entries that stall the interior point method's normal equations. The
     LP presolve is turned off from :data:`PRESOLVE_OFF_FROM` columns: once rows are bounds the
-    model is wide with few rows of its own, which HiGHS 1.14's presolve reduces slowly and
-    barely (100k zones without a tilt: 35.5 s CPU with it, 4.3 s without; with the tilt 14.1 s
-    and 13.6 s; models/land-quota.md); a MIP keeps it (branch and bound needs it)."""
+    model is wide with few rows of its own, which HiGHS's presolve reduces slowly and barely —
+    in 1.14 and, measured again, in 1.15 (100k zones without a tilt, 100,000 × 19: 38.0 s CPU
+    with it against 4.3 s without on 1.14, 32.3 s against 3.7 s on 1.15, 6 iterations either
+    way; with the tilt, its rows generated as needed: 21.2 s against 9.6 s on 1.14, 21.4 s
+    against 9.0 s on 1.15; at 10k zones the two are level; benchmarks/highs_versions.py,
+    models/land-quota.md); a MIP keeps it (branch and bound needs it)."""
     if model.is_mip:
         return Strategy("simplex", True, "a MIP (parcels): branch and bound with HiGHS's MIP presolve")
     shape = f"{model.num_vars:,} columns, {model.num_rows:,} rows" + (f", {tilts} tilt(s)" if tilts else "")

@@ -30,8 +30,9 @@ from zoneopt.instance import (
     LandPool,
 )
 from zoneopt.models.allocation import FAIRNESS_UNIT, TIERED_UNIT, Allocation, block_objective, priority_order
-from zoneopt.models.outcome import ResourceModel
+from zoneopt.models.outcome import ResourceModel, model_note
 from zoneopt.models.rules import RuleInfo, TiltChain, ZoneTotals, add_pool_row, add_zone_rules, model_unit
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 TOTAL_RULE = "land-total"
@@ -133,7 +134,7 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
     weights = baseline = None
     equity_block = None
     c_x = np.zeros(n)
-    obj_scale, unit = 1.0, "score (blend of normalised terms)"
+    obj_scale, unit = 1.0, spoken("unit.blend_score")
 
     if obj.kind == "equity":
         try:  # the tie-break prefers efficient zones when the data are there
@@ -249,4 +250,4 @@ def land_resource_model(instance: Instance) -> ResourceModel:
     explanation."""
     lm = build_land_model(instance)
     return ResourceModel("land", lm, lm.model, lm.land_unit, "mu", None, lm.rules,
-                         "mip" if lm.model.is_mip else "lp", f"land unit {lm.land_unit:g} mu")
+                         "mip" if lm.model.is_mip else "lp", **model_note("mnote.land_unit", unit=f"{lm.land_unit:g}"))

@@ -69,6 +69,7 @@ from zoneopt.models.year_links import (
     add_cumulative_rules,
     add_growth_targets,
     add_ramps,
+    add_smoothing,
     pool_balance,
 )
 from zoneopt.models.year_models import (
@@ -83,6 +84,7 @@ from zoneopt.models.year_models import (
 from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
 from zoneopt.plans.designation import DesignationPlan
+from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -134,6 +136,10 @@ class MultiPeriodModel:
                    if COMBINED in (r.num.owner, r.den.owner if r.den is not None else "")
                    or len({f.owner for f in (r.num, r.den) if f is not None and f.owner}) > 1})
 
+    change_cost: dict[str, float] = field(default_factory=dict)
+    """per smoothed track: λ·κ, what one natural unit of year-to-year change costs its
+    resource's objective (natural units, undiscounted; :func:`change_costs`)."""
+
     @property
     def resources(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(p.resource for p in self.parts))
@@ -182,7 +188,8 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     parts, scales, rules = stack_year_models(b, built, settings, periods)
 
     tracks = stacked_tracks(settings, parts, zt, years)
-    tracks = tuple(replace(tr, unused=pool_balance(b, tr, scales, rules)) for tr in tracks)
+    tracks = tuple(replace(tr, unused=pool_balance(b, tr, scales, rules), change=add_smoothing(b, tr, zt, scales))
+                   for tr in tracks)
     by_rule: RowScales = {}
     for tr in tracks:  # a loop over tracks
         add_ramps(b, tr, zt, scales, rules)
@@ -198,7 +205,29 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
                           row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets)
+    mm = replace(mm, change_cost=change_costs(mm))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
+
+
+def change_costs(mm: MultiPeriodModel) -> dict[str, float]:
+    """Per smoothed track, λ·κ: κ the most one natural unit of the track earns its resource's
+    objective in one year (the largest |objective coefficient| per natural unit over the years,
+    undiscounted); for an objective that puts no value on the units themselves (land equity),
+    the resource's objective scale per natural unit."""
+    out: dict[str, float] = {}
+    n = mm.zones.size
+    for tr in mm.tracks:  # a loop over tracks
+        if tr.change is None:
+            continue
+        worth = 0.0
+        for k, p in enumerate(mm.parts_of(tr.resource)):  # a loop over years
+            local = int(tr.x_start[k]) - p.offset
+            worth = max(worth, float(np.abs(p.c_nat[local:local + n]).max(initial=0.0)) / float(tr.units[k]))
+        if worth <= 0.0:
+            worth = _scale(mm, tr.resource) / float(tr.units.max())
+        out[tr.key] = tr.penalty * worth
+    return out
+
 
 
 def designation_inactive(management: ManagementResult | None, zt: ZoneTable) -> Callable[[int], BoolArray] | None:
@@ -244,17 +273,17 @@ def _planned(instance: Instance) -> tuple[str, ...]:
 def _notes(instance: Instance, management: ManagementResult | None, resources: Sequence[str],
            years: Sequence[int]) -> list[str]:
     """What the plan leaves out: land freed by management that joins no planned pool, and the
-    project portfolio."""
+    project portfolio (from the glossary: :func:`~zoneopt.plans.glossary.spoken`)."""
     notes: list[str] = []
     if management is not None:
         outside = {y: v for y, v in management.pool_additions.items() if v > 0 and (y not in years or
                                                                                     "land" not in resources)}
         if outside:
-            notes.append("land freed by dynamic management " + ("outside the plan years " if "land" in resources
-                                                                 else "(land is not planned) ")
-                         + "is not in any pool: " + ", ".join(f"{y}: {v:,.6g} mu" for y, v in sorted(outside.items())))
+            notes.append(spoken("note.years.outside", where=Term("note.years.outside_years" if "land" in resources
+                                                                 else "note.years.no_land"),
+                                amounts=", ".join(f"{y}: {v:,.6g} mu" for y, v in sorted(outside.items()))))
     if instance.projects:
-        notes.append("the project portfolio is a single-year model: its projects are not planned over the years")
+        notes.append(spoken("note.years.projects"))
     return notes
 
 
@@ -286,7 +315,8 @@ def _scale(mm: MultiPeriodModel, resource: str) -> float:
 
 def stacked_objective(mm: MultiPeriodModel, norms: Mapping[str, float]) -> tuple[FloatArray, float]:
     """The stacked model's objective: Σ_r ±ω_r Σ_t d_t (c_{r,t} x_{r,t} + c0_{r,t}) / N_r,
-    negated for a resource whose sense is not the stacked model's."""
+    negated for a resource whose sense is not the stacked model's, less (a minimisation: plus)
+    each smoothed track's penalty ω_r λκ Σ_{i,t} |Δx_{i,t}| / N_r."""
     c = np.zeros(mm.model.num_vars)
     c0 = 0.0
     for p in mm.parts:  # a loop over resources and years
@@ -294,6 +324,11 @@ def stacked_objective(mm: MultiPeriodModel, norms: Mapping[str, float]) -> tuple
         f = sign * mm.weights[p.resource] * p.discount / norms[p.resource]
         c[p.cols] = f * p.c_nat
         c0 += f * p.c0_nat
+    worse = -1.0 if mm.sense == "max" else 1.0
+    for tr in mm.tracks:  # a loop over tracks: the smoothing penalty always counts against
+        if tr.change is not None:
+            cost = mm.weights[tr.resource] * mm.change_cost[tr.key] * tr.sigma / norms[tr.resource]
+            c[tr.change.slice] = worse * cost
     return c, c0
 
 
@@ -371,8 +406,10 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
         stage2, scale2 = efficiency_stage(mm, first)
         final = core_solve(stage2, backend, options=opts)
         _raise(final, mm, opts.time_limit)
-        assert final.objective is not None
-        secondary = final.objective * scale2
+        assert final.objective is not None and final.x is not None
+        penalty = sum(float(stage2.c[t.change.slice] @ final.x[t.change.slice]) for t in mm.tracks
+                      if t.change is not None)
+        secondary = (final.objective - penalty) * scale2  # the tax alone: the smoothing penalty apart
     plan = plan_from_solution(mm, final, primary=first, secondary=secondary, warnings=_warnings(mm),
                               extra_runtime=extra)
     if diagnose_short and (plan.target_status["status"] == "short").any():
@@ -526,6 +563,10 @@ def efficiency_stage(mm: MultiPeriodModel, first: Solution) -> tuple[Model, floa
         lb[j] = max(0.0, float(first.x[j]) - 1e-9)
         w = lm.weights if lm.weights is not None else np.ones(lm.x.size)
         c[p.offset + lm.x.start:p.offset + lm.x.start + lm.x.size] = p.discount * w * lm.land_unit / S2
+    land_track = next((t for t in mm.tracks if t.resource == "land"), None)
+    if land_track is not None and land_track.change is not None:  # the smoothing penalty on the tax tie-break
+        top = max(float(lm.weights.max()) if lm.weights is not None else 1.0 for _, lm in land) or 1.0
+        c[land_track.change.slice] = -land_track.penalty * top * land_track.sigma / S2
     for p in mm.parts:  # a loop over the other resources' years: their plan stays
         if p.resource == "land":
             continue
@@ -643,7 +684,7 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
             track=tr.key, resource=tr.resource, unit=tr.unit, pool_total=float(pools.sum()),
             additions=float(additions.sum()), allocated=float(alloc.sum()), unused_end=float(u[-1]),
             lapsed=float(lapsed.sum()), carry_over=c, carry_over_source=tr.carry_over_source, model_unit=tr.sigma,
-            exact=tr.exact, empty_years=list(tr.empty_years)))
+            exact=tr.exact, empty_years=list(tr.empty_years), **_smoothing_fields(mm, tr, alloc)))
 
     per_year = resource_objectives(mm, primary.x)
     total = discounted(mm, per_year)
@@ -654,14 +695,14 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     T_txt = f", summed over {T} year{'s' if T > 1 else ''}" + (
         f" discounted at {mm.periods.discount_rate:.4g}/yr" if mm.periods.discount_rate else "")
     res_obj = [ResourceObjective(resource=r, kind=_objective_kind(mm.instance, r), value=total[r],
-                                 unit=mm.objective_units[r] + T_txt, weight=mm.weights[r], normaliser=mm.norms[r])
+                                 unit=mm.objective_units[r] + T_txt, weight=mm.weights[r], normaliser=mm.norms[r],
+                                 smoothing_cost=sum(p.smoothing_cost for p in track_summaries if p.resource == r))
                for r in mm.resources]
     one = res_obj[0] if len(res_obj) == 1 else None
     notes = list(mm.notes)
     if mm.coupled:
-        notes.append("growth targets draw on several resources: each resource's objective counts by the share of "
-                     "its own optimum it reaches (" + ", ".join(f"{o.resource} {o.value:,.6g} of {o.normaliser:,.6g}"
-                                                                 for o in res_obj) + ")")
+        notes.append(spoken("note.years.coupled", shares=", ".join(
+            f"{o.resource} {o.value:,.6g} / {o.normaliser:,.6g}" for o in res_obj)))
     viol = [max(r.max_bound_violation, r.max_row_violation, r.max_integrality_violation)
             for r in (solution.check, primary.check) if r]
     summary = MultiPeriodSummary(
@@ -683,6 +724,23 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
                            pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
                            mm.management, target_status=status)
+
+
+def total_variation(alloc: FloatArray) -> FloatArray:
+    """Per zone, Σ_{t>t₁} |x_{i,t} − x_{i,t−1}| of a years × zones allocation: how much its
+    allocation moves from year to year (0 for a constant one)."""
+    return np.asarray(np.abs(np.diff(alloc, axis=0)).sum(axis=0), dtype=np.float64)
+
+
+def _smoothing_fields(mm: MultiPeriodModel, tr: Track, alloc: FloatArray) -> dict[str, object]:
+    """A track's smoothing in its summary: λ, whether it is the default, λκ (what a unit of
+    change costs the objective), the total variation and the penalty charged."""
+    tv = float(total_variation(alloc).sum())
+    cost = mm.change_cost.get(tr.key, 0.0)
+    return {"smoothing_penalty": tr.penalty, "smoothing_default": tr.smoothing is None,
+            "smoothing_source": tr.smoothing.source if tr.smoothing is not None else None,
+            "change_cost": cost, "change_cost_unit": f"{mm.objective_units[tr.resource]} per {tr.unit}",
+            "total_variation": tv, "smoothing_cost": cost * tv}
 
 
 def _tie_unit(mm: MultiPeriodModel) -> str:
@@ -713,6 +771,7 @@ def _target_table(mm: MultiPeriodModel, x: FloatArray) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
 
 
-__all__ = ["MultiPeriodModel", "build_multi_period", "solve_multi_period", "plan_from_solution", "efficiency_stage",
+__all__ = ["MultiPeriodModel", "build_multi_period", "total_variation", "change_costs",
+           "solve_multi_period", "plan_from_solution", "efficiency_stage",
            "ideal_norms", "least_shortfall", "without_shortfalls", "short_conflicts",
            "stacked_objective", "with_norms", "resource_objectives", "discounted"]

@@ -22,6 +22,7 @@ from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
 from zoneopt.plans import ResourcePlan
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -89,6 +90,12 @@ class ZoneColumns:
     source: str | None = None
     request: FloatArray | None = None
     integral: bool = False
+
+
+def model_note(key: str, **fields: object) -> dict[str, Any]:
+    """A model's note from the glossary (``mnote.*``, :func:`~zoneopt.plans.glossary.spoken`:
+    English, said again in a display's language), as keyword arguments of :class:`ResourceModel`."""
+    return {"note": spoken(key, **fields)}
 
 
 @dataclass(frozen=True, eq=False)

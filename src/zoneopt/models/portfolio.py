@@ -42,7 +42,14 @@ from zoneopt.instance import (
 from zoneopt.models.emissions import total_rule as emission_total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL
 from zoneopt.models.land_quota import TOTAL_RULE as LAND_TOTAL
-from zoneopt.models.outcome import ResourceModel, diagnose_resource_model, max_violation, raise_for_status, zone_frame
+from zoneopt.models.outcome import (
+    ResourceModel,
+    diagnose_resource_model,
+    max_violation,
+    model_note,
+    raise_for_status,
+    zone_frame,
+)
 from zoneopt.models.rules import (
     RuleInfo,
     ZoneTotals,
@@ -55,6 +62,7 @@ from zoneopt.models.rules import (
     pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -509,7 +517,7 @@ def _objective(instance: Instance, zt: ZoneTable, pt: ProjectTable) -> tuple[Flo
             t = term(name)
             norm = obj.normalisers.get(name) or float(t.sum()) or 1.0
             value = value + alpha * t / norm
-        unit = "blend of normalised terms"
+        unit = spoken("unit.blend")
     if (priority != 1).any():
         unit += " (sector-priority weighted)"
     return value * priority, unit
@@ -701,5 +709,5 @@ def _as_resource_model(pm: PortfolioModel) -> ResourceModel:
         if b.rule and b.name == f"{b.rule}:reach":
             weight[b.slice] = 1.5
     return ResourceModel("portfolio", pm, pm.model, pm.row_scale, "", pm.row_unit, pm.rules, "mip",
-                         f"{pm.projects.size} projects, {len(pm.counts)} count target(s)", row_weight=weight,
+                         **model_note("mnote.portfolio", n=pm.projects.size, k=len(pm.counts)), row_weight=weight,
                          qualify_labels=True)

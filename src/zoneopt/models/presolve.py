@@ -60,6 +60,7 @@ from zoneopt.instance import (
 )
 from zoneopt.instance.common import every_rule
 from zoneopt.models.land_quota import LandModel, build_land_model
+from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -159,6 +160,11 @@ class _Context:
 
 def _ref(rule: Rule) -> str:
     return f"rule {rule.id!r}" + (f" ({rule.cited})" if rule.cited else "")
+
+
+def _quoted(rule: Rule) -> str:
+    """A rule as a finding names it in either language: ``'city-cap' (2017 §二(二))``."""
+    return f"{rule.id!r}" + (f" ({rule.cited})" if rule.cited else "")
 
 
 def _mu(v: float) -> str:
@@ -479,8 +485,10 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
             continue
         nothing |= mask
         what = what.replace("{k}", str(idx.size))
-        out.append(Finding("zones-get-nothing", severity,
-                           f"{_ref(rule)} {what}, which can never get land: {_zone_list(ids, idx)}",
+        listed = _zone_list(ids, idx)
+        sentence = spoken("presolve.excluded", rule=_quoted(rule), k=idx.size, zones=listed) \
+            if isinstance(rule, ExcludeRule) else f"{_ref(rule)} {what}, which can never get land: {listed}"
+        out.append(Finding("zones-get-nothing", severity, sentence,
                            rule=rule.id, zone=str(ids[idx[0]]), field=field))
     if ctx.n and nothing.all():
         out.append(Finding("no-zone-can-get-land", "warning",
@@ -680,14 +688,14 @@ def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
     ids = ctx.ids
     for path, rule in ctx.rules:  # a loop over the cap rules, each vectorised over zones or groups
         # (where, a locked zone there, fixed lock mu, lock share, cap share, cap mu)
-        pairs: list[tuple[str, int, float, float, float | None, float | None]]
+        pairs: list[tuple[tuple[str, str], int, float, float, float | None, float | None]]
         if isinstance(rule, ZoneBoundsRule):
             mask = zt.select(rule.select) & (lock_of >= 0)
-            pairs = [(f"zone {str(ids[k])!r}", int(k), float(fixed[k]), float(share[k]), rule.cap_share, rule.cap_mu)
-                     for k in np.flatnonzero(mask)]
+            pairs = [(("group.zone", repr(str(ids[k]))), int(k), float(fixed[k]), float(share[k]), rule.cap_share,
+                      rule.cap_mu) for k in np.flatnonzero(mask)]
         elif isinstance(rule, RequestCapRule):
             mask = zt.select(rule.select) & (share > 0)
-            pairs = [(f"zone {str(ids[k])!r}", int(k), 0.0, float(share[k]), None,
+            pairs = [(("group.zone", repr(str(ids[k]))), int(k), 0.0, float(share[k]), None,
                       rule.share * float(np.nan_to_num(ctx.request[k], nan=0.0))) for k in np.flatnonzero(mask)]
         elif isinstance(rule, GroupBoundsRule) and rule.share_of == "pool" and (rule.cap_share is not None):
             names, member = ctx.groups(rule)
@@ -696,7 +704,8 @@ def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
             for g in np.flatnonzero(V + S > 0):  # the groups with a locked zone
                 zones = member[g].indices
                 first = int(zones[lock_of[zones] >= 0][0])
-                pairs.append((f"{rule.by} {names[g]!r}", first, float(V[g]), float(S[g]), rule.cap_share, None))
+                pairs.append(((f"group.{rule.by}", repr(names[g])), first, float(V[g]), float(S[g]), rule.cap_share,
+                              None))
         else:
             continue
         for where, zone, v, s_lock, s_cap, c_mu in pairs:  # the locked zones or groups, a handful
@@ -711,9 +720,9 @@ def _lock_cap_collisions(ctx: _Context) -> list[Finding]:
                 continue
             out.append(Finding(
                 "lock-cap-collision", severity,
-                f"{_ref(lock)} and {_ref(rule)} collide for {where} when the pool is {side} {_mu(level)} "
-                f"(×{factor:.3g} of {_mu(Q)}): the lock then asks for more than the cap allows and the plan is "
-                "infeasible; give the lock as a share of the pool (shares) or the cap in mu",
+                spoken("presolve.lock-cap-collision", lock=_quoted(lock), cap=_quoted(rule), where=Term(where[0]),
+                       name=where[1], side=Term(f"presolve.side.{side}"), level=f"{level:,.6g}",
+                       factor=f"{factor:.3g}", pool=f"{Q:,.6g}"),
                 rule=lock.id, zone=str(ids[zone]), field=path))
     return out
 

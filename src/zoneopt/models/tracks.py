@@ -2,7 +2,7 @@
 their settings from the instance's ``periods`` section (``periods`` itself for land,
 ``periods.emissions.<k>`` for a pollutant, ``periods.funds`` for the funds): the pool and
 additions of each year, carry-over, ramps, cumulative rules, effects on zone figures and each
-year's own rules. :class:`Track` adds where a track's allocations sit in the stacked model."""
+year's own rules, smoothing. :class:`Track` adds where a track's allocations sit in the stacked model."""
 
 from __future__ import annotations
 
@@ -17,11 +17,13 @@ from zoneopt.core.model import VarBlock
 from zoneopt.instance import (
     CARRY_OVER_DEFAULT,
     MONEY_LABEL,
+    SMOOTHING_DEFAULT,
     Instance,
     Periods,
     PlannedResource,
     ResourcePeriods,
     Selector,
+    Smoothing,
 )
 from zoneopt.models.emissions import total_rule
 from zoneopt.models.funds import TOTAL_RULE as FUNDS_TOTAL_RULE
@@ -84,6 +86,13 @@ class TrackSettings:
     cumulative: tuple[tuple[str, Any], ...]
     effects: tuple[EffectSpec, ...]
     year_rules: dict[int, tuple[tuple[Any, ...], tuple[str, ...]]]
+    smoothing: Smoothing | None = None
+    """the section's smoothing as stated (None: the default penalty, :data:`SMOOTHING_DEFAULT`)."""
+
+    @property
+    def penalty(self) -> float:
+        """The smoothing penalty share λ (:class:`~zoneopt.instance.Smoothing`)."""
+        return self.smoothing.penalty if self.smoothing is not None else SMOOTHING_DEFAULT
 
     def available(self, year: int) -> float:
         return self.pools[year] + self.additions[year]
@@ -105,6 +114,9 @@ class Track(TrackSettings):
     """years whose pool and additions are 0 (they get the resource by carry-over only)."""
     unused: VarBlock | None = None
     """u_t, in model units of :attr:`sigma`."""
+    change: VarBlock | None = None
+    """d_{i,t} ≥ |x_{i,t} − x_{i,t−1}| for the years after the first (zone-major within a
+    year), in model units of :attr:`sigma`; None when the track is not smoothed."""
 
     @property
     def sigma(self) -> float:
@@ -171,7 +183,23 @@ def _resource_settings(key: str, resource: str, unit: str, tag: str, pool_rule: 
         tuple((f"{where}.cumulative_rules[{j}]", rule) for j, rule in enumerate(rp.cumulative_rules)),
         tuple(EffectSpec(e.metric, e.per_unit, e.lag, f"{where}.effects[{j}].per_unit")
               for j, e in enumerate(rp.effects)),
-        {y.year: (tuple(y.rules), tuple(y.drop_rules)) for y in rp.by_year})
+        {y.year: (tuple(y.rules), tuple(y.drop_rules)) for y in rp.by_year}, rp.smoothing)
+
+
+def with_smoothing(instance: Instance, penalty: float, *, source: str | None = None) -> Instance:
+    """``instance`` with the smoothing penalty ``penalty`` (:class:`~zoneopt.instance.Smoothing`;
+    0 turns smoothing off) on every track the plan over years can plan: land, each pollutant
+    of ``pools.emissions``, the funds. Raises pydantic's ``ValidationError`` for a negative
+    penalty."""
+    periods = instance.periods if instance.periods is not None else Periods()
+    sm = Smoothing(penalty=penalty, source=source)
+    emissions = {k: v.model_copy(update={"smoothing": sm}) for k, v in periods.emissions.items()}
+    if instance.pools.emissions is not None:
+        for k in instance.pools.emissions.pollutants:  # a loop over pollutants
+            emissions.setdefault(k, ResourcePeriods(smoothing=sm))
+    funds = (periods.funds if periods.funds is not None else ResourcePeriods()).model_copy(update={"smoothing": sm})
+    new = periods.model_copy(update={"smoothing": sm, "emissions": emissions, "funds": funds})
+    return instance.model_copy(update={"periods": new})
 
 
 def track_settings(instance: Instance, periods: Periods, resources: Sequence[str],
@@ -195,7 +223,7 @@ def track_settings(instance: Instance, periods: Periods, resources: Sequence[str
             tuple((f"periods.cumulative_rules[{j}]", rule) for j, rule in enumerate(periods.cumulative_rules)),
             tuple(EffectSpec(e.metric, e.per_mu, e.lag, f"periods.effects[{j}].per_mu")
                   for j, e in enumerate(periods.effects)),
-            {y.year: (tuple(y.rules), tuple(y.drop_rules)) for y in periods.by_year}))
+            {y.year: (tuple(y.rules), tuple(y.drop_rules)) for y in periods.by_year}, periods.smoothing))
     if "emissions" in resources:
         assert pools.emissions is not None
         for k, pool in pools.emissions.pollutants.items():  # a loop over pollutants
@@ -213,5 +241,6 @@ def track_settings(instance: Instance, periods: Periods, resources: Sequence[str
     return out
 
 
-__all__ = ["TrackSettings", "Track", "RampSpec", "EffectSpec", "RESOURCE_ORDER", "track_settings", "planned_resources",
+__all__ = ["TrackSettings", "Track", "with_smoothing", "RampSpec", "EffectSpec", "RESOURCE_ORDER",
+           "track_settings", "planned_resources",
            "year_pools", "resource_pools"]

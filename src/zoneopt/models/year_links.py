@@ -1,5 +1,6 @@
 """The rows that link a track's years in the stacked model (``models/multi-period.md``): the
-pool balance with carry-over of unused amounts, ramp limits, the resource's rules on each
+pool balance with carry-over of unused amounts, ramp limits, the change variables smoothing
+charges, the resource's rules on each
 zone's total over the years, and growth targets on zone figures driven by the allocations of
 one or several tracks."""
 
@@ -122,6 +123,31 @@ def add_ramps(b: ModelBuilder, tr: Track, zt: ZoneTable, scales: RowScales, rule
             rules[rid] = RuleInfo(rid, "ramp", ramp.source,
                                   ramp.note or f"change of {tr.key} from {prev_year} to {t} at most "
                                                f"{ramp.share:g} × {ramp.of} + {ramp.plus:g} {tr.unit}")
+
+
+def add_smoothing(b: ModelBuilder, tr: Track, zt: ZoneTable, scales: RowScales) -> VarBlock | None:
+    """The change variables of a smoothed track (penalty λ > 0, more than one year): per zone
+    and year t after the first, d_{i,t} ≥ 0 with d_{i,t} ≥ ±(σ_t x_{i,t} − σ_{t−1} x_{i,t−1}) / σ,
+    so d_{i,t} = |x_{i,t} − x_{i,t−1}| (model units of σ) wherever the objective charges it. Its
+    rows carry no rule (they are the objective's, not a limit): block ``change<tag>:up`` and
+    ``:down``. Returns the block of d, year-major; None when the track is not smoothed."""
+    T, n = len(tr.years), zt.size
+    if tr.penalty <= 0 or T < 2 or n == 0:
+        return None
+    sigma = tr.sigma
+    labels = [f"{z}{year_suffix(t)}" for t in tr.years[1:] for z in zt.ids.tolist()]
+    d = b.add_vars("change" + tr.tag, n * (T - 1), lb=0.0, labels=labels)
+    zones = np.arange(n)
+    delta = sp.vstack([_x_matrix([int(tr.x_start[k]), int(tr.x_start[k - 1])],
+                                 [tr.units[k] / sigma, -tr.units[k - 1] / sigma], zones, b.num_vars)
+                       for k in range(1, T)], format="csr")  # a loop over years
+    eye = sp.csr_matrix((np.ones(d.size), (np.arange(d.size), d.start + np.arange(d.size))),
+                        shape=(d.size, b.num_vars))
+    for side, sign in (("up", -1.0), ("down", 1.0)):
+        name = f"change{tr.tag}:{side}"
+        b.add_rows(name, eye + sign * delta, lb=0.0, labels=labels)
+        scales[name] = (sigma, tr.unit, tr.resource)
+    return d
 
 
 def add_cumulative_rules(b: ModelBuilder, tr: Track, instance: Instance, zt: ZoneTable, by_rule: RowScales,
@@ -316,5 +342,5 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
     return tuple(out)
 
 
-__all__ = ["GrowthRow", "COMBINED", "CUMULATIVE_SUFFIX", "pool_balance", "add_ramps", "add_cumulative_rules",
-           "add_growth_targets"]
+__all__ = ["GrowthRow", "COMBINED", "CUMULATIVE_SUFFIX", "pool_balance", "add_ramps", "add_smoothing",
+           "add_cumulative_rules", "add_growth_targets"]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from zoneopt.files import atomic_write
-from zoneopt.plans.glossary import DEFAULT_LANGUAGE, check_language, term, text
+from zoneopt.plans.glossary import DEFAULT_LANGUAGE, check_language, said_again, term, text
 from zoneopt.plans.spreadsheets import write_frame
 
 if TYPE_CHECKING:
@@ -153,6 +153,44 @@ COLUMNS: dict[str, Column] = {
     "bound": Column("col.bound", "ratio"), "shadow_price": Column("col.shadow_price", "ratio"),
     "value": Column("col.value", "ratio"), "range_lower": Column("col.range_lower", "ratio"),
     "range_upper": Column("col.range_upper", "ratio"),
+    # the verbs beyond solve, compare and explain (plan-years, evaluate, manage, consolidate, sweep)
+    "year": Column("col.year", "text"), "track": Column("col.track", "text"), "change": Column("col.change", "ratio"),
+    "rank": Column("col.rank", "text"), "actions": Column("col.actions", "text"),
+    "freed_mu": Column("col.freed_mu", "mu", "sum"), "available": Column("col.available", "ratio"),
+    "additions": Column("col.additions", "ratio"), "carried_in": Column("col.carried_in", "ratio"),
+    "unused": Column("col.unused", "ratio"), "lapsed": Column("col.lapsed", "ratio"),
+    "scope": Column("col.scope", "text"), "slack": Column("col.slack", "ratio"), "rate": Column("col.rate", "pct"),
+    "target_rate": Column("col.target_rate", "pct"), "driven_by": Column("col.driven_by", "text"),
+    "host": Column("col.host", "text"), "blocks": Column("col.blocks", "count", "sum"),
+    "members": Column("col.members", "text"), "farthest_km": Column("col.farthest_km", "ratio"),
+    "land_freed_mu": Column("col.land_freed_mu", "mu", "sum"), "parks": Column("col.parks", "count", "sum"),
+    "hosts": Column("col.hosts", "count", "sum"), "host_cap": Column("col.host_cap", "count"),
+    "merged": Column("col.merged", "count", "sum"), "merged_elsewhere": Column("col.merged_elsewhere", "count", "sum"),
+    "revoked": Column("col.revoked", "count", "sum"), "evaluated": Column("col.evaluated", "count"),
+    "decisions": Column("col.decisions", "count", "sum"), "reductions": Column("col.reductions", "count", "sum"),
+    "revocations": Column("col.revocations", "count", "sum"), "warnings": Column("col.warnings_n", "count", "sum"),
+    "indicator": Column("col.indicator", "text"), "criterion": Column("col.criterion", "text"),
+    "direction": Column("col.direction", "enum", enum="direction"), "base_plan": Column("col.base", "ratio"),
+    "p5": Column("col.p5", "ratio"), "p50": Column("col.p50", "ratio"), "p95": Column("col.p95", "ratio"),
+    "p_receive": Column("col.p_receive", "pct"), "grade_stability": Column("col.grade_stability", "text"),
+    "replacement_cost": Column("col.replacement_cost", "ratio"), "forcing_cost": Column("col.forcing_cost", "ratio"),
+    "variants": Column("col.variants", "count", "sum"), "reported": Column("col.reported", "ratio"),
+    "mean": Column("col.mean", "ratio"), "worst": Column("col.worst", "ratio"), "cvar": Column("col.cvar", "ratio"),
+    "nominal_mu": Column("col.nominal_mu", "mu", "sum"), "robust_mu": Column("col.robust_mu", "mu", "sum"),
+    "change_mu": Column("col.change_mu", "mu"), "of": Column("col.of", "text"), "per": Column("col.per", "text"),
+    "benchmark": Column("col.benchmark", "ratio"), "action": Column("col.action", "text"),
+    "upgrades": Column("col.upgrades", "count", "sum"), "returns_in": Column("col.returns_in", "text"),
+    "p25": Column("col.p25", "ratio"), "p75": Column("col.p75", "ratio"),
+    "base_grade": Column("col.base_grade", "text"), "p_base": Column("col.p_base", "pct"),
+    "modal_grade": Column("col.modal_grade", "text"), "p_ungraded": Column("col.p_ungraded", "pct"),
+    "status_out": Column("col.status_out", "text"), "status_in": Column("col.status_in", "text"),
+    "plan": Column("col.plan", "text"), "role": Column("col.role", "enum", enum="role"),
+    "peers": Column("col.peers", "text"),
+    "energy_tce": Column("indicator.energy_tce", "ratio", "sum"),
+    "employees": Column("indicator.employees", "count", "sum"),
+    "value_added": Column("indicator.value_added", "money_yr", "sum"),
+    "efficient": Column("col.efficient", "bool", "count"),
+    "weakly_efficient": Column("col.weakly_efficient", "bool", "count"),
 }
 """The plans' data columns and how each is shown; patterns (``SO2_t``, ``reaches:<target>``)
 are read by :func:`column`."""
@@ -168,6 +206,9 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str, str, str | None], ...] = (
     (re.compile(r"^(?P<id>.+) rank$"), "col.eval_rank", "count", None),
     (re.compile(r"^(?P<id>.+) grade$"), "col.eval_grade", "text", None),
     (re.compile(r"^delta:(?P<label>.+)$"), "col.delta", "ratio", "sum"),
+    (re.compile(r"^slack_(?P<what>.+)$"), "col.slack_of", "ratio", None),
+    (re.compile(r"^p_(?P<g>[A-D])$"), "col.p_grade", "pct", None),
+    (re.compile(r"^score_(?P<q>p\d+)$"), "col.score_q", "score", None),
 )
 
 
@@ -244,8 +285,12 @@ class Display:
 
     # words
     def clean(self, words: str) -> str:
-        """A model's note or warning with money labels as the display says them (``万元``, not
-        ``万元 (1e4 yuan)``)."""
+        """A model's note or warning in this display's language when the model wrote it from the
+        glossary (:func:`~zoneopt.plans.glossary.spoken`), with money labels as the display says
+        them (``万元``, not ``万元 (1e4 yuan)``)."""
+        words = said_again(words, self.lang)
+        if self.zh:  # a clause the instance marks as an assumption (zoneopt.instance.common)
+            words = words.replace(" (assumption)", "（假设）")
         for unit, label in (("wan_yuan", "万元 (1e4 yuan)"), ("yi_yuan", "亿元 (1e8 yuan)")):
             words = words.replace(label, self.term(f"unit.{unit}"))
         return words
@@ -350,7 +395,7 @@ class Display:
         if kind == "rules":  # rule ids, a space after each ; so a narrow cell can wrap between them
             return "" if _missing(v) else "; ".join(r for r in str(v).split(";") if r)
         if kind == "text":
-            return "" if _missing(v) else str(v)
+            return "" if _missing(v) else self.clean(str(v))
         if kind == "enum":
             return "" if _missing(v) else self.term(f"{col.enum}.{v}", str(v))  # type: ignore[union-attr]
         if kind == "bool":

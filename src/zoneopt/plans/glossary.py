@@ -15,9 +15,12 @@ policy clause ``2017 §六(一)``); error messages are English and keep their JS
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from dataclasses import dataclass
 from typing import Literal
 
 from zoneopt.errors import InvalidInputError
+from zoneopt.plans.glossary_verbs import VERB_GLOSSARY
 
 Lang = Literal["zh", "en"]
 LANGUAGES: tuple[str, ...] = ("zh", "en")
@@ -734,10 +737,11 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "chart.named_largest": ("标注了最大的 {n} 个", "the {n} largest allocations named"),
     "chart.zeros_unnamed": ("为 0 的未标注", "zones at 0 not named"),
     "chart.score": ("评价得分", "evaluation score"),
-    "chart.at_zero": ("为 0：", "at 0:"),
+    "chart.at_zero": ("分配为 0", "at 0"),
     "chart.cities_title": ("各城市分配", "Allocation per city"),
     "chart.of_pool": ("（占总量 {p}）", "  ({p} of the pool)"),
-    "chart.objective": ("目标值\n{unit}", "objective\n{unit}"),
+    "chart.objective": ("目标值", "objective"),
+    "chart.unit": ("单位：{unit}", "unit: {unit}"),
     "chart.what_if_title": ("指标总量增减时的方案", "What if the pool were larger or smaller"),
     "chart.allocated": ("已分配", "allocated"),
     "chart.pool_all": ("总量（全部分配）", "pool (all of it)"),
@@ -746,7 +750,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "chart.eff_optimum": ("效率最优", "efficiency optimum"),
     "chart.eq_optimum": ("公平最优", "equity optimum"),
     "chart.min_fulfilment": ("各开发区中最低的满足率（%）", "smallest share of its request any zone gets, %"),
-    "chart.efficiency": ("效率\n{unit}", "efficiency\n{unit}"),
+    "chart.efficiency": ("效率", "efficiency"),
     "chart.frontier_title": ("效率—公平前沿（ε 约束法）", "Efficiency–equity frontier (ε-constraint)"),
     "chart.emission_panel": ("{p}：{total} 吨/年，{got} 个开发区{more}", "{p}: {total} t/yr to {got} zones{more}"),
     "chart.top_of": ("，前 {n} / {got}", ", top {n} of {got}"),
@@ -787,6 +791,18 @@ GLOSSARY: dict[str, tuple[str, str]] = {
 }
 
 
+def _merge(extra: dict[str, tuple[str, str]]) -> None:
+    """Add the verbs' entries (:mod:`zoneopt.plans.glossary_verbs`) to the one glossary; a key
+    in both is a bug."""
+    both = sorted(set(GLOSSARY) & set(extra))
+    if both:
+        raise KeyError(f"glossary keys defined twice: {', '.join(both)}")
+    GLOSSARY.update(extra)
+
+
+_merge(VERB_GLOSSARY)
+
+
 def check_language(lang: str) -> Lang:
     """``lang`` if zoneopt speaks it; :class:`InvalidInputError` (exit code 2) otherwise."""
     if lang not in LANGUAGES:
@@ -800,6 +816,49 @@ def text(key: str, lang: str, **fields: object) -> str:
     zh, en = GLOSSARY[key]
     template = zh if lang == "zh" else en
     return template.format(**fields) if fields else template
+
+
+@dataclass(frozen=True)
+class Term:
+    """A field of a :func:`spoken` sentence that is itself a glossary term (``group.city``: 城市
+    or city), said in the sentence's language."""
+
+    key: str
+
+
+_SPOKEN: OrderedDict[str, tuple[str, dict[str, object]]] = OrderedDict()
+_SPOKEN_MAX = 4096
+
+
+def _fill(key: str, lang: str, fields: dict[str, object]) -> str:
+    return text(key, lang, **{k: term(v.key, lang) if isinstance(v, Term) else v for k, v in fields.items()})
+
+
+def spoken(key: str, **fields: object) -> str:
+    """A sentence a model or an analysis produces (a note, a warning, a presolve finding),
+    written in English from the glossary entry ``key``; the entry and fields are remembered
+    (the last few thousand), so :func:`said_again` — and through it every display — says the
+    same sentence in another language. Fields may be :class:`Term` objects."""
+    sentence = _fill(key, "en", fields)
+    _SPOKEN[sentence] = (key, dict(fields))
+    _SPOKEN.move_to_end(sentence)
+    while len(_SPOKEN) > _SPOKEN_MAX:
+        _SPOKEN.popitem(last=False)
+    return sentence
+
+
+def said_again(sentence: str, lang: str) -> str:
+    """``sentence`` in ``lang`` when :func:`spoken` wrote it in this process (its entry and
+    fields are known), else as it is. A sentence may end in a spoken one after a prefix such
+    as ``2021: `` (a year's warning), which is kept."""
+    found = _SPOKEN.get(sentence)
+    if found is not None:
+        return _fill(found[0], lang, found[1])
+    head, sep, rest = sentence.partition(": ")
+    if sep and rest in _SPOKEN:
+        key, fields = _SPOKEN[rest]
+        return head + ("：" if lang == "zh" else ": ") + _fill(key, lang, fields)
+    return sentence
 
 
 def term(key: str, lang: str, default: str | None = None) -> str:

@@ -249,3 +249,97 @@ def summary_frame(plan: Any, display: Display) -> Any:
     rows += [(display.t("field.note"), n) for n in getattr(s, "notes", [])]
     rows += [(display.t("field.warning"), w) for w in s.warnings]
     return pd.DataFrame(rows, columns=[display.t("col.field"), display.t("col.value_text")])
+
+
+# -- a diagnosis in words (zoneopt.core.diagnose.Diagnosis) ------------------------------------
+
+def _diag_value(display: Display, v: float, unit: str) -> str:
+    """A number of a diagnosis as the display shows it: money converted to the shown unit, other
+    amounts to six significant digits (as the diagnosis itself writes them)."""
+    from zoneopt.core.diagnose import fmt_amount
+
+    if not unit or not math.isfinite(v) or unit in ("mu", "t", "t/yr"):
+        return fmt_amount(v)
+    value, words = display.quantity_parts(v, unit)
+    return value if words != unit else fmt_amount(v)
+
+
+def _diag_amount(display: Display, v: float, unit: str) -> str:
+    """An amount of a diagnosis with its unit as the display says it."""
+    if not unit:
+        return _diag_value(display, v, unit)
+    return f"{_diag_value(display, v, unit)} {display.quantity_parts(0.0, unit)[1]}"
+
+
+def _phrase(r: Any, display: Display) -> str:
+    """``lowering `rule` by 1,240 mu`` (将 `rule` 的下限降低 1,240 亩), with the moved rows when few."""
+    key = {"lower floor": "diag.lower floor", "raise cap": "diag.raise cap"}.get(r.direction, "diag.relax")
+    out = display.t(key, rule=r.rule, amount=_diag_amount(display, r.total, r.unit))
+    moved = np.flatnonzero((r.lower_by > 0) | (r.raise_by > 0))
+    if 0 < moved.size <= 3 and r.rule_rows > 1:
+        parts = []
+        for k in moved:
+            v = float(r.raise_by[k] - r.lower_by[k])
+            parts.append(f"{r.labels[k]} {'+' if v > 0 else '−'}{_diag_value(display, abs(v), r.unit)}")
+        out += display.t("diag.rows_few", parts=", ".join(parts))
+    elif moved.size > 3:
+        out += display.t("diag.rows_many", n=moved.size)
+    return out
+
+
+def diagnosis_message(d: Any, display: Display) -> str:
+    """A diagnosis in one sentence in the display's language: the conflicting rules, the
+    shortfall, the least relaxation that restores feasibility and its alternatives (the words
+    of :meth:`zoneopt.core.diagnose.Diagnosis.message`, from the glossary)."""
+    if d.feasible:
+        return display.t("diag.feasible")
+    if d.structural:
+        return display.t("diag.structural")
+    refs = [c.ref() for c in d.conflict]
+    sep = "、" if display.zh else ", "
+    if len(refs) == 1:
+        head = display.t("diag.one", refs=refs[0])
+    else:
+        head = display.t("diag.both" if len(refs) == 2 else "diag.all", refs=sep.join(refs[:-1]), last=refs[-1])
+    if d.shortfall is not None and d.shortfall > 0:
+        head += display.t("diag.short", amount=_diag_amount(display, d.shortfall, d.unit))
+    if not d.relaxations:
+        return head
+    first, *others = d.relaxations
+    effect = display.t("diag.restores" if first.restores_feasibility else "diag.resolves",
+                       phrase=_phrase(first, display))
+    text = head + ("；" if display.zh else "; ") + effect
+    text += "".join(display.t("diag.or", phrase=_phrase(r, display)) for r in others
+                    if r.restores_feasibility == first.restores_feasibility)
+    if d.more_conflicts:
+        text += display.t("diag.more")
+    return text
+
+
+def diagnosis_report(d: Any, display: Display) -> str:
+    """Several lines in the display's language: :func:`diagnosis_message`, the conflicting
+    rules with their sources and notes, and each relaxation with the rows it moves."""
+    if d.feasible or d.structural:
+        return diagnosis_message(d, display)
+    lines = [diagnosis_message(d, display), "", display.t("diag.conflict_head")]
+    width = max(len(c.rule) for c in d.conflict)
+    twidth = max(len(c.type) for c in d.conflict)
+    for c in d.conflict:
+        extra = "  ".join(s for s in (c.source or "", c.note or "") if s)
+        lines.append(f"  {c.rule:<{width}}  {c.type:<{twidth}}  {extra}".rstrip())
+    lines += ["", display.t("diag.relax_head")]
+    for r in d.relaxations:
+        note = "" if r.restores_feasibility else display.t("diag.partial")
+        if not r.optimal:
+            note += display.t("diag.time_limit")
+        lines.append(display.t("diag.relax_line", direction=display.t(f"diag.dir.{r.direction}"), rule=r.rule,
+                               amount=_diag_amount(display, r.total, r.unit), note=note))
+        ch = r.changes()
+        unit = f" {display.quantity_parts(0.0, r.unit)[1]}" if r.unit else ""
+        for row in ch.head(10).itertuples(index=False):
+            lines.append(display.t("diag.row", label=row.label, side=display.term(f"side.{row.side}", row.side),
+                                   bound=_diag_value(display, float(row.bound), r.unit),
+                                   new=_diag_value(display, float(row.new_bound), r.unit) + unit))
+        if len(ch) > 10:
+            lines.append(display.t("diag.more_rows", n=len(ch) - 10))
+    return "\n".join(lines)

@@ -40,6 +40,18 @@ class TrackSummary(BaseModel):
     """natural units per model unit of the track's linking rows."""
     exact: bool
     empty_years: list[int] = Field(default_factory=list)
+    smoothing_penalty: float = 0.0
+    """λ: the L1 penalty on year-to-year change, as a share of κ (models/multi-period.md, Smoothing)."""
+    smoothing_default: bool = False
+    """whether λ is the default (the instance states none)."""
+    smoothing_source: str | None = None
+    change_cost: float = 0.0
+    """λκ: what one unit of year-to-year change costs the resource's objective (``change_cost_unit``)."""
+    change_cost_unit: str = ""
+    total_variation: float = 0.0
+    """Σ_i Σ_{t>t₁} |x_{i,t} − x_{i,t−1}|, the track's unit: how much the allocations move."""
+    smoothing_cost: float = 0.0
+    """λκ × ``total_variation``: the penalty charged, in the resource's objective unit; not in its ``value``."""
 
 
 class ResourceObjective(BaseModel):
@@ -54,6 +66,9 @@ class ResourceObjective(BaseModel):
     unit: str
     weight: float
     normaliser: float
+    smoothing_cost: float = 0.0
+    """the smoothing penalty charged on the resource's tracks (objective unit): the plan
+    maximised ``value`` − this (minimised ``value`` + this); ``value`` is the objective alone."""
 
 
 class MultiPeriodSummary(BaseModel):
@@ -177,6 +192,7 @@ class MultiPeriodPlan(PlanOutput):
         head = cells.drop_duplicates(keys).set_index(keys).reindex(order)[["unit", "name", "city"]]
         out = pd.concat([head, wide], axis=1)
         out["total"] = wide.sum(axis=1)
+        out["change"] = wide.diff(axis=1).abs().sum(axis=1)
         out = out.reset_index()
         return out.drop(columns=["track", "unit"]) if track is not None else out[
             ["track", "unit", "zone", *[c for c in out.columns if c not in ("track", "unit", "zone")]]]

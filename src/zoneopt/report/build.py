@@ -169,7 +169,8 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     if scenarios and instance.scenarios and plans:
         sections.append(scenario_section(ctx))
     if swept is not None:
-        sections.append(sweep_section(instance, swept, renderer, land.plan.summary.objective_unit if land else ""))
+        sections.append(sweep_section(instance, swept, renderer, land.plan.summary.objective_unit if land else "",
+                                      display))
     title = display.t("report.title", name=instance.name)
     return Report(instance=instance.name, title=title, synthetic=instance.metadata.synthetic,
                   sections=tuple(sections), land=land, plans=plans, display=display, backend=backend)

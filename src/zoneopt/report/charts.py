@@ -137,7 +137,10 @@ def _thousands(axis: Any) -> None:
     """Tick labels with thousands separators."""
     from matplotlib.ticker import FuncFormatter
 
-    axis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.10g}" if abs(v) < 1000 else f"{v:,.0f}"))
+    from zoneopt.plans.display import significant
+
+    # never scientific notation (``f"{1e-05:g}"`` is): small ticks to 6 significant digits
+    axis.set_major_formatter(FuncFormatter(lambda v, _: significant(v, 6, 8) if abs(v) < 1000 else f"{v:,.0f}"))
 
 
 def _label(names: pd.Series, ids: pd.Series) -> list[str]:
@@ -240,8 +243,10 @@ def score_chart(Figure: Any, a: pd.DataFrame, d: Display) -> Any:
     strip.set_yticks([])
     strip.spines["left"].set_visible(False)
     strip.set_xlabel(d.t("chart.score"))
-    strip.text(0.0, 1.0, d.t("chart.at_zero"), transform=strip.transAxes, fontsize=8, color="#666666", va="top",
-               ha="right")
+    # "at 0:" as the strip's own y label, beside it like the plot's: always inside the figure's
+    # bounds and clear of the names (a text placed in axes coordinates was cut off at the edge).
+    strip.set_ylabel(d.t("chart.at_zero"), rotation=0, ha="right", va="center", fontsize=9,
+                     color="#444444", labelpad=6)
     order = strip_zeros[np.argsort(score[strip_zeros], kind="stable")]
     to_px = strip.transData.transform
     px = to_px(np.column_stack([score[order], np.zeros(order.size)]))[:, 0]
@@ -346,6 +351,13 @@ def city_chart(Figure: Any, cities: pd.DataFrame, d: Display) -> Any:
     return fig
 
 
+def _unit_note(ax: Any, text: str) -> None:
+    """The y axis' unit above its top-left corner: a long unit (a blend's) beside a rotated label
+    would run into it."""
+    ax.annotate(text, xy=(0.0, 1.0), xycoords="axes fraction", xytext=(0, 5), textcoords="offset points",
+                ha="left", va="bottom", fontsize=8, color="#444444")
+
+
 def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str, d: Display) -> Any:
     ok = pts["status"].isin(["optimal", "feasible"]).to_numpy()
     if ok.sum() < 2:
@@ -358,7 +370,8 @@ def what_if_chart(Figure: Any, pts: pd.DataFrame, unit: str, d: Display) -> Any:
     ax1, ax2 = fig.subplots(2, 1, sharex=True)
     objective = pts["objective"].to_numpy(dtype=float) * factor_money
     ax1.plot(pool[ok], objective[ok], marker="o", color="#3b78b0")
-    ax1.set_ylabel(d.t("chart.objective", unit=unit))
+    ax1.set_ylabel(d.t("chart.objective"))
+    _unit_note(ax1, d.t("chart.unit", unit=unit))
     ax1.set_title(d.t("chart.what_if_title"))
     ax2.plot(pool[ok], pts["allocated_mu"].to_numpy(dtype=float)[ok], marker="o", color="#5a9e6f",
              label=d.t("chart.allocated"))
@@ -398,7 +411,8 @@ def frontier_chart(Figure: Any, front: pd.DataFrame, unit: str, d: Display) -> A
     ax.annotate(d.t("chart.eq_optimum"), (x[-1], y[-1]), xytext=(-8, 0), textcoords="offset points", fontsize=8,
                 ha="right", va="center")
     ax.set_xlabel(d.t("chart.min_fulfilment"))
-    ax.set_ylabel(d.t("chart.efficiency", unit=unit))
+    ax.set_ylabel(d.t("chart.efficiency"))
+    _unit_note(ax, d.t("chart.unit", unit=unit))
     ax.set_title(d.t("chart.frontier_title"))
     ax.grid(alpha=0.3)
     _thousands(ax.yaxis)

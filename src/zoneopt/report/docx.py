@@ -74,12 +74,15 @@ def docx_bytes(report: Report) -> bytes:
     _page(doc.sections[0], landscape=False)
     _title_page(doc, report, d)
     for section in report.sections:  # a loop over sections
+        _orient(doc, landscape=False)
         doc.add_heading(section.title, level=1)
         for block in section.blocks:  # a loop over blocks
+            if isinstance(block, Table):
+                _table(doc, block, d)
+                continue
+            _orient(doc, landscape=False)  # back to portrait after wide tables, only when something follows
             if isinstance(block, Text):
                 _text(doc, block.markdown)
-            elif isinstance(block, Table):
-                _table(doc, block, d)
             elif isinstance(block, Chart):
                 _chart(doc, block)
             elif isinstance(block, ChartNote):
@@ -147,10 +150,27 @@ def _usable_cm(doc: Any) -> float:
     return float((section.page_width - section.left_margin - section.right_margin) / 360000)
 
 
-def _new_section(doc: Any, landscape: bool) -> None:
-    from docx.enum.section import WD_SECTION
+def _orient(doc: Any, landscape: bool) -> None:
+    """Continue on a page of the asked orientation: a new section only when the current one has
+    the other (two wide tables in a row share their landscape pages; no empty page between)."""
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
 
+    want = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    if doc.sections[-1].orientation == want:
+        return
+    body = doc.element.body
+    last = body[-2] if len(body) > 1 else None  # body[-1] is the document's own sectPr
+    if last is not None and last.tag == qn("w:p") and not "".join(last.itertext()).strip() \
+            and last.find(qn("w:pPr") + "/" + qn("w:sectPr")) is None:
+        body.remove(last)  # the spacer after a table: the section break takes its place
     _page(doc.add_section(WD_SECTION.NEW_PAGE), landscape)
+    # The paragraph holding the break is as small as can be, so a table that fills its page
+    # does not push it (and a blank page) onto the next one.
+    fmt = doc.paragraphs[-1].paragraph_format
+    fmt.space_before = fmt.space_after = Pt(0)
+    fmt.line_spacing = Pt(1)
 
 
 def _title_page(doc: Any, report: Report, d: Display) -> None:
@@ -230,8 +250,7 @@ def _table(doc: Any, t: Table, d: Display) -> None:
         return
     frame, kinds = t.shown(d)
     wide = len(frame.columns) > WIDE_TABLE
-    if wide:
-        _new_section(doc, landscape=True)
+    _orient(doc, landscape=wide)
     doc.add_heading(t.title, level=2)
     if t.caption:
         _runs(doc.add_paragraph(style="Caption"), t.caption)
@@ -246,7 +265,7 @@ def _table(doc: Any, t: Table, d: Display) -> None:
         size = 6.0 if len(shown.columns) > 15 else 7.0 if wide or len(shown.columns) > 7 else 8.5
         widths = _column_widths(shown, _usable_cm(doc), size)
         for j, head in enumerate(shown.columns):
-            _cell(table.rows[0].cells[j], str(head), size, bold=True, shade=True)
+            _cell(table.rows[0].cells[j], _header(str(head), widths[j], size), size, bold=True, shade=True)
         _repeat_header(table.rows[0])
         right = [_is_numeric(frame[c]) for c in frame.columns]
         last = len(shown) - 1
@@ -261,8 +280,18 @@ def _table(doc: Any, t: Table, d: Display) -> None:
             p.add_run(d.t("report.more_rows_docx", n=len(frame) - t.md_rows, book=REPORT_XLSX, sheet=_sheet(t.name)))
         else:
             doc.add_paragraph().paragraph_format.space_after = Pt(2)
-    if wide:
-        _new_section(doc, landscape=False)
+
+
+def _header(text: str, width_cm: float, size: float) -> str:
+    """A header that does not fit its column on one line breaks before its unit (``P50（亩）``
+    as ``P50`` over ``（亩）``), not inside a word."""
+    if width(text) * 0.64 * size / 28.35 + 0.3 <= width_cm:
+        return text
+    for paren in ("（", " ("):
+        head, sep, unit = text.rpartition(paren)
+        if sep and head:
+            return f"{head}\n{paren.strip()}{unit}"
+    return text
 
 
 def _repeat_header(row: Any) -> None:

@@ -38,7 +38,7 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     obj_kind = "money_yr" if money else "ratio"
     unit = d.t("unit.per_year", unit=d.money_unit) if money else d.clean(s.objective_unit)
     price_unit = d.t("unit.per_mu", unit=d.t("unit.per_year", unit=d.rate_money_unit)) if money \
-        else f"{d.clean(s.objective_unit)} per mu"
+        else d.t("unit.per_mu", unit=d.clean(s.objective_unit))
     blocks: list[Block] = [Text(d.t(
         "report.land.intro", pool=d.mu(s.pool_total_mu),
         source=("，" if d.zh else ", ") + ls.lm.pool.source if ls.lm.pool.source else "",
@@ -79,7 +79,8 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
                  "range_lower", "range_upper"]].reset_index(drop=True)
     note = prices.attrs.get("ranging_note") or ""
     blocks.append(Table("land-bindings", d.t("report.t.bindings"), bind,
-                        caption=d.t("report.c.bindings", price_unit=price_unit, note="; " + note if note else ""),
+                        caption=d.t("report.c.bindings", price_unit=price_unit,
+                                    note=("；" if d.zh else "; ") + d.clean(note) if note else ""),
                         kinds=(("bound", "mu"), ("activity", "mu"), ("range_lower", "mu"), ("range_upper", "mu"))))
 
     # rules ranked by cost

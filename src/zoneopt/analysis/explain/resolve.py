@@ -21,6 +21,7 @@ from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.errors import ZoneoptError
+from zoneopt.plans.glossary import spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -68,7 +69,7 @@ def solved(model: Model, solution: Solution, scale: float | FloatArray, obj_scal
     note = ""
     lo = hi = nan
     if model.is_mip or solution.row_duals is None:
-        note = "a MIP has no shadow prices or ranging" if model.is_mip else f"{backend} returned no duals"
+        note = spoken("reason.mip") if model.is_mip else spoken("reason.no_duals", backend=backend)
     elif backend != "highs":
         note = f"ranging comes from the HiGHS simplex basis; these prices are from {backend}"
     else:

@@ -76,42 +76,48 @@ text in the solver's own format (``key: value`` protobuf text for GLOP, PDLP and
 ``key = value`` lines for SCIP), after ours, so they override ours. A parameter string the
 solver refuses raises :class:`~zoneopt.errors.ModelError`.
 
+A worker process: OR-Tools 9.15 ships a ``libhighs.so.1`` that cannot share a process with
+highspy >= 1.15 (or-tools #5246), so every OR-Tools call runs in a worker process
+(:mod:`zoneopt.core.backends.ortools_worker`, kept warm between solves by
+:mod:`zoneopt.core.backends.worker`) and this process never imports OR-Tools. The model's arrays
+(bounds, objective, the CSR matrix) travel to it as raw buffers and the answer's arrays come
+back the same way; the status mapping, the re-solves, CP-SAT's rescaling and the check stay
+here. A worker that dies during a solve (a crash in a solver) gives status ERROR naming how it
+ended; this process carries on.
+
 Stopping: every solver call runs under :func:`zoneopt.core.limits.run_stoppable`, so a stop
-request or the run's deadline ends it: CP-SAT and GLOP through OR-Tools' interrupt (CP-SAT's
-own SIGINT handler is switched off, ``catch_sigint_signal: false``, so a Ctrl-C reaches
-zoneopt), SCIP through its own Ctrl-C handler (a SIGINT to the process while it solves; a
-Ctrl-C it catches itself is passed on as a stop request), PDLP only by its time limit (it
-ignores the interrupt in this release, so a stop request abandons it).
+request, the time limit or the run's deadline (including the time a worker took to start)
+ends it: the worker is told to stop, and tells CP-SAT and GLOP through OR-Tools' interrupt
+(CP-SAT's own SIGINT handler is switched off, ``catch_sigint_signal: false``), SCIP by sending
+itself SIGINT (SCIP's own Ctrl-C handler, installed while it solves, returns its incumbent).
+PDLP ignores the interrupt in this release: its worker is killed after the grace and the solve
+reports no solution. A worker that does not answer within the grace is killed, never reused.
 
 Logging: OR-Tools 9.15's ``ModelSolverHelper.set_log_callback`` cannot be called from Python
 (its binding lacks pybind11's std::function caster, so every callable is rejected), and the
-solvers write their logs to file descriptor 1. With ``verbose`` the backend enables solver
-output and points fd 1 at a temporary file for the duration of the solve, then forwards each
-line to the ``zoneopt.solver`` logger after the solve; nothing reaches stdout. Anything else
-the process writes to stdout during that solve is captured with it, and verbose solves in
-several threads take turns (a lock), since fd 1 belongs to the whole process. Without
-``verbose`` the solvers are silent; OR-Tools may still write occasional warnings to stderr
-through absl logging.
+solvers write their logs to file descriptor 1. With ``verbose`` the worker points its fd 1 at a
+temporary file for the duration of the solve and sends the lines back; they are forwarded to
+the ``zoneopt.solver`` logger. This process's stdout is never touched. Without ``verbose`` the
+solvers are silent; OR-Tools may still write occasional warnings to stderr through absl logging
+(the worker shares this process's stderr).
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-import signal
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 
 from zoneopt.core import limits
+from zoneopt.core.backends import worker as workers
 from zoneopt.core.backends.base import require_support, solver_log
+from zoneopt.core.backends.ortools_worker import KIND, Request
+from zoneopt.core.backends.ortools_worker import Run as _Run
 from zoneopt.core.checker import check_solution
 from zoneopt.core.model import Model
 from zoneopt.core.solution import Solution, SolveOptions, Status
@@ -126,9 +132,6 @@ _CPSAT_DEFAULT_MAX_BOUND = 1e7
 # HiGHS's default mip_abs_gap: a proved optimum whose bound differs from the objective by
 # float noise alone stays OPTIMAL even when the relative gap formula blows up near zero.
 _ABS_GAP = 1e-6
-# fd 1 is process-wide: verbose solves in several threads take turns redirecting it.
-_STDOUT_LOCK = threading.Lock()
-
 
 # -- solver plumbing -------------------------------------------------------------------------
 
@@ -143,151 +146,32 @@ class _Arrays:
     c0: float
 
 
-@dataclass(frozen=True)
-class _Run:
-    """What one OR-Tools solve returned, copied out of the helper."""
-
-    status: str
-    """``SolveStatus`` name, e.g. ``"OPTIMAL"``."""
-    message: str
-    has_solution: bool
-    x: FloatArray | None
-    objective: float | None
-    bound: float | None
-    duals: FloatArray | None
-    reduced: FloatArray | None
-    pdlp_reason: str | None = None
-    """PDLP's termination reason (``TERMINATION_REASON_...``), read from its solve log."""
-
-
-@contextlib.contextmanager
-def _stdout_captured(enabled: bool) -> Iterator[list[str]]:
-    """While active (and ``enabled``), send fd 1 to a temporary file; yields a list that holds
-    the captured lines afterwards. The solvers' C++ code writes its log (and SCIP its Ctrl-C
-    notice) to fd 1 and the Python log callback is unusable in this OR-Tools release, so this
-    is the only way to keep their output off stdout. A file rather than a pipe: a logging
-    handler bound to stdout can never feed back into the capture."""
-    lines: list[str] = []
-    if not enabled:
-        yield lines
-        return
-    import ctypes
-    import sys
-
-    libc = ctypes.CDLL(None)
-    with _STDOUT_LOCK, tempfile.TemporaryFile() as capture:
-        sys.stdout.flush()
-        libc.fflush(None)
-        saved = os.dup(1)
-        os.dup2(capture.fileno(), 1)
-        try:
-            yield lines
-        finally:
-            sys.stdout.flush()
-            libc.fflush(None)  # C stdio buffers of the solver, before fd 1 goes back
-            os.dup2(saved, 1)
-            os.close(saved)
-            capture.seek(0)
-            lines += [line.rstrip() for line in capture.read().decode("utf-8", errors="replace").splitlines()
-                      if line.strip()]
-
-
-def _stopper(solver_id: str, solver: Any) -> Callable[[], None]:
-    """How to stop a running solve. OR-Tools' interrupt reaches CP-SAT and GLOP (PDLP ignores
-    it in this release: it is abandoned at the limit). SCIP is not reached by it either, but
-    stops on SIGINT with its incumbent (its own Ctrl-C handler, installed while it solves): on a
-    stop request, while zoneopt's handlers are installed (so a SIGINT that misses SCIP only
-    repeats the request), the process sends itself SIGINT. At a time limit SCIP's own limit
-    stops it."""
-    if solver_id != "scip":
-        return lambda: solver.interrupt_solve()
-
-    def stop() -> None:
-        if limits.stop_requested() and limits.signals_handled():
-            os.kill(os.getpid(), signal.SIGINT)
-
-    return stop
-
-
-def _format_value(value: Any) -> str:
+def _format_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
 
 
-def _run_solver(solver_id: str, model: Model, arrays: _Arrays, params: str,
-                options: SolveOptions, time_limit: float | None, *,
-                integer: bool = True) -> _Run:
-    """Build the helper from ``arrays`` (with ``model``'s bounds, integrality and sense), solve
-    it with ``solver_id`` and copy the answer out."""
-    from ortools.linear_solver.python import model_builder_helper as mbh
-
-    # Any: the shipped stubs spell array types in a form mypy rejects.
-    helper: Any = mbh.ModelBuilderHelper()
-    helper.fill_model_from_sparse_data(model.lb, model.ub, arrays.c, arrays.row_lb,
-                                       arrays.row_ub, arrays.A)
-    if integer:
-        set_integral = helper.set_var_integrality  # no vectorised setter exists
-        for j in np.flatnonzero(model.integer).tolist():
-            set_integral(j, True)
-    helper.set_maximize(model.sense == "max")
-    helper.set_objective_offset(float(arrays.c0))
-
-    solver: Any = mbh.ModelSolverHelper(solver_id)
-    if not solver.solver_is_supported():
-        return _Run("SOLVER_TYPE_UNAVAILABLE", f"OR-Tools was built without {solver_id}",
-                    False, None, None, None, None, None)
-    if params:
-        solver.set_solver_specific_parameters(params)
-    if time_limit is not None:
-        # A zero limit may read as "no limit" to some solvers; 1 ms stops them all at once.
-        solver.set_time_limit_in_seconds(max(float(time_limit), 1e-3))
-    solver.enable_output(bool(options.verbose))
-    # SCIP catches SIGINT itself and says so on stdout: capture it to learn of a Ctrl-C.
-    watch_scip = solver_id == "scip" and limits.signals_handled()
-    with _stdout_captured(options.verbose or watch_scip) as printed:
-        limits.run_stoppable(lambda: solver.solve(helper), _stopper(solver_id, solver), time_limit,
-                             what=solver_id)
-    if options.verbose:
-        for line in printed:
-            solver_log.info("%s", line)
-    if watch_scip and any("pressed CTRL-C" in line for line in printed):
-        limits.request_stop("SIGINT")
-
-    status = solver.status().name
-    if status == "INVALID_SOLVER_PARAMETERS":
-        raise ModelError(f"{solver_id}: solver parameters refused ({solver.status_string()}); "
+def _run_solver(worker: workers.Worker, solver_id: str, model: Model, arrays: _Arrays, params: str,
+                options: SolveOptions, time_limit: float | None, *, integer: bool = True) -> _Run:
+    """Solve ``arrays`` (with ``model``'s bounds, integrality and sense) with ``solver_id`` in
+    ``worker``, under :func:`zoneopt.core.limits.run_stoppable` with ``time_limit`` cut to what
+    the run's deadline leaves."""
+    time_limit = limits.effective_time_limit(time_limit)
+    A = arrays.A
+    request = Request(
+        solver_id=solver_id, lb=model.lb, ub=model.ub,
+        integer=np.flatnonzero(model.integer) if integer else np.zeros(0, dtype=np.int64),
+        maximize=model.sense == "max", c=arrays.c, c0=float(arrays.c0),
+        indptr=A.indptr, indices=A.indices, data=A.data, row_lb=arrays.row_lb, row_ub=arrays.row_ub,
+        params=params, time_limit=time_limit, verbose=bool(options.verbose))
+    run: _Run = workers.call(worker, request, time_limit, what=solver_id)
+    for line in run.log:
+        solver_log.info("%s", line)
+    if run.status == "INVALID_SOLVER_PARAMETERS":
+        raise ModelError(f"{solver_id}: solver parameters refused ({run.message}); "
                          f"parameters were: {params!r}")
-    has_solution = bool(solver.has_solution())
-    n, m = model.num_vars, model.num_rows
-    values = np.asarray(solver.variable_values(), dtype=np.float64).copy()
-    x = values if values.shape == (n,) else None
-    duals = np.asarray(solver.dual_values(), dtype=np.float64).copy()
-    reduced = np.asarray(solver.reduced_costs(), dtype=np.float64).copy()
-    objective = bound = None
-    if x is not None:
-        objective = float(solver.objective_value())
-        bound = float(solver.best_objective_bound())
-    reason = None
-    if solver_id == "pdlp":
-        reason = _pdlp_reason(solver)
-    return _Run(status, solver.status_string(), has_solution, x, objective, bound,
-                duals if duals.shape == (m,) else None,
-                reduced if reduced.shape == (n,) else None, reason)
-
-
-def _pdlp_reason(solver: Any) -> str | None:
-    """PDLP's termination reason from the ``SolveLog`` it stores in the response."""
-    from ortools.pdlp import solve_log_pb2
-
-    try:
-        info = solver.response().solver_specific_info
-        if not info:
-            return None
-        log = solve_log_pb2.SolveLog.FromString(info)
-        return str(solve_log_pb2.TerminationReason.Name(log.termination_reason))
-    except Exception:  # an unreadable log only costs us the finer status
-        return None
+    return run
 
 
 def _usable_cores() -> int:
@@ -343,21 +227,38 @@ class _OrtoolsBackend:
         prepared = self._arrays(model)
         if isinstance(prepared, Solution):  # settled while preparing (CP-SAT row scaling)
             return replace(prepared, runtime=time.perf_counter() - start)
+        try:
+            worker = workers.POOL.take(KIND)
+        except limits.NotFinished as exc:
+            return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start, message=str(exc))
+        except workers.WorkerDied as exc:
+            return Solution(Status.ERROR, self.name, runtime=time.perf_counter() - start, message=str(exc))
+        try:
+            return self._solve(worker, model, options, prepared, start)
+        finally:
+            workers.POOL.give_back(KIND, worker)
+
+    def _solve(self, worker: workers.Worker, model: Model, options: SolveOptions,
+               prepared: tuple[_Arrays, float], start: float) -> Solution:
         arrays, obj_scale = prepared
         params = self._param_text(model, options)
         try:
-            run = _run_solver(self.solver_id, model, arrays, params, options, options.time_limit)
+            run = _run_solver(worker, self.solver_id, model, arrays, params, options, options.time_limit)
             status, message = self._status(run, model, options)
             if status is Status.INFEASIBLE and self.confirm_params and not limits.stop_requested():
-                run, status, message = self._confirm_infeasible(model, arrays, params, options, start, run, message)
+                run, status, message = self._confirm_infeasible(worker, model, arrays, params, options,
+                                                                start, run, message)
             if status is Status.UNBOUNDED and self._ambiguous(run):
-                status, message = self._settle_infeasible_or_unbounded(model, arrays, params,
+                status, message = self._settle_infeasible_or_unbounded(worker, model, arrays, params,
                                                                         options, start, message)
             if not status.has_solution:
                 return Solution(status, self.name, runtime=time.perf_counter() - start, message=message)
-            return self._solution(model, options, run, status, message, obj_scale, start)
+            return self._solution(worker, model, options, run, status, message, obj_scale, start)
         except limits.NotFinished as exc:
             return Solution(Status.NO_SOLUTION, self.name, runtime=time.perf_counter() - start, message=str(exc))
+        except workers.WorkerDied as exc:
+            return Solution(Status.ERROR, self.name, runtime=time.perf_counter() - start,
+                            message=f"{self.solver_id}: {exc}")
 
     def _status(self, run: _Run, model: Model, options: SolveOptions) -> tuple[Status, str]:
         """Map an OR-Tools status to ours. Ambiguous 'infeasible or unbounded' answers map to
@@ -380,8 +281,9 @@ class _OrtoolsBackend:
                     else Status.NO_SOLUTION), message
         return Status.ERROR, message  # ABNORMAL, MODEL_INVALID, SOLVER_TYPE_UNAVAILABLE, ...
 
-    def _confirm_infeasible(self, model: Model, arrays: _Arrays, params: str, options: SolveOptions,
-                            start: float, run: _Run, message: str) -> tuple[_Run, Status, str]:
+    def _confirm_infeasible(self, worker: workers.Worker, model: Model, arrays: _Arrays, params: str,
+                            options: SolveOptions, start: float, run: _Run,
+                            message: str) -> tuple[_Run, Status, str]:
         """Re-solve with ``confirm_params`` (e.g. SCIP without presolve) before calling a model
         infeasible; if that run finds a point, it is the answer."""
         remaining = None
@@ -389,13 +291,14 @@ class _OrtoolsBackend:
             remaining = options.time_limit - (time.perf_counter() - start)
             if remaining <= 0:
                 return run, Status.INFEASIBLE, message
-        again = _run_solver(self.solver_id, model, arrays, params + "\n" + self.confirm_params, options, remaining)
+        again = _run_solver(worker, self.solver_id, model, arrays, params + "\n" + self.confirm_params,
+                            options, remaining)
         status, second = self._status(again, model, options)
         if not status.has_solution:  # only a point overturns the verdict
             return run, Status.INFEASIBLE, message + f"; without presolve: {again.status}"
         return again, status, f"{second} (the first solve reported {run.status}; re-solved without presolve)"
 
-    def _settle_infeasible_or_unbounded(self, model: Model, arrays: _Arrays, params: str,
+    def _settle_infeasible_or_unbounded(self, worker: workers.Worker, model: Model, arrays: _Arrays, params: str,
                                         options: SolveOptions, start: float,
                                         message: str) -> tuple[Status, str]:
         """Solve once more with a zero objective: that problem cannot be unbounded, so its
@@ -406,15 +309,15 @@ class _OrtoolsBackend:
             if remaining <= 0:
                 return Status.UNBOUNDED, message + "; infeasible or unbounded, no time left to tell"
         zero = _Arrays(np.zeros_like(arrays.c), arrays.A, arrays.row_lb, arrays.row_ub, 0.0)
-        check = _run_solver(self.solver_id, model, zero, params, options, remaining)
+        check = _run_solver(worker, self.solver_id, model, zero, params, options, remaining)
         if check.status == "INFEASIBLE" or check.pdlp_reason == "TERMINATION_REASON_PRIMAL_INFEASIBLE":
             return Status.INFEASIBLE, message + "; a zero-objective solve proved it infeasible"
         if check.status in ("OPTIMAL", "FEASIBLE") and check.x is not None:
             return Status.UNBOUNDED, message + "; feasible (zero-objective solve), so unbounded"
         return Status.UNBOUNDED, message + f"; infeasible or unbounded (zero-objective solve: {check.status})"
 
-    def _solution(self, model: Model, options: SolveOptions, run: _Run, status: Status,
-                  message: str, obj_scale: float, start: float) -> Solution:
+    def _solution(self, worker: workers.Worker, model: Model, options: SolveOptions, run: _Run,
+                  status: Status, message: str, obj_scale: float, start: float) -> Solution:
         assert run.x is not None and run.objective is not None
         x = run.x
         objective = run.objective
@@ -547,14 +450,14 @@ class CpSatBackend(_OrtoolsBackend):
     def _ambiguous(self, run: _Run) -> bool:
         return run.status in ("UNKNOWN_STATUS", "NOT_SOLVED") and "infeasible or unbounded" in run.message
 
-    def _solution(self, model: Model, options: SolveOptions, run: _Run, status: Status,
-                  message: str, obj_scale: float, start: float) -> Solution:
+    def _solution(self, worker: workers.Worker, model: Model, options: SolveOptions, run: _Run,
+                  status: Status, message: str, obj_scale: float, start: float) -> Solution:
         assert run.x is not None
         boxed = _at_artificial_box(model, run.x)
         if boxed.size:
             names = model.column_names()
             where = ", ".join(names[j] for j in boxed[:3].tolist())
-            relaxation = _run_solver("glop", model, _Arrays(model.c, model.A, model.row_lb,
+            relaxation = _run_solver(worker, "glop", model, _Arrays(model.c, model.A, model.row_lb,
                                      model.row_ub, model.c0), "use_preprocessing: false",
                                      SolveOptions(verbose=options.verbose), None, integer=False)
             if relaxation.status != "OPTIMAL":
@@ -566,7 +469,7 @@ class CpSatBackend(_OrtoolsBackend):
             status = Status.FEASIBLE
             message += (f"; {where} reached CP-SAT's artificial bound "
                         f"{_cpsat_max_bound(model):g}, so optimality is not proved")
-        return super()._solution(model, options, run, status, message, obj_scale, start)
+        return super()._solution(worker, model, options, run, status, message, obj_scale, start)
 
 
 def _cpsat_max_bound(model: Model) -> float:

@@ -1,0 +1,113 @@
+"""Every verb beyond solve in Chinese and in English (issue 15): plan-years, diagnose,
+validate, evaluate, manage, consolidate and sweep print from the one glossary, on the bundled
+instances (snapshots, as ``tests/test_lang.py`` does for solve); no number in scientific
+notation; a diagnosis of a conflict said in both languages; the sentences models write (a
+presolve finding, a model's note) said again in the display's language.
+
+Snapshots live in ``tests/snapshots/<verb>/``; after an intended change of a verb's output,
+rewrite them with ``ZONEOPT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_lang_verbs.py`` and
+read the diff."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+from cli_runner import run, write
+from land_cases import ROOT, small4
+
+from zoneopt.plans.glossary import Term, said_again, spoken
+
+SCIENTIFIC = re.compile(r"\d\.?\d*[eE][+-]?\d")
+SNAPSHOTS = ROOT / "tests" / "snapshots"
+INSTANCES = ROOT / "instances"
+ALL = sorted(p.stem for p in INSTANCES.glob("*.json"))
+EVALUATED = [s for s in ALL if s.startswith("henan-etdz-45")]
+
+# (verb, instance, extra arguments); sweeps write their Parquet file under the test's tmp_path.
+CASES: list[tuple[str, str, tuple[str, ...]]] = [
+    *[("validate", s, ()) for s in ALL],
+    *[("diagnose", s, ()) for s in ALL],
+    *[("evaluate", s, ()) for s in EVALUATED],
+    ("plan-years", "henan-etdz-45-years", ("--all",)),
+    ("plan-years", "small-4", ()),
+    ("plan-years", "henan-etdz-45-portfolio", ("--without-projects", "--mip-gap", "1e-3")),
+    ("manage", "henan-etdz-45-years", ()),
+    ("consolidate", "henan-parks-180", ()),
+    ("sweep", "small-4", ("--draws", "4", "--error", "5%", "--importance", "--robust", "0.5", "--workers", "1")),
+    ("sweep", "henan-etdz-45", ("--draws", "3", "--error", "5%", "--workers", "1")),
+]
+
+
+def _mask(text: str, tmp: Path) -> str:
+    """Times, temporary paths and the checkout's path out of a verb's output."""
+    text = text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
+    text = re.sub(r"(用时|solve|solved in) [\d.,]+", r"\1 <time>", text)
+    return re.sub(r"（每秒 [\d.,]+ 个）|\([\d.,]+/s\)", "(<rate>)", text)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("verb, name, extra", CASES, ids=[f"{v}-{n}" for v, n, _ in CASES])
+def test_verb_prints_in_each_language(verb: str, name: str, extra: tuple[str, ...], lang: str,
+                                      tmp_path: Path) -> None:
+    """The snapshot of ``python -m zoneopt VERB INSTANCE --lang LANG`` (exit code and stdout)."""
+    args = [verb, str(INSTANCES / f"{name}.json"), *extra, "--lang", lang]
+    if verb == "sweep":
+        args += ["--out", str(tmp_path / "sweep.parquet")]
+    code, out, err = run(*args)
+    assert code in (0, 2, 3), err
+    assert not SCIENTIFIC.search(out), SCIENTIFIC.search(out)
+    text = f"exit {code}\n{_mask(out, tmp_path)}" + (f"stderr: {_mask(err, tmp_path)}" if code == 2 else "")
+    snap = SNAPSHOTS / verb / f"{name}.{lang}.txt"
+    if os.environ.get("ZONEOPT_UPDATE_SNAPSHOTS"):
+        snap.parent.mkdir(parents=True, exist_ok=True)
+        snap.write_text(text, encoding="utf-8")
+    assert snap.exists(), f"no snapshot {snap}: run with ZONEOPT_UPDATE_SNAPSHOTS=1"
+    assert text == snap.read_text(encoding="utf-8")
+
+
+def test_chinese_output_has_no_english_sentences() -> None:
+    """The Chinese snapshots carry no English sentence (three English words in a row), apart
+    from identifiers the instance gives (rule ids, notes and sources written in its data)."""
+    english = re.compile(r"\b(the|and|of|is|are|with|for) [a-z]+ [a-z]+\b")
+    for snap in sorted(SNAPSHOTS.glob("*/*.zh.txt")):
+        if snap.parent.name == "solve":
+            continue
+        for line in snap.read_text(encoding="utf-8").splitlines():
+            if "`" in line or "'" in line or "preset" in line:
+                continue  # rule ids and notes quoted from the instance
+            assert not english.search(line), (snap.name, line)
+
+
+def conflicting() -> dict:
+    data = small4()
+    data["rules"].append({"id": "floor-all", "type": "zone_bounds", "source": "test", "floor_mu": 400.0})
+    return data
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh", ("不可行：约束", "无法同时成立", "缺口", "即可恢复可行", "相互冲突的约束", "最小放宽")),
+    ("en", ("infeasible: rule", "cannot both hold", "short by", "restores feasibility", "conflicting rules",
+            "smallest relaxations")),
+])
+def test_a_conflict_is_diagnosed_in_each_language(tmp_path: Path, lang: str, words: tuple[str, ...]) -> None:
+    code, out, err = run("diagnose", str(write(tmp_path, conflicting())), "--lang", lang)
+    assert code == 3, err
+    for w in words:
+        assert w in out, (w, out)
+    assert "floor-all" in out
+
+
+def test_spoken_sentences_are_said_again() -> None:
+    """A sentence written from the glossary comes back in the other language, its fields and a
+    year's prefix kept; a sentence not written so stays as it is."""
+    en = spoken("presolve.excluded", rule="'x' (2017 §十(四))", k=2, zones="'a', 'b'")
+    assert en == "rule 'x' (2017 §十(四)) excludes 2 zone(s), which can never get land: 'a', 'b'"
+    assert said_again(en, "zh") == "约束 'x' (2017 §十(四)) 排除了 2 个开发区，它们不会获得土地：'a', 'b'"
+    assert said_again(f"2021: {en}", "zh").startswith("2021：约束 'x'")
+    where = spoken("note.years.outside", where=Term("note.years.no_land"), amounts="2026: 5 mu")
+    assert where.startswith("land freed by dynamic management (land is not planned) ")
+    assert said_again(where, "zh").startswith("动态管理腾出的土地（未计划土地）")
+    assert said_again("a sentence of its own", "zh") == "a sentence of its own"
