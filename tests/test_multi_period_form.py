@@ -68,7 +68,12 @@ def test_generated_plans_over_years_solve_to_the_same_optimum(n: int, seed: int,
     same_optimum(years_instance(n, seed, carry, plus_mu))
 
 
-def test_the_plan_is_the_reference_plan() -> None:
+def test_the_plan_is_the_reference_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """solve_multi_period through the solve form (from 0 columns here; by default from 10,000)
+    gives the reference plan's objective."""
+    import zoneopt.models.multi_period as mp
+
+    monkeypatch.setattr(mp, "STACKED_FORM_FROM", 0)
     inst = years_instance(120, 3)
     mm = build_multi_period(inst)
     plan = solve_multi_period(inst)
