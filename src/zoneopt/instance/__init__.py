@@ -149,7 +149,14 @@ from zoneopt.instance.rules import (
 )
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
-from zoneopt.instance.targets import LevelTarget, PeriodTarget, TargetScope, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance.targets import (
+    DesignationTarget,
+    LevelTarget,
+    PeriodTarget,
+    TargetScope,
+    UnmodelledTarget,
+    ZoneCountTarget,
+)
 from zoneopt.instance.zones import (
     EARTH_RADIUS_KM,
     Enterprise,
@@ -183,6 +190,7 @@ __all__ = [
     "LevelTarget",
     "ZoneCountTarget",
     "UnmodelledTarget",
+    "DesignationTarget",
     "PeriodTarget",
     "TargetScope",
     "FundRequest",

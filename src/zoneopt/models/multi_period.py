@@ -79,6 +79,7 @@ from zoneopt.models.year_models import (
     stacked_tracks,
 )
 from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
+from zoneopt.models.zone_years import zone_years
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
 from zoneopt.plans.designation import DesignationPlan
 
@@ -116,6 +117,8 @@ class MultiPeriodModel:
     notes: tuple[str, ...] = ()
     targets: tuple[TargetRecord, ...] = ()
     """the level, share and count targets as built (models/targets.md)."""
+    designation: DesignationPlan | None = None
+    """the designation plan the zones of each year follow (its targets are reported with the others)."""
 
     @property
     def shortfalls(self) -> npt.NDArray[np.int64]:
@@ -157,7 +160,8 @@ class MultiPeriodModel:
 
 # -- building -----------------------------------------------------------------------------------
 
-def build_multi_period(instance: Instance, management: ManagementResult | None = None) -> MultiPeriodModel:
+def build_multi_period(instance: Instance, management: ManagementResult | None = None,
+                       designation: DesignationPlan | None = None) -> MultiPeriodModel:
     """Build the multi-period model of ``instance``: every resource it pools (or
     ``periods.resources``) over the plan years (its ``periods`` section, or the defaults:
     2021–2025, every year the single-year pools, carry-over by resource as
@@ -166,14 +170,20 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     zones get nothing more. Raises :class:`InstanceError` without any pool, for an emission
     objective that is not an optimisation (``zsg_dea``), or for data a rule, objective, effect
     or growth target lacks; :class:`InfeasibleError` for a growth target no allocation can move
-    (e.g. in its first year, when allocations take effect a year later)."""
+    (e.g. in its first year, when allocations take effect a year later). With
+    ``designation`` (its plan), a designated park is ``provincial`` from its designation year
+    in every year's models and in the targets' selections (:mod:`zoneopt.models.zone_years`),
+    and the plan's designation targets are reported with the others."""
     resources = _planned(instance)
     periods = instance.periods if instance.periods is not None else Periods()
     zt = evaluated_table(instance)
     years = periods.years
     settings = track_settings(instance, periods, resources, management)
     notes = _notes(instance, management, resources, years)
-    built = build_year_models(instance, periods, settings, resources, management)
+    zy = zone_years(instance, zt, years, designation, designation_inactive(management, zt))
+    for t in years:  # the year instances' evaluations, once each, before their copies share them
+        zy.table(t)
+    built = build_year_models(instance, periods, settings, resources, management, zy.instance)
     senses = {bm.model.sense for *_, bm in built}
     sense: Sense = "min" if senses == {"min"} else "max"
     b = ModelBuilder(f"years:{instance.name}", sense)
@@ -186,16 +196,16 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_ramps(b, tr, zt, scales, rules)
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
-    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money,
-                                inactive=designation_inactive(management, zt))
-    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules)
+    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money, in_year=zy)
+    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules, in_year=zy)
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
     weights: dict[str, float] = {r: float(periods.weights.get(r, 1.0)) for r in RESOURCE_ORDER if r in resources}
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
-                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets)
+                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets,
+                          designation)
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
 
 
@@ -351,7 +361,7 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
             mres = manage(instance, backend=backend, time_limit=time_limit, designation=dplan or False)
     if dplan is not None:
         mres = dplan.feed(mres, instance.name)
-    mm = build_multi_period(instance, mres)
+    mm = build_multi_period(instance, mres, dplan)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
     if mm.coupled:
@@ -666,7 +676,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),
     )
     growth = _target_table(mm, x)
-    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth)
+    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth,
+                           mm.designation.targets if mm.designation is not None else None)
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
                            pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
                            mm.management, target_status=status)
