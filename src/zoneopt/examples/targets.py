@@ -356,7 +356,8 @@ def designation_2017() -> dict[str, Any]:
             "select": {"levels": ["provincial"], "kinds": ["cluster", "etdz", "hitech"]},
             "criteria": [
                 {"id": "scale-revenue", "indicator": "revenue", "min": 1_000_000.0, "assumption": True,
-                 "source": "2017 §二(一) (经济综合实力强)", "note": "主营业务收入 ≥ 100 亿元: the clause states no figure"},
+                 "source": "2017 §二(一) (经济综合实力强)",
+                 "note": "主营业务收入 ≥ 100 亿元: the clause states no figure"},
                 {"id": "muju-tax", "indicator": "tax_per_mu", "min": 15.0, "assumption": True,
                  "source": "2017 §三(二) (发展质量高); §六(一) (亩均税收)",
                  "note": "亩均税收 ≥ 15 万元/亩: the clauses name the indicator, not the figure"},

@@ -339,7 +339,7 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
     if p is not None:
         for field, targets in (("growth", p.growth), ("targets", p.targets or ())):
             for j, t in enumerate(targets):
-                if t.type in ("not_modelled", "designation"):
+                if t.type == "not_modelled" or t.type == "designation":
                     continue
                 need(f"periods.{field}[{j}].metric", t.metric, levels)
                 need(f"periods.{field}[{j}].over", getattr(t, "over", None), levels)

@@ -222,5 +222,6 @@ def check_designation_targets(d: Designation | None, targets: Sequence[Any], kno
     return issues
 
 
-__all__ = ["check_designation_targets", "DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
+__all__ = ["check_designation_targets",
+           "DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
            "DesignationUpgrade", "DesignationConvert", "DesignationObjective", "Designation", "check_designation"]

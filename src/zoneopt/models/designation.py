@@ -48,8 +48,8 @@ import scipy.sparse as sp
 
 from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
 from zoneopt.data.zones import ZoneTable
-from zoneopt.evaluation.indicators import indicator
 from zoneopt.errors import InstanceError, Issue
+from zoneopt.evaluation.indicators import indicator
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import (
     PLAN_YEARS,
@@ -559,5 +559,5 @@ def designation_resource_model(instance: Instance) -> ResourceModel:
 
 
 __all__ = ["DesignationModel", "Part", "build_designation_model", "tie_break_model", "quick_conflicts",
-           "most_possible", "designation_resource_model", "TargetRow", "target_limits", "designation_targets", "settings_of", "plan_years", "figure", "ONCE_RULE",
-           "MEASURE_BLOCK"]
+           "most_possible", "designation_resource_model", "TargetRow", "target_limits", "designation_targets",
+           "settings_of", "plan_years", "figure", "ONCE_RULE", "MEASURE_BLOCK"]

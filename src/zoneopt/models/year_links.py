@@ -5,7 +5,7 @@ one or several tracks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,6 @@ import scipy.sparse as sp
 from zoneopt.core.model import ModelBuilder, VarBlock
 from zoneopt.data.requests import fund_requests
 from zoneopt.data.zones import ZoneTable
-from zoneopt.models.zone_years import ZoneYears
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import MONEY_LABEL, Effect, GrowthMetric, GrowthTarget, Instance, LeverageCap, Periods
@@ -24,6 +23,7 @@ from zoneopt.models.funds import leverage_rows
 from zoneopt.models.rules import RuleInfo, ZoneTotals, add_zone_rules
 from zoneopt.models.tracks import EffectSpec, RampSpec, Track
 from zoneopt.models.year_models import RowScales, year_suffix
+from zoneopt.models.zone_years import ZoneYears
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
