@@ -424,7 +424,7 @@ def _target_rows(b: ModelBuilder, instance: Instance, zt: ZoneTable, parts: dict
             continue
         a, yr = np.meshgrid(np.arange(p.zones.size), np.arange(due + 1), indexing="ij")
         cols = p.column(a.ravel(), yr.ravel(), T)
-        short = None if t.is_hard else b.add_vars(f"short:{t.id}", 1, lb=0.0, ub=float(need))
+        short = None if t.is_hard else b.add_vars(f"short:{t.id}", 1, lb=0.0, ub=float(need), integer=True)
         if short is not None:
             cols = np.append(cols, short.start)
         A = sp.csr_matrix((np.ones(cols.size), (np.zeros(cols.size, dtype=np.int64), cols)), shape=(1, b.num_vars))
