@@ -136,6 +136,9 @@ def test_a_designated_park_is_provincial_from_its_year() -> None:
     for zone, since in {"P2": 2021, "P3": 2022, "P6": 2023}.items():
         got = np.array([land.loc[zone, str(y)] for y in (2021, 2022, 2023)])
         assert got.tolist() == [100.0 if y >= since else 0.0 for y in (2021, 2022, 2023)], zone
+    cells = plan.cells.set_index(["zone", "year"])
+    assert [cells.loc[("P3", y), "level"] for y in (2021, 2022, 2023)] == ["other", "provincial", "provincial"]
+    assert cells.loc[("Z3", 2023), "level"] == "provincial"
     st_ = plan.target_status.set_index("rule")
     assert [st_.loc[f"provincial@{y}", "scope"] for y in (2021, 2022, 2023)] == ["2 zones", "3 zones", "4 zones"]
     assert [st_.loc[f"national@{y}", "scope"] for y in (2021, 2022, 2023)] == ["1 zones"] * 3

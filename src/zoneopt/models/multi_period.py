@@ -614,12 +614,17 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         with np.errstate(divide="ignore", invalid="ignore"):
             fulfil = np.where(req > 0, flat / req, np.nan)
         weights = [by_part[(tr.resource, t)].weights for t in mm.years]
+        # each year's level, grade and score as that year's model read them (a designated park is
+        # provincial from its year: models/zone_years.py)
+        yf = [evaluated_table(by_part[(tr.resource, t)].instance).frame for t in mm.years]
         cell_parts.append(pd.DataFrame({
             "track": tr.key, "resource": tr.resource, "unit": tr.unit,
             "year": np.repeat(np.asarray(mm.years), n), "zone": np.tile(f["zone"].to_numpy(), T),
             "name": np.tile(f["name"].to_numpy(), T), "city": np.tile(f["city"].to_numpy(), T),
-            "level": np.tile(f["level"].to_numpy(), T), "grade": np.tile(f["grade"].to_numpy(), T),
-            "score": np.tile(f["score"].to_numpy(), T), "land_area_mu": np.tile(f["land_area_mu"].to_numpy(), T),
+            "level": np.concatenate([g["level"].to_numpy() for g in yf]),
+            "grade": np.concatenate([g["grade"].to_numpy() for g in yf]),
+            "score": np.concatenate([g["score"].to_numpy(dtype=float) for g in yf]),
+            "land_area_mu": np.tile(f["land_area_mu"].to_numpy(), T),
             "request": req, "allocation": flat, "fulfilment": fulfil,
             "weight": np.concatenate([w if w is not None else np.full(n, np.nan) for w in weights]),
             "binding_rules": binding_rules[start:start + n * T], "shadow_prices": shadow_prices[start:start + n * T],
