@@ -151,7 +151,14 @@ from zoneopt.instance.rules import (
 )
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
-from zoneopt.instance.targets import LevelTarget, PeriodTarget, TargetScope, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance.targets import (
+    DesignationTarget,
+    LevelTarget,
+    PeriodTarget,
+    TargetScope,
+    UnmodelledTarget,
+    ZoneCountTarget,
+)
 from zoneopt.instance.zones import (
     EARTH_RADIUS_KM,
     Enterprise,
@@ -185,6 +192,7 @@ __all__ = [
     "LevelTarget",
     "ZoneCountTarget",
     "UnmodelledTarget",
+    "DesignationTarget",
     "PeriodTarget",
     "TargetScope",
     "FundRequest",

@@ -226,15 +226,19 @@ def _nominal_pools(settings: Sequence[TrackSettings], years: Sequence[int]) -> d
 
 
 def build_year_models(instance: Instance, periods: Periods, settings: Sequence[TrackSettings],
-                      resources: Sequence[str],
-                      management: ManagementResult | None) -> list[tuple[str, int, Instance, Built]]:
+                      resources: Sequence[str], management: ManagementResult | None,
+                      instance_of: Callable[[int], Instance] | None = None) -> list[tuple[str, int, Instance, Built]]:
     """One model per resource and year, on the year's instance (the same zone objects: the
-    zone table and evaluations are shared, not rebuilt), in stacking order."""
+    zone table and evaluations are shared, not rebuilt), in stacking order. ``instance_of(t)``
+    gives the instance a year's models start from (a designation's levels of year t:
+    :mod:`zoneopt.models.zone_years`); default ``instance``."""
     by_key = {s.key: s for s in settings}
     nominal = _nominal_pools(settings, periods.years)
     built: list[tuple[str, int, Instance, Built]] = []
     pairs = [(resource, t) for resource in resources for t in periods.years]
+    base = instance
     for resource, t in track(pairs, "plan-years: build", unit="model"):  # a loop over resources and years
+        instance = instance_of(t) if instance_of is not None else base
         if resource == "land":
             inst_t = _land_year(instance, periods, by_key["land"], t, management, nominal)
             built.append((resource, t, inst_t, build_land_model(inst_t)))
