@@ -12,10 +12,17 @@ minimisation has a non-negative dual, see :mod:`zoneopt.core.solution`), and the
 
     c0 + sum_i y_i * (the bound of row i its sign points at) + sum_j d_j * (the same for x_j)
 
-must equal the primal objective. ``dual_infeasibility`` is the largest wrong-signed dual
+must equal the primal objective (for a QP, relative to max(1, |objective|, |xᵀHx|)). ``dual_infeasibility`` is the largest wrong-signed dual
 (scaled by ``max(1, |c|)``, the row's or column's objective magnitude, for the test) and
 ``duality_gap`` the distance between the two objectives (scaled by ``max(1, |objective|)``
 for the test), each reported in the plan's units (``Model.objective_scale``).
+
+For a quadratic objective (``Model.hessian``) the objective is c @ x + c0 + ½ xᵀ H x and the
+certificate is the same with c replaced by the gradient g = c + H x and c0 by c0 − ½ xᵀ H x
+(the Wolfe dual of a convex QP): d = g − A.T @ y, and a zero gap is complementary slackness.
+
+Declared semi-continuous columns (``Model.semicontinuous``) are checked as such too: each is 0
+or between its lot and cap, to the same tolerance.
 
 Where a MIP comes with the solver's best bound, the relative gap is recomputed from the checked
 objective, and a bound on the wrong side of the objective (a "bound" the solver's own point
@@ -69,19 +76,25 @@ def dual_certificate(model: Model, x: FloatArray, row_duals: npt.ArrayLike
     y = np.asarray(row_duals, dtype=np.float64)
     sign = 1.0 if model.sense == "min" else -1.0
     ym = sign * y  # minimisation form: the dual of min (sign * c) @ x
-    cm = sign * model.c
+    grad = model.objective_gradient(x)
+    cm = sign * grad
+    # A QP's dual objective has −½ xᵀ H x in its constant (0 for an LP).
+    c0 = model.c0 - (0.5 * float(x @ (model.hessian @ x)) if model.hessian is not None else 0.0)
     dm = cm - model.A.T @ ym
     row_terms, row_wrong = _signed_bound_terms(ym, model.row_lb, model.row_ub)
     col_terms, col_wrong = _signed_bound_terms(dm, model.lb, model.ub)
-    c_scale = max(1.0, float(np.abs(model.c).max(initial=0.0)))
-    col_scale = np.maximum(np.maximum(1.0, np.abs(model.c)), abs(model.A).T @ np.abs(ym))
+    c_scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
+    col_scale = np.maximum(np.maximum(1.0, np.abs(grad)), abs(model.A).T @ np.abs(ym))
     infeasibility = float(max(row_wrong.max(initial=0.0), col_wrong.max(initial=0.0)))
     infeasibility_scaled = float(max(row_wrong.max(initial=0.0) / c_scale,
                                      (col_wrong / col_scale).max(initial=0.0)))
-    dual_objective = sign * (sign * model.c0 + float(row_terms.sum()) + float(col_terms.sum()))
+    dual_objective = sign * (sign * c0 + float(row_terms.sum()) + float(col_terms.sum()))
     primal = model.objective_value(x)
     gap = abs(primal - dual_objective)
-    gap_scaled = gap / max(1.0, abs(primal))
+    # A QP's two objectives are sums of parts (c0, ½ xᵀHx, the bound terms) larger than the
+    # objective itself; the solver's accuracy is relative to them (an LP: to the objective).
+    quad = abs(float(x @ (model.hessian @ x))) if model.hessian is not None else 0.0
+    gap_scaled = gap / max(1.0, abs(primal), quad)
     return infeasibility, infeasibility_scaled, dual_objective, gap, gap_scaled
 
 
@@ -103,6 +116,7 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         int_abs = np.where(model.integer, frac, 0.0)
     else:
         int_abs = np.zeros(0)
+    semi_abs = _semicontinuous_excess(model, xv)
     true_obj = model.objective_value(xv)
     obj_err = 0.0 if objective is None else abs(objective - true_obj) / max(1.0, abs(true_obj))
 
@@ -119,6 +133,11 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         j = int(np.argmax(int_abs))
         candidates.append((float(int_abs[j]), f"integrality of {model.column_names()[j]}"
                            if int_abs[j] > tolerance else ""))
+    if semi_abs.size:
+        k = int(np.argmax(semi_abs))
+        assert model.semicontinuous is not None
+        candidates.append((float(semi_abs[k]), f"semi-continuity of {model.column_names()[model.semicontinuous.column[k]]}"
+                           if semi_abs[k] > tolerance else ""))
     candidates.append((obj_err, "reported objective" if obj_err > tolerance else ""))
 
     scale = model.objective_scale
@@ -152,6 +171,17 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         objective_unit=model.objective_unit,
         **optimality,
     )
+
+
+def _semicontinuous_excess(model: Model, x: FloatArray) -> FloatArray:
+    """Per declared semi-continuous column, how far it is from {0} ∪ [lot, cap], scaled by
+    max(1, lot) (empty when none are declared)."""
+    sc = model.semicontinuous
+    if sc is None or not sc.size:
+        return np.zeros(0)
+    v = x[sc.column]
+    inside = np.maximum(np.maximum(sc.lot - v, v - sc.cap), 0.0) / np.maximum(1.0, sc.lot)
+    return np.minimum(np.abs(v), inside)
 
 
 def _unit(model: Model) -> str:

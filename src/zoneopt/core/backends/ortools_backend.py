@@ -232,6 +232,8 @@ def _run_solver(solver_id: str, model: Model, arrays: _Arrays, params: str,
             set_integral(j, True)
     helper.set_maximize(model.sense == "max")
     helper.set_objective_offset(float(arrays.c0))
+    if model.is_quadratic:
+        helper = _with_quadratic(helper, model)
 
     solver: Any = mbh.ModelSolverHelper(solver_id)
     if not solver.solver_is_supported():
@@ -276,6 +278,36 @@ def _run_solver(solver_id: str, model: Model, arrays: _Arrays, params: str,
                 reduced if reduced.shape == (n,) else None, reason)
 
 
+def _with_quadratic(helper: Any, model: Model) -> Any:
+    """``helper`` with the model's quadratic objective: the model builder has no setter for it,
+    so its ``MPModelProto`` is written out, given ``quadratic_objective`` (Σ q·x_i·x_j, so ½·H
+    on the diagonal and H_ij once per pair above it) and read back. PDLP and SCIP solve it;
+    :func:`~zoneopt.core.backends.base.require_support` keeps it from the others."""
+    from ortools.linear_solver import linear_solver_pb2
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    assert model.hessian is not None
+    upper = sp.triu(model.hessian).tocoo()
+    coef = np.where(upper.row == upper.col, 0.5 * upper.data, upper.data)
+    with tempfile.TemporaryDirectory(prefix="zoneopt-qp-") as tmp:
+        path = os.path.join(tmp, "model.pb")
+        if not helper.write_model_to_proto_file(path):
+            raise ModelError(f"OR-Tools could not write model {model.name!r} to add its quadratic objective")
+        proto = linear_solver_pb2.MPModelProto()
+        with open(path, "rb") as f:
+            proto.ParseFromString(f.read())
+        q = proto.quadratic_objective
+        q.qvar1_index.extend(upper.row.tolist())
+        q.qvar2_index.extend(upper.col.tolist())
+        q.coefficient.extend(coef.tolist())
+        with open(path, "wb") as f:
+            f.write(proto.SerializeToString())
+        out: Any = mbh.ModelBuilderHelper()
+        if not out.read_model_from_proto_file(path):
+            raise ModelError(f"OR-Tools could not read model {model.name!r} back with its quadratic objective")
+    return out
+
+
 def _pdlp_reason(solver: Any) -> str | None:
     """PDLP's termination reason from the ``SolveLog`` it stores in the response."""
     from ortools.pdlp import solve_log_pb2
@@ -311,6 +343,9 @@ class _OrtoolsBackend:
     integer: ClassVar[bool]
     continuous: ClassVar[bool]
     duals: ClassVar[bool]
+    quadratic: ClassVar[str] = "none"
+    quadratic_integer: ClassVar[bool] = False
+    semicontinuous: ClassVar[bool] = False
     solver_id: ClassVar[str]
     scip_params: ClassVar[bool] = False
     """Parameter text in SCIP's ``key = value`` format instead of protobuf text."""
@@ -459,6 +494,7 @@ class PdlpBackend(_OrtoolsBackend):
     """PDLP, a first-order primal-dual LP method; run to tight componentwise tolerances."""
 
     name: ClassVar[str] = "ortools-pdlp"
+    quadratic: ClassVar[str] = "diagonal"
     integer: ClassVar[bool] = False
     continuous: ClassVar[bool] = True
     duals: ClassVar[bool] = True
@@ -503,6 +539,8 @@ class ScipBackend(_OrtoolsBackend):
     integer: ClassVar[bool] = True
     continuous: ClassVar[bool] = True
     duals: ClassVar[bool] = False
+    quadratic: ClassVar[str] = "convex"
+    quadratic_integer: ClassVar[bool] = True
     solver_id: ClassVar[str] = "scip"
     scip_params: ClassVar[bool] = True
     # SCIP's presolve (default feastol 1e-6) has called feasible LPs infeasible when bounds span
