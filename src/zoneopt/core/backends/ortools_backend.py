@@ -455,10 +455,10 @@ class _OrtoolsBackend:
         objective = run.objective
         duals = reduced = None
         gap = best_bound = None
-        if model.is_mip or status is not Status.OPTIMAL:
+        if model.is_mip or model.is_quadratic or status is not Status.OPTIMAL:
             # OR-Tools rounds integer columns after the solve, CP-SAT's own objective is in
-            # rescaled units and PDLP's at a limit belongs to its iterate: report the
-            # objective of the point we return.
+            # rescaled units, PDLP's at a limit belongs to its iterate and SCIP's of a QP is
+            # its auxiliary objective variable: report the objective of the point we return.
             objective = model.objective_value(x)
         if model.is_mip:
             # SCIP reports its infinity (1e20) when it has no bound.
