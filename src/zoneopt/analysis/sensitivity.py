@@ -199,6 +199,9 @@ def _ranges(lm: LandModel, primary: Solution, ranging: RowRanging | bool | None)
                           else f"{primary.backend} returned no duals")
     if ranging is False:
         return nan, nan, "ranging not requested"
+    if m.is_quadratic:
+        return nan, nan, ("a quadratic objective (the tiered target in L2) has shadow prices but no ranging: "
+                          "ranging comes from an LP's simplex basis")
     if isinstance(ranging, RowRanging):
         rr = ranging
     elif ranging is True or primary.backend == "highs":

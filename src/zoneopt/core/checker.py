@@ -21,8 +21,9 @@ For a quadratic objective (``Model.hessian``) the objective is c @ x + c0 + ½ x
 certificate is the same with c replaced by the gradient g = c + H x and c0 by c0 − ½ xᵀ H x
 (the Wolfe dual of a convex QP): d = g − A.T @ y, and a zero gap is complementary slackness.
 
-Declared semi-continuous columns (``Model.semicontinuous``) are checked as such too: each is 0
-or between its lot and cap, to the same tolerance.
+Declared semi-continuous columns (``Model.semicontinuous``) need no check of their own: the
+declaration restates rows the model has (x − lot·y >= 0, x − cap·y <= 0, y binary), and those
+rows and y's integrality are checked; a backend that solved them natively returns y with x.
 
 Where a MIP comes with the solver's best bound, the relative gap is recomputed from the checked
 objective, and a bound on the wrong side of the objective (a "bound" the solver's own point
@@ -116,7 +117,6 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         int_abs = np.where(model.integer, frac, 0.0)
     else:
         int_abs = np.zeros(0)
-    semi_abs = _semicontinuous_excess(model, xv)
     true_obj = model.objective_value(xv)
     obj_err = 0.0 if objective is None else abs(objective - true_obj) / max(1.0, abs(true_obj))
 
@@ -133,11 +133,6 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         j = int(np.argmax(int_abs))
         candidates.append((float(int_abs[j]), f"integrality of {model.column_names()[j]}"
                            if int_abs[j] > tolerance else ""))
-    if semi_abs.size:
-        k = int(np.argmax(semi_abs))
-        assert model.semicontinuous is not None
-        candidates.append((float(semi_abs[k]), f"semi-continuity of {model.column_names()[model.semicontinuous.column[k]]}"
-                           if semi_abs[k] > tolerance else ""))
     candidates.append((obj_err, "reported objective" if obj_err > tolerance else ""))
 
     scale = model.objective_scale
@@ -171,17 +166,6 @@ def check_solution(model: Model, x: npt.ArrayLike, objective: float | None = Non
         objective_unit=model.objective_unit,
         **optimality,
     )
-
-
-def _semicontinuous_excess(model: Model, x: FloatArray) -> FloatArray:
-    """Per declared semi-continuous column, how far it is from {0} ∪ [lot, cap], scaled by
-    max(1, lot) (empty when none are declared)."""
-    sc = model.semicontinuous
-    if sc is None or not sc.size:
-        return np.zeros(0)
-    v = x[sc.column]
-    inside = np.maximum(np.maximum(sc.lot - v, v - sc.cap), 0.0) / np.maximum(1.0, sc.lot)
-    return np.minimum(np.abs(v), inside)
 
 
 def _unit(model: Model) -> str:

@@ -78,7 +78,11 @@ class SemiContinuous:
     ``switch[k]`` and two rows, x − lot·y >= 0 and x − cap·y <= 0 (rows whose only entries are
     the column and its switch). A backend with native semi-continuous variables drops the
     switch and its rows and solves the column as semi-continuous in [lot, cap]
-    (:func:`native_semicontinuous`); the others solve the rows as they are."""
+    (:func:`zoneopt.core.backends.highs.native_semicontinuous`, which uses a declaration only
+    where the rows state exactly that: a model whose rows were changed afterwards, such as a
+    re-solve with a lot row's bound moved, falls back to the rows); the others solve the rows
+    as they are. The declaration is a hint to the solver: the rows are the model, and the
+    checker checks them."""
 
     column: IntArray
     switch: IntArray

@@ -182,16 +182,17 @@ def _planned(instance: Instance) -> tuple[str, ...]:
                                             "pools.funds (their single-year settings hold every year)")])
     if "emissions" in resources:
         assert instance.pools.emissions is not None
-        if instance.pools.emissions.objective.kind != "priority":
+        if instance.pools.emissions.objective.kind == "zsg_dea":
             raise InstanceError([Issue("pools.emissions.objective.kind",
                                        "the zero-sum-gains DEA reallocation is a formula, not a model to plan over "
                                        "years: use the priority objective, or leave emissions out "
                                        "(periods.resources)")])
     kinds = {"land": instance.objective.kind,
-             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None}
-    for resource, kind in kinds.items():  # land and funds
+             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None,
+             "emissions": instance.pools.emissions.objective.kind if instance.pools.emissions is not None else None}
+    for resource, kind in kinds.items():
         if resource in resources and kind == "lexicographic":
-            where = "objective.kind" if resource == "land" else "pools.funds.objective.kind"
+            where = "objective.kind" if resource == "land" else f"pools.{resource}.objective.kind"
             raise InstanceError([Issue(where, "a lexicographic objective serves its priority zones in stages, one "
                                               "solve each: it has no one model to plan over years; use 'tiered'")])
     _refuse_l2(instance, resources)

@@ -69,6 +69,8 @@ def solved(model: Model, solution: Solution, scale: float | FloatArray, obj_scal
     lo = hi = nan
     if model.is_mip or solution.row_duals is None:
         note = "a MIP has no shadow prices or ranging" if model.is_mip else f"{backend} returned no duals"
+    elif model.is_quadratic:
+        note = "a quadratic objective (the tiered target in L2) has shadow prices but no ranging"
     elif backend != "highs":
         note = f"ranging comes from the HiGHS simplex basis; these prices are from {backend}"
     else:

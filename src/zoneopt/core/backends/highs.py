@@ -391,6 +391,8 @@ def row_ranging(model: Model, options: SolveOptions | None = None) -> RowRanging
     if model.is_mip:
         raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has "
                                     f"{int(model.integer.sum())} integer variables")
+    if model.is_quadratic:
+        raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has a quadratic objective")
     opts = replace(options if options is not None else SolveOptions(), algorithm="simplex")
     h = new_highs(opts)
     h.passModel(to_highs_lp(model))
