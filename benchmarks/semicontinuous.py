@@ -100,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     from zoneopt.examples.zones import synthetic_instance
 
+    commit = _run(["git", "rev-parse", "--short", "HEAD"])  # the code measured: the commit at the start
+    dirty = _run(["git", "status", "--porcelain", "--untracked-files=no"])
     before = _load_avg()
     t0 = time.perf_counter()
     rows = [measure("instances/henan-etdz-45.json", load(ROOT / "instances" / "henan-etdz-45.json"),
@@ -122,7 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- platform: {platform.platform()}; nproc {os.cpu_count()} (shared by several engineers: timings "
         "are indicative only)",
         f"- Python {platform.python_version()}, highspy {version('highspy')}",
-        f"- commit {_run(['git', 'rev-parse', '--short', 'HEAD'])}",
+        f"- commit {commit}" + (" (with uncommitted changes)" if dirty not in ("", "unknown") else ""),
         f"- load average before {before}, after {after}; {total:.1f} s in all", "",
         "## Results", "",
         f"Median wall seconds of {a.repeats} solve(s) each (solve form, HiGHS, the check on the rule rows "
