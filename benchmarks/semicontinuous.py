@@ -111,8 +111,9 @@ def main(argv: list[str] | None = None) -> int:
                             a.repeats, a.time_limit))
     total = time.perf_counter() - t0
     after = _load_avg()
-    import highspy  # noqa: F401  (its version for the record)
     from importlib.metadata import version
+
+    import highspy  # noqa: F401  (its version for the record)
 
     today = dt.date.today().isoformat()
     cmd = "python benchmarks/semicontinuous.py" + (

@@ -12,10 +12,10 @@ minimisation has a non-negative dual, see :mod:`zoneopt.core.solution`), and the
 
     c0 + sum_i y_i * (the bound of row i its sign points at) + sum_j d_j * (the same for x_j)
 
-must equal the primal objective (for a QP, relative to max(1, |objective|, |xᵀHx|)). ``dual_infeasibility`` is the largest wrong-signed dual
+must equal the primal objective. ``dual_infeasibility`` is the largest wrong-signed dual
 (scaled by ``max(1, |c|)``, the row's or column's objective magnitude, for the test) and
-``duality_gap`` the distance between the two objectives (scaled by ``max(1, |objective|)``
-for the test), each reported in the plan's units (``Model.objective_scale``).
+``duality_gap`` the distance between the two objectives (scaled by ``max(1, |objective|)``,
+for a QP ``max(1, |objective|, |xᵀHx|)``, for the test), each reported in the plan's units (``Model.objective_scale``).
 
 For a quadratic objective (``Model.hessian``) the objective is c @ x + c0 + ½ xᵀ H x and the
 certificate is the same with c replaced by the gradient g = c + H x and c0 by c0 − ½ xᵀ H x

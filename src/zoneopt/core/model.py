@@ -272,8 +272,8 @@ def _checked_hessian(H: sp.spmatrix | sp.sparray | npt.ArrayLike, n: int, sense:
     wrong = diag < 0 if sense == "min" else diag > 0
     if wrong.any():
         j = int(np.flatnonzero(wrong)[0])
-        raise ModelError(f"model {name!r}: the quadratic objective is not convex to {'minimise' if sense == 'min' else 'maximise'} "
-                         f"(H[{j},{j}] = {diag[j]:g})")
+        goal = "minimise" if sense == "min" else "maximise"
+        raise ModelError(f"model {name!r}: the quadratic objective is not convex to {goal} (H[{j},{j}] = {diag[j]:g})")
     return Hm
 
 

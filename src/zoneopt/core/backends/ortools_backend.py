@@ -283,7 +283,7 @@ def _with_quadratic(helper: Any, model: Model) -> Any:
     so its ``MPModelProto`` is written out, given ``quadratic_objective`` (Σ q·x_i·x_j, so ½·H
     on the diagonal and H_ij once per pair above it) and read back. PDLP and SCIP solve it;
     :func:`~zoneopt.core.backends.base.require_support` keeps it from the others."""
-    from ortools.linear_solver import linear_solver_pb2
+    from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
     from ortools.linear_solver.python import model_builder_helper as mbh
 
     assert model.hessian is not None
