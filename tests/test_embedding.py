@@ -25,6 +25,15 @@ def test_public_api_is_listed_and_importable() -> None:
     assert {"load", "solve", "Plan", "Instance", "InstanceError", "solve_model"} <= set(zoneopt.__all__)
 
 
+def test_every_typed_error_is_public() -> None:
+    """Whatever the library raises on purpose can be caught by its name from ``zoneopt``."""
+    import zoneopt.errors as errors
+
+    raised = {name for name, obj in vars(errors).items()
+              if isinstance(obj, type) and issubclass(obj, BaseException) and obj.__module__ == errors.__name__}
+    assert raised and raised <= set(zoneopt.__all__)
+
+
 def test_every_public_name_resolves_to_its_module() -> None:
     """Each lazily exported name is the object its table entry names, and ``dir`` and
     ``from zoneopt import *`` see every name in ``__all__``."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,8 @@ def _places(node: Any, loc: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
 
 PLACES = {name: _places(doc) for name, doc in DOCS.items()}
 
-ODD_NUMBERS = [-1, 0, -1e-9, 1e-308, 1e308, -1e308, 2**63, 10**30, 0.5, 1.5, float("nan"), float("inf")]
+ODD_NUMBERS = [-1, 0, -1e-9, 1e-308, 5e-324, 1e308, 1.7e308, -1e308, 2**63, 10**30, 0.5, 1.5, float("nan"),
+               float("inf")]
 ODD_VALUES = ["", " ", "1000", "yes", True, False, None, [], {}, [1], {"x": 1}, 0, -1, "no-such-id"]
 
 
@@ -92,7 +94,10 @@ def mutated(draw: st.DrawFn, names: tuple[str, ...]) -> tuple[str, str]:
 def _answers_well(tmp: Path, verb: str, text: str) -> None:
     path = tmp / "fuzzed.json"
     path.write_text(text, encoding="utf-8")
-    code, out, err = run(verb, str(path))
+    with warnings.catch_warnings(record=True) as caught:  # numpy's overflow warnings would be printed
+        warnings.simplefilter("always")
+        code, out, err = run(verb, str(path))
+    assert not [w for w in caught if issubclass(w.category, RuntimeWarning)], [str(w.message) for w in caught]
     assert code in (0, 2, 3), (code, err)
     assert "Traceback" not in err and "internal error" not in err, err
     assert err.count("\n") <= 1, err
@@ -111,3 +116,19 @@ def test_validate_answers_every_mutated_instance(case: tuple[str, str], tmp_path
 @given(case=mutated(SOLVED))
 def test_solve_answers_every_mutated_instance(case: tuple[str, str], tmp_path_factory: pytest.TempPathFactory) -> None:
     _answers_well(tmp_path_factory.mktemp("fuzz"), "solve", case[1])
+
+
+@pytest.mark.parametrize(("name", "where", "value"), [
+    ("small-4.json", ("pools", "land", "total_mu"), 5e-324),  # the smallest float as the pool
+    ("small-4.json", ("zones", 0, "land_area_mu"), 5e-324),  # tax per mu beyond 1e308
+    ("small-4.json", ("zones", 0, "metrics", "tax"), 1.7e308),
+    ("henan-etdz-45-emissions.json", ("zones", 0, "land_area_mu"), 1e308),  # a tilt coefficient of 1e296
+])
+def test_extreme_figures_are_answered_without_a_warning(name: str, where: tuple[Any, ...], value: float,
+                                                        tmp_path: Path) -> None:
+    doc = copy.deepcopy(DOCS[name])
+    node: Any = doc
+    for part in where[:-1]:
+        node = node[part]
+    node[where[-1]] = value
+    _answers_well(tmp_path, "solve", json.dumps(doc, ensure_ascii=False))

@@ -21,7 +21,7 @@ from land_cases import EXAMPLE, ROOT, SMALL, small4
 import zoneopt
 import zoneopt.instance
 from zoneopt.files import atomic_write, atomic_write_text, remove_stale_temporaries
-from zoneopt.plans import FORMULA_START, csv_escaped, is_formula_like
+from zoneopt.plans import FORMULA_START, csv_escaped, is_formula_like, write_csv
 
 YEARS = ROOT / "instances" / "henan-etdz-45-years.json"
 PARKS = ROOT / "instances" / "henan-parks-180.json"
@@ -308,6 +308,21 @@ def test_the_escaping_touches_text_only() -> None:
     assert safe["'=col"].tolist()[:2] == ["'=1+1", "ok"] and safe["'=col"].iloc[3] == "'-x"
     assert safe["n"].tolist() == [-1.5, 2.0, 3.0, 4.0] and safe["b"].dtype == bool
     assert frame["=col"].iloc[0] == "=1+1"  # the frame itself is not changed
-    plain = pd.DataFrame({"a": ["x", "y"], "n": [-1, 2]})
+    plain = pd.DataFrame({"a": ["x", "y", "land-total;tilt-score"], "n": [-1, 2, 3]})
     assert csv_escaped(plain) is plain
+
+
+def test_a_semicolon_does_not_let_a_formula_out_of_its_cell(tmp_path: Path) -> None:
+    """Spreadsheets in a ``;`` locale split CSV at ``;``: each part that starts like a formula
+    is escaped, so no cell of the file, split either way, starts like one."""
+    frame = pd.DataFrame({"zone": ["a;=HYPERLINK(\"http://x\",\"y\")", "b;c", "=1;-2;ok"],
+                          "x;@col": [1, 2, 3]})
+    safe = csv_escaped(frame)
+    assert safe["zone"].tolist() == ["a;'=HYPERLINK(\"http://x\",\"y\")", "b;c", "'=1;'-2;ok"]
+    assert list(safe.columns) == ["zone", "x;'@col"]
+    text = write_csv(tmp_path / "t.csv", frame).read_text(encoding="utf-8-sig")
+    for line in text.splitlines():
+        for sep in (",", ";"):
+            for cell in line.split(sep):
+                assert not is_formula_like(cell.strip('"')), (line, sep, cell)
     assert all(is_formula_like(c) for c in FORMULA_START) and not is_formula_like(-3)

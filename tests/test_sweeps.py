@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from land_cases import EXAMPLE, small4, zone
+from land_cases import EXAMPLE, small4, standard_example, zone
 
 from zoneopt import Instance, load, solve_land
 from zoneopt.analysis.sweeps import (
@@ -163,10 +163,11 @@ def test_standard_variants_and_their_labels() -> None:
     v = standard_variants(inst, draws=3, noise=noise_spec(0.05), seed=2, importance=True, scenarios=True,
                           grid={"pool": [8000, 9000]})
     labels = [d.label for d in v]
-    assert labels[:6] == ["base", "quota-plus-10", "no-corridor-cap", "equity", "pool=8000",
-                          "pool=9000"]
-    assert labels[6:9] == ["draw 0", "draw 1", "draw 2"] and labels[9] == "out:zhengzhou"
-    assert len(v) == 9 + 2 * 45
+    scenarios = [s.id for s in inst.scenarios]
+    k = 1 + len(scenarios)
+    assert labels[:k + 2] == ["base", *scenarios, "pool=8000", "pool=9000"]
+    assert labels[k + 2:k + 5] == ["draw 0", "draw 1", "draw 2"] and labels[k + 5] == "out:zhengzhou"
+    assert len(v) == k + 5 + 2 * 45
     with pytest.raises(InvalidInputError, match="given twice"):
         Sweep(inst, (Base(), Base()))
 
@@ -388,7 +389,7 @@ def test_cvar_of_equally_likely_values() -> None:
 def test_robust_plan_on_a_sweep_is_at_least_as_good_in_the_tail() -> None:
     """On draws of the example: the LP's optimum is the CVaR of its own plan over the draws, and
     no worse than the nominal plan's (which is feasible for the same LP)."""
-    inst = load(EXAMPLE)
+    inst = standard_example()  # the example's zones under the efficiency objective
     table = sweep_table(inst, [Base(), *draw_variants(15, noise_spec(0.2), seed=3)])
     for alpha in (0.0, 0.1, 1.0):
         rp = robust_plan(inst, table, alpha)

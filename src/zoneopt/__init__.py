@@ -22,8 +22,11 @@ from typing import TYPE_CHECKING
 
 # The errors import nothing heavy, and code that only catches them should not pay for more.
 from zoneopt.errors import (
+    CertificationError,
+    InconsistentJudgementError,
     InfeasibleError,
     InstanceError,
+    Interrupted,
     InvalidInputError,
     Issue,
     ModelError,
@@ -156,5 +159,5 @@ __all__ = [
     # errors
     "ZoneoptError", "InvalidInputError", "InstanceError", "Issue", "ModelError",
     "UnsupportedModelError", "UnknownBackendError", "InfeasibleError", "UnboundedError",
-    "NoSolutionError", "SolutionCheckError",
+    "NoSolutionError", "SolutionCheckError", "CertificationError", "InconsistentJudgementError", "Interrupted",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -101,3 +102,30 @@ def test_handle_signals_clears_and_restores() -> None:
     with limits.handle_signals():
         assert not limits.stop_requested() and limits.signals_handled()
     assert signal.getsignal(signal.SIGINT) is before and not limits.stop_requested()
+
+
+def test_a_stop_during_the_first_equity_stage_keeps_its_plan(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Equity is solved in two stages (the smallest fulfilment, then efficiency among those
+    plans). A stop request that arrives while the first runs ends the run with the first
+    stage's plan, said so, instead of losing it to the second stage's refusal to start."""
+    import zoneopt.models.land_plan as land_plan
+    from zoneopt import load
+    from zoneopt.instance import Objective
+
+    inst = load(Path(__file__).resolve().parents[2] / "instances" / "small-4.json")
+    inst = inst.model_copy(update={"objective": Objective(kind="equity")})
+    whole = land_plan.solve_land(inst)
+    first_stage = land_plan.solve_in_form
+
+    def stopped_while_running(*args: object, **kwargs: object) -> object:
+        out = first_stage(*args, **kwargs)  # type: ignore[arg-type]
+        limits.request_stop("SIGINT")
+        return out
+
+    monkeypatch.setattr(land_plan, "solve_in_form", stopped_while_running)
+    plan = land_plan.solve_land(inst)
+    assert plan.summary.objective == pytest.approx(whole.summary.objective)  # the same smallest fulfilment
+    assert plan.summary.secondary_objective is None and whole.summary.secondary_objective is not None
+    assert any("stopped before the efficiency tie-break" in w for w in plan.summary.warnings)
+    with pytest.raises(Interrupted):  # and nothing else starts
+        solve(market_split(), "highs")

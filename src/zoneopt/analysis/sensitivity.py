@@ -47,6 +47,7 @@ from zoneopt.models.rules import BINDING_TOLERANCE
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
+ObjectArray = npt.NDArray[np.object_]
 
 POOL = "pool"
 """The :func:`what_if` target naming the land pool total (rule ``land-total``)."""
@@ -325,17 +326,32 @@ def _rule_costs_on_engine(instance: Instance, tried: Sequence[Any], backend: str
                           workers: int | None, client: Any) -> list[tuple[str, float]]:
     """(status, objective) of the land plan without each rule of ``tried``, solved on a sweep's
     engine (the same solve as :func:`_solve_point`: both stages of an equity objective)."""
-    from zoneopt.analysis.sweeps import DropRulesDelta, Sweep, solve_variants
+    from zoneopt.analysis.sweeps import DropRulesDelta
 
-    sweep = Sweep(instance, tuple(DropRulesDelta((rule.id,)) for rule in tried), backend,
-                  options if options is not None else SolveOptions(), resources=("land",))
-    rows = solve_variants(sweep, workers=workers, client=client)
+    rows = _on_engine(instance, [DropRulesDelta((rule.id,)) for rule in tried], backend, options, workers, client)
     out = []
     for r in rows:  # a loop over rules
         if r.status == "invalid":
             raise InstanceError([Issue("rules", r.message)])
-        out.append((Status.NO_SOLUTION.value if r.status == "no solution" else r.status, r.objective))
+        out.append((_status(r.status), r.objective))
     return out
+
+
+def _on_engine(instance: Instance, deltas: Sequence[Any], backend: str, options: SolveOptions | None,
+               workers: int | None, client: Any) -> list[Any]:
+    """The land plan of each variant ``deltas`` makes of ``instance``, solved on a sweep's
+    engine (:func:`zoneopt.analysis.sweeps.solve_variants`), in order."""
+    from zoneopt.analysis.sweeps import Sweep, solve_variants
+
+    sweep = Sweep(instance, tuple(deltas), backend, options if options is not None else SolveOptions(),
+                  resources=("land",))
+    return solve_variants(sweep, workers=workers, client=client)
+
+
+def _status(sweep_status: str) -> str:
+    """A sweep row's status as the solver's :class:`Status` value (a variant the instance
+    cannot take is a point whose rules cannot all hold, as a cap moved below a floor is)."""
+    return {"no solution": Status.NO_SOLUTION.value, "invalid": Status.INFEASIBLE.value}.get(sweep_status, sweep_status)
 
 
 # -- what-if curves -----------------------------------------------------------------------------
@@ -490,7 +506,7 @@ class WhatIfCurve:
     ``unit``), ``factor`` (value / base value), ``status``, ``objective`` (natural units,
     NaN without a solution), ``secondary`` (the efficiency tie-break of an equity objective,
     else NaN), ``marginal`` (d objective / d value from the duals at that point: the slope of
-    the curve there; NaN for a MIP or a rebuilt model) and ``allocated_mu``.
+    the curve there; NaN for a MIP, a rebuilt model or a point solved on an engine) and ``allocated_mu``.
     ``allocations``: zones (index ``zone``) × points (columns = ``point``), mu; NaN where a
     point has no solution."""
 
@@ -503,14 +519,15 @@ class WhatIfCurve:
     objective_kind: str
     objective_unit: str
     method: str
-    """``"bounds"`` (one build, row bounds changed per point) or ``"rebuild"``."""
+    """``"bounds"`` (one build, row bounds changed per point), ``"rebuild"``, or ``"engine"``
+    (each point solved on a sweep's engine as the instance with the value set)."""
     points: pd.DataFrame
     allocations: pd.DataFrame
 
 
 def what_if(instance: Instance, target: str, values: Sequence[float] | npt.ArrayLike, *, relative: bool = True,
             backend: str = DEFAULT_BACKEND, options: SolveOptions | None = None,
-            rebuild: bool = False) -> WhatIfCurve:
+            rebuild: bool = False, workers: int | None = None, client: Any = None) -> WhatIfCurve:
     """Re-solve the land plan with one scalar of the instance set to each of ``values``.
 
     ``target`` is ``"pool"`` (the pool total ``pools.land.total_mu``; also the rules stated as
@@ -542,6 +559,12 @@ def what_if(instance: Instance, target: str, values: Sequence[float] | npt.Array
     point. An equity objective is solved lexicographically at every point, as
     :func:`~zoneopt.models.land_quota.solve_land` does. Raises :class:`InvalidInputError` for a
     bad target or value, and what building the model raises (InstanceError).
+
+    ``workers`` or ``client`` solve the points on a sweep's engine (a pool of ``workers``
+    processes, or a Dask ``client`` or scheduler address: :func:`zoneopt.analysis.sweeps.solve_variants`),
+    each point as the instance with the value set (method ``engine``): the same objectives and
+    allocations up to solver tolerance, and ``marginal`` is NaN (the engine returns plans, not
+    the duals of the target's rows).
     """
     lm = build_land_model(instance)
     t = _resolve(lm, target)
@@ -568,7 +591,12 @@ def what_if(instance: Instance, target: str, values: Sequence[float] | npt.Array
     objective = np.full(vals.size, np.nan)
     secondary = np.full(vals.size, np.nan)
     marginal = np.full(vals.size, np.nan)
-    for k, th in enumerate(track(theta.tolist(), "what-if", unit="solve")):  # the few points of the curve
+    on_engine = workers is not None or client is not None
+    if on_engine:
+        method = "engine"
+        _what_if_on_engine(instance, t, theta, backend, opts, workers, client, (status, objective, secondary, alloc))
+    here = [] if on_engine else theta.tolist()
+    for k, th in enumerate(track(here, "what-if", unit="solve")):  # the few points of the curve
         if method == "rebuild":
             lm_k = build_land_model(_apply(instance, t, th))
         else:
@@ -593,6 +621,38 @@ def what_if(instance: Instance, target: str, values: Sequence[float] | npt.Array
     return WhatIfCurve(target=target, rule=t.rule, field=t.field, unit=t.unit, base_value=t.base,
                        objective_kind=instance.objective.kind, objective_unit=lm.objective_unit, method=method,
                        points=points, allocations=allocations)
+
+
+def _settings(instance: Instance, t: _Target, theta: float) -> tuple[tuple[str, float], ...]:
+    """The numbers of ``instance`` :func:`_apply` sets for ``theta``, as sweep paths
+    (:func:`zoneopt.analysis.sweeps.set_value`)."""
+    if t.rule == TOTAL_RULE:
+        return (("pools.land.total_mu", float(theta)),)
+    rule = next(r for r in instance.rules if r.id == t.rule)
+    stated = getattr(rule, t.field)
+    head = f"rules.{rule.id}.{t.field}"
+    if isinstance(stated, dict):
+        # a one-zone lock is set to θ; several stated amounts are scaled by the factor θ
+        return tuple((f"{head}.{key}", float(theta if t.scalar else v * theta)) for key, v in stated.items())
+    return ((head, float(theta)),)
+
+
+def _what_if_on_engine(instance: Instance, t: _Target, theta: FloatArray, backend: str, options: SolveOptions,
+                       workers: int | None, client: Any,
+                       out: tuple[ObjectArray, FloatArray, FloatArray, FloatArray]) -> None:
+    """Solve the what-if points on a sweep's engine and fill ``out`` (status, objective,
+    secondary, allocations): one variant per distinct value, so a value given twice is solved once."""
+    from zoneopt.analysis.sweeps import SetDelta
+
+    status, objective, secondary, alloc = out
+    distinct, where = np.unique(theta, return_inverse=True)
+    rows = _on_engine(instance, [SetDelta(_settings(instance, t, float(th))) for th in distinct],
+                      backend, options, workers, client)
+    for k, j in enumerate(where.tolist()):  # the curve's few points
+        r = rows[j]
+        status[k] = _status(r.status)
+        if r.status in ("optimal", "feasible"):
+            objective[k], secondary[k], alloc[:, k] = r.objective, r.secondary, r.allocations[0]
 
 
 def _with_bounds(lm: LandModel, t: _Target, theta: float) -> LandModel:
@@ -685,7 +745,7 @@ FRONTIER_COLUMNS = ("point", "epsilon", "efficiency", "min_fulfilment", "status"
 
 
 def frontier(instance: Instance, points: int = 11, backend: str = DEFAULT_BACKEND, *,
-             options: SolveOptions | None = None) -> pd.DataFrame:
+             options: SolveOptions | None = None, workers: int | None = None, client: Any = None) -> pd.DataFrame:
     """The efficiency–equity trade-off by the ε-constraint method.
 
     For each ε on an even grid from the minimum fulfilment of the efficiency optimum up to the
@@ -707,6 +767,12 @@ def frontier(instance: Instance, points: int = 11, backend: str = DEFAULT_BACKEN
     Raises :class:`InvalidInputError` for ``points`` < 2, :class:`InstanceError` when the
     instance lacks the efficiency weight or a zone that asked for land, and
     :class:`~zoneopt.errors.InfeasibleError` when the rules cannot all hold.
+
+    ``workers`` or ``client`` solve the points after the first on a sweep's engine (a pool of
+    ``workers`` processes, or a Dask ``client`` or scheduler address), each as the instance
+    with the efficiency objective and a ``request_floor`` rule of share ε on those zones
+    (:class:`~zoneopt.analysis.sweeps.FulfilmentDelta`): the same frontier up to solver
+    tolerance. The equity optimum and the first point, which fix the grid, are solved here.
     """
     if int(points) != points or points < 2:
         raise InvalidInputError(f"frontier: points must be an integer >= 2, got {points!r}")
@@ -744,6 +810,10 @@ def frontier(instance: Instance, points: int = 11, backend: str = DEFAULT_BACKEN
     n = lm.x.size
     alloc = np.full((n, grid.size), np.nan)
     rows = []
+    if workers is not None or client is not None:
+        on_engine = _frontier_on_engine(instance, grid[1:], list(lm.x.labels or ()), zone_pos, request,
+                                        backend, opts, workers, client)
+        run = lambda eps: on_engine[float(eps)]  # noqa: E731 - the points solved above, by ε
     for k, eps in enumerate(track(grid.tolist(), "frontier", unit="point")):  # the few frontier points
         if k == 0:  # ε at or below the efficiency optimum's own fulfilment: that optimum
             st, eff, ful, a = status0, eff0, fulfil0, alloc0
@@ -759,6 +829,30 @@ def frontier(instance: Instance, points: int = 11, backend: str = DEFAULT_BACKEN
         "efficiency_optimum": eff0, "backend": backend,
         "allocations": dict(zip(ids, alloc.tolist(), strict=True)),
     })
+    return out
+
+
+def _frontier_on_engine(instance: Instance, grid: FloatArray, ids: list[str], counted: IntArray,
+                        request: FloatArray, backend: str, options: SolveOptions, workers: int | None,
+                        client: Any) -> dict[float, tuple[str, float, float, FloatArray | None]]:
+    """(status, efficiency, achieved minimum fulfilment, allocations in the order of ``ids``)
+    at each ε of ``grid``, solved on a sweep's engine; ``counted`` are the positions in ``ids``
+    of the zones whose fulfilment counts, ``request`` their requests."""
+    from zoneopt.analysis.sweeps import FulfilmentDelta
+
+    eps = sorted(set(grid.tolist()))
+    zones = tuple(ids[i] for i in counted.tolist())
+    # ε − 1e-9, as the in-process stage relaxes its bound: ε = t* must stay feasible
+    rows = _on_engine(instance, [FulfilmentDelta(max(e - 1e-9, 0.0), zones) for e in eps],
+                      backend, options, workers, client)
+    order = pd.Index(list(instance.zone_ids)).get_indexer(ids)  # the engine's zones are in instance order
+    out: dict[float, tuple[str, float, float, FloatArray | None]] = {}
+    for e, r in zip(eps, rows, strict=True):  # the few frontier points
+        if r.status not in ("optimal", "feasible"):
+            out[e] = (_status(r.status), math.nan, math.nan, None)
+            continue
+        alloc = r.allocations[0][order]
+        out[e] = (_status(r.status), r.objective, float(np.min(alloc[counted] / request)), alloc)
     return out
 
 

@@ -158,6 +158,8 @@ class Model:
             raise ModelError(f"model {self.name!r}: objective has NaN or infinite coefficients")
         if not np.all(np.isfinite(self.A.data)):
             raise ModelError(f"model {self.name!r}: constraint matrix has NaN or infinite entries")
+        if self.A.nnz and float(np.abs(self.A.data).max()) >= HUGE:
+            raise ModelError(self._huge_entry())
         for lo, hi, what in ((self.lb, self.ub, "variable"), (self.row_lb, self.row_ub, "row")):
             if np.isnan(lo).any() or np.isnan(hi).any():
                 raise ModelError(f"model {self.name!r}: a {what} bound is NaN")
@@ -169,6 +171,20 @@ class Model:
         if sc is not None and sc.size and (
                 min(sc.column.min(), sc.switch.min()) < 0 or max(sc.column.max(), sc.switch.max()) >= n):
             raise ModelError(f"model {self.name!r}: a semi-continuous column or switch is not a column of the model")
+
+    def _huge_entry(self) -> str:
+        """Where the largest constraint coefficient is, for the error that names it."""
+        A = self.A.tocsr()
+        k = int(np.argmax(np.abs(A.data)))
+        row = int(np.searchsorted(A.indptr, k, side="right") - 1)
+        where = f"row {row}"
+        for b in self.row_blocks:  # a loop over row blocks
+            if b.start <= row < b.start + b.size:
+                label = f" ({b.labels[row - b.start]})" if b.labels else ""
+                where = f"row block {b.name!r}{f' of rule {b.rule!r}' if b.rule else ''}, row {row - b.start}{label}"
+                break
+        return (f"model {self.name!r}: a coefficient of {A.data[k]:.3g} in {where} is beyond what solvers take "
+                f"(|a| < {HUGE:.0e}): check the figures it is made of (a land area or amount of that size?)")
 
     # -- sizes -------------------------------------------------------------------------------
     @property
@@ -299,6 +315,11 @@ TINY = 1e-12
 are 1e-9 and up, and models are scaled so typical values are 1..100): :meth:`ModelBuilder.build`
 writes it as 0, since a value such as 1e-106 next to values of order 1 makes a simplex code
 (GLOP) give up as numerically abnormal."""
+
+
+HUGE = 1e15
+"""Constraint coefficients at or above this are refused (HiGHS's ``large_matrix_value``): no
+figure of a plan gives one, and a solver would stop on it with a bare status."""
 
 
 def flush_tiny(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

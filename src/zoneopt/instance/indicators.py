@@ -31,7 +31,8 @@ def ratio(numerator: FloatArray, denominator: FloatArray) -> FloatArray:
     land, energy or staff is missing data, not infinity)."""
     out = np.full(numerator.shape, np.nan)
     ok = denominator > 0
-    np.divide(numerator, denominator, out=out, where=ok)
+    with np.errstate(over="ignore"):  # a ratio beyond 1e308 is inf; the model's checks name it
+        np.divide(numerator, denominator, out=out, where=ok)
     return out
 
 

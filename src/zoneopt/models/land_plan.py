@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from zoneopt.core import limits
 from zoneopt.core.diagnose import Diagnosis, diagnose
 from zoneopt.core.solution import Solution, SolveOptions, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
@@ -51,7 +52,11 @@ def solve_land(instance: Instance, backend: str = DEFAULT_BACKEND, *, time_limit
     first = replace(first, runtime=first.runtime + served.runtime_s)
     final = first
     secondary = None
-    if lm.equity is not None and instance.objective.kind == "equity":
+    stopped = limits.stop_requested()  # the first stage returned what it had: keep it, start nothing
+    if stopped and lm.equity is not None and instance.objective.kind == "equity":
+        warnings.append("stopped before the efficiency tie-break among the equity optima: the plan is the "
+                        "first stage's (its smallest fulfilment holds; its efficiency is not maximised)")
+    if lm.equity is not None and instance.objective.kind == "equity" and not stopped:
         assert first.x is not None
         stage2 = efficiency_stage(lm, float(first.x[lm.equity.start]))
         final, _ = solve_in_form(stage2, lm.tilts, backend, opts)

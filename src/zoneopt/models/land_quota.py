@@ -144,6 +144,10 @@ def _with_objective(inst: Instance, zt: ZoneTable, b: ModelBuilder, x: VarBlock,
         weights = indicator(inst, obj.weight, field="objective.weight", table=zt)
         if (weights < 0).any():
             raise InstanceError([Issue("objective.weight", f"indicator {obj.weight!r} has negative values")])
+        if np.isinf(weights).any():
+            k = int(np.flatnonzero(np.isinf(weights))[0])
+            raise InstanceError([Issue(f"zones[{k}]", f"indicator {obj.weight!r} is beyond the largest number "
+                                                      f"(1.8e308) at zone {str(zt.ids[k])!r}: check its figures")])
         wmax = float(weights.max()) or 1.0
         if obj.kind == "efficiency":
             obj_scale = wmax * sigma

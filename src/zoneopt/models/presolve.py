@@ -227,8 +227,9 @@ def _money_ranges(instance: Instance, zt: ZoneTable) -> list[Finding]:
     for metric, (lo, hi) in MONEY_PER_MU_YUAN.items():  # a loop over three metrics
         if metric not in zt.frame:
             continue
-        per_mu = zt.frame[metric].to_numpy(dtype=float) / area  # in units.money per mu; NaN = missing
-        yuan = per_mu * to_yuan
+        with np.errstate(over="ignore"):  # a figure near 1e308 is reported as inf yuan, not warned twice
+            per_mu = zt.frame[metric].to_numpy(dtype=float) / area  # in units.money per mu; NaN = missing
+            yuan = per_mu * to_yuan
         for side, bad in (("above", yuan > hi), ("below", (yuan > 0) & (yuan < lo))):
             idx = np.flatnonzero(bad)
             if not idx.size:

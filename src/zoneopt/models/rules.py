@@ -59,9 +59,17 @@ def model_unit(total: float, requests: FloatArray, step: float | None = None) ->
     typical = total / max(requests.size, 1)
     asked = requests[np.isfinite(requests) & (requests > 0)]
     if asked.size:
-        typical = min(typical, float(np.median(asked)))
+        with np.errstate(over="ignore"):  # two requests near 1e308 average to inf: the pool's share wins
+            typical = min(typical, float(np.median(asked)))
     floor = 1.0 if total >= 1.0 else total
-    return float(10.0 ** math.floor(math.log10(max(typical, floor, 1e-6 * total))))
+    # at least 1e-12 of the largest request: requests in model units stay finite under a pool
+    # of 5e-324 (which then counts as nothing)
+    largest = float(asked.max()) if asked.size else 0.0
+    magnitude = max(typical, floor, 1e-6 * total, 1e-12 * largest)
+    if not (magnitude > 0 and math.isfinite(magnitude)):  # a zero pool: any unit will do
+        return 1.0
+    unit = float(10.0 ** math.floor(math.log10(magnitude)))
+    return unit if unit > 0 else magnitude  # below the smallest power of ten a float holds (5e-324)
 
 
 @dataclass(frozen=True)

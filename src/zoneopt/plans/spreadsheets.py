@@ -10,6 +10,11 @@ holding the separator, quotes or line breaks are quoted as RFC 4180 says. In a w
 cell is stored as a string with Excel's quote prefix, so its text is unchanged and it stays
 text when edited. Numbers are never touched (``-3`` is a number, not text).
 
+Spreadsheet programs in many locales split CSV at ``;``, not at ``,``, and a field holding
+``;`` is not quoted by RFC 4180 rules for a comma-separated file: ``a;=cmd|…`` would open as two
+cells, the second a formula. So in CSV each ``;``-separated part of a text cell that starts like
+a formula gets the quote too (``a;'=cmd|…``).
+
 Every CSV and Excel writer of zoneopt writes through :func:`write_csv` and :func:`write_frame`
 (plans, evaluations, comparisons, consolidation, management, reports); the fill-in workbook
 (:mod:`zoneopt.instance.template`), written cell by cell, through :func:`zoneopt.files.keep_as_text`.
@@ -34,26 +39,39 @@ def _text_columns(frame: pd.DataFrame) -> list[int]:
             if pd.api.types.is_object_dtype(dtype) or isinstance(dtype, pd.StringDtype)]
 
 
-def _risky(column: pd.Series) -> npt.NDArray[np.bool_]:
+def _risky(column: pd.Series, parts: bool = False) -> npt.NDArray[np.bool_]:
+    """Cells that start like a formula; with ``parts``, also cells one of whose ``;``-separated
+    parts does (what a spreadsheet in a ``;`` locale reads as a cell of its own)."""
     values = column.to_numpy(dtype=object)
-    return np.fromiter((is_formula_like(v) for v in values), dtype=bool, count=len(values))
+    test = _any_part_formula_like if parts else is_formula_like
+    return np.fromiter((test(v) for v in values), dtype=bool, count=len(values))
+
+
+def _any_part_formula_like(value: object) -> bool:
+    return isinstance(value, str) and any(is_formula_like(p) for p in value.split(";"))
+
+
+def _csv_text(value: str) -> str:
+    """``value`` with a single quote before each ``;``-separated part that starts like a formula."""
+    return ";".join("'" + p if is_formula_like(p) else p for p in value.split(";"))
 
 
 def csv_escaped(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with every text cell (and column name) that starts like a formula given a
-    single quote in front; the frame itself when none does."""
+    single quote in front, and likewise each of its ``;``-separated parts; the frame itself
+    when none does."""
     out: pd.DataFrame | None = None
     for j in _text_columns(frame):
-        risky = _risky(frame.iloc[:, j])
+        risky = _risky(frame.iloc[:, j], parts=True)
         if risky.any():
             if out is None:
                 out = frame.copy()
             column = out.iloc[:, j].to_numpy(dtype=object).copy()
-            column[risky] = ["'" + v for v in column[risky]]
+            column[risky] = [_csv_text(v) for v in column[risky]]
             out.isetitem(j, column)
-    if not isinstance(frame.columns, pd.MultiIndex) and any(is_formula_like(c) for c in frame.columns):
+    if not isinstance(frame.columns, pd.MultiIndex) and any(_any_part_formula_like(c) for c in frame.columns):
         out = (out if out is not None else frame.copy())
-        out.columns = ["'" + c if is_formula_like(c) else c for c in out.columns]
+        out.columns = [_csv_text(c) if isinstance(c, str) else c for c in out.columns]
     return out if out is not None else frame
 
 

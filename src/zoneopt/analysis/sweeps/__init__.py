@@ -31,6 +31,7 @@ from zoneopt.analysis.sweeps.variants import (
     Base,
     DrawDelta,
     DropRulesDelta,
+    FulfilmentDelta,
     ScenarioDelta,
     SetDelta,
     ZoneDelta,
@@ -44,7 +45,7 @@ from zoneopt.analysis.sweeps.variants import (
 
 __all__ = [
     "Sweep", "SweepResult", "run_sweep", "solve_variants", "read_sweep", "read_metadata", "COLUMNS",
-    "Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "DropRulesDelta", "set_value",
+    "Base", "ScenarioDelta", "SetDelta", "DrawDelta", "ZoneDelta", "DropRulesDelta", "FulfilmentDelta", "set_value",
     "scenario_variants", "grid_variants", "draw_variants", "zone_variants", "standard_variants",
     "MetricNoise", "noise_spec", "draw_factors", "perturbed",
     "allocation_bands", "grade_stability", "replacement_costs", "status_counts",

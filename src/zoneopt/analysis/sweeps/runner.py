@@ -101,6 +101,9 @@ class VariantRows:
     allocations: tuple[FloatArray, ...]
     """per quantity, :attr:`Layout.quantities` order."""
     weight: FloatArray
+    secondary: float = np.nan
+    """The main resource's secondary objective (an equity plan's efficiency tie-break; NaN
+    without one): what :func:`~zoneopt.analysis.sensitivity.what_if` reports beside the objective."""
 
 
 @dataclass(frozen=True)
@@ -137,12 +140,15 @@ class VariantRunner:
             return self._failed(index, delta, "invalid", str(exc))
         score, grade, weight = self._zones(inst)
         objectives, statuses, messages = [], [], []
+        secondary = np.nan
         allocs = {q: np.full(n, np.nan) for q in lay.quantities}
         for resource in lay.resources:  # at most four
             status, message, plan = self._solve(inst, resource)
             statuses.append(status)
             objectives.append(float(plan.summary.objective) if plan is not None and
                               plan.summary.objective is not None else np.nan)
+            if resource == lay.main and plan is not None:
+                secondary = _secondary(plan)
             if message:
                 messages.append(message if len(lay.resources) == 1 else f"{resource}: {message}")
             if plan is not None:
@@ -152,7 +158,8 @@ class VariantRunner:
         status = min(statuses, key=STATUS_ORDER.index)
         main = objectives[lay.resources.index(lay.main)]
         return VariantRows(index, delta.kind, delta.label, status, "; ".join(messages), main, tuple(objectives),
-                           tuple(statuses), score, grade, tuple(allocs[q] for q in lay.quantities), weight)
+                           tuple(statuses), score, grade, tuple(allocs[q] for q in lay.quantities), weight,
+                           secondary)
 
     def _solve(self, inst: Instance, resource: str) -> tuple[str, str, Plan | ResourcePlan | None]:
         try:
@@ -191,6 +198,11 @@ class VariantRunner:
         nan = np.full(n, np.nan)
         return VariantRows(index, delta.kind, delta.label, status, message, np.nan, (np.nan,) * k, (status,) * k,
                            nan, np.full(n, None, dtype=object), tuple(nan for _ in lay.quantities), nan)
+
+
+def _secondary(plan: Plan | ResourcePlan) -> float:
+    value = getattr(plan.summary, "secondary_objective", None)
+    return float(value) if value is not None else np.nan
 
 
 # The runners this process holds, by sweep fingerprint: the base instance is made once per

@@ -28,12 +28,22 @@ from pydantic import BaseModel, ValidationError
 from zoneopt.analysis.scenarios import apply_scenario, scenario_ids
 from zoneopt.analysis.sweeps.noise import MetricNoise, draw_factors, perturbed, pollutants
 from zoneopt.errors import InstanceError, InvalidInputError, Issue
-from zoneopt.instance import ExcludeRule, Instance, Selector, ZoneBoundsRule, issues_from_validation
+from zoneopt.instance import (
+    ExcludeRule,
+    Instance,
+    Objective,
+    RequestFloorRule,
+    Selector,
+    ZoneBoundsRule,
+    issues_from_validation,
+)
 
 OUT_RULE = "sweep:out"
 """The id of the ``exclude`` rule a zone forced out of the plan gets."""
 IN_RULE = "sweep:in"
 """The id of the ``zone_bounds`` floor (its land request) a zone forced in gets."""
+FRONTIER_RULE = "frontier:min_fulfilment"
+"""The id of the ``request_floor`` rule a frontier point adds."""
 POOL = "pool"
 """Grid shorthand for ``pools.land.total_mu``."""
 
@@ -171,7 +181,36 @@ class DropRulesDelta:
         return base.model_copy(update={"rules": tuple(r for r in base.rules if r.id not in self.rules)})
 
 
-Delta = Base | ScenarioDelta | SetDelta | DrawDelta | ZoneDelta | DropRulesDelta
+@dataclass(frozen=True)
+class FulfilmentDelta:
+    """A point of the efficiency–equity frontier: the efficiency objective (on the base's
+    ``objective.weight``) with each of ``zones`` given at least ``share`` of its land request
+    (a ``request_floor`` rule, id :data:`FRONTIER_RULE`; none when ``share`` is 0) — the
+    ε-constraint of :func:`~zoneopt.analysis.sensitivity.frontier` as an instance."""
+
+    share: float
+    zones: tuple[str, ...]
+    kind = "fulfilment"
+
+    @property
+    def label(self) -> str:
+        return f"min_fulfilment={self.share:.12g}"
+
+    def describe(self) -> dict[str, Any]:
+        return {"kind": self.kind, "share": self.share, "zones": list(self.zones)}
+
+    def apply(self, base: Instance) -> Instance:
+        obj = base.objective  # the frontier's efficiency: the weight alone, as in its first stage
+        objective = Objective(kind="efficiency", weight=obj.weight, baseline_basis=obj.baseline_basis)
+        rules = base.rules
+        if self.share > 0:
+            floor = RequestFloorRule(id=FRONTIER_RULE, type="request_floor", share=min(self.share, 1.0),
+                                     select=Selector(zones=self.zones))
+            rules = (*rules, floor)
+        return base.model_copy(update={"objective": objective, "rules": rules})
+
+
+Delta = Base | ScenarioDelta | SetDelta | DrawDelta | ZoneDelta | DropRulesDelta | FulfilmentDelta
 
 
 def _with_rule_everywhere(base: Instance, rule: ExcludeRule) -> Instance:
