@@ -263,19 +263,36 @@ def _planned(instance: Instance) -> tuple[str, ...]:
                                             "pools.funds (their single-year settings hold every year)")])
     if "emissions" in resources:
         assert instance.pools.emissions is not None
-        if instance.pools.emissions.objective.kind != "priority":
+        if instance.pools.emissions.objective.kind == "zsg_dea":
             raise InstanceError([Issue("pools.emissions.objective.kind",
                                        "the zero-sum-gains DEA reallocation is a formula, not a model to plan over "
                                        "years: use the priority objective, or leave emissions out "
                                        "(periods.resources)")])
     kinds = {"land": instance.objective.kind,
-             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None}
-    for resource, kind in kinds.items():  # land and funds
+             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None,
+             "emissions": instance.pools.emissions.objective.kind if instance.pools.emissions is not None else None}
+    for resource, kind in kinds.items():
         if resource in resources and kind == "lexicographic":
-            where = "objective.kind" if resource == "land" else "pools.funds.objective.kind"
+            where = "objective.kind" if resource == "land" else f"pools.{resource}.objective.kind"
             raise InstanceError([Issue(where, "a lexicographic objective serves its priority zones in stages, one "
                                               "solve each: it has no one model to plan over years; use 'tiered'")])
+    _refuse_l2(instance, resources)
     return resources
+
+
+def _refuse_l2(instance: Instance, resources: Sequence[str]) -> None:
+    """The tiered target in L2 (a quadratic objective) is not planned over years: the stacked
+    objective is one linear sum over resources and years (models/multi-period.md)."""
+    tiers = {"land": ("objective.tiers.norm", instance.objective.tiers),
+             "funds": ("pools.funds.objective.tiers.norm",
+                       instance.pools.funds.objective.tiers if instance.pools.funds is not None else None),
+             "emissions": ("pools.emissions.objective.tiers.norm",
+                           instance.pools.emissions.objective.tiers if instance.pools.emissions is not None else None)}
+    for resource, (where, spec) in tiers.items():
+        if resource in resources and spec is not None and spec.norm == "l2":
+            raise InstanceError([Issue(where, "the plan over years states one linear objective over every year "
+                                              "(models/multi-period.md); the tiered target in L2 is quadratic: use "
+                                              "norm 'l1' for the plan over years")])
 
 
 def _notes(instance: Instance, management: ManagementResult | None, resources: Sequence[str],

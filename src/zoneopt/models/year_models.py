@@ -193,8 +193,10 @@ def objective_units(instance: Instance, built: Built) -> str:
     yearly pool, as :func:`_natural_objective` rescales it)."""
     if isinstance(built, EmissionModel):
         assert instance.pools.emissions is not None
-        w = instance.pools.emissions.objective.weight
-        return f"{indicator_unit(w, instance)} × share of the mean yearly pool"
+        obj = instance.pools.emissions.objective
+        if obj.kind != "priority":  # tiered, fairness: the model's own unit, per pool share already
+            return built.objective_unit
+        return f"{indicator_unit(obj.weight, instance)} × share of the mean yearly pool"
     return built.objective_unit
 
 
