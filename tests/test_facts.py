@@ -51,8 +51,8 @@ def _instance(name: str) -> Instance:
 
 @cache
 def _zones(name: str) -> pd.DataFrame:
-    """The instance's zones with their evaluated score (the 亩均 evaluation muju-2022), tags and
-    money figures in 亿元."""
+    """The instance's development zones (national and provincial; not candidate parks) with
+    their evaluated score (the 亩均 evaluation muju-2022), tags and money figures in 亿元."""
     inst = _instance(name)
     frame = evaluated_table(inst).frame.copy()
     to_yi = WAN_YUAN_PER_UNIT[inst.units.money] / 1e4
@@ -61,7 +61,10 @@ def _zones(name: str) -> pd.DataFrame:
     frame["tag_set"] = [set(z.tags) for z in inst.zones]
     frame["zone_name"] = [z.name for z in inst.zones]
     frame["level_"] = [z.level for z in inst.zones]
-    return frame.set_index(pd.Index([z.id for z in inst.zones]))
+    frame = frame.set_index(pd.Index([z.id for z in inst.zones]))
+    # The 经开区 the texts speak of; an instance may also hold candidate parks (level "other")
+    # that a designation could make zones (the 2022 targets instance).
+    return frame[frame["level_"].isin(["national", "provincial"])]
 
 
 def _by_name(name: str, zone_name: str) -> pd.Series:

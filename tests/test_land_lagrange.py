@@ -299,9 +299,10 @@ def test_several_binding_group_rows(city_cap: float, national_floor: float) -> N
 
 
 def test_infeasible_coupling_rows_go_to_highs() -> None:
-    """A city cap and a national floor that cannot both hold: the dual bound falls below every
-    point of X, the path stops early and HiGHS reports the model infeasible."""
-    lm = build_land_model(_tightened(3000, 0.07, 0.4))
+    """A city cap and a national floor that cannot both hold (the national zones sit in 9
+    cities: 9 × 2 % of the pool < 40 %): the dual bound falls below every point of X, the path
+    stops early and HiGHS reports the model infeasible."""
+    lm = build_land_model(_tightened(3000, 0.02, 0.4))
     sol, form = solve_in_form(lm.model, lm.tilts, "highs", LAGRANGE)
     assert sol.status is Status.INFEASIBLE
     assert form is not None and "infeasible" in form.strategy.reason and "after" in form.strategy.reason

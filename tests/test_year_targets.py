@@ -159,7 +159,7 @@ def test_share_target_holds_in_the_solved_plan(ind: tuple[float, float, float], 
 
 
 ZHUANLAN_1 = [  # each line of 2022 专栏一 and the rule carrying it in henan-etdz-45-targets-2022.json
-    ("新增省级经开区数量 35 个", "new-provincial-zones", "not modelled"),
+    ("新增省级经开区数量 35 个", "new-provincial-zones", None),
     ("生产总值年均增速 7.5%", "gdp-growth@2025", None),
     ("固定资产投资年均增速 10%", "fai-growth@2025", None),
     ("营业收入超千亿元经开区数 6 个", "revenue-1000@2025", None),
@@ -205,13 +205,27 @@ def test_every_line_of_zhuanlan_1_is_carried_and_reported() -> None:
         assert r.source == "2022 专栏一", line
         stated = _numbers(line)[-1]
         number = {"growth": lambda r: r.rate * 100, "count": lambda r: r.at_least,
-                  "level": lambda r: r.at_least * (100 if r.over else 1),
+                  "level": lambda r: r.at_least * (100 if r.over else 1), "designation": lambda r: r.at_least,
                   "not_modelled": lambda r: r.value}[r.type](r)
         assert number == pytest.approx(stated), line
         assert status[rule] in ("met", "short", "not modelled"), line
         if fixed:
             assert status[rule] == fixed
+        else:  # every line a model carries is met or short
+            assert status[rule] in ("met", "short"), line
         assert f"] {rule} (2022 专栏一)" in text, line
+    # 新增省级经开区 35 个: the designation's candidates designated over 2021–2025, as the designation plan has it
+    row = plan.target_status.set_index("rule").loc["new-provincial-zones"]
+    assert (row["type"], row["year"]) == ("designation", 2025)
+    assert int(row["achieved"]) == len(plan_designated(inst))
+    assert (row["status"] == "met") == (int(row["achieved"]) >= 35)
+    assert row["status"] == "met" or row["diagnosis"].startswith("short by")
+
+
+def plan_designated(inst: Instance) -> Any:
+    from zoneopt.models.designation_plan import solve_designation
+
+    return solve_designation(inst).designated()
 
 
 def test_2017_targets_carried_and_reported() -> None:
@@ -228,6 +242,17 @@ def test_2017_targets_carried_and_reported() -> None:
     assert len(st_) == len(inst.periods.targets or ())
     short = st_[st_["status"] == "short"]
     assert (short["diagnosis"].str.len() > 0).all()
+    # only the cluster targets stay not modelled: no model of 产业集群 exists
+    assert set(st_.loc[st_["status"] == "not modelled", "rule"]) == {"emerging-clusters", "city-clusters",
+                                                                     "county-clusters"}
+    # 国家级开发区 30 个以上: the national parks there are plus those recommended by 2020
+    row = st_.set_index("rule").loc["national-zones"]
+    national = sum(z.level == "national" for z in inst.zones)
+    from zoneopt.models.designation_plan import solve_designation
+
+    recommended = solve_designation(inst).chosen("upgrade")
+    assert row["achieved"] == f"{national} + {int((recommended <= 2020).sum())}"
+    assert (row["status"] == "met") == (national + len(recommended) >= 30)
 
 
 @pytest.mark.parametrize("plan,name", [("2022", "henan-etdz-45-targets-2022"),

@@ -201,6 +201,8 @@ def _ranges(lm: LandModel, primary: Solution, ranging: RowRanging | bool | None)
                           else spoken("reason.no_duals", backend=primary.backend))
     if ranging is False:
         return nan, nan, spoken("reason.no_ranging")
+    if m.is_quadratic:
+        return nan, nan, spoken("reason.quadratic")
     if isinstance(ranging, RowRanging):
         rr = ranging
     elif ranging is True or primary.backend == "highs":

@@ -60,16 +60,20 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         print("\nchosen:", file=out)
         print(chosen[cols].assign(score=chosen["score"].map(lambda v: fmt(v, 4))).to_string(index=False), file=out)
         rest = d[(d["decision"] == "") & (d["part"] == "establish")]
-        by_rule = rest.groupby("rule").size().sort_values(ascending=False)
-        print("\ncandidates not designated, by the rule that keeps them out: "
-              + ", ".join(f"{r} {n}" for r, n in by_rule.items()), file=out)
-        shown = rest if args.all else rest.head(20)
-        print(shown[["zone", "name", "county", "rule", "reason"]].to_string(index=False), file=out)
-        if len(rest) > len(shown):
-            print(f"... {len(rest) - len(shown)} more (use --all or --out)", file=out)
+        if not rest.empty:
+            by_rule = rest.groupby("rule").size().sort_values(ascending=False)
+            print("\ncandidates not designated, by the rule that keeps them out: "
+                  + ", ".join(f"{r} {n}" for r, n in by_rule.items()), file=out)
+            shown = rest if args.all else rest.head(20)
+            print(shown[["zone", "name", "county", "rule", "reason"]].to_string(index=False), file=out)
+            if len(rest) > len(shown):
+                print(f"... {len(rest) - len(shown)} more (use --all or --out)", file=out)
     print("\n" + "  ".join(f"{y}: +{a} ↑{b} →{c}" for y, a, b, c in
                            plan.years[["year", "designated", "recommended", "converted"]].itertuples(index=False)),
           file=out)
+    for t in plan.targets.to_dict("records"):  # the designation targets, as plan-years prints them
+        print(f"[{t['status']}] {t['rule']} ({t['source'] or 'no source'}): {t['required']}, achieved {t['achieved']}"
+              + (f"\n    {t['diagnosis']}" if t["diagnosis"] else ""), file=out)
     gap = f" · gap {s.mip_gap:.2g}" if s.mip_gap is not None else ""
     print(f"measure: {fmt(s.objective, 10)} {s.objective_unit}"
           + (f" · tie-break {fmt(s.tie_break_objective, 10)} rank points" if s.tie_break_objective is not None

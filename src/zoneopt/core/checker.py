@@ -14,8 +14,16 @@ minimisation has a non-negative dual, see :mod:`zoneopt.core.solution`), and the
 
 must equal the primal objective. ``dual_infeasibility`` is the largest wrong-signed dual
 (scaled by ``max(1, |c|)``, the row's or column's objective magnitude, for the test) and
-``duality_gap`` the distance between the two objectives (scaled by ``max(1, |objective|)``
-for the test), each reported in the plan's units (``Model.objective_scale``).
+``duality_gap`` the distance between the two objectives (scaled by ``max(1, |objective|)``,
+for a QP ``max(1, |objective|, |xᵀHx|)``, for the test), each reported in the plan's units (``Model.objective_scale``).
+
+For a quadratic objective (``Model.hessian``) the objective is c @ x + c0 + ½ xᵀ H x and the
+certificate is the same with c replaced by the gradient g = c + H x and c0 by c0 − ½ xᵀ H x
+(the Wolfe dual of a convex QP): d = g − A.T @ y, and a zero gap is complementary slackness.
+
+Declared semi-continuous columns (``Model.semicontinuous``) need no check of their own: the
+declaration restates rows the model has (x − lot·y >= 0, x − cap·y <= 0, y binary), and those
+rows and y's integrality are checked; a backend that solved them natively returns y with x.
 
 Where a MIP comes with the solver's best bound, the relative gap is recomputed from the checked
 objective, and a bound on the wrong side of the objective (a "bound" the solver's own point
@@ -69,19 +77,25 @@ def dual_certificate(model: Model, x: FloatArray, row_duals: npt.ArrayLike
     y = np.asarray(row_duals, dtype=np.float64)
     sign = 1.0 if model.sense == "min" else -1.0
     ym = sign * y  # minimisation form: the dual of min (sign * c) @ x
-    cm = sign * model.c
+    grad = model.objective_gradient(x)
+    cm = sign * grad
+    # A QP's dual objective has −½ xᵀ H x in its constant (0 for an LP).
+    c0 = model.c0 - (0.5 * float(x @ (model.hessian @ x)) if model.hessian is not None else 0.0)
     dm = cm - model.A.T @ ym
     row_terms, row_wrong = _signed_bound_terms(ym, model.row_lb, model.row_ub)
     col_terms, col_wrong = _signed_bound_terms(dm, model.lb, model.ub)
-    c_scale = max(1.0, float(np.abs(model.c).max(initial=0.0)))
-    col_scale = np.maximum(np.maximum(1.0, np.abs(model.c)), abs(model.A).T @ np.abs(ym))
+    c_scale = max(1.0, float(np.abs(grad).max(initial=0.0)))
+    col_scale = np.maximum(np.maximum(1.0, np.abs(grad)), abs(model.A).T @ np.abs(ym))
     infeasibility = float(max(row_wrong.max(initial=0.0), col_wrong.max(initial=0.0)))
     infeasibility_scaled = float(max(row_wrong.max(initial=0.0) / c_scale,
                                      (col_wrong / col_scale).max(initial=0.0)))
-    dual_objective = sign * (sign * model.c0 + float(row_terms.sum()) + float(col_terms.sum()))
+    dual_objective = sign * (sign * c0 + float(row_terms.sum()) + float(col_terms.sum()))
     primal = model.objective_value(x)
     gap = abs(primal - dual_objective)
-    gap_scaled = gap / max(1.0, abs(primal))
+    # A QP's two objectives are sums of parts (c0, ½ xᵀHx, the bound terms) larger than the
+    # objective itself; the solver's accuracy is relative to them (an LP: to the objective).
+    quad = abs(float(x @ (model.hessian @ x))) if model.hessian is not None else 0.0
+    gap_scaled = gap / max(1.0, abs(primal), quad)
     return infeasibility, infeasibility_scaled, dual_objective, gap, gap_scaled
 
 

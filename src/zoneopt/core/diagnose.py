@@ -332,7 +332,7 @@ class _Runner:
         off = self.rules.rule_row.copy()
         off[self.rules.rows_of(active)] = False
         row_lb[off], row_ub[off] = -np.inf, np.inf
-        return replace(m, c=self.zero_c, c0=0.0, sense="min", row_lb=row_lb, row_ub=row_ub)
+        return replace(m, c=self.zero_c, c0=0.0, sense="min", hessian=None, row_lb=row_lb, row_ub=row_ub)
 
     def feasible(self, model: Model) -> bool:
         sol = self._solve(model)

@@ -1,8 +1,18 @@
-"""The core model: a linear (mixed-integer) program held as arrays.
+"""The core model: a linear (mixed-integer) program held as arrays, optionally with a convex
+quadratic objective.
 
-    optimise   c @ x + c0            (sense "min" or "max")
+    optimise   c @ x + c0 + ½ xᵀ H x     (sense "min" or "max"; H absent for an LP/MIP)
     subject to row_lb <= A @ x <= row_ub
                lb <= x <= ub,  x[j] integer where integer[j]
+
+``H`` (:attr:`Model.hessian`) is sparse and symmetric, positive semidefinite for "min" and
+negative semidefinite for "max" (the objective is convex to minimise / concave to maximise);
+the backends that take it say so (:mod:`zoneopt.core.backends.base`), the others refuse the
+model with :class:`~zoneopt.errors.UnsupportedModelError`. A model may also declare
+semi-continuous columns (:class:`SemiContinuous`): x_j = 0 or L_j <= x_j <= U_j, stated in the
+model as a binary switch y and two rows, L·y <= x <= U·y, which every backend can solve and
+every analysis reads; a backend with native semi-continuous variables (HiGHS) solves the
+declared columns natively instead.
 
 Variables come in named blocks and rows in named blocks; a row block carries the id and policy
 source of the rule that made it, so a binding row or a dual can be reported in plan terms.
@@ -62,6 +72,36 @@ class RowBlock:
 
 
 @dataclass(frozen=True, eq=False)
+class SemiContinuous:
+    """Semi-continuous columns stated with binary switches: for each k, column ``column[k]``
+    is 0 or between ``lot[k]`` and ``cap[k]``, written in the model as the binary column
+    ``switch[k]`` and two rows, x − lot·y >= 0 and x − cap·y <= 0 (rows whose only entries are
+    the column and its switch). A backend with native semi-continuous variables drops the
+    switch and its rows and solves the column as semi-continuous in [lot, cap]
+    (:func:`zoneopt.core.backends.highs.native_semicontinuous`, which uses a declaration only
+    where the rows state exactly that: a model whose rows were changed afterwards, such as a
+    re-solve with a lot row's bound moved, falls back to the rows); the others solve the rows
+    as they are. The declaration is a hint to the solver: the rows are the model, and the
+    checker checks them."""
+
+    column: IntArray
+    switch: IntArray
+    lot: FloatArray
+    cap: FloatArray
+
+    def __post_init__(self) -> None:
+        for name, dt in (("column", np.int64), ("switch", np.int64), ("lot", np.float64), ("cap", np.float64)):
+            object.__setattr__(self, name, np.asarray(getattr(self, name), dtype=dt))
+        k = self.column.shape
+        if not (self.switch.shape == self.lot.shape == self.cap.shape == k) or len(k) != 1:
+            raise ModelError("semi-continuous columns: column, switch, lot and cap must be 1-D of one length")
+
+    @property
+    def size(self) -> int:
+        return int(self.column.size)
+
+
+@dataclass(frozen=True, eq=False)
 class Model:
     """An immutable LP/MIP in array form. See the module docstring for the algebra."""
 
@@ -84,6 +124,11 @@ class Model:
     for the solver say so here, and the checker reports duality gaps in the plan's units)."""
     objective_unit: str = ""
     """The name of those units, e.g. ``万元/yr`` (empty: the model's own)."""
+    hessian: sp.csr_matrix | None = None
+    """The objective's quadratic part H (½ xᵀ H x), n × n, symmetric; None for a linear
+    objective. See the module docstring for its sign."""
+    semicontinuous: SemiContinuous | None = None
+    """Columns declared semi-continuous (stated with switches and rows; see :class:`SemiContinuous`)."""
 
     def __post_init__(self) -> None:
         # Backends read A row-wise through indptr/indices: normalise any sparse or dense input
@@ -120,6 +165,12 @@ class Model:
                 raise ModelError(f"model {self.name!r}: a {what} bound is NaN")
             if np.isposinf(lo).any() or np.isneginf(hi).any():
                 raise ModelError(f"model {self.name!r}: a {what} lower bound is +inf or upper bound -inf")
+        if self.hessian is not None:
+            object.__setattr__(self, "hessian", _checked_hessian(self.hessian, n, self.sense, self.name))
+        sc = self.semicontinuous
+        if sc is not None and sc.size and (
+                min(sc.column.min(), sc.switch.min()) < 0 or max(sc.column.max(), sc.switch.max()) >= n):
+            raise ModelError(f"model {self.name!r}: a semi-continuous column or switch is not a column of the model")
 
     def _huge_entry(self) -> str:
         """Where the largest constraint coefficient is, for the error that names it."""
@@ -147,6 +198,20 @@ class Model:
     @property
     def is_mip(self) -> bool:
         return bool(self.integer.any())
+
+    @property
+    def is_quadratic(self) -> bool:
+        """Whether the objective has a quadratic part (a QP, or a MIQP with integer columns)."""
+        return self.hessian is not None and self.hessian.nnz > 0
+
+    def quadratic_blocks(self) -> list[str]:
+        """The variable blocks whose columns the quadratic part touches (for messages)."""
+        if not self.is_quadratic:
+            return []
+        assert self.hessian is not None
+        cols = np.unique(self.hessian.tocoo().col)
+        return [b.name for b in self.var_blocks if ((cols >= b.start) & (cols < b.start + b.size)).any()] \
+            or ["x"]
 
     # -- lookup ------------------------------------------------------------------------------
     def var_block(self, name: str) -> VarBlock:
@@ -194,7 +259,38 @@ class Model:
         return _names(self.num_rows, self.row_blocks, "r")
 
     def objective_value(self, x: FloatArray) -> float:
-        return float(self.c @ x + self.c0)
+        """c @ x + c0 + ½ xᵀ H x."""
+        value = float(self.c @ x + self.c0)
+        if self.hessian is not None:
+            value += 0.5 * float(x @ (self.hessian @ x))
+        return value
+
+    def objective_gradient(self, x: FloatArray) -> FloatArray:
+        """c + H x: the objective's gradient at ``x`` (``c`` for a linear objective)."""
+        return self.c if self.hessian is None else self.c + self.hessian @ x
+
+
+def _checked_hessian(H: sp.spmatrix | sp.sparray | npt.ArrayLike, n: int, sense: Sense, name: str) -> sp.csr_matrix:
+    """``H`` as canonical float CSR, refused unless n × n, finite, symmetric and with diagonal
+    entries of the sign convexity needs (>= 0 to minimise, <= 0 to maximise; for a diagonal
+    H that is convexity itself, a full H is left to the solver)."""
+    Hm = sp.csr_matrix(H, dtype=np.float64)
+    Hm.sum_duplicates()
+    Hm.eliminate_zeros()
+    if Hm.shape != (n, n):
+        raise ModelError(f"model {name!r}: the Hessian has shape {Hm.shape}, expected ({n}, {n})")
+    if not np.all(np.isfinite(Hm.data)):
+        raise ModelError(f"model {name!r}: the Hessian has NaN or infinite entries")
+    asym = abs(Hm - Hm.T)
+    if asym.nnz and asym.max() > 1e-12 * max(1.0, float(abs(Hm).max())):
+        raise ModelError(f"model {name!r}: the Hessian is not symmetric")
+    diag = Hm.diagonal()
+    wrong = diag < 0 if sense == "min" else diag > 0
+    if wrong.any():
+        j = int(np.flatnonzero(wrong)[0])
+        goal = "minimise" if sense == "min" else "maximise"
+        raise ModelError(f"model {name!r}: the quadratic objective is not convex to {goal} (H[{j},{j}] = {diag[j]:g})")
+    return Hm
 
 
 def _names(count: int, blocks: Sequence[VarBlock | RowBlock], prefix: str) -> list[str]:
@@ -253,6 +349,8 @@ class ModelBuilder:
         self._rows: list[sp.csr_matrix] = []
         self._rlb: list[FloatArray] = []
         self._rub: list[FloatArray] = []
+        self._quad: list[tuple[IntArray, FloatArray]] = []
+        self._semi: list[tuple[IntArray, IntArray, FloatArray, FloatArray]] = []
 
     @property
     def num_vars(self) -> int:
@@ -323,6 +421,20 @@ class ModelBuilder:
         self._m += m
         return block
 
+    def add_quadratic(self, cols: npt.ArrayLike, values: float | npt.ArrayLike) -> None:
+        """Add ½·v_k·x_{cols[k]}² to the objective for each k (diagonal entries of the Hessian,
+        summed where a column is given twice). Their sign must suit the sense (<= 0 to maximise)."""
+        idx = np.asarray(cols, dtype=np.int64)
+        self._quad.append((idx, _as_array(values, idx.size, "quadratic")))
+
+    def declare_semicontinuous(self, columns: npt.ArrayLike, switches: npt.ArrayLike, lot: npt.ArrayLike,
+                               cap: npt.ArrayLike) -> None:
+        """Declare ``columns`` semi-continuous, stated by the binary ``switches`` and rows the
+        caller added (see :class:`SemiContinuous`)."""
+        c = np.asarray(columns, dtype=np.int64)
+        self._semi.append((c, np.asarray(switches, dtype=np.int64), _as_array(lot, c.size, "lot"),
+                           _as_array(cap, c.size, "cap")))
+
     def build(self, *, objective_scale: float = 1.0, objective_unit: str = "") -> Model:
         """The model; ``objective_scale`` and ``objective_unit`` as on :class:`Model`."""
         n = self._n
@@ -349,4 +461,14 @@ class ModelBuilder:
             row_blocks=tuple(self._row_blocks),
             objective_scale=objective_scale,
             objective_unit=objective_unit,
+            hessian=self._hessian(n),
+            semicontinuous=SemiContinuous(*(np.concatenate(parts) for parts in zip(*self._semi, strict=True)))
+            if self._semi else None,
         )
+
+    def _hessian(self, n: int) -> sp.csr_matrix | None:
+        if not self._quad:
+            return None
+        cols = np.concatenate([c for c, _ in self._quad])
+        vals = np.concatenate([v for _, v in self._quad])
+        return sp.csr_matrix((vals, (cols, cols)), shape=(n, n))

@@ -1,4 +1,5 @@
-"""MPS (and LP) files through highspy: no hand-written parser.
+"""MPS (and LP) files through highspy: no hand-written parser. A quadratic objective is written
+and read as HiGHS does (a ``QUADOBJ`` section in MPS).
 
 ``read_mps`` reads any format HiGHS reads (free or fixed MPS, ``.lp``; gzipped too) into a
 core :class:`~zoneopt.core.model.Model`; ``write_mps`` writes a model so it can be opened in
@@ -7,12 +8,13 @@ another tool.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
 
-from zoneopt.core.backends.highs import new_highs, to_highs_lp
+from zoneopt.core.backends.highs import new_highs, to_highs_hessian, to_highs_lp
 from zoneopt.core.model import Model, RowBlock, VarBlock
 from zoneopt.core.solution import SolveOptions
 from zoneopt.errors import ModelError
@@ -55,6 +57,7 @@ def read_mps(path: str | Path, *, strict: bool = True) -> Model:
     integrality = list(lp.integrality_)
     integer = (np.array([v == highspy.HighsVarType.kInteger for v in integrality], dtype=bool)
                if integrality else np.zeros(n, dtype=bool))
+    hessian = _hessian(h.getModel().hessian_, n)
     col_names = tuple(lp.col_names_) if len(lp.col_names_) == n else None
     row_names = tuple(lp.row_names_) if len(lp.row_names_) == m else None
     return Model(
@@ -72,7 +75,19 @@ def read_mps(path: str | Path, *, strict: bool = True) -> Model:
         row_blocks=(RowBlock("r", 0, m, labels=row_names),) if m else (),
         var_names=col_names,
         row_names=row_names,
+        hessian=hessian,
     )
+
+
+def _hessian(hess: object, n: int) -> sp.csr_matrix | None:
+    """The full symmetric Hessian from HiGHS's (its lower triangle, column-wise); None if empty."""
+    dim = int(getattr(hess, "dim_", 0))
+    value = np.asarray(getattr(hess, "value_", []), dtype=np.float64)
+    if dim == 0 or not value.size:
+        return None
+    lower = sp.csc_matrix((value, np.asarray(hess.index_, dtype=np.int64),  # type: ignore[attr-defined]
+                           np.asarray(hess.start_, dtype=np.int64)), shape=(n, n))  # type: ignore[attr-defined]
+    return sp.csr_matrix(lower + sp.tril(lower, k=-1).T)
 
 
 def write_mps(model: Model, path: str | Path) -> Path:
@@ -81,10 +96,16 @@ def write_mps(model: Model, path: str | Path) -> Path:
 
     p = Path(path)
     h = new_highs(SolveOptions())
-    lp = to_highs_lp(model)
+    lp = to_highs_lp(replace(model, hessian=None))
     lp.col_names_ = [_mps_name(s) for s in model.column_names()]
     lp.row_names_ = [_mps_name(s) for s in model.constraint_names()]
-    h.passModel(lp)
+    if model.is_quadratic:  # HiGHS writes the Hessian as a QUADOBJ section
+        full = highspy.HighsModel()
+        full.lp_ = lp
+        full.hessian_ = to_highs_hessian(model)
+        h.passModel(full)
+    else:
+        h.passModel(lp)
     if h.writeModel(str(p)) == highspy.HighsStatus.kError:
         raise ModelError(f"{p}: HiGHS could not write the model")
     return p

@@ -47,6 +47,8 @@ def add_model(b: ModelBuilder, model: Model, suffix: str, *, weight: float = 1.0
     offset of the model's first variable in the builder."""
     if not np.isfinite(weight):
         raise ModelError(f"add_model {model.name!r}: weight must be finite, got {weight!r}")
+    if model.is_quadratic:
+        raise ModelError(f"add_model {model.name!r}: a quadratic objective is not stacked (linear objectives only)")
     offset = b.num_vars
     sign = 1.0 if model.sense == b.sense else -1.0
     c = model.c * (weight * sign)

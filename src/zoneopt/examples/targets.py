@@ -36,16 +36,34 @@ from typing import Any
 
 import numpy as np
 
+from zoneopt.examples.designation import settings as designation_settings
+from zoneopt.examples.designation import synthetic_designation_data
 from zoneopt.examples.parks import synthetic_parks_data
 from zoneopt.examples.years import synthetic_years_data
-from zoneopt.examples.zones import to_json_text
+from zoneopt.examples.zones import CORRIDOR_CITIES, to_json_text
 from zoneopt.instance import Instance
 
 TARGETS_VERSION = 1
 SIGNATURE = "zoneopt.examples.targets"
 YI = {"yuan": 1e8, "wan_yuan": 1e4, "yi_yuan": 1.0}
 """Money units per 亿元."""
-DESIGNATION = "a designation model (which parks become provincial zones, which zones are put forward as national)"
+CANDIDATE_SEED = 2021
+"""The designation generator's seed whose candidate parks join the 45 zones (its bundled example's)."""
+CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
+    "rd_spending": (0.005, 0.025),
+    "energy_tce": (1.5, 4.0),
+    "employees": (10.0, 30.0),
+}
+"""A candidate park's R&D as a share of its revenue, its value added per tce and per employee
+(万元): uniform draws, assumptions of the synthetic example."""
+INTERNATIONAL_PARKS = (
+    "a model of international cooperation parks: 2022 专栏四 (建设国际合作园区) has zones build 境内外 parks with "
+    "特定国别和地区 (中欧（洛阳）、中德（许昌）…) — parks counted, not zones, some abroad, several in one zone, each "
+    "needing a foreign partner; no decision among zones the designation model makes")
+FTZ_LINKAGE = (
+    "a model of the free-trade zone's linkage areas: 2022 专栏四 (创建自贸试验区开放创新联动区) has zones apply when "
+    "the FTZ adds linkage areas (抢抓自贸试验区增设开放创新联动区机遇) — the FTZ's decision, not the plan's, and the "
+    "zones carry no figure of 制度创新 to choose them by")
 CLUSTERS = "a model of industrial clusters (产业集群 span zones and firms; zones carry no cluster figures)"
 
 # name: (unit, label, base figure as a share of a zone column (column, low, high), organic growth/yr)
@@ -78,10 +96,11 @@ COUNTED = ("high_tech_firms", "innovation_leaders", "rd_institutes", "innovation
 
 
 def _derive(data: dict[str, Any], table: dict[str, tuple[str, str, tuple[str, float, float], float]], seed: int,
-            part: int) -> None:
-    """Add the derived figures to each zone's ``metrics.named`` and declare them."""
+            part: int, zones: list[dict[str, Any]] | None = None) -> None:
+    """Add the derived figures to each zone's ``metrics.named`` (of ``zones``, default every
+    zone of ``data``; each list draws from its own stream ``part``) and declare them."""
     rng = np.random.Generator(np.random.PCG64([seed, 12, part]))
-    zones = data["zones"]
+    zones = data["zones"] if zones is None else zones
     n = len(zones)
     data["metrics"] = {}
     columns: dict[str, np.ndarray] = {}
@@ -115,10 +134,79 @@ def _growth(tid: str, metric: str, rate: float, what: str) -> dict[str, Any]:
             "note": f"{what} 年均增速 {rate:.1%} (all zones, base year → 2025)"}
 
 
+def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
+    """The candidate parks of the designation generator (:func:`synthetic_designation_data`,
+    seed :data:`CANDIDATE_SEED`: parks of the parks generator that are not development zones,
+    level ``other``) as zones of the 45-zone plan, with the figures that plan's models and
+    evaluation read and the parks generator does not draw — R&D, energy, staff, emissions — as
+    seeded shares of their own figures (each an assumption, :data:`CANDIDATE_FIGURES`), the
+    emission intensity per pollutant the median of the 45 zones', and the corridor tag where
+    their city is a corridor city; and their designation figures (leading share, export share)."""
+    parks = synthetic_designation_data(seed=CANDIDATE_SEED)
+    cands = [z for z in parks["zones"] if z["level"] == "other"]
+    ids = [z["id"] for z in cands]
+    n = len(cands)
+    rng = np.random.Generator(np.random.PCG64([seed, 12, 4]))
+    va = np.array([z["metrics"]["value_added"] for z in cands], dtype=float)
+    rev = np.array([z["metrics"]["revenue"] for z in cands], dtype=float)
+    drawn = {name: rng.uniform(lo, hi, n) for name, (lo, hi) in CANDIDATE_FIGURES.items()}
+    zva = np.array([z["metrics"]["value_added"] for z in data["zones"]], dtype=float)
+    pollutants = sorted({p for z in data["zones"] for p in z["metrics"].get("emissions_t") or {}})
+    intensity = {p: float(np.median([(z["metrics"].get("emissions_t") or {}).get(p, np.nan) for z in data["zones"]]
+                                    / zva)) for p in pollutants}
+    spread = rng.uniform(0.6, 1.6, n)
+    figures = {
+        "rd_spending": np.round(rev * drawn["rd_spending"], 1),
+        "energy_tce": np.round(va / drawn["energy_tce"], 1),
+        "employees": np.round(va / drawn["employees"]),
+    }
+    out = []
+    for k, z in enumerate(cands):  # a loop over the candidate parks: the JSON objects
+        m = z["metrics"]
+        tags = sorted({*z["tags"], *(("corridor",) if z["city"] in CORRIDOR_CITIES else ())})
+        out.append({
+            "id": z["id"], "name": z["name"], "city": z["city"], "county": z["county"], "level": "other",
+            "kind": z["kind"], "tags": tags, "land_area_mu": z["land_area_mu"],
+            "metrics": {"tax": m["tax"], "value_added": m["value_added"], "revenue": m["revenue"],
+                        **{name: float(v[k]) for name, v in figures.items()},
+                        "emissions_t": {p: round(float(intensity[p] * va[k] * spread[k]), 2) for p in pollutants},
+                        "energy_reduction_tce": 0.0},
+            "requests": {"land_mu": z["requests"]["land_mu"]}, "meets_env_standards": True,
+            "location": z["location"]})
+    des = parks["designation"]["figures"]
+    return out, {f: {i: des[f][i] for i in ids} for f in ("leading_share", "export_share")}
+
+
+def _designation_2022(figures: dict[str, dict[str, float]]) -> dict[str, Any]:
+    """The designation section of the 2022 instance: the designation example's criteria and
+    recommendations (:func:`zoneopt.examples.designation.settings`), its count without the
+    floor (the 35 is the soft target ``new-provincial-zones``, reported met or short), no
+    conversions (no zone of the 45 is in a central urban district here)."""
+    d = designation_settings()
+    count = d["establish"]["count"]
+    count.pop("total_min")
+    count["note"] = "at most 40 in all and 10 a year are assumptions (严格控制新设 states no number); the 35 is " \
+                    "the target new-provincial-zones"
+    d.pop("convert")
+    d["figures"] = figures
+    return d
+
+
 def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
     """The 2021–2025 instance carrying every line of 2022 专栏一 (module docstring)."""
     data = synthetic_years_data(seed)
+    candidates, figures = _candidate_parks(data, seed)
     _derive(data, DERIVED_2022, seed, 1)
+    declared = data["metrics"]
+    _derive(data, DERIVED_2022, seed, 5, zones=candidates)
+    data["metrics"] = declared
+    data["zones"] = data["zones"] + candidates
+    data["designation"] = _designation_2022(figures)
+    data["rules"] = data["rules"] + [{
+        "id": "zones-only", "type": "exclude", "select": {"levels": ["other"]},
+        "source": "2022 专栏四 (其他园区…申报省级经开区)",
+        "note": "a park that is not a development zone (level other: a candidate) gets no new land; a designated "
+                "park is provincial from its designation year (plan-years), so the rule no longer holds it"}]
     yi = YI[data["units"]["money"]]
     assumption = "assumption (synthetic example): "
     land_src = assumption + "new construction land in a zone is industrial land (产业用地), counted from the next year"
@@ -163,14 +251,12 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "source": "2022 专栏一", "note": "工业投资占本地区工业投资比重 80% 以上 (2025)"},
         {"id": "high-tech-firms", "type": "level", "metric": "high_tech_firms", "at_least": 3000, "per": "total",
          "hard": False, "source": "2022 专栏一", "note": "高新技术企业数 3000 家 (2025)"},
-        {"id": "new-provincial-zones", "type": "not_modelled", "target": "新增省级经开区数量 35 个 (十四五时期)",
-         "value": 35, "unit": "zones", "needs": DESIGNATION, "source": "2022 专栏一",
-         "select": {"levels": ["provincial"]}},
+        {"id": "new-provincial-zones", "type": "designation", "part": "establish", "at_least": 35, "hard": False,
+         "source": "2022 专栏一", "note": "新增省级经开区数量 35 个 (十四五时期: candidates designated 2021–2025)"},
         {"id": "international-parks", "type": "not_modelled", "target": "国际合作园区数 5 个 (2025)", "value": 5,
-         "unit": "parks", "needs": DESIGNATION + "; zones carry no 国际合作园区 designation",
-         "source": "2022 专栏一"},
+         "unit": "parks", "needs": INTERNATIONAL_PARKS, "source": "2022 专栏一"},
         {"id": "ftz-linkage", "type": "not_modelled", "target": "自贸试验区开放创新联动区数 7 个 (2025)", "value": 7,
-         "unit": "zones", "needs": DESIGNATION + "; zones carry no 联动区 designation", "source": "2022 专栏一"},
+         "unit": "zones", "needs": FTZ_LINKAGE, "source": "2022 专栏一"},
     ]
     data["name"] = "henan-etdz-45-targets-2022"
     meta = data["metadata"]
@@ -213,9 +299,10 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
             {"id": "revenue-1000-parks", "type": "count", "metric": "revenue", "threshold": 1000 * yi, "at_least": 20,
              "hard": False, "source": "2017 §一(三)",
              "note": "主营业务收入超千亿元产业集聚区达到 20 个左右 (2020; 左右 read as at least 20)"},
-            {"id": "national-zones", "type": "not_modelled", "target": "国家级开发区达到 30 个以上 (2020)",
-             "value": 30, "unit": "zones", "needs": DESIGNATION, "source": "2017 §一(三)",
-             "select": {"levels": ["national"]}},
+            {"id": "national-zones", "type": "designation", "part": "upgrade", "at_least": 30,
+             "existing": {"levels": ["national"]}, "hard": False, "source": "2017 §一(三)",
+             "note": "国家级开发区达到 30 个以上 (2020): the national parks there are plus those the province "
+                     "recommends by 2020 (the State Council approves an upgrade; the recommendation is the plan's)"},
             {"id": "leading-revenue-share", "type": "count", "metric": "leading_revenue", "over": "revenue",
              "threshold": 0.5, "at_least": 150, "hard": False, "source": "2017 §四(一)",
              "note": "主导产业主营业务收入占比超过 50% 的产业集聚区达到 150 个左右 (2020; at least 150, 50 % counts)"},
@@ -244,6 +331,7 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
              "note": "新建道路配套建设地下综合管廊不少于道路长度的 30% (each park)"},
         ],
     }
+    data["designation"] = designation_2017()
     data["name"] = "henan-parks-180-targets-2017"
     meta = data["metadata"]
     meta["description"] = (
@@ -253,6 +341,36 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
         "assumptions. " + meta["description"])
     meta["source"] = f"{SIGNATURE} v{TARGETS_VERSION}"
     return data
+
+
+def designation_2017() -> dict[str, Any]:
+    """The designation section of the 2017 instance: which provincial parks (产业集聚区, 经开区,
+    高新区) the province recommends for national status over 2018–2020 (2017 §二(一): 支持经济综合
+    实力强、产业特色明显、发展潜力较大的产业集聚区…升级为国家级开发区; §三(二): 支持符合条件的省级经济技术开发区
+    创建国家级经济技术开发区; §十(四): 对考核结果好的…优先考虑…升级). Every park is already a 省定 park:
+    no candidates to establish. The thresholds are assumptions: the clauses state none."""
+    return {
+        "source": "2017 §二(一), §三(二), §十(四)",
+        "establish": {"candidates": {"levels": ["other"]}},
+        "upgrade": {
+            "select": {"levels": ["provincial"], "kinds": ["cluster", "etdz", "hitech"]},
+            "criteria": [
+                {"id": "scale-revenue", "indicator": "revenue", "min": 1_000_000.0, "assumption": True,
+                 "source": "2017 §二(一) (经济综合实力强)",
+                 "note": "主营业务收入 ≥ 100 亿元: the clause states no figure"},
+                {"id": "muju-tax", "indicator": "tax_per_mu", "min": 15.0, "assumption": True,
+                 "source": "2017 §三(二) (发展质量高); §六(一) (亩均税收)",
+                 "note": "亩均税收 ≥ 15 万元/亩: the clauses name the indicator, not the figure"},
+                {"id": "top-ranked", "indicator": "score", "top": 30, "assumption": True,
+                 "source": "2017 §十(四) (对考核结果好的…优先考虑…升级)", "note": "the first 30 by score"},
+            ],
+            "count": {"id": "national-recommendations", "per_year_max": 5, "assumption": True,
+                      "source": "2017 §二(一) (按规定程序…升级为国家级开发区)",
+                      "note": "at most 5 a year: the clause states no number"},
+        },
+        "county": {"id": "one-zone-per-county", "cap": 1,
+                   "source": "2017 §二(一) (原则上每个县（区、市）设立1家产业集聚区或开发区)"},
+    }
 
 
 PLANS = {"2022": plan_2022_data, "2017": plan_2017_data}

@@ -153,7 +153,14 @@ from zoneopt.instance.rules import (
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
-from zoneopt.instance.targets import LevelTarget, PeriodTarget, TargetScope, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance.targets import (
+    DesignationTarget,
+    LevelTarget,
+    PeriodTarget,
+    TargetScope,
+    UnmodelledTarget,
+    ZoneCountTarget,
+)
 from zoneopt.instance.zones import (
     EARTH_RADIUS_KM,
     Enterprise,
@@ -187,6 +194,7 @@ __all__ = [
     "LevelTarget",
     "ZoneCountTarget",
     "UnmodelledTarget",
+    "DesignationTarget",
     "PeriodTarget",
     "TargetScope",
     "FundRequest",

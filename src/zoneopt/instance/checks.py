@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from zoneopt.errors import Issue
 from zoneopt.instance.common import every_rule
 from zoneopt.instance.consolidation import Consolidation
-from zoneopt.instance.designation import Designation, check_designation
+from zoneopt.instance.designation import Designation, check_designation, check_designation_targets
 from zoneopt.instance.evaluation import Evaluation
 from zoneopt.instance.indicators import BASE_METRICS, INDICATORS
 from zoneopt.instance.management import Management
@@ -92,6 +92,8 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
     issues.extend(_check_consolidation(inst, known))
     if inst.designation is not None:
         issues.extend(check_designation(inst.designation, known))
+    if inst.periods is not None:
+        issues.extend(check_designation_targets(inst.designation, inst.periods.targets or (), known))
     issues.extend(_check_metrics(inst))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
@@ -347,7 +349,7 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
     if p is not None:
         for field, targets in (("growth", p.growth), ("targets", p.targets or ())):
             for j, t in enumerate(targets):
-                if t.type == "not_modelled":
+                if t.type == "not_modelled" or t.type == "designation":
                     continue
                 need(f"periods.{field}[{j}].metric", t.metric, levels)
                 need(f"periods.{field}[{j}].over", getattr(t, "over", None), levels)

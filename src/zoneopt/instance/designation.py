@@ -12,8 +12,8 @@ when its number is not in that clause), so a plan says which rule keeps a candid
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Literal
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -196,5 +196,32 @@ def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[
     return issues
 
 
-__all__ = ["DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
+def check_designation_targets(d: Designation | None, targets: Sequence[Any], known: Mapping[str, set[object]]
+                              ) -> list[Issue]:
+    """Each designation target of ``periods.targets`` needs the ``designation`` section with its
+    part, a due year among the designation's years, and an ``existing`` selector naming known
+    zones, cities, counties and tags."""
+    issues: list[Issue] = []
+    for j, t in enumerate(targets):
+        if getattr(t, "type", None) != "designation":
+            continue
+        where = f"periods.targets[{j}]"
+        if d is None:
+            issues.append(Issue(where, f"designation target {t.id!r} needs the instance's 'designation' section "
+                                       "(models/designation.md)"))
+            continue
+        if t.part != "establish" and getattr(d, t.part) is None:
+            issues.append(Issue(f"{where}.part", f"designation target {t.id!r} counts {t.part!r} decisions, but the "
+                                                 f"designation section has no {t.part!r} part"))
+        if t.year is not None and d.years is not None and t.year not in d.years:
+            issues.append(Issue(f"{where}.year", f"year {t.year} is not a designation year {list(d.years)}"))
+        for key in ("zones", "cities", "counties", "tags"):
+            for k, value in enumerate(getattr(t.existing, key, None) or ()):
+                if value not in known[key]:
+                    issues.append(Issue(f"{where}.existing.{key}[{k}]", f"no zone has {key} {value!r}"))
+    return issues
+
+
+__all__ = ["check_designation_targets",
+           "DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
            "DesignationUpgrade", "DesignationConvert", "DesignationObjective", "Designation", "check_designation"]

@@ -5,6 +5,8 @@ weight (:class:`Diminishing`) and the priority order of a lexicographic objectiv
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field, model_validator
 
 from zoneopt.instance.common import Array, Grade, NonNeg, Share, _Strict
@@ -43,13 +45,18 @@ class Tiers(_Strict):
 
     ``base``: ``"request"`` (the zone's request of the resource), ``"land_area"`` (existing
     land, so the target is an amount per existing mu by grade) or any indicator name.
-    ``select`` restricts the zones that share the target (the others' target is 0)."""
+    ``select`` restricts the zones that share the target (the others' target is 0).
+    ``norm``: how the distance to the target is counted, ``"l1"`` (the default: Σ|x − t|, an
+    LP, any backend) or ``"l2"`` (least squares, Σ(x − t)²/(2·pool): a QP, solved by the
+    backends that take a quadratic objective — HiGHS, OR-Tools PDLP and SCIP — and refused with
+    a typed error by the others; in whole parcels or tranches a MIQP, SCIP only)."""
 
     by: str = "grade"
     multipliers: dict[Grade, NonNeg] = Field(default_factory=lambda: dict(DEFAULT_TIER_MULTIPLIERS))
     bands: Array[Band] = ()
     base: str = "request"
     select: Selector = Field(default_factory=Selector)
+    norm: Literal["l1", "l2"] = "l1"
 
     @model_validator(mode="after")
     def _bands_sorted(self) -> Tiers:

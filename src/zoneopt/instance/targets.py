@@ -1,7 +1,9 @@
 """Targets of the plan over years on any zone figure (models/targets.md): a level or share
 (``level``: a metric, or a ratio of metrics, at least / at most a value — per zone, on average
 or in total), a count of zones (``count``: at least N zones, or a share of the selected zones,
-whose metric or ratio reaches a threshold) and targets the tool states but cannot model yet
+whose metric or ratio reaches a threshold), a count of designation decisions (``designation``:
+at least N candidates designated, or zones recommended or converted, by a year, plus the zones
+that already count: models/designation.md) and targets the tool states but cannot model yet
 (``not_modelled``: listed and reported, with what they need). Growth targets are
 :class:`~zoneopt.instance.periods.GrowthTarget`.
 
@@ -93,6 +95,31 @@ class UnmodelledTarget(_Rule):
     select: Selector | None = None
 
 
-PeriodTarget = Annotated[LevelTarget | ZoneCountTarget | UnmodelledTarget, Field(discriminator="type")]
+class DesignationTarget(_Rule):
+    """At least ``at_least`` zones by the end of ``year`` (default the designation's last
+    year) counting the zones that match ``existing`` now plus the designation's decisions of
+    ``part`` up to that year (2022 专栏一: 新增省级经开区 35 个 — ``establish``, no ``existing``;
+    2017 §一(三): 国家级开发区达到 30 个以上 — ``upgrade`` with ``existing: {"levels":
+    ["national"]}``: the national zones there are plus those recommended). A row of the
+    designation model (models/designation.md, "Targets"): hard by default (the designation is
+    infeasible when no plan reaches it, and says which criteria and rules stand in the way);
+    ``"hard": false`` makes it soft (the designation first comes as close as its rules allow).
+    The instance needs a ``designation`` section with the part."""
 
-__all__ = ["TargetScope", "LevelTarget", "ZoneCountTarget", "UnmodelledTarget", "PeriodTarget"]
+    type: Literal["designation"]
+    part: Literal["establish", "upgrade", "convert"] = "establish"
+    at_least: Int = Field(ge=0)
+    existing: Selector | None = Field(None, description="zones that count already (e.g. the national ones)")
+    year: Int | None = Field(None, description="the year it is due, a designation year (default the last)")
+    hard: bool | None = Field(None, description="false: soft, reported met or short (default true)")
+
+    @property
+    def is_hard(self) -> bool:
+        return self.hard is not False
+
+
+PeriodTarget = Annotated[LevelTarget | ZoneCountTarget | DesignationTarget | UnmodelledTarget,
+                         Field(discriminator="type")]
+
+__all__ = ["TargetScope", "LevelTarget", "ZoneCountTarget", "DesignationTarget", "UnmodelledTarget",
+           "PeriodTarget"]

@@ -35,7 +35,8 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 TIERED_UNIT = "(1.5 × allocated − deviation from the tiered target)"
-"""What the tiered objective counts, in the resource's unit (see :data:`FILL_VALUE`)."""
+"""What the tiered objective counts, in the resource's unit (see :data:`FILL_VALUE`); in L2 the
+deviation is Σ(x − t)²/(2 × pool)."""
 
 
 # -- the tiered target ------------------------------------------------------------------------
@@ -135,30 +136,46 @@ class TierTerm:
     target: FloatArray
     """model units, per zone in ``zones``."""
     deviation: VarBlock
+    norm: str = "l1"
+    """``"l1"`` (d⁺, d⁻ ≥ 0 per zone) or ``"l2"`` (one free deviation per zone, squared)."""
 
 
 def add_tier_term(b: ModelBuilder, x: VarBlock, totals: ZoneTotals, value: FloatArray, lo: FloatArray,
                   hi: FloatArray, weight: float, zones: IntArray | None = None, pool: float | None = None,
-                  name: str = "tiered") -> tuple[TierTerm, FloatArray]:
+                  name: str = "tiered", norm: str = "l1") -> tuple[TierTerm, FloatArray]:
     """Add the deviation of ``x`` (one column per zone) from the tiered target over ``zones``
-    (default every zone) splitting ``pool`` (default the whole pool; model units): rows
-    x_i − d⁺_i + d⁻_i = t_i, d ≥ 0 with objective −``weight`` each (a maximised model). Returns
-    the term and the coefficient ``FILL_VALUE × weight`` to add on every column of ``x`` (one
-    more unit allocated is worth 1.5 units of deviation)."""
+    (default every zone) splitting ``pool`` (default the whole pool; model units), in a
+    maximised model. ``norm`` ``"l1"``: rows x_i − d⁺_i + d⁻_i = t_i, d ≥ 0 with objective
+    −``weight`` each. ``"l2"``: rows x_i − e_i = t_i, e free, objective −``weight``·e_i²/(2·S)
+    with S the whole pool (so the marginal cost of a deviation, weight·|e|/S, is at most
+    ``weight``: one more unit allocated still pays, as in L1). Returns the term and the
+    coefficient ``FILL_VALUE × weight`` to add on every column of ``x`` (one more unit
+    allocated is worth 1.5 units of deviation; models/land-quota.md)."""
     zones = np.arange(x.size) if zones is None else np.asarray(zones, dtype=np.int64)
     m = zones.size
     target = tier_targets(value[zones], lo[zones], hi[zones], totals.pool if pool is None else pool)
     name = name + totals.suffix
-    d = b.add_vars(f"{name}:deviation", 2 * m, lb=0.0, obj=-weight)
     cols = x.start + zones
-    rows = np.tile(np.arange(m), 3)
-    A = sp.csr_matrix((np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]),
-                       (rows, np.concatenate([cols, d.start + np.arange(m), d.start + m + np.arange(m)]))),
-                      shape=(m, b.num_vars))
+    if norm == "l2":
+        d = b.add_vars(f"{name}:deviation", m, lb=-np.inf)
+        b.add_quadratic(d.start + np.arange(m), -weight / max(totals.pool, L2_SCALE_FLOOR))
+        rows = np.tile(np.arange(m), 2)
+        entries = (np.concatenate([np.ones(m), -np.ones(m)]), (rows, np.concatenate([cols, d.start + np.arange(m)])))
+    else:
+        d = b.add_vars(f"{name}:deviation", 2 * m, lb=0.0, obj=-weight)
+        rows = np.tile(np.arange(m), 3)
+        entries = (np.concatenate([np.ones(m), -np.ones(m), np.ones(m)]),
+                   (rows, np.concatenate([cols, d.start + np.arange(m), d.start + m + np.arange(m)])))
+    A = sp.csr_matrix(entries, shape=(m, b.num_vars))
     b.add_rows(f"{name}:deviation", A, lb=target, ub=target, labels=[str(x.labels[k]) for k in zones]
                if x.labels else None)
     fill = np.full(x.size, FILL_VALUE * weight)
-    return TierTerm(f"{name}:deviation", zones, cols, value[zones], lo[zones], hi[zones], totals.pool, target, d), fill
+    return TierTerm(f"{name}:deviation", zones, cols, value[zones], lo[zones], hi[zones], totals.pool, target, d,
+                    norm), fill
+
+
+L2_SCALE_FLOOR = 1e-9
+"""The least S in the L2 term's −e²/(2·S) (a pool of 0 model units leaves nothing to split)."""
 
 
 def retarget(m: Model, term: TierTerm, left: float) -> Model:
@@ -292,7 +309,8 @@ def block_objective(b: ModelBuilder, instance: Instance, zt: ZoneTable, x: VarBl
         if priority_zones is not None:
             zones = np.flatnonzero(~split_priority(zt.size, priority_zones))
             pool = max(0.0, totals.pool - float(hi[priority_zones].sum()))
-        term, fill = add_tier_term(b, x, totals, value, lo, hi, tiered_weight, zones, pool)
+        term, fill = add_tier_term(b, x, totals, value, lo, hi, tiered_weight, zones, pool,
+                                   norm=(tiers or Tiers()).norm)
         coef = coef + fill
     fair = None
     if fairness_weight > 0:
@@ -382,8 +400,8 @@ def serve_in_order(m: Model, order: Sequence[IntArray], hi: FloatArray, backend:
         if x is None or (x[cols] < hi[cols] - tol * np.maximum(1.0, hi[cols])).any():
             c = np.zeros(m.num_vars)
             c[cols] = 1.0
-            sol = core_solve(replace(m, c=c, c0=0.0, lb=lb, sense="max", name=f"{m.name}:serve"), backend,
-                             options=options)
+            sol = core_solve(replace(m, c=c, c0=0.0, lb=lb, sense="max", hessian=None, name=f"{m.name}:serve"),
+                             backend, options=options)
             solves += 1
             runtime += sol.runtime
             if (sol.x is None or not sol.status.has_solution) and x is None:

@@ -20,6 +20,10 @@ Variables, one per zone of a part and plan year (zone-major: column ``start + a�
   v_{k,s} ≤ cap_c − n_c (a candidate takes the place a conversion frees, not before);
 * counts: Σ over all of a part's columns in [total_min, total_max], and per year in
   [per_year_min, per_year_max], rule ``count.id``;
+* designation targets of ``periods.targets`` (``type: "designation"``), rule ``target.id``:
+  one row each, Σ_{a, t ≤ due} x_{a,t} (+ s) ≥ N − E, E the zones that count already
+  (``existing``); a soft target's shortfall s ≥ 0 is minimised first (relative to N − E), then
+  held while the measure is maximised (:func:`target_limits` says what caps it);
 * the measure (maximised): Σ weight · score_a · Y_t x_{a,t}, Y_t = T − t (years as a zone,
   ``timing: "years"``) or 1 (``"once"``); a conversion counts ``value`` · Y_t. With
   ``tie_break`` a second solve keeps the measure at its optimum and maximises
@@ -44,9 +48,17 @@ import scipy.sparse as sp
 
 from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
 from zoneopt.data.zones import ZoneTable
+from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.evaluation.run import evaluated_table
-from zoneopt.instance import PLAN_YEARS, Designation, DesignationCount, DesignationCriterion, Instance
+from zoneopt.instance import (
+    PLAN_YEARS,
+    Designation,
+    DesignationCount,
+    DesignationCriterion,
+    DesignationTarget,
+    Instance,
+)
 from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo
 
@@ -84,6 +96,20 @@ class Part:
 
 
 @dataclass(frozen=True, eq=False)
+class TargetRow:
+    """A designation target as built: its part, the index of its due year, the zones that
+    count already (``existing``), what the decisions must add (``need`` = at_least −
+    existing, at least 0), its row (None when ``need`` is 0) and a soft target's shortfall."""
+
+    target: DesignationTarget
+    due: int
+    existing: int
+    need: int
+    row: RowBlock | None
+    short: VarBlock | None
+
+
+@dataclass(frozen=True, eq=False)
 class DesignationModel:
     """A built designation model: the core model, the parts, the years, the county data
     (``existing``: zones per county before any decision; ``cap``; ``full``: counties whose
@@ -107,6 +133,13 @@ class DesignationModel:
     measure_row: RowBlock
     tie_c: FloatArray
     rules: dict[str, RuleInfo] = field(default_factory=dict)
+    targets: tuple[TargetRow, ...] = ()
+
+    @property
+    def shortfalls(self) -> IntArray:
+        """The columns of the soft targets' shortfalls."""
+        cols = [np.arange(r.short.start, r.short.start + r.short.size) for r in self.targets if r.short is not None]
+        return np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
 
 
 def settings_of(instance: Instance) -> Designation:
@@ -350,12 +383,80 @@ def build_designation_model(instance: Instance) -> DesignationModel:
         f"原则上每个县设立1家: at most {s.county.cap} zone(s) per county"
         + (f", exceptions {dict(s.county.exceptions)}" if s.county.exceptions else "")))
     count_rows = {name: _count_rows(b, p, T, years, rules) for name, p in parts.items()}
+    targets = _target_rows(b, instance, zt, parts, years, rules)
 
     c, tie = _objective(b, parts, s, zt.ids, T)
     measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
     return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,
                             existing, cap, conv_n, full, county_block, county_row_year, count_rows, measure,
-                            tie, rules)
+                            tie, rules, targets)
+
+
+def designation_targets(instance: Instance) -> tuple[tuple[int, DesignationTarget], ...]:
+    """The designation targets of ``periods.targets`` with their index."""
+    targets = instance.periods.targets or () if instance.periods is not None else ()
+    return tuple((j, t) for j, t in enumerate(targets) if isinstance(t, DesignationTarget))
+
+
+def _target_rows(b: ModelBuilder, instance: Instance, zt: ZoneTable, parts: dict[str, Part], years: tuple[int, ...],
+                 rules: dict[str, RuleInfo]) -> tuple[TargetRow, ...]:
+    """One row per designation target over its part's columns up to its due year (a loop
+    over targets): Σ x (+ s) ≥ at_least − existing. Raises :class:`InstanceError` for a due
+    year outside the designation's years or a part the section does not have."""
+    out = []
+    T = len(years)
+    for j, t in designation_targets(instance):
+        where = f"periods.targets[{j}]"
+        due_year = t.year if t.year is not None else years[-1]
+        if due_year not in years:
+            raise InstanceError([Issue(f"{where}.year", f"target {t.id!r}: year {due_year} is not a designation "
+                                                        f"year {list(years)}")])
+        p = parts.get(t.part)
+        if p is None:
+            raise InstanceError([Issue(f"{where}.part", f"target {t.id!r}: the designation has no {t.part!r} part")])
+        due = years.index(due_year)
+        existing = int(zt.select(t.existing).sum()) if t.existing is not None else 0
+        need = max(int(t.at_least) - existing, 0)
+        rules[t.id] = RuleInfo(t.id, "designation", t.cited, t.note or (
+            f"at least {t.at_least} by {due_year}: {existing} counted already + {t.part} decisions"))
+        if need == 0:
+            out.append(TargetRow(t, due, existing, 0, None, None))
+            continue
+        a, yr = np.meshgrid(np.arange(p.zones.size), np.arange(due + 1), indexing="ij")
+        cols = p.column(a.ravel(), yr.ravel(), T)
+        short = None if t.is_hard else b.add_vars(f"short:{t.id}", 1, lb=0.0, ub=float(need), integer=True)
+        if short is not None:
+            cols = np.append(cols, short.start)
+        A = sp.csr_matrix((np.ones(cols.size), (np.zeros(cols.size, dtype=np.int64), cols)), shape=(1, b.num_vars))
+        row = b.add_rows(t.id, A, lb=float(need), rule=t.id, source=t.cited, labels=[str(due_year)])
+        out.append(TargetRow(t, due, existing, need, row, short))
+    return tuple(out)
+
+
+def target_limits(dm: DesignationModel, r: TargetRow) -> tuple[int, list[str]]:
+    """The most decisions of the target's part its rules allow by its due year, from the data
+    alone, and each limit in words: the qualifying zones (with how many fail each criterion),
+    one zone per county (designations), the count's total and yearly maxima."""
+    p = dm.parts[r.target.part]
+    c = p.count
+    qualifying = int(p.ok.sum())
+    fails = ", ".join(f"`{cr.id}` {int((~p.passed[cr.id]).sum())}" for cr in p.criteria
+                      if (~p.passed[cr.id]).any())
+    what = {"establish": "candidates", "upgrade": "zones that may be recommended",
+            "convert": "zones that may convert"}[p.name]
+    limits = [(qualifying, f"{qualifying} of {p.zones.size} {what} qualify"
+               + (f" (failing: {fails})" if fails else ""))]
+    if p.name == "establish":
+        county = dm.settings.county
+        limits.append((most_possible(dm), f"one zone per county (`{county.id}`, {county.cited or 'no source'}) "
+                                          f"allows at most {most_possible(dm)}"))
+    if c is not None and c.total_max is not None:
+        limits.append((int(c.total_max), f"count `{c.id}` allows at most {c.total_max} in all"))
+    if c is not None and c.per_year_max is not None:
+        n = int(c.per_year_max) * (r.due + 1)
+        limits.append((n, f"count `{c.id}` allows at most {c.per_year_max} a year: {n} by {dm.years[r.due]}"))
+    most = min(v for v, _ in limits)
+    return most, [text for v, text in limits if v == most or v == qualifying]
 
 
 def _objective(b: ModelBuilder, parts: dict[str, Part], s: Designation, ids: npt.NDArray[np.object_],
@@ -436,6 +537,13 @@ def quick_conflicts(dm: DesignationModel) -> str:
                        + (f": parks failing each criterion: {text}" if text else "")
                        + (f"; rule `{dm.settings.county.id}` ({dm.settings.county.cited}) leaves "
                           f"{int(dm.full.sum())} county(ies) no room" if name == "establish" else ""))
+    for r in dm.targets:  # a loop over hard designation targets
+        most, why = target_limits(dm, r)
+        if r.target.is_hard and r.need > most:
+            t = r.target
+            out.append(f"target `{t.id}`" + (f" ({t.cited})" if t.cited else "")
+                       + f" asks for {t.at_least} by {dm.years[r.due]} ({r.existing} counted already), "
+                       f"{r.need} {t.part} decision(s), but at most {most} can be made: " + "; ".join(why))
     return "; ".join(out)
 
 
@@ -451,5 +559,5 @@ def designation_resource_model(instance: Instance) -> ResourceModel:
 
 
 __all__ = ["DesignationModel", "Part", "build_designation_model", "tie_break_model", "quick_conflicts",
-           "most_possible", "designation_resource_model", "settings_of", "plan_years", "figure", "ONCE_RULE",
-           "MEASURE_BLOCK"]
+           "most_possible", "designation_resource_model", "TargetRow", "target_limits", "designation_targets",
+           "settings_of", "plan_years", "figure", "ONCE_RULE", "MEASURE_BLOCK"]

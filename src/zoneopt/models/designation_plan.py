@@ -5,6 +5,8 @@ converted in which year, and for every other zone the criterion it fails or the 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
@@ -20,10 +22,12 @@ from zoneopt.models.designation import (
     Part,
     build_designation_model,
     quick_conflicts,
+    target_limits,
     tie_break_model,
 )
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import binding_tables, columns_to_zones
+from zoneopt.models.year_targets import STATUS_COLUMNS
 from zoneopt.plans.designation import DECISION, DesignationPlan, DesignationSummary
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,6 +49,7 @@ def solve_designation(instance: Instance, backend: str = DEFAULT_BACKEND, *, tim
     if quick:
         raise InfeasibleError(f"{what} is infeasible: {quick}")
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
+    dm = least_shortfall(dm, backend, opts)
     first = core_solve(dm.model, backend, options=opts)
     raise_for_status(first, dm.model, what, unit="zones", rules=dm.rules,
                      time_limit=max(30.0, 10.0 * first.runtime))
@@ -55,6 +60,30 @@ def solve_designation(instance: Instance, backend: str = DEFAULT_BACKEND, *, tim
         if second.status.has_solution:
             final = second
     return plan_from_solution(dm, final, first)
+
+
+def least_shortfall(dm: DesignationModel, backend: str = DEFAULT_BACKEND,
+                    options: SolveOptions | None = None) -> DesignationModel:
+    """The soft designation targets' first stage: minimise Σ_k s_k / need_k under every rule,
+    then return ``dm`` with each shortfall held at its value there (so the measure is
+    maximised only among the plans that come that close to every soft target); ``dm`` itself
+    without a soft target."""
+    cols = dm.shortfalls
+    if not cols.size:
+        return dm
+    m = dm.model
+    c = np.zeros(m.num_vars)
+    for r in dm.targets:  # a loop over targets
+        if r.short is not None:
+            c[r.short.start] = 1.0 / r.need
+    stage = replace(m, c=c, c0=0.0, sense="min", name=m.name + ":least-shortfall", objective_unit="share short")
+    sol = core_solve(stage, backend, options=options)
+    raise_for_status(sol, stage, f"designation of {dm.instance.name!r} (soft targets' first stage)", unit="zones",
+                     rules=dm.rules)
+    assert sol.x is not None
+    ub = m.ub.copy()
+    ub[cols] = np.round(np.maximum(sol.x[cols], 0.0)) + 1e-7
+    return replace(dm, model=replace(m, ub=ub))
 
 
 # -- reading a solution --------------------------------------------------------------------------
@@ -249,6 +278,34 @@ def _tables(dm: DesignationModel, decisions: pd.DataFrame) -> tuple[pd.DataFrame
     return year_tab, counties.reset_index(), criteria
 
 
+def target_table(dm: DesignationModel, x: FloatArray) -> pd.DataFrame:
+    """One row per designation target (the columns of the plan over years' target status):
+    what it requires, the zones counted already plus the part's decisions up to its due year,
+    ``met`` or ``short``, and when short what caps it (:func:`target_limits`)."""
+    rows = []
+    T = len(dm.years)
+    for r in dm.targets:  # a loop over targets
+        t = r.target
+        p = dm.parts[t.part]
+        made = int(round(float(x[p.var.slice].reshape(p.zones.size, T)[:, :r.due + 1].sum())))
+        achieved = r.existing + made
+        met = achieved >= t.at_least
+        why = ""
+        if not met:
+            most, limits = target_limits(dm, r)
+            why = (f"short by {t.at_least - achieved}: " + "; ".join(limits)
+                   + ("" if most < r.need else f"; the rules allow {most} by {dm.years[r.due]}: the other targets "
+                                               "and the county and count rules together hold it back"))
+        counted = f"{r.existing} counted already + " if t.existing is not None else ""
+        rows.append({"rule": t.id, "type": "designation", "source": t.cited, "year": dm.years[r.due],
+                     "scope": f"{p.zones.size} {'candidates' if t.part == 'establish' else 'zones'}",
+                     "metric": DECISION[t.part], "unit": "zones",
+                     "required": f"≥ {t.at_least} zones ({counted}{DECISION[t.part]} by {dm.years[r.due]})",
+                     "achieved": f"{r.existing} + {made}" if t.existing is not None else f"{made}",
+                     "status": "met" if met else "short", "diagnosis": why})
+    return pd.DataFrame(rows, columns=STATUS_COLUMNS)
+
+
 def plan_from_solution(dm: DesignationModel, solution: Solution, primary: Solution | None = None) -> DesignationPlan:
     """Turn a checked solution into a :class:`DesignationPlan`. ``primary`` is the first
     stage (its objective is the measure); ``solution`` the tie-break's."""
@@ -287,7 +344,7 @@ def plan_from_solution(dm: DesignationModel, solution: Solution, primary: Soluti
         converted=int(n_chosen.get("convert", 0)), zones_before=int(years["zones"].iloc[0] - years["designated"].iloc[0]
                                                                      + years["converted"].iloc[0]),
         zones_after=int(years["zones"].iloc[-1]), check_max_violation=max_violation(solution), notes=notes)
-    return DesignationPlan(summary, decisions, years, counties, criteria, bindings)
+    return DesignationPlan(summary, decisions, years, counties, criteria, bindings, target_table(dm, x))
 
 
 __all__ = ["solve_designation", "plan_from_solution"]

@@ -286,7 +286,7 @@ def solve_in_form(model: Model, tilts: Sequence[TiltChain], backend: str, option
         return solution, form
     opts = form.strategy.options(backend, options)
     lazy = form.strategy.lazy_tilt if lazy_tilt is None else lazy_tilt
-    if lazy and not form.model.is_mip and form.chains:
+    if lazy and not form.model.is_mip and not form.model.is_quadratic and form.chains:  # row generation: LPs
         held = np.zeros(model.num_rows, dtype=bool)
         for chain in form.chains:
             t = chain.tilt

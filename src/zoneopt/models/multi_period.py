@@ -82,6 +82,7 @@ from zoneopt.models.year_models import (
     stacked_tracks,
 )
 from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
+from zoneopt.models.zone_years import zone_years
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
 from zoneopt.plans.designation import DesignationPlan
 from zoneopt.plans.glossary import Term, spoken
@@ -120,6 +121,8 @@ class MultiPeriodModel:
     notes: tuple[str, ...] = ()
     targets: tuple[TargetRecord, ...] = ()
     """the level, share and count targets as built (models/targets.md)."""
+    designation: DesignationPlan | None = None
+    """the designation plan the zones of each year follow (its targets are reported with the others)."""
 
     @property
     def shortfalls(self) -> npt.NDArray[np.int64]:
@@ -169,7 +172,8 @@ STACKED_FORM_FROM = PRESOLVE_OFF_FROM
 """Columns from which the stacked model is solved through the land solve form (:func:`solve_stacked`)."""
 
 
-def build_multi_period(instance: Instance, management: ManagementResult | None = None) -> MultiPeriodModel:
+def build_multi_period(instance: Instance, management: ManagementResult | None = None,
+                       designation: DesignationPlan | None = None) -> MultiPeriodModel:
     """Build the multi-period model of ``instance``: every resource it pools (or
     ``periods.resources``) over the plan years (its ``periods`` section, or the defaults:
     2021–2025, every year the single-year pools, carry-over by resource as
@@ -178,14 +182,20 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
     zones get nothing more. Raises :class:`InstanceError` without any pool, for an emission
     objective that is not an optimisation (``zsg_dea``), or for data a rule, objective, effect
     or growth target lacks; :class:`InfeasibleError` for a growth target no allocation can move
-    (e.g. in its first year, when allocations take effect a year later)."""
+    (e.g. in its first year, when allocations take effect a year later). With
+    ``designation`` (its plan), a designated park is ``provincial`` from its designation year
+    in every year's models and in the targets' selections (:mod:`zoneopt.models.zone_years`),
+    and the plan's designation targets are reported with the others."""
     resources = _planned(instance)
     periods = instance.periods if instance.periods is not None else Periods()
     zt = evaluated_table(instance)
     years = periods.years
     settings = track_settings(instance, periods, resources, management)
     notes = _notes(instance, management, resources, years)
-    built = build_year_models(instance, periods, settings, resources, management)
+    zy = zone_years(instance, zt, years, designation, designation_inactive(management, zt))
+    for t in years:  # the year instances' evaluations, once each, before their copies share them
+        zy.table(t)
+    built = build_year_models(instance, periods, settings, resources, management, zy.instance)
     senses = {bm.model.sense for *_, bm in built}
     sense: Sense = "min" if senses == {"min"} else "max"
     b = ModelBuilder(f"years:{instance.name}", sense)
@@ -199,16 +209,16 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_ramps(b, tr, zt, scales, rules)
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
-    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money,
-                                inactive=designation_inactive(management, zt))
-    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules)
+    growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money, in_year=zy)
+    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules, in_year=zy)
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)
     weights: dict[str, float] = {r: float(periods.weights.get(r, 1.0)) for r in RESOURCE_ORDER if r in resources}
     units = {r: objective_units(instance, next(p.built for p in parts if p.resource == r)) for r in resources}
     mm = MultiPeriodModel(instance, periods, zt, model, tuple(parts), tracks, sense, {}, weights, units,
-                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets)
+                          row_scale, row_unit, row_owner, growth, rules, rule_units, management, tuple(notes), targets,
+                          designation)
     mm = replace(mm, change_cost=change_costs(mm))
     return with_norms(mm, {r: _scale(mm, r) for r in resources})
 
@@ -259,19 +269,36 @@ def _planned(instance: Instance) -> tuple[str, ...]:
                                             "pools.funds (their single-year settings hold every year)")])
     if "emissions" in resources:
         assert instance.pools.emissions is not None
-        if instance.pools.emissions.objective.kind != "priority":
+        if instance.pools.emissions.objective.kind == "zsg_dea":
             raise InstanceError([Issue("pools.emissions.objective.kind",
                                        "the zero-sum-gains DEA reallocation is a formula, not a model to plan over "
                                        "years: use the priority objective, or leave emissions out "
                                        "(periods.resources)")])
     kinds = {"land": instance.objective.kind,
-             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None}
-    for resource, kind in kinds.items():  # land and funds
+             "funds": instance.pools.funds.objective.kind if instance.pools.funds is not None else None,
+             "emissions": instance.pools.emissions.objective.kind if instance.pools.emissions is not None else None}
+    for resource, kind in kinds.items():
         if resource in resources and kind == "lexicographic":
-            where = "objective.kind" if resource == "land" else "pools.funds.objective.kind"
+            where = "objective.kind" if resource == "land" else f"pools.{resource}.objective.kind"
             raise InstanceError([Issue(where, "a lexicographic objective serves its priority zones in stages, one "
                                               "solve each: it has no one model to plan over years; use 'tiered'")])
+    _refuse_l2(instance, resources)
     return resources
+
+
+def _refuse_l2(instance: Instance, resources: Sequence[str]) -> None:
+    """The tiered target in L2 (a quadratic objective) is not planned over years: the stacked
+    objective is one linear sum over resources and years (models/multi-period.md)."""
+    tiers = {"land": ("objective.tiers.norm", instance.objective.tiers),
+             "funds": ("pools.funds.objective.tiers.norm",
+                       instance.pools.funds.objective.tiers if instance.pools.funds is not None else None),
+             "emissions": ("pools.emissions.objective.tiers.norm",
+                           instance.pools.emissions.objective.tiers if instance.pools.emissions is not None else None)}
+    for resource, (where, spec) in tiers.items():
+        if resource in resources and spec is not None and spec.norm == "l2":
+            raise InstanceError([Issue(where, "the plan over years states one linear objective over every year "
+                                              "(models/multi-period.md); the tiered target in L2 is quadratic: use "
+                                              "norm 'l1' for the plan over years")])
 
 
 def _notes(instance: Instance, management: ManagementResult | None, resources: Sequence[str],
@@ -392,7 +419,7 @@ def solve_multi_period(instance: Instance, backend: str = DEFAULT_BACKEND, *, ti
             mres = manage(instance, backend=backend, time_limit=time_limit, designation=dplan or False)
     if dplan is not None:
         mres = dplan.feed(mres, instance.name)
-    mm = build_multi_period(instance, mres)
+    mm = build_multi_period(instance, mres, dplan)
     opts = SolveOptions.merged(options, time_limit=time_limit, mip_gap=mip_gap)
     extra = 0.0
     if mm.coupled:
@@ -666,12 +693,17 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         with np.errstate(divide="ignore", invalid="ignore"):
             fulfil = np.where(req > 0, flat / req, np.nan)
         weights = [by_part[(tr.resource, t)].weights for t in mm.years]
+        # each year's level, grade and score as that year's model read them (a designated park is
+        # provincial from its year: models/zone_years.py)
+        yf = [evaluated_table(by_part[(tr.resource, t)].instance).frame for t in mm.years]
         cell_parts.append(pd.DataFrame({
             "track": tr.key, "resource": tr.resource, "unit": tr.unit,
             "year": np.repeat(np.asarray(mm.years), n), "zone": np.tile(f["zone"].to_numpy(), T),
             "name": np.tile(f["name"].to_numpy(), T), "city": np.tile(f["city"].to_numpy(), T),
-            "level": np.tile(f["level"].to_numpy(), T), "grade": np.tile(f["grade"].to_numpy(), T),
-            "score": np.tile(f["score"].to_numpy(), T), "land_area_mu": np.tile(f["land_area_mu"].to_numpy(), T),
+            "level": np.concatenate([g["level"].to_numpy() for g in yf]),
+            "grade": np.concatenate([g["grade"].to_numpy() for g in yf]),
+            "score": np.concatenate([g["score"].to_numpy(dtype=float) for g in yf]),
+            "land_area_mu": np.tile(f["land_area_mu"].to_numpy(), T),
             "request": req, "allocation": flat, "fulfilment": fulfil,
             "weight": np.concatenate([w if w is not None else np.full(n, np.nan) for w in weights]),
             "binding_rules": binding_rules[start:start + n * T], "shadow_prices": shadow_prices[start:start + n * T],
@@ -728,7 +760,8 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
         check_max_violation=max(viol) if viol else None, notes=notes, warnings=list(warnings),
     )
     growth = _target_table(mm, x)
-    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth)
+    status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth,
+                           mm.designation.targets if mm.designation is not None else None)
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
                            pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
                            mm.management, target_status=status)

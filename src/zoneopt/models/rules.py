@@ -314,7 +314,10 @@ def _min_lot_rows(b: ModelBuilder, rule: MinLotRule | MinLot, zt: ZoneTable, tot
                   rules: Sequence[tuple[str, Any]]) -> None:
     """Nothing or at least L_i: a binary y_i per selected zone (open or not) with
     L_i·y_i <= total_i <= U_i·y_i, U_i the zone's cap under the per-zone rules (at most the
-    pool). A zone whose cap is below its lot can only get nothing (y_i fixed at 0)."""
+    pool). A zone whose cap is below its lot can only get nothing (y_i fixed at 0). A total
+    that is one column is also declared semi-continuous in [L_i, U_i]
+    (:class:`~zoneopt.core.model.SemiContinuous`): HiGHS solves it natively, without y_i and
+    the two rows; every other backend, and every analysis, reads y_i and the rows."""
     lot = _amount(rule, "lot")
     mask = zt.select(rule.select)
     if isinstance(lot, dict):
@@ -337,6 +340,14 @@ def _min_lot_rows(b: ModelBuilder, rule: MinLotRule | MinLot, zt: ZoneTable, tot
     b.add_rows(f"{head}:open", E + sp.csr_matrix((-np.maximum(U, L), (rows, y.start + rows)),
                                                   shape=(idx.size, width)), ub=0.0,
                rule=rule.id, source=rule.cited, labels=labels)
+    # Where a zone's total is one column (land, each pollutant, funds), the column is
+    # semi-continuous: solved natively where the backend can (HiGHS), by y and the rows elsewhere.
+    Ez = totals.E[idx]
+    one = (np.diff(Ez.indptr) == 1)
+    one[one] = Ez.data[Ez.indptr[:-1][one]] == 1.0
+    if one.any():
+        b.declare_semicontinuous(Ez.indices[Ez.indptr[:-1][one]], y.start + rows[one], L[one],
+                                 np.maximum(U, L)[one])
 
 
 def _strict_tilt_rows(b: ModelBuilder, rule: TiltRule, instance: Instance, zt: ZoneTable, totals: ZoneTotals,

@@ -6,7 +6,7 @@ one or several tracks."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +24,7 @@ from zoneopt.models.funds import leverage_rows
 from zoneopt.models.rules import RuleInfo, ZoneTotals, add_zone_rules
 from zoneopt.models.tracks import EffectSpec, RampSpec, Track
 from zoneopt.models.year_models import RowScales, year_suffix
+from zoneopt.models.zone_years import ZoneYears
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -253,17 +254,19 @@ def effect_values(tr: Track, metric: GrowthMetric, instance: Instance, zt: ZoneT
 
 def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance: Instance, zt: ZoneTable,
                        scales: RowScales, rules: dict[str, RuleInfo], money: str,
-                       inactive: Callable[[int], BoolArray] | None = None) -> tuple[GrowthRow, ...]:
+                       in_year: ZoneYears | None = None) -> tuple[GrowthRow, ...]:
     """Rows Σ_r Σ_{s ≤ t−ℓ_r} Σ_{i∈S} e_{r,i} x_{r,i,s} ≥ Σ_{i∈S} V_i ((1+r)^k − (1+g)^k), per
     target and year (the last year, or every year with ``each_year``), per zone or for all
-    selected; r runs over the tracks with an effect on the target's metric. ``inactive(t)``
-    (zones not zones in year t: a designation's candidates before their year, its converted
-    zones) leaves those zones out of S in the rows of year t."""
+    selected; r runs over the tracks with an effect on the target's metric. ``in_year``
+    (the zones of each year after a designation: :class:`~zoneopt.models.zone_years.ZoneYears`)
+    makes S of year t the zones selected by that year's levels that are zones in t (a
+    designation's candidates from their year, its converted zones until theirs)."""
     out: list[GrowthRow] = []
     base_year = periods.base_year if periods.base_year is not None else periods.years[0] - 1
     for g, target in enumerate(periods.growth):  # a loop over targets and years
         where = f"periods.growth[{g}]"
-        mask = zt.select(target.select)
+        due = periods.years if target.each_year else ((target.year,) if target.year is not None else periods.years[-1:])
+        mask = zt.select(target.select) if in_year is None else in_year.selected_any(target.select, due)
         zones = np.flatnonzero(mask)
         if zones.size == 0:
             raise InstanceError([Issue(f"{where}.select", f"growth target {target.id!r} selects no zone")])
@@ -286,9 +289,8 @@ def add_growth_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Period
             raise InstanceError([Issue(f"{where}.per", f"growth target {target.id!r} on average needs each zone's "
                                                        f"{target.metric} > 0 (zone {bad!r})")])
         selected = zones
-        due = periods.years if target.each_year else ((target.year,) if target.year is not None else periods.years[-1:])
         for t in due:
-            zones = selected[~inactive(t)[selected]] if inactive is not None else selected
+            zones = selected[in_year.select(target.select, t)[selected]] if in_year is not None else selected
             if zones.size == 0:
                 continue
             coef = 1.0 / V[zones] if mean else np.ones(zones.size)  # on average: growth factors level_i / V_i

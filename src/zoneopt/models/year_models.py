@@ -193,8 +193,10 @@ def objective_units(instance: Instance, built: Built) -> str:
     yearly pool, as :func:`_natural_objective` rescales it)."""
     if isinstance(built, EmissionModel):
         assert instance.pools.emissions is not None
-        w = instance.pools.emissions.objective.weight
-        return f"{indicator_unit(w, instance)} × share of the mean yearly pool"
+        obj = instance.pools.emissions.objective
+        if obj.kind != "priority":  # tiered, fairness: the model's own unit, per pool share already
+            return built.objective_unit
+        return f"{indicator_unit(obj.weight, instance)} × share of the mean yearly pool"
     return built.objective_unit
 
 
@@ -226,15 +228,19 @@ def _nominal_pools(settings: Sequence[TrackSettings], years: Sequence[int]) -> d
 
 
 def build_year_models(instance: Instance, periods: Periods, settings: Sequence[TrackSettings],
-                      resources: Sequence[str],
-                      management: ManagementResult | None) -> list[tuple[str, int, Instance, Built]]:
+                      resources: Sequence[str], management: ManagementResult | None,
+                      instance_of: Callable[[int], Instance] | None = None) -> list[tuple[str, int, Instance, Built]]:
     """One model per resource and year, on the year's instance (the same zone objects: the
-    zone table and evaluations are shared, not rebuilt), in stacking order."""
+    zone table and evaluations are shared, not rebuilt), in stacking order. ``instance_of(t)``
+    gives the instance a year's models start from (a designation's levels of year t:
+    :mod:`zoneopt.models.zone_years`); default ``instance``."""
     by_key = {s.key: s for s in settings}
     nominal = _nominal_pools(settings, periods.years)
     built: list[tuple[str, int, Instance, Built]] = []
     pairs = [(resource, t) for resource in resources for t in periods.years]
+    base = instance
     for resource, t in track(pairs, "plan-years: build", unit="model"):  # a loop over resources and years
+        instance = instance_of(t) if instance_of is not None else base
         if resource == "land":
             inst_t = _land_year(instance, periods, by_key["land"], t, management, nominal)
             built.append((resource, t, inst_t, build_land_model(inst_t)))

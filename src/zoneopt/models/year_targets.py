@@ -27,11 +27,12 @@ from zoneopt.core.model import ModelBuilder, VarBlock
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator_unit
-from zoneopt.instance import Instance, LevelTarget, Periods, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance import DesignationTarget, Instance, LevelTarget, Periods, UnmodelledTarget, ZoneCountTarget
 from zoneopt.models.rules import RuleInfo
 from zoneopt.models.tracks import Track
 from zoneopt.models.year_links import COMBINED, effect_values, organic_rate
 from zoneopt.models.year_models import RowScales, year_suffix
+from zoneopt.models.zone_years import ZoneYears
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -153,19 +154,27 @@ def _with_short(A: sp.csr_matrix, short: VarBlock | None, weight: FloatArray, si
 
 
 def add_year_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods, instance: Instance, zt: ZoneTable,
-                     scales: RowScales, rules: dict[str, RuleInfo]) -> tuple[TargetRecord, ...]:
+                     scales: RowScales, rules: dict[str, RuleInfo], in_year: ZoneYears | None = None
+                     ) -> tuple[TargetRecord, ...]:
     """The rows of every level and count target of ``periods.targets`` (targets not modelled
-    are only listed: :func:`target_status`)."""
+    are only listed: :func:`target_status`; designation targets are rows of the designation
+    model). With ``in_year`` (the zones of each year after a designation) a target's zones of
+    year t are those its selector picks by that year's levels that are zones in t."""
     out: list[TargetRecord] = []
     for j, t in enumerate(periods.targets or ()):  # a loop over targets and their years
         if isinstance(t, UnmodelledTarget):
             rules[t.id] = RuleInfo(t.id, t.type, t.cited, t.note or f"not modelled: {t.target} (needs {t.needs})")
             continue
+        if isinstance(t, DesignationTarget):
+            rules[t.id] = RuleInfo(t.id, t.type, t.cited, t.note or f"designation target: {t.at_least} zones")
+            continue
         where = f"periods.targets[{j}]"
-        zones = np.flatnonzero(zt.select(t.select))
-        if zones.size == 0:
-            raise InstanceError([Issue(f"{where}.select", f"target {t.id!r} selects no zone")])
+        selected = np.flatnonzero(zt.select(t.select))
         for year in _due(t, periods):
+            zones = np.flatnonzero(in_year.select(t.select, year)) if in_year is not None else selected
+            if zones.size == 0:
+                raise InstanceError([Issue(f"{where}.select", f"target {t.id!r} selects no zone"
+                                                              + (f" in {year}" if in_year is not None else ""))])
             rid = t.id + year_suffix(year)
             num = figure(t.metric, tracks, periods, instance, zt, zones, year, where + ".metric", b.num_vars)
             den = (figure(t.over, tracks, periods, instance, zt, zones, year, where + ".over", b.num_vars)
@@ -331,10 +340,13 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
 
 
 def target_status(records: Sequence[TargetRecord], growth: Sequence[object], periods: Periods, x: FloatArray,
-                  zt: ZoneTable, growth_achieved: pd.DataFrame) -> pd.DataFrame:
-    """One row per target and year — growth, level, share, count and not modelled — with
-    what it requires, what the plan achieves, ``met`` / ``short`` / ``not modelled`` and, when
-    short or not modelled, why."""
+                  zt: ZoneTable, growth_achieved: pd.DataFrame, designation: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """One row per target and year — growth, level, share, count, designation and not
+    modelled — with what it requires, what the plan achieves, ``met`` / ``short`` / ``not
+    modelled`` and, when short or not modelled, why. ``designation``: the designation plan's
+    target rows (:attr:`~zoneopt.plans.designation.DesignationPlan.targets`); a designation
+    target without one (the designation not solved) is reported not modelled."""
     rows: list[dict[str, object]] = []
     if not growth_achieved.empty:
         for rule, g in growth_achieved.groupby("rule", sort=False):  # a loop over growth rows
@@ -358,6 +370,17 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
                      "scope": "each zone" if getattr(t, "per", "") == "zone" else f"{r.zones.size} zones",
                      "metric": t.metric if t.over is None else f"{t.metric}/{t.over}", "unit": r.unit,
                      **_record_status(r, x, zt)})
+    solved = designation.set_index("rule") if designation is not None and not designation.empty else None
+    for d in periods.targets or ():  # the designation targets: rows of the designation plan
+        if not isinstance(d, DesignationTarget):
+            continue
+        if solved is not None and d.id in solved.index:
+            rows.append({"rule": d.id, **solved.loc[d.id].to_dict()})
+        else:
+            rows.append({"rule": d.id, "type": d.type, "source": d.cited, "year": d.year or periods.years[-1],
+                         "scope": "", "metric": d.part, "unit": "zones", "required": f"≥ {d.at_least} zones",
+                         "achieved": "", "status": "not modelled",
+                         "diagnosis": "not modelled here: the plan was solved without its designation"})
     for u in periods.targets or ():  # the targets no model here decides
         if not isinstance(u, UnmodelledTarget):
             continue

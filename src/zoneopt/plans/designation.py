@@ -33,6 +33,9 @@ from zoneopt.plans.spreadsheets import write_csv
 DECISION = {"establish": "designated", "upgrade": "recommended", "convert": "converted"}
 """The decision a chosen zone of each part gets in the ``decision`` column."""
 DESIGNATION_RULE = "designation"
+DESIGNATED_LEVEL = "provincial"
+"""The level a designated park has from its designation year in the plan over years
+(认定为省级开发区, 2017 §二(一); 新增省级经开区, 2022 专栏一). A recommendation changes no level."""
 
 
 class DesignationSummary(BaseModel):
@@ -80,6 +83,7 @@ class DesignationRecord(BaseModel):
     counties: list[dict[str, Any]]
     criteria: list[dict[str, Any]]
     bindings: list[Binding]
+    targets: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class DesignationPlan(PlanOutput):
@@ -97,11 +101,16 @@ class DesignationPlan(PlanOutput):
       zones after, the cap;
     * ``criteria``: every rule of the section: id, part, what it asks, source, assumption,
       how many zones fail it;
-    * ``bindings``: the binding rows of the counted rules (county, counts).
+    * ``bindings``: the binding rows of the counted rules (county, counts);
+    * ``targets``: each designation target of ``periods.targets`` (models/designation.md,
+      "Targets") met, with the count, or short, with what caps it — the rows the plan over
+      years puts in its ``target_status``.
     """
 
     def __init__(self, summary: DesignationSummary, decisions: pd.DataFrame, years: pd.DataFrame,
-                 counties: pd.DataFrame, criteria: pd.DataFrame, bindings: pd.DataFrame) -> None:
+                 counties: pd.DataFrame, criteria: pd.DataFrame, bindings: pd.DataFrame,
+                 targets: pd.DataFrame | None = None) -> None:
+        self.targets = targets if targets is not None else pd.DataFrame()
         self.summary = summary
         self.decisions = decisions
         self.years = years
@@ -197,7 +206,8 @@ class DesignationPlan(PlanOutput):
         bindings = [Binding(**{k: clean_value(v) for k, v in rec.items()}) for rec in self.bindings.to_dict("records")]
         return DesignationRecord(status=self.status, objective=self.objective, summary=self.summary,
                                  decisions=records(self.decisions), years=records(self.years),
-                                 counties=records(self.counties), criteria=records(self.criteria), bindings=bindings)
+                                 counties=records(self.counties), criteria=records(self.criteria), bindings=bindings,
+                                 targets=records(self.targets))
 
     def to_csv(self, path: str | Path) -> Path:
         """The decision table as CSV (UTF-8 with BOM); the other tables are in JSON and Excel."""
@@ -206,7 +216,8 @@ class DesignationPlan(PlanOutput):
     def sheets(self) -> dict[str, pd.DataFrame]:
         head = [(k, "; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
         return {"summary": pd.DataFrame(head, columns=["field", "value"]), "decisions": self.decisions,
-                "years": self.years, "counties": self.counties, "criteria": self.criteria, "bindings": self.bindings}
+                "years": self.years, "counties": self.counties, "criteria": self.criteria, "bindings": self.bindings,
+                **({"target-status": self.targets} if not self.targets.empty else {})}
 
     def to_excel(self, path: str | Path) -> Path:
         """A workbook with sheets summary, decisions, years, counties, criteria, bindings."""
@@ -218,4 +229,5 @@ class DesignationPlan(PlanOutput):
                 f"designated, {s.recommended} recommended, {s.converted} converted, {s.years[0]}–{s.years[-1]})")
 
 
-__all__ = ["DesignationPlan", "DesignationRecord", "DesignationSummary", "DECISION", "DESIGNATION_RULE"]
+__all__ = ["DesignationPlan", "DesignationRecord", "DesignationSummary", "DECISION", "DESIGNATION_RULE",
+           "DESIGNATED_LEVEL"]

@@ -238,6 +238,10 @@ GLOSSARY: dict[str, tuple[str, str]] = {
         "proportional fairness: Σ ω·log(allocation / the zone's cap) (outer piecewise-linear approximation, "
         "within {accuracy} per zone)"),
     "objective.term.tiered": ("分档目标（权重 {w}）", "tiered target (weight {w})"),
+    "objective.tiered.l2": (
+        "；按 L2（最小二乘）计偏差：Σ(分配 − 分档目标)² / (2 × 总量)，代替 Σ|分配 − 分档目标|",
+        "; in L2 (least squares): the deviation is Σ(allocation − tiered target)² / (2 × pool) in place of "
+        "Σ|allocation − tiered target|"),
     "objective.emissions.tiered": (
         "各污染物：(1.5 × 分配量 − Σ|分配 − 分档目标|) / 总量，{n} 种污染物相加",
         "for each of the {n} pollutants, (1.5 × allocated − Σ|allocation − tiered target|) / its pool, summed"),

@@ -178,6 +178,9 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "reason.mip": ("混合整数规划没有影子价格和价格区间", "a MIP has no shadow prices or ranging"),
     "reason.no_duals": ("{backend} 没有返回对偶价格", "{backend} returned no duals"),
     "reason.no_ranging": ("未要求计算价格区间", "ranging not requested"),
+    "reason.quadratic": ("二次目标（分档目标按 L2 跟随）有影子价格但没有价格区间：价格区间来自线性规划的单纯形基",
+                         "a quadratic objective (the tiered target in L2) has shadow prices but no ranging: "
+                         "ranging comes from an LP's simplex basis"),
     # -- validate -------------------------------------------------------------------------------
     "validate.ok": ("通过：{path}：{parts}{synthetic}", "ok: {path}: {parts}{synthetic}"),
     "validate.model_file": ("通过：{path}：模型，{vars} 个变量，{rows} 行",

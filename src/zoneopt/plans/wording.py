@@ -144,7 +144,11 @@ def _meaning(summary: Any, display: Display, instance: Instance | None, allocati
         return display.t("objective.emissions.zsg_dea")
     if resource == "funds":
         weight = instance.pools.funds.objective.weight if instance.pools.funds is not None else "score"
-        return display.t(f"objective.funds.{kind}", weight=weight_words(weight, display, instance)[0])
+        text = display.t(f"objective.funds.{kind}", weight=weight_words(weight, display, instance)[0])
+        tiers = instance.pools.funds.objective.tiers if instance.pools.funds is not None else None
+        if kind in ("tiered", "lexicographic") and tiers is not None and tiers.norm == "l2":
+            text += display.t("objective.tiered.l2")
+        return text
     if resource == "portfolio":
         po = instance.portfolio.objective
         if kind == "blend":
@@ -162,10 +166,13 @@ def _allocation_meaning(key: str, obj: Any, display: Display, instance: Instance
 
     tiers = obj.tiers or Tiers()
     measure = (obj.priority or Priority()).measure
-    return display.t(key, by=weight_words(tiers.by, display, instance)[0] if tiers.by != "grade" else
+    text = display.t(key, by=weight_words(tiers.by, display, instance)[0] if tiers.by != "grade" else
                      display.term("col.grade", "grade"), base=tiers.base, measure=weight_words(measure, display,
                                                                                              instance)[0],
                      accuracy=significant((obj.fairness or Fairness()).accuracy, 3), **fields)
+    if tiers.norm == "l2" and not key.endswith(".fairness"):
+        text += display.t("objective.tiered.l2")
+    return text
 
 
 def _land_terms(display: Display, instance: Instance, a: Any) -> list[str]:

@@ -70,6 +70,8 @@ def solved(model: Model, solution: Solution, scale: float | FloatArray, obj_scal
     lo = hi = nan
     if model.is_mip or solution.row_duals is None:
         note = spoken("reason.mip") if model.is_mip else spoken("reason.no_duals", backend=backend)
+    elif model.is_quadratic:
+        note = spoken("reason.quadratic")
     elif backend != "highs":
         note = f"ranging comes from the HiGHS simplex basis; these prices are from {backend}"
     else:

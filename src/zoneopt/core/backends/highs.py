@@ -20,8 +20,13 @@ from zoneopt.errors import ModelError, NoSolutionError, UnsupportedModelError
 
 
 def to_highs_lp(model: Model) -> Any:
-    """The model as a ``highspy.HighsLp`` (row-wise matrix, arrays copied once)."""
+    """The model as a ``highspy.HighsLp`` (row-wise matrix, arrays copied once). Refuses a
+    quadratic objective (an LP has no room for it: :func:`pass_model` passes both)."""
     import highspy
+
+    if model.is_quadratic:
+        raise UnsupportedModelError(f"model {model.name!r} has a quadratic objective (on "
+                                    f"{', '.join(model.quadratic_blocks())}); this HiGHS path takes LPs and MIPs only")
 
     lp = highspy.HighsLp()
     lp.num_col_ = model.num_vars
@@ -44,6 +49,150 @@ def to_highs_lp(model: Model) -> Any:
         lp.integrality_ = [highspy.HighsVarType.kInteger if v else highspy.HighsVarType.kContinuous
                            for v in model.integer.tolist()]
     return lp
+
+
+def to_highs_hessian(model: Model) -> Any:
+    """The model's Hessian as a ``highspy.HighsHessian`` (its lower triangle, column-wise)."""
+    import highspy
+    import scipy.sparse as sp
+
+    assert model.hessian is not None
+    lower = sp.csc_matrix(sp.tril(model.hessian))
+    lower.sort_indices()
+    hess = highspy.HighsHessian()
+    hess.dim_ = model.num_vars
+    hess.format_ = highspy.HessianFormat.kTriangular
+    hess.start_ = lower.indptr.astype(np.int32)
+    hess.index_ = lower.indices.astype(np.int32)
+    hess.value_ = lower.data.astype(np.float64)
+    return hess
+
+
+def pass_model(h: Any, model: Model) -> None:
+    """Pass ``model`` to ``h``: the LP arrays, and the Hessian of a quadratic objective."""
+    import highspy
+
+    if not model.is_quadratic:
+        status = h.passModel(to_highs_lp(model))
+    else:
+        full = highspy.HighsModel()
+        full.lp_ = to_highs_lp(replace(model, hessian=None))
+        full.hessian_ = to_highs_hessian(model)
+        status = h.passModel(full)
+    if status == highspy.HighsStatus.kError:
+        raise ModelError(f"HiGHS refused model {model.name!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class NativeSemi:
+    """A model with its declared semi-continuous columns made native: the reduced ``model``
+    (switch columns and their two rows dropped), which columns and rows of the original it
+    keeps, the native columns (indices in the reduced model) with their lot and cap, and the
+    dropped switches (original indices) with the column each switches."""
+
+    model: Model
+    columns: npt.NDArray[np.int64]
+    rows: npt.NDArray[np.int64]
+    native: npt.NDArray[np.int64]
+    lot: npt.NDArray[np.float64]
+    cap: npt.NDArray[np.float64]
+    switch: npt.NDArray[np.int64]
+    switched: npt.NDArray[np.int64]
+
+    def expand(self, x: npt.NDArray[np.float64], n: int) -> npt.NDArray[np.float64]:
+        """A point of the reduced model as a point of the original: each switch 1 where its
+        column is at least half its lot, else 0."""
+        full = np.zeros(n)
+        full[self.columns] = x
+        full[self.switch] = (full[self.switched] >= 0.5 * self.lot).astype(float)
+        return full
+
+
+def native_semicontinuous(model: Model) -> NativeSemi | None:
+    """The declared semi-continuous columns of ``model`` that can be solved natively, with the
+    model reduced to suit (None when there are none). A declaration is used only when the model
+    states exactly that: the switch is binary, costs nothing and sits in exactly two rows, x −
+    lot·y >= 0 and x − cap·y <= 0, with nothing else in them; the column's own lower bound is 0
+    and lot > 0, cap finite; a column switched twice is native once. Any other declaration
+    stays as binary and rows, which are the same set of points."""
+    sc = model.semicontinuous
+    if sc is None or not sc.size:
+        return None
+    col, sw, lot, cap = sc.column, sc.switch, sc.lot, sc.cap
+    ok = model.integer[sw] & (model.lb[sw] == 0) & (model.ub[sw] == 1) & (model.c[sw] == 0) \
+        & (model.lb[col] == 0) & (lot > 0) & np.isfinite(cap) & (cap >= lot)
+    if model.hessian is not None:
+        ok &= np.asarray(abs(model.hessian).sum(axis=0)).ravel()[sw] == 0
+    A = model.A.tocsc()
+    count = np.diff(A.indptr)[sw]
+    ok &= count == 2
+    rows_of = np.full((sw.size, 2), -1, dtype=np.int64)
+    vals_of = np.zeros((sw.size, 2))
+    two = np.flatnonzero(ok)
+    starts = A.indptr[sw[two]]
+    rows_of[two] = np.stack([A.indices[starts], A.indices[starts + 1]], axis=1)
+    vals_of[two] = np.stack([A.data[starts], A.data[starts + 1]], axis=1)
+    row_nnz = np.diff(model.A.indptr)
+    # each row: two entries, coefficient 1 on the column; the lot row −lot, >= 0; the open row −cap, <= 0
+    on_col = np.zeros((sw.size, 2))
+    if two.size:
+        on_col[two] = np.stack([np.asarray(model.A[rows_of[two, k], col[two]]).ravel() for k in (0, 1)], axis=1)
+    lot_row = (np.isclose(vals_of, -lot[:, None], rtol=1e-12, atol=0) & (model.row_lb[rows_of] == 0)
+               & np.isposinf(model.row_ub[rows_of]))
+    open_row = (np.isclose(vals_of, -cap[:, None], rtol=1e-12, atol=0) & (model.row_ub[rows_of] == 0)
+                & np.isneginf(model.row_lb[rows_of]))
+    ok &= (row_nnz[rows_of] == 2).all(axis=1) & (on_col == 1).all(axis=1)
+    ok &= (lot_row[:, 0] & open_row[:, 1]) | (lot_row[:, 1] & open_row[:, 0])
+    ok &= _first(col, ok)
+    if not ok.any():
+        return None
+    keep_col = np.ones(model.num_vars, dtype=bool)
+    keep_col[sw[ok]] = False
+    keep_row = np.ones(model.num_rows, dtype=bool)
+    keep_row[rows_of[ok].ravel()] = False
+    columns, rows = np.flatnonzero(keep_col), np.flatnonzero(keep_row)
+    new_index = np.cumsum(keep_col) - 1
+    ub = model.ub.copy()
+    ub[col[ok]] = np.minimum(ub[col[ok]], cap[ok])
+    reduced = Model(c=model.c[columns], A=model.A[rows][:, columns], row_lb=model.row_lb[rows],
+                    row_ub=model.row_ub[rows], lb=model.lb[columns], ub=ub[columns], integer=model.integer[columns],
+                    sense=model.sense, c0=model.c0, name=model.name,
+                    hessian=None if model.hessian is None else model.hessian[columns][:, columns])
+    return NativeSemi(reduced, columns, rows, new_index[col[ok]], lot[ok], cap[ok], sw[ok], col[ok])
+
+
+def _first(values: npt.NDArray[np.int64], mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_]:
+    """``mask`` kept only at the first masked occurrence of each value."""
+    out = np.zeros(mask.size, dtype=bool)
+    idx = np.flatnonzero(mask)
+    _, first = np.unique(values[idx], return_index=True)
+    out[idx[first]] = True
+    return out
+
+
+def pass_native(h: Any, model: Model, native: NativeSemi) -> None:
+    """Pass the reduced model of ``native`` with its semi-continuous columns marked (lower bound
+    the lot; semi-integer where the column is integer)."""
+    import highspy
+
+    reduced = native.model
+    lp = to_highs_lp(replace(reduced, hessian=None))
+    lb = reduced.lb.copy()
+    lb[native.native] = native.lot
+    lp.col_lower_ = lb
+    kinds = np.where(reduced.integer, int(highspy.HighsVarType.kInteger), int(highspy.HighsVarType.kContinuous))
+    kinds[native.native] = np.where(reduced.integer[native.native], int(highspy.HighsVarType.kSemiInteger),
+                                    int(highspy.HighsVarType.kSemiContinuous))
+    lp.integrality_ = [highspy.HighsVarType(int(k)) for k in kinds.tolist()]
+    if reduced.is_quadratic:
+        full = highspy.HighsModel()
+        full.lp_ = lp
+        full.hessian_ = to_highs_hessian(reduced)
+        status = h.passModel(full)
+    else:
+        status = h.passModel(lp)
+    if status == highspy.HighsStatus.kError:
+        raise ModelError(f"HiGHS refused model {model.name!r} with semi-continuous columns")
 
 
 def new_highs(options: SolveOptions) -> Any:
@@ -151,18 +300,33 @@ def _left(time_limit: float | None, start: float) -> float | None:
     return None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.0)
 
 
+QP_REGULARIZATION = 1e-10
+"""The regularisation HiGHS's QP solver adds (its default 1e-7 perturbs the duals it returns)."""
+
+
 class HighsBackend:
     name: ClassVar[str] = "highs"
     integer: ClassVar[bool] = True
     continuous: ClassVar[bool] = True
     duals: ClassVar[bool] = True
+    quadratic: ClassVar[str] = "convex"
+    quadratic_integer: ClassVar[bool] = False
+    semicontinuous: ClassVar[bool] = True
 
     def solve(self, model: Model, options: SolveOptions) -> Solution:
         import highspy
 
         h = new_highs(options)
         start = time.perf_counter()
-        h.passModel(to_highs_lp(model))
+        if model.is_quadratic and "qp_regularization_value" not in options.extra:
+            # HiGHS's QP solver regularises by 1e-7 × x, which shows in its duals (a pool of 10
+            # gave a dual of 1e-6 where 0 is exact); 1e-10 keeps them within the check.
+            h.setOptionValue("qp_regularization_value", QP_REGULARIZATION)
+        native = native_semicontinuous(model)
+        if native is None:
+            pass_model(h, model)
+        else:
+            pass_native(h, model, native)
         try:
             run_highs(h, options.time_limit)
             status, message, _ = classify(h, _left(options.time_limit, start))
@@ -175,6 +339,8 @@ class HighsBackend:
 
         sol = h.getSolution()
         x = np.asarray(sol.col_value, dtype=np.float64)
+        if native is not None:
+            x = native.expand(x, model.num_vars)
         objective = float(info.objective_function_value)
         duals = reduced = None
         gap = best_bound = None
@@ -225,6 +391,8 @@ def row_ranging(model: Model, options: SolveOptions | None = None) -> RowRanging
     if model.is_mip:
         raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has "
                                     f"{int(model.integer.sum())} integer variables")
+    if model.is_quadratic:
+        raise UnsupportedModelError(f"ranging needs an LP; model {model.name!r} has a quadratic objective")
     opts = replace(options if options is not None else SolveOptions(), algorithm="simplex")
     h = new_highs(opts)
     h.passModel(to_highs_lp(model))

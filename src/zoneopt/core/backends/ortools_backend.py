@@ -164,7 +164,7 @@ def _run_solver(worker: workers.Worker, solver_id: str, model: Model, arrays: _A
         integer=np.flatnonzero(model.integer) if integer else np.zeros(0, dtype=np.int64),
         maximize=model.sense == "max", c=arrays.c, c0=float(arrays.c0),
         indptr=A.indptr, indices=A.indices, data=A.data, row_lb=arrays.row_lb, row_ub=arrays.row_ub,
-        params=params, time_limit=time_limit, verbose=bool(options.verbose))
+        params=params, time_limit=time_limit, verbose=bool(options.verbose), quadratic=_quadratic(model))
     run: _Run = workers.call(worker, request, time_limit, what=solver_id)
     for line in run.log:
         solver_log.info("%s", line)
@@ -172,6 +172,17 @@ def _run_solver(worker: workers.Worker, solver_id: str, model: Model, arrays: _A
         raise ModelError(f"{solver_id}: solver parameters refused ({run.message}); "
                          f"parameters were: {params!r}")
     return run
+
+
+def _quadratic(model: Model) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray] | None:
+    """The model's quadratic objective ½xᵀHx as OR-Tools states one, Σ q·x_i·x_j over pairs
+    i <= j: ½·H_ii on the diagonal, H_ij once per pair above it; None for a linear objective."""
+    if not model.is_quadratic:
+        return None
+    assert model.hessian is not None
+    upper = sp.triu(model.hessian).tocoo()
+    coef = np.where(upper.row == upper.col, 0.5 * upper.data, upper.data)
+    return upper.row.astype(np.int64), upper.col.astype(np.int64), coef.astype(np.float64)
 
 
 def _usable_cores() -> int:
@@ -195,6 +206,9 @@ class _OrtoolsBackend:
     integer: ClassVar[bool]
     continuous: ClassVar[bool]
     duals: ClassVar[bool]
+    quadratic: ClassVar[str] = "none"
+    quadratic_integer: ClassVar[bool] = False
+    semicontinuous: ClassVar[bool] = False
     solver_id: ClassVar[str]
     scip_params: ClassVar[bool] = False
     """Parameter text in SCIP's ``key = value`` format instead of protobuf text."""
@@ -323,10 +337,10 @@ class _OrtoolsBackend:
         objective = run.objective
         duals = reduced = None
         gap = best_bound = None
-        if model.is_mip or status is not Status.OPTIMAL:
+        if model.is_mip or model.is_quadratic or status is not Status.OPTIMAL:
             # OR-Tools rounds integer columns after the solve, CP-SAT's own objective is in
-            # rescaled units and PDLP's at a limit belongs to its iterate: report the
-            # objective of the point we return.
+            # rescaled units, PDLP's at a limit belongs to its iterate and SCIP's of a QP is
+            # its auxiliary objective variable: report the objective of the point we return.
             objective = model.objective_value(x)
         if model.is_mip:
             # SCIP reports its infinity (1e20) when it has no bound.
@@ -362,6 +376,7 @@ class PdlpBackend(_OrtoolsBackend):
     """PDLP, a first-order primal-dual LP method; run to tight componentwise tolerances."""
 
     name: ClassVar[str] = "ortools-pdlp"
+    quadratic: ClassVar[str] = "diagonal"
     integer: ClassVar[bool] = False
     continuous: ClassVar[bool] = True
     duals: ClassVar[bool] = True
@@ -406,6 +421,8 @@ class ScipBackend(_OrtoolsBackend):
     integer: ClassVar[bool] = True
     continuous: ClassVar[bool] = True
     duals: ClassVar[bool] = False
+    quadratic: ClassVar[str] = "convex"
+    quadratic_integer: ClassVar[bool] = True
     solver_id: ClassVar[str] = "scip"
     scip_params: ClassVar[bool] = True
     # SCIP's presolve (default feastol 1e-6) has called feasible LPs infeasible when bounds span

@@ -59,6 +59,8 @@ class Request:
     params: str
     time_limit: float | None
     verbose: bool
+    quadratic: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], FloatArray] | None = None
+    """A quadratic objective as Σ q·x_i·x_j over pairs i <= j: (i, j, q); None for a linear one."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ class SolveJob:
             set_integral(j, True)
         helper.set_maximize(r.maximize)
         helper.set_objective_offset(float(r.c0))
+        if r.quadratic is not None:
+            helper = _with_quadratic(helper, *r.quadratic)
 
         solver: Any = mbh.ModelSolverHelper(r.solver_id)
         if not solver.solver_is_supported():
@@ -195,6 +199,33 @@ class SolveJob:
         return Run(status, solver.status_string(), bool(solver.has_solution()), x, objective, bound,
                    duals if duals.shape == (m,) else None,
                    reduced if reduced.shape == (n,) else None, reason, printed)
+
+
+def _with_quadratic(helper: Any, rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64],
+                    coef: FloatArray) -> Any:
+    """``helper`` with the quadratic objective Σ coef·x_row·x_col: the model builder has no
+    setter for it, so its ``MPModelProto`` is written out, given ``quadratic_objective`` and
+    read back. PDLP and SCIP solve it; ``require_support`` keeps it from the others."""
+    from ortools.linear_solver import linear_solver_pb2  # type: ignore[attr-defined]
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    with tempfile.TemporaryDirectory(prefix="zoneopt-qp-") as tmp:
+        path = os.path.join(tmp, "model.pb")
+        if not helper.write_model_to_proto_file(path):
+            raise RuntimeError("OR-Tools could not write the model to add its quadratic objective")
+        proto = linear_solver_pb2.MPModelProto()
+        with open(path, "rb") as f:
+            proto.ParseFromString(f.read())
+        q = proto.quadratic_objective
+        q.qvar1_index.extend(rows.tolist())
+        q.qvar2_index.extend(cols.tolist())
+        q.coefficient.extend(coef.tolist())
+        with open(path, "wb") as f:
+            f.write(proto.SerializeToString())
+        out: Any = mbh.ModelBuilderHelper()
+        if not out.read_model_from_proto_file(path):
+            raise RuntimeError("OR-Tools could not read the model back with its quadratic objective")
+    return out
 
 
 def _pdlp_reason(solver: Any) -> str | None:
