@@ -1,0 +1,98 @@
+"""The glossary's entries for the targets of a plan over years and of the designation model
+(what a target requires, what the plan achieves, why it falls short, what an unmodelled target
+needs; the designation's decisions and reasons), and the fields a :func:`~zoneopt.plans.glossary.spoken`
+sentence may carry besides plain values: :class:`Amount` (money, said in the display's unit) and
+:class:`Phrase` (a glossary sentence inside another). Part of the one glossary: merged into
+:data:`zoneopt.plans.glossary.GLOSSARY`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class Amount:
+    """A money field of a :func:`spoken` sentence: ``value`` in the instance's money (its label
+    ``unit``, e.g. ``万元 (1e4 yuan)``), said by a display in the unit it shows money in (a
+    threshold of 10,000,000 万元 reads 1,000 亿元), by the sentence itself as written."""
+
+    value: float
+    unit: str
+    per_year: bool = False
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A field of a :func:`spoken` sentence that is itself a glossary sentence (``key`` with its
+    ``fields``, which may be :class:`Term`, :class:`Amount` or :class:`Phrase` in turn)."""
+
+    key: str
+    fields: tuple[tuple[str, object], ...] = ()
+
+    @staticmethod
+    def of(key: str, **fields: object) -> Phrase:
+        return Phrase(key, tuple(fields.items()))
+
+
+MoneyWords = Callable[[float, bool], str]
+
+
+def written(v: float) -> str:
+    return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
+
+
+
+TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
+    # -- the targets of a plan over years (zoneopt.models.year_targets) -------------------------
+    "tq.rate_req": ("≥ {rate}/年", "≥ {rate}/yr"),
+    "tq.rate": ("{rate}/年", "{rate}/yr"),
+    "tq.ge": ("≥ {v}", "≥ {v}"),
+    "tq.le": ("≤ {v}", "≤ {v}"),
+    "tq.between": ("{lo} 且 {hi}", "{lo} and {hi}"),
+    "tq.ratio": ("{num}/{den}", "{num}/{den}"),
+    "tq.amount": ("{v}{unit}", "{v} {unit}"),
+    "tq.level_req": ("{per} {bound}", "{per} {bound}"),
+    "tq.per.total": ("合计", "total"),
+    "tq.per.mean": ("平均", "mean"),
+    "tq.per.zone": ("每个开发区", "zone"),
+    "tq.scope.each": ("每个开发区", "each zone"),
+    "tq.scope.zones": ("{n} 个开发区", "{n} zones"),
+    "tq.zones_of": ("{k} / {n} 个开发区", "{k} of {n} zones"),
+    "tq.count_req": ("{metric} ≥ {threshold} 的开发区 ≥ {n} 个", "≥ {n} zones with {metric} ≥ {threshold}"),
+    "tq.count_short": ("所选 {zones} 个开发区中有 {achieved} 个的{metric}达到 {threshold}，需要 {required} 个：差 {gap} 个；"
+                       "仅靠自然增长有 {organic} 个达到{no_effect}",
+                       "{achieved} of {zones} selected zones reach {metric} ≥ {threshold}, {required} needed: short "
+                       "by {gap}; {organic} reach it by organic growth alone{no_effect}"),
+    "tq.growth_short": ("缺口 {gap}：自然增长达到 {organic}，指标分配带来 {added}，需要 {required}{no_effect}",
+                        "short by {gap}: organic growth gives {organic}, the allocations add {added}, {required} "
+                        "required{no_effect}"),
+    "tq.level_short": ("缺口{upto} {gap}{organic}{zones}{no_effect}{least}",
+                       "short by {upto}{gap}{organic}{zones}{no_effect}{least}"),
+    "tq.up_to": ("最多", "up to "),
+    "tq.organic_alone": ("（仅靠自然增长为 {v}）", " (organic growth alone gives {v})"),
+    "tq.zones_short": ("；未达标的开发区：{ids}", "; zones short: {ids}"),
+    "tq.least": ("；这是硬约束所允许的最小缺口", "; the least shortfall the hard rules allow"),
+    "tq.no_effect_it": ("；没有任何指标分配能带动它（无效应）", "; no allocation moves it (no effect)"),
+    "tq.no_effect": ("；没有任何指标分配能带动{metric}（无效应）", "; no allocation moves {metric} (no effect)"),
+    "tq.at_least_zones": ("≥ {n} 个开发区", "≥ {n} zones"),
+    "tq.designation_unsolved": ("此处未建模：本方案求解时未包含开发区设立",
+                                "not modelled here: the plan was solved without its designation"),
+    "tq.needs": ("未建模：需要 {needs}{now}", "not modelled: needs {needs}{now}"),
+    "tq.match_now": ("；目前有 {k} 个开发区符合", "; {k} zones match it now"),
+    "tunit.share": ("", "share"),
+    "tunit.firms": (" 家", "firms"),
+    "tunit.mu": (" 亩", "mu"),
+    "tunit.zones": (" 个开发区", "zones"),
+    "tunit.rate/yr": (" 年均增速", "rate/yr"),
+    "indicator.fixed_asset_investment": ("固定资产投资", "fixed-asset investment"),
+    "indicator.fdi": ("实际利用外资", "foreign direct investment"),
+    "indicator.out_of_province_capital": ("省外资金", "capital from outside the province"),
+    "indicator.trade": ("进出口总额", "foreign trade"),
+    "indicator.high_tech_firms": ("高新技术企业数", "high-tech firms"),
+    "indicator.industrial_land_mu": ("产业用地", "industrial land"),
+    "indicator.leading_investment": ("主导产业投资", "investment in the leading industries"),
+    "indicator.industrial_investment": ("工业投资", "industrial investment"),
+    "indicator.region_industrial_investment": ("所在地区工业投资", "the region's industrial investment"),
+}
+
+__all__ = ["Amount", "Phrase", "MoneyWords", "written", "TARGET_GLOSSARY"]
