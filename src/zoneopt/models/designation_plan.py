@@ -105,7 +105,7 @@ def _fail_text(dm: DesignationModel, p: Part) -> ObjArray:
         bad = ~p.passed[c.id]
         if not bad.any():
             continue
-        need = " and ".join(([f"≥ {c.min:g}"] if c.min is not None else []) + ([f"≤ {c.max:g}"] if c.max is not None
+        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else []) + ([f"≤ {c.max:,.12g}"] if c.max is not None
                             else []) + ([f"within the first {c.top}"] if c.top is not None else []))
         shown = pd.Series(v).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
         out[bad] += f"{c.indicator} = " + shown[bad] + f" (needs {need}); "
