@@ -34,6 +34,9 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("plan-years", "henan-etdz-45-years", ("--all",)),
     ("plan-years", "small-4", ()),
     ("plan-years", "henan-etdz-45-portfolio", ("--without-projects", "--mip-gap", "1e-3")),
+    ("plan-years", "henan-etdz-45-targets-2022", ()),
+    ("plan-years", "henan-parks-180-targets-2017", ()),
+    ("designate", "henan-designation-180", ("--all",)),
     ("manage", "henan-etdz-45-years", ()),
     ("consolidate", "henan-parks-180", ()),
     ("sweep", "small-4", ("--draws", "4", "--error", "5%", "--importance", "--robust", "0.5", "--workers", "1")),
@@ -78,7 +81,20 @@ def test_chinese_output_has_no_english_sentences() -> None:
         for line in snap.read_text(encoding="utf-8").splitlines():
             if "`" in line or "'" in line or "preset" in line:
                 continue  # rule ids and notes quoted from the instance
+            line = line.split("未建模：需要 ")[0]  # what an unmodelled target needs: the instance's words
             assert not english.search(line), (snap.name, line)
+
+
+def test_target_snapshots_are_checked() -> None:
+    """The plan-years snapshots of the target instances and the designation's are among the
+    Chinese snapshots the check above reads, and they say money in 亿元 (the clause's unit)."""
+    for verb, name in (("plan-years", "henan-etdz-45-targets-2022"), ("plan-years", "henan-parks-180-targets-2017"),
+                       ("designate", "henan-designation-180")):
+        assert (SNAPSHOTS / verb / f"{name}.zh.txt").exists()
+    zh = (SNAPSHOTS / "plan-years" / "henan-etdz-45-targets-2022.zh.txt").read_text(encoding="utf-8")
+    assert "营业收入 ≥ 1,000 亿元 的开发区 ≥ 6 个" in zh and "10,000,000" not in zh
+    en = (SNAPSHOTS / "plan-years" / "henan-etdz-45-targets-2022.en.txt").read_text(encoding="utf-8")
+    assert "≥ 6 zones with revenue ≥ 1,000 yi yuan" in en
 
 
 def conflicting() -> dict:

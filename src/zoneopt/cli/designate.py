@@ -8,7 +8,15 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb, check_out, fmt, require_optimal, solver_log_to_stderr
+from zoneopt.cli.common import (
+    add_backend_options,
+    add_lang_option,
+    add_verb,
+    check_out,
+    fmt,
+    require_optimal,
+    solver_log_to_stderr,
+)
 
 EPILOG = """The instance's 'designation' section (models/designation.md) gives the candidates (default:
 zones of level 'other'), the criteria each must meet (each a rule citing its clause), the
@@ -30,6 +38,7 @@ def add_parser(sub: Any) -> None:
                    help="write the plan to FILE.json, .csv (the decision table) or .xlsx (atomically)")
     d.add_argument("--all", action="store_true", help="print every candidate not chosen, not only the first 20")
     d.add_argument("--verbose", action="store_true", help="solver log to stderr")
+    add_lang_option(d)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
@@ -40,50 +49,66 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
 
     from zoneopt.errors import InvalidInputError
     from zoneopt.instance import load
+    from zoneopt.cli.plan_text import status_line
     from zoneopt.models.designation_plan import solve_designation
+    from zoneopt.plans.designation_words import reason_words
+    from zoneopt.plans.display import Display
 
     instance = load(args.path)
     if instance.designation is None:
         raise InvalidInputError(f"{args.path}: designation: the instance has no 'designation' section "
                                 "(see models/designation.md)")
     plan = solve_designation(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
+    display = Display.of(instance, args.lang)
     s = plan.summary
-    print(f"zoneopt · {s.instance}" + (" · SYNTHETIC data" if s.synthetic else ""), file=out)
-    print(f"designation {s.years[0]}–{s.years[-1]}: {s.designated} of {s.candidates} candidate parks designated "
-          f"({s.qualifying} qualify) · {s.recommended} recommended for national status · {s.converted} converted "
-          f"· zones {s.zones_before} → {s.zones_after}", file=out)
+    print(display.t("des.banner", name=s.instance) + (f" · {display.t('term.synthetic')}" if s.synthetic else ""),
+          file=out)
+    print(display.t("des.head", first=s.years[0], last=s.years[-1], designated=s.designated, candidates=s.candidates,
+                    qualifying=s.qualifying, recommended=s.recommended, converted=s.converted, before=s.zones_before,
+                    after=s.zones_after), file=out)
     d = plan.decisions
     chosen = d[d["decision"] != ""].sort_values(["year", "part", "zone"], kind="stable")
     cols = ["year", "part", "zone", "name", "county", "score", "reason"]
+
+    def shown(frame: pd.DataFrame, columns: list[str]) -> str:  # a table in the display's words
+        view = frame[columns].copy()
+        if "part" in view:
+            view["part"] = [display.term(f"part.{v}", v) for v in view["part"]]
+        view["reason"] = [reason_words(str(v), display) for v in view["reason"]]
+        if "score" in view:
+            view["score"] = view["score"].map(lambda v: fmt(v, 4))
+        view.columns = [display.term(f"col.{c}", c) for c in columns]
+        return view.to_string(index=False)
+
     with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 90,
                            "display.width", 220):
-        print("\nchosen:", file=out)
-        print(chosen[cols].assign(score=chosen["score"].map(lambda v: fmt(v, 4))).to_string(index=False), file=out)
+        print("\n" + display.t("des.chosen"), file=out)
+        print(shown(chosen, cols), file=out)
         rest = d[(d["decision"] == "") & (d["part"] == "establish")]
         if not rest.empty:
             by_rule = rest.groupby("rule").size().sort_values(ascending=False)
-            print("\ncandidates not designated, by the rule that keeps them out: "
-                  + ", ".join(f"{r} {n}" for r, n in by_rule.items()), file=out)
-            shown = rest if args.all else rest.head(20)
-            print(shown[["zone", "name", "county", "rule", "reason"]].to_string(index=False), file=out)
-            if len(rest) > len(shown):
-                print(f"... {len(rest) - len(shown)} more (use --all or --out)", file=out)
-    print("\n" + "  ".join(f"{y}: +{a} ↑{b} →{c}" for y, a, b, c in
+            print("\n" + display.t("des.rest", counts=("、" if display.zh else ", ").join(
+                f"{r} {n}" for r, n in by_rule.items())), file=out)
+            few = rest if args.all else rest.head(20)
+            print(shown(few, ["zone", "name", "county", "rule", "reason"]), file=out)
+            if len(rest) > len(few):
+                print(display.t("verb.more", n=len(rest) - len(few)), file=out)
+    print("\n" + "  ".join(display.t("des.year", year=y, a=a, b=b, c=c) for y, a, b, c in
                            plan.years[["year", "designated", "recommended", "converted"]].itertuples(index=False)),
           file=out)
     for t in plan.targets.to_dict("records"):  # the designation targets, as plan-years prints them
-        print(f"[{t['status']}] {t['rule']} ({t['source'] or 'no source'}): {t['required']}, achieved {t['achieved']}"
-              + (f"\n    {t['diagnosis']}" if t["diagnosis"] else ""), file=out)
-    gap = f" · gap {s.mip_gap:.2g}" if s.mip_gap is not None else ""
-    print(f"measure: {fmt(s.objective, 10)} {s.objective_unit}"
-          + (f" · tie-break {fmt(s.tie_break_objective, 10)} rank points" if s.tie_break_objective is not None
+        print(display.t("des.target", status=display.term(f"tstatus.{t['status']}", t["status"]), rule=t["rule"],
+                        source=t["source"] or display.t("years.no_source"), required=display.clean(str(t["required"])),
+                        achieved=t["achieved"])
+              + (f"\n    {display.clean(str(t['diagnosis']))}" if t["diagnosis"] else ""), file=out)
+    print(display.t("des.measure", value=fmt(s.objective, 10), unit=display.term(f"dunit.{s.objective_unit}", display.clean(s.objective_unit)))
+          + (display.t("des.tie_break", value=fmt(s.tie_break_objective, 10)) if s.tie_break_objective is not None
              else ""), file=out)
-    print(f"status: {s.status} · backend {s.backend} · solve {s.runtime_s:.3f} s{gap} · "
-          f"checked (max violation {fmt(s.check_max_violation, 2)})", file=out)
+    print(status_line(s, display), file=out)
     for note in s.notes:
-        print(f"note: {note}", file=out)
+        print(display.t("verb.note", text=display.clean(note)), file=out)
     if args.out is not None:
         plan.write(args.out)
-        print(f"wrote {args.out}", file=out)
+        print(display.t("verb.wrote", path=args.out), file=out)
     require_optimal(s.status, s.mip_gap, args, "designation")
     return 0

@@ -212,16 +212,27 @@ def target_status_lines(plan: Any, display: Display) -> list[str]:
     lines = ["", display.t("years.targets_head", counts=head)]
     for r in st.to_dict("records"):  # a loop over targets
         name = str(r["metric"])
-        metric = f" {display.term('indicator.' + name, name) if display.zh else name}" \
+        metric = f" {'/'.join(display.term('indicator.' + m, m) for m in name.split('/'))}" \
             if r["type"] in ("growth", "level") else ""
-        value = f" {r['required']}" + (display.t("years.achieved", value=r["achieved"]) if r["achieved"] else "")
-        unit = r["unit"] and r["type"] == "level" and not str(r["achieved"]).endswith("zones")
+        achieved = display.clean(str(r["achieved"]))
+        value = f" {display.clean(str(r['required']))}" + (display.t("years.achieved", value=achieved)
+                                                          if r["achieved"] else "")
+        unit = r["unit"] and r["type"] == "level" and not str(r["achieved"]).endswith("zones") \
+            and not _is_money(str(r["unit"]))
+        word = display.term(f"tunit.{r['unit']}", display.clean(str(r["unit"]))).strip()
         lines.append(display.t("years.target_line", status=display.term(f"tstatus.{r['status']}", r["status"]),
                                rule=r["rule"], source=r["source"] or display.t("years.no_source"), metric=metric)
-                     + value + (f" {display.clean(str(r['unit']))}" if unit else ""))
+                     + value + (f" {word}".rstrip() if unit else ""))
         if r["diagnosis"]:
             lines.append(f"      {display.clean(str(r['diagnosis']))}")
     return lines
+
+
+def _is_money(unit: str) -> bool:
+    """Whether a target's unit is money (its figures are said in the display's money unit)."""
+    from zoneopt.instance import MONEY_LABEL
+
+    return unit.split("/")[0] in (*MONEY_LABEL.values(), "万元", "亿元")
 
 
 def notes(plan: Any, display: Display) -> list[str]:

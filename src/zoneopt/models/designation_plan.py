@@ -29,6 +29,7 @@ from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import binding_tables, columns_to_zones
 from zoneopt.models.year_targets import STATUS_COLUMNS
 from zoneopt.plans.designation import DECISION, DesignationPlan, DesignationSummary
+from zoneopt.plans.glossary import Phrase, Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -104,7 +105,7 @@ def _fail_text(dm: DesignationModel, p: Part) -> ObjArray:
         bad = ~p.passed[c.id]
         if not bad.any():
             continue
-        need = " and ".join(([f"≥ {c.min:g}"] if c.min is not None else []) + ([f"≤ {c.max:g}"] if c.max is not None
+        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else []) + ([f"≤ {c.max:,.12g}"] if c.max is not None
                             else []) + ([f"within the first {c.top}"] if c.top is not None else []))
         shown = pd.Series(v).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
         out[bad] += f"{c.indicator} = " + shown[bad] + f" (needs {need}); "
@@ -293,14 +294,15 @@ def target_table(dm: DesignationModel, x: FloatArray) -> pd.DataFrame:
         why = ""
         if not met:
             most, limits = target_limits(dm, r)
-            why = (f"short by {t.at_least - achieved}: " + "; ".join(limits)
-                   + ("" if most < r.need else f"; the rules allow {most} by {dm.years[r.due]}: the other targets "
-                                               "and the county and count rules together hold it back"))
-        counted = f"{r.existing} counted already + " if t.existing is not None else ""
+            why = spoken("tq.d.short", gap=t.at_least - achieved, limits="; ".join(limits),
+                         allow="" if most < r.need else Phrase.of("tq.d.allow", most=most, year=dm.years[r.due]))
+        counted = Phrase.of("tq.d.counted", k=r.existing) if t.existing is not None else ""
         rows.append({"rule": t.id, "type": "designation", "source": t.cited, "year": dm.years[r.due],
-                     "scope": f"{p.zones.size} {'candidates' if t.part == 'establish' else 'zones'}",
+                     "scope": spoken("tq.d.scope_candidates" if t.part == "establish" else "tq.scope.zones",
+                                     n=p.zones.size),
                      "metric": DECISION[t.part], "unit": "zones",
-                     "required": f"≥ {t.at_least} zones ({counted}{DECISION[t.part]} by {dm.years[r.due]})",
+                     "required": spoken("tq.d.required", n=t.at_least, counted=counted,
+                                        decision=Term(f"tq.d.{t.part}"), year=dm.years[r.due]),
                      "achieved": f"{r.existing} + {made}" if t.existing is not None else f"{made}",
                      "status": "met" if met else "short", "diagnosis": why})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)

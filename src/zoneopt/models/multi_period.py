@@ -761,7 +761,7 @@ def plan_from_solution(mm: MultiPeriodModel, solution: Solution, *, primary: Sol
     )
     growth = _target_table(mm, x)
     status = target_status(mm.targets, mm.growth, mm.periods, without_shortfalls(mm, x), zt, growth,
-                           mm.designation.targets if mm.designation is not None else None)
+                           mm.designation.targets if mm.designation is not None else None, instance=mm.instance)
     return MultiPeriodPlan(summary, pd.concat(cell_parts, ignore_index=True),
                            pd.concat(year_parts, ignore_index=True), objectives, growth, bindings,
                            mm.management, target_status=status)

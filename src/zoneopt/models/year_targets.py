@@ -27,8 +27,17 @@ from zoneopt.core.model import ModelBuilder, VarBlock
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator_unit
-from zoneopt.instance import DesignationTarget, Instance, LevelTarget, Periods, UnmodelledTarget, ZoneCountTarget
+from zoneopt.instance import (
+    MONEY_LABEL,
+    DesignationTarget,
+    Instance,
+    LevelTarget,
+    Periods,
+    UnmodelledTarget,
+    ZoneCountTarget,
+)
 from zoneopt.models.rules import RuleInfo
+from zoneopt.plans.glossary import GLOSSARY, Amount, Phrase, Term, spoken
 from zoneopt.models.tracks import Track
 from zoneopt.models.year_links import COMBINED, effect_values, organic_rate
 from zoneopt.models.year_models import RowScales, year_suffix
@@ -290,6 +299,31 @@ def _fmt(v: float) -> str:
     return f"{v:,.4g}" if abs(v) < 1e5 else f"{v:,.0f}"
 
 
+_MONEY = tuple(MONEY_LABEL.values()) + ("万元", "亿元")
+
+
+def _said(v: float, unit: str, with_unit: bool = True) -> object:
+    """A target's figure as a :func:`spoken` field: money an :class:`Amount` (a display says it
+    in the unit it shows money in), other figures as written, with their unit's word."""
+    if unit.split("/")[0] in _MONEY:
+        return Amount(float(v), unit.split("/")[0])
+    if not with_unit or not unit:
+        return _fmt(v)
+    return Phrase.of("tq.amount", v=_fmt(v), unit=Term(f"tunit.{unit}") if f"tunit.{unit}" in GLOSSARY else unit)
+
+
+def _metric_said(metric: str, over: str | None = None) -> object:
+    def one(m: str) -> object:
+        return Term(f"indicator.{m}") if f"indicator.{m}" in GLOSSARY else m
+    return one(metric) if over is None else Phrase.of("tq.ratio", num=one(metric), den=one(over))
+
+
+def _bound(lo: float, hi: float, unit: str) -> object:
+    parts = ([Phrase.of("tq.ge", v=_said(lo, unit, False))] if np.isfinite(lo) else []) + (
+        [Phrase.of("tq.le", v=_said(hi, unit, False))] if np.isfinite(hi) else [])
+    return Phrase.of("tq.between", lo=parts[0], hi=parts[1]) if len(parts) == 2 else parts[0] if parts else ""
+
+
 def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, object]:
     t = r.target
     num = r.num.at(x)
@@ -305,12 +339,14 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
         met = achieved >= required - 1e-9
         organic_n = int(((r.num.organic / r.den.organic if r.den is not None else r.num.organic)
                          >= t.threshold * (1 - tol) - tol).sum())
-        why = "" if met else (
-            f"{achieved:g} of {r.zones.size} selected zones reach {metric} ≥ {_fmt(t.threshold)}, {required:g} needed: "
-            f"short by {required - achieved:g}; {organic_n} reach it by organic growth alone"
-            + ("" if r.num.drivers else f"; no allocation moves {t.metric} (no effect)"))
-        return {"required": f"≥ {required:g} zones with {metric} ≥ {_fmt(t.threshold)}", "achieved": f"{achieved:g}",
-                "status": "met" if met else "short", "diagnosis": why}
+        said = _metric_said(t.metric, t.over)
+        threshold = _said(t.threshold, r.unit, False)
+        why = "" if met else spoken(
+            "tq.count_short", achieved=f"{achieved:g}", zones=r.zones.size, metric=said, threshold=threshold,
+            required=f"{required:g}", gap=f"{required - achieved:g}", organic=organic_n,
+            no_effect="" if r.num.drivers else Phrase.of("tq.no_effect", metric=_metric_said(t.metric)))
+        return {"required": spoken("tq.count_req", n=f"{required:g}", metric=said, threshold=threshold),
+                "achieved": f"{achieved:g}", "status": "met" if met else "short", "diagnosis": why}
     if t.per == "zone":
         value = per_zone
     elif t.per == "mean":
@@ -320,54 +356,68 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
     lo = t.at_least if t.at_least is not None else -np.inf
     hi = t.at_most if t.at_most is not None else np.inf
     bad = (value < lo - tol * max(1.0, abs(lo))) | (value > hi + tol * max(1.0, abs(hi)))
-    bound = " and ".join(s for s in (f"≥ {_fmt(lo)}" if np.isfinite(lo) else "",
-                                     f"≤ {_fmt(hi)}" if np.isfinite(hi) else "") if s)
     shown = _fmt(float(value.min() if np.isfinite(lo) else value.max())) if t.per != "zone" else (
-        f"{int((~bad).sum())} of {value.size} zones")
+        spoken("tq.zones_of", k=int((~bad).sum()), n=value.size))
     why = ""
     if bad.any():
         organic = (r.num.organic.sum() / r.den.organic.sum() if r.den is not None else r.num.organic.sum()) \
             if t.per == "total" else None
         gap = float(np.max(np.maximum(lo - value, value - hi)))
         driven = bool(r.num.drivers or (r.den is not None and r.den.drivers))
-        why = (f"short by {'up to ' if t.per == 'zone' else ''}{_fmt(gap)} {r.unit}"
-               + (f" (organic growth alone gives {_fmt(organic)})" if organic is not None else "")
-               + (f"; zones short: {', '.join(zt.ids[r.zones[bad]][:8].tolist())}" if t.per == "zone" else "")
-               + ("" if driven else f"; no allocation moves {metric} (no effect)")
-               + ("" if t.is_hard or not driven else "; the least shortfall the hard rules allow"))
-    return {"required": f"{t.per} {bound}", "achieved": shown, "status": "short" if bad.any() else "met",
-            "diagnosis": why}
+        why = spoken(
+            "tq.level_short", upto=Phrase.of("tq.up_to") if t.per == "zone" else "", gap=_said(gap, r.unit),
+            organic=Phrase.of("tq.organic_alone", v=_said(organic, r.unit, False)) if organic is not None else "",
+            zones=Phrase.of("tq.zones_short", ids=", ".join(zt.ids[r.zones[bad]][:8].tolist()))
+            if t.per == "zone" else "",
+            no_effect="" if driven else Phrase.of("tq.no_effect", metric=_metric_said(t.metric, t.over)),
+            least="" if t.is_hard or not driven else Phrase.of("tq.least"))
+    return {"required": spoken("tq.level_req", per=Term(f"tq.per.{t.per}"), bound=_bound(lo, hi, r.unit)),
+            "achieved": shown, "status": "short" if bad.any() else "met", "diagnosis": why}
+
+
+def _growth_unit(instance: Instance | None, metric: str) -> str:
+    if instance is None:
+        return ""
+    try:
+        return _builtin_unit(instance, metric)
+    except InstanceError:
+        return ""
 
 
 def target_status(records: Sequence[TargetRecord], growth: Sequence[object], periods: Periods, x: FloatArray,
-                  zt: ZoneTable, growth_achieved: pd.DataFrame, designation: pd.DataFrame | None = None
-                  ) -> pd.DataFrame:
+                  zt: ZoneTable, growth_achieved: pd.DataFrame, designation: pd.DataFrame | None = None,
+                  instance: Instance | None = None) -> pd.DataFrame:
     """One row per target and year — growth, level, share, count, designation and not
     modelled — with what it requires, what the plan achieves, ``met`` / ``short`` / ``not
     modelled`` and, when short or not modelled, why. ``designation``: the designation plan's
     target rows (:attr:`~zoneopt.plans.designation.DesignationPlan.targets`); a designation
-    target without one (the designation not solved) is reported not modelled."""
+    target without one (the designation not solved) is reported not modelled. The sentences
+    are :func:`~zoneopt.plans.glossary.spoken` (a display says them in its language, money from
+    ``instance``'s metrics in the unit it shows)."""
     rows: list[dict[str, object]] = []
     if not growth_achieved.empty:
         for rule, g in growth_achieved.groupby("rule", sort=False):  # a loop over growth rows
             first = g.iloc[0]
             short = g["slack"] < -1e-6 * np.maximum(1.0, g["required"].abs())
-            scope = "total" if len(g) == 1 else f"{len(g)} zones"
+            unit = _growth_unit(instance, str(first["metric"]))
             rows.append({
-                "rule": rule, "type": "growth", "source": first["source"], "year": int(first["year"]), "scope": scope,
-                "metric": first["metric"], "unit": "rate/yr", "required": f"≥ {first['required_rate']:.2%}/yr",
-                "achieved": f"{g['achieved_rate'].min():.2%}/yr",
+                "rule": rule, "type": "growth", "source": first["source"], "year": int(first["year"]),
+                "scope": "total" if len(g) == 1 else spoken("tq.scope.zones", n=len(g)),
+                "metric": first["metric"], "unit": "rate/yr",
+                "required": spoken("tq.rate_req", rate=f"{first['required_rate']:.2%}"),
+                "achieved": spoken("tq.rate", rate=f"{g['achieved_rate'].min():.2%}"),
                 "status": "short" if short.any() else "met",
-                "diagnosis": "" if not short.any() else (
-                    f"short by {_fmt(float(-g['slack'].min()))}: "
-                    f"organic growth gives {_fmt(float(g['organic'].sum()))}, "
-                    f"the allocations add {_fmt(float((g['achieved'] - g['organic']).sum()))}, "
-                    f"{_fmt(float(g['required'].sum()))} required" + ("" if g["driven_by"].iloc[0] else
-                                                                     "; no allocation moves it (no effect)"))})
+                "diagnosis": "" if not short.any() else spoken(
+                    "tq.growth_short", gap=_said(float(-g["slack"].min()), unit, False),
+                    organic=_said(float(g["organic"].sum()), unit, False),
+                    added=_said(float((g["achieved"] - g["organic"]).sum()), unit, False),
+                    required=_said(float(g["required"].sum()), unit, False),
+                    no_effect="" if g["driven_by"].iloc[0] else Phrase.of("tq.no_effect_it"))})
     for r in records:  # a loop over level and count targets
         t = r.target
         rows.append({"rule": r.rule, "type": t.type, "source": t.cited, "year": r.year,
-                     "scope": "each zone" if getattr(t, "per", "") == "zone" else f"{r.zones.size} zones",
+                     "scope": spoken("tq.scope.each") if getattr(t, "per", "") == "zone"
+                     else spoken("tq.scope.zones", n=r.zones.size),
                      "metric": t.metric if t.over is None else f"{t.metric}/{t.over}", "unit": r.unit,
                      **_record_status(r, x, zt)})
     solved = designation.set_index("rule") if designation is not None and not designation.empty else None
@@ -378,17 +428,16 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
             rows.append({"rule": d.id, **solved.loc[d.id].to_dict()})
         else:
             rows.append({"rule": d.id, "type": d.type, "source": d.cited, "year": d.year or periods.years[-1],
-                         "scope": "", "metric": d.part, "unit": "zones", "required": f"≥ {d.at_least} zones",
-                         "achieved": "", "status": "not modelled",
-                         "diagnosis": "not modelled here: the plan was solved without its designation"})
+                         "scope": "", "metric": d.part, "unit": "zones", "required": spoken("tq.at_least_zones", n=d.at_least),
+                         "achieved": "", "status": "not modelled", "diagnosis": spoken("tq.designation_unsolved")})
     for u in periods.targets or ():  # the targets no model here decides
         if not isinstance(u, UnmodelledTarget):
             continue
-        now = f"; {int(zt.select(u.select).sum())} zones match it now" if u.select is not None else ""
+        now = Phrase.of("tq.match_now", k=int(zt.select(u.select).sum())) if u.select is not None else ""
         rows.append({"rule": u.id, "type": u.type, "source": u.cited, "year": periods.years[-1], "scope": "",
                      "metric": "", "unit": u.unit, "required": f"{u.target}" + (
                          f" ({u.value:g} {u.unit})" if u.value is not None else ""), "achieved": "",
-                     "status": "not modelled", "diagnosis": f"not modelled: needs {u.needs}{now}"})
+                     "status": "not modelled", "diagnosis": spoken("tq.needs", needs=u.needs, now=now)})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 

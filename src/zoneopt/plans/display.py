@@ -288,7 +288,7 @@ class Display:
         """A model's note or warning in this display's language when the model wrote it from the
         glossary (:func:`~zoneopt.plans.glossary.spoken`), with money labels as the display says
         them (``万元``, not ``万元 (1e4 yuan)``)."""
-        words = said_again(words, self.lang)
+        words = said_again(words, self.lang, money=lambda v, per_year: self.money_words(v, per_year))
         if self.zh:  # a clause the instance marks as an assumption (zoneopt.instance.common)
             words = words.replace(" (assumption)", "（假设）")
         for unit, label in (("wan_yuan", "万元 (1e4 yuan)"), ("yi_yuan", "亿元 (1e8 yuan)")):

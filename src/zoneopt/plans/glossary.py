@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from zoneopt.errors import InvalidInputError
+from zoneopt.plans.glossary_targets import TARGET_GLOSSARY, Amount, MoneyWords, Phrase, written
 from zoneopt.plans.glossary_verbs import VERB_GLOSSARY
 
 Lang = Literal["zh", "en"]
@@ -805,6 +806,7 @@ def _merge(extra: dict[str, tuple[str, str]]) -> None:
 
 
 _merge(VERB_GLOSSARY)
+_merge(TARGET_GLOSSARY)
 
 
 def check_language(lang: str) -> Lang:
@@ -834,8 +836,20 @@ _SPOKEN: OrderedDict[str, tuple[str, dict[str, object]]] = OrderedDict()
 _SPOKEN_MAX = 4096
 
 
-def _fill(key: str, lang: str, fields: dict[str, object]) -> str:
-    return text(key, lang, **{k: term(v.key, lang) if isinstance(v, Term) else v for k, v in fields.items()})
+def _field(v: object, lang: str, money: MoneyWords | None) -> object:
+    if isinstance(v, Term):
+        return term(v.key, lang)
+    if isinstance(v, Amount):
+        if money is not None:
+            return money(v.value, v.per_year)
+        return f"{written(v.value)} {v.unit}" + ("/yr" if v.per_year else "")
+    if isinstance(v, Phrase):
+        return _fill(v.key, lang, dict(v.fields), money)
+    return v
+
+
+def _fill(key: str, lang: str, fields: dict[str, object], money: MoneyWords | None = None) -> str:
+    return text(key, lang, **{k: _field(v, lang, money) for k, v in fields.items()})
 
 
 def spoken(key: str, **fields: object) -> str:
@@ -851,17 +865,18 @@ def spoken(key: str, **fields: object) -> str:
     return sentence
 
 
-def said_again(sentence: str, lang: str) -> str:
+def said_again(sentence: str, lang: str, money: MoneyWords | None = None) -> str:
     """``sentence`` in ``lang`` when :func:`spoken` wrote it in this process (its entry and
-    fields are known), else as it is. A sentence may end in a spoken one after a prefix such
-    as ``2021: `` (a year's warning), which is kept."""
+    fields are known), else as it is; ``money(value, per_year)`` says its :class:`Amount`
+    fields (a display's money in the unit it shows). A sentence may end in a spoken one after a
+    prefix such as ``2021: `` (a year's warning), which is kept."""
     found = _SPOKEN.get(sentence)
     if found is not None:
-        return _fill(found[0], lang, found[1])
+        return _fill(found[0], lang, found[1], money)
     head, sep, rest = sentence.partition(": ")
     if sep and rest in _SPOKEN:
         key, fields = _SPOKEN[rest]
-        return head + ("：" if lang == "zh" else ": ") + _fill(key, lang, fields)
+        return head + ("：" if lang == "zh" else ": ") + _fill(key, lang, fields, money)
     return sentence
 
 

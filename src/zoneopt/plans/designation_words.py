@@ -1,0 +1,68 @@
+"""A designation decision's reason (:mod:`zoneopt.models.designation_plan` writes it per
+candidate in English, vectorised) said in a display's language from the glossary: each of the
+model's few reason templates is matched and said again with its fields (county, score,
+indicator, the zones that take a place) kept as written."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# (pattern of the model's English reason, glossary key); the groups fill {0}, {1}, …
+_REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
+    (r"^meets every criterion; score (.+)$", "dr.score"),
+    (r"^selected; score (.+)$", "dr.selected_score"),
+    (r"^meets every criterion; frees county (.+)'s place, taken by (.+)$", "dr.frees"),
+    (r"^meets every criterion, but frees no place a qualifying candidate needs \(worth 0 itself\)$", "dr.frees_none"),
+    (r"^adds nothing to the measure \(its value is 0\)$", "dr.nothing"),
+    (r"^must convert to an urban functional area \(convert\.required\): not recommended$", "dr.must_convert"),
+    (r"^county (.+) has (\d+) zone\(s\), its cap is (\d+), and none of its zones may convert$", "dr.county_full"),
+    (r"^county (.+) has (\d+) zone\(s\), its cap is (\d+) and no conversion frees a place$", "dr.county_no_conversion"),
+    (r"^county (.+)'s place goes to (.+)$", "dr.county_taken"),
+    (r"^the count's places go to parks that score higher \(lowest chosen (.+)\)$", "dr.count"),
+    (r"^(meets every criterion|selected|chosen)$", "dr.plain"),
+))
+_FAIL = re.compile(r"^(\S+) = (\S+) \(needs (.+)\)$")
+_TOP = re.compile(r"^within the first (\d+)$")
+
+
+def _need(display: Any, need: str) -> str:
+    parts = []
+    for p in need.split(" and "):
+        top = _TOP.match(p)
+        parts.append(display.t("dr.top", n=top.group(1)) if top else p)
+    return display.t("dr.and").join(parts)
+
+
+def _fails(display: Any, text: str) -> str:
+    parts = []
+    for p in text.split("; "):
+        m = _FAIL.match(p)
+        if m is None:
+            parts.append(p)
+            continue
+        ind, value, need = m.groups()
+        parts.append(display.t("dr.fail_part", indicator=display.term(f"indicator.{ind}", ind),
+                               value=display.t("dr.missing") if value == "missing" else value,
+                               need=_need(display, need)))
+    return display.t("dr.fails", parts=display.join(parts))
+
+
+def reason_words(reason: str, display: Any) -> str:
+    """``reason`` (a decision's or a rejection's, as the model writes it) in the display's
+    language; a reason of no known template as it is."""
+    if not reason or not display.zh:
+        return reason
+    if reason.startswith("fails "):
+        return _fails(display, reason[len("fails "):])
+    for pattern, key in _REASONS:
+        m = pattern.match(reason)
+        if m is not None:
+            groups = m.groups()
+            if key == "dr.plain":
+                return display.t(f"dr.word.{groups[0].replace(' ', '_')}")
+            return display.t(key, **{f"g{k}": g for k, g in enumerate(groups)})
+    return reason
+
+
+__all__ = ["reason_words"]
