@@ -69,7 +69,7 @@ def test_generated_plans_over_years_solve_to_the_same_optimum(n: int, seed: int,
 
 
 def test_the_plan_is_the_reference_plan(monkeypatch: pytest.MonkeyPatch) -> None:
-    """solve_multi_period through the solve form (from 0 columns here; by default from 10,000)
+    """solve_multi_period through the solve form (from 0 columns here; by default from 50,000)
     gives the reference plan's objective."""
     import zoneopt.models.multi_period as mp
 

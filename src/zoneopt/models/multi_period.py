@@ -58,7 +58,7 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
 from zoneopt.models.designation_plan import solve_designation
 from zoneopt.models.dynamic import manage
-from zoneopt.models.land_form import PRESOLVE_OFF_FROM, solve_in_form
+from zoneopt.models.land_form import solve_in_form
 from zoneopt.models.land_quota import LandModel
 from zoneopt.models.outcome import raise_for_status
 from zoneopt.models.rules import RuleInfo, binding_tables, pool_wide_rules
@@ -168,8 +168,10 @@ class MultiPeriodModel:
 
 # -- building -----------------------------------------------------------------------------------
 
-STACKED_FORM_FROM = PRESOLVE_OFF_FROM
-"""Columns from which the stacked model is solved through the land solve form (:func:`solve_stacked`)."""
+STACKED_FORM_FROM = 50_000
+"""Columns from which the stacked model is solved through the land solve form (:func:`solve_stacked`):
+the bundled plans (up to ~14k columns) keep the vertex they had where the optimum is not unique;
+10k zones × 5 years (52k columns) takes the form."""
 
 
 def build_multi_period(instance: Instance, management: ManagementResult | None = None,
