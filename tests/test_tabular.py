@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from cli_runner import run
 from land_cases import EXAMPLE
 
 from zoneopt import Instance, InstanceError, load, solve_land
@@ -71,6 +72,22 @@ def test_an_instance_names_its_zone_file(example: dict[str, Any], tmp_path: Path
     assert isinstance(inst.zones[3], Zone) and inst.zones[3] == plain.zones[3]  # objects on demand
     again = Instance.from_dict(json.loads(inst.to_json()))  # JSON out: the zones listed
     assert again.zones == plain.zones
+
+
+def test_a_zone_file_over_the_size_limit_is_refused_before_it_is_read(
+        example: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import zoneopt.instance.tabular as tabular
+
+    zone_frame(example["zones"]).to_csv(tmp_path / "zones.csv", index=False)
+    size = (tmp_path / "zones.csv").stat().st_size
+    path = tmp_path / "inst.json"
+    path.write_text(json.dumps({**example, "zones": "zones.csv"}, ensure_ascii=False), encoding="utf-8")
+    monkeypatch.setattr(tabular, "MAX_TABLE_BYTES", size - 1)
+    monkeypatch.setattr(tabular.pd, "read_csv", lambda *a, **k: pytest.fail("read despite its size"))
+    with pytest.raises(InstanceError, match=f"zones.csv has {size:,} bytes, more than the {size - 1:,}"):
+        load(path)
+    code, _, err = run("validate", str(path))
+    assert code == 2 and "zones.csv" in err and "Traceback" not in err
 
 
 def test_a_missing_zone_file_is_named(example: dict[str, Any], tmp_path: Path) -> None:

@@ -47,9 +47,9 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         check_out(args.out)  # before any solve
     import pandas as pd
 
+    from zoneopt.cli.plan_text import status_line
     from zoneopt.errors import InvalidInputError
     from zoneopt.instance import load
-    from zoneopt.cli.plan_text import status_line
     from zoneopt.models.designation_plan import solve_designation
     from zoneopt.plans.designation_words import reason_words
     from zoneopt.plans.display import Display

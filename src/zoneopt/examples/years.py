@@ -51,10 +51,10 @@ from typing import Any
 import numpy as np
 
 from zoneopt.evaluation.run import evaluated_table
+from zoneopt.examples.facts import APPROVED_TAG
 from zoneopt.examples.resources import GENERATOR_VERSION as RESOURCES_VERSION
 from zoneopt.examples.resources import SIGNATURE as RESOURCES_SIGNATURE
 from zoneopt.examples.resources import emissions_data, funds_data
-from zoneopt.examples.facts import APPROVED_TAG
 from zoneopt.examples.zones import GENERATOR_VERSION, to_json_text
 from zoneopt.examples.zones import SIGNATURE as ZONES_SIGNATURE
 from zoneopt.instance import PLAN_YEARS, Instance

@@ -197,11 +197,22 @@ class TabularZones(Sequence[Zone]):
         return f"TabularZones({self.label!r}, {len(self):,} zones)"
 
 
-def read_frame(p: Path, label: str, what: str, text: Sequence[str]) -> pd.DataFrame:
+MAX_TABLE_BYTES = 2 * 1024**3
+"""The largest table file an instance may name (2 GiB: some 20 million zones in CSV, more in
+Parquet); a larger one is refused before it is read, as a JSON instance over its limit is."""
+
+
+def read_frame(p: Path, label: str, what: str, text: Sequence[str], max_bytes: int | None = None) -> pd.DataFrame:
     """The table in the Parquet (``.parquet``, ``.pq``) or CSV file ``p`` as a frame, the
-    columns ``text`` of a CSV file read as text; a file that cannot be read is an
-    :class:`~zoneopt.errors.InstanceError` naming ``label`` (a ``what`` table: zone, ...)."""
+    columns ``text`` of a CSV file read as text; a file that cannot be read, or is larger than
+    ``max_bytes`` (default :data:`MAX_TABLE_BYTES`), is an :class:`~zoneopt.errors.InstanceError`
+    naming ``label`` (a ``what`` table: zone, ...)."""
+    limit = MAX_TABLE_BYTES if max_bytes is None else max_bytes
     try:
+        size = p.stat().st_size
+        if size > limit:
+            raise InstanceError([Issue(label, f"the {what} table {p.name} has {size:,} bytes, more than the "
+                                              f"{limit:,} a table file may have")])
         if p.suffix.lower() in (".parquet", ".pq"):
             try:
                 import pyarrow.parquet as pq

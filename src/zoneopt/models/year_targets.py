@@ -37,11 +37,11 @@ from zoneopt.instance import (
     ZoneCountTarget,
 )
 from zoneopt.models.rules import RuleInfo
-from zoneopt.plans.glossary import GLOSSARY, Amount, Phrase, Term, spoken
 from zoneopt.models.tracks import Track
 from zoneopt.models.year_links import COMBINED, effect_values, organic_rate
 from zoneopt.models.year_models import RowScales, year_suffix
 from zoneopt.models.zone_years import ZoneYears
+from zoneopt.plans.glossary import GLOSSARY, Amount, Phrase, Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -330,7 +330,6 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
     den = r.den.at(x) if r.den is not None else None
     with np.errstate(divide="ignore", invalid="ignore"):
         per_zone = num / den if den is not None else num
-    metric = t.metric if t.over is None else f"{t.metric}/{t.over}"
     tol = 1e-6
     if isinstance(t, ZoneCountTarget):
         reached = per_zone >= t.threshold * (1 - tol) - tol

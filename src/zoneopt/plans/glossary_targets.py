@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True)
 class Amount:
     """A money field of a :func:`spoken` sentence: ``value`` in the instance's money (its label
