@@ -149,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
     print(text)
     if not a.no_write:
         RESULTS.mkdir(exist_ok=True)
-        suffix = ("-standard" if a.standard else "") + (f"-{a.objective}" if a.objective else "") + (f"-{a.label}" if a.label else "")
+        suffix = (("-standard" if a.standard else "") + (f"-{a.objective}" if a.objective else "")
+                  + (f"-{a.label}" if a.label else ""))
         (RESULTS / f"stability-{today}{suffix}.md").write_text(text, encoding="utf-8")
     return 0 if all(ok for _, ok in checks) else 1
 

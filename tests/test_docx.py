@@ -64,7 +64,8 @@ def test_docx_reads_back_with_every_table_and_chart(example: tuple[Report, Path]
                  and "政策条款" in [c.text for c in t.rows[0].cells])
     clauses = {r.cells[0].text: r.cells[3].text for r in rules.rows[1:]}
     assert clauses["request-cap"] == "2017 §十(二)"
-    assert clauses["tilt-grade"] == "2017 §六(一)（假设）" and clauses["city-cap"] == "2017 §二(二)（假设）"  # the report is in Chinese
+    # the report is in Chinese, so is its mark of an assumption
+    assert clauses["tilt-grade"] == "2017 §六(一)（假设）" and clauses["city-cap"] == "2017 §二(二)（假设）"
 
 
 def test_docx_fonts_and_pages(example: tuple[Report, Path]) -> None:

@@ -83,7 +83,8 @@ def test_replacement_costs_agree_on_every_lp_backend(tmp_path: Path) -> None:
     costs = {b: _costs(inst, zones, b, tmp_path) for b in backend_names() if b != "ortools-cpsat"}
     reference = costs.pop("highs")
     assert reference["zhengzhou"] == np.inf  # locked at 1,500 mu: it cannot be left out
-    assert reference["xinxiang"] > reference["hebi"] > reference["xuchang"] > 0 and reference["xinzheng"] < 0  # a tilt it held down
+    # a tilt it held down: xinzheng
+    assert reference["xinxiang"] > reference["hebi"] > reference["xuchang"] > 0 and reference["xinzheng"] < 0
     scale = 1e-6 * 167382.50  # the objective, 万元/yr
     assert len(costs) >= 4
     for backend, values in costs.items():

@@ -28,7 +28,8 @@ EXAMPLE = ROOT / "instances" / "henan-etdz-45.json"
 EXAMPLE_PARCELS = ROOT / "instances" / "henan-etdz-45-parcels.json"
 
 STANDARD = {"request-cap", "tilt-score", "national-floor", "city-cap"}
-DEFENSIBLE = {"request-cap", "exclude-grade-d", "tilt-grade", "min-lot", "national-floor", "city-cap", "lock-key-project"}
+DEFENSIBLE = {"request-cap", "exclude-grade-d", "tilt-grade", "min-lot", "national-floor", "city-cap",
+              "lock-key-project"}
 ASSUMED = {"tilt-grade", "min-lot", "national-floor", "city-cap", "corridor-cap", "lock-key-project"}
 """Rules whose number the cited clause does not state (2017 §二(一), §二(二), §六(一), §六(二), 2022
 第二章第二节 and 第七章第四节 state no share, cap, margin, lot or amount)."""

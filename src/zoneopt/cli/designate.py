@@ -101,7 +101,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                         source=t["source"] or display.t("years.no_source"), required=display.clean(str(t["required"])),
                         achieved=t["achieved"])
               + (f"\n    {display.clean(str(t['diagnosis']))}" if t["diagnosis"] else ""), file=out)
-    print(display.t("des.measure", value=fmt(s.objective, 10), unit=display.term(f"dunit.{s.objective_unit}", display.clean(s.objective_unit)))
+    unit = display.term(f"dunit.{s.objective_unit}", display.clean(s.objective_unit))
+    print(display.t("des.measure", value=fmt(s.objective, 10), unit=unit)
           + (display.t("des.tie_break", value=fmt(s.tie_break_objective, 10)) if s.tie_break_objective is not None
              else ""), file=out)
     print(status_line(s, display), file=out)

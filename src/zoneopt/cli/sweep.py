@@ -165,7 +165,8 @@ def _print_header(result: Any, table: pd.DataFrame, args: argparse.Namespace, di
     if result.solved:
         rate = result.solved / result.seconds if result.seconds > 0 else math.inf
         resumed = display.t("sweep.resumed", n=f"{result.resumed_from:,}") if result.resumed_from else ""
-        print(display.t("sweep.engine", engine=display.term(f"engine.{result.engine}", result.engine), n=f"{result.solved:,}", seconds=f"{result.seconds:.1f}",
+        engine = display.term(f"engine.{result.engine}", result.engine)
+        print(display.t("sweep.engine", engine=engine, n=f"{result.solved:,}", seconds=f"{result.seconds:.1f}",
                         rate=f"{rate:,.1f}", resumed=resumed), file=out)
     else:
         print(display.t("sweep.nothing", path=args.out), file=out)

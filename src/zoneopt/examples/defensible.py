@@ -193,7 +193,8 @@ def corridor_cap_rule(bound: dict[str, float], what: str) -> dict[str, Any]:
     assumption and says so."""
     return {"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]}, **bound,
             "source": "2017 §六(二)", "assumption": True,
-            "note": f"the ten air-pollution priority cities (京津冀大气污染传输通道 7 个省辖市 and 洛阳 平顶山 三门峡): "
+            "note": "the ten air-pollution priority cities (京津冀大气污染传输通道 7 个省辖市 "
+                    "and 洛阳 平顶山 三门峡): "
                     f"at most {what} of new land per zone (an assumption: the clause sets no land cap)"}
 
 
@@ -273,5 +274,6 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]],
     return out
 
 
-__all__ = ["defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN", "LOT_MU",
+__all__ = ["defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN",
+           "LOT_MU",
            "MULTIPLIERS", "EFFICIENCY_WEIGHT", "POOL_FACTORS"]

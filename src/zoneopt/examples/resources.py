@@ -175,8 +175,10 @@ def _emission_pools(data: dict[str, Any], rng: np.random.Generator, setup: str =
         if k in AIR_POLLUTANTS and any("corridor" in z["tags"] for z in zones):
             rules.append({"id": f"{k}-corridor-share", "type": "group_bounds", "by": "tag", "groups": ["corridor"],
                           "cap_share": CORRIDOR_SHARE, "source": "2017 §六(二)", "assumption": True,
-                          "note": "the ten air-pollution priority cities of 2017 §六(二) (京津冀大气污染传输通道 7 个省辖市 "
-                                  f"and 洛阳 平顶山 三门峡) together ≤ {CORRIDOR_SHARE:.0%} (the share is an assumption)"})
+                          "note": "the ten air-pollution priority cities of 2017 §六(二) "
+                                  "(京津冀大气污染传输通道 7 个省辖市 "
+                                  "and 洛阳 平顶山 三门峡) "
+                                  f"together ≤ {CORRIDOR_SHARE:.0%} (the share is an assumption)"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules}
     objective = dict(EMISSION_OBJECTIVE) if setup == "defensible" else {"kind": "priority",
                                                                           "weight": "energy_reduction_tce"}
@@ -205,7 +207,8 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator, setup: str = "sta
          "note": "no zone gets more than it asks for"},
         {"id": "fund-leverage", "type": "leverage_cap", "alpha": alpha, "per": "zone", "source": "2022 第三章 专栏二",
          "assumption": True,
-         "note": "the fund is at most 20 % of the investment it co-finances (引导和杠杆作用; the share is an assumption)"},
+         "note": "the fund is at most 20 % of the investment it co-finances "
+                 "(引导和杠杆作用; the share is an assumption)"},
         {"id": "fund-grade-d", "type": "exclude", "select": {"grades": ["D"]}, "source": "2017 §十(四)"},
     ]
     if floor > 0:

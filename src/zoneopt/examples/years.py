@@ -152,7 +152,8 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
                        "note": "直至撤销: warned three years running; 20 % of its land returns to the quota"},
         "upgrade": {"id": "recommend-upgrade", "type": "upgrade", "select": {"levels": ["provincial"]},
                     "top_rank": 10, "min_score": 70.0, "years": 3, "per_year": 2, "group_by": "city", "per_group": 1,
-                    "source": "2022 第八章第三节", "assumption": True, "note": "对排名靠前的省级经开区优先推荐晋升国家级经开区"},
+                    "source": "2022 第八章第三节", "assumption": True,
+                    "note": "对排名靠前的省级经开区优先推荐晋升国家级经开区"},
     }
     meta = data["metadata"]
     meta["description"] = (

@@ -28,9 +28,9 @@ Magnitudes (money in 万元, land in mu, per year)
 
 Cities are Henan's 17 prefecture cities and 济源; zones in the ten cities 2017 §六(二) names for
 its air-pollution work (the seven on the 京津冀大气污染传输通道: 郑州 开封 安阳 鹤壁 新乡 焦作 濮阳, and
-洛阳 平顶山 三门峡) carry the tag ``corridor``; every zone carries one or two sector tags (:data:`SECTORS`). National zones sit in
-the nine cities that have a national 经开区. Counties are synthetic (``"郑州-县3"``), except in
-the 45-zone table.
+洛阳 平顶山 三门峡) carry the tag ``corridor``; every zone carries one or two sector tags
+(:data:`SECTORS`). National zones sit in the nine cities that have a national 经开区. Counties are
+synthetic (``"郑州-县3"``), except in the 45-zone table.
 
 With ``n_zones == 45`` the zones are Henan's 45 经开区 of 2020 (2022 plan, 第一章: 9 national,
 36 provincial): the nine national names are real; the provincial names are real or
@@ -323,8 +323,8 @@ def synthetic_data(n_zones: int, *, seed: int = 0, name: str | None = None,
         data["evaluations"] = evaluations
     if named and rule_list and rules == "defensible":
         # The corridor cap the clause does not set, as a what-if: the same witnesses hold it.
-        capped = [] if corridor_cap else [r for r in defensible_rules(z, Q, named, z["city_code"], with_corridor_cap=True)
-                                          if r["id"] == "corridor-cap"]
+        with_cap = defensible_rules(z, Q, named, z["city_code"], with_corridor_cap=True)
+        capped = [] if corridor_cap else [r for r in with_cap if r["id"] == "corridor-cap"]
         data["scenarios"] = defensible_scenarios(pool, rule_list, capped)
     elif named and rule_list:
         data["scenarios"] = _example_scenarios(pool, rule_list, objective)

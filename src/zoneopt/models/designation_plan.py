@@ -105,8 +105,9 @@ def _fail_text(dm: DesignationModel, p: Part) -> ObjArray:
         bad = ~p.passed[c.id]
         if not bad.any():
             continue
-        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else []) + ([f"≤ {c.max:,.12g}"] if c.max is not None
-                            else []) + ([f"within the first {c.top}"] if c.top is not None else []))
+        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else [])
+                            + ([f"≤ {c.max:,.12g}"] if c.max is not None else [])
+                            + ([f"within the first {c.top}"] if c.top is not None else []))
         shown = pd.Series(v).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
         out[bad] += f"{c.indicator} = " + shown[bad] + f" (needs {need}); "
     return pd.Series(out, dtype=object).str.removesuffix("; ").to_numpy(dtype=object)

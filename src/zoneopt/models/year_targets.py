@@ -427,7 +427,8 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
             rows.append({"rule": d.id, **solved.loc[d.id].to_dict()})
         else:
             rows.append({"rule": d.id, "type": d.type, "source": d.cited, "year": d.year or periods.years[-1],
-                         "scope": "", "metric": d.part, "unit": "zones", "required": spoken("tq.at_least_zones", n=d.at_least),
+                         "scope": "", "metric": d.part, "unit": "zones",
+                         "required": spoken("tq.at_least_zones", n=d.at_least),
                          "achieved": "", "status": "not modelled", "diagnosis": spoken("tq.designation_unsolved")})
     for u in periods.targets or ():  # the targets no model here decides
         if not isinstance(u, UnmodelledTarget):

@@ -60,7 +60,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "tq.scope.zones": ("{n} 个开发区", "{n} zones"),
     "tq.zones_of": ("{k} / {n} 个开发区", "{k} of {n} zones"),
     "tq.count_req": ("{metric} ≥ {threshold} 的开发区 ≥ {n} 个", "≥ {n} zones with {metric} ≥ {threshold}"),
-    "tq.count_short": ("所选 {zones} 个开发区中有 {achieved} 个的{metric}达到 {threshold}，需要 {required} 个：差 {gap} 个；"
+    "tq.count_short": ("所选 {zones} 个开发区中有 {achieved} 个的{metric}达到 {threshold}，"
+                       "需要 {required} 个：差 {gap} 个；"
                        "仅靠自然增长有 {organic} 个达到{no_effect}",
                        "{achieved} of {zones} selected zones reach {metric} ≥ {threshold}, {required} needed: short "
                        "by {gap}; {organic} reach it by organic growth alone{no_effect}"),
@@ -86,7 +87,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
                    "hold it back"),
     "tq.d.counted": ("已计入 {k} 个 + ", "{k} counted already + "),
     "tq.d.scope_candidates": ("{n} 个候选园区", "{n} candidates"),
-    "tq.d.required": ("≥ {n} 个开发区（{counted}{year} 年前{decision}）", "≥ {n} zones ({counted}{decision} by {year})"),
+    "tq.d.required": ("≥ {n} 个开发区（{counted}{year} 年前{decision}）",
+                      "≥ {n} zones ({counted}{decision} by {year})"),
     "tq.d.establish": ("新设立", "designated"),
     "tq.d.upgrade": ("推荐升级", "recommended"),
     "tq.d.convert": ("转型", "converted"),
@@ -120,7 +122,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "indicator.export_share": ("出口占比", "export share"),
     # -- the designate verb (zoneopt.cli.designate) ----------------------------------------------
     "des.banner": ("zoneopt 开发区设立 · {name}", "zoneopt · {name}"),
-    "des.head": ("开发区设立 {first}–{last} 年：{candidates} 个候选园区中 {designated} 个新设立（{qualifying} 个符合条件）"
+    "des.head": ("开发区设立 {first}–{last} 年：{candidates} 个候选园区中 {designated} 个新设立"
+                 "（{qualifying} 个符合条件）"
                  " · 推荐 {recommended} 个申报国家级 · {converted} 个转型 · 开发区 {before} → {after} 个",
                  "designation {first}–{last}: {designated} of {candidates} candidate parks designated ({qualifying} "
                  "qualify) · {recommended} recommended for national status · {converted} converted · zones {before} "
