@@ -56,15 +56,16 @@ CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
 }
 """A candidate park's R&D as a share of its revenue, its value added per tce and per employee
 (万元): uniform draws, assumptions of the synthetic example."""
+# What each unmodelled target needs, in the instances' language (Chinese); instances/README.md
+# gives the reasons in English.
 INTERNATIONAL_PARKS = (
-    "a model of international cooperation parks: 2022 专栏四 (建设国际合作园区) has zones build 境内外 parks with "
-    "特定国别和地区 (中欧（洛阳）、中德（许昌）…) — parks counted, not zones, some abroad, several in one zone, each "
-    "needing a foreign partner; no decision among zones the designation model makes")
+    "国际合作园区模型：2022 专栏四（建设国际合作园区）由开发区与特定国别和地区共建境内外园区"
+    "（中欧（洛阳）、中德（许昌）…）——计数的是园区而非开发区，部分在境外，一个开发区可有多个，"
+    "且每个都需要外方合作伙伴；不是设立模型在开发区之间所作的选择")
 FTZ_LINKAGE = (
-    "a model of the free-trade zone's linkage areas: 2022 专栏四 (创建自贸试验区开放创新联动区) has zones apply when "
-    "the FTZ adds linkage areas (抢抓自贸试验区增设开放创新联动区机遇) — the FTZ's decision, not the plan's, and the "
-    "zones carry no figure of 制度创新 to choose them by")
-CLUSTERS = "a model of industrial clusters (产业集群 span zones and firms; zones carry no cluster figures)"
+    "自贸试验区联动区模型：2022 专栏四（创建自贸试验区开放创新联动区）由开发区在自贸试验区增设联动区时申报"
+    "（抢抓自贸试验区增设开放创新联动区机遇）——由自贸试验区而非本规划决定，开发区也没有可据以选择的制度创新指标")
+CLUSTERS = "产业集群模型（产业集群跨越开发区和企业；开发区没有产业集群指标）"
 
 # name: (unit, label, base figure as a share of a zone column (column, low, high), organic growth/yr)
 DERIVED_2022: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
