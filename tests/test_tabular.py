@@ -51,7 +51,7 @@ def test_a_frame_gives_the_json_zone_table_and_plan(example: dict[str, Any]) -> 
     p, q = solve_land(plain), solve_land(table)
     assert q.objective == pytest.approx(p.objective, rel=1e-12)
     pd.testing.assert_frame_equal(p.allocations, q.allocations)
-    assert "_zones" not in vars(table.zones)  # no zone object was made on the way
+    assert "_items" not in vars(table.zones)  # no zone object was made on the way
 
 
 @pytest.mark.parametrize("suffix", [".parquet", ".csv"])

@@ -22,12 +22,18 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeAlias, get_args, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeAlias, TypeVar, get_args, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from pydantic import SerializerFunctionWrapHandler, ValidatorFunctionWrapHandler, WrapSerializer, WrapValidator
+from pydantic import (
+    BaseModel,
+    SerializerFunctionWrapHandler,
+    ValidatorFunctionWrapHandler,
+    WrapSerializer,
+    WrapValidator,
+)
 
 from zoneopt.errors import InstanceError, Issue
 from zoneopt.instance.common import Array, Grade, Kind, Level
@@ -45,19 +51,89 @@ SHOWN = 5
 """Issues listed per column; more bad rows in a column are counted in one more issue."""
 
 
-class TabularZones(Sequence[Zone]):
-    """An instance's zones as validated columns: ``columns`` (one value per zone; the columns
-    of the module docstring, numbers as float arrays with NaN for missing, text as series,
-    missing text as NA) and the zones' tags as pairs (zone ``tag_zone[k]`` carries tag
-    ``tag_values[tag_code[k]]``). Build one with :meth:`from_frame` or :meth:`read`."""
+T = TypeVar("T", bound=BaseModel)
 
-    def __init__(self, columns: dict[str, Any], tag_zone: npt.NDArray[np.int64], tag_code: npt.NDArray[np.int64],
+
+class TabularRows(Sequence[T], Generic[T]):
+    """Validated columns of one kind of record (``columns``: one value per row, numbers as
+    float arrays with NaN for missing, text as series with NA for missing) and the rows' tags
+    as pairs (row ``tag_row[k]`` carries tag ``tag_values[tag_code[k]]``); a sequence of
+    ``ITEM`` objects made from the rows only when code that reads objects first asks.
+    Subclasses (zones, enterprises, projects) state the kind and how a row reads as a record."""
+
+    ITEM: ClassVar[type[BaseModel]]
+    WHAT: ClassVar[str]
+
+    def __init__(self, columns: dict[str, Any], tag_row: npt.NDArray[np.int64], tag_code: npt.NDArray[np.int64],
                  tag_values: list[str], label: str) -> None:
         self.columns = columns
-        self.tag_zone = tag_zone
+        self.tag_row = tag_row
         self.tag_code = tag_code
         self.tag_values = tag_values
         self.label = label
+
+    @cached_property
+    def frame(self) -> pd.DataFrame:
+        """The columns as one frame (made on first use)."""
+        return pd.DataFrame(self.columns)
+
+    def _row_tags(self) -> list[list[str]]:
+        tags: list[list[str]] = [[] for _ in range(len(self))]
+        for r, t in zip(self.tag_row.tolist(), self.tag_code.tolist(), strict=True):
+            tags[r].append(self.tag_values[t])
+        return tags
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as JSON-ready dicts (the form a JSON instance lists them in)."""
+        raise NotImplementedError
+
+    # -- a sequence of objects (made on demand) ----------------------------------------------
+    def __len__(self) -> int:
+        return len(self.columns["id"])
+
+    @overload
+    def __getitem__(self, i: int) -> T: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[T]: ...
+
+    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
+        return self._items[i]
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self._items)
+
+    @cached_property
+    def _items(self) -> tuple[T, ...]:
+        """The rows as objects, made once when code that reads objects first asks."""
+        item: Any = self.ITEM
+        return tuple(item.model_validate(r) for r in self.records())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, type(self)):
+            return (self.frame.equals(other.frame) and np.array_equal(self.tag_row, other.tag_row)
+                    and np.array_equal(np.asarray(self.tag_values, dtype=object)[self.tag_code],
+                                       np.asarray(other.tag_values, dtype=object)[other.tag_code]))
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash((self.label, len(self)))
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.label!r}, {len(self):,} {self.WHAT}s)"
+
+
+class TabularZones(TabularRows[Zone]):
+    """An instance's zones as validated columns (the columns of the module docstring) and
+    their tags (zone ``tag_zone[k]`` carries tag ``tag_values[tag_code[k]]``). Build one with
+    :meth:`from_frame` or :meth:`read`."""
+
+    ITEM = Zone
+    WHAT = "zone"
+
+    @property
+    def tag_zone(self) -> npt.NDArray[np.int64]:
+        """The zone of each tag pair (``tag_row`` under its zone name)."""
+        return self.tag_row
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -127,37 +203,10 @@ class TabularZones(Sequence[Zone]):
         """The pollutants the table has a column for."""
         return [c[len("emissions_"):-2] for c in self.columns if _is_emissions(c)]
 
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The columns as one frame (made on first use)."""
-        return pd.DataFrame(self.columns)
-
-    # -- a sequence of zones (made on demand) ------------------------------------------------
-    def __len__(self) -> int:
-        return len(self.columns["id"])
-
-    @overload
-    def __getitem__(self, i: int) -> Zone: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[Zone]: ...
-
-    def __getitem__(self, i: int | slice) -> Zone | Sequence[Zone]:
-        return self._zones[i]
-
-    def __iter__(self) -> Iterator[Zone]:
-        return iter(self._zones)
-
-    @cached_property
-    def _zones(self) -> tuple[Zone, ...]:
-        """The zones as objects, made once when code that reads zone objects first asks."""
-        return tuple(Zone.model_validate(r) for r in self.records())
-
     def records(self) -> list[dict[str, Any]]:
         """The zones as JSON-ready dicts (the form a JSON instance lists them in)."""
         f = self.frame
-        tags: list[list[str]] = [[] for _ in range(len(f))]
-        for z, t in zip(self.tag_zone.tolist(), self.tag_code.tolist(), strict=True):
-            tags[z].append(self.tag_values[t])
+        tags = self._row_tags()
         pollutants = self.emissions()
         out = []
         for k, row in enumerate(f.to_dict("records")):
@@ -182,19 +231,6 @@ class TabularZones(Sequence[Zone]):
                 zone["meets_env_standards"] = bool(row["meets_env_standards"])
             out.append(zone)
         return out
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, TabularZones):
-            return (self.frame.equals(other.frame) and np.array_equal(self.tag_zone, other.tag_zone)
-                    and np.array_equal(np.asarray(self.tag_values, dtype=object)[self.tag_code],
-                                       np.asarray(other.tag_values, dtype=object)[other.tag_code]))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.label, len(self)))
-
-    def __repr__(self) -> str:
-        return f"TabularZones({self.label!r}, {len(self):,} zones)"
 
 
 MAX_TABLE_BYTES = 2 * 1024**3

@@ -26,10 +26,8 @@ evaluation and the portfolio model read the columns (:meth:`TabularEnterprises.m
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Generic, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, TypeAlias, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +45,7 @@ from zoneopt.instance.common import Array
 from zoneopt.instance.portfolio import Project
 from zoneopt.instance.tabular import (
     METRICS,
+    TabularRows,
     _flag,
     _is_emissions,
     _number,
@@ -60,26 +59,16 @@ from zoneopt.instance.tabular import (
 from zoneopt.instance.zones import Enterprise
 
 T = TypeVar("T", bound=BaseModel)
+"""The kind of record a table holds (its rows as objects)."""
 
 PROJECT_NUMBERS = ("land_mu", "fund", "investment", "tax", "revenue")
 
 
-class TabularRecords(Sequence[T], Generic[T]):
-    """Validated columns of one kind of record (one value per row: numbers as float arrays,
-    text as series with NA for missing) and tags as pairs (row ``tag_row[k]`` carries tag
-    ``tag_values[tag_code[k]]``). Subclasses state the kind, its columns and its records."""
+class TabularRecords(TabularRows[T]):
+    """Enterprises or projects as validated columns (:class:`~zoneopt.instance.tabular.TabularRows`):
+    subclasses state the kind, its columns and its records."""
 
-    ITEM: ClassVar[type[BaseModel]]
-    WHAT: ClassVar[str]
     TEXT: ClassVar[tuple[str, ...]] = ("id", "name", "zone", "sector")
-
-    def __init__(self, columns: dict[str, Any], tag_row: npt.NDArray[np.int64], tag_code: npt.NDArray[np.int64],
-                 tag_values: list[str], label: str) -> None:
-        self.columns = columns
-        self.tag_row = tag_row
-        self.tag_code = tag_code
-        self.tag_values = tag_values
-        self.label = label
 
     # -- construction ------------------------------------------------------------------------
     @classmethod
@@ -164,55 +153,6 @@ class TabularRecords(Sequence[T], Generic[T]):
         values = zone.to_numpy(dtype=object)
         _report(~zone.isin(known).to_numpy(dtype=bool), values, "zone", self.label, "unknown zone", issues)
         return issues
-
-    @cached_property
-    def frame(self) -> pd.DataFrame:
-        """The columns as one frame (made on first use)."""
-        return pd.DataFrame(self.columns)
-
-    def _row_tags(self) -> list[list[str]]:
-        tags: list[list[str]] = [[] for _ in range(len(self))]
-        for r, t in zip(self.tag_row.tolist(), self.tag_code.tolist(), strict=True):
-            tags[r].append(self.tag_values[t])
-        return tags
-
-    def records(self) -> list[dict[str, Any]]:
-        """The rows as JSON-ready dicts (the form a JSON instance lists them in)."""
-        raise NotImplementedError
-
-    # -- a sequence of objects (made on demand) ----------------------------------------------
-    def __len__(self) -> int:
-        return len(self.columns["id"])
-
-    @overload
-    def __getitem__(self, i: int) -> T: ...
-    @overload
-    def __getitem__(self, i: slice) -> Sequence[T]: ...
-
-    def __getitem__(self, i: int | slice) -> T | Sequence[T]:
-        return self._items[i]
-
-    def __iter__(self) -> Iterator[T]:
-        return iter(self._items)
-
-    @cached_property
-    def _items(self) -> tuple[T, ...]:
-        """The rows as objects, made once when code that reads objects first asks."""
-        item: Any = self.ITEM
-        return tuple(item.model_validate(r) for r in self.records())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, type(self)):
-            return (self.frame.equals(other.frame) and np.array_equal(self.tag_row, other.tag_row)
-                    and np.array_equal(np.asarray(self.tag_values, dtype=object)[self.tag_code],
-                                       np.asarray(other.tag_values, dtype=object)[other.tag_code]))
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash((self.label, len(self)))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.label!r}, {len(self):,} {self.WHAT}s)"
 
 
 def _present(value: Any) -> bool:
