@@ -156,14 +156,7 @@ class TabularZones(TabularRows[Zone]):
         if n == 0:
             raise InstanceError([Issue(label, "the zone table is empty: give at least one zone")])
         known = set(TEXT) | set(CHOICES) | set(NON_NEGATIVE) | {"land_area_mu", "score", "tags", "meets_env_standards"}
-        for col in frame.columns:
-            if str(col) not in known and not _is_emissions(str(col)):
-                issues.append(Issue(f"{label}, column {col}", "unknown column (a typo?)"))
-        for col in REQUIRED:
-            if col not in frame.columns:
-                issues.append(Issue(f"{label}, column {col}", "required column is missing"))
-        if issues:
-            raise InstanceError(issues)
+        check_columns(frame, known, REQUIRED, label)
         out: dict[str, Any] = {}
         distinct: dict[str, int] = {}
         for col in TEXT:
@@ -306,6 +299,17 @@ def zone_table_source(value: Any, base: Path | None = None) -> Any:
 
 
 # -- vectorised checks, each naming the row and column at fault ----------------------------------
+
+def check_columns(frame: pd.DataFrame, known: set[str], required: Sequence[str], label: str) -> None:
+    """Raise :class:`InstanceError` naming each column of ``frame`` that is not ``known`` (nor
+    an emissions column) and each ``required`` one it lacks."""
+    issues = [Issue(f"{label}, column {col}", "unknown column (a typo?)")
+              for col in frame.columns if str(col) not in known and not _is_emissions(str(col))]
+    issues += [Issue(f"{label}, column {col}", "required column is missing") for col in required
+               if col not in frame.columns]
+    if issues:
+        raise InstanceError(issues)
+
 
 def _report(bad: BoolArray, values: Any, col: str, label: str, message: str, issues: list[Issue]) -> None:
     rows = np.flatnonzero(bad)

@@ -53,6 +53,7 @@ from zoneopt.instance.tabular import (
     _tags,
     _text,
     _unique_ids,
+    check_columns,
     read_frame,
     release_arrow_memory,
 )
@@ -88,15 +89,7 @@ class TabularRecords(TabularRows[T]):
         problem."""
         label = label or f"{cls.WHAT}s"
         issues: list[Issue] = []
-        known = set(cls._known())
-        for col in frame.columns:
-            if str(col) not in known and not _is_emissions(str(col)):
-                issues.append(Issue(f"{label}, column {col}", "unknown column (a typo?)"))
-        for col in ("id", "zone", *cls._required_numbers()):
-            if col not in frame.columns:
-                issues.append(Issue(f"{label}, column {col}", "required column is missing"))
-        if issues:
-            raise InstanceError(issues)
+        check_columns(frame, set(cls._known()), ("id", "zone", *cls._required_numbers()), label)
         out: dict[str, Any] = {}
         distinct: dict[str, int] = {}
         for col in ("id", "zone"):
