@@ -115,6 +115,20 @@ def _round_up(value: float, step: float) -> float:
     return round(math.ceil(value / step - 1e-9) * step, 10)
 
 
+def base_rules(all_eligible: bool) -> list[dict[str, Any]]:
+    """The rules both bundled rule sets start from: no zone gets more than it asked for, and
+    grade D gets nothing (when some zone is grade D)."""
+    out: list[dict[str, Any]] = [
+        {"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)",
+         "note": "no zone gets more than it requested: land follows each zone's plan (依法依规实施滚动开发)"},
+    ]
+    if not all_eligible:
+        out.append({"id": "exclude-grade-d", "type": "exclude", "select": {"grades": ["D"]},
+                    "source": "2017 §十(四)",
+                    "note": "有升有退: grade D zones (资源要素利用率低 …) get no new construction land"})
+    return out
+
+
 def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.NDArray[np.int64],
                      with_corridor_cap: bool = False) -> list[dict[str, Any]]:
     """The defensible rule set for the zones ``z`` (the generator's arrays) and pool ``Q``,
@@ -149,14 +163,7 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
                                                  for w, t in zip(ws, totals, strict=True)]))
     corridor_cap = min(1.0, max([CORRIDOR_CAP_TARGET] + [_round_up(float(w[corridor].max(initial=0.0)) / t, 0.01)
                                                          for w, t in zip(ws, totals, strict=True)]))
-    out: list[dict[str, Any]] = [
-        {"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)",
-         "note": "no zone gets more than it requested: land follows each zone's plan (依法依规实施滚动开发)"},
-    ]
-    if not eligible.all():
-        out.append({"id": "exclude-grade-d", "type": "exclude", "select": {"grades": ["D"]},
-                    "source": "2017 §十(四)",
-                    "note": "有升有退: grade D zones (资源要素利用率低 …) get no new construction land"})
+    out = base_rules(bool(eligible.all()))
     out.append({"id": "tilt-grade", "type": "tilt", "by": "grade", "margin": MARGIN, "source": "2017 §六(一)",
                 "assumption": True,
                 "note": "将新增建设用地指标向节约集约用地好的产业集聚区倾斜: every zone of a grade gets at least "
@@ -274,6 +281,5 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]],
     return out
 
 
-__all__ = ["defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness", "OBJECTIVE", "MARGIN",
-           "LOT_MU",
-           "MULTIPLIERS", "EFFICIENCY_WEIGHT", "POOL_FACTORS"]
+__all__ = ["base_rules", "defensible_rules", "corridor_cap_rule", "defensible_scenarios", "check_witness",
+           "OBJECTIVE", "MARGIN", "LOT_MU", "MULTIPLIERS", "EFFICIENCY_WEIGHT", "POOL_FACTORS"]

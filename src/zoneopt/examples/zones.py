@@ -98,7 +98,7 @@ import numpy as np
 import numpy.typing as npt
 
 from zoneopt.examples.defensible import OBJECTIVE as DEFENSIBLE_OBJECTIVE
-from zoneopt.examples.defensible import corridor_cap_rule, defensible_rules, defensible_scenarios
+from zoneopt.examples.defensible import base_rules, corridor_cap_rule, defensible_rules, defensible_scenarios
 from zoneopt.examples.facts import check_facts, honour_facts
 from zoneopt.instance import Instance
 
@@ -622,14 +622,7 @@ def _standard_rules(z: dict[str, Any], Q: float, parcel_mu: float | None, named:
         if has_nat:
             floor = min(floor, _round_down(float(w[national].sum()) / Q, 0.01))
 
-    out: list[dict[str, Any]] = [
-        {"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)",
-         "note": "no zone gets more than it requested: land follows each zone's plan (依法依规实施滚动开发)"},
-    ]
-    if not eligible.all():
-        out.append({"id": "exclude-grade-d", "type": "exclude", "select": {"grades": ["D"]},
-                    "source": "2017 §十(四)",
-                    "note": "有升有退: grade D zones (资源要素利用率低 …) get no new construction land"})
+    out = base_rules(bool(eligible.all()))
     out.append({"id": "tilt-score", "type": "tilt", "by": "score", "source": "2017 §六(一)",
                 "note": "将新增建设用地指标向节约集约用地好的产业集聚区倾斜: new land per existing mu "
                         "non-decreasing in the evaluation score"})
