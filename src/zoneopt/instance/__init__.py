@@ -60,7 +60,10 @@ from zoneopt.instance.designation import (
     DesignationCounty,
     DesignationCriterion,
     DesignationEstablish,
+    DesignationExclusion,
+    DesignationNamed,
     DesignationObjective,
+    DesignationStatus,
     DesignationUpgrade,
 )
 from zoneopt.instance.evaluation import (
@@ -263,7 +266,8 @@ __all__ = [
     "ConsolidationObjective",
     "Consolidation",
     "Designation", "DesignationConvert", "DesignationCount", "DesignationCounty", "DesignationCriterion",
-    "DesignationEstablish", "DesignationObjective", "DesignationUpgrade",
+    "DesignationEstablish", "DesignationObjective", "DesignationUpgrade", "DesignationStatus", "DesignationNamed",
+    "DesignationExclusion",
     "Scenario",
     "PLAN_YEARS",
     "GrowthMetric",

@@ -21,16 +21,22 @@ from zoneopt.errors import Issue
 from zoneopt.instance.common import Array, Ident, Int, NonNeg, _Rule, _Strict
 from zoneopt.instance.zones import Selector
 
+PARTS = ("establish", "upgrade", "convert", "county")
+"""The names of the section's parts: no rule (nor status) may take one as its id."""
+
 
 class DesignationCriterion(_Rule):
     """A hard criterion: a park (or zone) qualifies only if its ``indicator`` is at least
     ``min``, at most ``max``, and ranks within the first ``top`` among the parks the criterion
     applies to (rank 1 = the highest value; ties share the better rank). ``indicator`` names
     a figure of ``designation.figures`` or an indicator of the catalogue (``revenue``,
-    ``tax_per_mu``, ``score``, an evaluation's id, …). A park without the figure fails it
-    (the plan says so). One that fails is fixed to 0 by its variables' bounds."""
+    ``tax_per_mu``, ``score``, an evaluation's id, …); with ``over`` the criterion is on the
+    ratio ``indicator`` / ``over`` (e.g. ``trade`` / ``revenue``: 外向度). A park without the
+    figure (or with a denominator that is not positive) fails it (the plan says so). One that fails is fixed to 0 by its variables' bounds."""
 
     indicator: Ident
+    over: Ident | None = Field(None, description="denominator: the criterion is on indicator / over (e.g. trade / "
+                                                 "revenue: 外向度)")
     min: float | None = None
     max: float | None = None
     top: Int | None = Field(None, ge=1, description="rank within the first `top` on the indicator (排名靠前)")
@@ -117,6 +123,53 @@ class DesignationConvert(_Strict):
     source: str | None = "2017 §二(一)"
 
 
+class DesignationNamed(_Rule):
+    """Zones a clause names for a status (2022 专栏四: 推动中欧（洛阳）…、中德（许昌）…国际合作产业园等建设;
+    推动洛阳、新乡、漯河、驻马店等经开区…申报自贸试验区开放创新联动区): each is awarded the status
+    within the plan years — a hard row per zone, so a named zone that fails a criterion (or is
+    excluded) is an infeasibility named with both rules. A named zone that holds the status
+    already needs nothing."""
+
+    zones: Array[Ident] = Field(min_length=1)
+
+
+class DesignationExclusion(_Rule):
+    """Zones a status never applies to (``select``), e.g. zones inside a free-trade-zone area
+    cannot be its linkage area. A rule: the plan names it for each zone it keeps out."""
+
+    select: Selector
+
+
+class DesignationStatus(_Rule):
+    """A status a zone may be awarded in a plan year, independent of establish / upgrade /
+    convert (a zone may be recommended for national status and build an international
+    cooperation park): 2022 专栏一 建设国际合作园区 5 个以上, 创建自由贸易试验区开放创新联动区 7 个以上.
+    Which zones it applies to (``select``, default national and provincial ETDZs; candidates
+    never), which have it already (``held``: not chosen again, counted by its targets), the
+    hard ``criteria``, zones a clause ``named`` (each awarded within the years), zones it never
+    applies to (``exclude``), how many (``count``), and the measure's ``weight`` on its score
+    (``score`` / ``score_over``, default the section's ``score``). With ``weight`` 0 the plan
+    awards it only where a named zone or a target needs it (the fewest, then the best by
+    score, earliest first): a zone left out is "not needed". Each zone is awarded it at most
+    once (Σ_t ≤ 1): for a count of parks that is an assumption (a zone may host several);
+    a zone that must convert (``convert.required``) or converts is awarded none.
+
+    The decision is the province's backing (推动…建设, 推动…申报): an 开放创新联动区 is approved by
+    the free trade zone, as an upgrade by the State Council."""
+
+    label: str = Field("", description="what the status is called, in the instance's language")
+    select: Selector = Field(default_factory=lambda: Selector(levels=("national", "provincial"), kinds=("etdz",)))
+    held: Selector | None = Field(None, description="zones that have the status already")
+    criteria: Array[DesignationCriterion] = ()
+    named: DesignationNamed | None = None
+    exclude: DesignationExclusion | None = None
+    count: DesignationCount | None = None
+    weight: NonNeg = Field(0.0, description="weight of an award's score in the measure (0: only as needed)")
+    score: Ident | None = Field(None, description="the indicator the measure and the tie-break rank by "
+                                                  "(default the section's score)")
+    score_over: Ident | None = Field(None, description="denominator of the score (score / score_over)")
+
+
 class DesignationObjective(_Strict):
     """The measure the designation maximises (models/designation.md): Σ weight × score ×
     years as a zone, over designations and recommendations, plus conversions' value × years.
@@ -144,6 +197,8 @@ class Designation(_Strict):
     establish: DesignationEstablish = Field(default_factory=DesignationEstablish)
     upgrade: DesignationUpgrade | None = None
     convert: DesignationConvert | None = None
+    statuses: Array[DesignationStatus] | None = Field(None, description="statuses a zone may be awarded (国际合作园区, "
+                                                                          "开放创新联动区): DesignationStatus")
     county: DesignationCounty = Field(default_factory=DesignationCounty)
     objective: DesignationObjective = Field(default_factory=DesignationObjective)
 
@@ -154,20 +209,29 @@ class Designation(_Strict):
         ids: dict[str, str] = {}
         for where, rules in self.rules_by_part().items():
             for rule in rules:
+                if rule.id in PARTS:
+                    raise ValueError(f"rule id {rule.id!r} ({where}) is the name of a part")
                 if rule.id in ids:
                     raise ValueError(f"rule id {rule.id!r} is used twice ({ids[rule.id]} and {where})")
                 ids[rule.id] = where
         return self
 
     def rules_by_part(self) -> dict[str, list[_Rule]]:
-        """Every rule of the section by its part (``establish``, ``upgrade``, ``convert``,
-        ``county``): criteria, then the count."""
+        """Every rule of the section by its part (``establish``, ``upgrade``, ``convert``, each
+        status by its id, ``county``): criteria, then the count (a status: itself, its criteria,
+        its named zones, its exclusion, its count)."""
         out: dict[str, list[_Rule]] = {}
         for name, part in (("establish", self.establish), ("upgrade", self.upgrade), ("convert", self.convert)):
             if part is not None:
                 out[name] = [*part.criteria, *((part.count,) if part.count is not None else ())]
+        for st in self.statuses or ():
+            out[st.id] = [st, *st.criteria, *(r for r in (st.named, st.exclude, st.count) if r is not None)]
         out["county"] = [self.county]
         return out
+
+    def status(self, sid: str) -> DesignationStatus | None:
+        """The status ``sid`` (None when the section has none of that id)."""
+        return next((st for st in self.statuses or () if st.id == sid), None)
 
 
 def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[Issue]:
@@ -190,10 +254,29 @@ def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[
                     issues.append(Issue(f"designation.{part}.{field}.{key}[{j}]",
                                         f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
                                         if key != "zones" else f"unknown zone {value!r}"))
+    for k, st in enumerate(d.statuses or ()):
+        where = f"designation.statuses[{k}]"
+        sels = [("select", st.select), ("held", st.held), ("exclude.select", st.exclude.select if st.exclude else None)]
+        for field, sel in sels:
+            issues.extend(_selector_issues(f"{where}.{field}", sel, known))
+        for j, zid in enumerate(st.named.zones if st.named is not None else ()):
+            if zid not in known["zones"]:
+                issues.append(Issue(f"{where}.named.zones[{j}]", f"unknown zone {zid!r}"))
     for county in d.county.exceptions:
         if county not in known["counties"]:
             issues.append(Issue(f"designation.county.exceptions.{county}", f"no zone has county {county!r}"))
     return issues
+
+
+def _selector_issues(where: str, sel: Selector | None, known: Mapping[str, set[object]]) -> list[Issue]:
+    """A selector's zones, cities, counties and tags that no zone has."""
+    out = []
+    for key in ("zones", "cities", "counties", "tags"):
+        for j, value in enumerate(getattr(sel, key, None) or ()):
+            if value not in known[key]:
+                out.append(Issue(f"{where}.{key}[{j}]", f"unknown zone {value!r}" if key == "zones" else
+                                 f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"))
+    return out
 
 
 def check_designation_targets(d: Designation | None, targets: Sequence[Any], known: Mapping[str, set[object]]
@@ -210,7 +293,12 @@ def check_designation_targets(d: Designation | None, targets: Sequence[Any], kno
             issues.append(Issue(where, f"designation target {t.id!r} needs the instance's 'designation' section "
                                        "(models/designation.md)"))
             continue
-        if t.part != "establish" and getattr(d, t.part) is None:
+        if t.part == "status":
+            if d.status(str(t.status)) is None:
+                issues.append(Issue(f"{where}.status", f"designation target {t.id!r} counts status {t.status!r}, but "
+                                                       "the designation section has no such status (its statuses: "
+                                                       f"{', '.join(st.id for st in d.statuses or ()) or 'none'})"))
+        elif t.part != "establish" and getattr(d, t.part) is None:
             issues.append(Issue(f"{where}.part", f"designation target {t.id!r} counts {t.part!r} decisions, but the "
                                                  f"designation section has no {t.part!r} part"))
         if t.year is not None and d.years is not None and t.year not in d.years:
@@ -222,6 +310,6 @@ def check_designation_targets(d: Designation | None, targets: Sequence[Any], kno
     return issues
 
 
-__all__ = ["check_designation_targets",
+__all__ = ["check_designation_targets", "DesignationStatus", "DesignationNamed", "DesignationExclusion",
            "DesignationCriterion", "DesignationCount", "DesignationCounty", "DesignationEstablish",
            "DesignationUpgrade", "DesignationConvert", "DesignationObjective", "Designation", "check_designation"]

@@ -100,18 +100,28 @@ class DesignationTarget(_Rule):
     year) counting the zones that match ``existing`` now plus the designation's decisions of
     ``part`` up to that year (2022 专栏一: 新增省级经开区 35 个 — ``establish``, no ``existing``;
     2017 §一(三): 国家级开发区达到 30 个以上 — ``upgrade`` with ``existing: {"levels":
-    ["national"]}``: the national zones there are plus those recommended). A row of the
+    ["national"]}``: the national zones there are plus those recommended; 2022 专栏一: 建设国际合作
+    园区 5 个以上 — ``status`` with ``status: "international-park"``, counting the zones that hold
+    it plus those awarded it). A row of the
     designation model (models/designation.md, "Targets"): hard by default (the designation is
     infeasible when no plan reaches it, and says which criteria and rules stand in the way);
     ``"hard": false`` makes it soft (the designation first comes as close as its rules allow).
     The instance needs a ``designation`` section with the part."""
 
     type: Literal["designation"]
-    part: Literal["establish", "upgrade", "convert"] = "establish"
+    part: Literal["establish", "upgrade", "convert", "status"] = "establish"
+    status: Ident | None = Field(None, description="with part 'status': the id of the status counted")
     at_least: Int = Field(ge=0)
-    existing: Selector | None = Field(None, description="zones that count already (e.g. the national ones)")
+    existing: Selector | None = Field(None, description="zones that count already (e.g. the national ones; for a "
+                                                        "status, default those that hold it)")
     year: Int | None = Field(None, description="the year it is due, a designation year (default the last)")
     hard: bool | None = Field(None, description="false: soft, reported met or short (default true)")
+
+    @model_validator(mode="after")
+    def _status_given(self) -> DesignationTarget:
+        if (self.part == "status") != (self.status is not None):
+            raise ValueError("give status (a status id) exactly when part is 'status'")
+        return self
 
     @property
     def is_hard(self) -> bool:
