@@ -256,7 +256,8 @@ def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[
                                         if key != "zones" else f"unknown zone {value!r}"))
     for k, st in enumerate(d.statuses or ()):
         where = f"designation.statuses[{k}]"
-        sels = [("select", st.select), ("held", st.held), ("exclude.select", st.exclude.select if st.exclude else None)]
+        sels: list[tuple[str, Selector | None]] = [("select", st.select), ("held", st.held),
+                                                   ("exclude.select", st.exclude.select if st.exclude else None)]
         for field, sel in sels:
             issues.extend(_selector_issues(f"{where}.{field}", sel, known))
         for j, zid in enumerate(st.named.zones if st.named is not None else ()):

@@ -43,7 +43,6 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import scipy.sparse as sp
 
 from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
@@ -54,10 +53,23 @@ from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import (
     PLAN_YEARS,
     Designation,
-    DesignationCount,
-    DesignationCriterion,
     DesignationTarget,
     Instance,
+)
+from zoneopt.models.designation_parts import (
+    Part,
+    count_rows,
+    criteria_values,
+    criterion_text,
+    failed_ids,
+    figure,
+)
+from zoneopt.models.designation_status import (
+    StatusPart,
+    build_statuses,
+    status_conflicts,
+    status_limits,
+    status_objective,
 )
 from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo
@@ -69,30 +81,7 @@ BoolArray = npt.NDArray[np.bool_]
 ONCE_RULE = "designation-once"
 MEASURE_BLOCK = "designation-measure"
 PARTS = ("establish", "upgrade", "convert")
-TOL = 1e-9
 
-
-@dataclass(frozen=True, eq=False)
-class Part:
-    """One kind of decision: the zones it may apply to (``zones``, zone indices), each
-    criterion's value and verdict per zone, whether the zone qualifies (``ok``: meets every
-    criterion; for ``establish`` also its county has room), the failing criteria
-    (``failed``, ``;``-joined ids), the score the measure weighs, the variable block."""
-
-    name: str
-    zones: IntArray
-    criteria: tuple[DesignationCriterion, ...]
-    values: dict[str, FloatArray]
-    passed: dict[str, BoolArray]
-    ok: BoolArray
-    failed: npt.NDArray[np.object_]
-    score: FloatArray
-    count: DesignationCount | None
-    var: VarBlock
-    weight: float
-
-    def column(self, a: IntArray, t: IntArray, T: int) -> IntArray:
-        return self.var.start + a * T + t
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,7 +102,8 @@ class TargetRow:
 class DesignationModel:
     """A built designation model: the core model, the parts, the years, the county data
     (``existing``: zones per county before any decision; ``cap``; ``full``: counties whose
-    candidates are fixed to 0) and the rules by id."""
+    candidates are fixed to 0), the rules by id, the targets' rows and the statuses
+    (:mod:`zoneopt.models.designation_status`) by id."""
 
     instance: Instance
     settings: Designation
@@ -134,6 +124,12 @@ class DesignationModel:
     tie_c: FloatArray
     rules: dict[str, RuleInfo] = field(default_factory=dict)
     targets: tuple[TargetRow, ...] = ()
+    statuses: dict[str, StatusPart] = field(default_factory=dict)
+
+    def part_of(self, t: DesignationTarget) -> Part:
+        """The part a designation target counts: ``establish``, ``upgrade``, ``convert``, or
+        its status."""
+        return self.statuses[str(t.status)] if t.part == "status" else self.parts[t.part]
 
     @property
     def shortfalls(self) -> IntArray:
@@ -155,40 +151,6 @@ def plan_years(instance: Instance, s: Designation) -> tuple[int, ...]:
         return tuple(instance.periods.years)
     return PLAN_YEARS
 
-
-def figure(instance: Instance, s: Designation, zt: ZoneTable, name: str, where: str) -> FloatArray:
-    """A per-zone figure by name: ``designation.figures[name]`` (NaN for a zone not listed),
-    else an indicator of the catalogue (NaN where a zone lacks its data)."""
-    if name in s.figures:
-        return pd.Series(s.figures[name], dtype=float).reindex(zt.ids).to_numpy(dtype=float)
-    return indicator(instance, name, field=where, among=np.zeros(zt.size, dtype=bool), table=zt)
-
-
-def _criteria(instance: Instance, s: Designation, zt: ZoneTable, part: str, zones: IntArray,
-              criteria: tuple[DesignationCriterion, ...]) -> tuple[dict[str, FloatArray], dict[str, BoolArray]]:
-    """Each criterion's value and verdict on the part's zones (a loop over criteria)."""
-    values: dict[str, FloatArray] = {}
-    passed: dict[str, BoolArray] = {}
-    for j, c in enumerate(criteria):
-        v = figure(instance, s, zt, c.indicator, f"designation.{part}.criteria[{j}].indicator")[zones]
-        ok = ~np.isnan(v)
-        if c.min is not None:
-            ok &= v >= c.min - TOL * max(1.0, abs(c.min))
-        if c.max is not None:
-            ok &= v <= c.max + TOL * max(1.0, abs(c.max))
-        if c.top is not None:
-            rank = pd.Series(v).rank(ascending=False, method="min").to_numpy(dtype=float)
-            ok &= rank <= c.top
-        values[c.id], passed[c.id] = v, ok
-    return values, passed
-
-
-def _failed(criteria: tuple[DesignationCriterion, ...], passed: dict[str, BoolArray], size: int
-            ) -> npt.NDArray[np.object_]:
-    out = np.full(size, "", dtype=object)
-    for c in criteria:
-        out[~passed[c.id]] += c.id + ";"
-    return pd.Series(out, dtype=object).str.removesuffix(";").to_numpy(dtype=object)
 
 
 def _selection(s: Designation, zt: ZoneTable) -> dict[str, BoolArray]:
@@ -222,7 +184,7 @@ def _part(b: ModelBuilder, instance: Instance, s: Designation, zt: ZoneTable, na
     cfg = getattr(s, name)
     zones = np.flatnonzero(mask)
     criteria = tuple(cfg.criteria)
-    values, passed = _criteria(instance, s, zt, name, zones, criteria)
+    values, passed = criteria_values(instance, s, zt, name, zones, criteria)
     ok = np.ones(zones.size, dtype=bool)
     for c in criteria:
         ok &= passed[c.id]
@@ -237,7 +199,7 @@ def _part(b: ModelBuilder, instance: Instance, s: Designation, zt: ZoneTable, na
     labels = [f"{z}@{y}" for z in zt.ids[zones].tolist() for y in years]
     var = b.add_vars(name, zones.size * T, lb=0.0, ub=np.repeat(ok, T).astype(float), integer=True, labels=labels)
     weight = float(getattr(cfg, "weight", 1.0))
-    return Part(name, zones, criteria, values, passed, ok, _failed(criteria, passed, zones.size), score,
+    return Part(name, zones, criteria, values, passed, ok, failed_ids(criteria, passed, zones.size), score,
                 cfg.count, var, weight)
 
 
@@ -259,34 +221,6 @@ def _once_rows(b: ModelBuilder, parts: dict[str, Part], s: Designation, ids: npt
         lb[np.searchsorted(uniq, conv.zones[conv.ok])] = 1.0
     b.add_rows(ONCE_RULE, A, lb=lb, ub=1.0, rule=ONCE_RULE, source=s.source, labels=ids[uniq].tolist())
 
-
-def _count_rows(b: ModelBuilder, p: Part, T: int, years: tuple[int, ...], rules: dict[str, RuleInfo]
-                ) -> tuple[RowBlock | None, RowBlock | None]:
-    """The part's count: one row over all its columns (total), one per year (per year)."""
-    c = p.count
-    if c is None or p.zones.size == 0 and not (c.total_min or c.per_year_min):
-        return None, None
-    n = p.zones.size
-    total = per_year = None
-    desc = []
-    if c.total_min is not None or c.total_max is not None:
-        A = sp.csr_matrix((np.ones(n * T), (np.zeros(n * T, dtype=np.int64), p.var.start + np.arange(n * T))),
-                          shape=(1, b.num_vars))
-        total = b.add_rows(f"{c.id}:total", A, lb=float(c.total_min or 0), ub=_inf(c.total_max), rule=c.id,
-                           source=c.cited, labels=["total"])
-        desc.append(f"{c.total_min or 0}–{c.total_max if c.total_max is not None else '∞'} in all")
-    if c.per_year_min is not None or c.per_year_max is not None:
-        t = np.tile(np.arange(T), n)
-        A = sp.csr_matrix((np.ones(n * T), (t, p.var.start + np.arange(n * T))), shape=(T, b.num_vars))
-        per_year = b.add_rows(f"{c.id}:per-year", A, lb=float(c.per_year_min or 0), ub=_inf(c.per_year_max),
-                              rule=c.id, source=c.cited, labels=[str(y) for y in years])
-        desc.append(f"{c.per_year_min or 0}–{c.per_year_max if c.per_year_max is not None else '∞'} a year")
-    rules[c.id] = RuleInfo(c.id, "count", c.cited, c.note or f"{p.name}: " + ", ".join(desc))
-    return total, per_year
-
-
-def _inf(v: int | None) -> float:
-    return float(v) if v is not None else np.inf
 
 
 def _county_rows(b: ModelBuilder, s: Designation, est: Part, conv: Part | None, county_of: IntArray,
@@ -367,14 +301,14 @@ def build_designation_model(instance: Instance) -> DesignationModel:
     cz = county_of[np.flatnonzero(sel["establish"])]
     extra_ok = ~((cz >= 0) & full[np.maximum(cz, 0)])
     parts["establish"] = _part(b, instance, s, zt, "establish", sel["establish"], T, years, extra_ok)
+    must = convertible if s.convert is not None and s.convert.required else np.zeros(zt.size, dtype=bool)
     if "upgrade" in sel:  # a zone that must convert is not recommended
-        must = convertible if s.convert is not None and s.convert.required else np.zeros(zt.size, dtype=bool)
         parts["upgrade"] = _part(b, instance, s, zt, "upgrade", sel["upgrade"], T, years,
                                  ~must[np.flatnonzero(sel["upgrade"])])
     for p in parts.values():  # a loop over parts and their criteria
         for crit in p.criteria:
             rules[crit.id] = RuleInfo(crit.id, "criterion", crit.cited,
-                                      crit.note or _criterion_text(crit) + " (by bounds)")
+                                      crit.note or criterion_text(crit) + " (by bounds)")
 
     _once_rows(b, parts, s, zt.ids, T)
     county_block, county_row_year = _county_rows(b, s, parts["establish"], parts.get("convert"), county_of,
@@ -382,14 +316,18 @@ def build_designation_model(instance: Instance) -> DesignationModel:
     rules[s.county.id] = RuleInfo(s.county.id, "county", s.county.cited, s.county.note or (
         f"原则上每个县设立1家: at most {s.county.cap} zone(s) per county"
         + (f", exceptions {dict(s.county.exceptions)}" if s.county.exceptions else "")))
-    count_rows = {name: _count_rows(b, p, T, years, rules) for name, p in parts.items()}
-    targets = _target_rows(b, instance, zt, parts, years, rules)
+    counts = {name: count_rows(b, p, T, years, rules) for name, p in parts.items()}
+    statuses = build_statuses(b, instance, s, zt, years, sel["establish"], must, parts.get("convert"), rules)
+    targets = _target_rows(b, instance, zt, parts, statuses, years, rules)
 
     c, tie = _objective(b, parts, s, zt.ids, T)
+    status_objective(statuses, s.objective.timing, T, c, tie)
+    for sp_ in statuses.values():  # a loop over statuses
+        b.set_obj(sp_.var, c[sp_.var.slice])
     measure = b.add_rows(MEASURE_BLOCK, sp.csr_matrix(c.reshape(1, -1)), labels=["measure"])
     return DesignationModel(instance, s, zt, b.build(objective_unit="score·years"), years, parts, names, county_of,
-                            existing, cap, conv_n, full, county_block, county_row_year, count_rows, measure,
-                            tie, rules, targets)
+                            existing, cap, conv_n, full, county_block, county_row_year, counts, measure,
+                            tie, rules, targets, statuses)
 
 
 def designation_targets(instance: Instance) -> tuple[tuple[int, DesignationTarget], ...]:
@@ -398,8 +336,9 @@ def designation_targets(instance: Instance) -> tuple[tuple[int, DesignationTarge
     return tuple((j, t) for j, t in enumerate(targets) if isinstance(t, DesignationTarget))
 
 
-def _target_rows(b: ModelBuilder, instance: Instance, zt: ZoneTable, parts: dict[str, Part], years: tuple[int, ...],
-                 rules: dict[str, RuleInfo]) -> tuple[TargetRow, ...]:
+def _target_rows(b: ModelBuilder, instance: Instance, zt: ZoneTable, parts: dict[str, Part],
+                 statuses: dict[str, StatusPart], years: tuple[int, ...], rules: dict[str, RuleInfo]
+                 ) -> tuple[TargetRow, ...]:
     """One row per designation target over its part's columns up to its due year (a loop
     over targets): Σ x (+ s) ≥ at_least − existing. Raises :class:`InstanceError` for a due
     year outside the designation's years or a part the section does not have."""
@@ -411,14 +350,16 @@ def _target_rows(b: ModelBuilder, instance: Instance, zt: ZoneTable, parts: dict
         if due_year not in years:
             raise InstanceError([Issue(f"{where}.year", f"target {t.id!r}: year {due_year} is not a designation "
                                                         f"year {list(years)}")])
-        p = parts.get(t.part)
+        p = statuses.get(str(t.status)) if t.part == "status" else parts.get(t.part)
         if p is None:
-            raise InstanceError([Issue(f"{where}.part", f"target {t.id!r}: the designation has no {t.part!r} part")])
+            raise InstanceError([Issue(f"{where}.part", f"target {t.id!r}: the designation has no {t.part!r} part"
+                                       + (f" {t.status!r}" if t.status else ""))])
         due = years.index(due_year)
-        existing = int(zt.select(t.existing).sum()) if t.existing is not None else 0
+        existing = (int(zt.select(t.existing).sum()) if t.existing is not None
+                    else p.held_total if isinstance(p, StatusPart) else 0)
         need = max(int(t.at_least) - existing, 0)
         rules[t.id] = RuleInfo(t.id, "designation", t.cited, t.note or (
-            f"at least {t.at_least} by {due_year}: {existing} counted already + {t.part} decisions"))
+            f"at least {t.at_least} by {due_year}: {existing} counted already + {t.status or t.part} decisions"))
         if need == 0:
             out.append(TargetRow(t, due, existing, 0, None, None))
             continue
@@ -437,7 +378,11 @@ def target_limits(dm: DesignationModel, r: TargetRow) -> tuple[int, list[str]]:
     """The most decisions of the target's part its rules allow by its due year, from the data
     alone, and each limit in words: the qualifying zones (with how many fail each criterion),
     one zone per county (designations), the count's total and yearly maxima."""
-    p = dm.parts[r.target.part]
+    p = dm.part_of(r.target)
+    if isinstance(p, StatusPart):
+        limits = status_limits(p, r.due, dm.years)
+        most = min(v for v, _ in limits)
+        return most, [text for v, text in limits if v == most or v == limits[0][0]]
     c = p.count
     qualifying = int(p.ok.sum())
     fails = ", ".join(f"`{cr.id}` {int((~p.passed[cr.id]).sum())}" for cr in p.criteria
@@ -484,16 +429,6 @@ def _objective(b: ModelBuilder, parts: dict[str, Part], s: Designation, ids: npt
     return c, tie
 
 
-def _criterion_text(c: DesignationCriterion) -> str:
-    parts = []
-    if c.min is not None:
-        parts.append(f"{c.indicator} ≥ {c.min:g}")
-    if c.max is not None:
-        parts.append(f"{c.indicator} ≤ {c.max:g}")
-    if c.top is not None:
-        parts.append(f"{c.indicator} within the first {c.top}")
-    return " and ".join(parts)
-
 
 def tie_break_model(dm: DesignationModel, measure: float) -> Model:
     """The second stage: the measure at least its optimum (less a relative 1e-6), maximise
@@ -537,13 +472,16 @@ def quick_conflicts(dm: DesignationModel) -> str:
                        + (f": parks failing each criterion: {text}" if text else "")
                        + (f"; rule `{dm.settings.county.id}` ({dm.settings.county.cited}) leaves "
                           f"{int(dm.full.sum())} county(ies) no room" if name == "establish" else ""))
+    for sp_ in dm.statuses.values():  # a loop over statuses
+        out.extend(status_conflicts(sp_, dm.zones, T))
     for r in dm.targets:  # a loop over hard designation targets
         most, why = target_limits(dm, r)
         if r.target.is_hard and r.need > most:
             t = r.target
             out.append(f"target `{t.id}`" + (f" ({t.cited})" if t.cited else "")
                        + f" asks for {t.at_least} by {dm.years[r.due]} ({r.existing} counted already), "
-                       f"{r.need} {t.part} decision(s), but at most {most} can be made: " + "; ".join(why))
+                       f"{r.need} {t.status or t.part} decision(s), but at most {most} can be made: "
+                       + "; ".join(why))
     return "; ".join(out)
 
 
@@ -553,11 +491,11 @@ def designation_resource_model(instance: Instance) -> ResourceModel:
     """The designation model as a :class:`ResourceModel` (counts of zones), for the
     rule-level diagnosis (``diagnose``) and ``validate``."""
     dm = build_designation_model(instance)
-    n = {k: int(p.zones.size) for k, p in dm.parts.items()}
+    n = {k: int(p.zones.size) for k, p in {**dm.parts, **dm.statuses}.items()}
     note = ", ".join(f"{v} {k}" for k, v in n.items()) + f" over {dm.years[0]}–{dm.years[-1]}"
     return ResourceModel("designation", dm, dm.model, 1.0, "zones", None, dm.rules, "mip", note=note)
 
 
-__all__ = ["DesignationModel", "Part", "build_designation_model", "tie_break_model", "quick_conflicts",
+__all__ = ["DesignationModel", "Part", "StatusPart", "build_designation_model", "tie_break_model", "quick_conflicts",
            "most_possible", "designation_resource_model", "TargetRow", "target_limits", "designation_targets",
            "settings_of", "plan_years", "figure", "ONCE_RULE", "MEASURE_BLOCK"]
