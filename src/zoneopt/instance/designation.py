@@ -246,20 +246,14 @@ def check_designation(d: Designation, known: Mapping[str, set[object]]) -> list[
         obj = getattr(d, part)
         if obj is None:
             continue
-        sel: Selector = obj.candidates if part == "establish" else obj.select
-        for key in ("zones", "cities", "counties", "tags"):
-            for j, value in enumerate(getattr(sel, key) or ()):
-                if value not in known[key]:
-                    field = "candidates" if part == "establish" else "select"
-                    issues.append(Issue(f"designation.{part}.{field}.{key}[{j}]",
-                                        f"no zone has {key[:-1] if key != 'cities' else 'city'} {value!r}"
-                                        if key != "zones" else f"unknown zone {value!r}"))
+        field = "candidates" if part == "establish" else "select"
+        issues.extend(_selector_issues(f"designation.{part}.{field}", getattr(obj, field), known))
     for k, st in enumerate(d.statuses or ()):
         where = f"designation.statuses[{k}]"
         sels: list[tuple[str, Selector | None]] = [("select", st.select), ("held", st.held),
                                                    ("exclude.select", st.exclude.select if st.exclude else None)]
-        for field, sel in sels:
-            issues.extend(_selector_issues(f"{where}.{field}", sel, known))
+        for name, sel in sels:
+            issues.extend(_selector_issues(f"{where}.{name}", sel, known))
         for j, zid in enumerate(st.named.zones if st.named is not None else ()):
             if zid not in known["zones"]:
                 issues.append(Issue(f"{where}.named.zones[{j}]", f"unknown zone {zid!r}"))
