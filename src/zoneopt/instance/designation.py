@@ -32,7 +32,8 @@ class DesignationCriterion(_Rule):
     a figure of ``designation.figures`` or an indicator of the catalogue (``revenue``,
     ``tax_per_mu``, ``score``, an evaluation's id, …); with ``over`` the criterion is on the
     ratio ``indicator`` / ``over`` (e.g. ``trade`` / ``revenue``: 外向度). A park without the
-    figure (or with a denominator that is not positive) fails it (the plan says so). One that fails is fixed to 0 by its variables' bounds."""
+    figure (or with a denominator that is not positive) fails it (the plan says so). One
+    that fails is fixed to 0 by its variables' bounds."""
 
     indicator: Ident
     over: Ident | None = Field(None, description="denominator: the criterion is on indicator / over (e.g. trade / "
