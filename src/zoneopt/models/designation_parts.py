@@ -130,4 +130,32 @@ def criterion_text(c: DesignationCriterion) -> str:
     return " and ".join(parts)
 
 
-__all__ = ["Part", "figure", "criteria_values", "failed_ids", "count_rows", "criterion_text", "TOL"]
+def fail_text(p: Part) -> npt.NDArray[np.object_]:
+    """Per zone, the failed criteria in words (``;``-joined)."""
+    out = np.full(p.zones.size, "", dtype=object)
+    for c in p.criteria:  # a loop over criteria
+        v = p.values[c.id]
+        bad = ~p.passed[c.id]
+        if not bad.any():
+            continue
+        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else [])
+                            + ([f"≤ {c.max:,.12g}"] if c.max is not None else [])
+                            + ([f"within the first {c.top}"] if c.top is not None else []))
+        shown = pd.Series(v).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
+        name = c.indicator if c.over is None else f"{c.indicator}/{c.over}"
+        out[bad] += f"{name} = " + shown[bad] + f" (needs {need}); "
+    return pd.Series(out, dtype=object).str.removesuffix("; ").to_numpy(dtype=object)
+
+
+def first_failed(p: Part) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
+    """Per zone, the first criterion it fails (id and source; empty where it fails none)."""
+    rule = np.full(p.zones.size, "", dtype=object)
+    source = np.full(p.zones.size, None, dtype=object)
+    for c in reversed(p.criteria):  # the first failing criterion wins
+        bad = ~p.passed[c.id]
+        rule[bad], source[bad] = c.id, c.cited
+    return rule, source
+
+
+__all__ = ["fail_text", "first_failed", "Part", "figure", "criteria_values", "failed_ids", "count_rows",
+           "criterion_text", "TOL"]

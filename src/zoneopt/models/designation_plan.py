@@ -25,6 +25,8 @@ from zoneopt.models.designation import (
     target_limits,
     tie_break_model,
 )
+from zoneopt.models.designation_parts import fail_text, first_failed
+from zoneopt.models.designation_status_plan import status_table
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import binding_tables, columns_to_zones
 from zoneopt.models.year_targets import STATUS_COLUMNS
@@ -97,31 +99,6 @@ def _grid(dm: DesignationModel, p: Part, x: FloatArray) -> tuple[BoolArray, npt.
     return chosen, np.where(chosen, X.argmax(axis=1), -1).astype(np.int64)
 
 
-def _fail_text(dm: DesignationModel, p: Part) -> ObjArray:
-    """Per zone, the failed criteria in words (``;``-joined)."""
-    out = np.full(p.zones.size, "", dtype=object)
-    for c in p.criteria:  # a loop over criteria
-        v = p.values[c.id]
-        bad = ~p.passed[c.id]
-        if not bad.any():
-            continue
-        need = " and ".join(([f"≥ {c.min:,.12g}"] if c.min is not None else [])
-                            + ([f"≤ {c.max:,.12g}"] if c.max is not None else [])
-                            + ([f"within the first {c.top}"] if c.top is not None else []))
-        shown = pd.Series(v).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
-        out[bad] += f"{c.indicator} = " + shown[bad] + f" (needs {need}); "
-    return pd.Series(out, dtype=object).str.removesuffix("; ").to_numpy(dtype=object)
-
-
-def _first_failed(p: Part) -> tuple[ObjArray, ObjArray]:
-    rule = np.full(p.zones.size, "", dtype=object)
-    source = np.full(p.zones.size, None, dtype=object)
-    for c in reversed(p.criteria):  # the first failing criterion wins
-        bad = ~p.passed[c.id]
-        rule[bad], source[bad] = c.id, c.cited
-    return rule, source
-
-
 def _count_tight(dm: DesignationModel, name: str, act: FloatArray) -> bool:
     """Whether the part's count caps every decision: its total at its maximum, or every year
     at its per-year maximum."""
@@ -145,8 +122,8 @@ def _why_not(dm: DesignationModel, p: Part, chosen: BoolArray, act: FloatArray,
     s = dm.settings
     n = p.zones.size
     reason = np.full(n, "", dtype=object)
-    rule, source = _first_failed(p)
-    fails = _fail_text(dm, p)
+    rule, source = first_failed(p)
+    fails = fail_text(p)
     failed = np.array([bool(f) for f in p.failed], dtype=bool) if n else np.zeros(0, dtype=bool)
     reason[failed] = "fails " + fails[failed]
     score = p.score
@@ -270,7 +247,7 @@ def _tables(dm: DesignationModel, decisions: pd.DataFrame) -> tuple[pd.DataFrame
     crit_rows = []
     for where, rules in dm.settings.rules_by_part().items():  # a loop over the section's rules
         for r in rules:
-            p = dm.parts.get(where)
+            p = dm.parts.get(where) or dm.statuses.get(where)
             failing = int((~p.passed[r.id]).sum()) if p is not None and r.id in p.passed else None
             info = dm.rules.get(r.id)
             crit_rows.append({"id": r.id, "part": where, "type": info.type if info else "", "asks": info.note
@@ -288,7 +265,7 @@ def target_table(dm: DesignationModel, x: FloatArray) -> pd.DataFrame:
     T = len(dm.years)
     for r in dm.targets:  # a loop over targets
         t = r.target
-        p = dm.parts[t.part]
+        p = dm.part_of(t)
         made = int(round(float(x[p.var.slice].reshape(p.zones.size, T)[:, :r.due + 1].sum())))
         achieved = r.existing + made
         met = achieved >= t.at_least
@@ -297,14 +274,17 @@ def target_table(dm: DesignationModel, x: FloatArray) -> pd.DataFrame:
             most, limits = target_limits(dm, r)
             why = spoken("tq.d.short", gap=t.at_least - achieved, limits="; ".join(limits),
                          allow="" if most < r.need else Phrase.of("tq.d.allow", most=most, year=dm.years[r.due]))
-        counted = Phrase.of("tq.d.counted", k=r.existing) if t.existing is not None else ""
+        shown = t.existing is not None or (t.part == "status" and r.existing > 0)
+        counted = Phrase.of("tq.d.counted", k=r.existing) if shown else ""
+        decision: object = (Phrase.of("tq.d.status", label=getattr(p, "label", t.status)) if t.part == "status"
+                            else Term(f"tq.d.{t.part}"))
         rows.append({"rule": t.id, "type": "designation", "source": t.cited, "year": dm.years[r.due],
                      "scope": spoken("tq.d.scope_candidates" if t.part == "establish" else "tq.scope.zones",
                                      n=p.zones.size),
-                     "metric": DECISION[t.part], "unit": "zones",
+                     "metric": DECISION.get(t.part, str(t.status)), "unit": "zones",
                      "required": spoken("tq.d.required", n=t.at_least, counted=counted,
-                                        decision=Term(f"tq.d.{t.part}"), year=dm.years[r.due]),
-                     "achieved": f"{r.existing} + {made}" if t.existing is not None else f"{made}",
+                                        decision=decision, year=dm.years[r.due]),
+                     "achieved": f"{r.existing} + {made}" if shown else f"{made}",
                      "status": "met" if met else "short", "diagnosis": why})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
@@ -322,7 +302,9 @@ def plan_from_solution(dm: DesignationModel, solution: Solution, primary: Soluti
     blocks = [(p.var.start, np.repeat(p.zones, T)) for p in dm.parts.values()]
     z = columns_to_zones(dm.model.num_vars, blocks, dm.zones.size)
     table, _, _ = binding_tables(dm.model, x, None, 1.0, "zones", z)
-    counted = {dm.settings.county.id} | {p.count.id for p in dm.parts.values() if p.count is not None}
+    counted = {dm.settings.county.id} | {p.count.id for p in (*dm.parts.values(), *dm.statuses.values())
+                                         if p.count is not None}
+    counted |= {p.status.named.id for p in dm.statuses.values() if p.status.named is not None}
     bindings = table[table["rule"].isin(counted)].reset_index(drop=True)
     parts = dm.parts
     chosen = decisions[decisions["decision"] != ""]
@@ -346,8 +328,10 @@ def plan_from_solution(dm: DesignationModel, solution: Solution, primary: Soluti
         conversion_candidates=int(parts["convert"].zones.size) if "convert" in parts else 0,
         converted=int(n_chosen.get("convert", 0)), zones_before=int(years["zones"].iloc[0] - years["designated"].iloc[0]
                                                                      + years["converted"].iloc[0]),
-        zones_after=int(years["zones"].iloc[-1]), check_max_violation=max_violation(solution), notes=notes)
-    return DesignationPlan(summary, decisions, years, counties, criteria, bindings, target_table(dm, x))
+        zones_after=int(years["zones"].iloc[-1]), check_max_violation=max_violation(solution), notes=notes,
+        awarded={k: int((x[p.var.slice] > 0.5).sum()) for k, p in dm.statuses.items()})
+    return DesignationPlan(summary, decisions, years, counties, criteria, bindings, target_table(dm, x),
+                           status_table(dm, x, act))
 
 
 __all__ = ["solve_designation", "plan_from_solution"]

@@ -68,6 +68,8 @@ class DesignationSummary(BaseModel):
     """zones after the last plan year: before + designated − converted."""
     check_max_violation: float | None = None
     notes: list[str] = Field(default_factory=list)
+    awarded: dict[str, int] = Field(default_factory=dict)
+    """zones awarded each status (by its id) over the plan years."""
 
 
 class DesignationRecord(BaseModel):
@@ -84,6 +86,7 @@ class DesignationRecord(BaseModel):
     criteria: list[dict[str, Any]]
     bindings: list[Binding]
     targets: list[dict[str, Any]] = Field(default_factory=list)
+    statuses: list[dict[str, Any]] = Field(default_factory=list)
 
 
 class DesignationPlan(PlanOutput):
@@ -104,13 +107,20 @@ class DesignationPlan(PlanOutput):
     * ``bindings``: the binding rows of the counted rules (county, counts);
     * ``targets``: each designation target of ``periods.targets`` (models/designation.md,
       "Targets") met, with the count, or short, with what caps it — the rows the plan over
-      years puts in its ``target_status``.
+      years puts in its ``target_status``;
+    * ``statuses``: one row per status and zone it applies to (models/designation.md,
+      "Statuses"): status, label, zone, name, city, county, level, kind, score, ``qualifies``,
+      ``held``, ``named``, ``failed``, ``decision`` (``awarded`` or ``""``), ``year``, ``value``,
+      ``reason`` (why, or why not: a failed criterion, held already, excluded, not needed …),
+      ``rule``, ``source``, and one column per criterion. An award is the province's backing
+      (推动…建设, 推动…申报); an 开放创新联动区 is approved by the free trade zone.
     """
 
     def __init__(self, summary: DesignationSummary, decisions: pd.DataFrame, years: pd.DataFrame,
                  counties: pd.DataFrame, criteria: pd.DataFrame, bindings: pd.DataFrame,
-                 targets: pd.DataFrame | None = None) -> None:
+                 targets: pd.DataFrame | None = None, statuses: pd.DataFrame | None = None) -> None:
         self.targets = targets if targets is not None else pd.DataFrame()
+        self.statuses = statuses if statuses is not None else pd.DataFrame()
         self.summary = summary
         self.decisions = decisions
         self.years = years
@@ -134,6 +144,15 @@ class DesignationPlan(PlanOutput):
         """Every candidate park (designated or not)."""
         return self.decisions.loc[self.decisions["part"] == "establish", "zone"].tolist()
 
+    def awarded(self, status: str) -> pd.Series:
+        """The year each zone is awarded ``status`` (by zone id, in year then zone order); empty
+        when none is (or the plan has no such status)."""
+        if self.statuses.empty:
+            return pd.Series(dtype=int, name="year")
+        d = self.statuses[(self.statuses["status"] == status) & (self.statuses["decision"] != "")]
+        d = d.sort_values(["year", "zone"], kind="stable")
+        return pd.Series(d["year"].astype(int).to_numpy(), index=d["zone"].to_numpy(), name="year")
+
     def decision_of(self, zone: str) -> pd.DataFrame:
         """The rows of ``zone`` (one per part it belongs to; empty when it is in none)."""
         return self.decisions[self.decisions["zone"] == zone]
@@ -147,6 +166,12 @@ class DesignationPlan(PlanOutput):
             year = f" in {int(rec['year'])}" if rec["decision"] else ""
             cite = f" — rule `{rec['rule']}`" + (f" ({rec['source']})" if rec["source"] else "") if rec["rule"] else ""
             lines.append(f"{rec['part']}: {zone} ({rec['name']}, {rec['county']}) {what}{year}: {rec['reason']}{cite}")
+        own = self.statuses[self.statuses["zone"] == zone] if not self.statuses.empty else self.statuses
+        for rec in own.to_dict("records"):  # the zone's statuses (a handful)
+            what = f"awarded in {int(rec['year'])}" if rec["decision"] else "not awarded"
+            cite = f" — rule `{rec['rule']}`" + (f" ({rec['source']})" if rec["source"] else "") if rec["rule"] else ""
+            lines.append(f"{rec['status']} ({rec['label']}): {zone} ({rec['name']}, {rec['county']}) {what}: "
+                         f"{rec['reason']}{cite}")
         return "\n".join(lines)
 
     # -- what the plan changes for the other models ----------------------------------------------
@@ -207,26 +232,31 @@ class DesignationPlan(PlanOutput):
         return DesignationRecord(status=self.status, objective=self.objective, summary=self.summary,
                                  decisions=records(self.decisions), years=records(self.years),
                                  counties=records(self.counties), criteria=records(self.criteria), bindings=bindings,
-                                 targets=records(self.targets))
+                                 targets=records(self.targets), statuses=records(self.statuses))
 
     def to_csv(self, path: str | Path) -> Path:
         """The decision table as CSV (UTF-8 with BOM); the other tables are in JSON and Excel."""
         return write_csv(path, self.decisions)
 
     def sheets(self) -> dict[str, pd.DataFrame]:
-        head = [(k, "; ".join(map(str, v)) if isinstance(v, list) else v) for k, v in self.summary.model_dump().items()]
+        head = [(k, "; ".join(map(str, v)) if isinstance(v, list) else
+                 "; ".join(f"{a}: {b}" for a, b in v.items()) if isinstance(v, dict) else v)
+                for k, v in self.summary.model_dump().items()]
         return {"summary": pd.DataFrame(head, columns=["field", "value"]), "decisions": self.decisions,
                 "years": self.years, "counties": self.counties, "criteria": self.criteria, "bindings": self.bindings,
-                **({"target-status": self.targets} if not self.targets.empty else {})}
+                **({"target-status": self.targets} if not self.targets.empty else {}),
+                **({"statuses": self.statuses} if not self.statuses.empty else {})}
 
     def to_excel(self, path: str | Path) -> Path:
-        """A workbook with sheets summary, decisions, years, counties, criteria, bindings."""
+        """A workbook with sheets summary, decisions, years, counties, criteria, bindings (and
+        target-status, statuses when the plan has them)."""
         return write_sheets(path, self.sheets())
 
     def __repr__(self) -> str:
         s = self.summary
         return (f"DesignationPlan({s.instance!r}, status={s.status}, {s.designated} of {s.candidates} candidates "
-                f"designated, {s.recommended} recommended, {s.converted} converted, {s.years[0]}–{s.years[-1]})")
+                f"designated, {s.recommended} recommended, {s.converted} converted"
+                + "".join(f", {n} {k}" for k, n in s.awarded.items()) + f", {s.years[0]}–{s.years[-1]})")
 
 
 __all__ = ["DesignationPlan", "DesignationRecord", "DesignationSummary", "DECISION", "DESIGNATION_RULE",
