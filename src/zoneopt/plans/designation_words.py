@@ -20,6 +20,12 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for
     (r"^county (.+) has (\d+) zone\(s\), its cap is (\d+) and no conversion frees a place$", "dr.county_no_conversion"),
     (r"^county (.+)'s place goes to (.+)$", "dr.county_taken"),
     (r"^the count's places go to parks that score higher \(lowest chosen (.+)\)$", "dr.count"),
+    (r"^named by its clause; meets every criterion; score (.+)$", "dr.named"),
+    (r"^holds it already \(its targets count it\)$", "dr.held"),
+    (r"^excluded by rule `(.+)`$", "dr.excluded"),
+    (r"^must convert to an urban functional area \(convert\.required\): not awarded$", "dr.status_must_convert"),
+    (r"^converts to an urban functional area: a converted zone is awarded no status$", "dr.status_converts"),
+    (r"^not needed: the named zones and the targets are met without it$", "dr.not_needed"),
     (r"^(meets every criterion|selected|chosen)$", "dr.plain"),
 ))
 _FAIL = re.compile(r"^(\S+) = (\S+) \(needs (.+)\)$")
