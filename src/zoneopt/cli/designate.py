@@ -41,6 +41,27 @@ def add_parser(sub: Any) -> None:
     add_lang_option(d)
 
 
+def _statuses(plan: Any, display: Any, shown: Any, every: bool, out: TextIO) -> None:
+    """Each status: who is awarded it in which year, and how many are not by the rule that
+    keeps them out (with ``--all`` each of them)."""
+    if plan.statuses.empty:
+        return
+    print("\n" + display.t("des.statuses"), file=out)
+    for sid, g in plan.statuses.groupby("status", sort=False):  # a loop over statuses
+        got = g[g["decision"] != ""].sort_values(["year", "zone"], kind="stable")
+        print(display.t("des.status_head", label=g["label"].iloc[0], status=sid, awarded=len(got),
+                        qualifying=int(g["qualifies"].sum()), zones=len(g), held=int(g["held"].sum())), file=out)
+        if not got.empty:
+            print(shown(got, ["year", "zone", "name", "county", "score", "reason"]), file=out)
+        rest = g[g["decision"] == ""]
+        if not rest.empty:
+            by = rest.assign(rule=rest["rule"].replace("", display.t("des.not_needed"))).groupby("rule").size().sort_values(ascending=False)
+            print(display.t("des.rest_status", counts=("、" if display.zh else ", ").join(
+                f"{r} {n}" for r, n in by.items())), file=out)
+            if every:
+                print(shown(rest, ["zone", "name", "county", "rule", "reason"]), file=out)
+
+
 def run(args: argparse.Namespace, out: TextIO) -> int:
     solver_log_to_stderr(args)
     if args.out is not None:
@@ -93,6 +114,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             print(shown(few, ["zone", "name", "county", "rule", "reason"]), file=out)
             if len(rest) > len(few):
                 print(display.t("verb.more", n=len(rest) - len(few)), file=out)
+        _statuses(plan, display, shown, args.all, out)
     print("\n" + "  ".join(display.t("des.year", year=y, a=a, b=b, c=c) for y, a, b, c in
                            plan.years[["year", "designated", "recommended", "converted"]].itertuples(index=False)),
           file=out)

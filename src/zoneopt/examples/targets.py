@@ -22,8 +22,9 @@ new land moves each figure (its ``effects``) and how it grows without new land a
 stated in the instance. Every target is soft (``"hard": false``): the plan comes as close to each
 as the hard rules allow and ``plan-years`` reports it met or short. A target whose number is in
 its clause cites the clause; the reading of "左右" (about) as "at least" is said in its note; a
-target that needs a model the tool does not have (designations, industrial clusters) is listed
-as ``not_modelled`` with what it needs. Everything is synthetic (``metadata.synthetic``).
+target that needs a model the tool does not have (industrial clusters) is listed as
+``not_modelled`` with what it needs; 国际合作园区 and 开放创新联动区 are statuses of the
+designation (:func:`statuses_2022`). Everything is synthetic (``metadata.synthetic``).
 """
 
 from __future__ import annotations
@@ -58,13 +59,6 @@ CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
 (万元): uniform draws, assumptions of the synthetic example."""
 # What each unmodelled target needs, in the instances' language (Chinese); instances/README.md
 # gives the reasons in English.
-INTERNATIONAL_PARKS = (
-    "国际合作园区模型：2022 专栏四（建设国际合作园区）由开发区与特定国别和地区共建境内外园区"
-    "（中欧（洛阳）、中德（许昌）…）——计数的是园区而非开发区，部分在境外，一个开发区可有多个，"
-    "且每个都需要外方合作伙伴；不是设立模型在开发区之间所作的选择")
-FTZ_LINKAGE = (
-    "自贸试验区联动区模型：2022 专栏四（创建自贸试验区开放创新联动区）由开发区在自贸试验区增设联动区时申报"
-    "（抢抓自贸试验区增设开放创新联动区机遇）——由自贸试验区而非本规划决定，开发区也没有可据以选择的制度创新指标")
 CLUSTERS = "产业集群模型（产业集群跨越开发区和企业；开发区没有产业集群指标）"
 
 # name: (unit, label, base figure as a share of a zone column (column, low, high), organic growth/yr)
@@ -190,7 +184,50 @@ def _designation_2022(figures: dict[str, dict[str, float]]) -> dict[str, Any]:
                     "the target new-provincial-zones"
     d.pop("convert")
     d["figures"] = figures
+    d["statuses"] = statuses_2022()
     return d
+
+
+def statuses_2022() -> list[dict[str, Any]]:
+    """The two statuses of 2022 专栏一 a zone may be awarded (models/designation.md,
+    "Statuses"): an international cooperation park (专栏四 建设国际合作园区: 以区内现有外资企业为基础，
+    以优势主导产业为重点 — the four parks it names, 中欧（洛阳）、中德（许昌）、中新（新乡）、漯河国际食品,
+    in their zones) and an FTZ linkage area (专栏四 创建自贸试验区开放创新联动区: 推动洛阳、新乡、漯河、
+    驻马店等经开区…申报 — the four zones it names; the others by 外向度). Weight 0: the plan backs as
+    many as the named zones and the targets need, the best by the score first. The thresholds,
+    the pace and the FTZ-area exclusion are assumptions: the clauses state none."""
+    pace = "at most 2 a year: the clause states no pace (assumption)"
+    return [
+        {"id": "international-park", "label": "国际合作园区", "source": "2022 专栏一; 专栏四 (建设国际合作园区)",
+         "note": "one park a zone is an assumption (the clause counts parks; a zone may host several); the "
+                 "decision is the province's backing (推动…建设)",
+         "score": "fdi", "criteria": [
+             {"id": "intl-foreign-firms", "indicator": "fdi", "min": 40_000.0, "assumption": True,
+              "source": "2022 专栏四 (以区内现有外资企业为基础)",
+              "note": "实际吸收外资 ≥ 4 亿元 a year (40,000 万元): the clause names the base, not a figure"},
+             {"id": "intl-leading-industry", "indicator": "leading_investment", "over": "industrial_investment",
+              "min": 0.55, "assumption": True, "source": "2022 专栏四 (以优势主导产业为重点)",
+              "note": "主导产业投资占工业投资 ≥ 55 %: the clause names the leading industry, not a share"}],
+         "named": {"id": "intl-named", "zones": ["luoyang", "xuchang", "xinxiang", "luohe"],
+                   "source": "2022 专栏四 (推动中欧（洛阳）、中德（许昌）、中新（新乡）、漯河国际食品加工产业园等建设)"},
+         "count": {"id": "intl-pace", "per_year_max": 2, "assumption": True, "source": "2022 专栏一", "note": pace}},
+        {"id": "ftz-linkage-area", "label": "自贸试验区开放创新联动区",
+         "source": "2022 专栏一; 专栏四 (创建自贸试验区开放创新联动区)",
+         "note": "the decision is the province's backing of an application (推动…申报): the free trade zone approves "
+                 "a linkage area, as the State Council an upgrade",
+         "score": "trade", "score_over": "revenue", "criteria": [
+             {"id": "ftz-openness", "indicator": "trade", "over": "revenue", "min": 0.07, "assumption": True,
+              "source": "2022 专栏四 (外向度高)", "note": "货物进出口 ≥ 7 % of revenue: 外向度 states no figure"},
+             {"id": "ftz-foreign-firms", "indicator": "fdi", "min": 5_000.0, "assumption": True,
+              "source": "2022 专栏四 (开放创新)", "note": "实际吸收外资 ≥ 0.5 亿元 a year (5,000 万元)"}],
+         "named": {"id": "ftz-named", "zones": ["luoyang", "xinxiang", "luohe", "zhumadian"],
+                   "source": "2022 专栏四 (推动洛阳、新乡、漯河、驻马店等经开区积极创造条件，申报…联动区)"},
+         "exclude": {"id": "ftz-areas", "select": {"zones": ["zhengzhou"]}, "assumption": True,
+                     "source": "2022 第一章 (郑州经开综保区…与河南自贸试验区…叠加)",
+                     "note": "郑州经开区 is taken to lie in the FTZ's 郑州片区, so it cannot be a linkage area; the "
+                             "text lists no zone inside an FTZ area (开封经开区 is left in)"},
+         "count": {"id": "ftz-pace", "per_year_max": 2, "assumption": True, "source": "2022 专栏一", "note": pace}},
+    ]
 
 
 def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
@@ -254,10 +291,12 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "hard": False, "source": "2022 专栏一", "note": "高新技术企业数 3000 家 (2025)"},
         {"id": "new-provincial-zones", "type": "designation", "part": "establish", "at_least": 35, "hard": False,
          "source": "2022 专栏一", "note": "新增省级经开区数量 35 个 (十四五时期: candidates designated 2021–2025)"},
-        {"id": "international-parks", "type": "not_modelled", "target": "国际合作园区数 5 个 (2025)", "value": 5,
-         "unit": "parks", "needs": INTERNATIONAL_PARKS, "source": "2022 专栏一"},
-        {"id": "ftz-linkage", "type": "not_modelled", "target": "自贸试验区开放创新联动区数 7 个 (2025)", "value": 7,
-         "unit": "zones", "needs": FTZ_LINKAGE, "source": "2022 专栏一"},
+        {"id": "international-parks", "type": "designation", "part": "status", "status": "international-park",
+         "at_least": 5, "hard": False, "source": "2022 专栏一",
+         "note": "建设国际合作园区 5 个以上 (2025): zones the province backs to build one (one a zone: an assumption)"},
+        {"id": "ftz-linkage", "type": "designation", "part": "status", "status": "ftz-linkage-area", "at_least": 7,
+         "hard": False, "source": "2022 专栏一",
+         "note": "创建自由贸易试验区开放创新联动区 7 个以上 (2025): zones the province backs to apply (the FTZ approves)"},
     ]
     data["name"] = "henan-etdz-45-targets-2022"
     meta = data["metadata"]
@@ -406,4 +445,4 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["plan_2022_data", "plan_2017_data", "plan_instance", "main", "DERIVED_2022", "DERIVED_2017", "PLANS"]
+__all__ = ["statuses_2022", "plan_2022_data", "plan_2017_data", "plan_instance", "main", "DERIVED_2022", "DERIVED_2017", "PLANS"]

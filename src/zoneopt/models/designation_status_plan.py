@@ -52,7 +52,7 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
                               "meets every criterion; score ") + score[chosen]
     if st.named is not None:
         rule[named], source[named] = st.named.id, st.named.cited
-    rest = ~chosen & ~failed
+    rest = ~chosen
     for mask, text, rid, cited in (  # a loop over the four reasons a zone may not be awarded it at all
             (p.held, "holds it already (its targets count it)", st.id, st.cited),
             (p.excluded, f"excluded by rule `{st.exclude.id}`" if st.exclude else "", st.exclude.id if st.exclude
@@ -64,6 +64,7 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
         hit = rest & mask
         reason[hit], rule[hit], source[hit] = text, rid, cited
         rest &= ~hit
+    rest &= ~failed  # a failed criterion's reason stands
     if rest.any() and p.count is not None and _tight(dm, p, act):
         low = float(np.nanmin(p.score[chosen])) if chosen.any() else float("nan")
         reason[rest] = f"the count's places go to parks that score higher (lowest chosen {low:.6g})"

@@ -153,7 +153,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "des.status_head": ("{label}（{status}）：授予 {awarded} 个 · {qualifying} / {zones} 个开发区符合条件 · 已具备 {held} 个",
                         "{label} ({status}): {awarded} awarded · {qualifying} of {zones} zones qualify · {held} hold "
                         "it already"),
-    "des.awarded": ("授予", "awarded"),
+    "des.not_needed": ("无需", "not needed"),
+    "des.rest_status": ("未授予，按原因约束：{counts}", "not awarded, by the rule that keeps them out: {counts}"),
     "col.part": ("类别", "part"),
     "col.reason": ("理由", "reason"),
     # -- the engine a sweep ran on (zoneopt.analysis.sweeps.engines) ------------------------------
