@@ -55,7 +55,8 @@ def _statuses(plan: Any, display: Any, shown: Any, every: bool, out: TextIO) -> 
             print(shown(got, ["year", "zone", "name", "county", "score", "reason"]), file=out)
         rest = g[g["decision"] == ""]
         if not rest.empty:
-            by = rest.assign(rule=rest["rule"].replace("", display.t("des.not_needed"))).groupby("rule").size().sort_values(ascending=False)
+            rules = rest["rule"].replace("", display.t("des.not_needed"))
+            by = rest.assign(rule=rules).groupby("rule").size().sort_values(ascending=False)
             print(display.t("des.rest_status", counts=("、" if display.zh else ", ").join(
                 f"{r} {n}" for r, n in by.items())), file=out)
             if every:

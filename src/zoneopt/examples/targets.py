@@ -209,7 +209,8 @@ def statuses_2022() -> list[dict[str, Any]]:
               "min": 0.55, "assumption": True, "source": "2022 专栏四 (以优势主导产业为重点)",
               "note": "主导产业投资占工业投资 ≥ 55 %: the clause names the leading industry, not a share"}],
          "named": {"id": "intl-named", "zones": ["luoyang", "xuchang", "xinxiang", "luohe"],
-                   "source": "2022 专栏四 (推动中欧（洛阳）、中德（许昌）、中新（新乡）、漯河国际食品加工产业园等建设)"},
+                   "source": "2022 专栏四 (推动中欧（洛阳）、中德（许昌）、中新（新乡）、"
+                             "漯河国际食品加工产业园等建设)"},
          "count": {"id": "intl-pace", "per_year_max": 2, "assumption": True, "source": "2022 专栏一", "note": pace}},
         {"id": "ftz-linkage-area", "label": "自贸试验区开放创新联动区",
          "source": "2022 专栏一; 专栏四 (创建自贸试验区开放创新联动区)",
@@ -296,7 +297,8 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "note": "建设国际合作园区 5 个以上 (2025): zones the province backs to build one (one a zone: an assumption)"},
         {"id": "ftz-linkage", "type": "designation", "part": "status", "status": "ftz-linkage-area", "at_least": 7,
          "hard": False, "source": "2022 专栏一",
-         "note": "创建自由贸易试验区开放创新联动区 7 个以上 (2025): zones the province backs to apply (the FTZ approves)"},
+         "note": "创建自由贸易试验区开放创新联动区 7 个以上 (2025): zones the province backs to apply (the FTZ "
+                 "approves)"},
     ]
     data["name"] = "henan-etdz-45-targets-2022"
     meta = data["metadata"]
@@ -445,4 +447,5 @@ if __name__ == "__main__":
     raise SystemExit(main())
 
 
-__all__ = ["statuses_2022", "plan_2022_data", "plan_2017_data", "plan_instance", "main", "DERIVED_2022", "DERIVED_2017", "PLANS"]
+__all__ = ["statuses_2022", "plan_2022_data", "plan_2017_data", "plan_instance", "main", "DERIVED_2022",
+           "DERIVED_2017", "PLANS"]

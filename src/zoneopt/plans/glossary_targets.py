@@ -117,7 +117,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
                                "must convert to an urban functional area (convert.required): not awarded"),
     "dr.status_converts": ("转型为城市功能区：已转型的开发区不授予任何称号",
                            "converts to an urban functional area: a converted zone is awarded no status"),
-    "dr.not_needed": ("无需：不含它已满足点名园区与目标", "not needed: the named zones and the targets are met without it"),
+    "dr.not_needed": ("无需：不含它已满足点名园区与目标",
+                      "not needed: the named zones and the targets are met without it"),
     "dr.word.meets_every_criterion": ("符合全部条件", "meets every criterion"),
     "dr.word.selected": ("入选", "selected"),
     "dr.word.chosen": ("入选", "chosen"),
@@ -150,7 +151,8 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "part.convert": ("转型", "convert"),
     "des.statuses": ("称号（由省里支持申报、建设；联动区由自贸试验区批准）：",
                      "statuses (the province's backing to build or apply; a linkage area is the FTZ's to approve):"),
-    "des.status_head": ("{label}（{status}）：授予 {awarded} 个 · {qualifying} / {zones} 个开发区符合条件 · 已具备 {held} 个",
+    "des.status_head": ("{label}（{status}）：授予 {awarded} 个 · {qualifying} / {zones} 个开发区符合条件 · "
+                        "已具备 {held} 个",
                         "{label} ({status}): {awarded} awarded · {qualifying} of {zones} zones qualify · {held} hold "
                         "it already"),
     "des.not_needed": ("无需", "not needed"),
