@@ -55,7 +55,7 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
     rest = ~chosen
     for mask, text, rid, cited in (  # a loop over the four reasons a zone may not be awarded it at all
             (p.held, "holds it already (its targets count it)", st.id, st.cited),
-            (p.excluded, f"excluded by rule `{st.exclude.id}`" if st.exclude else "", st.exclude.id if st.exclude
+            (p.excluded, f"excluded by rule `{st.exclude.id}`" if st.exclude else "excluded", st.exclude.id if st.exclude
              else "", st.exclude.cited if st.exclude else None),
             (p.must_convert, "must convert to an urban functional area (convert.required): not awarded", st.id,
              st.cited),
@@ -64,7 +64,8 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
         hit = rest & mask
         reason[hit], rule[hit], source[hit] = text, rid, cited
         rest &= ~hit
-    rest &= ~failed  # a failed criterion's reason stands
+        if text.startswith("excluded"):  # held and excluded come first; then a failed criterion's reason
+            rest &= ~failed
     if rest.any() and p.count is not None and _tight(dm, p, act):
         low = float(np.nanmin(p.score[chosen])) if chosen.any() else float("nan")
         reason[rest] = f"the count's places go to parks that score higher (lowest chosen {low:.6g})"
