@@ -172,8 +172,8 @@ ZHUANLAN_1 = [  # each line of 2022 专栏一 and the rule carrying it in henan-
     ("实际吸收外资年均增速 4%", "fdi-growth@2025", None),
     ("实际引进省外资金年均增速 4%", "capital-growth@2025", None),
     ("货物进出口总额年均增速 8.4%", "trade-growth@2025", None),
-    ("国际合作园区数 5 个", "international-parks", "not modelled"),
-    ("自贸试验区开放创新联动区数 7 个", "ftz-linkage", "not modelled"),
+    ("国际合作园区数 5 个", "international-parks", None),
+    ("自贸试验区开放创新联动区数 7 个", "ftz-linkage", None),
 ]
 
 
