@@ -55,8 +55,8 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
     rest = ~chosen
     for mask, text, rid, cited in (  # a loop over the four reasons a zone may not be awarded it at all
             (p.held, "holds it already (its targets count it)", st.id, st.cited),
-            (p.excluded, f"excluded by rule `{st.exclude.id}`" if st.exclude else "excluded", st.exclude.id if st.exclude
-             else "", st.exclude.cited if st.exclude else None),
+            (p.excluded, f"excluded by rule `{st.exclude.id}`" if st.exclude else "excluded",
+             st.exclude.id if st.exclude else "", st.exclude.cited if st.exclude else None),
             (p.must_convert, "must convert to an urban functional area (convert.required): not awarded", st.id,
              st.cited),
             (converts, "converts to an urban functional area: a converted zone is awarded no status", st.id,
