@@ -32,6 +32,10 @@ Variables, one per zone of a part and plan year (zone-major: column ``start + a�
   with the opposite sign, scaled so all of them weigh less than 1 (as few and as late as the
   designations allow, never at a designation's expense).
 
+Statuses (``designation.statuses``: 国际合作园区, 开放创新联动区) are parts of their own, built
+by :mod:`zoneopt.models.designation_status`: a binary per zone and year, once and named rows,
+a count, status targets (``"part": "status"``) and their terms of the measure and tie-break.
+
 Every row block carries its rule id and clause, so an infeasible plan is diagnosed in rule
 terms (:func:`zoneopt.models.outcome.raise_for_status`); a count floor that more parks than
 qualify would need is named first from the data alone (:func:`quick_conflicts`).
