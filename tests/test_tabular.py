@@ -159,3 +159,52 @@ def test_cross_checks_read_the_columns(example: dict[str, Any]) -> None:
     with pytest.raises(InstanceError) as err:
         Instance.from_dict(data)
     assert {i.path for i in err.value.issues} == {"rules[0].select.cities[0]", "rules[1].groups[0]"}
+
+
+def test_named_metrics_come_in_as_columns_and_give_the_same_plan_over_years() -> None:
+    """A named metric is a ``metric_<name>`` column: the zone table, the plan over years and each
+    target's status are those of the same zones listed in JSON."""
+    from zoneopt.models.multi_period import solve_multi_period
+
+    data = json.loads((Path(__file__).parents[1] / "instances" / "henan-etdz-45-targets-2022.json")
+                      .read_text(encoding="utf-8"))
+    # The land plan over years: a zone table has no columns for emission or fund requests.
+    data["pools"] = {"land": data["pools"]["land"]}
+    data["periods"] = {k: v for k, v in data["periods"].items() if k not in ("emissions", "funds", "weights")}
+    for z in data["zones"]:
+        z["requests"] = {"land_mu": z["requests"]["land_mu"]}
+    frame = zone_frame(data["zones"])
+    for k, z in enumerate(data["zones"]):
+        for name, v in z["metrics"].get("named", {}).items():
+            frame.loc[k, f"metric_{name}"] = v
+    assert any(c.startswith("metric_") for c in frame.columns)
+    plain = Instance.from_dict(data)
+    table = Instance.from_dict({**data, "zones": frame})
+    assert isinstance(table.zones, TabularZones)
+    a, b = ZoneTable.of(plain), ZoneTable.of(table)
+    named = list(data["metrics"])
+    pd.testing.assert_frame_equal(a.frame[named], b.frame[named])
+    p, q = solve_multi_period(plain), solve_multi_period(table)
+    assert q.objective == pytest.approx(p.objective, rel=1e-9)
+    cols = ["rule", "status", "achieved"]
+    assert len(p.target_status) >= 10
+    pd.testing.assert_frame_equal(p.target_status[cols], q.target_status[cols])
+    assert table.zones[0].metrics.named == plain.zones[0].metrics.named  # the object made on demand has them
+
+
+def test_a_named_metric_column_is_checked_and_must_be_declared(example: dict[str, Any]) -> None:
+    frame = zone_frame(example["zones"])
+    frame["metric_fdi"] = pd.Series([1.0] * len(frame), dtype=object)
+    frame.loc[7, "metric_fdi"] = "lots"
+    with pytest.raises(InstanceError) as err:
+        TabularZones.from_frame(frame)
+    assert [(i.path, i.message) for i in err.value.issues] == [
+        ("zones row 7, metric_fdi", "must be a number, got 'lots'")]
+    frame["metric_fdi"] = 1.0
+    with pytest.raises(InstanceError) as err:
+        Instance.from_dict({**example, "zones": frame})
+    assert [i.path for i in err.value.issues] == ["zones, column metric_fdi"]
+    assert "not declared" in err.value.issues[0].message
+    declared = {"fdi": {"unit": "万元/yr", "label": "实际吸收外资"}}
+    inst = Instance.from_dict({**example, "zones": frame, "metrics": declared})
+    assert np.all(ZoneTable.of(inst).frame["fdi"] == 1.0)

@@ -25,7 +25,9 @@ warnings), the evaluations, and a section per configured resource:
     binding rules with prices per unit of money;
   project portfolio: pool use (a chart), the targets, revenue before and after against the
     count targets' thresholds (a chart), zone totals, every project, binding rules;
-and, when the instance has scenarios, the scenarios per resource and per quantity; with --sweep,
+and, when the instance has scenarios, the scenarios per resource and per quantity; when it has
+periods, the plan over years (each year's pools and allocations, every target met or short,
+as plan-years says it; --no-years leaves it out); with --sweep,
 a sweep\'s section (a fan chart of each zone\'s allocation over the draws, the probability of
 land, grade stability, replacement costs ranked). Charts need
 the report extra: pip install "zoneopt[report]" (matplotlib, the Noto Sans CJK font and
@@ -50,6 +52,7 @@ def add_parser(sub: Any) -> None:
     r.add_argument("--no-rule-costs", action="store_true",
                    help="skip the exact rule costs (one re-solve per rule); keep the first-order ranking")
     r.add_argument("--no-scenarios", action="store_true", help="leave the scenario comparison out")
+    r.add_argument("--no-years", action="store_true", help="leave the plan over years and its targets out")
     r.add_argument("--format", default="md,xlsx", metavar="F,F,...",
                    help="what to write: md (report.md and PNG charts), xlsx (report.xlsx), docx (report.docx, a "
                         "Word document with the charts inside); default md,xlsx")
@@ -98,7 +101,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     options = SolveOptions(time_limit=args.time_limit, mip_gap=args.mip_gap)
     report = build_report(instance, args.backend, options=options, what_if_factors=factors,
                           frontier_points=args.points, rule_costs=not args.no_rule_costs,
-                          scenarios=not args.no_scenarios, sweep=args.sweep, lang=args.lang)
+                          scenarios=not args.no_scenarios, sweep=args.sweep, lang=args.lang,
+                          years=not args.no_years)
     written = report.write(args.out, formats)
     d = report.display
     print(d.t("cli.report.banner", name=instance.name) + (f" · {d.t('term.synthetic')}" if instance.metadata.synthetic

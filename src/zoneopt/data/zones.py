@@ -23,6 +23,7 @@ from zoneopt.instance import (
     Zone,
 )
 from zoneopt.instance.indicators import EMISSIONS_PREFIX, INDICATORS, ratio
+from zoneopt.instance.tabular import NAMED_PREFIX
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -83,8 +84,9 @@ class ZoneTable:
         zones = instance.zones
         if isinstance(zones, TabularZones):
             table = cls.from_columns(zones)
-            for name in instance.metrics or {}:  # named metrics are not columns of a zone table (yet)
-                table.frame[name] = np.nan
+            for name in instance.metrics or {}:  # a loop over declared metrics, not zones
+                column = zones.columns.get(NAMED_PREFIX + name)
+                table.frame[name] = column if column is not None else np.nan
             return table
         columns: dict[str, object] = {
             "zone": [z.id for z in zones], "name": [z.name for z in zones], "city": [z.city for z in zones],

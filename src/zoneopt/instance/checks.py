@@ -332,7 +332,11 @@ def _check_metrics(inst: CheckedInstance) -> list[Issue]:
     declared = dict(inst.metrics or {})
     issues = [Issue(f"metrics.{name}", f"{name!r} is a built-in metric: declare only other figures")
               for name in declared if name in INDICATORS]
-    if not isinstance(inst.zones, TabularZones):
+    if isinstance(inst.zones, TabularZones):
+        issues += [Issue(f"{inst.zones.label}, column metric_{name}",
+                         f"metric {name!r} is not declared in metrics (its unit, once)")
+                   for name in inst.zones.named() if name not in declared]
+    else:
         for k, z in enumerate(inst.zones):
             for name in z.metrics.named or {}:
                 if name not in declared:

@@ -9,7 +9,9 @@ Columns (as :meth:`Instance.from_frames` takes them): ``id``, ``city``, ``land_a
 (required); ``name``, ``county``, ``level``, ``kind``, ``grade``, ``score``, ``tags`` (a list or
 a comma-separated string), ``meets_env_standards``; the metrics ``tax``, ``value_added``,
 ``revenue``, ``rd_spending``, ``energy_tce``, ``employees``, ``energy_reduction_tce`` and
-``emissions_<pollutant>_t``; ``request_land_mu``. An empty cell is a missing value. A zone's
+``emissions_<pollutant>_t``; ``request_land_mu``; ``metric_<name>`` a named metric (declared in
+the instance's ``metrics``, as ``metrics.named.<name>`` of a zone object; any finite number). An
+empty cell is a missing value. A zone's
 emission and fund requests and its location have no column: an instance that needs them lists
 its zones in JSON.
 
@@ -47,6 +49,8 @@ DEFAULTS = {"name": "", "level": "provincial", "kind": "etdz"}
 METRICS = ("tax", "value_added", "revenue", "rd_spending", "energy_tce", "employees", "energy_reduction_tce")
 NON_NEGATIVE = (*METRICS, "request_land_mu")
 REQUIRED = ("id", "city", "land_area_mu")
+NAMED_PREFIX = "metric_"
+"""A named metric's column: ``metric_<name>`` (as in the workbook's zone sheet)."""
 SHOWN = 5
 """Issues listed per column; more bad rows in a column are counted in one more issue."""
 
@@ -156,7 +160,7 @@ class TabularZones(TabularRows[Zone]):
         if n == 0:
             raise InstanceError([Issue(label, "the zone table is empty: give at least one zone")])
         known = set(TEXT) | set(CHOICES) | set(NON_NEGATIVE) | {"land_area_mu", "score", "tags", "meets_env_standards"}
-        check_columns(frame, known, REQUIRED, label)
+        check_columns(frame, known, REQUIRED, label, named=True)
         out: dict[str, Any] = {}
         distinct: dict[str, int] = {}
         for col in TEXT:
@@ -169,6 +173,8 @@ class TabularZones(TabularRows[Zone]):
             out[col] = _number(frame, col, label, issues, nonneg=True)
         for col in sorted(str(c) for c in frame.columns if _is_emissions(str(c))):
             out[col] = _number(frame, col, label, issues, nonneg=True)
+        for col in sorted(str(c) for c in frame.columns if _is_named(str(c))):
+            out[col] = _number(frame, col, label, issues)
         out["meets_env_standards"] = _flag(frame, "meets_env_standards", label, issues)
         tag_zone, tag_code, tag_values = _tags(frame, label, issues)
         if distinct["id"] < out["id"].notna().sum():  # a repeated id
@@ -196,11 +202,16 @@ class TabularZones(TabularRows[Zone]):
         """The pollutants the table has a column for."""
         return [c[len("emissions_"):-2] for c in self.columns if _is_emissions(c)]
 
+    def named(self) -> list[str]:
+        """The named metrics the table has a column (``metric_<name>``) for."""
+        return [c[len(NAMED_PREFIX):] for c in self.columns if _is_named(c)]
+
     def records(self) -> list[dict[str, Any]]:
         """The zones as JSON-ready dicts (the form a JSON instance lists them in)."""
         f = self.frame
         tags = self._row_tags()
         pollutants = self.emissions()
+        names = self.named()
         out = []
         for k, row in enumerate(f.to_dict("records")):
             zone: dict[str, Any] = {key: row[key] for key in ("id", "name", "city", "level", "kind")}
@@ -214,6 +225,9 @@ class TabularZones(TabularRows[Zone]):
             emissions = {p: row[f"emissions_{p}_t"] for p in pollutants if not np.isnan(row[f"emissions_{p}_t"])}
             if emissions:
                 metrics["emissions_t"] = emissions
+            named = {m: row[NAMED_PREFIX + m] for m in names if not np.isnan(row[NAMED_PREFIX + m])}
+            if named:
+                metrics["named"] = named
             if metrics:
                 zone["metrics"] = metrics
             if not np.isnan(row["score"]):
@@ -300,11 +314,13 @@ def zone_table_source(value: Any, base: Path | None = None) -> Any:
 
 # -- vectorised checks, each naming the row and column at fault ----------------------------------
 
-def check_columns(frame: pd.DataFrame, known: set[str], required: Sequence[str], label: str) -> None:
+def check_columns(frame: pd.DataFrame, known: set[str], required: Sequence[str], label: str,
+                  named: bool = False) -> None:
     """Raise :class:`InstanceError` naming each column of ``frame`` that is not ``known`` (nor
-    an emissions column) and each ``required`` one it lacks."""
+    an emissions column, nor with ``named`` a named metric's) and each ``required`` one it lacks."""
     issues = [Issue(f"{label}, column {col}", "unknown column (a typo?)")
-              for col in frame.columns if str(col) not in known and not _is_emissions(str(col))]
+              for col in frame.columns if str(col) not in known and not _is_emissions(str(col))
+              and not (named and _is_named(str(col)))]
     issues += [Issue(f"{label}, column {col}", "required column is missing") for col in required
                if col not in frame.columns]
     if issues:
@@ -476,6 +492,11 @@ def _unique_ids(ids: pd.Series, label: str, issues: list[Issue], what: str = "zo
                             f"duplicate {what} id {values[r]!r} (first in row {where[values[r]]})"))
     if dup.sum() > SHOWN:
         issues.append(Issue(f"{label}, column id", f"{int(dup.sum()) - SHOWN:,} more duplicate {what} ids"))
+
+
+def _is_named(col: str) -> bool:
+    name = col[len(NAMED_PREFIX):]
+    return col.startswith(NAMED_PREFIX) and bool(name) and name == name.strip()
 
 
 def _is_emissions(col: str) -> bool:

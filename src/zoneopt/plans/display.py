@@ -124,6 +124,7 @@ COLUMNS: dict[str, Column] = {
     "pool": Column("col.pool", "text"), "share_used": Column("col.share_used", "pct"),
     "zones": Column("col.zones", "count", "sum"), "zones_allocated": Column("col.zones_allocated", "count", "sum"),
     "share_of_pool": Column("col.share_of_pool", "pct", "sum"), "status": Column("col.status", "enum", enum="status"),
+    "diagnosis": Column("col.diagnosis", "text"),
     "met": Column("col.met", "bool"), "chosen": Column("col.chosen", "bool"), "sector": Column("col.sector", "text"),
     "project": Column("col.project", "text"), "description": Column("col.description", "text"),
     "warning": Column("col.warning", "text"),

@@ -31,6 +31,7 @@ from zoneopt.report.scenarios import scenario_section
 from zoneopt.report.summary import evaluation_section, summary_section
 from zoneopt.report.sweeps import sweep_section, sweep_table
 from zoneopt.report.writers import render_markdown, write_files
+from zoneopt.report.years import years_section
 from zoneopt.resources import configured
 
 REPORT_FORMATS = ("md", "xlsx", "docx")
@@ -125,7 +126,8 @@ class Report:
 def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options: SolveOptions | None = None,
                  what_if_factors: Sequence[float] = WHAT_IF_FACTORS, frontier_points: int = 11,
                  rule_costs: bool = True, scenarios: bool = True, charts: bool = True,
-                 lang: str | None = None, sweep: str | Path | pd.DataFrame | None = None) -> Report:
+                 lang: str | None = None, sweep: str | Path | pd.DataFrame | None = None,
+                 years: bool = True) -> Report:
     """Solve ``instance`` and build its report in memory (tables and PNG charts).
 
     ``what_if_factors`` are the pool factors of the what-if curve (default ×0.8 … ×1.2);
@@ -137,7 +139,9 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     header and chart, money shown in the instance's ``units.money_display``; ``sweep`` (a sweep
     of this instance: its Parquet file or table, :mod:`zoneopt.analysis.sweeps`) adds the sweep
     section: a fan chart of each zone's allocation over the draws, the probability of land,
-    grade stability, replacement costs.
+    grade stability, replacement costs. ``years`` (default on) adds, for an instance with
+    ``periods``, the plan over years: each year's pools and allocations and every target of the
+    plan met or short (:mod:`zoneopt.report.years`).
 
     Raises :class:`MissingDependencyError` (exit code 2) when charts are asked for and the
     ``report`` extra is missing (checked before anything is solved);
@@ -168,6 +172,8 @@ def build_report(instance: Instance, backend: str = DEFAULT_BACKEND, *, options:
     sections += [s for s, _ in built]
     if scenarios and instance.scenarios and plans:
         sections.append(scenario_section(ctx))
+    if years and instance.periods is not None:
+        sections.append(years_section(ctx))
     if swept is not None:
         sections.append(sweep_section(instance, swept, renderer, land.plan.summary.objective_unit if land else "",
                                       display))
