@@ -205,3 +205,19 @@ def test_2022_instance_reports_both_status_targets() -> None:
     assert {"luoyang", "xuchang", "xinxiang", "luohe"} <= set(d.awarded("international-park").index)
     assert {"luoyang", "xinxiang", "luohe", "zhumadian"} <= set(d.awarded("ftz-linkage-area").index)
     assert "zhengzhou" not in set(d.awarded("ftz-linkage-area").index)
+
+
+def test_designate_shows_the_figure_a_status_ranks_by_in_the_display_unit() -> None:
+    """The awarded zones' ranking figure is shown under its own name and unit (实际吸收外资 in
+    亿元, as the instance displays money), not as a score in 万元."""
+    from cli_runner import run
+
+    path = ROOT / "instances" / "henan-etdz-45-targets-2022.json"
+    code, out, _ = run("designate", str(path))
+    assert code == 0
+    inst = load(path)
+    fdi = inst.zones[[z.id for z in inst.zones].index("zhengzhou")].metrics.named["fdi"]
+    block = out.split("国际合作园区（international-park）")[1].split("\n未授予")[0]
+    assert "（亿元）" in block.splitlines()[1] and "得分" not in block
+    row = next(line for line in block.splitlines() if " zhengzhou " in line)
+    assert f"{fdi / 1e4:.4g}" in row.split()

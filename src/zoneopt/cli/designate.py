@@ -41,9 +41,25 @@ def add_parser(sub: Any) -> None:
     add_lang_option(d)
 
 
-def _statuses(plan: Any, display: Any, shown: Any, every: bool, out: TextIO) -> None:
-    """Each status: who is awarded it in which year, and how many are not by the rule that
-    keeps them out (with ``--all`` each of them)."""
+def _ranked_by(instance: Any, sid: str, display: Any) -> tuple[str, str]:
+    """The figure a status ranks zones by, as the display names it (a ratio as num/den), and
+    how its values are shown (``money`` in the display's unit, else as they are)."""
+    from zoneopt.evaluation.indicators import indicator_unit
+
+    st = next(x for x in instance.designation.statuses if x.id == sid)
+    name = st.score or instance.designation.score
+    words = "/".join(display.term(f"indicator.{m}", (instance.metrics or {}).get(m).label  # type: ignore[union-attr]
+                                  if m in (instance.metrics or {}) and (instance.metrics or {})[m].label else m)
+                     for m in (name, st.score_over) if m is not None)
+    money = st.score_over is None and indicator_unit(name, instance).split("/")[0] in ("万元", "亿元", "yuan",
+                                                                                         "万元 (1e4 yuan)",
+                                                                                         "亿元 (1e8 yuan)")
+    return words, "money" if money else "ratio"
+
+
+def _statuses(plan: Any, instance: Any, display: Any, shown: Any, every: bool, out: TextIO) -> None:
+    """Each status: who is awarded it in which year (with the figure it ranks zones by), and
+    how many are not by the rule that keeps them out (with ``--all`` each of them)."""
     if plan.statuses.empty:
         return
     print("\n" + display.t("des.statuses"), file=out)
@@ -52,7 +68,12 @@ def _statuses(plan: Any, display: Any, shown: Any, every: bool, out: TextIO) -> 
         print(display.t("des.status_head", label=g["label"].iloc[0], status=sid, awarded=len(got),
                         qualifying=int(g["qualifies"].sum()), zones=len(g), held=int(g["held"].sum())), file=out)
         if not got.empty:
-            print(shown(got, ["year", "zone", "name", "county", "score", "reason"]), file=out)
+            words, kind = _ranked_by(instance, str(sid), display)
+            figure = got["score"] * display.money_factor if kind == "money" else got["score"]
+            head = f"{words}（{display.money_unit}）" if kind == "money" and display.zh else \
+                f"{words} ({display.money_unit})" if kind == "money" else words
+            print(shown(got.assign(ranked_by=figure), ["year", "zone", "name", "county", "ranked_by", "reason"],
+                        {"ranked_by": head}), file=out)
         rest = g[g["decision"] == ""]
         if not rest.empty:
             rules = rest["rule"].replace("", display.t("des.not_needed"))
@@ -92,14 +113,15 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     chosen = d[d["decision"] != ""].sort_values(["year", "part", "zone"], kind="stable")
     cols = ["year", "part", "zone", "name", "county", "score", "reason"]
 
-    def shown(frame: pd.DataFrame, columns: list[str]) -> str:  # a table in the display's words
-        view = frame[columns].copy()
+    def shown(frame: pd.DataFrame, columns: list[str], heads: dict[str, str] | None = None) -> str:
+        view = frame[columns].copy()  # a table in the display's words
         if "part" in view:
             view["part"] = [display.term(f"part.{v}", v) for v in view["part"]]
         view["reason"] = [reason_words(str(v), display) for v in view["reason"]]
-        if "score" in view:
-            view["score"] = view["score"].map(lambda v: fmt(v, 4))
-        view.columns = [display.term(f"col.{c}", c) for c in columns]
+        for c in ("score", "ranked_by"):
+            if c in view:
+                view[c] = view[c].map(lambda v: fmt(v, 4))
+        view.columns = [(heads or {}).get(c) or display.term(f"col.{c}", c) for c in columns]
         return view.to_string(index=False)
 
     with pd.option_context("display.unicode.east_asian_width", True, "display.max_colwidth", 90,
@@ -115,7 +137,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             print(shown(few, ["zone", "name", "county", "rule", "reason"]), file=out)
             if len(rest) > len(few):
                 print(display.t("verb.more", n=len(rest) - len(few)), file=out)
-        _statuses(plan, display, shown, args.all, out)
+        _statuses(plan, instance, display, shown, args.all, out)
     print("\n" + "  ".join(display.t("des.year", year=y, a=a, b=b, c=c) for y, a, b, c in
                            plan.years[["year", "designated", "recommended", "converted"]].itertuples(index=False)),
           file=out)

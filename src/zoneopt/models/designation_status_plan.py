@@ -46,10 +46,8 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
     rule, source = first_failed(p)
     failed = p.failed.astype(str) != ""
     reason[failed] = "fails " + fail_text(p)[failed]
-    score = pd.Series(p.score).map(lambda a: "missing" if np.isnan(a) else f"{a:.6g}").to_numpy(dtype=object)
-    named = chosen & p.named
-    reason[chosen] = np.where(named[chosen], "named by its clause; meets every criterion; score ",
-                              "meets every criterion; score ") + score[chosen]
+    named = chosen & p.named  # the figure it ranks by is a column of its own (``score``), in its unit
+    reason[chosen] = np.where(named[chosen], "named by its clause; meets every criterion", "meets every criterion")
     if st.named is not None:
         rule[named], source[named] = st.named.id, st.named.cited
     rest = ~chosen

@@ -21,6 +21,7 @@ _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for
     (r"^county (.+)'s place goes to (.+)$", "dr.county_taken"),
     (r"^the count's places go to parks that score higher \(lowest chosen (.+)\)$", "dr.count"),
     (r"^named by its clause; meets every criterion; score (.+)$", "dr.named"),
+    (r"^named by its clause; meets every criterion$", "dr.named_plain"),
     (r"^holds it already \(its targets count it\)$", "dr.held"),
     (r"^excluded by rule `(.+)`$", "dr.excluded"),
     (r"^must convert to an urban functional area \(convert\.required\): not awarded$", "dr.status_must_convert"),

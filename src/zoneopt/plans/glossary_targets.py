@@ -111,6 +111,7 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "dr.count": ("数量名额给了得分更高的园区（入选最低分 {g0}）",
                  "the count's places go to parks that score higher (lowest chosen {g0})"),
     "dr.named": ("文件点名；符合全部条件；得分 {g0}", "named by its clause; meets every criterion; score {g0}"),
+    "dr.named_plain": ("文件点名；符合全部条件", "named by its clause; meets every criterion"),
     "dr.held": ("已具备（计入其目标）", "holds it already (its targets count it)"),
     "dr.excluded": ("被约束 `{g0}` 排除", "excluded by rule `{g0}`"),
     "dr.status_must_convert": ("须转型为城市功能区（convert.required）：不授予",
