@@ -154,7 +154,9 @@ from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
 from zoneopt.instance.targets import (
+    ClusterTarget,
     DesignationTarget,
+    Industries,
     LevelTarget,
     PeriodTarget,
     TargetScope,
@@ -193,6 +195,8 @@ __all__ = [
     "MetricCondition",
     "LevelTarget",
     "ZoneCountTarget",
+    "ClusterTarget",
+    "Industries",
     "UnmodelledTarget",
     "DesignationTarget",
     "PeriodTarget",
