@@ -179,7 +179,7 @@ class ClusterRecord:
         if not met:
             gap = t.threshold - value
             near = np.flatnonzero(~reached)
-            near = near[np.argsort(gap[near], kind="stable")][:NEAREST]
+            near = near[np.argsort(np.round(gap[near], 6), kind="stable")][:NEAREST]  # ties in group order
             items = [Phrase.of("tq.cl.gap", group=self._group(int(j)), gap=said(float(gap[j]), self.unit))
                      for j in near.tolist()]
             listed: object = ""
