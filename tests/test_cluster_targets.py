@@ -83,7 +83,7 @@ def test_hand_checked_city_clusters(backend: str) -> None:
     assert s["status"] == "short"
     assert s["diagnosis"] == (
         "2 of 4 city clusters (the zones' part) reach revenue ≥ 2,500 万元 (1e4 yuan), 3 needed: short by 1; 0 reach "
-        "it by organic growth alone; nearest: A chem (short by 1,500 万元 (1e4 yuan)), B food (short by 1,500 万元 "
+        "it by organic growth alone; nearest: A 化工 (short by 1,500 万元 (1e4 yuan)), B 食品 (short by 1,500 万元 "
         "(1e4 yuan)); the least shortfall the hard rules allow")
 
 

@@ -158,7 +158,7 @@ class ClusterRecord:
         industry = str(self.groups.industry[j])
         place = str(self.groups.place[j])
         return Phrase.of("tq.cl.group", place=Term("tq.cl.province") if not place else place,
-                         zh=self.labels.get(industry, industry), en=industry)
+                         industry=self.labels.get(industry, industry))
 
     def status_row(self, x: FloatArray, zt: ZoneTable) -> dict[str, object]:
         """Its row of :func:`~zoneopt.models.year_targets.target_status`: how many groups reach

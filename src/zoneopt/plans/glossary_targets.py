@@ -99,7 +99,7 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "tq.cl.nearest": ("；最接近的：{groups}", "; nearest: {groups}"),
     "tq.cl.gap": ("{group}（差 {gap}）", "{group} (short by {gap})"),
     "tq.cl.list": ("{a}、{b}", "{a}, {b}"),
-    "tq.cl.group": ("{place}{zh}", "{place} {en}"),
+    "tq.cl.group": ("{place}{industry}", "{place} {industry}"),
     "tq.d.short": ("差 {gap} 个：{limits}{allow}", "short by {gap}: {limits}{allow}"),
     "tq.d.allow": ("；约束允许到 {year} 年达到 {most} 个：其他目标与县域、数量约束共同限制了它",
                    "; the rules allow {most} by {year}: the other targets and the county and count rules together "
