@@ -100,6 +100,12 @@ def test_share_table_changes_the_plan(backend: str) -> None:
     assert "3 zones' figure split equally" in s["required"]
 
 
+def test_diagnose_short_names_the_pools() -> None:
+    # A third group needs 150 more mu than the 200 of the two years: the land pools hold it back.
+    plan = solve_multi_period(Instance.from_dict(_four([_cluster(3, hard=False)])), diagnose_short=True)
+    assert _status(plan)["diagnosis"].endswith("held back by `land-total@2021`, `land-total@2022`")
+
+
 def test_province_and_county_groups() -> None:
     """By province, food is 1000 + 1000 + 500 = 2500 and chem 1000 + 1500 = 2500: both reach
     2500 with no land. By county each zone is its own (A-0, A-1, B-0, B-1); counting chem only,
