@@ -208,8 +208,7 @@ def target_status_lines(plan: Any, display: Display) -> list[str]:
         return []
     counts = st["status"].value_counts()
     head = " · ".join(f"{display.term(f'tstatus.{k}', k)} {counts.get(k, 0)}" if display.zh
-                      else f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled")
-                      if counts.get(k, 0) or k == "not modelled")  # 未建模 0 said: every target is modelled
+                      else f"{counts.get(k, 0)} {k}" for k in ("met", "short", "not modelled"))
     lines = ["", display.t("years.targets_head", counts=head)]
     for r in st.to_dict("records"):  # a loop over targets
         name = str(r["metric"])

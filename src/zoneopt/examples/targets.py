@@ -22,9 +22,11 @@ new land moves each figure (its ``effects``) and how it grows without new land a
 stated in the instance. Every target is soft (``"hard": false``): the plan comes as close to each
 as the hard rules allow and ``plan-years`` reports it met or short. A target whose number is in
 its clause cites the clause; the reading of "左右" (about) as "at least" is said in its note; a
-target that needs a model the tool does not have (industrial clusters) is listed as
-``not_modelled`` with what it needs; 国际合作园区 and 开放创新联动区 are statuses of the
-designation (:func:`statuses_2022`). Everything is synthetic (``metadata.synthetic``).
+target that needs a model the tool does not have is listed as ``not_modelled`` with what it
+needs (none is left). The 2017 industrial-cluster targets count groups (province, city or county ×
+industry) of the parks' 主导产业主营业务收入, split among each park's industries by a seeded share
+table (:func:`industries_2017`); 国际合作园区 and 开放创新联动区 are statuses of the designation
+(:func:`statuses_2022`). Everything is synthetic (``metadata.synthetic``).
 """
 
 from __future__ import annotations
@@ -59,7 +61,6 @@ CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
 (万元): uniform draws, assumptions of the synthetic example."""
 # What each unmodelled target needs, in the instances' language (Chinese); instances/README.md
 # gives the reasons in English.
-CLUSTERS = "产业集群模型（产业集群跨越开发区和企业；开发区没有产业集群指标）"
 
 # name: (unit, label, base figure as a share of a zone column (column, low, high), organic growth/yr)
 DERIVED_2022: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
@@ -85,6 +86,35 @@ DERIVED_2017: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
     "new_road_km": ("km", "新建道路", ("land_area_mu", 0.0008, 0.0015), 0.0),
 }
 """The 180 parks' derived figures (as :data:`DERIVED_2022`)."""
+
+EMERGING: dict[str, str] = {
+    "smart-terminals": "新一代智能终端", "electronic-components": "电子核心基础部件",
+    "smart-manufacturing": "智能制造装备", "new-energy-vehicles": "新能源汽车及智能汽车",
+    "smart-power": "智能电力及新能源装备", "biomedicine": "生物医药", "nylon-materials": "尼龙及化工新材料",
+    "advanced-alloys": "高端合金材料", "sensors-iot": "智能传感器及物联网", "energy-saving": "节能环保",
+}
+"""The 10 emerging manufacturing fields of 2017 §四(二), as industry tags (生物医药 is also one of
+the parks' sector tags)."""
+SECTOR_LABELS: dict[str, str] = {
+    "equipment": "装备制造", "automotive": "汽车及零部件", "food": "食品", "electronics": "电子信息",
+    "new-materials": "新材料", "biomedicine": "生物医药", "chemicals": "化工", "textiles": "纺织服装",
+    "logistics": "现代物流",
+}
+"""The parks' sector tags (:data:`zoneopt.examples.zones.SECTORS`) as industries (their 主导产业)."""
+EMERGING_FROM: dict[str, tuple[str, ...]] = {
+    "equipment": ("smart-manufacturing", "smart-power", "energy-saving"),
+    "automotive": ("new-energy-vehicles", "sensors-iot"),
+    "electronics": ("smart-terminals", "electronic-components", "sensors-iot"),
+    "new-materials": ("advanced-alloys", "nylon-materials"),
+    "chemicals": ("nylon-materials", "energy-saving"),
+}
+"""The emerging fields a park of a sector grows into most often (illustrative)."""
+RELATED = 0.5
+"""The probability that a park's emerging field is one its first sector grows into (an assumption)."""
+EMERGING_PARKS = 0.45
+"""The probability that a park carries an emerging field besides its sectors (an assumption)."""
+EMERGING_SHARE = (0.10, 0.30)
+"""The share of a park's leading-industry revenue in its emerging field: uniform (an assumption)."""
 
 COUNTED = ("high_tech_firms", "innovation_leaders", "rd_institutes", "innovation_teams")
 """Figures that are counts: rounded to whole numbers."""
@@ -317,6 +347,7 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
     for key in ("projects", "portfolio", "consolidation", "scenarios"):  # single-year settings
         data.pop(key, None)
     _derive(data, DERIVED_2017, seed, 2)
+    industries = industries_2017(data, seed)
     rng = np.random.Generator(np.random.PCG64([seed, 12, 3]))
     national = np.array([z["level"] == "national" for z in data["zones"]])
     retrofit = (rng.uniform(size=national.size) < np.where(national, 0.9, 0.7)).astype(float)
@@ -348,13 +379,19 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
             {"id": "leading-revenue-share", "type": "count", "metric": "leading_revenue", "over": "revenue",
              "threshold": 0.5, "at_least": 150, "hard": False, "source": "2017 §四(一)",
              "note": "主导产业主营业务收入占比超过 50% 的产业集聚区达到 150 个左右 (2020; at least 150, 50 % counts)"},
-            {"id": "emerging-clusters", "type": "not_modelled",
-             "target": "千亿级新兴产业集群 10 个左右 (2020)", "value": 10, "unit": "clusters", "needs": CLUSTERS,
-             "source": "2017 §四(二)"},
-            {"id": "city-clusters", "type": "not_modelled", "target": "市域千亿级产业集群 25 个左右 (2020)",
-             "value": 25, "unit": "clusters", "needs": CLUSTERS, "source": "2017 §四(四)"},
-            {"id": "county-clusters", "type": "not_modelled", "target": "县域百亿级产业集群 160 个左右 (2020)",
-             "value": 160, "unit": "clusters", "needs": CLUSTERS, "source": "2017 §四(四)"},
+            {"id": "emerging-clusters", "type": "cluster", "metric": "leading_revenue", "by": "province",
+             "industries": list(EMERGING), "threshold": 1000 * yi, "at_least": 10, "hard": False,
+             "source": "2017 §四(二)",
+             "note": "全省形成 10 个左右千亿级新兴产业集群 (2020; 左右 read as at least 10: each of the 10 emerging "
+                     "fields a province-wide cluster of ≥ 1,000 亿元, counting the parks' part only)"},
+            {"id": "city-clusters", "type": "cluster", "metric": "leading_revenue", "by": "city",
+             "threshold": 1000 * yi, "at_least": 25, "hard": False, "source": "2017 §四(四)",
+             "note": "市域千亿级产业集群达到 25 个左右 (2020; 左右 read as at least 25: city × industry groups of "
+                     "≥ 1,000 亿元, counting the parks' part only)"},
+            {"id": "county-clusters", "type": "cluster", "metric": "leading_revenue", "by": "county",
+             "threshold": 100 * yi, "at_least": 160, "hard": False, "source": "2017 §四(四)",
+             "note": "县域百亿级产业集群达到 160 个左右 (2020; 左右 read as at least 160: county × industry groups "
+                     "of ≥ 100 亿元, counting the parks' part only)"},
             {"id": "innovation-leaders", "type": "level", "metric": "innovation_leaders", "at_least": 100,
              "hard": False, "source": "2017 §五(一)",
              "note": "创新引领型龙头企业达到 100 家以上 (2020; counted in the parks: the clause says 全省)"},
@@ -373,6 +410,7 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
              "note": "新建道路配套建设地下综合管廊不少于道路长度的 30% (each park)"},
         ],
     }
+    data["periods"]["industries"] = industries
     data["designation"] = designation_2017()
     data["name"] = "henan-parks-180-targets-2017"
     meta = data["metadata"]
@@ -383,6 +421,55 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
         "assumptions. " + meta["description"])
     meta["source"] = f"{SIGNATURE} v{TARGETS_VERSION}"
     return data
+
+
+def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The industries of the 2017 instance (``periods.industries``) and each park's share of its
+    主导产业主营业务收入 (``leading_revenue``) in them: a park's sector tags are its traditional
+    industries; with probability :data:`EMERGING_PARKS` it carries one of the 10 emerging fields
+    too (a field its first sector grows into, :data:`EMERGING_FROM`, with probability :data:`RELATED`;
+    else any)
+    with a share drawn from :data:`EMERGING_SHARE`; the rest is split between its sectors at a
+    uniform 0.3–0.7 for the first (in tag order) when it has two. The tag is added to the park.
+    Why ``leading_revenue`` and not ``revenue``: the clusters of §四(四) are 主导产业集群 and the
+    industries here are the parks' leading ones, so their revenue outside the leading industries
+    belongs to no cluster counted."""
+    rng = np.random.Generator(np.random.PCG64([seed, 12, 6]))
+    zones = data["zones"]
+    n = len(zones)
+    fields = list(EMERGING)
+    has = rng.uniform(size=n) < EMERGING_PARKS
+    related = rng.uniform(size=n) < RELATED
+    pick = rng.uniform(size=n)
+    share = np.round(rng.uniform(*EMERGING_SHARE, n), 3)
+    first = np.round(rng.uniform(0.3, 0.7, n), 3)
+    shares: dict[str, dict[str, float]] = {}
+    for k, z in enumerate(zones):  # a loop over zones: the JSON objects
+        sectors = list(z["tags"])
+        pool = EMERGING_FROM.get(sectors[0], ()) if related[k] else ()
+        choices = [f for f in (pool or fields) if f not in sectors]
+        row: dict[str, float] = {}
+        rest = 1.0
+        if has[k] and choices:
+            field = choices[int(pick[k] * len(choices))]
+            z["tags"] = sorted({*sectors, field})
+            row[field] = float(share[k])
+            rest = round(1.0 - float(share[k]), 3)
+        if len(sectors) == 1:
+            row[sectors[0]] = rest
+        else:
+            row[sectors[0]] = round(rest * float(first[k]), 3)
+            row[sectors[1]] = round(rest - row[sectors[0]], 3)
+        shares[z["id"]] = dict(sorted(row.items()))
+    present = {t for z in zones for t in z["tags"]}
+    tags = [t for t in (*SECTOR_LABELS, *EMERGING) if t in present]
+    return {
+        "tags": list(dict.fromkeys(tags)), "labels": {t: {**SECTOR_LABELS, **EMERGING}[t] for t in dict.fromkeys(tags)},
+        "shares": shares, "source": "2017 §四(二), §四(四)",
+        "note": "synthetic: each park's leading-industry revenue split among its industries (sector tags, and an "
+                "emerging field drawn with probability "
+                f"{EMERGING_PARKS:g} at a share of {EMERGING_SHARE[0]:g}–{EMERGING_SHARE[1]:g}); a cluster counts the "
+                "parks' part only (its firms outside the parks are not in the instance): an assumption"}
 
 
 def designation_2017() -> dict[str, Any]:

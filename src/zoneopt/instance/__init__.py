@@ -157,7 +157,9 @@ from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
 from zoneopt.instance.targets import (
+    ClusterTarget,
     DesignationTarget,
+    Industries,
     LevelTarget,
     PeriodTarget,
     TargetScope,
@@ -196,6 +198,8 @@ __all__ = [
     "MetricCondition",
     "LevelTarget",
     "ZoneCountTarget",
+    "ClusterTarget",
+    "Industries",
     "UnmodelledTarget",
     "DesignationTarget",
     "PeriodTarget",

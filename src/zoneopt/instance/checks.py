@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+import numpy as np
+
 from zoneopt.errors import Issue
 from zoneopt.instance.common import every_rule
 from zoneopt.instance.consolidation import Consolidation
@@ -22,6 +24,7 @@ from zoneopt.instance.rules import GroupBounds, GroupBoundsRule, LeverageCap, Ru
 from zoneopt.instance.scenarios import Scenario
 from zoneopt.instance.tabular import TabularZones
 from zoneopt.instance.tabular_units import TabularEnterprises, TabularProjects
+from zoneopt.instance.targets import check_clusters
 from zoneopt.instance.zones import Enterprise, MetricDef, Selector, Zone
 
 
@@ -95,6 +98,10 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
         issues.extend(check_designation(inst.designation, known))
     if inst.periods is not None:
         issues.extend(check_designation_targets(inst.designation, inst.periods.targets or (), known))
+        issues.extend(check_clusters(inst.periods.industries, inst.periods.targets or (),
+                                     {**known, "zone_tags": _zone_tag_pairs(zones)}
+                                     if inst.periods.industries is not None and inst.periods.industries.shares
+                                     else known))
     issues.extend(_check_metrics(inst))
     _id_index((sc.id for sc in inst.scenarios), "scenarios", "scenario", issues)
     for k, scenario in enumerate(inst.scenarios):
@@ -102,6 +109,15 @@ def cross_check(inst: CheckedInstance) -> list[Issue]:
             if rid not in rule_ids:
                 issues.append(Issue(f"scenarios[{k}].drop_rules[{j}]", f"no base rule has id {rid!r}"))
     return issues
+
+
+def _zone_tag_pairs(zones: Any) -> set[tuple[str, str]]:
+    """Every (zone id, tag) pair of the zones (a zone list or a zone table)."""
+    if isinstance(zones, TabularZones):
+        ids = np.asarray(zones.ids, dtype=object)[zones.tag_zone]
+        return set(zip(ids.tolist(), np.asarray(zones.tag_values, dtype=object)[zones.tag_code].tolist(),
+                       strict=True))
+    return {(z.id, t) for z in zones for t in z.tags}
 
 
 _GROUP_KEYS: dict[str, str | None] = {"city": "cities", "county": "counties", "tag": "tags", "level": None,

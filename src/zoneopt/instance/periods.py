@@ -10,7 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from zoneopt.instance.common import Array, Ident, Int, NonNeg, Positive, Share, _consecutive, _Rule, _Strict
 from zoneopt.instance.rules import FundRule, Rule
-from zoneopt.instance.targets import PeriodTarget, TargetScope
+from zoneopt.instance.targets import Industries, PeriodTarget, TargetScope
 from zoneopt.instance.zones import Selector
 
 PLAN_YEARS: tuple[int, ...] = (2021, 2022, 2023, 2024, 2025)
@@ -241,6 +241,8 @@ class Periods(_Strict):
     growth: Array[GrowthTarget] = ()
     targets: Array[PeriodTarget] | None = Field(
         None, description="level, share and count targets on any zone figure, and targets not modelled yet")
+    industries: Industries | None = Field(None, description="the zone tags that are industries and each zone's "
+                                                            "share in them, for cluster targets")
     reclaim: bool = True
     source: str | None = "2022 第二章第四节"
     resources: Array[PlannedResource] | None = Field(

@@ -1,7 +1,10 @@
 """Targets of the plan over years on any zone figure (models/targets.md): a level or share
 (``level``: a metric, or a ratio of metrics, at least / at most a value — per zone, on average
 or in total), a count of zones (``count``: at least N zones, or a share of the selected zones,
-whose metric or ratio reaches a threshold), a count of designation decisions (``designation``:
+whose metric or ratio reaches a threshold), a count of industrial clusters (``cluster``: at
+least N groups — province, city or county × industry — whose figure summed over their zones,
+each zone's figure split among its industries by :class:`Industries`, reaches a threshold:
+models/targets.md, "Cluster targets"), a count of designation decisions (``designation``:
 at least N candidates designated, or zones recommended or converted, by a year, plus the zones
 that already count: models/designation.md) and targets the tool states but cannot model yet
 (``not_modelled``: listed and reported, with what they need). Growth targets are
@@ -15,11 +18,13 @@ shortfall and what holds it back."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from collections.abc import Mapping, Sequence
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from zoneopt.instance.common import Ident, Int, Share, _Rule
+from zoneopt.errors import Issue
+from zoneopt.instance.common import Array, Ident, Int, Share, _Rule, _Strict
 from zoneopt.instance.zones import Selector
 
 TargetScope = Literal["total", "zone", "mean"]
@@ -128,8 +133,110 @@ class DesignationTarget(_Rule):
         return self.hard is not False
 
 
-PeriodTarget = Annotated[LevelTarget | ZoneCountTarget | DesignationTarget | UnmodelledTarget,
+ClusterScope = Literal["province", "city", "county"]
+"""Where a cluster lies: the whole province, a city (市域) or a county (县域)."""
+
+
+class Industries(_Strict):
+    """The zone tags that are industries (产业), declared once for the cluster targets
+    (``periods.industries``): ``tags`` the industry tags (each a tag some zone has), ``labels``
+    their names as outputs show them, and ``shares`` the share of a zone's figure in each of
+    its industries (zone id → industry → share, summing to at most 1 per zone: the rest is in
+    no declared industry). A zone the table does not list splits its figure equally among its
+    industry tags (an assumption, and outputs say so); a listed zone names only industries it
+    carries as tags."""
+
+    tags: Array[Ident] = Field(min_length=1, description="the zone tags that are industries")
+    labels: dict[Ident, str] = Field(default_factory=dict, description="industry tag → its name in outputs")
+    shares: dict[Ident, dict[Ident, Share]] = Field(
+        default_factory=dict, description="zone id → industry tag → share of the zone's figure (default: equal "
+                                          "split among the zone's industry tags)")
+    source: str | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _distinct(self) -> Industries:
+        if len(set(self.tags)) != len(self.tags):
+            raise ValueError("tags: name each industry once")
+        return self
+
+
+class ClusterTarget(_Rule):
+    """At least ``at_least`` groups (or the share ``at_least_share`` of them) — the selected
+    zones grouped ``by`` province, city or county × industry — whose figure reaches
+    ``threshold`` in its year, a group's figure being the sum over its zones of each zone's
+    ``metric`` times its share in the industry (:class:`Industries`; 2017 §四(二): 10 个左右
+    千亿级新兴产业集群, by province over the 10 emerging fields; §四(四): 市域千亿级产业集群 25
+    个左右, 县域百亿级产业集群 160 个左右). ``industries``: the declared industries it counts
+    (default every one). Only the zones' part of a cluster is counted (firms outside the zones
+    are not in the instance): an assumption the instance states. As a count target, the
+    threshold counts as reached."""
+
+    type: Literal["cluster"]
+    metric: Ident
+    by: ClusterScope = "province"
+    industries: Array[Ident] | None = Field(None, min_length=1, description="the declared industries counted "
+                                                                            "(default all)")
+    threshold: float
+    at_least: Int | None = Field(None, ge=0)
+    at_least_share: Share | None = None
+    select: Selector = Field(default_factory=Selector)
+    year: Int | None = Field(None, description="the plan year it is due (default the last)")
+    each_year: bool | None = Field(None, description="due in every plan year")
+    hard: bool | None = Field(None, description="false: soft, reported met or short (default true)")
+
+    @property
+    def is_hard(self) -> bool:
+        return self.hard is not False
+
+    @model_validator(mode="after")
+    def _one_count(self) -> ClusterTarget:
+        if (self.at_least is None) == (self.at_least_share is None):
+            raise ValueError("give at_least (groups) or at_least_share (of the groups), one of them")
+        return self
+
+
+def check_clusters(industries: Industries | None, targets: Sequence[Any], known: Mapping[str, set[Any]]
+                   ) -> list[Issue]:
+    """The industries are tags some zone has; the share table names known zones, declared
+    industries the zone carries, and sums to at most 1 per zone; a cluster target needs the
+    declaration and names declared industries. ``known``: the zones' ids (``zones``), tags
+    (``tags``) and, when the table lists zones, the (zone id, tag) pairs (``zone_tags``)."""
+    issues: list[Issue] = []
+    where = "periods.industries"
+    if industries is not None:
+        declared = set(industries.tags)
+        issues += [Issue(f"{where}.tags[{k}]", f"no zone has tag {t!r}")
+                   for k, t in enumerate(industries.tags) if t not in known["tags"]]
+        issues += [Issue(f"{where}.labels.{t}", f"{t!r} is not a declared industry")
+                   for t in industries.labels if t not in declared]
+        pairs = known.get("zone_tags", set())
+        for zid, row in industries.shares.items():  # a loop over the table's zones: input checking
+            if zid not in known["zones"]:
+                issues.append(Issue(f"{where}.shares.{zid}", f"unknown zone {zid!r}"))
+                continue
+            for tag in row:
+                if tag not in declared:
+                    issues.append(Issue(f"{where}.shares.{zid}.{tag}", f"{tag!r} is not a declared industry"))
+                elif (zid, tag) not in pairs:
+                    issues.append(Issue(f"{where}.shares.{zid}.{tag}", f"zone {zid!r} has no tag {tag!r}"))
+            total = sum(row.values())
+            if total > 1.0 + 1e-9:
+                issues.append(Issue(f"{where}.shares.{zid}", f"the shares of zone {zid!r} sum to {total:g} > 1"))
+    for j, t in enumerate(targets):
+        if getattr(t, "type", None) != "cluster":
+            continue
+        if industries is None:
+            issues.append(Issue(f"periods.targets[{j}]", f"cluster target {t.id!r} needs periods.industries "
+                                                         "(the zone tags that are industries)"))
+            continue
+        issues += [Issue(f"periods.targets[{j}].industries[{k}]", f"{tag!r} is not a declared industry")
+                   for k, tag in enumerate(t.industries or ()) if tag not in industries.tags]
+    return issues
+
+
+PeriodTarget = Annotated[LevelTarget | ZoneCountTarget | ClusterTarget | DesignationTarget | UnmodelledTarget,
                          Field(discriminator="type")]
 
-__all__ = ["TargetScope", "LevelTarget", "ZoneCountTarget", "DesignationTarget", "UnmodelledTarget",
-           "PeriodTarget"]
+__all__ = ["TargetScope", "LevelTarget", "ZoneCountTarget", "ClusterScope", "ClusterTarget", "Industries",
+           "check_clusters", "DesignationTarget", "UnmodelledTarget", "PeriodTarget"]

@@ -56,6 +56,7 @@ from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, InstanceError, Issue
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import MONEY_LABEL, Instance, Periods
+from zoneopt.models.cluster_targets import add_cluster_targets
 from zoneopt.models.designation_plan import solve_designation
 from zoneopt.models.dynamic import manage
 from zoneopt.models.land_form import solve_in_form
@@ -81,7 +82,7 @@ from zoneopt.models.year_models import (
     stacked_tilts,
     stacked_tracks,
 )
-from zoneopt.models.year_targets import SHORT_PREFIX, TargetRecord, add_year_targets, target_status
+from zoneopt.models.year_targets import SHORT_PREFIX, BuiltTarget, add_year_targets, target_status
 from zoneopt.models.zone_years import zone_years
 from zoneopt.plans import ManagementResult, MultiPeriodPlan, MultiPeriodSummary, ResourceObjective, TrackSummary
 from zoneopt.plans.designation import DesignationPlan
@@ -119,8 +120,8 @@ class MultiPeriodModel:
     rule_units: dict[str, str] = field(default_factory=dict)
     management: ManagementResult | None = None
     notes: tuple[str, ...] = ()
-    targets: tuple[TargetRecord, ...] = ()
-    """the level, share and count targets as built (models/targets.md)."""
+    targets: tuple[BuiltTarget, ...] = ()
+    """the level, share, count and cluster targets as built (models/targets.md)."""
     designation: DesignationPlan | None = None
     """the designation plan the zones of each year follow (its targets are reported with the others)."""
 
@@ -212,7 +213,8 @@ def build_multi_period(instance: Instance, management: ManagementResult | None =
         add_cumulative_rules(b, tr, instance, zt, by_rule, rules)
     money = MONEY_LABEL[instance.units.money]
     growth = add_growth_targets(b, tracks, periods, instance, zt, scales, rules, money, in_year=zy)
-    targets = add_year_targets(b, tracks, periods, instance, zt, scales, rules, in_year=zy)
+    targets = (add_year_targets(b, tracks, periods, instance, zt, scales, rules, in_year=zy)
+               + add_cluster_targets(b, tracks, periods, instance, zt, scales, rules, in_year=zy))
 
     model = b.build()
     row_scale, row_unit, row_owner, rule_units = _row_scales(model, scales, by_rule)

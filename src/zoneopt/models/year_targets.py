@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,7 @@ from zoneopt.errors import InstanceError, Issue
 from zoneopt.evaluation.indicators import indicator_unit
 from zoneopt.instance import (
     MONEY_LABEL,
+    ClusterTarget,
     DesignationTarget,
     Instance,
     LevelTarget,
@@ -129,19 +131,46 @@ class TargetRecord:
     short: VarBlock | None
     unit: str
 
+    def status_row(self, x: FloatArray, zt: ZoneTable) -> dict[str, object]:
+        """Its row of :func:`target_status` in the plan ``x``."""
+        t = self.target
+        return {"rule": self.rule, "type": t.type, "source": t.cited, "year": self.year,
+                "scope": spoken("tq.scope.each") if getattr(t, "per", "") == "zone"
+                else spoken("tq.scope.zones", n=self.zones.size),
+                "metric": t.metric if t.over is None else f"{t.metric}/{t.over}", "unit": self.unit,
+                **_record_status(self, x, zt)}
 
-def _due(t: LevelTarget | ZoneCountTarget, periods: Periods) -> tuple[int, ...]:
+
+class BuiltTarget(Protocol):
+    """A target of the plan over years as built (a :class:`TargetRecord`, or a cluster target's
+    :class:`~zoneopt.models.cluster_targets.ClusterRecord`): its rule id, the figures it is on
+    (their owners say which resources it draws on) and its row of :func:`target_status`."""
+
+    @property
+    def rule(self) -> str: ...
+    @property
+    def num(self) -> Figure: ...
+    @property
+    def den(self) -> Figure | None: ...
+
+    def status_row(self, x: FloatArray, zt: ZoneTable) -> dict[str, object]: ...
+
+
+def due_years(t: LevelTarget | ZoneCountTarget | ClusterTarget, periods: Periods) -> tuple[int, ...]:
     if t.each_year:
         return periods.years
     return (t.year if t.year is not None else periods.years[-1],)
 
 
 def _unit(instance: Instance, t: LevelTarget | ZoneCountTarget) -> str:
-    if t.over is not None:
-        return "share"
-    if t.metric in (instance.metrics or {}):
-        return indicator_unit(t.metric, instance)
-    return _builtin_unit(instance, t.metric)
+    return "share" if t.over is not None else metric_unit(instance, t.metric)
+
+
+def metric_unit(instance: Instance, metric: str) -> str:
+    """A target's unit for ``metric``: a declared metric's own, a built-in one's without /yr."""
+    if metric in (instance.metrics or {}):
+        return indicator_unit(metric, instance)
+    return _builtin_unit(instance, metric)
 
 
 def _builtin_unit(instance: Instance, name: str) -> str:
@@ -177,9 +206,11 @@ def add_year_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods,
         if isinstance(t, DesignationTarget):
             rules[t.id] = RuleInfo(t.id, t.type, t.cited, t.note or f"designation target: {t.at_least} zones")
             continue
+        if isinstance(t, ClusterTarget):  # models/cluster_targets.py builds them
+            continue
         where = f"periods.targets[{j}]"
         selected = np.flatnonzero(zt.select(t.select))
-        for year in _due(t, periods):
+        for year in due_years(t, periods):
             zones = np.flatnonzero(in_year.select(t.select, year)) if in_year is not None else selected
             if zones.size == 0:
                 raise InstanceError([Issue(f"{where}.select", f"target {t.id!r} selects no zone"
@@ -258,29 +289,40 @@ def _count_rows(b: ModelBuilder, t: ZoneCountTarget, rid: str, num: Figure, den:
                 tracks: Sequence[Track], zones: IntArray, zt: ZoneTable, names: list[str]) -> VarBlock | None:
     """z_i ∈ {0, 1} per selected zone, F_i − θ D_i ≥ L_i (1 − z_i) with L_i ≤ min F_i − θ D_i
     (no row where the zone reaches θ whatever the plan), Σ z_i ≥ N."""
-    n = zones.size
     theta = t.threshold
     A = num.A - theta * den.A if den is not None else num.A
     c = num.organic - theta * (den.organic if den is not None else 1.0)
-    # A lower bound of F − θD: its organic value less what the allocations could take off it
-    # at most (every coefficient at its largest allocation, whatever its sign).
-    low = c - np.asarray(abs(A).sum(axis=1)).ravel() * largest_allocation(tracks) if den is not None else c
-    if den is None and (num.A.data < 0).any():
+    return reach_rows(b, rid, A, c, tracks, zt.ids[zones].tolist(), required_count(t, zones.size), t.is_hard,
+                      t.cited, names, bound_always=den is not None)
+
+
+def reach_rows(b: ModelBuilder, rid: str, A: sp.csr_matrix, c: FloatArray, tracks: Sequence[Track],
+               labels: list[str], required: float, hard: bool, source: str | None, names: list[str],
+               bound_always: bool = False) -> VarBlock | None:
+    """The rows of a count over the rows of the affine figure A x + c (c its value with no
+    allocation, less the threshold): z_j ∈ {0, 1} per row (block ``reach:<rid>``), A_j x + c_j ≥
+    L_j (1 − z_j) with L_j a lower bound of A_j x + c_j (no row where c_j ≥ 0 and nothing can
+    lower it: reached whatever the plan), and Σ z_j ≥ ``required`` (less N·s when soft). L_j is c_j
+    less what the allocations could take off at most — every coefficient at the largest
+    allocation (:func:`largest_allocation`) — when some coefficient is negative (or
+    ``bound_always``), else c_j itself. Returns the shortfall block of a soft count."""
+    n = A.shape[0]
+    low = c
+    if bound_always or (A.data < 0).any():
         low = c - np.asarray(abs(A).sum(axis=1)).ravel() * largest_allocation(tracks)
-    z = b.add_vars("reach:" + rid, n, lb=0.0, ub=1.0, integer=True, labels=zt.ids[zones].tolist())
-    need = low < 0
-    rows = np.flatnonzero(need)
+    z = b.add_vars("reach:" + rid, n, lb=0.0, ub=1.0, integer=True, labels=labels)
+    rows = np.flatnonzero(low < 0)
     if rows.size:
         Z = sp.csr_matrix((low[rows], (np.arange(rows.size), z.start + rows)), shape=(rows.size, b.num_vars))
         M = sp.csr_matrix(A[rows], shape=(rows.size, b.num_vars)) + Z
         Ms, rhs, _ = _scaled(sp.csr_matrix(M), low[rows] - c[rows])
-        b.add_rows(f"{rid}:reach", Ms, lb=rhs, rule=rid, source=t.cited, labels=zt.ids[zones[rows]].tolist())
+        b.add_rows(f"{rid}:reach", Ms, lb=rhs, rule=rid, source=source,
+                   labels=np.asarray(labels, dtype=object)[rows].tolist())
         names.append(f"{rid}:reach")
-    required = required_count(t, n)
-    short = _add_short(b, rid, 1, t.is_hard)
+    short = _add_short(b, rid, 1, hard)
     S = sp.csr_matrix((np.ones(n), (np.zeros(n, dtype=np.int64), z.start + np.arange(n))), shape=(1, b.num_vars))
     S = _with_short(S, short, np.array([max(required, 1.0)]), 1.0, b.num_vars)
-    b.add_rows(rid, S, lb=required, rule=rid, source=t.cited, labels=["count"])
+    b.add_rows(rid, S, lb=required, rule=rid, source=source, labels=["count"])
     names.append(rid)
     return short
 
@@ -302,7 +344,7 @@ def _fmt(v: float) -> str:
 _MONEY = tuple(MONEY_LABEL.values()) + ("万元", "亿元")
 
 
-def _said(v: float, unit: str, with_unit: bool = True) -> object:
+def said(v: float, unit: str, with_unit: bool = True) -> object:
     """A target's figure as a :func:`spoken` field: money an :class:`Amount` (a display says it
     in the unit it shows money in), other figures as written, with their unit's word."""
     if unit.split("/")[0] in _MONEY:
@@ -312,15 +354,15 @@ def _said(v: float, unit: str, with_unit: bool = True) -> object:
     return Phrase.of("tq.amount", v=_fmt(v), unit=Term(f"tunit.{unit}") if f"tunit.{unit}" in GLOSSARY else unit)
 
 
-def _metric_said(metric: str, over: str | None = None) -> object:
+def metric_said(metric: str, over: str | None = None) -> object:
     def one(m: str) -> object:
         return Term(f"indicator.{m}") if f"indicator.{m}" in GLOSSARY else m
     return one(metric) if over is None else Phrase.of("tq.ratio", num=one(metric), den=one(over))
 
 
 def _bound(lo: float, hi: float, unit: str) -> object:
-    parts = ([Phrase.of("tq.ge", v=_said(lo, unit, False))] if np.isfinite(lo) else []) + (
-        [Phrase.of("tq.le", v=_said(hi, unit, False))] if np.isfinite(hi) else [])
+    parts = ([Phrase.of("tq.ge", v=said(lo, unit, False))] if np.isfinite(lo) else []) + (
+        [Phrase.of("tq.le", v=said(hi, unit, False))] if np.isfinite(hi) else [])
     return Phrase.of("tq.between", lo=parts[0], hi=parts[1]) if len(parts) == 2 else parts[0] if parts else ""
 
 
@@ -338,13 +380,13 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
         met = achieved >= required - 1e-9
         organic_n = int(((r.num.organic / r.den.organic if r.den is not None else r.num.organic)
                          >= t.threshold * (1 - tol) - tol).sum())
-        said = _metric_said(t.metric, t.over)
-        threshold = _said(t.threshold, r.unit, False)
+        what = metric_said(t.metric, t.over)
+        threshold = said(t.threshold, r.unit, False)
         why = "" if met else spoken(
-            "tq.count_short", achieved=f"{achieved:g}", zones=r.zones.size, metric=said, threshold=threshold,
+            "tq.count_short", achieved=f"{achieved:g}", zones=r.zones.size, metric=what, threshold=threshold,
             required=f"{required:g}", gap=f"{required - achieved:g}", organic=organic_n,
-            no_effect="" if r.num.drivers else Phrase.of("tq.no_effect", metric=_metric_said(t.metric)))
-        return {"required": spoken("tq.count_req", n=f"{required:g}", metric=said, threshold=threshold),
+            no_effect="" if r.num.drivers else Phrase.of("tq.no_effect", metric=metric_said(t.metric)))
+        return {"required": spoken("tq.count_req", n=f"{required:g}", metric=what, threshold=threshold),
                 "achieved": f"{achieved:g}", "status": "met" if met else "short", "diagnosis": why}
     if t.per == "zone":
         value = per_zone
@@ -364,11 +406,11 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
         gap = float(np.max(np.maximum(lo - value, value - hi)))
         driven = bool(r.num.drivers or (r.den is not None and r.den.drivers))
         why = spoken(
-            "tq.level_short", upto=Phrase.of("tq.up_to") if t.per == "zone" else "", gap=_said(gap, r.unit),
-            organic=Phrase.of("tq.organic_alone", v=_said(organic, r.unit, False)) if organic is not None else "",
+            "tq.level_short", upto=Phrase.of("tq.up_to") if t.per == "zone" else "", gap=said(gap, r.unit),
+            organic=Phrase.of("tq.organic_alone", v=said(organic, r.unit, False)) if organic is not None else "",
             zones=Phrase.of("tq.zones_short", ids=", ".join(zt.ids[r.zones[bad]][:8].tolist()))
             if t.per == "zone" else "",
-            no_effect="" if driven else Phrase.of("tq.no_effect", metric=_metric_said(t.metric, t.over)),
+            no_effect="" if driven else Phrase.of("tq.no_effect", metric=metric_said(t.metric, t.over)),
             least="" if t.is_hard or not driven else Phrase.of("tq.least"))
     return {"required": spoken("tq.level_req", per=Term(f"tq.per.{t.per}"), bound=_bound(lo, hi, r.unit)),
             "achieved": shown, "status": "short" if bad.any() else "met", "diagnosis": why}
@@ -383,7 +425,7 @@ def _growth_unit(instance: Instance | None, metric: str) -> str:
         return ""
 
 
-def target_status(records: Sequence[TargetRecord], growth: Sequence[object], periods: Periods, x: FloatArray,
+def target_status(records: Sequence[BuiltTarget], growth: Sequence[object], periods: Periods, x: FloatArray,
                   zt: ZoneTable, growth_achieved: pd.DataFrame, designation: pd.DataFrame | None = None,
                   instance: Instance | None = None) -> pd.DataFrame:
     """One row per target and year — growth, level, share, count, designation and not
@@ -407,18 +449,12 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
                 "achieved": spoken("tq.rate", rate=f"{g['achieved_rate'].min():.2%}"),
                 "status": "short" if short.any() else "met",
                 "diagnosis": "" if not short.any() else spoken(
-                    "tq.growth_short", gap=_said(float(-g["slack"].min()), unit, False),
-                    organic=_said(float(g["organic"].sum()), unit, False),
-                    added=_said(float((g["achieved"] - g["organic"]).sum()), unit, False),
-                    required=_said(float(g["required"].sum()), unit, False),
+                    "tq.growth_short", gap=said(float(-g["slack"].min()), unit, False),
+                    organic=said(float(g["organic"].sum()), unit, False),
+                    added=said(float((g["achieved"] - g["organic"]).sum()), unit, False),
+                    required=said(float(g["required"].sum()), unit, False),
                     no_effect="" if g["driven_by"].iloc[0] else Phrase.of("tq.no_effect_it"))})
-    for r in records:  # a loop over level and count targets
-        t = r.target
-        rows.append({"rule": r.rule, "type": t.type, "source": t.cited, "year": r.year,
-                     "scope": spoken("tq.scope.each") if getattr(t, "per", "") == "zone"
-                     else spoken("tq.scope.zones", n=r.zones.size),
-                     "metric": t.metric if t.over is None else f"{t.metric}/{t.over}", "unit": r.unit,
-                     **_record_status(r, x, zt)})
+    rows += [r.status_row(x, zt) for r in records]  # the level, count and cluster targets
     solved = designation.set_index("rule") if designation is not None and not designation.empty else None
     for d in periods.targets or ():  # the designation targets: rows of the designation plan
         if not isinstance(d, DesignationTarget):
@@ -441,6 +477,6 @@ def target_status(records: Sequence[TargetRecord], growth: Sequence[object], per
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-__all__ = ["Figure", "TargetRecord", "figure", "largest_allocation", "add_year_targets", "target_status",
-           "SHORT_PREFIX",
+__all__ = ["Figure", "TargetRecord", "BuiltTarget", "figure", "reach_rows", "due_years", "said", "metric_said",
+           "metric_unit", "largest_allocation", "add_year_targets", "target_status", "SHORT_PREFIX",
            "required_count", "STATUS_COLUMNS"]

@@ -81,6 +81,25 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
                                 "not modelled here: the plan was solved without its designation"),
     "tq.needs": ("未建模：需要 {needs}{now}", "not modelled: needs {needs}{now}"),
     "tq.match_now": ("；目前有 {k} 个开发区符合", "; {k} zones match it now"),
+    # -- cluster targets (zoneopt.models.cluster_targets) ----------------------------------------
+    "tq.cl.by.province": ("全省", "province"),
+    "tq.cl.by.city": ("市域", "city"),
+    "tq.cl.by.county": ("县域", "county"),
+    "tq.cl.province": ("全省", "province"),
+    "tq.cl.scope": ("{n} 个产业集群（{by} × 产业）", "{n} groups ({by} × industry)"),
+    "tq.cl.req": ("{metric} ≥ {threshold} 的{by}产业集群 ≥ {n} 个{split}",
+                  "≥ {n} {by} clusters with {metric} ≥ {threshold}{split}"),
+    "tq.cl.split": ("（{k} 个开发区的数值在其产业间平均分配：假设）",
+                    " ({k} zones' figure split equally among their industries: an assumption)"),
+    "tq.cl.n": ("{n} 个", "{n} clusters"),
+    "tq.cl.short": ("{groups} 个{by}产业集群（开发区内的部分）中有 {achieved} 个的{metric}达到 {threshold}，"
+                    "需要 {required} 个：差 {gap} 个；仅靠自然增长有 {organic} 个达到{nearest}{no_effect}{least}",
+                    "{achieved} of {groups} {by} clusters (the zones' part) reach {metric} ≥ {threshold}, {required} "
+                    "needed: short by {gap}; {organic} reach it by organic growth alone{nearest}{no_effect}{least}"),
+    "tq.cl.nearest": ("；最接近的：{groups}", "; nearest: {groups}"),
+    "tq.cl.gap": ("{group}（差 {gap}）", "{group} (short by {gap})"),
+    "tq.cl.list": ("{a}、{b}", "{a}, {b}"),
+    "tq.cl.group": ("{place}{industry}", "{place} {industry}"),
     "tq.d.short": ("差 {gap} 个：{limits}{allow}", "short by {gap}: {limits}{allow}"),
     "tq.d.allow": ("；约束允许到 {year} 年达到 {most} 个：其他目标与县域、数量约束共同限制了它",
                    "; the rules allow {most} by {year}: the other targets and the county and count rules together "
@@ -170,6 +189,7 @@ TARGET_GLOSSARY: dict[str, tuple[str, str]] = {
     "tunit.mu": (" 亩", "mu"),
     "tunit.zones": (" 个开发区", "zones"),
     "tunit.rate/yr": (" 年均增速", "rate/yr"),
+    "indicator.leading_revenue": ("主导产业主营业务收入", "leading-industry revenue"),
     "indicator.fixed_asset_investment": ("固定资产投资", "fixed-asset investment"),
     "indicator.fdi": ("实际利用外资", "foreign direct investment"),
     "indicator.out_of_province_capital": ("省外资金", "capital from outside the province"),
