@@ -252,6 +252,14 @@ def test_2017_targets_carried_and_reported() -> None:
     recommended = solve_designation(inst).chosen("upgrade")
     assert row["achieved"] == f"{national} + {int((recommended <= 2020).sum())}"
     assert (row["status"] == "met") == (national + len(recommended) >= 30)
+    # a declared metric is said by its label, in both languages (no bare ids in the sentences)
+    from zoneopt.cli.years_text import target_status_lines
+    from zoneopt.plans.display import Display
+
+    for lang in ("zh", "en"):
+        text = "\n".join(target_status_lines(plan, Display.of(inst, lang)))
+        assert "创新引领型龙头企业" in text and "循环化改造完成" in text
+        assert not any(m in text for m in ("innovation_leaders", "circular_retrofit", "pipe_gallery_km"))
 
 
 @pytest.mark.parametrize("plan,name", [("2022", "henan-etdz-45-targets-2022"),

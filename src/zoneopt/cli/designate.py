@@ -48,9 +48,7 @@ def _ranked_by(instance: Any, sid: str, display: Any) -> tuple[str, str]:
 
     st = next(x for x in instance.designation.statuses if x.id == sid)
     name = st.score or instance.designation.score
-    words = "/".join(display.term(f"indicator.{m}", (instance.metrics or {}).get(m).label  # type: ignore[union-attr]
-                                  if m in (instance.metrics or {}) and (instance.metrics or {})[m].label else m)
-                     for m in (name, st.score_over) if m is not None)
+    words = display.indicator(name if st.score_over is None else f"{name}/{st.score_over}")
     money = st.score_over is None and indicator_unit(name, instance).split("/")[0] in ("万元", "亿元", "yuan",
                                                                                          "万元 (1e4 yuan)",
                                                                                          "亿元 (1e8 yuan)")

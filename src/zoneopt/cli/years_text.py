@@ -212,7 +212,7 @@ def target_status_lines(plan: Any, display: Display) -> list[str]:
     lines = ["", display.t("years.targets_head", counts=head)]
     for r in st.to_dict("records"):  # a loop over targets
         name = str(r["metric"])
-        metric = f" {'/'.join(display.term('indicator.' + m, m) for m in name.split('/'))}" \
+        metric = f" {display.indicator(name)}" \
             if r["type"] in ("growth", "level") else ""
         achieved = display.clean(str(r["achieved"]))
         value = f" {display.clean(str(r['required']))}" + (display.t("years.achieved", value=achieved)

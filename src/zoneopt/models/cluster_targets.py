@@ -19,7 +19,7 @@ sparse matrices (groups × zones): no loop over zones or groups.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +37,7 @@ from zoneopt.models.year_targets import (
     Figure,
     due_years,
     figure,
+    metric_names,
     metric_said,
     metric_unit,
     reach_rows,
@@ -153,6 +154,8 @@ class ClusterRecord:
     unit: str
     labels: dict[str, str]
     den: Figure | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    """The labels the instance declares its metrics with."""
 
     def _group(self, j: int) -> Phrase:
         industry = str(self.groups.industry[j])
@@ -173,7 +176,7 @@ class ClusterRecord:
         achieved = int(reached.sum())
         met = achieved >= required - 1e-9
         by = Term(f"tq.cl.by.{t.by}")
-        what = metric_said(t.metric)
+        what = metric_said(t.metric, None, self.names)
         threshold = said(t.threshold, self.unit, False)
         why = ""
         if not met:
@@ -191,7 +194,7 @@ class ClusterRecord:
                 required=f"{required:g}", gap=f"{required - achieved:g}",
                 organic=int((self.num.organic >= line).sum()),
                 nearest=Phrase.of("tq.cl.nearest", groups=listed) if items else "",
-                no_effect="" if driven else Phrase.of("tq.no_effect", metric=metric_said(t.metric)),
+                no_effect="" if driven else Phrase.of("tq.no_effect", metric=metric_said(t.metric, None, self.names)),
                 least="" if t.is_hard or not driven else Phrase.of("tq.least"))
         split = Phrase.of("tq.cl.split", k=self.groups.equal) if self.groups.equal else ""
         return {"rule": self.rule, "type": t.type, "source": t.cited, "year": self.year,
@@ -234,7 +237,8 @@ def add_cluster_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Perio
             for name in names:  # the target's row blocks
                 scales[name] = (1.0, unit, G.owner)
             rules[rid] = RuleInfo(rid, t.type, t.cited, t.note or f"cluster target on {t.metric} by {t.by} ({year})")
-            out.append(ClusterRecord(rid, t, year, zones, groups, G, short, unit, dict(industries.labels)))
+            out.append(ClusterRecord(rid, t, year, zones, groups, G, short, unit, dict(industries.labels),
+                                     names=metric_names(instance)))
     return tuple(out)
 
 

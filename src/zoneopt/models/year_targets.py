@@ -16,7 +16,7 @@ L_i (1 − z_i), Σ z_i ≥ N, L_i a lower bound of F_i − θ·D_i.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 import numpy as np
@@ -130,6 +130,8 @@ class TargetRecord:
     den: Figure | None
     short: VarBlock | None
     unit: str
+    names: dict[str, str] = field(default_factory=dict)
+    """The labels the instance declares its metrics with (:func:`metric_names`)."""
 
     def status_row(self, x: FloatArray, zt: ZoneTable) -> dict[str, object]:
         """Its row of :func:`target_status` in the plan ``x``."""
@@ -229,7 +231,7 @@ def add_year_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods,
             for name in names:  # the target's row blocks
                 scales[name] = (1.0, _unit(instance, t), owner)
             rules[rid] = RuleInfo(rid, t.type, t.cited, t.note or f"{t.type} target on {t.metric} ({year})")
-            out.append(TargetRecord(rid, t, year, zones, num, den, short, _unit(instance, t)))
+            out.append(TargetRecord(rid, t, year, zones, num, den, short, _unit(instance, t), metric_names(instance)))
     return tuple(out)
 
 
@@ -354,9 +356,17 @@ def said(v: float, unit: str, with_unit: bool = True) -> object:
     return Phrase.of("tq.amount", v=_fmt(v), unit=Term(f"tunit.{unit}") if f"tunit.{unit}" in GLOSSARY else unit)
 
 
-def metric_said(metric: str, over: str | None = None) -> object:
+def metric_names(instance: Instance) -> dict[str, str]:
+    """The labels the instance declares its metrics with (创新引领型龙头企业 for
+    ``innovation_leaders``), by metric."""
+    return {name: m.label for name, m in (instance.metrics or {}).items() if m.label}
+
+
+def metric_said(metric: str, over: str | None = None, names: dict[str, str] | None = None) -> object:
+    """A target's figure as a :func:`spoken` field: the glossary's word, else the label the
+    instance declares it with (``names``), else its name; a ratio as num/den."""
     def one(m: str) -> object:
-        return Term(f"indicator.{m}") if f"indicator.{m}" in GLOSSARY else m
+        return Term(f"indicator.{m}") if f"indicator.{m}" in GLOSSARY else (names or {}).get(m, m)
     return one(metric) if over is None else Phrase.of("tq.ratio", num=one(metric), den=one(over))
 
 
@@ -380,12 +390,12 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
         met = achieved >= required - 1e-9
         organic_n = int(((r.num.organic / r.den.organic if r.den is not None else r.num.organic)
                          >= t.threshold * (1 - tol) - tol).sum())
-        what = metric_said(t.metric, t.over)
+        what = metric_said(t.metric, t.over, r.names)
         threshold = said(t.threshold, r.unit, False)
         why = "" if met else spoken(
             "tq.count_short", achieved=f"{achieved:g}", zones=r.zones.size, metric=what, threshold=threshold,
             required=f"{required:g}", gap=f"{required - achieved:g}", organic=organic_n,
-            no_effect="" if r.num.drivers else Phrase.of("tq.no_effect", metric=metric_said(t.metric)))
+            no_effect="" if r.num.drivers else Phrase.of("tq.no_effect", metric=metric_said(t.metric, None, r.names)))
         return {"required": spoken("tq.count_req", n=f"{required:g}", metric=what, threshold=threshold),
                 "achieved": f"{achieved:g}", "status": "met" if met else "short", "diagnosis": why}
     if t.per == "zone":
@@ -410,7 +420,7 @@ def _record_status(r: TargetRecord, x: FloatArray, zt: ZoneTable) -> dict[str, o
             organic=Phrase.of("tq.organic_alone", v=said(organic, r.unit, False)) if organic is not None else "",
             zones=Phrase.of("tq.zones_short", ids=", ".join(zt.ids[r.zones[bad]][:8].tolist()))
             if t.per == "zone" else "",
-            no_effect="" if driven else Phrase.of("tq.no_effect", metric=metric_said(t.metric, t.over)),
+            no_effect="" if driven else Phrase.of("tq.no_effect", metric=metric_said(t.metric, t.over, r.names)),
             least="" if t.is_hard or not driven else Phrase.of("tq.least"))
     return {"required": spoken("tq.level_req", per=Term(f"tq.per.{t.per}"), bound=_bound(lo, hi, r.unit)),
             "achieved": shown, "status": "short" if bad.any() else "met", "diagnosis": why}
@@ -478,5 +488,6 @@ def target_status(records: Sequence[BuiltTarget], growth: Sequence[object], peri
 
 
 __all__ = ["Figure", "TargetRecord", "BuiltTarget", "figure", "reach_rows", "due_years", "said", "metric_said",
+           "metric_names",
            "metric_unit", "largest_allocation", "add_year_targets", "target_status", "SHORT_PREFIX",
            "required_count", "STATUS_COLUMNS"]

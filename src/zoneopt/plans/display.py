@@ -303,6 +303,14 @@ class Display:
     def term(self, key: str, default: str | None = None) -> str:
         return term(key, self.lang, default)
 
+    def indicator(self, name: str) -> str:
+        """A zone figure (a metric or indicator; a ratio as ``num/den``) as this display names
+        it: the glossary's word, else the label the instance declares the metric with, else its
+        name."""
+        declared = self.instance.metrics or {} if self.instance is not None else {}
+        return "/".join(self.term(f"indicator.{m}", declared[m].label if m in declared and declared[m].label else m)
+                        for m in name.split("/"))
+
     @property
     def zh(self) -> bool:
         return self.lang == "zh"

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from zoneopt.plans.display import Display
 from zoneopt.report.context import ReportContext
 from zoneopt.report.document import Block, Section, Table, Text
 
@@ -41,7 +40,7 @@ def years_section(ctx: ReportContext) -> Section:
         shown = pd.DataFrame({
             "rule": st["rule"], "source": st["source"].map(lambda v: d.clean(str(v)) if v else ""),
             "year": st["year"].astype(str),
-            "indicator": [_metric(d, str(m)) if t in ("growth", "level") else ""
+            "indicator": [d.indicator(str(m)) if t in ("growth", "level") else ""
                           for m, t in zip(st["metric"], st["type"], strict=True)],
             "required": st["required"].map(lambda v: d.clean(str(v))),
             "achieved": st["achieved"].map(lambda v: d.clean(str(v))),
@@ -51,11 +50,6 @@ def years_section(ctx: ReportContext) -> Section:
                    Table("year-targets", d.t("report.t.year_targets"), shown,
                          caption=d.t("report.c.year_targets"))]
     return Section("years", d.t("report.section.years"), tuple(blocks))
-
-
-def _metric(d: Display, name: str) -> str:
-    """A target's figure as the display names it (a ratio as num/den)."""
-    return "/".join(d.term(f"indicator.{m}", m) for m in name.split("/"))
 
 
 __all__ = ["years_section", "TARGET_COLUMNS"]
