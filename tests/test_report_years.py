@@ -43,3 +43,20 @@ def test_the_report_lists_every_target_with_its_status(instance, lang: str) -> N
 def test_no_years_leaves_the_section_out(instance) -> None:  # type: ignore[no-untyped-def]
     report = build_report(instance, rule_costs=False, scenarios=False, charts=False, years=False)
     assert "years" not in [s.key for s in report.sections] and "year-targets" not in report.tables
+
+
+def test_a_plan_over_years_that_cannot_be_made_is_said_not_fatal(instance) -> None:  # type: ignore[no-untyped-def]
+    """An objective the plan over years does not take (lexicographic priority) leaves the year's
+    sections as they are and says why in the years section."""
+    data = instance.model_dump(mode="json", exclude_none=True)
+    data["objective"] = {"kind": "lexicographic", "priority": {"measure": "score", "above": 65}}
+    from zoneopt.errors import InvalidInputError
+    from zoneopt.instance import Instance
+
+    inst = Instance.from_dict(data)
+    with pytest.raises(InvalidInputError) as err:
+        solve_multi_period(inst)
+    report = build_report(inst, rule_costs=False, scenarios=False, charts=False, lang="en")
+    section = next(s for s in report.sections if s.key == "years")
+    assert "land" in [s.key for s in report.sections]
+    assert section.blocks[0].markdown == f"No plan over years could be made: {err.value}"  # type: ignore[union-attr]

@@ -713,6 +713,7 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                            "The plan for each year {first}–{last} ({n} resource(s)): each year's pool, what is "
                            "allocated and what is left; then every target of the plan, met with its value or "
                            "short with its gap and why."),
+    "report.years.none": ("未能形成规划期逐年方案：{why}", "No plan over years could be made: {why}"),
     "report.t.years": ("各年指标总量与分配", "Pools and allocations per year"),
     "report.c.years": ("每类指标、每年一行：当年总量、收回或追加、上年结转、已分配、未分配与作废。",
                        "One row per track and year: the year's pool, amounts returned or added, carried in, "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from zoneopt.errors import InfeasibleError, InvalidInputError, UnboundedError
 from zoneopt.report.context import ReportContext
 from zoneopt.report.document import Block, Section, Table, Text
 
@@ -15,11 +16,18 @@ TARGET_COLUMNS = ["rule", "source", "year", "indicator", "required", "achieved",
 
 def years_section(ctx: ReportContext) -> Section:
     """Solve the plan over years (with its designation, when the instance has one) and show per
-    track and year the pool, what is allocated and what is left, then each target's status."""
+    track and year the pool, what is allocated and what is left, then each target's status; a
+    plan over years that cannot be made (invalid for it, infeasible, unbounded) is said in one
+    paragraph with the reason."""
     from zoneopt.models.multi_period import solve_multi_period
 
     d = ctx.display
-    plan = solve_multi_period(ctx.instance, ctx.backend, options=ctx.options)
+    try:
+        plan = solve_multi_period(ctx.instance, ctx.backend, options=ctx.options)
+    except (InvalidInputError, InfeasibleError, UnboundedError) as exc:
+        # The year's plans stand on their own: a plan over years that cannot be made (an
+        # objective it does not take, rules of the years in conflict) is said, not fatal.
+        return Section("years", d.t("report.section.years"), (Text(d.t("report.years.none", why=d.clean(str(exc)))),))
     s = plan.summary
     y = plan.years
     totals = pd.DataFrame({"track": [d.term(f"short.{t}", t) if t in ("land", "funds") else t for t in y["track"]],
