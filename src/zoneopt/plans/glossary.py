@@ -706,24 +706,6 @@ GLOSSARY: dict[str, tuple[str, str]] = {
                           "the objective when chosen)."),
     "report.c.portfolio_bindings": ("处于界值的约束行（混合整数规划没有影子价格）。",
                                     "Rule rows at their bound (a MIP has no shadow prices)."),
-    # the plan over years
-    "report.section.years": ("规划期与目标", "The plan over years and its targets"),
-    "report.years.intro": ("{first}—{last} 年逐年规划（{n} 类资源），各年的指标总量、分配与结余如下；"
-                           "规划期目标逐条列出：达标的给出实现值，未达标的给出缺口与原因。",
-                           "The plan for each year {first}–{last} ({n} resource(s)): each year's pool, what is "
-                           "allocated and what is left; then every target of the plan, met with its value or "
-                           "short with its gap and why."),
-    "report.years.none": ("未能形成规划期逐年方案：{why}", "No plan over years could be made: {why}"),
-    "report.t.years": ("各年指标总量与分配", "Pools and allocations per year"),
-    "report.c.years": ("每类指标、每年一行：当年总量、收回或追加、上年结转、已分配、未分配与作废。",
-                       "One row per track and year: the year's pool, amounts returned or added, carried in, "
-                       "allocated, unused and lapsed."),
-    "report.years.targets": ("规划期目标：{counts}。", "Targets of the plan: {counts}."),
-    "report.t.year_targets": ("规划期目标", "Targets of the plan"),
-    "report.c.year_targets": ("每个目标、每个考核年一行；“政策条款”为其出处，标“假设”的数字不在所引条款中。",
-                         "One row per target and year due; the clause is its source, a figure marked as an "
-                         "assumption is not in the clause cited."),
-    "col.diagnosis": ("说明", "why"),
     # scenarios
     "report.t.scenarios": ("情景", "Scenarios"),
     "report.c.scenarios": ("每个情景重新求解；差值相对于 `base`。",
