@@ -55,6 +55,23 @@ def _ranked_by(instance: Any, sid: str, display: Any) -> tuple[str, str]:
     return words, "money" if money else "ratio"
 
 
+def _criterion_units(instance: Any) -> dict[str, str]:
+    """Each criterion indicator's unit (a figure of ``designation.figures`` has none)."""
+    from zoneopt.errors import ZoneoptError
+    from zoneopt.evaluation.indicators import indicator_unit
+
+    d = instance.designation
+    parts = [d.establish, d.upgrade, d.convert, *d.statuses]
+    out: dict[str, str] = {}
+    for c in (c for p in parts if p is not None for c in p.criteria):  # a loop over criteria
+        if c.indicator not in d.figures and c.over is None:
+            try:
+                out[c.indicator] = indicator_unit(c.indicator, instance)
+            except (ZoneoptError, KeyError):
+                continue
+    return out
+
+
 def _statuses(plan: Any, instance: Any, display: Any, shown: Any, every: bool, out: TextIO) -> None:
     """Each status: who is awarded it in which year (with the figure it ranks zones by), and
     how many are not by the rule that keeps them out (with ``--all`` each of them)."""
@@ -101,6 +118,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                 "(see models/designation.md)")
     plan = solve_designation(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
     display = Display.of(instance, args.lang)
+    units = _criterion_units(instance)
     s = plan.summary
     print(display.t("des.banner", name=s.instance) + (f" · {display.t('term.synthetic')}" if s.synthetic else ""),
           file=out)
@@ -115,7 +133,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         view = frame[columns].copy()  # a table in the display's words
         if "part" in view:
             view["part"] = [display.term(f"part.{v}", v) for v in view["part"]]
-        view["reason"] = [reason_words(str(v), display) for v in view["reason"]]
+        view["reason"] = [reason_words(str(v), display, units) for v in view["reason"]]
         for c in ("score", "ranked_by"):
             if c in view:
                 view[c] = view[c].map(lambda v: fmt(v, 4))

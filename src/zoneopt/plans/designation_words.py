@@ -6,6 +6,7 @@ indicator, the zones that take a place) kept as written."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 # (pattern of the model's English reason, glossary key); the groups fill {0}, {1}, …
@@ -33,15 +34,40 @@ _FAIL = re.compile(r"^(\S+) = (\S+) \(needs (.+)\)$")
 _TOP = re.compile(r"^within the first (\d+)$")
 
 
-def _need(display: Any, need: str) -> str:
+_BOUND = re.compile(r"^([≥≤]) (\S+)$")
+_MONEY = ("yuan", "万元", "亿元")
+
+
+def _money(unit: str | None) -> bool:
+    """Whether a criterion's unit is an amount of money (a year's): said in the display's unit.
+    Money per mu (亩均税收) stays in the instance's unit, as rates per mu are shown."""
+    if not unit:
+        return False
+    base, _, rest = unit.partition("/")
+    return base.split(" ")[0] in _MONEY and rest in ("", "yr")
+
+
+def _figure(display: Any, v: str, money: bool) -> str:
+    """A criterion's figure (the zone's value or a bound) as the display says it."""
+    if not money:
+        return v
+    try:
+        return display.money_words(float(v.replace(",", "")))
+    except ValueError:
+        return v
+
+
+def _need(display: Any, need: str, money: bool) -> str:
     parts = []
     for p in need.split(" and "):
         top = _TOP.match(p)
-        parts.append(display.t("dr.top", n=top.group(1)) if top else p)
+        bound = _BOUND.match(p)
+        parts.append(display.t("dr.top", n=top.group(1)) if top else
+                     f"{bound.group(1)} {_figure(display, bound.group(2), money)}" if bound else p)
     return display.t("dr.and").join(parts)
 
 
-def _fails(display: Any, text: str) -> str:
+def _fails(display: Any, text: str, units: Mapping[str, str]) -> str:
     parts = []
     for p in text.split("; "):
         m = _FAIL.match(p)
@@ -49,19 +75,25 @@ def _fails(display: Any, text: str) -> str:
             parts.append(p)
             continue
         ind, value, need = m.groups()
-        parts.append(display.t("dr.fail_part", indicator=display.term(f"indicator.{ind}", ind),
-                               value=display.t("dr.missing") if value == "missing" else value,
-                               need=_need(display, need)))
+        money = _money(units.get(ind))
+        parts.append(display.t("dr.fail_part", indicator=display.indicator(ind),
+                               value=display.t("dr.missing") if value == "missing" else _figure(display, value, money),
+                               need=_need(display, need, money)))
     return display.t("dr.fails", parts=display.join(parts))
 
 
-def reason_words(reason: str, display: Any) -> str:
+def reason_words(reason: str, display: Any, units: Mapping[str, str] | None = None) -> str:
     """``reason`` (a decision's or a rejection's, as the model writes it) in the display's
-    language; a reason of no known template as it is."""
-    if not reason or not display.zh:
+    language; a reason of no known template as it is. ``units``: each criterion indicator's
+    unit (:func:`~zoneopt.evaluation.indicators.indicator_unit`): a failed criterion on an
+    amount of money is said in the display's money unit (营业收入 = 20.38 亿元（需 ≥ 100 亿元）), in
+    either language."""
+    if not reason:
         return reason
     if reason.startswith("fails "):
-        return _fails(display, reason[len("fails "):])
+        return _fails(display, reason[len("fails "):], units or {})
+    if not display.zh:
+        return reason
     for pattern, key in _REASONS:
         m = pattern.match(reason)
         if m is not None:
