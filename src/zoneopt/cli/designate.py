@@ -61,7 +61,7 @@ def _criterion_units(instance: Any) -> dict[str, str]:
     from zoneopt.evaluation.indicators import indicator_unit
 
     d = instance.designation
-    parts = [d.establish, d.upgrade, d.convert, *d.statuses]
+    parts = [d.establish, d.upgrade, d.convert, *(d.statuses or ())]
     out: dict[str, str] = {}
     for c in (c for p in parts if p is not None for c in p.criteria):  # a loop over criteria
         if c.indicator not in d.figures and c.over is None:
