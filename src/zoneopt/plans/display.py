@@ -374,7 +374,11 @@ class Display:
         if unit.startswith("min fulfilment"):  # the equity objective: a share of the request
             return percent(v), self.term("col.min_fulfilment")
         base, per_year = (unit[:-3], True) if unit.endswith("/yr") else (unit, "/yr" in unit)
-        if base.split(" ")[0].split("/")[0] in ("yuan", "万元", "亿元"):
+        money, _, per = base.partition("/")
+        if money.split(" ")[0] in ("yuan", "万元", "亿元"):
+            if per:  # money per mu (亩均税收) or per t: a rate, in the instance's own unit
+                words = self.term("unit.tonnes") if per == "t" else self.term(f"unit.{per}", per)
+                return self.number(v), f"{self.rate_money_unit}/{words}"
             return self.money_value(v), (self.t("unit.per_year", unit=self.money_unit) if per_year
                                          else self.money_unit)
         return self.number(v), unit
