@@ -52,6 +52,10 @@ YI = {"yuan": 1e8, "wan_yuan": 1e4, "yi_yuan": 1.0}
 """Money units per 亿元."""
 CANDIDATE_SEED = 2021
 """The designation generator's seed whose candidate parks join the 45 zones (its bundled example's)."""
+CANDIDATE_SIZE = 0.65
+"""The candidate parks' size figures — land, land request, tax, value added, revenue — are the
+parks generator's times this (their per-mu figures kept): 其他园区 applying to become provincial
+经开区 are on the whole smaller than the provincial zones (an assumption of the example)."""
 CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
     "rd_spending": (0.005, 0.025),
     "energy_tce": (1.5, 4.0),
@@ -69,7 +73,7 @@ DERIVED_2022: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
     "industrial_investment": ("万元/yr", "工业投资", ("value_added", 0.35, 0.55), 0.08),
     "leading_investment": ("万元/yr", "主导产业投资", ("value_added", 0.22, 0.40), 0.10),
     "region_industrial_investment": ("万元/yr", "所在地区工业投资", ("value_added", 0.45, 0.75), 0.06),
-    "high_tech_firms": ("firms", "高新技术企业数", ("revenue", 2e-6, 6e-6), 0.08),
+    "high_tech_firms": ("firms", "高新技术企业数", ("revenue", 3.8e-6, 10.5e-6), 0.08),
     "fdi": ("万元/yr", "实际吸收外资", ("revenue", 0.004, 0.012), 0.03),
     "out_of_province_capital": ("万元/yr", "实际引进省外资金", ("revenue", 0.04, 0.10), 0.03),
     "trade": ("万元/yr", "货物进出口总额", ("revenue", 0.05, 0.20), 0.07),
@@ -205,7 +209,8 @@ def _growth(tid: str, metric: str, rate: float, what: str) -> dict[str, Any]:
 def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
     """The candidate parks of the designation generator (:func:`synthetic_designation_data`,
     seed :data:`CANDIDATE_SEED`: parks of the parks generator that are not development zones,
-    level ``other``) as zones of the 45-zone plan, with the figures that plan's models and
+    level ``other``) as zones of the 45-zone plan, their size figures scaled by
+    :data:`CANDIDATE_SIZE` (per-mu figures kept), with the figures that plan's models and
     evaluation read and the parks generator does not draw — R&D, energy, staff, emissions — as
     seeded shares of their own figures (each an assumption, :data:`CANDIDATE_FIGURES`), the
     emission intensity per pollutant the median of the 45 zones', and the corridor tag where
@@ -215,8 +220,9 @@ def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, An
     ids = [z["id"] for z in cands]
     n = len(cands)
     rng = np.random.Generator(np.random.PCG64([seed, 12, 4]))
-    va = np.array([z["metrics"]["value_added"] for z in cands], dtype=float)
-    rev = np.array([z["metrics"]["revenue"] for z in cands], dtype=float)
+    size = CANDIDATE_SIZE
+    va = np.round(np.array([z["metrics"]["value_added"] for z in cands], dtype=float) * size, 1)
+    rev = np.round(np.array([z["metrics"]["revenue"] for z in cands], dtype=float) * size, 1)
     drawn = {name: rng.uniform(lo, hi, n) for name, (lo, hi) in CANDIDATE_FIGURES.items()}
     zva = np.array([z["metrics"]["value_added"] for z in data["zones"]], dtype=float)
     pollutants = sorted({p for z in data["zones"] for p in z["metrics"].get("emissions_t") or {}})
@@ -234,12 +240,13 @@ def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, An
         tags = sorted({*z["tags"], *(("corridor",) if z["city"] in CORRIDOR_CITIES else ())})
         out.append({
             "id": z["id"], "name": z["name"], "city": z["city"], "county": z["county"], "level": "other",
-            "kind": z["kind"], "tags": tags, "land_area_mu": z["land_area_mu"],
-            "metrics": {"tax": m["tax"], "value_added": m["value_added"], "revenue": m["revenue"],
+            "kind": z["kind"], "tags": tags, "land_area_mu": round(z["land_area_mu"] * size, -1),
+            "metrics": {"tax": round(m["tax"] * size, 1), "value_added": float(va[k]), "revenue": float(rev[k]),
                         **{name: float(v[k]) for name, v in figures.items()},
                         "emissions_t": {p: round(float(intensity[p] * va[k] * spread[k]), 2) for p in pollutants},
                         "energy_reduction_tce": 0.0},
-            "requests": {"land_mu": z["requests"]["land_mu"]}, "meets_env_standards": True,
+            "requests": {"land_mu": float(np.ceil(z["requests"]["land_mu"] * size / 10.0) * 10.0)},
+            "meets_env_standards": True,
             "location": z["location"]})
     des = parks["designation"]["figures"]
     return out, {f: {i: des[f][i] for i in ids} for f in ("leading_share", "export_share")}
@@ -367,7 +374,7 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
         {"id": "high-tech-firms", "type": "level", "metric": "high_tech_firms", "at_least": 3000, "per": "total",
          "hard": False, "source": "2022 专栏一", "note": "高新技术企业数 3000 家 (2025)"},
         {"id": "rd-activity-coverage", "type": "level", "metric": "rd_active_firms", "over": "manufacturing_firms",
-         "at_least": 0.95, "per": "total", "hard": False, "assumption": True, "source": "2022 第三章 主要目标",
+         "at_least": 0.95, "per": "total", "hard": False, "assumption": True, "source": "2022 第二章第四节 (发展目标)",
          "note": "规模以上制造业企业研发活动全覆盖 (2025): 全覆盖 read as ≥ 95 % of the zones' firms (an assumption)"},
         {"id": "new-provincial-zones", "type": "designation", "part": "establish", "at_least": 35, "hard": False,
          "source": "2022 专栏一", "note": "新增省级经开区数量 35 个 (十四五时期: candidates designated 2021–2025)"},
