@@ -206,7 +206,8 @@ def _count_within_reach(name: str, row: dict[str, str]) -> None:
     counted = sum(s + effect.lag <= year for s in inst.periods.years)
     need, theta = int(row["value"]), t.threshold  # type: ignore[attr-defined]
     assert t.at_least == need  # type: ignore[attr-defined]
-    assert (revenue >= theta).sum() < (organic >= theta).sum() < need <= (organic * (1 + counted * asked) >= theta).sum()
+    reach = organic * (1 + counted * asked)
+    assert (revenue >= theta).sum() < (organic >= theta).sum() < need <= (reach >= theta).sum()
 
 
 def _national_reachable(name: str, row: dict[str, str]) -> None:
