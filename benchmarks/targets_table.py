@@ -8,7 +8,7 @@ One Markdown row per target and due year: what it needs, the figure at the base 
 (every zone's own figure, no growth), by organic growth alone (the plan's allocations all zero:
 the effects' ``organic_growth`` only), with the plan (``plan-years``'s figure) and its status.
 Count targets give the number of zones (groups) reaching the threshold, level and share targets
-the total (or ratio), growth targets the average rate a year; a designation target's base is
+the total (or ratio), growth targets the average rate a year (no base-year column); a designation target's base is
 the zones already there, and it has no organic column (only the plan designates). The plan is
 the one ``python -m zoneopt plan-years`` solves (designation first, then the plan over years);
 the organic and base columns are evaluated on that plan's model, so the zones a count selects
@@ -61,7 +61,7 @@ def table(path: str) -> str:
             base, organic = (_figure_at(built[rule], w, mm.zones) for w in ("base", "organic"))
         elif rule in growth.index:
             g = growth.loc[rule]
-            base, organic = "0.00%", f"{(g['organic'] / g['base']) ** (1 / g['k']) - 1:.2%}"
+            base, organic = "—", f"{(g['organic'] / g['base']) ** (1 / g['k']) - 1:.2%}/yr"
         elif st["type"] == "designation":
             base = str(st["achieved"]).split(" + ")[0] if " + " in str(st["achieved"]) else "0"
         rows.append(f"| {rule} | {st['source']} | {st['required']} | {base} | {organic} | {st['achieved']} | "
