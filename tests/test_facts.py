@@ -180,12 +180,63 @@ def _no_land_rule_on_tag(name: str, row: dict[str, str]) -> None:
                 assert r.assumption and (r.cited or "").endswith("(assumption)"), (scenario.id, r.id)
 
 
+def _count_target_rule(name: str, rule_id: str) -> object:
+    inst = _instance(name)
+    assert inst.periods is not None
+    return next(t for t in inst.periods.targets or () if t.id == rule_id)
+
+
+def _count_within_reach(name: str, row: dict[str, str]) -> None:
+    """A revenue count target (``subject``) is ambitious but within reach of the plan: fewer
+    zones than it asks for reach its threshold at the base year and by organic growth alone (the
+    instance's stated organic growth of revenue, base year → the target's year), more by organic
+    growth than at the base, and at least as many as it asks for when each zone also gets its
+    whole land request in every plan year whose land counts by then (new land yields the zone's
+    revenue per mu: the instance's revenue effect) — a reading: the text states the target only."""
+    inst = _instance(name)
+    t = _count_target_rule(name, row["subject"])
+    assert inst.periods is not None and t.metric == "revenue"  # type: ignore[attr-defined]
+    effect = next(e for e in inst.periods.effects or () if e.metric == "revenue")
+    year = t.year or inst.periods.years[-1]  # type: ignore[attr-defined]
+    base_year = inst.periods.base_year or inst.periods.years[0] - 1
+    zones = [z for z in inst.zones if z.level in ("national", "provincial")]
+    revenue = np.array([z.metrics.revenue or 0.0 for z in zones])
+    asked = np.array([(z.requests.land_mu or 0.0) / z.land_area_mu for z in zones])
+    organic = revenue * (1 + (effect.organic_growth or 0.0)) ** (year - base_year)
+    counted = sum(s + effect.lag <= year for s in inst.periods.years)
+    need, theta = int(row["value"]), t.threshold  # type: ignore[attr-defined]
+    assert t.at_least == need  # type: ignore[attr-defined]
+    reach = organic * (1 + counted * asked)
+    assert (revenue >= theta).sum() < (organic >= theta).sum() < need <= (reach >= theta).sum()
+
+
+def _national_reachable(name: str, row: dict[str, str]) -> None:
+    """Fewer national zones than the target at the base year, and the target within the plan's
+    recommendations (at most ``per_year_max`` a year over the plan years)."""
+    inst = _instance(name)
+    assert inst.periods is not None and inst.designation is not None and inst.designation.upgrade is not None
+    national = sum(z.level == "national" for z in inst.zones)
+    count = inst.designation.upgrade.count
+    assert count is not None and count.per_year_max is not None
+    assert national < int(row["value"]) <= national + count.per_year_max * len(inst.periods.years)
+
+
+def _candidates_smaller(name: str, row: dict[str, str]) -> None:
+    """The candidate parks (level other) are on the whole smaller than the provincial zones:
+    their average revenue is below the provincial zones' (a reading of 其他园区…申报省级经开区)."""
+    inst = _instance(name)
+    revenue = {lv: [z.metrics.revenue or 0.0 for z in inst.zones if z.level == lv] for lv in ("other", "provincial")}
+    assert revenue["other"] and revenue[row["subject"]]
+    assert np.mean(revenue["other"]) < np.mean(revenue[row["subject"]])
+
+
 CHECKS: dict[str, Callable[[str, dict[str, str]], None]] = {
     "zones": _zones_check, "approved_2020": _approved, "unscored_before": _unscored_before,
     "first_on_score": _first_on_score, "metric_over": _metric_over, "sector": _sector, "zone_named": _zone_named,
     "revenue_count_below": _revenue_count_below, "revenue_count_reachable": _revenue_count_reachable,
     "count_target": _count_target, "growth_target": _growth_target, "corridor_cities": _corridor_cities,
-    "no_land_rule_on_tag": _no_land_rule_on_tag,
+    "no_land_rule_on_tag": _no_land_rule_on_tag, "count_within_reach": _count_within_reach,
+    "national_reachable": _national_reachable, "candidates_smaller": _candidates_smaller,
 }
 
 

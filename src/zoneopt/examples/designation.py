@@ -20,7 +20,7 @@ counties, sectors, land, tax, value added, revenue, score, grade: see that modul
   (工业比重, beta(4, 3); beta(2, 5) for zones in a central urban district) for every zone;
 * **central urban districts**: every city's first county (``<city>-县1``) stands for its
   central district; its zones carry the tag ``urban-core``;
-* the **designation settings**: the criteria (revenue ≥ 100 亿元, 亩均税收 ≥ 8 万元/亩, leading
+* the **designation settings**: the criteria (revenue ≥ 40 亿元, 亩均税收 ≥ 8 万元/亩, leading
   share > 50 %, export share ≥ 5 %), at least 35 and at most 40 new provincial zones, at most
   10 a year, one zone per county; recommendations for national status among provincial 经开区
   in the first 3 by score with 亩均税收 ≥ 15 万元/亩, one a year, three in all; conversion of
@@ -49,7 +49,7 @@ from zoneopt.examples.parks import synthetic_parks_data
 from zoneopt.examples.zones import to_json_text
 from zoneopt.instance import Instance
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SIGNATURE = "zoneopt.examples.designation"
 URBAN_TAG = "urban-core"
 TARGET = 35
@@ -64,9 +64,9 @@ def settings(target: int = TARGET) -> dict[str, Any]:
         "establish": {
             "candidates": {"levels": ["other"]},
             "criteria": [
-                {"id": "scale-revenue", "indicator": "revenue", "min": 1_000_000.0,
+                {"id": "scale-revenue", "indicator": "revenue", "min": 400_000.0,
                  "source": "2022 专栏四 (产业基础好); 2017 §二(一) (经济综合实力强)", "assumption": True,
-                 "note": "营业收入 ≥ 100 亿元 (1,000,000 万元): the clause states no figure"},
+                 "note": "营业收入 ≥ 40 亿元 (400,000 万元): the clause states no figure"},
                 {"id": "muju-tax", "indicator": "tax_per_mu", "min": 8.0,
                  "source": "2017 §三(二) (发展质量高); 2017 §六(一) (亩均税收)", "assumption": True,
                  "note": "亩均税收 ≥ 8 万元/亩: the clauses name the indicator, not the figure"},

@@ -33,12 +33,19 @@ What is drawn
 * existing land (mu): lognormal, median 25,000 national, 12,000 provincial etdz/hitech,
   10,000 clusters, 2,500 small parks, clipped to 500–80,000, rounded to 10 mu;
 * 亩均税收 (tax per mu, 万元): lognormal, median 22 national, 11 others, 7 small parks, clipped
-  to 3–60; tax, value added (5–10 × tax) and revenue (4–8 × value added) follow;
+  to 3–60; tax follows, then value added (3.5–5.5 × tax: taxes of 18–29 % of value added, VAT
+  and income tax on manufacturing) and revenue (3–5 × value added: a value-added rate of
+  20–33 %, a manufacturing park's), uniform draws and assumptions of the example
+  (:data:`VALUE_ADDED_PER_TAX`, :data:`REVENUE_PER_VALUE_ADDED`). The 180 parks of seed 2017
+  then hold about 5.7 万亿元 of revenue, a park's median about 200 亿元, 12 parks above
+  1,000 亿元 (generator version 1 drew 5–10 × tax and 4–8 × value added: 14 万亿元, 40 parks);
 * score 40–100 (one decimal), correlated about 0.85 with log 亩均税收; grades by score rank
   (top 20 % A, next 40 % B, next 35 % C, bottom 5 % D);
-* sectors (tags, :data:`zoneopt.examples.zones.SECTORS`): each county has a leading sector
-  (主导产业); a park carries it with probability 0.7, else a random one, and a second random
-  sector with probability 0.4;
+* sectors (tags, :data:`zoneopt.examples.zones.SECTORS`): each city has two chain sectors
+  (市域产业链); each county has a leading sector (主导产业), one of its city's two with
+  probability :data:`CHAIN_COUNTIES` (0.6), else a random one; a park carries its county's with
+  probability 0.7, else a random one, and a second random sector with probability 0.4
+  (version 1 drew the counties' leading sectors at random);
 * a land request of 5–25 % of existing land and a land pool of 10 % of all requests, with a
   request cap: so ``python -m zoneopt solve`` also works on the example.
 
@@ -75,7 +82,7 @@ import pandas as pd
 from zoneopt.examples.zones import _COUNTIES, CITIES, SECTORS, score_and_grade, to_json_text
 from zoneopt.instance import Instance
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 # The name the generator signs its output with (its module path before the examples moved
 # to zoneopt.examples): kept, so the bundled examples regenerate byte for byte.
 SIGNATURE = "zoneopt.synthetic_parks"
@@ -104,6 +111,20 @@ SECTOR_RELATEDNESS: dict[str, dict[str, float]] = {
 }
 """Relatedness of sector pairs (产业关联; illustrative, not from a published table): upstream
 and downstream links such as equipment–automotive, chemicals–new materials, food–logistics."""
+
+VALUE_ADDED_PER_TAX = (3.5, 5.5)
+"""Value added per yuan of tax (uniform): taxes are 18–29 % of value added (an assumption)."""
+REVENUE_PER_VALUE_ADDED = (3.0, 5.0)
+"""Revenue per yuan of value added (uniform): a value-added rate of 20–33 %, a manufacturing
+park's (an assumption)."""
+
+CHAIN_COUNTIES = 0.75
+"""The probability that a county's leading sector is one of its city's two chain sectors
+(2017 §四(四): 引导各县（市、区）围绕…省辖市域产业链; an assumption)."""
+
+CHAIN_SECOND = 0.5
+"""The probability that a park's second sector, when it has one, is its city's other chain sector
+(an assumption)."""
 
 KIND_LABEL = {"cluster": "产业集聚区", "etdz": "经开区", "hitech": "高新区", "other": "专业园区"}
 FloatArray = npt.NDArray[np.float64]
@@ -238,16 +259,27 @@ def _park_arrays(rng: np.random.Generator, n: int, per_county: float) -> dict[st
     med_tpm = np.where(national, 22.0, np.where(small, 7.0, 11.0))
     tpm = np.clip(np.exp(np.log(med_tpm) + 0.45 * rng.standard_normal(n)), 3.0, 60.0)
     tax = np.round(tpm * area, 1)
-    value_added = np.round(tax * rng.uniform(5.0, 10.0, n), 1)
-    revenue = np.round(value_added * rng.uniform(4.0, 8.0, n), 1)
+    value_added = np.round(tax * rng.uniform(*VALUE_ADDED_PER_TAX, n), 1)
+    revenue = np.round(value_added * rng.uniform(*REVENUE_PER_VALUE_ADDED, n), 1)
     score, grade = score_and_grade(rng, tax, area)
     request = np.ceil(area * rng.uniform(0.05, 0.25, n) / 10.0) * 10.0
     # Sectors: the county's leading sector with probability 0.7, and maybe a second one.
     S = len(SECTORS)
     leading = rng.integers(0, S, n_counties)
-    s1 = np.where(rng.random(n) < 0.7, leading[county], rng.integers(0, S, n))
-    s2 = (s1 + rng.integers(1, S, n)) % S
-    s2 = np.where(rng.random(n) < 0.4, s2, -1)
+    carries, other = rng.random(n) < 0.7, rng.integers(0, S, n)
+    offset, two = rng.integers(1, S, n), rng.random(n) < 0.4
+    # The cities' industrial chains (drawn last, so the draws above stay those of version 1):
+    # two sectors a city; a county leads with one of them with probability CHAIN_COUNTIES.
+    n_cities = len(CITIES)
+    chain1 = rng.integers(0, S, n_cities)
+    chains = np.stack([chain1, (chain1 + rng.integers(1, S, n_cities)) % S], axis=1)
+    on_chain = rng.random(n_counties) < CHAIN_COUNTIES
+    leading = np.where(on_chain, chains[county_city, rng.integers(0, 2, n_counties)], leading)
+    s1 = np.where(carries, leading[county], other)
+    second = rng.random(n) < CHAIN_SECOND
+    other_chain = np.where(chains[county_city[county], 0] == s1, chains[county_city[county], 1],
+                           chains[county_city[county], 0])
+    s2 = np.where(two, np.where(second & (other_chain != s1), other_chain, (s1 + offset) % S), -1)
     city = np.array(CITIES, dtype=object)[county_city[county]]
     county_name = np.array([f"{c}-县{k}" for c, k in zip(np.array(CITIES, dtype=object)[county_city].tolist(),
                                                         county_no.tolist(), strict=True)], dtype=object)[county]

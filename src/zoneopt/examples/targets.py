@@ -52,6 +52,10 @@ YI = {"yuan": 1e8, "wan_yuan": 1e4, "yi_yuan": 1.0}
 """Money units per 亿元."""
 CANDIDATE_SEED = 2021
 """The designation generator's seed whose candidate parks join the 45 zones (its bundled example's)."""
+CANDIDATE_SIZE = 0.65
+"""The candidate parks' size figures — land, land request, tax, value added, revenue — are the
+parks generator's times this (their per-mu figures kept): 其他园区 applying to become provincial
+经开区 are on the whole smaller than the provincial zones (an assumption of the example)."""
 CANDIDATE_FIGURES: dict[str, tuple[float, float]] = {
     "rd_spending": (0.005, 0.025),
     "energy_tce": (1.5, 4.0),
@@ -69,23 +73,36 @@ DERIVED_2022: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
     "industrial_investment": ("万元/yr", "工业投资", ("value_added", 0.35, 0.55), 0.08),
     "leading_investment": ("万元/yr", "主导产业投资", ("value_added", 0.22, 0.40), 0.10),
     "region_industrial_investment": ("万元/yr", "所在地区工业投资", ("value_added", 0.45, 0.75), 0.06),
-    "high_tech_firms": ("firms", "高新技术企业数", ("revenue", 2e-6, 6e-6), 0.08),
+    "high_tech_firms": ("firms", "高新技术企业数", ("revenue", 3.8e-6, 10.5e-6), 0.08),
     "fdi": ("万元/yr", "实际吸收外资", ("revenue", 0.004, 0.012), 0.03),
     "out_of_province_capital": ("万元/yr", "实际引进省外资金", ("revenue", 0.04, 0.10), 0.03),
     "trade": ("万元/yr", "货物进出口总额", ("revenue", 0.05, 0.20), 0.07),
+    "manufacturing_firms": ("firms", "规模以上制造业企业", ("revenue", 2.0e-5, 4.0e-5), 0.03),
 }
 """The 45 zones' derived figures: a uniform share of a generated column (an assumption each),
 and the assumed organic growth a year."""
 
 DERIVED_2017: dict[str, tuple[str, str, tuple[str, float, float], float]] = {
-    "leading_revenue": ("万元/yr", "主导产业主营业务收入", ("revenue", 0.30, 0.70), 0.09),
-    "innovation_leaders": ("firms", "创新引领型龙头企业", ("revenue", 0.1e-6, 0.4e-6), 0.10),
-    "rd_institutes": ("institutes", "省级新型研发机构", ("revenue", 0.1e-6, 0.3e-6), 0.15),
-    "innovation_teams": ("teams", "引进创新引领型团队 (累计)", ("revenue", 0.2e-6, 0.6e-6), 0.20),
+    "leading_revenue": ("万元/yr", "主导产业主营业务收入", ("revenue", 0.35, 0.80), 0.09),
+    "innovation_leaders": ("firms", "创新引领型龙头企业", ("revenue", 0.055e-6, 0.25e-6), 0.10),
+    "rd_institutes": ("institutes", "省级新型研发机构", ("revenue", 0.075e-6, 0.21e-6), 0.15),
+    "innovation_teams": ("teams", "引进创新引领型团队 (累计)", ("revenue", 0.11e-6, 0.34e-6), 0.20),
     "pipe_gallery_km": ("km", "新建道路配套地下综合管廊", ("land_area_mu", 0.0, 0.0006), 0.0),
     "new_road_km": ("km", "新建道路", ("land_area_mu", 0.0008, 0.0015), 0.0),
+    "large_medium_firms": ("firms", "大中型工业企业", ("revenue", 1.0e-5, 2.0e-5), 0.02),
 }
-"""The 180 parks' derived figures (as :data:`DERIVED_2022`)."""
+"""The 180 parks' derived figures (as :data:`DERIVED_2022`). The factors per 万元 of revenue put
+each 2017 target ambitious but within reach at the base year 2017: 创新引领型龙头企业 about 70
+(target 100 by 2020 at 10 %/yr), 省级新型研发机构 about 60 (100; 15 %/yr), 创新引领型团队 about
+110 (200; 20 %/yr, cumulative), 主导产业 above half of revenue in about 130 parks (150);
+大中型工业企业 one per 0.5–1 亿元 of revenue."""
+COVERAGE: dict[str, tuple[str, str, str, tuple[float, float], float]] = {
+    "2017": ("rd_institute_firms", "有省级以上研发机构的大中型工业企业", "large_medium_firms", (0.70, 0.85), 0.08),
+    "2022": ("rd_active_firms", "开展研发活动的规模以上制造业企业", "manufacturing_firms", (0.62, 0.72), 0.10),
+}
+"""The firms a coverage target counts (name, label, the firms it is a share of, that share at
+the base year (uniform), its organic growth a year): a share of each zone's firms, an
+assumption each (the texts state the 2020 / 2025 goal, not the base)."""
 
 EMERGING: dict[str, str] = {
     "smart-terminals": "新一代智能终端", "electronic-components": "电子核心基础部件",
@@ -111,12 +128,21 @@ EMERGING_FROM: dict[str, tuple[str, ...]] = {
 """The emerging fields a park of a sector grows into most often (illustrative)."""
 RELATED = 0.5
 """The probability that a park's emerging field is one its first sector grows into (an assumption)."""
-EMERGING_PARKS = 0.45
+EMERGING_PARKS = 0.7
 """The probability that a park carries an emerging field besides its sectors (an assumption)."""
-EMERGING_SHARE = (0.10, 0.30)
+EMERGING_SHARE = (0.20, 0.50)
 """The share of a park's leading-industry revenue in its emerging field: uniform (an assumption)."""
+CITY_FIELD = 0.8
+"""The probability that a park's emerging field is its city's (an assumption: 2017 §四(二) builds
+the emerging clusters in the parks 基础较好、优势突出; a city grows one field)."""
+CITY_CHAINS = 2
+"""A city's main industries (its 产业链): the sectors carrying most of its parks' leading revenue."""
+CITY_FOCUS = (0.6, 0.9)
+"""The share of a two-sector park's leading revenue (outside its emerging field) in its city's
+main industry when it carries it: uniform (an assumption, after 2017 §四(四)'s 市域产业链)."""
 
-COUNTED = ("high_tech_firms", "innovation_leaders", "rd_institutes", "innovation_teams")
+COUNTED = ("high_tech_firms", "innovation_leaders", "rd_institutes", "innovation_teams", "large_medium_firms",
+           "manufacturing_firms")
 """Figures that are counts: rounded to whole numbers."""
 
 
@@ -145,6 +171,27 @@ def _derive(data: dict[str, Any], table: dict[str, tuple[str, str, tuple[str, fl
         z["metrics"]["named"] = {name: float(v[k]) for name, v in columns.items()}
 
 
+def _coverage(data: dict[str, Any], plan: str, seed: int, zones: list[dict[str, Any]], part: int) -> None:
+    """Add the firms a coverage target counts (:data:`COVERAGE`) to each zone of ``zones`` as a
+    seeded share of its firms, and declare them."""
+    name, label, of, (lo, hi), _ = COVERAGE[plan]
+    rng = np.random.Generator(np.random.PCG64([seed, 12, part]))
+    share = rng.uniform(lo, hi, len(zones))
+    for z, f in zip(zones, share.tolist(), strict=True):  # a loop over zones: the JSON objects
+        z["metrics"]["named"][name] = float(round(z["metrics"]["named"][of] * f))
+    data["metrics"][name] = {"unit": "firms", "label": label,
+                             "source": f"synthetic: {lo:g}–{hi:g} × the zone's {of} (uniform)"}
+
+
+def _coverage_effect(plan: str, assumption: str) -> dict[str, Any]:
+    """The effect of the firms a coverage target counts: the zone's own per existing mu from the
+    next year, and their organic growth (faster than the firms': the programme's push)."""
+    name, _, of, _, g = COVERAGE[plan]
+    return {"metric": name, "lag": 1, "organic_growth": g,
+            "source": assumption + f"{g:.0%}/yr without new land (the {of} grow slower); a new mu brings the "
+                                   "zone's own firms per mu"}
+
+
 def _effects(table: dict[str, tuple[str, str, tuple[str, float, float], float]], own: list[dict[str, Any]],
              source: str) -> list[dict[str, Any]]:
     """Each derived figure's land effect: the zone's own figure per existing mu from the next
@@ -162,7 +209,8 @@ def _growth(tid: str, metric: str, rate: float, what: str) -> dict[str, Any]:
 def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
     """The candidate parks of the designation generator (:func:`synthetic_designation_data`,
     seed :data:`CANDIDATE_SEED`: parks of the parks generator that are not development zones,
-    level ``other``) as zones of the 45-zone plan, with the figures that plan's models and
+    level ``other``) as zones of the 45-zone plan, their size figures scaled by
+    :data:`CANDIDATE_SIZE` (per-mu figures kept), with the figures that plan's models and
     evaluation read and the parks generator does not draw — R&D, energy, staff, emissions — as
     seeded shares of their own figures (each an assumption, :data:`CANDIDATE_FIGURES`), the
     emission intensity per pollutant the median of the 45 zones', and the corridor tag where
@@ -172,8 +220,9 @@ def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, An
     ids = [z["id"] for z in cands]
     n = len(cands)
     rng = np.random.Generator(np.random.PCG64([seed, 12, 4]))
-    va = np.array([z["metrics"]["value_added"] for z in cands], dtype=float)
-    rev = np.array([z["metrics"]["revenue"] for z in cands], dtype=float)
+    size = CANDIDATE_SIZE
+    va = np.round(np.array([z["metrics"]["value_added"] for z in cands], dtype=float) * size, 1)
+    rev = np.round(np.array([z["metrics"]["revenue"] for z in cands], dtype=float) * size, 1)
     drawn = {name: rng.uniform(lo, hi, n) for name, (lo, hi) in CANDIDATE_FIGURES.items()}
     zva = np.array([z["metrics"]["value_added"] for z in data["zones"]], dtype=float)
     pollutants = sorted({p for z in data["zones"] for p in z["metrics"].get("emissions_t") or {}})
@@ -191,12 +240,13 @@ def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, An
         tags = sorted({*z["tags"], *(("corridor",) if z["city"] in CORRIDOR_CITIES else ())})
         out.append({
             "id": z["id"], "name": z["name"], "city": z["city"], "county": z["county"], "level": "other",
-            "kind": z["kind"], "tags": tags, "land_area_mu": z["land_area_mu"],
-            "metrics": {"tax": m["tax"], "value_added": m["value_added"], "revenue": m["revenue"],
+            "kind": z["kind"], "tags": tags, "land_area_mu": round(z["land_area_mu"] * size, -1),
+            "metrics": {"tax": round(m["tax"] * size, 1), "value_added": float(va[k]), "revenue": float(rev[k]),
                         **{name: float(v[k]) for name, v in figures.items()},
                         "emissions_t": {p: round(float(intensity[p] * va[k] * spread[k]), 2) for p in pollutants},
                         "energy_reduction_tce": 0.0},
-            "requests": {"land_mu": z["requests"]["land_mu"]}, "meets_env_standards": True,
+            "requests": {"land_mu": float(np.ceil(z["requests"]["land_mu"] * size / 10.0) * 10.0)},
+            "meets_env_standards": True,
             "location": z["location"]})
     des = parks["designation"]["figures"]
     return out, {f: {i: des[f][i] for i in ids} for f in ("leading_share", "export_share")}
@@ -266,8 +316,10 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
     data = synthetic_years_data(seed)
     candidates, figures = _candidate_parks(data, seed)
     _derive(data, DERIVED_2022, seed, 1)
+    _coverage(data, "2022", seed, data["zones"], 7)
     declared = data["metrics"]
     _derive(data, DERIVED_2022, seed, 5, zones=candidates)
+    _coverage(data, "2022", seed, candidates, 8)
     data["metrics"] = declared
     data["zones"] = data["zones"] + candidates
     data["designation"] = _designation_2022(figures)
@@ -292,6 +344,7 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "source": assumption + "the industrial investment a new mu brings is in the zone's leading industry"},
         {"metric": "region_industrial_investment", "per_mu": "industrial_investment_per_mu", "lag": 1,
          "organic_growth": 0.06, "source": assumption + "a zone's new industrial investment adds to its region's"},
+        _coverage_effect("2022", assumption),
     ]
     periods = data["periods"]
     periods["effects"] = _effects(DERIVED_2022, own, assumption + "the zone's own figure per existing mu from the "
@@ -320,6 +373,9 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "source": "2022 专栏一", "note": "工业投资占本地区工业投资比重 80% 以上 (2025)"},
         {"id": "high-tech-firms", "type": "level", "metric": "high_tech_firms", "at_least": 3000, "per": "total",
          "hard": False, "source": "2022 专栏一", "note": "高新技术企业数 3000 家 (2025)"},
+        {"id": "rd-activity-coverage", "type": "level", "metric": "rd_active_firms", "over": "manufacturing_firms",
+         "at_least": 0.95, "per": "total", "hard": False, "assumption": True, "source": "2022 第二章第四节 (发展目标)",
+         "note": "规模以上制造业企业研发活动全覆盖 (2025): 全覆盖 read as ≥ 95 % of the zones' firms (an assumption)"},
         {"id": "new-provincial-zones", "type": "designation", "part": "establish", "at_least": 35, "hard": False,
          "source": "2022 专栏一", "note": "新增省级经开区数量 35 个 (十四五时期: candidates designated 2021–2025)"},
         {"id": "international-parks", "type": "designation", "part": "status", "status": "international-park",
@@ -347,6 +403,7 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
     for key in ("projects", "portfolio", "consolidation", "scenarios"):  # single-year settings
         data.pop(key, None)
     _derive(data, DERIVED_2017, seed, 2)
+    _coverage(data, "2017", seed, data["zones"], 7)
     industries = industries_2017(data, seed)
     rng = np.random.Generator(np.random.PCG64([seed, 12, 3]))
     national = np.array([z["level"] == "national" for z in data["zones"]])
@@ -363,7 +420,8 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
            {"metric": "leading_revenue", "per_mu": "revenue_per_mu", "lag": 1, "organic_growth": 0.09,
             "source": assumption + "the revenue a new mu brings is in the park's leading industry (主导产业)"},
            *({"metric": m, "per_mu": 0.0, "organic_growth": g, "source": assumption + "new land does not move it"}
-             for m, (*_, g) in DERIVED_2017.items() if m in ("pipe_gallery_km", "new_road_km"))]
+             for m, (*_, g) in DERIVED_2017.items() if m in ("pipe_gallery_km", "new_road_km")),
+           _coverage_effect("2017", assumption)]
     data["periods"] = {
         "years": [2018, 2019, 2020], "base_year": 2017, "source": "2017 §一(三) (到2020年)",
         "effects": _effects(DERIVED_2017, own, assumption + "the park's own figure per existing mu from the next "
@@ -397,6 +455,11 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
              "note": "创新引领型龙头企业达到 100 家以上 (2020; counted in the parks: the clause says 全省)"},
             {"id": "rd-institutes", "type": "level", "metric": "rd_institutes", "at_least": 100, "hard": False,
              "source": "2017 §五(二)", "note": "省级新型研发机构达到 100 家 (2020; counted in the parks)"},
+            {"id": "rd-institute-coverage", "type": "level", "metric": "rd_institute_firms",
+             "over": "large_medium_firms", "at_least": 0.95, "per": "total", "hard": False, "assumption": True,
+             "source": "2017 §五(二)",
+             "note": "基本实现产业集聚区大中型工业企业省级以上研发机构全覆盖 (2020): 基本实现全覆盖 read as ≥ 95 % "
+                     "of the parks' large and medium industrial firms (an assumption)"},
             {"id": "innovation-teams", "type": "level", "metric": "innovation_teams", "at_least": 200, "hard": False,
              "source": "2017 §五(三)", "note": "累计引进创新引领型团队 200 个以上 (2020; counted in the parks)"},
             {"id": "circular-national", "type": "count", "metric": "circular_retrofit", "threshold": 1,
@@ -427,10 +490,14 @@ def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
     """The industries of the 2017 instance (``periods.industries``) and each park's share of its
     主导产业主营业务收入 (``leading_revenue``) in them: a park's sector tags are its traditional
     industries; with probability :data:`EMERGING_PARKS` it carries one of the 10 emerging fields
-    too (a field its first sector grows into, :data:`EMERGING_FROM`, with probability :data:`RELATED`;
-    else any)
-    with a share drawn from :data:`EMERGING_SHARE`; the rest is split between its sectors at a
-    uniform 0.3–0.7 for the first (in tag order) when it has two. The tag is added to the park.
+    too, at a share drawn from :data:`EMERGING_SHARE`: its city's field (each city builds one
+    emerging field, the fields dealt to the cities in a seeded order) with probability
+    :data:`CITY_FIELD`, else a field its first sector grows into (:data:`EMERGING_FROM`) with
+    probability :data:`RELATED`, else any. The rest is split between its sectors when it has
+    two: a share drawn from :data:`CITY_FOCUS` in its city's main industry (the sector carrying
+    most of the city's leading revenue) when it carries it — the county parks build on their
+    city's chain (2017 §四(四): 以省辖市为主体…引导各县（市、区）围绕…省辖市域产业链) — else a
+    uniform 0.3–0.7 for the first (in tag order). The tag is added to the park.
     Why ``leading_revenue`` and not ``revenue``: the clusters of §四(四) are 主导产业集群 and the
     industries here are the parks' leading ones, so their revenue outside the leading industries
     belongs to no cluster counted."""
@@ -443,11 +510,23 @@ def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
     pick = rng.uniform(size=n)
     share = np.round(rng.uniform(*EMERGING_SHARE, n), 3)
     first = np.round(rng.uniform(0.3, 0.7, n), 3)
+    cities = sorted({z["city"] for z in zones})
+    dealt = rng.permutation(len(fields))
+    city_field = {c: fields[int(dealt[k % len(fields)])] for k, c in enumerate(rng.permutation(cities).tolist())}
+    own_city = rng.uniform(size=n) < CITY_FIELD
+    focus = np.round(rng.uniform(*CITY_FOCUS, n), 3)
+    weight: dict[tuple[str, str], float] = {}
+    for z in zones:  # a loop over zones: each city's leading revenue by sector
+        for t in z["tags"]:
+            key = (z["city"], t)
+            weight[key] = weight.get(key, 0.0) + z["metrics"]["named"]["leading_revenue"] / len(z["tags"])
+    ranked = sorted(weight.items(), key=lambda kv: (-kv[1], kv[0]))
+    chains = {c: [t for (cc, t), _ in ranked if cc == c][:CITY_CHAINS] for c in cities}
     shares: dict[str, dict[str, float]] = {}
     for k, z in enumerate(zones):  # a loop over zones: the JSON objects
         sectors = list(z["tags"])
-        pool = EMERGING_FROM.get(sectors[0], ()) if related[k] else ()
-        choices = [f for f in (pool or fields) if f not in sectors]
+        pool = (city_field[z["city"]],) if own_city[k] else EMERGING_FROM.get(sectors[0], ()) if related[k] else ()
+        choices = [f for f in (pool or fields) if f not in sectors] or [f for f in fields if f not in sectors]
         row: dict[str, float] = {}
         rest = 1.0
         if has[k] and choices:
@@ -458,8 +537,11 @@ def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
         if len(sectors) == 1:
             row[sectors[0]] = rest
         else:
-            row[sectors[0]] = round(rest * float(first[k]), 3)
-            row[sectors[1]] = round(rest - row[sectors[0]], 3)
+            on = [t for t in chains[z["city"]] if t in sectors]
+            lead = sectors.index(on[0]) if on else 0
+            part = float(focus[k]) if on else float(first[k])
+            row[sectors[lead]] = round(rest * part, 3)
+            row[sectors[1 - lead]] = round(rest - row[sectors[lead]], 3)
         shares[z["id"]] = dict(sorted(row.items()))
     present = {t for z in zones for t in z["tags"]}
     tags = [t for t in (*SECTOR_LABELS, *EMERGING) if t in present]
@@ -467,9 +549,10 @@ def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
         "tags": list(dict.fromkeys(tags)), "labels": {t: {**SECTOR_LABELS, **EMERGING}[t] for t in dict.fromkeys(tags)},
         "shares": shares, "source": "2017 §四(二), §四(四)",
         "note": "synthetic: each park's leading-industry revenue split among its industries (sector tags, and an "
-                "emerging field drawn with probability "
-                f"{EMERGING_PARKS:g} at a share of {EMERGING_SHARE[0]:g}–{EMERGING_SHARE[1]:g}); a cluster counts the "
-                "parks' part only (its firms outside the parks are not in the instance): an assumption"}
+                f"emerging field drawn with probability {EMERGING_PARKS:g} at a share of {EMERGING_SHARE[0]:g}–"
+                f"{EMERGING_SHARE[1]:g}, its city's field with probability {CITY_FIELD:g}; {CITY_FOCUS[0]:g}–"
+                f"{CITY_FOCUS[1]:g} of the rest in its city's main industry when it carries it); a cluster counts "
+                "the parks' part only (its firms outside the parks are not in the instance): an assumption"}
 
 
 def designation_2017() -> dict[str, Any]:
