@@ -221,7 +221,7 @@ def target_status_lines(plan: Any, display: Display) -> list[str]:
             and not _is_money(str(r["unit"]))
         word = display.term(f"tunit.{r['unit']}", display.clean(str(r["unit"]))).strip()
         lines.append(display.t("years.target_line", status=display.term(f"tstatus.{r['status']}", r["status"]),
-                               rule=r["rule"], source=r["source"] or display.t("years.no_source"), metric=metric)
+                               rule=r["rule"], source=display.clean(str(r["source"])) if r["source"] else display.t("years.no_source"), metric=metric)
                      + value + (f" {word}".rstrip() if unit else ""))
         if r["diagnosis"]:
             lines.append(f"      {display.clean(str(r['diagnosis']))}")
