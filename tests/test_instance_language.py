@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -90,4 +89,6 @@ def test_the_detector_tells_sentences_from_ids() -> None:
                  "zoneopt.synthetic.synthetic_instance(n_zones=45, seed=2022, rules='defensible')",
                  "numpy PCG64", "WGS 84", "各城市 NOx 环境容量（合成数据）", "35 个为目标 new-provincial-zones"):
         assert english_sentence(fine) is None, fine
-    assert Path(INSTANCES / "small-4.json").exists()
+    peers = "DEA 参照：zhengzhou xinzheng mengzhou"  # zone ids in a row are ids when named as such
+    assert english_sentence(peers) and english_sentence(peers, {"zhengzhou", "xinzheng", "mengzhou"}) is None
+    assert english_sentence("the rest split by zhengzhou", {"zhengzhou"}) == "the rest split by"
