@@ -182,7 +182,7 @@ def test_every_assumed_number_says_so(rules: str, n: int) -> None:
         assert bool(r.assumption) == (r.id in ASSUMED), r.id
         assert r.source and (r.cited or "").endswith("(assumption)") == (r.id in ASSUMED)
     corridor = next(r for r in inst.rules if r.id == "corridor-cap")
-    assert "the clause sets no land cap" in (corridor.note or "")
+    assert "该条款未设用地上限" in (corridor.note or "")
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
