@@ -73,7 +73,7 @@ def test_bundled_example_is_henans_45_zones() -> None:
     assert len(national) == 9 and len(inst.zones) - len(national) == 36
     assert {"郑州经开区", "洛阳经开区", "新乡经开区", "鹤壁经开区", "许昌经开区", "漯河经开区", "开封经开区",
             "红旗渠经开区", "濮阳经开区"} == set(national)
-    assert inst.metadata.synthetic and "real or illustrative" in inst.metadata.description
+    assert inst.metadata.synthetic and "省级名称真实或为示意" in inst.metadata.description
     parcels = load(EXAMPLE_PARCELS)  # the same zones, the standard rule set in whole parcels
     assert parcels.pools.land is not None and parcels.pools.land.parcel_mu == 50
     assert parcels.rules == synthetic_instance(45, seed=2022).rules and parcels.zones == inst.zones
@@ -182,7 +182,7 @@ def test_every_assumed_number_says_so(rules: str, n: int) -> None:
         assert bool(r.assumption) == (r.id in ASSUMED), r.id
         assert r.source and (r.cited or "").endswith("(assumption)") == (r.id in ASSUMED)
     corridor = next(r for r in inst.rules if r.id == "corridor-cap")
-    assert "the clause sets no land cap" in (corridor.note or "")
+    assert "该条款未设用地上限" in (corridor.note or "")
 
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -51,7 +51,8 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
           + (f" · {display.t('term.synthetic')}" if instance.metadata.synthetic else ""), file=out)
     y = result.years
     print(display.t("manage.history", first=y["year"].iloc[0], last=y["year"].iloc[-1],
-                    rules=", ".join(f"{rid} ({src})" if src else rid for rid, src in result.rules.items())), file=out)
+                    rules=("、" if display.zh else ", ").join(rid + display.paren(display.clean(src)) if src else rid
+                                                              for rid, src in result.rules.items())), file=out)
     acted = result.decisions[result.decisions["actions"] != ""]
     shown = acted if args.all else acted.head(60)
     if shown.empty:

@@ -155,7 +155,7 @@ def shared_line(allocations: Any, bindings: Any, display: Display) -> str:
     shared = shared_bindings(allocations, bindings)
     if not shared:
         return display.t("solve.no_shared")
-    parts = [display.t("solve.shared_rule", rule=rule, source=display.paren(src) if src else "",
+    parts = [display.t("solve.shared_rule", rule=rule, source=display.paren(display.clean(src)) if src else "",
                        rows=display.t("solve.shared_rows", n=n) if n != 1 else display.t("solve.shared_row"))
              for rule, src, n in shared]
     return display.t("solve.shared", rules=display.join(parts))

@@ -120,12 +120,12 @@ def base_rules(all_eligible: bool) -> list[dict[str, Any]]:
     grade D gets nothing (when some zone is grade D)."""
     out: list[dict[str, Any]] = [
         {"id": "request-cap", "type": "request_cap", "source": "2017 §十(二)",
-         "note": "no zone gets more than it requested: land follows each zone's plan (依法依规实施滚动开发)"},
+         "note": "各开发区所得不超过其申请：依法依规实施滚动开发"},
     ]
     if not all_eligible:
         out.append({"id": "exclude-grade-d", "type": "exclude", "select": {"grades": ["D"]},
                     "source": "2017 §十(四)",
-                    "note": "有升有退: grade D zones (资源要素利用率低 …) get no new construction land"})
+                    "note": "有升有退：D 级开发区（资源要素利用率低…）不安排新增建设用地指标"})
     return out
 
 
@@ -166,29 +166,29 @@ def defensible_rules(z: dict[str, Any], Q: float, named: bool, city_code: npt.ND
     out = base_rules(bool(eligible.all()))
     out.append({"id": "tilt-grade", "type": "tilt", "by": "grade", "margin": MARGIN, "source": "2017 §六(一)",
                 "assumption": True,
-                "note": "将新增建设用地指标向节约集约用地好的产业集聚区倾斜: every zone of a grade gets at least "
-                        f"{1 + MARGIN:g} × what any zone of the next grade down gets per existing mu (the margin "
-                        "is an assumption; it forbids the flat split)"})
+                "note": "将新增建设用地指标向节约集约用地好的产业集聚区倾斜：按现有每亩计，每一等级的开发区不少于"
+                        f"下一等级任一开发区的 {1 + MARGIN:g} 倍（倍数为假设，"
+                        "用以排除平均分配）"})
     if lot > 0:
         out.append({"id": "min-lot", "type": "min_lot", "lot_mu": lot, "source": "2022 第七章第四节",
                     "assumption": True,
-                    "note": f"“标准地”: land is supplied in usable plots, so a zone gets nothing or at least {lot:g} "
-                            "mu (the lot size is an assumption)"})
+                    "note": f"“标准地”：按成片可用地块供地，开发区所得为零或不少于 {lot:g} "
+                            "亩（地块规模为假设）"})
     if has_nat and floor >= 0.01:
         out.append({"id": "national-floor", "type": "group_bounds", "by": "level", "groups": ["national"],
                     "floor_share": floor, "source": "2017 §二(一)", "assumption": True,
-                    "note": f"鼓励以国家级开发区…为主体: national zones together get at least {floor:.0%} of the pool"})
+                    "note": f"鼓励以国家级开发区…为主体：国家级开发区合计不少于指标总量的 {floor:.0%}"})
     out.append({"id": "city-cap", "type": "group_bounds", "by": "city", "cap_share": city_cap,
                 "source": "2017 §二(二)", "assumption": True,
-                "note": f"促进协调发展: no city gets more than {city_cap:.0%} of the pool"})
+                "note": f"促进协调发展：任一城市不超过指标总量的 {city_cap:.0%}"})
     if with_corridor_cap and corridor.any():
-        out.append(corridor_cap_rule({"cap_share": corridor_cap}, f"{corridor_cap:.0%} of the pool"))
+        out.append(corridor_cap_rule({"cap_share": corridor_cap}, f"指标总量的 {corridor_cap:.0%}"))
     if lock is not None:
         k, v = lock
         out.append({"id": "lock-key-project", "type": "lock", "values_mu": {str(z["id"][k]): v},
                     "source": "2022 第二章第二节", "assumption": True,
-                    "note": f"坚持项目为王: a provincial key project (省重点项目, illustrative) in {z['name'][k]} "
-                            f"gets {v:g} mu, fixed outside the competitive split"})
+                    "note": f"坚持项目为王：{z['name'][k]}的一个省重点项目（示意）"
+                            f"安排 {v:g} 亩，不参与竞争性分配"})
     for w, t in zip(ws, totals, strict=True):
         check_witness(w, z, t, out, city_code)
     return out
@@ -200,9 +200,9 @@ def corridor_cap_rule(bound: dict[str, float], what: str) -> dict[str, Any]:
     assumption and says so."""
     return {"id": "corridor-cap", "type": "zone_bounds", "select": {"tags": ["corridor"]}, **bound,
             "source": "2017 §六(二)", "assumption": True,
-            "note": "the ten air-pollution priority cities (京津冀大气污染传输通道 7 个省辖市 "
-                    "and 洛阳 平顶山 三门峡): "
-                    f"at most {what} of new land per zone (an assumption: the clause sets no land cap)"}
+            "note": "京津冀大气污染传输通道 7 个省辖市"
+                    "和洛阳、平顶山、三门峡：每个开发区"
+                    f"新增建设用地不超过{what}（假设：该条款未设用地上限）"}
 
 
 def check_witness(w: FloatArray, z: dict[str, Any], Q: float, rules: list[dict[str, Any]],
@@ -254,29 +254,29 @@ def defensible_scenarios(pool: dict[str, Any], rules: list[dict[str, Any]],
     ids = {r["id"] for r in rules}
     total = float(pool["total_mu"])
     out: list[dict[str, Any]] = []
-    for sid, f, what in (("quota-plus-10", 1.1, "10 % larger"), ("quota-minus-20", 0.8, "20 % smaller")):
+    for sid, f, what in (("quota-plus-10", 1.1, "增加 10%"), ("quota-minus-20", 0.8, "减少 20%")):
         new = round(total * f, 6)
-        out.append({"id": sid, "description": f"the land quota {what} ({total:,.0f} → {new:,.0f} mu), same rules "
-                                              "(shares of the pool scale with it): where the land goes",
+        out.append({"id": sid, "description": f"用地指标{what}（{total:,.0f} → {new:,.0f} 亩），约束不变"
+                                              "（按总量份额的约束随之缩放）：指标流向哪里",
                     "pools": {"land": dict(pool, total_mu=new)}})
     if "corridor-cap" in ids:
         out.append({"id": "no-corridor-cap",
-                    "description": "without the per-zone cap in the air-pollution corridor cities (2017 §六(二)): "
-                                   "what that rule costs, and who gets the land instead",
+                    "description": "取消传输通道城市每个开发区的用地上限（2017 §六(二)）："
+                                   "该约束的代价，以及用地改由谁获得",
                     "drop_rules": ["corridor-cap"]})
     elif corridor_cap:
         out.append({"id": "with-corridor-cap",
-                    "description": "with a per-zone land cap in the ten air-pollution priority cities of 2017 §六(二) "
-                                   "(an assumption: the clause sets no land cap): what such a cap would cost, and "
-                                   "who would get the land instead",
+                    "description": "对 2017 §六(二) 所列 10 个大气污染防治重点城市的每个开发区设用地上限"
+                                   "（假设：该条款未设用地上限）：这一上限的代价，以及"
+                                   "用地改由谁获得",
                     "rules": list(corridor_cap)})
     out.append({"id": "equity",
-                "description": "maximise the smallest share of its request any zone gets (ties broken by expected "
-                               "tax) instead of the tiered target: the price of an even split",
+                "description": "以各开发区所得占申请比例的最小值最大为目标（同值按预期税收排序），"
+                               "代替分档配置：均衡分配的代价",
                 "objective": {"kind": "equity"}})
     out.append({"id": "efficiency",
-                "description": "the pure linear efficiency objective (expected tax, 亩均税收, no diminishing returns) "
-                               "under the same rules: the winner-take-all the tiered target avoids",
+                "description": "约束不变，改用纯线性效率目标（预期税收，亩均税收，无边际递减）："
+                               "分档配置所避免的赢家通吃",
                 "objective": {"kind": "efficiency"}})
     return out
 

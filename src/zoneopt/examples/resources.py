@@ -54,7 +54,7 @@ import numpy.typing as npt
 
 from zoneopt.data.requests import EMERGING_FIELDS_2017
 from zoneopt.evaluation.run import evaluated_table
-from zoneopt.examples.zones import SECTORS, synthetic_data, to_json_text
+from zoneopt.examples.zones import SECTOR_NAMES, SECTORS, synthetic_data, to_json_text
 from zoneopt.instance import POLLUTANTS, Instance
 
 GENERATOR_VERSION = 2  # 2: the emission and fund examples take the defensible setup (rules="defensible")
@@ -139,11 +139,11 @@ def _add_zone_resources(data: dict[str, Any], rng: np.random.Generator) -> None:
 def _common_emission_rules() -> list[dict[str, Any]]:
     return [
         {"id": "em-request-cap", "type": "request_cap", "source": "2017 §六(一)",
-         "note": "no zone gets more allowances than it asks for"},
+         "note": "各开发区所得排污指标不超过其申请"},
         {"id": "em-env-standards", "type": "exclude", "select": {"meets_env_standards": False},
-         "source": "2017 §十(四)", "note": "环保不达标: no new allowances"},
+         "source": "2017 §十(四)", "note": "环保不达标：不安排新增排污指标"},
         {"id": "em-grade-d", "type": "exclude", "select": {"grades": ["D"]}, "source": "2017 §十(四)",
-         "note": "grade D (有升有退): no new allowances"},
+         "note": "D 级（有升有退）：不安排新增排污指标"},
     ]
 
 
@@ -171,14 +171,14 @@ def _emission_pools(data: dict[str, Any], rng: np.random.Generator, setup: str =
         rules: list[dict[str, Any]] = [
             {"id": f"{k}-city-capacity", "type": "group_bounds", "by": "city",
              "cap": {c: float(v) for c, v in zip(cities, caps, strict=True)}, "source": "2017 §六(一)",
-             "assumption": True, "note": f"each city's environmental capacity for {k} (环境容量; synthetic figures)"}]
+             "assumption": True, "note": f"各城市 {k} 环境容量（合成数据）"}]
         if k in AIR_POLLUTANTS and any("corridor" in z["tags"] for z in zones):
             rules.append({"id": f"{k}-corridor-share", "type": "group_bounds", "by": "tag", "groups": ["corridor"],
                           "cap_share": CORRIDOR_SHARE, "source": "2017 §六(二)", "assumption": True,
-                          "note": "the ten air-pollution priority cities of 2017 §六(二) "
-                                  "(京津冀大气污染传输通道 7 个省辖市 "
-                                  "and 洛阳 平顶山 三门峡) "
-                                  f"together ≤ {CORRIDOR_SHARE:.0%} (the share is an assumption)"})
+                          "note": "2017 §六(二) 所列 10 个大气污染防治重点城市"
+                                  "（京津冀大气污染传输通道 7 个省辖市"
+                                  "和洛阳、平顶山、三门峡）"
+                                  f"合计 ≤ {CORRIDOR_SHARE:.0%}（比例为假设）"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules}
     objective = dict(EMISSION_OBJECTIVE) if setup == "defensible" else {"kind": "priority",
                                                                           "weight": "energy_reduction_tce"}
@@ -204,26 +204,26 @@ def _fund_pool(data: dict[str, Any], rng: np.random.Generator, setup: str = "sta
     floor = math.floor(min(0.15 * budget, 0.8 * float(cap[south].sum())) / tranche) * tranche
     rules: list[dict[str, Any]] = [
         {"id": "fund-request-cap", "type": "request_cap", "source": "2017 §十(三)",
-         "note": "no zone gets more than it asks for"},
+         "note": "各开发区所得不超过其申请"},
         {"id": "fund-leverage", "type": "leverage_cap", "alpha": alpha, "per": "zone", "source": "2022 第三章 专栏二",
          "assumption": True,
-         "note": "the fund is at most 20 % of the investment it co-finances "
-                 "(引导和杠杆作用; the share is an assumption)"},
+         "note": "基金不超过其参与投资额的 20%"
+                 "（引导和杠杆作用；比例为假设）"},
         {"id": "fund-grade-d", "type": "exclude", "select": {"grades": ["D"]}, "source": "2017 §十(四)"},
     ]
     if floor > 0:
         rules.append({"id": "fund-south-floor", "type": "group_bounds", "by": "city",
                       "groups": [c for c in SOUTH_CITIES if south.any() and c in {z["city"] for z in zones}],
                       "combined": True, "floor": float(floor), "source": "2017 §二(二)", "assumption": True,
-                      "note": "豫南 (南阳 信阳 驻马店 周口) together: a regional floor (促进协调发展; the amount is an "
-                              "assumption)"})
+                      "note": "豫南（南阳、信阳、驻马店、周口）合计设区域下限（促进协调发展；金额为"
+                              "假设）"})
     objective: dict[str, Any] = {"kind": "leverage"}
     if setup == "defensible":
         objective["diminishing"] = {"breakpoints": [0.25, 0.5, 0.75], "factors": [1.0, 0.75, 0.5, 0.25]}
         rules.append({"id": "fund-min-lot", "type": "min_lot", "lot": FUND_LOT, "source": "2017 §十(三)",
                       "assumption": True,
-                      "note": f"no zone gets a token amount: nothing or at least {FUND_LOT:,.0f} 万元 (two tranches; "
-                              "the lot is an assumption)"})
+                      "note": f"不安排零星资金：为零或不少于 {FUND_LOT:,.0f} 万元（两个批次；"
+                              "下限为假设）"})
     return {"budget": budget, "tranche": tranche, "emerging_priority": 1.5,
             "sector_priority": {"electronics": 1.3, "new-materials": 1.3}, "source": "2017 §十(三)",
             "rules": rules, "objective": objective}
@@ -235,14 +235,14 @@ def _base(n_zones: int, seed: int, name: str, kind: str, setup: str = "standard"
     data["name"] = name
     meta = data["metadata"]
     meta["description"] = (
-        f"SYNTHETIC data for the {kind} model, generated by {SIGNATURE} (generator version "
-        f"{GENERATOR_VERSION}, numpy PCG64, seed {seed}) on the zones of "
-        + meta["description"][len("SYNTHETIC data: "):]
-        + " Energy-stock reductions, environmental status, emission and fund requests, pools"
-        + (", projects and targets" if kind == "portfolio" else "") + " are random draws as well.")
+        f"SYNTHETIC data（合成数据）：{kind}模型的数据，由 {SIGNATURE} 生成（生成器版本 "
+        f"{GENERATOR_VERSION}，numpy PCG64，种子 {seed}），所用开发区："
+        + meta["description"][len("SYNTHETIC data（合成数据）："):]
+        + "存量能耗削减、环保达标情况、排污和基金申请、指标总量"
+        + ("、项目和目标" if kind == "项目组合" else "") + "同样为随机抽样。")
     meta["source"] = f"{SIGNATURE} v{GENERATOR_VERSION} on {meta['source']}"
-    meta["notes"] = ("Money in 万元 (wan_yuan), land in mu, energy in tce, emissions in t; flows per year. "
-                     "Figures are synthetic: use them to try the tool, not to judge a zone.")
+    meta["notes"] = ("金额单位万元（wan_yuan），土地单位亩，能耗单位吨标准煤（tce），排放单位吨（t）；流量均按年计。"
+                     "数据为合成：用于试用本工具，不用于评判开发区。")
     return data
 
 
@@ -255,7 +255,7 @@ def emissions_data(n_zones: int = 45, seed: int = 2022, name: str | None = None,
     ``synthetic_data`` (its ``rules=setup``), plus the emission pools (six pollutants) and
     their rules; ``setup="defensible"`` (the bundled example) serves the zones that cut energy
     stock first (:data:`EMISSION_OBJECTIVE`), ``"standard"`` weighs them by their cut."""
-    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-emissions", "emission-allowance", setup)
+    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-emissions", "排污指标", setup)
     data["pools"]["emissions"] = _emission_pools(data, _rng(seed, 2), setup)
     return data
 
@@ -265,7 +265,7 @@ def funds_data(n_zones: int = 45, seed: int = 2022, name: str | None = None,
     """The fund example as a JSON-ready dict: the zones and land plan, plus the fund budget in
     tranches with its rules; ``setup="defensible"`` (the bundled example) adds diminishing
     returns and a minimum lot (:data:`FUND_LOT`)."""
-    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-funds", "fund-disbursement", setup)
+    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-funds", "基金投放", setup)
     data["pools"]["funds"] = _fund_pool(data, _rng(seed, 3), setup)
     return data
 
@@ -304,7 +304,9 @@ def _project_dicts(pa: dict[str, Any], zone_ids: Sequence[str]) -> list[dict[str
     cols = zip(range(P), zid, pa["sector"].tolist(), pa["land"].tolist(), pa["fund"].tolist(),
                pa["investment"].tolist(), pa["tax"].tolist(), pa["revenue"].tolist(), pa["leading"].tolist(),
                pa["industrial"].tolist(), strict=True)
-    return [{"id": f"P{k + 1:0{width}d}", "name": f"{s} project {k + 1}", "zone": z, "sector": s, "land_mu": a,
+    names = {**SECTOR_NAMES, **EMERGING_FIELDS_2017}
+    return [{"id": f"P{k + 1:0{width}d}", "name": f"{names.get(s, s)}项目 {k + 1}", "zone": z, "sector": s,
+             "land_mu": a,
              "emissions_t": {p: ems[p][k] for p in POLLUTANTS}, "fund": f, "investment": i, "tax": t,
              "revenue": r, "leading": ld, "industrial": ind}
             for k, z, s, a, f, i, t, r, ld, ind in cols]
@@ -355,7 +357,7 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
     by construction (module docstring)."""
     if n_projects < 1:
         raise ValueError(f"n_projects must be >= 1, got {n_projects!r}")
-    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-portfolio-{n_projects}", "project-portfolio")
+    data = _base(n_zones, seed, name or f"henan-etdz-{n_zones}-portfolio-{n_projects}", "项目组合")
     zones = data["zones"]
     n = len(zones)
     rng = _rng(seed, 4)
@@ -404,7 +406,7 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
             share = max(CORRIDOR_SHARE, _ceil(float(use[corridor].sum()) / total, 0.01))
             rules_k.append({"id": "SO2-corridor-share", "type": "group_bounds", "by": "tag", "groups": ["corridor"],
                             "cap_share": min(1.0, share), "source": "2017 §六(二)", "assumption": True,
-                            "note": "the ten air-pollution priority cities together (the share is an assumption)"})
+                            "note": "10 个大气污染防治重点城市合计（比例为假设）"})
         pollutants[k] = {"total_t": total, "source": "2017 §六(一)", "rules": rules_k}
     data["pools"]["emissions"] = {"pollutants": pollutants, "rules": [_common_emission_rules()[1]],
                                   "objective": {"kind": "priority"}}
@@ -413,25 +415,25 @@ def portfolio_data(n_zones: int = 45, n_projects: int = 300, seed: int = 2022,
     fund_rules: list[dict[str, Any]] = [
         {"id": "fund-leverage-project", "type": "leverage_cap", "alpha": PROJECT_LEVERAGE, "per": "project",
          "source": "2022 第三章 专栏二", "assumption": True,
-         "note": "the fund pays at most 30 % of a project's investment (the share is an assumption)"}]
+         "note": "基金不超过单个项目投资的 30%（比例为假设）"}]
     floor = math.floor(min(0.1 * budget, float(fund_used[south].sum())) / 100) * 100
     if floor > 0:
         fund_rules.append({"id": "fund-south-floor", "type": "group_bounds", "by": "city",
                            "groups": sorted(set(cities[south].tolist())), "combined": True, "floor": float(floor),
                            "source": "2017 §二(二)", "assumption": True,
-                           "note": "豫南 together: a regional floor (促进协调发展; the amount is an assumption)"})
+                           "note": "豫南合计设区域下限（促进协调发展；金额为假设）"})
     data["pools"]["funds"] = {"budget": budget, "emerging_priority": 1.2, "source": "2017 §十(三)",
                               "rules": fund_rules}
     data["projects"] = _project_dicts(pa, [z["id"] for z in zones])
     targets: list[dict[str, Any]] = [
         {"id": rule_id, "type": "count_target", "metric": "revenue", "threshold": theta,
          "at_least": plan if named else reached[rule_id], "source": "2022 专栏一",
-         "note": f"zones with 营业收入 ≥ {theta / 1e4:,.0f} 亿元 (2022 专栏一: 千亿 6+, 500 亿 15+)"}
+         "note": f"营业收入 ≥ {theta / 1e4:,.0f} 亿元的开发区（2022 专栏一：超千亿元 6 个以上，超 500 亿元 15 个以上）"}
         for rule_id, theta, plan, _ in REVENUE_TARGETS]
     targets.append({"id": "leading-70", "type": "share_target", "quantity": "investment",
                     "numerator": {"leading": True, "industrial": True}, "denominator": {"industrial": True},
                     "min_share": min(0.7, math.floor(lead_share * 100) / 100), "source": "2022 专栏一",
-                    "note": "主导产业投资占工业投资比重 70% 以上, over the chosen projects"})
+                    "note": "主导产业投资占工业投资比重 70% 以上（按入选项目计）"})
     data["portfolio"] = {"partial_funding": False, "rules": targets, "objective": {"kind": "tax"}}
     data.pop("scenarios", None)  # the land scenarios name rules the portfolio leaves out
     _check_witness(data, chosen)

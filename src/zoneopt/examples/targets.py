@@ -43,8 +43,9 @@ from zoneopt.examples.designation import settings as designation_settings
 from zoneopt.examples.designation import synthetic_designation_data
 from zoneopt.examples.parks import synthetic_parks_data
 from zoneopt.examples.years import synthetic_years_data
-from zoneopt.examples.zones import CORRIDOR_CITIES, to_json_text
+from zoneopt.examples.zones import CORRIDOR_CITIES, SECTOR_NAMES, to_json_text
 from zoneopt.instance import Instance
+from zoneopt.plans.glossary import term
 
 TARGETS_VERSION = 1
 SIGNATURE = "zoneopt.examples.targets"
@@ -103,6 +104,8 @@ COVERAGE: dict[str, tuple[str, str, str, tuple[float, float], float]] = {
 """The firms a coverage target counts (name, label, the firms it is a share of, that share at
 the base year (uniform), its organic growth a year): a share of each zone's firms, an
 assumption each (the texts state the 2020 / 2025 goal, not the base)."""
+DERIVED_LABEL = {name: label for table in (DERIVED_2022, DERIVED_2017) for name, (_, label, *_) in table.items()}
+"""Each derived figure's Chinese name (the texts' word), for the sentences the instances carry."""
 
 EMERGING: dict[str, str] = {
     "smart-terminals": "新一代智能终端", "electronic-components": "电子核心基础部件",
@@ -112,11 +115,7 @@ EMERGING: dict[str, str] = {
 }
 """The 10 emerging manufacturing fields of 2017 §四(二), as industry tags (生物医药 is also one of
 the parks' sector tags)."""
-SECTOR_LABELS: dict[str, str] = {
-    "equipment": "装备制造", "automotive": "汽车及零部件", "food": "食品", "electronics": "电子信息",
-    "new-materials": "新材料", "biomedicine": "生物医药", "chemicals": "化工", "textiles": "纺织服装",
-    "logistics": "现代物流",
-}
+SECTOR_LABELS: dict[str, str] = dict(SECTOR_NAMES)
 """The parks' sector tags (:data:`zoneopt.examples.zones.SECTORS`) as industries (their 主导产业)."""
 EMERGING_FROM: dict[str, tuple[str, ...]] = {
     "equipment": ("smart-manufacturing", "smart-power", "energy-saving"),
@@ -162,7 +161,8 @@ def _derive(data: dict[str, Any], table: dict[str, tuple[str, str, tuple[str, fl
         v = np.round(v) if name in COUNTED else np.round(v, 1)
         columns[name] = v
         data["metrics"][name] = {"unit": unit, "label": label,
-                                 "source": f"synthetic: {lo:g}–{hi:g} × the zone's {col} (uniform)"}
+                                 "source": f"合成：{term(f'indicator.{col}', 'zh', col)}的 {lo:g}–{hi:g} 倍"
+                                           "（均匀分布）"}
     if "leading_investment" in columns:  # a part of industrial investment, which is a part of the region's
         columns["leading_investment"] = np.minimum(columns["leading_investment"], columns["industrial_investment"])
         columns["region_industrial_investment"] = np.maximum(columns["region_industrial_investment"],
@@ -180,7 +180,7 @@ def _coverage(data: dict[str, Any], plan: str, seed: int, zones: list[dict[str, 
     for z, f in zip(zones, share.tolist(), strict=True):  # a loop over zones: the JSON objects
         z["metrics"]["named"][name] = float(round(z["metrics"]["named"][of] * f))
     data["metrics"][name] = {"unit": "firms", "label": label,
-                             "source": f"synthetic: {lo:g}–{hi:g} × the zone's {of} (uniform)"}
+                             "source": f"合成：{label}为{DERIVED_LABEL[of]}的 {lo:g}–{hi:g} 倍（均匀分布）"}
 
 
 def _coverage_effect(plan: str, assumption: str) -> dict[str, Any]:
@@ -188,8 +188,8 @@ def _coverage_effect(plan: str, assumption: str) -> dict[str, Any]:
     next year, and their organic growth (faster than the firms': the programme's push)."""
     name, _, of, _, g = COVERAGE[plan]
     return {"metric": name, "lag": 1, "organic_growth": g,
-            "source": assumption + f"{g:.0%}/yr without new land (the {of} grow slower); a new mu brings the "
-                                   "zone's own firms per mu"}
+            "source": assumption + f"无新增用地时每年增长 {g:.0%}（快于{DERIVED_LABEL[of]}）；每新增一亩带来"
+                                   "该开发区现有每亩企业数"}
 
 
 def _effects(table: dict[str, tuple[str, str, tuple[str, float, float], float]], own: list[dict[str, Any]],
@@ -203,7 +203,7 @@ def _effects(table: dict[str, tuple[str, str, tuple[str, float, float], float]],
 
 def _growth(tid: str, metric: str, rate: float, what: str) -> dict[str, Any]:
     return {"id": tid, "type": "growth", "metric": metric, "rate": rate, "hard": False, "source": "2022 专栏一",
-            "note": f"{what} 年均增速 {rate:.1%} (all zones, base year → 2025)"}
+            "note": f"{what}年均增速 {rate:.1%}（全部开发区，基准年 → 2025）"}
 
 
 def _candidate_parks(data: dict[str, Any], seed: int) -> tuple[list[dict[str, Any]], dict[str, dict[str, float]]]:
@@ -260,8 +260,8 @@ def _designation_2022(figures: dict[str, dict[str, float]]) -> dict[str, Any]:
     d = designation_settings()
     count = d["establish"]["count"]
     count.pop("total_min")
-    count["note"] = "at most 40 in all and 10 a year are assumptions (严格控制新设 states no number); the 35 is " \
-                    "the target new-provincial-zones"
+    count["note"] = "总数不超过 40 个、每年不超过 10 个为假设（“严格控制新设”未规定数量）；35 个为" \
+                    "目标 new-provincial-zones"
     d.pop("convert")
     d["figures"] = figures
     d["statuses"] = statuses_2022()
@@ -276,37 +276,37 @@ def statuses_2022() -> list[dict[str, Any]]:
     驻马店等经开区…申报 — the four zones it names; the others by 外向度). Weight 0: the plan backs as
     many as the named zones and the targets need, the best by the score first. The thresholds,
     the pace and the FTZ-area exclusion are assumptions: the clauses state none."""
-    pace = "at most 2 a year: the clause states no pace (assumption)"
+    pace = "每年不超过 2 个：条款未规定进度（假设）"
     return [
         {"id": "international-park", "label": "国际合作园区", "source": "2022 专栏一; 专栏四 (建设国际合作园区)",
-         "note": "one park a zone is an assumption (the clause counts parks; a zone may host several); the "
-                 "decision is the province's backing (推动…建设)",
+         "note": "每个开发区计一个园区为假设（条款按园区计数，一个开发区可有多个）；"
+                 "决策为省里支持建设（推动…建设）",
          "score": "fdi", "criteria": [
              {"id": "intl-foreign-firms", "indicator": "fdi", "min": 40_000.0, "assumption": True,
               "source": "2022 专栏四 (以区内现有外资企业为基础)",
-              "note": "实际吸收外资 ≥ 4 亿元 a year (40,000 万元): the clause names the base, not a figure"},
+              "note": "实际吸收外资每年 ≥ 4 亿元（40,000 万元）：条款只提基础，未给数字"},
              {"id": "intl-leading-industry", "indicator": "leading_investment", "over": "industrial_investment",
               "min": 0.55, "assumption": True, "source": "2022 专栏四 (以优势主导产业为重点)",
-              "note": "主导产业投资占工业投资 ≥ 55 %: the clause names the leading industry, not a share"}],
+              "note": "主导产业投资占工业投资 ≥ 55%：条款只提主导产业，未给比例"}],
          "named": {"id": "intl-named", "zones": ["luoyang", "xuchang", "xinxiang", "luohe"],
                    "source": "2022 专栏四 (推动中欧（洛阳）、中德（许昌）、中新（新乡）、"
                              "漯河国际食品加工产业园等建设)"},
          "count": {"id": "intl-pace", "per_year_max": 2, "assumption": True, "source": "2022 专栏一", "note": pace}},
         {"id": "ftz-linkage-area", "label": "自贸试验区开放创新联动区",
          "source": "2022 专栏一; 专栏四 (创建自贸试验区开放创新联动区)",
-         "note": "the decision is the province's backing of an application (推动…申报): the free trade zone approves "
-                 "a linkage area, as the State Council an upgrade",
+         "note": "决策为省里支持申报（推动…申报）：联动区由自贸试验区批准，"
+                 "如同晋升国家级由国务院批准",
          "score": "trade", "score_over": "revenue", "criteria": [
              {"id": "ftz-openness", "indicator": "trade", "over": "revenue", "min": 0.07, "assumption": True,
-              "source": "2022 专栏四 (外向度高)", "note": "货物进出口 ≥ 7 % of revenue: 外向度 states no figure"},
+              "source": "2022 专栏四 (外向度高)", "note": "货物进出口 ≥ 营业收入的 7%：“外向度高”未给数字"},
              {"id": "ftz-foreign-firms", "indicator": "fdi", "min": 5_000.0, "assumption": True,
-              "source": "2022 专栏四 (开放创新)", "note": "实际吸收外资 ≥ 0.5 亿元 a year (5,000 万元)"}],
+              "source": "2022 专栏四 (开放创新)", "note": "实际吸收外资每年 ≥ 0.5 亿元（5,000 万元）"}],
          "named": {"id": "ftz-named", "zones": ["luoyang", "xinxiang", "luohe", "zhumadian"],
                    "source": "2022 专栏四 (推动洛阳、新乡、漯河、驻马店等经开区积极创造条件，申报…联动区)"},
          "exclude": {"id": "ftz-areas", "select": {"zones": ["zhengzhou"]}, "assumption": True,
                      "source": "2022 第一章 (郑州经开综保区…与河南自贸试验区…叠加)",
-                     "note": "郑州经开区 is taken to lie in the FTZ's 郑州片区, so it cannot be a linkage area; the "
-                             "text lists no zone inside an FTZ area (开封经开区 is left in)"},
+                     "note": "视郑州经开区位于自贸试验区郑州片区内，不能作为联动区；"
+                             "文件未列出位于自贸试验区片区内的开发区（开封经开区保留）"},
          "count": {"id": "ftz-pace", "per_year_max": 2, "assumption": True, "source": "2022 专栏一", "note": pace}},
     ]
 
@@ -326,29 +326,29 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
     data["rules"] = data["rules"] + [{
         "id": "zones-only", "type": "exclude", "select": {"levels": ["other"]},
         "source": "2022 专栏四 (其他园区…申报省级经开区)",
-        "note": "a park that is not a development zone (level other: a candidate) gets no new land; a designated "
-                "park is provincial from its designation year (plan-years), so the rule no longer holds it"}]
+        "note": "非开发区的园区（级别“其他”：候选园区）不安排新增用地；园区获认定后"
+                "自认定年起为省级（plan-years），本约束不再适用"}]
     yi = YI[data["units"]["money"]]
-    assumption = "assumption (synthetic example): "
-    land_src = assumption + "new construction land in a zone is industrial land (产业用地), counted from the next year"
+    assumption = "假设（合成示例）："
+    land_src = assumption + "开发区新增建设用地为产业用地，自次年起计入"
     own = [
         {"metric": "value_added", "per_mu": "value_added_per_mu", "lag": 1, "organic_growth": 0.06,
-         "source": assumption + "a new mu yields the zone's 亩均增加值 from the next year; existing land grows 6 %/yr"},
+         "source": assumption + "每新增一亩自次年起带来该开发区的亩均增加值；现有土地的增加值每年增长 6%"},
         {"metric": "revenue", "lag": 1, "organic_growth": 0.06,
-         "source": assumption + "a new mu yields the zone's 亩均营业收入; existing land grows 6 %/yr"},
+         "source": assumption + "每新增一亩带来该开发区的亩均营业收入；现有部分每年增长 6%"},
         {"metric": "rd_spending", "lag": 1, "organic_growth": 0.15,
-         "source": assumption + "R&D grows 15 %/yr without new land; a new mu brings the zone's R&D per mu"},
+         "source": assumption + "研发投入不靠新增用地每年增长 15%；每新增一亩带来该开发区的亩均研发投入"},
         {"metric": "industrial_land_mu", "per_mu": 1.0, "lag": 1, "source": land_src},
         {"metric": "land_area_mu", "per_mu": 1.0, "lag": 1, "source": land_src},
         {"metric": "leading_investment", "per_mu": "industrial_investment_per_mu", "lag": 1, "organic_growth": 0.10,
-         "source": assumption + "the industrial investment a new mu brings is in the zone's leading industry"},
+         "source": assumption + "每新增一亩带来的工业投资计入该开发区主导产业"},
         {"metric": "region_industrial_investment", "per_mu": "industrial_investment_per_mu", "lag": 1,
-         "organic_growth": 0.06, "source": assumption + "a zone's new industrial investment adds to its region's"},
+         "organic_growth": 0.06, "source": assumption + "开发区新增的工业投资计入所在地区工业投资"},
         _coverage_effect("2022", assumption),
     ]
     periods = data["periods"]
-    periods["effects"] = _effects(DERIVED_2022, own, assumption + "the zone's own figure per existing mu from the "
-                                                                  "next year; the stated organic growth a year")
+    periods["effects"] = _effects(DERIVED_2022, own, assumption + "自次年起按该开发区现有每亩数值计；"
+                                                                  "每年按所设自然增长")
     periods["growth"] = [
         _growth("gdp-growth", "value_added", 0.075, "生产总值"),
         _growth("fai-growth", "fixed_asset_investment", 0.10, "固定资产投资"),
@@ -364,7 +364,7 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "hard": False, "source": "2022 专栏一", "note": "营业收入超 500 亿元经开区数 15 个 (2025)"},
         {"id": "industrial-land-share", "type": "level", "metric": "industrial_land_mu", "over": "land_area_mu",
          "at_least": 0.6, "per": "total", "hard": False, "source": "2022 专栏一",
-         "note": "产业用地占比 60% 以上 (2025; all zones' industrial land over their land)"},
+         "note": "产业用地占比 60% 以上（2025；全部开发区产业用地占其土地面积）"},
         {"id": "leading-investment-share", "type": "level", "metric": "leading_investment",
          "over": "industrial_investment", "at_least": 0.7, "per": "total", "hard": False, "source": "2022 专栏一",
          "note": "主导产业投资占工业投资比重 70% 以上 (2025)"},
@@ -375,24 +375,24 @@ def plan_2022_data(seed: int = 2022) -> dict[str, Any]:
          "hard": False, "source": "2022 专栏一", "note": "高新技术企业数 3000 家 (2025)"},
         {"id": "rd-activity-coverage", "type": "level", "metric": "rd_active_firms", "over": "manufacturing_firms",
          "at_least": 0.95, "per": "total", "hard": False, "assumption": True, "source": "2022 第二章第四节 (发展目标)",
-         "note": "规模以上制造业企业研发活动全覆盖 (2025): 全覆盖 read as ≥ 95 % of the zones' firms (an assumption)"},
+         "note": "规模以上制造业企业研发活动全覆盖（2025）：“全覆盖”按开发区内企业的 95% 以上计（假设）"},
         {"id": "new-provincial-zones", "type": "designation", "part": "establish", "at_least": 35, "hard": False,
-         "source": "2022 专栏一", "note": "新增省级经开区数量 35 个 (十四五时期: candidates designated 2021–2025)"},
+         "source": "2022 专栏一", "note": "新增省级经开区数量 35 个（十四五时期：2021–2025 年认定的候选园区）"},
         {"id": "international-parks", "type": "designation", "part": "status", "status": "international-park",
          "at_least": 5, "hard": False, "source": "2022 专栏一",
-         "note": "建设国际合作园区 5 个以上 (2025): zones the province backs to build one (one a zone: an assumption)"},
+         "note": "建设国际合作园区 5 个以上（2025）：省里支持建设的开发区（每区一个：假设）"},
         {"id": "ftz-linkage", "type": "designation", "part": "status", "status": "ftz-linkage-area", "at_least": 7,
          "hard": False, "source": "2022 专栏一",
-         "note": "创建自由贸易试验区开放创新联动区 7 个以上 (2025): zones the province backs to apply (the FTZ "
-                 "approves)"},
+         "note": "创建自由贸易试验区开放创新联动区 7 个以上（2025）：省里支持申报的开发区（由自贸"
+                 "试验区批准）"},
     ]
     data["name"] = "henan-etdz-45-targets-2022"
     meta = data["metadata"]
     meta["description"] = (
-        f"SYNTHETIC data: every quantified line of the 2022 plan's 专栏一 as a target of the 2021–2025 plan, generated "
-        f"by {SIGNATURE}.plan_2022_data(seed={seed}) (version {TARGETS_VERSION}) on the 45-zone plan over years. "
-        "Derived figures (产业用地, investment, firms, FDI, trade) are synthetic shares of each zone's generated "
-        "figures; effects and organic growth are assumptions. " + meta["description"])
+        f"SYNTHETIC data（合成数据）：2022 年规划专栏一的每一项量化指标作为 2021–2025 年规划的目标，由 "
+        f"{SIGNATURE}.plan_2022_data(seed={seed}) 生成（版本 {TARGETS_VERSION}），基于 45 个开发区的多年规划。"
+        "派生数据（产业用地、投资、企业数、外资、进出口）为各开发区生成数据的合成"
+        "比例；新增用地的作用和自然增长为假设。" + meta["description"])
     meta["source"] = f"{SIGNATURE} v{TARGETS_VERSION}"
     return data
 
@@ -409,59 +409,60 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
     national = np.array([z["level"] == "national" for z in data["zones"]])
     retrofit = (rng.uniform(size=national.size) < np.where(national, 0.9, 0.7)).astype(float)
     data["metrics"]["circular_retrofit"] = {"unit": "done (1) or not (0)", "label": "循环化改造完成",
-                                            "source": "synthetic: done with probability 0.9 national, 0.7 others"}
+                                            "source": "合成：国家级以概率 0.9 完成，其他以概率 0.7 完成"}
     for z, v in zip(data["zones"], retrofit.tolist(), strict=True):  # a loop over zones: the JSON objects
         z["metrics"]["named"]["circular_retrofit"] = v
     yi = YI[data["units"]["money"]]
-    assumption = "assumption (synthetic example): "
+    assumption = "假设（合成示例）："
     own = [{"metric": "revenue", "lag": 1, "organic_growth": 0.07,
-            "source": assumption + "a new mu yields the park's 亩均营业收入 from the next year; existing land grows "
-                                   "7 %/yr"},
+            "source": assumption + "每新增一亩自次年起带来该园区的亩均营业收入；现有部分每年增长 "
+                                   "7%"},
            {"metric": "leading_revenue", "per_mu": "revenue_per_mu", "lag": 1, "organic_growth": 0.09,
-            "source": assumption + "the revenue a new mu brings is in the park's leading industry (主导产业)"},
-           *({"metric": m, "per_mu": 0.0, "organic_growth": g, "source": assumption + "new land does not move it"}
+            "source": assumption + "每新增一亩带来的营业收入计入该园区主导产业"},
+           *({"metric": m, "per_mu": 0.0, "organic_growth": g, "source": assumption + "新增用地不影响该数值"}
              for m, (*_, g) in DERIVED_2017.items() if m in ("pipe_gallery_km", "new_road_km")),
            _coverage_effect("2017", assumption)]
     data["periods"] = {
         "years": [2018, 2019, 2020], "base_year": 2017, "source": "2017 §一(三) (到2020年)",
-        "effects": _effects(DERIVED_2017, own, assumption + "the park's own figure per existing mu from the next "
-                                                            "year; the stated organic growth a year"),
+        "effects": _effects(DERIVED_2017, own, assumption + "自次年起按该园区现有每亩数值计；"
+                                                            "每年按所设自然增长"),
         "targets": [
             {"id": "revenue-1000-parks", "type": "count", "metric": "revenue", "threshold": 1000 * yi, "at_least": 20,
              "hard": False, "source": "2017 §一(三)",
-             "note": "主营业务收入超千亿元产业集聚区达到 20 个左右 (2020; 左右 read as at least 20)"},
+             "note": "主营业务收入超千亿元产业集聚区达到 20 个左右（2020；“左右”按不少于 20 个计）"},
             {"id": "national-zones", "type": "designation", "part": "upgrade", "at_least": 30,
              "existing": {"levels": ["national"]}, "hard": False, "source": "2017 §一(三)",
-             "note": "国家级开发区达到 30 个以上 (2020): the national parks there are plus those the province "
-                     "recommends by 2020 (the State Council approves an upgrade; the recommendation is the plan's)"},
+             "note": "国家级开发区达到 30 个以上（2020）：现有国家级园区加上省里到 2020 年"
+                     "推荐的园区（晋升由国务院批准，推荐由本规划决定）"},
             {"id": "leading-revenue-share", "type": "count", "metric": "leading_revenue", "over": "revenue",
              "threshold": 0.5, "at_least": 150, "hard": False, "source": "2017 §四(一)",
-             "note": "主导产业主营业务收入占比超过 50% 的产业集聚区达到 150 个左右 (2020; at least 150, 50 % counts)"},
+             "note": "主导产业主营业务收入占比超过 50% 的产业集聚区达到 150 个左右"
+                     "（2020；按不少于 150 个计，恰为 50% 也计入）"},
             {"id": "emerging-clusters", "type": "cluster", "metric": "leading_revenue", "by": "province",
              "industries": list(EMERGING), "threshold": 1000 * yi, "at_least": 10, "hard": False,
              "source": "2017 §四(二)",
-             "note": "全省形成 10 个左右千亿级新兴产业集群 (2020; 左右 read as at least 10: each of the 10 emerging "
-                     "fields a province-wide cluster of ≥ 1,000 亿元, counting the parks' part only)"},
+             "note": "全省形成 10 个左右千亿级新兴产业集群（2020；“左右”按不少于 10 个计：10 个新兴"
+                     "产业各为一个全省集群，≥ 1,000 亿元，只计园区内部分）"},
             {"id": "city-clusters", "type": "cluster", "metric": "leading_revenue", "by": "city",
              "threshold": 1000 * yi, "at_least": 25, "hard": False, "source": "2017 §四(四)",
-             "note": "市域千亿级产业集群达到 25 个左右 (2020; 左右 read as at least 25: city × industry groups of "
-                     "≥ 1,000 亿元, counting the parks' part only)"},
+             "note": "市域千亿级产业集群达到 25 个左右（2020；“左右”按不少于 25 个计：城市 × 产业"
+                     "≥ 1,000 亿元，只计园区内部分）"},
             {"id": "county-clusters", "type": "cluster", "metric": "leading_revenue", "by": "county",
              "threshold": 100 * yi, "at_least": 160, "hard": False, "source": "2017 §四(四)",
-             "note": "县域百亿级产业集群达到 160 个左右 (2020; 左右 read as at least 160: county × industry groups "
-                     "of ≥ 100 亿元, counting the parks' part only)"},
+             "note": "县域百亿级产业集群达到 160 个左右（2020；“左右”按不少于 160 个计：区县 × 产业"
+                     "≥ 100 亿元，只计园区内部分）"},
             {"id": "innovation-leaders", "type": "level", "metric": "innovation_leaders", "at_least": 100,
              "hard": False, "source": "2017 §五(一)",
-             "note": "创新引领型龙头企业达到 100 家以上 (2020; counted in the parks: the clause says 全省)"},
+             "note": "创新引领型龙头企业达到 100 家以上（2020；按园区内计，条款为全省）"},
             {"id": "rd-institutes", "type": "level", "metric": "rd_institutes", "at_least": 100, "hard": False,
-             "source": "2017 §五(二)", "note": "省级新型研发机构达到 100 家 (2020; counted in the parks)"},
+             "source": "2017 §五(二)", "note": "省级新型研发机构达到 100 家（2020；按园区内计）"},
             {"id": "rd-institute-coverage", "type": "level", "metric": "rd_institute_firms",
              "over": "large_medium_firms", "at_least": 0.95, "per": "total", "hard": False, "assumption": True,
              "source": "2017 §五(二)",
-             "note": "基本实现产业集聚区大中型工业企业省级以上研发机构全覆盖 (2020): 基本实现全覆盖 read as ≥ 95 % "
-                     "of the parks' large and medium industrial firms (an assumption)"},
+             "note": "基本实现产业集聚区大中型工业企业省级以上研发机构全覆盖（2020）：“基本实现全覆盖”按园区内"
+                     "大中型工业企业的 95% 以上计（假设）"},
             {"id": "innovation-teams", "type": "level", "metric": "innovation_teams", "at_least": 200, "hard": False,
-             "source": "2017 §五(三)", "note": "累计引进创新引领型团队 200 个以上 (2020; counted in the parks)"},
+             "source": "2017 §五(三)", "note": "累计引进创新引领型团队 200 个以上（2020；按园区内计）"},
             {"id": "circular-national", "type": "count", "metric": "circular_retrofit", "threshold": 1,
              "at_least_share": 1.0, "select": {"levels": ["national"]}, "hard": False, "source": "2017 §六(二)",
              "note": "完成所有国家级开发区循环化改造 (2020)"},
@@ -470,7 +471,7 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
              "note": "80% 以上的省定产业集聚区循环化改造 (2020)"},
             {"id": "pipe-gallery", "type": "level", "metric": "pipe_gallery_km", "over": "new_road_km",
              "at_least": 0.3, "per": "zone", "hard": False, "source": "2017 §八(二)",
-             "note": "新建道路配套建设地下综合管廊不少于道路长度的 30% (each park)"},
+             "note": "新建道路配套建设地下综合管廊不少于道路长度的 30%（每个园区）"},
         ],
     }
     data["periods"]["industries"] = industries
@@ -478,10 +479,10 @@ def plan_2017_data(seed: int = 2017) -> dict[str, Any]:
     data["name"] = "henan-parks-180-targets-2017"
     meta = data["metadata"]
     meta["description"] = (
-        f"SYNTHETIC data: the 2017 opinion's quantified targets as targets of a 2018–2020 plan, generated by "
-        f"{SIGNATURE}.plan_2017_data(seed={seed}) (version {TARGETS_VERSION}) on the 180 synthetic parks. Derived "
-        "figures are synthetic shares of each park's generated figures; effects and organic growth are "
-        "assumptions. " + meta["description"])
+        f"SYNTHETIC data（合成数据）：2017 年意见的量化目标作为 2018–2020 年规划的目标，由 "
+        f"{SIGNATURE}.plan_2017_data(seed={seed}) 生成（版本 {TARGETS_VERSION}），基于 180 个合成园区。派生"
+        "数据为各园区生成数据的合成比例；新增用地的作用和自然增长为"
+        "假设。" + meta["description"])
     meta["source"] = f"{SIGNATURE} v{TARGETS_VERSION}"
     return data
 
@@ -548,11 +549,11 @@ def industries_2017(data: dict[str, Any], seed: int) -> dict[str, Any]:
     return {
         "tags": list(dict.fromkeys(tags)), "labels": {t: {**SECTOR_LABELS, **EMERGING}[t] for t in dict.fromkeys(tags)},
         "shares": shares, "source": "2017 §四(二), §四(四)",
-        "note": "synthetic: each park's leading-industry revenue split among its industries (sector tags, and an "
-                f"emerging field drawn with probability {EMERGING_PARKS:g} at a share of {EMERGING_SHARE[0]:g}–"
-                f"{EMERGING_SHARE[1]:g}, its city's field with probability {CITY_FIELD:g}; {CITY_FOCUS[0]:g}–"
-                f"{CITY_FOCUS[1]:g} of the rest in its city's main industry when it carries it); a cluster counts "
-                "the parks' part only (its firms outside the parks are not in the instance): an assumption"}
+        "note": "合成：各园区主导产业主营业务收入在其产业间分配（产业标签；另以概率 "
+                f"{EMERGING_PARKS:g} 抽取一个新兴产业，占比 {EMERGING_SHARE[0]:g}–{EMERGING_SHARE[1]:g}；以概率 "
+                f"{CITY_FIELD:g} 取其所在城市的新兴产业；园区具有所在城市主导产业时，其余部分的 "
+                f"{CITY_FOCUS[0]:g}–{CITY_FOCUS[1]:g} 计入该产业）；产业集群只计园区内部分（园区外企业"
+                "不在本实例中）：假设"}
 
 
 def designation_2017() -> dict[str, Any]:
@@ -569,16 +570,16 @@ def designation_2017() -> dict[str, Any]:
             "criteria": [
                 {"id": "scale-revenue", "indicator": "revenue", "min": 1_000_000.0, "assumption": True,
                  "source": "2017 §二(一) (经济综合实力强)",
-                 "note": "主营业务收入 ≥ 100 亿元: the clause states no figure"},
+                 "note": "主营业务收入 ≥ 100 亿元：条款未给数字"},
                 {"id": "muju-tax", "indicator": "tax_per_mu", "min": 15.0, "assumption": True,
                  "source": "2017 §三(二) (发展质量高); §六(一) (亩均税收)",
-                 "note": "亩均税收 ≥ 15 万元/亩: the clauses name the indicator, not the figure"},
+                 "note": "亩均税收 ≥ 15 万元/亩：条款只提指标，未给数字"},
                 {"id": "top-ranked", "indicator": "score", "top": 30, "assumption": True,
-                 "source": "2017 §十(四) (对考核结果好的…优先考虑…升级)", "note": "the first 30 by score"},
+                 "source": "2017 §十(四) (对考核结果好的…优先考虑…升级)", "note": "得分前 30 名"},
             ],
             "count": {"id": "national-recommendations", "per_year_max": 5, "assumption": True,
                       "source": "2017 §二(一) (按规定程序…升级为国家级开发区)",
-                      "note": "at most 5 a year: the clause states no number"},
+                      "note": "每年不超过 5 个：条款未给数量"},
         },
         "county": {"id": "one-zone-per-county", "cap": 1,
                    "source": "2017 §二(一) (原则上每个县（区、市）设立1家产业集聚区或开发区)"},

@@ -107,31 +107,32 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
         # The key project's land is a one-off: locked in 2021 only.
         "by_year": [{"year": y, "drop_rules": ["lock-key-project"]} for y in PLAN_YEARS[1:]],
         "carry_over": CARRY_OVER,
-        "carry_over_source": "illustrative: half of a year's unused quota stays available the next year",
+        "carry_over_source": "示意：当年未用指标的一半留至次年使用",
         "ramps": [{"id": "smooth", "type": "ramp", "share": RAMP_SHARE, "of": "previous", "plus_mu": RAMP_PLUS_MU,
                    "source": "2022 第八章第二节", "assumption": True,
-                   "note": "年度计划与本规划的衔接: no zone's new land changes by more than half, plus 400 mu, "
-                           "from one year to the next"}],
+                   "note": "年度计划与本规划的衔接：各开发区新增用地逐年变化不超过上年的一半"
+                           "再加 400 亩"}],
         "effects": [{"metric": "value_added", "per_mu": "value_added_per_mu", "lag": 1,
                      "organic_growth": ORGANIC_GROWTH,
-                     "source": "assumption: a new mu yields the zone's 亩均增加值 from the next year; existing "
-                               "land grows 6 %/yr"}],
+                     "source": "假设：每新增一亩自次年起带来该开发区的亩均增加值；现有"
+                               "土地的增加值每年增长 6%"}],
         "growth": [{"id": "va-growth", "type": "growth", "metric": "value_added", "rate": GROWTH_RATE,
-                    "source": "2022 专栏一", "note": "全省经开区生产总值年均增速 7.5% (all 45 zones, 2020 → 2025)"}],
+                    "source": "2022 专栏一", "note": "全省经开区生产总值年均增速 7.5%"
+                                                          "（全部 45 个开发区，2020 → 2025）"}],
         "source": "2022 第二章第四节",
         "emissions": {
             "SO2": {"total": data["pools"]["emissions"]["pollutants"]["SO2"]["total_t"] * len(PLAN_YEARS),
                     "split": list(SO2_SPLIT),
-                    "carry_over_source": "emission default: a year's freed tonnage is not banked (总量控制)"},
+                    "carry_over_source": "排污指标默认：当年腾出的排放量不结转（总量控制）"},
             "NOx": {"ramps": [{"id": "nox-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
                                "source": "2022 第八章第二节", "assumption": True,
-                               "note": "no zone's NOx allowance changes by more than half its request a year"}]},
+                               "note": "各开发区 NOx 指标每年变化不超过其申请的一半"}]},
         },
         "funds": {
-            "carry_over_source": "fund default: money not disbursed stays in the fund (2017 §十(三))",
+            "carry_over_source": "基金默认：未投放的资金留在基金中（2017 §十(三)）",
             "ramps": [{"id": "fund-smooth", "type": "ramp", "share": RESOURCE_RAMP_SHARE, "of": "request",
                        "source": "2022 第八章第二节", "assumption": True,
-                       "note": "no zone's funds change by more than half its request from one year to the next"}],
+                       "note": "各开发区基金逐年变化不超过其申请的一半"}],
         },
     }
     data["management"] = {
@@ -139,17 +140,17 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
                     "scores": {zid: [float(v) if y >= first.get(zid, y) else None
                                      for y, v in zip(HISTORY_YEARS, row, strict=True)]
                                for zid, row in zip(ids, history.tolist(), strict=True)},
-                    "source": "synthetic: the 亩均 score of muju-2022 plus an AR(1) random walk"},
+                    "source": "合成：muju-2022 的亩均评价得分加 AR(1) 随机游走"},
         "warning": {"id": "warn-bottom-3", "type": "warning", "bottom_rank": 3, "source": "2022 第八章第三节",
                     "assumption": True,
-                    "note": "对排名靠后的经开区进行约谈督导: the bottom three each year"},
+                    "note": "对排名靠后的经开区进行约谈督导：每年排名最后 3 个"},
         "reduction": {"id": "reduce-area", "type": "reduction", "after_years": 2, "share": 0.1,
                       "returned_share": 0.5, "source": "2017 §十(四); 2017 §六(三)",
                       "assumption": True,
-                      "note": "核减面积: 10 % of the land of a zone warned two years running; half of it returns"},
+                      "note": "核减面积：连续两年被约谈的开发区核减其土地的 10%，其中一半返还指标"},
         "revocation": {"id": "revoke", "type": "revocation", "after_years": 3, "freed_share": 0.2,
                        "source": "2017 §十(四); 2017 §六(三)", "assumption": True,
-                       "note": "直至撤销: warned three years running; 20 % of its land returns to the quota"},
+                       "note": "直至撤销：连续三年被约谈；其土地的 20% 返还指标"},
         "upgrade": {"id": "recommend-upgrade", "type": "upgrade", "select": {"levels": ["provincial"]},
                     "top_rank": 10, "min_score": 70.0, "years": 3, "per_year": 2, "group_by": "city", "per_group": 1,
                     "source": "2022 第八章第三节", "assumption": True,
@@ -157,13 +158,13 @@ def synthetic_years_data(seed: int = 2022) -> dict[str, Any]:
     }
     meta = data["metadata"]
     meta["description"] = (
-        "SYNTHETIC data: a 2021–2025 plan of land, emission allowances and funds and a 2019–2024 score history "
-        f"for Henan's 45 经开区, generated by {SIGNATURE}.synthetic_years_data(seed={seed}) (version "
-        f"{YEARS_GENERATOR_VERSION}, on {ZONES_SIGNATURE} v{GENERATOR_VERSION} and {RESOURCES_SIGNATURE} "
-        f"v{RESOURCES_VERSION}). The zones and figures are those of henan-etdz-45, with the standard rule set (exact "
-        "score tilt, caps in mu) and the emission and fund pools of henan-etdz-45-emissions and -funds in their "
-        "standard setup (priority weighted by the energy-stock reduction, no minimum lot); the yearly pools, "
-        "carry-over, ramps, growth assumptions, scores and management rules are illustrative. "
+        "SYNTHETIC data（合成数据）：河南 45 个经开区 2021–2025 年用地、排污指标和基金规划及 2019–2024 年评价得分"
+        f"历史，由 {SIGNATURE}.synthetic_years_data(seed={seed}) 生成（版本 "
+        f"{YEARS_GENERATOR_VERSION}，基于 {ZONES_SIGNATURE} v{GENERATOR_VERSION} 和 {RESOURCES_SIGNATURE} "
+        f"v{RESOURCES_VERSION}）。开发区及数据同 henan-etdz-45，采用标准约束集（按得分"
+        "倾斜，上限按亩计），排污和基金总量同 henan-etdz-45-emissions 和 -funds 的"
+        "标准设置（按存量能耗削减加权优先，无最小额度）；年度总量、"
+        "结转、平滑、增长假设、得分和动态管理规则均为示意。"
         + meta["description"])
     meta["source"] = f"{SIGNATURE} v{YEARS_GENERATOR_VERSION}"
     return data

@@ -47,7 +47,7 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     shared = shared_bindings(plan.allocations, plan.bindings)
     if shared:
         blocks.append(Text(d.t("report.land.shared", rules=d.join(
-            f"`{r}`" + (d.paren(src) if src else "") for r, src, _ in shared))))
+            f"`{r}`" + (d.paren(d.clean(src)) if src else "") for r, src, _ in shared))))
 
     # allocation
     a = plan.allocations
