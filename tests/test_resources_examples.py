@@ -123,3 +123,16 @@ def test_plan_set_writes_json_csv_and_excel(tmp_path: Path) -> None:
     rec = json.loads(pf.to_json())
     assert len(rec["projects"]) == 300
     assert rec["summary"]["projects_chosen"] == sum(p["chosen"] for p in rec["projects"])
+
+
+def test_project_sectors_are_sectors() -> None:
+    """A project's sector is an industry (a sector of the zones or an emerging field), never a
+    zone's other tags (corridor, approved-2020); a project in its zone's sector is leading."""
+    from zoneopt.data.requests import EMERGING_FIELDS_2017
+    from zoneopt.examples.zones import SECTORS
+
+    data = json.loads(EXAMPLES["portfolio"].read_text(encoding="utf-8"))
+    sectors = {p["sector"] for p in data["projects"]}
+    assert sectors <= set(SECTORS) | set(EMERGING_FIELDS_2017)
+    tags = {z["id"]: set(z.get("tags", ())) for z in data["zones"]}
+    assert all(p["sector"] in tags[p["zone"]] for p in data["projects"] if p["leading"])

@@ -220,8 +220,9 @@ def target_status_lines(plan: Any, display: Display) -> list[str]:
         unit = r["unit"] and r["type"] == "level" and not str(r["achieved"]).endswith("zones") \
             and not _is_money(str(r["unit"]))
         word = display.term(f"tunit.{r['unit']}", display.clean(str(r["unit"]))).strip()
+        source = display.clean(str(r["source"])) if r["source"] else display.t("years.no_source")
         lines.append(display.t("years.target_line", status=display.term(f"tstatus.{r['status']}", r["status"]),
-                               rule=r["rule"], source=display.clean(str(r["source"])) if r["source"] else display.t("years.no_source"), metric=metric)
+                               rule=r["rule"], source=source, metric=metric)
                      + value + (f" {word}".rstrip() if unit else ""))
         if r["diagnosis"]:
             lines.append(f"      {display.clean(str(r['diagnosis']))}")

@@ -276,7 +276,8 @@ def _project_arrays(zones: Sequence[dict[str, Any]], n_projects: int, rng: np.ra
     n, P = len(zones), n_projects
     area = _col(zones, "land_area_mu")
     zone = rng.choice(n, size=P, p=area / area.sum())
-    own = [[t for t in z["tags"] if t != "corridor"] or [SECTORS[0]] for z in zones]
+    # A zone's leading sectors are its sector tags (not corridor, approved-2020 or other markers).
+    own = [[t for t in z["tags"] if t in SECTORS] or [SECTORS[0]] for z in zones]
     first = np.array([o[0] for o in own], dtype=object)
     second = np.array([o[-1] for o in own], dtype=object)
     pool = np.array(sorted(set(SECTORS) | set(EMERGING_FIELDS_2017)), dtype=object)
