@@ -55,6 +55,7 @@ from zoneopt.models.rules import (
     row_units,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary
+from zoneopt.plans.glossary import Phrase, Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -259,21 +260,28 @@ def plan_from_solution(em: EmissionModel, solution: Solution) -> ResourcePlan:
     return ResourcePlan(summary, table, bindings)
 
 
+def _said(name: str) -> Term:
+    """An indicator as a :func:`spoken` field: the glossary's word, else its name."""
+    return Term(f"indicator.{name}", name)
+
+
 def _notes(em: EmissionModel) -> list[str]:
+    """The objective's notes, from the glossary (:func:`spoken`: said again in a display's language)."""
     obj = em.pools.objective
     if obj.kind == "priority":
-        return [f"weight: {obj.weight} ({indicator_unit(obj.weight, em.instance)})"]
+        return [spoken("mnote.em.weight", weight=_said(obj.weight),
+                       unit=indicator_unit(obj.weight, em.instance))]
     spec = obj.tiers or Tiers()
-    tiers = f"tiered target by {spec.by} on {spec.base}"
+    tiers = {"by": _said(spec.by) if spec.by != "grade" else Term("col.grade"),
+             "base": _said(spec.base) if spec.base != "request" else Term("mnote.em.request")}
     if obj.kind == "tiered":
-        return [tiers]
+        return [spoken("mnote.em.tiers", **tiers)]
     if obj.kind == "fairness":
-        return ["proportional fairness: Σ ω·log(share of cap), an outer approximation within "
-                f"{(obj.fairness or Fairness()).accuracy:g} per zone"]
+        return [spoken("mnote.em.fairness", accuracy=f"{(obj.fairness or Fairness()).accuracy:g}")]
     order = em.allocation.order if em.allocation.order is not None else np.zeros(0, dtype=np.int64)
-    served = ", ".join(em.zones.ids[order].tolist()) or "none"
-    return [f"served first, in order of {(obj.priority or Priority()).measure}: {served}",
-            f"the rest split by the {tiers}"]
+    served = ", ".join(em.zones.ids[order].tolist()) or Term("term.none")
+    return [spoken("mnote.em.served", measure=_said((obj.priority or Priority()).measure), served=served),
+            spoken("mnote.em.rest", tiers=Phrase.of("mnote.em.tiers", **tiers))]
 
 
 # -- zero-sum-gains DEA ------------------------------------------------------------------------

@@ -827,9 +827,11 @@ def text(key: str, lang: str, **fields: object) -> str:
 @dataclass(frozen=True)
 class Term:
     """A field of a :func:`spoken` sentence that is itself a glossary term (``group.city``: 城市
-    or city), said in the sentence's language."""
+    or city), said in the sentence's language; ``default`` when the glossary has no such entry
+    (an indicator the instance names itself)."""
 
     key: str
+    default: str | None = None
 
 
 _SPOKEN: OrderedDict[str, tuple[str, dict[str, object]]] = OrderedDict()
@@ -838,7 +840,7 @@ _SPOKEN_MAX = 4096
 
 def _field(v: object, lang: str, money: MoneyWords | None) -> object:
     if isinstance(v, Term):
-        return term(v.key, lang)
+        return term(v.key, lang, v.default)
     if isinstance(v, Amount):
         if money is not None:
             return money(v.value, v.per_year)
