@@ -28,13 +28,14 @@ from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import FILL_VALUE, Diminishing, Fairness, Instance, Priority, Tiers
 from zoneopt.instance.indicators import GRADE_RANK
 from zoneopt.models.rules import RuleInfo, ZoneTotals, at_bound, zone_limits
+from zoneopt.plans.glossary import text
 from zoneopt.plans.shape import PlanShape, plan_shape
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
-TIERED_UNIT = "(1.5 × allocated − deviation from the tiered target)"
+TIERED_UNIT = text("unit.tiered", "en")
 """What the tiered objective counts, in the resource's unit (see :data:`FILL_VALUE`); in L2 the
 deviation is Σ(x − t)²/(2 × pool)."""
 
@@ -220,7 +221,7 @@ def add_diminishing(b: ModelBuilder, x: VarBlock, coef: FloatArray, request: Flo
 
 # -- proportional fairness -------------------------------------------------------------------
 
-FAIRNESS_UNIT = "Σ ω·log(share of cap) (outer approximation)"
+FAIRNESS_UNIT = text("unit.fairness", "en")
 
 
 def tangent_ratio(accuracy: float) -> float:

@@ -303,6 +303,10 @@ class Display:
     def term(self, key: str, default: str | None = None) -> str:
         return term(key, self.lang, default)
 
+    def method(self, name: str) -> str:
+        """An evaluation's method (``weighted_sum``, ``topsis``, ``dea``) in this display's words."""
+        return self.term(f"eval.how.{name}", name)
+
     def indicator(self, name: str) -> str:
         """A zone figure (a metric or indicator; a ratio as ``num/den``) as this display names
         it: the glossary's word, else the label the instance declares the metric with, else its

@@ -17,6 +17,7 @@ from zoneopt.core.solve import solve as core_solve
 from zoneopt.evaluation.indicators import indicator_unit
 from zoneopt.instance import Instance
 from zoneopt.instance.indicators import INDICATORS
+from zoneopt.plans.glossary import Term, spoken
 
 
 def emission_sections(ctx: ExplainContext) -> Sections:
@@ -86,7 +87,6 @@ def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
             pool_rule=total_rule(p), pool_total=pool.total_t, pool_allocated=pu.allocated, pool_source=pool.source,
             request=float_or_none(em.requests[p][j]), objective_kind="priority", objective=plan.objective,
             objective_unit=em.objective_unit, step=round_step(pool.total_t), weight=w,
-            notes=[f"the objective sums every pollutant (weight {obj.weight}, {wunit}); a price is per t of {p}",
-                   "the pool re-solves move the pool row alone (rules stated as shares of the pool keep their "
-                   "amounts)"]))
+            notes=[spoken("xnote.em.sums", weight=Term(f"indicator.{obj.weight}", obj.weight), unit=wunit, p=p),
+                   spoken("xnote.em.pool_row")]))
     return out

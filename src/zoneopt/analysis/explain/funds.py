@@ -15,6 +15,7 @@ from zoneopt.analysis.explain.section import Weight, column_section, float_or_no
 from zoneopt.core.solution import SolveOptions
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.instance import MONEY_LABEL, Instance
+from zoneopt.plans.glossary import Amount, spoken
 
 
 def fund_sections(ctx: ExplainContext) -> Sections:
@@ -49,7 +50,7 @@ def _fund_section(instance: Instance, j: int, backend: str, opts: SolveOptions) 
                f"{fm.objective_unit} per {money}", float(fm.weights[j]), 1.0)
     notes = list(fm.notes)
     if np.isfinite(fm.investment[j]) and fm.investment[j] > 0:
-        notes.append(f"it co-finances an investment of {fm.investment[j]:,.6g} {money}")
+        notes.append(spoken("xnote.co_finances", amount=Amount(float(fm.investment[j]), money)))
     step = float(fm.pool.tranche) if fm.pool.tranche is not None else round_step(fm.pool.budget)
     return column_section(sv, resource="funds", unit=money, col=fm.f.start + j, zone=j, sigma=fm.unit,
                           integral=fm.pool.tranche is not None, pool_rule=FUNDS_TOTAL, pool_total=fm.pool.budget,

@@ -34,6 +34,7 @@ from zoneopt.instance.indicators import INDICATORS
 from zoneopt.models.land_plan import land_zone_map
 from zoneopt.models.land_quota import TOTAL_RULE, LandModel
 from zoneopt.models.rules import binds_for_zone, pool_wide_rules
+from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -90,13 +91,11 @@ def land_section(instance: Instance, ls: LandSolve, j: int, step: float | None) 
         weight = _weight_threshold(instance, ls, j, rules, rows, opts)
     tilts = _tilts(instance, ls, j, rules)
     if m.is_mip:
-        notes.append("a MIP (whole parcels) has no shadow prices, ranges or reduced costs; the re-solves "
-                     "still show what a step of each bound does")
+        notes.append(spoken("xnote.mip", what=Term("xnote.parcels")))
     elif ls.prices.attrs.get("ranging_note"):
         notes.append(f"ranges: {ls.prices.attrs['ranging_note']}")
     if lm.instance.objective.kind == "equity":
-        notes.append("equity objective: prices are those of the minimum fulfilment (share of request per mu); "
-                     "allocations are the efficiency tie-break's")
+        notes.append(spoken("xnote.equity"))
     return ResourceExplanation(
         resource="land", unit="mu", allocation=allocation,
         request=None if pd.isna(request) else float(request), fulfilment=None if pd.isna(fulfil) else float(fulfil),
@@ -210,7 +209,7 @@ def _weight_threshold(instance: Instance, ls: LandSolve, j: int, rules: list[Zon
     scale = (lm.tie_break_scale if obj.kind == "equity" else lm.obj_scale) / sigma
     if sol.reduced_costs is None or sol.row_duals is None:
         return WeightThreshold(obj.kind, name, desc, wunit, value, math.nan, blocked_by,
-                               note="no reduced costs (a MIP, or the backend returned none)")
+                               note=spoken("xnote.no_reduced_costs"))
     d = float(sol.reduced_costs[col])
     for _, k in blocking:  # set the blocking rows aside: their duals no longer count
         row = int(rows[k])
@@ -219,7 +218,7 @@ def _weight_threshold(instance: Instance, ls: LandSolve, j: int, rules: list[Zon
     rise = max(0.0, sign * d * scale)
     if not weighted:
         return WeightThreshold(obj.kind, None, desc, wunit, value, rise, blocked_by,
-                               note="each mu forced into this zone would worsen the objective by this much")
+                               note=spoken("xnote.forced_mu"))
     if blocked_by or obj.kind != "efficiency":
         return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by)
     # Re-solve with the weight raised a little past the threshold; search on if that is not enough
@@ -248,7 +247,7 @@ def _weight_threshold(instance: Instance, ls: LandSolve, j: int, rules: list[Zon
                 break
         if not got > ZERO * sigma:
             return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by, math.nan, math.nan, solves,
-                                   f"re-solves with the weight raised by up to {num(hi)} still give it nothing")
+                                   spoken("xnote.raised_nothing", rise=num(hi)))
         while hi - lo > RESOLVE_PRECISION * (value + hi):
             mid = 0.5 * (lo + hi)
             got_mid = gets(mid)
@@ -256,8 +255,7 @@ def _weight_threshold(instance: Instance, ls: LandSolve, j: int, rules: list[Zon
                 hi, got = mid, got_mid
             else:
                 lo = mid
-        note = ("the optimum is degenerate here (rules binding at price 0): the reduced cost is necessary "
-                "but not enough")
+        note = spoken("xnote.degenerate")
     return WeightThreshold(obj.kind, name, desc, wunit, value, rise, blocked_by, hi, got, solves, note)
 
 

@@ -23,6 +23,7 @@ from zoneopt.core.solution import Solution
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.plans import ResourcePlan
+from zoneopt.plans.glossary import spoken
 
 if TYPE_CHECKING:
     from zoneopt.models.portfolio import PortfolioModel
@@ -123,7 +124,7 @@ def _total_sections(instance: Instance, zp: _ZonePortfolio) -> list[ResourceExpl
     money = MONEY_LABEL[instance.units.money]
     a = plan.allocations.iloc[j]
     pools = {pu.pool: pu for pu in plan.summary.pools}
-    note = "the zone's total over its chosen projects; a MIP has no shadow prices"
+    note = spoken("xnote.portfolio_total")
     sections: list[tuple[str, str, str, float, float | None]] = []
     if "land" in pools:
         req = a.get("request_land_mu") if "request_land_mu" in a else pm.zones.frame["request_land_mu"].iloc[j]

@@ -21,6 +21,7 @@ from zoneopt.analysis.explain.results import (
     ZoneRule,
 )
 from zoneopt.plans.display import Display, percent, significant
+from zoneopt.plans.glossary import text
 
 _EN = Display()
 
@@ -50,11 +51,19 @@ def _unit(unit: str, d: Display) -> str:
     """A model's unit string in the display's words: ``万元 (1e4 yuan)/yr per mu`` → ``万元/年/亩``."""
     out = d.clean(unit)
     if d.zh:
+        for key in ("unit.tiered", "unit.fairness", "unit.pool_share"):  # an objective's unit (models.allocation)
+            out = out.replace(text(key, "en"), text(key, "zh"))
+        out = out.replace(" （", "（")
         for a, b in ((" per mu", "/亩"), (" per t", "/吨"), ("/yr", "/年"), (" per ", "/"), ("projects", "个项目"),
                      ("mu", "亩")):
             out = out.replace(a, b)
         out = out.replace("t/", "吨/") if out.startswith("t/") else ("吨" if out == "t" else out)
     return out
+
+
+def _source(source: str | None, d: Display) -> str:
+    """A rule's clause in brackets, an assumption marked the display's way (（假设）)."""
+    return f" ({d.clean(source)})" if source else ""
 
 
 def _is_money(unit: str) -> bool:
@@ -99,12 +108,13 @@ def evaluation_lines(evaluations: tuple[EvaluationLine, ...], d: Display = _EN) 
     for ev in evaluations:
         tag = d.t("explain.assigns", what=", ".join(ev.assigns)) if ev.assigns else ""
         if ev.error:
-            lines.append(d.t("explain.eval_failed", id=ev.evaluation, method=ev.method, tag=tag, error=ev.error))
+            lines.append(d.t("explain.eval_failed", id=ev.evaluation, method=d.method(ev.method), tag=tag,
+                             error=ev.error))
             continue
         rank = d.t("explain.rank", rank=num(ev.rank), of=ev.ranked) if ev.rank is not None else d.t("explain.unranked")
-        lines.append(d.t("explain.eval_line", id=ev.evaluation, method=ev.method,
-                         source=(", " + ev.source) if ev.source else "", tag=tag, score=num(ev.score, 4),
-                         unit=ev.score_unit, rank=rank, grade=ev.grade or "-"))
+        lines.append(d.t("explain.eval_line", id=ev.evaluation, method=d.method(ev.method),
+                         source=(", " + d.clean(ev.source)) if ev.source else "", tag=tag, score=num(ev.score, 4),
+                         unit=d.term(f"eval.unit.{ev.score_unit}", ev.score_unit), rank=rank, grade=ev.grade or "-"))
     return lines
 
 
@@ -132,7 +142,7 @@ def resource_text(r: ResourceExplanation, d: Display = _EN) -> list[str]:
     if r.method == "zsg-dea":
         return out + [d.t("explain.note", text=d.clean(note)) for note in r.notes]
     if r.pool_rule:  # a generic section of several pools without zone columns names none
-        src = f", {r.pool_source}" if r.pool_source else ""
+        src = f", {d.clean(r.pool_source)}" if r.pool_source else ""
         held = ""
         if not (math.isnan(r.pool_range_lower) and math.isnan(r.pool_range_upper)):
             held = d.t("explain.pool_holds", lo=_amount(r.pool_range_lower, u, d), hi=_amount(r.pool_range_upper, u, d))
@@ -188,7 +198,7 @@ def _steps_text(r: ResourceExplanation, d: Display) -> list[str]:
 
 
 def _rule_line(x: ZoneRule, u: str, d: Display) -> str:
-    src = f" ({x.source})" if x.source else ""
+    src = _source(x.source, d)
     price = d.t("explain.price", price=f"{num(x.shadow_price)} {_unit(x.price_unit, d)}") \
         if not math.isnan(x.shadow_price) else ""
     rng = "" if math.isnan(x.range_lower) and math.isnan(x.range_upper) else \
@@ -201,7 +211,7 @@ def _portfolio_text(r: ResourceExplanation, d: Display) -> list[str]:
     out = [d.t("explain.portfolio", chosen=num(r.allocation), total=num(r.request), all_chosen=num(r.pool_allocated),
                all_total=num(r.pool_total), objective=_objective_line(r, d))]
     for x in r.rules:
-        src = f" ({x.source})" if x.source else ""
+        src = _source(x.source, d)
         state = d.t("explain.binds") if x.binding else d.t("explain.away", slack=num(x.slack))
         out.append(d.t("explain.target", rule=x.rule, source=src, row=x.row, side=d.term(f"side.{x.side}", x.side),
                        bound=num(x.bound), activity=num(x.activity), state=state))
@@ -229,7 +239,7 @@ def _weight_text(r: ResourceExplanation, w: WeightThreshold, d: Display) -> list
         out.append(d.t("explain.blocked" if len(w.blocked_by) == 1 else "explain.blocked_many",
                        rules=", ".join(w.blocked_by)))
     if math.isnan(w.rise):
-        return out + [d.t("explain.threshold_note", note=w.note)]
+        return out + [d.t("explain.threshold_note", note=d.clean(w.note))]
     unit = _unit(w.unit, d)
     if w.indicator is None:
         return out + [d.t("explain.reduced_cost", unit=d.money_unit if _is_money(r.unit) else _unit(r.unit, d),
@@ -240,7 +250,7 @@ def _weight_text(r: ResourceExplanation, w: WeightThreshold, d: Display) -> list
                    what=d.t("explain.what_land") if r.resource == "land" else d.t("explain.what_any"),
                    stage=d.t("explain.stage") if w.objective_kind == "equity" else ""))
     if w.note:
-        out.append(f"    {w.note}")
+        out.append(f"    {d.clean(w.note)}")
     if not math.isnan(w.resolved_allocation):
         out.append(d.t("explain.resolved", allocation=_amount(w.resolved_allocation, r.unit, d),
                        rise=num(w.resolved_rise, 4), target=num(w.value + w.resolved_rise, 4), solves=w.solves))
@@ -250,7 +260,7 @@ def _weight_text(r: ResourceExplanation, w: WeightThreshold, d: Display) -> list
 def _tilt_text(r: ResourceExplanation, t: TiltPosition, d: Display) -> list[str]:
     unit = _unit(r.unit, d)
     per = d.t("explain.per_existing_mu", unit=unit) if t.per == "land_area" else unit
-    src = f" ({t.source})" if t.source else ""
+    src = _source(t.source, d)
     price_unit = _unit(r.price_unit, d)
     out = [d.t("explain.tilt", rule=t.rule, source=src, by=t.by, score=num(t.score, 5), rank=t.rank,
                members=t.members, per_mu=num(t.per_mu, 4), per=per)]

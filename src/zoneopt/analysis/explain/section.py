@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from zoneopt.analysis.explain.resolve import ZERO, Solved, bound_steps, rows_on, zone_rules
 from zoneopt.analysis.explain.results import ResourceExplanation, Step, WeightThreshold, ZoneRule
+from zoneopt.plans.glossary import Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -40,15 +41,14 @@ def _weight_threshold(sv: Solved, col: int, sigma: float, rules: list[ZoneRule],
     blocked_by = tuple(dict.fromkeys(r.rule for r, _ in blocking))
     if sol.reduced_costs is None or sol.row_duals is None:
         return WeightThreshold(kind, w.indicator, w.description, w.unit, w.value, math.nan, blocked_by,
-                               note="no reduced costs (a MIP, or the backend returned none)")
+                               note=spoken("xnote.no_reduced_costs"))
     d = float(sol.reduced_costs[col])
     for _, k in blocking:  # set the blocking rows aside: their duals no longer count
         row = int(rows[k])
         d += float(m.A[row, col]) * float(sol.row_duals[row])
     sign = -1.0 if m.sense == "max" else 1.0
     rise = max(0.0, sign * d * sv.obj_scale / sigma) / (w.per_weight if w.per_weight > 0 else 1.0)
-    note = ("the reduced cost is necessary; at a degenerate optimum (rules binding at price 0) it may not be enough"
-            if not blocked_by else "")
+    note = spoken("xnote.reduced_cost_necessary") if not blocked_by else ""
     return WeightThreshold(kind, w.indicator, w.description, w.unit, w.value, rise, blocked_by, note=note)
 
 
@@ -82,12 +82,11 @@ def column_section(sv: Solved, *, resource: str, unit: str, col: int, zone: int,
     if allocation <= ZERO * sigma and weight is not None:
         wt = _weight_threshold(sv, col, sigma, rules, rows, objective_kind, weight, unit)
     if m.is_mip:
-        notes = [*notes, "a MIP (whole tranches) has no shadow prices, ranges or reduced costs; the re-solves still "
-                         "show what a step of each bound does"]
+        notes = [*notes, spoken("xnote.mip", what=Term("xnote.tranches"))]
     elif sv.ranges[2]:
         notes = [*notes, f"ranges: {sv.ranges[2]}"]
     if any(r.type == "tilt" for r in rules):
-        notes = [*notes, "tilt rows are listed with the rules; the tilt's score order is explained for land only"]
+        notes = [*notes, spoken("xnote.tilt_rows")]
     fulfil = allocation / request if request is not None and request > 0 else None
     return ResourceExplanation(
         resource=resource, unit=unit, allocation=allocation, request=request, fulfilment=fulfil,
