@@ -307,6 +307,15 @@ class Display:
         """An evaluation's method (``weighted_sum``, ``topsis``, ``dea``) in this display's words."""
         return self.term(f"eval.how.{name}", name)
 
+    def figures(self, names: Iterable[str]) -> str:
+        """Zone figures an evaluation assigns (``score, grade``): in Chinese their words
+        (评价得分、评价等级), in English their ids."""
+        return "、".join(map(self.indicator, names)) if self.zh else ", ".join(names)
+
+    def rule_type(self, kind: str) -> str:
+        """A rule's type (``request_cap``, ``group_bounds``) in this display's words."""
+        return self.term(f"ruletype.{kind}", kind)
+
     def indicator(self, name: str) -> str:
         """A zone figure (a metric or indicator; a ratio as ``num/den``) as this display names
         it: the glossary's word, else the label the instance declares the metric with, else its

@@ -197,6 +197,18 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
                           "{accuracy} per zone"),
     "mnote.em.served": ("按{measure}从大到小依次优先分配：{served}", "served first, in order of {measure}: {served}"),
     "mnote.em.rest": ("剩余部分按{tiers}分配", "the rest split by the {tiers}"),
+    # -- rule types (zoneopt.instance.rules, the portfolio's targets): ids in English -------------
+    "ruletype.zone_bounds": ("开发区上下限", "zone_bounds"),
+    "ruletype.request_cap": ("不超过申请", "request_cap"),
+    "ruletype.request_floor": ("申请保底", "request_floor"),
+    "ruletype.group_bounds": ("分组上下限", "group_bounds"),
+    "ruletype.exclude": ("排除", "exclude"),
+    "ruletype.min_lot": ("最小地块", "min_lot"),
+    "ruletype.tilt": ("倾斜", "tilt"),
+    "ruletype.lock": ("锁定", "lock"),
+    "ruletype.leverage_cap": ("杠杆率上限", "leverage_cap"),
+    "ruletype.count_target": ("个数目标", "count_target"),
+    "ruletype.share_target": ("占比目标", "share_target"),
     # -- explain's notes (zoneopt.analysis.explain) ----------------------------------------------
     "xnote.mip": ("混合整数规划（{what}）没有影子价格、价格区间和既约成本；重新求解仍显示每个界值移动一步的效果",
                   "a MIP ({what}) has no shadow prices, ranges or reduced costs; the re-solves still show what a "
@@ -313,6 +325,7 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "eval.how.weighted_sum": ("加权求和", "weighted_sum"),
     "eval.how.topsis": ("TOPSIS", "TOPSIS"),
     "eval.how.dea": ("数据包络分析（DEA）", "DEA"),
+    "report.eval.preset": ("（预设 {p}）", " ({p})"),
     "eval.weights.fixed": ("固定", "fixed"),
     "eval.weights.fixed (preset)": ("固定（预设）", "fixed (preset)"),
     "eval.weights.entropy": ("熵权法", "entropy"),

@@ -112,8 +112,8 @@ def rules_frame(instance: Instance, d: Display) -> pd.DataFrame:
 
     def add(resource: str, rules: Any) -> None:
         for r in rules:
-            rows.append({"rule": r.id, "type": r.type, "applies_to": d.term(f"short.{resource}", resource),
-                         "source": r.cited or "", "note": r.note or ""})
+            rows.append({"rule": r.id, "type": d.rule_type(r.type), "applies_to": d.term(f"short.{resource}", resource),
+                         "source": d.clean(r.cited or ""), "note": r.note or ""})
 
     add("land", instance.rules)
     em = instance.pools.emissions
@@ -141,9 +141,12 @@ def evaluation_section(instance: Instance, backend: str, display: Display | None
     table = zt[["zone", "name", "city"]].copy()
     kinds: dict[str, str] = {}
     for ev in instance.evaluations:  # a loop over evaluations
-        line = {"evaluation": ev.id, "method": ev.method if ev.preset is None else f"{ev.method} ({ev.preset})",
-                "units": ev.units, "source": ev.source or "", "assigns": ", ".join(ev.assign) or "-",
-                "score_unit": score_unit(instance, ev.id), "note": ev.note or ""}
+        unit = score_unit(instance, ev.id)
+        preset = d.t("report.eval.preset", p=ev.preset) if ev.preset else ""
+        line = {"evaluation": ev.id, "method": d.method(ev.method) + preset,
+                "units": d.t(f"eval.units.{ev.units}"), "source": d.clean(ev.source or ""),
+                "assigns": d.figures(ev.assign) or "-", "score_unit": d.term(f"eval.unit.{unit}", unit),
+                "note": ev.note or ""}
         overview.append(line)
         try:
             result = evaluated(instance, ev.id, backend=backend)

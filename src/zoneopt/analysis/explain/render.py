@@ -106,7 +106,7 @@ def evaluation_lines(evaluations: tuple[EvaluationLine, ...], d: Display = _EN) 
         return []
     lines = [d.t("explain.evaluations")]
     for ev in evaluations:
-        tag = d.t("explain.assigns", what=", ".join(ev.assigns)) if ev.assigns else ""
+        tag = d.t("explain.assigns", what=d.figures(ev.assigns)) if ev.assigns else ""
         if ev.error:
             lines.append(d.t("explain.eval_failed", id=ev.evaluation, method=d.method(ev.method), tag=tag,
                              error=ev.error))
@@ -203,7 +203,7 @@ def _rule_line(x: ZoneRule, u: str, d: Display) -> str:
         if not math.isnan(x.shadow_price) else ""
     rng = "" if math.isnan(x.range_lower) and math.isnan(x.range_upper) else \
         d.t("explain.range", lo=num(x.range_lower), hi=num(x.range_upper))
-    return d.t("explain.rule_line", rule=x.rule, source=src, type=x.type, row=x.row,
+    return d.t("explain.rule_line", rule=x.rule, source=src, type=d.rule_type(x.type), row=x.row,
                side=d.term(f"side.{x.side}", x.side), bound=_amount(x.bound, u, d), price=price, range=rng)
 
 
