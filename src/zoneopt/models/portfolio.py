@@ -62,7 +62,7 @@ from zoneopt.models.rules import (
     pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
-from zoneopt.plans.glossary import spoken
+from zoneopt.plans.glossary import spoken, text
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -507,8 +507,9 @@ def _objective(instance: Instance, zt: ZoneTable, pt: ProjectTable) -> tuple[Flo
             raise InstanceError([Issue(where, f"indicator {obj.weight!r} has negative values")])
         return np.nan_to_num(s)[pt.zone] * pt.investment
 
-    units = {"tax": "{money}/yr of expected tax", "investment": "{money} of investment",
-             "score": f"{indicator_unit(obj.weight, instance)} × {{money}} of investment"}
+    tax, invest = text("unit.of_tax", "en"), text("unit.of_investment", "en")
+    units = {"tax": "{money}/yr" + tax, "investment": "{money}" + invest,
+             "score": f"{indicator_unit(obj.weight, instance)} × {{money}}{invest}"}
     if obj.kind != "blend":
         value, unit = term(obj.kind), units[obj.kind]
     else:
@@ -519,7 +520,7 @@ def _objective(instance: Instance, zt: ZoneTable, pt: ProjectTable) -> tuple[Flo
             value = value + alpha * t / norm
         unit = spoken("unit.blend")
     if (priority != 1).any():
-        unit += " (sector-priority weighted)"
+        unit += text("unit.priority_weighted", "en")
     return value * priority, unit
 
 

@@ -847,6 +847,8 @@ def _field(v: object, lang: str, money: MoneyWords | None) -> object:
         return f"{written(v.value)} {v.unit}" + ("/yr" if v.per_year else "")
     if isinstance(v, Phrase):
         return _fill(v.key, lang, dict(v.fields), money)
+    if isinstance(v, tuple):  # a list of fields, said as one
+        return ("、" if lang == "zh" else ", ").join(str(_field(x, lang, money)) for x in v)
     return v
 
 

@@ -23,7 +23,7 @@ from zoneopt.core.solution import Solution
 from zoneopt.core.solve import solve as core_solve
 from zoneopt.instance import MONEY_LABEL, Instance
 from zoneopt.plans import ResourcePlan
-from zoneopt.plans.glossary import spoken
+from zoneopt.plans.glossary import Phrase, Term, spoken
 
 if TYPE_CHECKING:
     from zoneopt.models.portfolio import PortfolioModel
@@ -177,9 +177,9 @@ def _project_section(zp: _ZonePortfolio, resolves: int) -> ResourceExplanation:
             reason=_project_reason(bool(chosen[p]), blockers, needed, status, change, pm.objective_unit)))
     count = int(chosen[mine].sum())
     trules = zone_rules(zp.sv, zp.rows[zp.key == "portfolio"], zp.x, "")
-    notes = [f"{count} of its {mine.size} projects chosen; {int(chosen.sum())} of {pt.size} in all"]
+    notes = [spoken("xnote.p.count", k=count, n=mine.size, all_k=int(chosen.sum()), all_n=pt.size)]
     if mine.size > resolves:
-        notes.append(f"re-solves with a project forced in or out: the {resolves} most valuable projects only")
+        notes.append(spoken("xnote.p.resolves", n=resolves))
     return ResourceExplanation(
         resource="portfolio", unit="projects", allocation=float(count), request=float(mine.size),
         fulfilment=count / mine.size if mine.size else None, pool_total=float(pt.size),
@@ -262,29 +262,34 @@ def _forced(zp: _ZonePortfolio, chosen: BoolArray, p: int) -> tuple[str, float, 
     return sol.status.value, change, changes
 
 
+_UNIT_TERMS = {"mu": "unit.mu", "t": "unit.tonnes"}
+
+
 def _project_reason(chosen: bool, blockers: list[Blocker], needed: list[str], status: str, change: float,
                     unit: str) -> str:
-    """One line: why a project is in or out."""
+    """One line: why a project is in or out (from the glossary: :func:`spoken`)."""
+    solved = status in ("optimal", "feasible") and not math.isnan(change)
+    cost: object = ""
     if chosen:
-        text = "chosen"
-        if needed:
-            text += f"; the zone reaches {', '.join(f'`{t}`' for t in needed)} only with it"
-        if status in ("optimal", "feasible") and not math.isnan(change):
-            text += (f"; dropping it costs {num(-change)} {unit}" if change < 0 else
-                     f"; dropping it: {signed(change)} (another choice is as good)")
+        head: object = Term("xnote.p.chosen")
+        reach = Phrase.of("xnote.p.needed", targets=tuple(f"`{t}`" for t in needed)) if needed else ""
+        if solved:
+            cost = (Phrase.of("xnote.p.drop_costs", cost=f"{num(-change)} {unit}") if change < 0 else
+                    Phrase.of("xnote.p.drop_same", change=signed(change)))
         elif status == "infeasible":
-            text += "; without it the rules cannot all hold"
-        return text
+            cost = Term("xnote.p.needed_all")
+        return spoken("xnote.p.reason", head=head, a=reach, b=cost)
     if blockers:
-        parts = [f"`{b.rule}` by {num(b.over)} {b.unit}".rstrip() for b in blockers[:6]]
-        text = "left out: adding it alone would break " + ", ".join(parts)
-        if len(blockers) > 6:
-            text += f" and {len(blockers) - 6} more"
+        parts = tuple(Phrase.of("xnote.p.by", rule=b.rule, v=num(b.over), unit=Phrase.of(
+            "xnote.p.unit", unit=Term(_UNIT_TERMS.get(b.unit, ""), b.unit)) if b.unit else "") for b in blockers[:6])
+        more = Phrase.of("xnote.p.more", n=len(blockers) - 6) if len(blockers) > 6 else ""
+        head = Phrase.of("xnote.p.blocked", parts=parts, more=more)
     else:
-        text = "left out: it fits, but adds nothing the objective counts (or only within the MIP gap)"
-    if status in ("optimal", "feasible") and not math.isnan(change):
-        text += f"; forcing it in costs {num(-change)} {unit}" if change < 0 else f"; forcing it in: {signed(change)}"
+        head = Term("xnote.p.fits")
+    if solved:
+        cost = (Phrase.of("xnote.p.force_costs", cost=f"{num(-change)} {unit}") if change < 0 else
+                Phrase.of("xnote.p.force", change=signed(change)))
     elif status == "infeasible":
-        text += "; no plan can include it"
-    return text
+        cost = Term("xnote.p.never")
+    return spoken("xnote.p.reason", head=head, a="", b=cost)
 

@@ -51,7 +51,8 @@ def _unit(unit: str, d: Display) -> str:
     """A model's unit string in the display's words: ``万元 (1e4 yuan)/yr per mu`` → ``万元/年/亩``."""
     out = d.clean(unit)
     if d.zh:
-        for key in ("unit.tiered", "unit.fairness", "unit.pool_share"):  # an objective's unit (models.allocation)
+        for key in ("unit.tiered", "unit.fairness", "unit.pool_share", "unit.of_tax", "unit.of_investment",
+                    "unit.priority_weighted"):  # an objective's unit (models.allocation)
             out = out.replace(text(key, "en"), text(key, "zh"))
         out = out.replace(" （", "（")
         for a, b in ((" per mu", "/亩"), (" per t", "/吨"), ("/yr", "/年"), (" per ", "/"), ("projects", "个项目"),
@@ -113,7 +114,8 @@ def evaluation_lines(evaluations: tuple[EvaluationLine, ...], d: Display = _EN) 
             continue
         rank = d.t("explain.rank", rank=num(ev.rank), of=ev.ranked) if ev.rank is not None else d.t("explain.unranked")
         lines.append(d.t("explain.eval_line", id=ev.evaluation, method=d.method(ev.method),
-                         source=(", " + d.clean(ev.source)) if ev.source else "", tag=tag, score=num(ev.score, 4),
+                         source=("，" if d.zh else ", ") + d.clean(ev.source) if ev.source else "", tag=tag,
+                         score=num(ev.score, 4),
                          unit=d.term(f"eval.unit.{ev.score_unit}", ev.score_unit), rank=rank, grade=ev.grade or "-"))
     return lines
 
@@ -225,7 +227,7 @@ def _portfolio_text(r: ResourceExplanation, d: Display) -> list[str]:
         out.append(d.t("explain.project", mark="✓" if p.chosen else "✗", name=name,
                        sector=f" · {p.sector}" if p.sector else "", worth=num(p.objective_term),
                        needs=", ".join(needs), revenue=d.money_words(p.revenue, per_year=True)))
-        out.append(f"      {d.clean(p.reason)}")
+        out.append(f"      {d.clean(p.reason).replace(d.clean(p.objective_unit), _unit(p.objective_unit, d))}")
         if p.forced_changes:
             out.append(d.t("explain.forced", how=d.t("explain.without") if p.chosen else d.t("explain.with"),
                            changes=", ".join(p.forced_changes)))
