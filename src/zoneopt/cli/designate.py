@@ -55,7 +55,7 @@ def _ranked_by(instance: Any, sid: str, display: Any) -> tuple[str, str]:
     return words, "money" if money else "ratio"
 
 
-def _criterion_units(instance: Any) -> dict[str, str]:
+def criterion_units(instance: Any) -> dict[str, str]:
     """Each criterion indicator's unit (a figure of ``designation.figures`` has none)."""
     from zoneopt.errors import ZoneoptError
     from zoneopt.evaluation.indicators import indicator_unit
@@ -118,7 +118,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
                                 "(see models/designation.md)")
     plan = solve_designation(instance, args.backend, time_limit=args.time_limit, mip_gap=args.mip_gap)
     display = Display.of(instance, args.lang)
-    units = _criterion_units(instance)
+    units = criterion_units(instance)
     s = plan.summary
     print(display.t("des.banner", name=s.instance) + (f" · {display.t('term.synthetic')}" if s.synthetic else ""),
           file=out)

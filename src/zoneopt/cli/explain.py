@@ -101,6 +101,10 @@ def _designation_text(instance: Any, args: argparse.Namespace, options: Any) -> 
         close = difflib.get_close_matches(args.zone, [*ids, *names], n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise InvalidInputError(f"unknown zone {args.zone!r}{hint}")
+    from zoneopt.cli.designate import criterion_units
+    from zoneopt.plans.display import Display
+
     plan = solve_designation(instance, args.backend, options=options)
-    text = plan.explain(zone) or f"designation: {zone} is not a candidate, nor considered for an upgrade or conversion"
-    return zone, "designation (新增、晋升、转型):\n  " + text.replace("\n", "\n  ")
+    d = Display.of(instance, args.lang)
+    text = plan.explain(zone, d, criterion_units(instance)) or d.t("dx.none", zone=zone)
+    return zone, d.t("dx.head") + "\n  " + text.replace("\n", "\n  ")

@@ -157,9 +157,13 @@ class DesignationPlan(PlanOutput):
         """The rows of ``zone`` (one per part it belongs to; empty when it is in none)."""
         return self.decisions[self.decisions["zone"] == zone]
 
-    def explain(self, zone: str) -> str:
+    def explain(self, zone: str, display: Any = None, units: dict[str, str] | None = None) -> str:
         """Why ``zone`` is or is not designated, recommended or converted: one line per part
-        it belongs to (empty when it belongs to none)."""
+        it belongs to (empty when it belongs to none); with a ``display``
+        (:class:`~zoneopt.plans.display.Display`) in its language, a failed criterion on money in
+        its unit (``units``: each criterion's unit)."""
+        if display is not None:
+            return self._explain_words(zone, display, units or {})
         lines = []
         for rec in self.decision_of(zone).to_dict("records"):
             what = rec["decision"] or f"not {DECISION[rec['part']]}"
@@ -172,6 +176,32 @@ class DesignationPlan(PlanOutput):
             cite = f" — rule `{rec['rule']}`" + (f" ({rec['source']})" if rec["source"] else "") if rec["rule"] else ""
             lines.append(f"{rec['status']} ({rec['label']}): {zone} ({rec['name']}, {rec['county']}) {what}: "
                          f"{rec['reason']}{cite}")
+        return "\n".join(lines)
+
+    def _explain_words(self, zone: str, d: Any, units: dict[str, str]) -> str:
+        """:meth:`explain` in the display's language, from the glossary."""
+        from zoneopt.plans.designation_words import reason_words
+
+        def cite(rec: dict[str, Any]) -> str:
+            if not rec["rule"]:
+                return ""
+            src = d.clean(rec["source"]) if rec["source"] else ""
+            return d.t("dx.cite", rule=rec["rule"], source=(f"（{src}）" if d.zh else f" ({src})") if src else "")
+
+        lines = []
+        for rec in self.decision_of(zone).to_dict("records"):
+            done = d.term(f"dx.decision.{DECISION[rec['part']]}")
+            what = done if rec["decision"] else d.t("dx.not", what=done)
+            lines.append(d.t("dx.line", part=d.term(f"part.{rec['part']}", rec["part"]), zone=zone, name=rec["name"],
+                             county=rec["county"], what=what,
+                             year=d.t("dx.in", year=int(rec["year"])) if rec["decision"] else "",
+                             reason=reason_words(str(rec["reason"]), d, units), cite=cite(rec)))
+        own = self.statuses[self.statuses["zone"] == zone] if not self.statuses.empty else self.statuses
+        for rec in own.to_dict("records"):  # the zone's statuses (a handful)
+            what = d.t("dx.awarded", year=int(rec["year"])) if rec["decision"] else d.t("dx.not_awarded")
+            lines.append(d.t("dx.status_line", status=rec["status"], label=rec["label"], zone=zone, name=rec["name"],
+                             county=rec["county"], what=what, reason=reason_words(str(rec["reason"]), d, units),
+                             cite=cite(rec)))
         return "\n".join(lines)
 
     # -- what the plan changes for the other models ----------------------------------------------
