@@ -62,7 +62,7 @@ from zoneopt.models.rules import (
     pool_wide_rules,
 )
 from zoneopt.plans import PoolUse, ResourcePlan, ResourceSummary, TargetResult
-from zoneopt.plans.glossary import spoken, text
+from zoneopt.plans.glossary import Amount, Term, spoken, text
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -450,6 +450,17 @@ def _count_rows(b: ModelBuilder, rule: CountTarget, r: int, instance: Instance, 
     return CountRows(rule, selected, base, already, candidates, z)
 
 
+def _count_unit(metric: str, threshold: float, instance: Instance) -> str:
+    """A count target's unit, from the glossary: zones with revenue ≥ 1,000 亿元/年 (money said in a
+    display's unit)."""
+    unit, money = indicator_unit(metric, instance), MONEY_LABEL[instance.units.money]
+    if unit in (money, f"{money}/yr"):
+        amount: object = Amount(threshold, money, per_year=unit.endswith("/yr"))
+    else:
+        amount = f"{_amount(threshold)} {unit}".rstrip()
+    return spoken("punit.count", metric=Term(f"indicator.{metric}", metric), threshold=amount)
+
+
 def _amount(v: float) -> str:
     """A threshold for people: 10,000,000 rather than 1e+07."""
     return f"{v:,.0f}" if v == round(v) and abs(v) < 1e15 else f"{v:,.6g}"
@@ -599,8 +610,7 @@ def plan_from_solution(pm: PortfolioModel, solution: Solution) -> ResourcePlan:
         table[f"reaches:{c.rule.id}"] = np.where(c.selected, reached, False)
         targets.append(TargetResult(rule=c.rule.id, source=c.rule.cited, kind="count", required=c.rule.at_least,
                                     achieved=int(reached.sum()), met=int(reached.sum()) >= c.rule.at_least,
-                                    unit=f"zones with {c.rule.metric} ≥ {_amount(c.rule.threshold)} "
-                                         f"{indicator_unit(c.rule.metric, pm.instance)}"))
+                                    unit=_count_unit(c.rule.metric, c.rule.threshold, pm.instance)))
     for rule in pm.settings.rules:
         if isinstance(rule, ShareTarget):
             targets.append(_share_result(rule, pt, zt.ids, w, fund))
@@ -632,7 +642,8 @@ def _share_result(rule: ShareTarget, pt: ProjectTable, zone_ids: npt.NDArray[np.
     required = rule.min_share if rule.min_share is not None else rule.max_share
     assert required is not None
     return TargetResult(rule=rule.id, source=rule.cited, kind="share", required=required,
-                        achieved=share, met=met, unit=f"share of {rule.quantity}")
+                        achieved=share, met=met,
+                        unit=spoken("punit.share", quantity=Term(f"quantity.{rule.quantity}", rule.quantity)))
 
 
 def _pool_uses(pm: PortfolioModel, table: pd.DataFrame) -> list[PoolUse]:

@@ -296,6 +296,20 @@ class Display:
             words = words.replace(label, self.term(f"unit.{unit}"))
         return words
 
+    def model_unit(self, unit: str) -> str:
+        """A model's unit string in this display's words: ``万元 (1e4 yuan)/yr per mu`` → ``万元/年/亩``,
+        the tiered objective's ``pool share (1.5 × allocated − …)`` → ``总量份额（1.5 × 分配量 − …）``."""
+        out = self.clean(unit)
+        if not self.zh:
+            return out
+        for key in ("unit.tiered", "unit.fairness", "unit.pool_share", "unit.of_tax", "unit.of_investment",
+                    "unit.priority_weighted"):  # the objectives' units (zoneopt.models)
+            out = out.replace(text(key, "en"), text(key, "zh"))
+        for a, b in (("tce", "吨标准煤"), (" per mu", "/亩"), (" per t", "/吨"), ("/yr", "/年"), (" per ", "/"),
+                     ("projects", "个项目"), ("mu", "亩"), (" （", "（")):
+            out = out.replace(a, b)
+        return out.replace("t/", "吨/", 1) if out.startswith("t/") else ("吨" if out == "t" else out)
+
     def t(self, key: str, **fields: object) -> str:
         """The glossary entry ``key`` in this display's language."""
         return text(key, self.lang, **fields)
@@ -394,7 +408,7 @@ class Display:
                 return self.number(v), f"{self.rate_money_unit}/{words}"
             return self.money_value(v), (self.t("unit.per_year", unit=self.money_unit) if per_year
                                          else self.money_unit)
-        return self.number(v), unit
+        return self.number(v), self.model_unit(unit)
 
     def quantity(self, v: Any, unit: str) -> str:
         """:meth:`quantity_parts` as one string, ``1,234.5 亩``."""

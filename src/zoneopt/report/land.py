@@ -11,7 +11,7 @@ import pandas as pd
 from zoneopt.analysis.explain import LandSolve, solve_land_detail
 from zoneopt.errors import ZoneoptError
 from zoneopt.instance import Instance
-from zoneopt.plans.display import shared_bindings, significant
+from zoneopt.plans.display import Display, shared_bindings, significant
 from zoneopt.plans.wording import is_money_rate, objective_sentence
 from zoneopt.report.charts import (
     allocation_chart,
@@ -98,7 +98,7 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     # what-if over the pool
     curve = what_if(inst, "pool", list(ctx.what_if_factors), relative=True, backend=backend, options=opts)
     pts = curve.points.rename(columns={"value": "pool_mu"}).drop(columns=["point"])
-    pts["note"] = _infeasible_reasons(inst, pts, backend)
+    pts["note"] = _infeasible_reasons(inst, pts, backend, d)
     if pts["secondary"].isna().all():
         pts = pts.drop(columns=["secondary"])
     blocks.append(chart_or_note(ctx.charts, "land-what-if", d.t("report.t.what_if"), what_if_chart, pts, unit, d))
@@ -138,9 +138,10 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     return Section("land", d.t("report.section.land"), tuple(blocks)), ls
 
 
-def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str) -> list[str]:
-    """For each infeasible what-if point, the diagnosis in rule terms (one line)."""
+def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str, d: Display) -> list[str]:
+    """For each infeasible what-if point, the diagnosis in rule terms (one line, in the display's language)."""
     from zoneopt.analysis.diagnose import diagnose_land
+    from zoneopt.plans.wording import diagnosis_message
 
     out = [""] * len(points)
     pools = instance.pools
@@ -149,7 +150,7 @@ def _infeasible_reasons(instance: Instance, points: pd.DataFrame, backend: str) 
         land = pools.land.model_copy(update={"total_mu": float(points["pool_mu"].iloc[k])})
         variant = instance.model_copy(update={"pools": pools.model_copy(update={"land": land})})
         try:
-            out[k] = diagnose_land(variant, backend, time_limit=30.0).message()
+            out[k] = diagnosis_message(diagnose_land(variant, backend, time_limit=30.0), d)
         except ZoneoptError as exc:
             out[k] = f"no diagnosis: {exc}"
     return out

@@ -42,7 +42,7 @@ def _bindings_table(name: str, plan: ResourcePlan, caption: str, d: Display) -> 
     b = plan.bindings.copy()
     if len(b):
         b = b.iloc[np.argsort(-b["shadow_price"].abs().fillna(0.0).to_numpy(), kind="stable")].reset_index(drop=True)
-        b["unit"] = b["unit"].map(d.clean)
+        b["unit"] = b["unit"].map(d.model_unit)
     return Table(name, d.t("report.t.bindings"), b, caption=caption, kinds=(("bound", "ratio"),))
 
 
@@ -87,7 +87,7 @@ def emission_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:
 def _objective_unit(s: Any, d: Display) -> str:
     """The unit of a plan's objective, as the display says it (亿元/年, 吨标准煤/年 …)."""
     value = objective_value(s, d)
-    return value.split(" ", 1)[1] if " " in value else s.objective_unit
+    return value.split(" ", 1)[1] if " " in value else d.model_unit(s.objective_unit)
 
 
 def fund_section(ctx: ReportContext) -> tuple[Section, ResourcePlan]:

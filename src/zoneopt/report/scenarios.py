@@ -54,6 +54,10 @@ def scenario_section(ctx: ReportContext) -> Section:
     res = result.resources.copy()
     res.insert(1, "description", [desc.get(label, d.t("report.scenario.as_given")) for label in res["label"]])
     res["pools"] = res["pools"].map(d.clean)
+    if "objective_kind" in res:
+        res["objective_kind"] = [d.term(f"objective.kind.{k}", str(k)) for k in res["objective_kind"]]
+    if "resource" in res and d.zh:
+        res["resource"] = [d.term(f"short.{r}", str(r)) for r in res["resource"]]
     blocks: list[Block] = [Text(d.t("report.scenario.intro")),
                            Table("scenario-resources", d.t("report.t.scenario_resources"), res,
                                  labels=(("label", "col.scenario"),), unit_column="objective_unit",

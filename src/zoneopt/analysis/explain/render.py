@@ -21,7 +21,6 @@ from zoneopt.analysis.explain.results import (
     ZoneRule,
 )
 from zoneopt.plans.display import Display, percent, significant
-from zoneopt.plans.glossary import text
 
 _EN = Display()
 
@@ -49,17 +48,7 @@ def signed(v: float, digits: int = 6) -> str:
 
 def _unit(unit: str, d: Display) -> str:
     """A model's unit string in the display's words: ``万元 (1e4 yuan)/yr per mu`` → ``万元/年/亩``."""
-    out = d.clean(unit)
-    if d.zh:
-        for key in ("unit.tiered", "unit.fairness", "unit.pool_share", "unit.of_tax", "unit.of_investment",
-                    "unit.priority_weighted"):  # an objective's unit (models.allocation)
-            out = out.replace(text(key, "en"), text(key, "zh"))
-        out = out.replace(" （", "（")
-        for a, b in ((" per mu", "/亩"), (" per t", "/吨"), ("/yr", "/年"), (" per ", "/"), ("projects", "个项目"),
-                     ("mu", "亩")):
-            out = out.replace(a, b)
-        out = out.replace("t/", "吨/") if out.startswith("t/") else ("吨" if out == "t" else out)
-    return out
+    return d.model_unit(unit)
 
 
 def _source(source: str | None, d: Display) -> str:
