@@ -191,7 +191,7 @@ def test_explain_speaks_the_language(lang: str) -> None:
     assert code == 0, err
     assert not SCIENTIFIC.search(out), SCIENTIFIC.search(out)
     if lang == "zh":
-        assert "本区起作用的约束" in out and "lock-key-project (2022 第二章第二节 (assumption))" in out
+        assert "本区起作用的约束" in out and "lock-key-project (2022 第二章第二节（假设）)" in out
         assert "基金投放（亿元）：" in out
         assert "目标（综合）：1.6104" in out and "目标（带动投资）：172.28 亿元" in out
     else:

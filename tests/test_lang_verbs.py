@@ -1,8 +1,9 @@
 """Every verb beyond solve in Chinese and in English (issue 15): plan-years, diagnose,
-validate, evaluate, manage, consolidate and sweep print from the one glossary, on the bundled
-instances (snapshots, as ``tests/test_lang.py`` does for solve); no number in scientific
+validate, evaluate, manage, consolidate, sweep and explain print from the one glossary, on the
+bundled instances (snapshots, as ``tests/test_lang.py`` does for solve); no number in scientific
 notation; a diagnosis of a conflict said in both languages; the sentences models write (a
-presolve finding, a model's note) said again in the display's language.
+presolve finding, a model's note) said again in the display's language; no English sentence in
+any Chinese snapshot (solve's included) nor in the Chinese report.
 
 Snapshots live in ``tests/snapshots/<verb>/``; after an intended change of a verb's output,
 rewrite them with ``ZONEOPT_UPDATE_SNAPSHOTS=1 python -m pytest tests/test_lang_verbs.py`` and
@@ -43,6 +44,9 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     ("consolidate", "henan-parks-180", ()),
     ("sweep", "small-4", ("--draws", "4", "--error", "5%", "--importance", "--robust", "0.5", "--workers", "1")),
     ("sweep", "henan-etdz-45", ("--draws", "3", "--error", "5%", "--workers", "1")),
+    *[("explain", s, ("zhengzhou",)) for s in EVALUATED if s != "henan-etdz-45-targets-2022"],
+    ("explain", "henan-designation-180", ("P001",)),
+    ("explain", "henan-designation-180", ("P004",)),
 ]
 
 
@@ -54,7 +58,8 @@ def _mask(text: str, tmp: Path) -> str:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize("verb, name, extra", CASES, ids=[f"{v}-{n}" for v, n, _ in CASES])
+@pytest.mark.parametrize("verb, name, extra", CASES,
+                         ids=[f"{v}-{n}" + (f"-{e[0]}" if v == "explain" else "") for v, n, e in CASES])
 def test_verb_prints_in_each_language(verb: str, name: str, extra: tuple[str, ...], lang: str,
                                       tmp_path: Path) -> None:
     """The snapshot of ``python -m zoneopt VERB INSTANCE --lang LANG`` (exit code and stdout)."""
@@ -65,7 +70,7 @@ def test_verb_prints_in_each_language(verb: str, name: str, extra: tuple[str, ..
     assert code in (0, 2, 3), err
     assert not SCIENTIFIC.search(out), SCIENTIFIC.search(out)
     text = f"exit {code}\n{_mask(out, tmp_path)}" + (f"stderr: {_mask(err, tmp_path)}" if code == 2 else "")
-    snap = SNAPSHOTS / verb / f"{name}.{lang}.txt"
+    snap = SNAPSHOTS / verb / (f"{name}.{extra[0]}.{lang}.txt" if verb == "explain" else f"{name}.{lang}.txt")
     if os.environ.get("ZONEOPT_UPDATE_SNAPSHOTS"):
         snap.parent.mkdir(parents=True, exist_ok=True)
         snap.write_text(text, encoding="utf-8")
@@ -82,8 +87,7 @@ def test_chinese_output_has_no_english_sentences() -> None:
     for snap in sorted(SNAPSHOTS.glob("*/*.zh.txt")):
         for line in snap.read_text(encoding="utf-8").splitlines():
             assert "(assumption)" not in line, (snap.name, line)  # an assumed number is marked （假设）
-            if snap.parent.name != "solve":  # solve: the emission objective's note is still English
-                assert english_sentence(line, ids) is None, (snap.name, line)
+            assert english_sentence(line, ids) is None, (snap.name, line)
 
 
 def test_target_snapshots_are_checked() -> None:
@@ -128,3 +132,35 @@ def test_spoken_sentences_are_said_again() -> None:
     assert where.startswith("land freed by dynamic management (land is not planned) ")
     assert said_again(where, "zh").startswith("动态管理腾出的土地（未计划土地）")
     assert said_again("a sentence of its own", "zh") == "a sentence of its own"
+
+
+def test_every_verbs_chinese_snapshots_are_checked() -> None:
+    """The check above reads the Chinese snapshots of solve and explain too (none skipped)."""
+    verbs = {snap.parent.name for snap in SNAPSHOTS.glob("*/*.zh.txt")}
+    assert {"solve", "explain", "diagnose", "plan-years", "designate", "evaluate"} <= verbs
+    assert len(list((SNAPSHOTS / "explain").glob("*.zh.txt"))) == sum(v == "explain" for v, _, _ in CASES)
+
+
+ZH = [s for s in ALL if json.loads((INSTANCES / f"{s}.json").read_text(encoding="utf-8"))["metadata"].get("language")
+      == "zh"]
+
+
+@pytest.mark.parametrize("name", ZH)
+def test_the_chinese_report_has_no_english_sentences(name: str) -> None:
+    """The report of every bundled Chinese instance, in Chinese (its Markdown, tables and
+    captions): no English sentence (``tests/english.py``; ids, units, clause citations and
+    proper names are not sentences), no ``(assumption)``; an evaluation's method and score unit,
+    a rule's type said in Chinese."""
+    from zoneopt.instance import load
+    from zoneopt.report.build import build_report
+
+    instance = load(INSTANCES / f"{name}.json")
+    md = build_report(instance, charts=False, lang="zh").markdown()
+    ids = {z.id for z in instance.zones} if not hasattr(instance.zones, "ids") else set(instance.zone_ids)
+    for line in md.splitlines():
+        assert "(assumption)" not in line, line
+        assert english_sentence(line, ids) is None, line
+    if name == "henan-etdz-45":
+        assert "| 分（100 = 各准则均达到标杆值） |" in md and "| 加权求和（预设 huangyan-2022） | 开发区 |" in md
+        assert "| request-cap | 不超过申请 | 土地 |" in md and "| city-cap | 分组上下限 | 土地 |" in md
+        assert "weighted_sum" not in md and "request_cap" not in md

@@ -198,6 +198,7 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
     "mnote.em.served": ("按{measure}从大到小依次优先分配：{served}", "served first, in order of {measure}: {served}"),
     "mnote.em.rest": ("剩余部分按{tiers}分配", "the rest split by the {tiers}"),
     # -- rule types (zoneopt.instance.rules, the portfolio's targets): ids in English -------------
+    "ruletype.pool": ("指标总量", "pool"),
     "ruletype.zone_bounds": ("开发区上下限", "zone_bounds"),
     "ruletype.request_cap": ("不超过申请", "request_cap"),
     "ruletype.request_floor": ("申请保底", "request_floor"),

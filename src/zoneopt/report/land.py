@@ -77,6 +77,7 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
     bind = bind.iloc[np.argsort(-bind["shadow_price"].abs().fillna(0.0).to_numpy(), kind="stable")]
     bind = bind[["rule", "type", "source", "row", "label", "side", "bound", "activity", "shadow_price", "value",
                  "range_lower", "range_upper"]].reset_index(drop=True)
+    bind["type"] = bind["type"].map(d.rule_type)
     note = prices.attrs.get("ranging_note") or ""
     blocks.append(Table("land-bindings", d.t("report.t.bindings"), bind,
                         caption=d.t("report.c.bindings", price_unit=price_unit,
@@ -85,6 +86,7 @@ def land_section(ctx: ReportContext) -> tuple[Section, LandSolve | None]:
 
     # rules ranked by cost
     ranked = rank_rules(prices)[["rule", "type", "source", "binding_rows", "impact", "top_price", "top_row"]]
+    ranked["type"] = ranked["type"].map(d.rule_type)
     caption = d.t("report.c.ranking", price_unit=price_unit)
     if ctx.rule_costs:
         costs = rule_costs(inst, backend, options=opts)[["rule", "status", "objective", "cost"]]
