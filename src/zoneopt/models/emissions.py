@@ -265,12 +265,18 @@ def _said(name: str) -> Term:
     return Term(f"indicator.{name}", name)
 
 
+def unit_said(unit: str) -> Term:
+    """An indicator's unit as a :func:`spoken` field: the glossary's word for the few it has
+    (``tce/yr``: 吨标准煤/年), else as written."""
+    return Term({"tce/yr": "unit.tce", "t/yr": "unit.t", "mu": "unit.mu"}.get(unit, ""), unit)
+
+
 def _notes(em: EmissionModel) -> list[str]:
     """The objective's notes, from the glossary (:func:`spoken`: said again in a display's language)."""
     obj = em.pools.objective
     if obj.kind == "priority":
         return [spoken("mnote.em.weight", weight=_said(obj.weight),
-                       unit=indicator_unit(obj.weight, em.instance))]
+                       unit=unit_said(indicator_unit(obj.weight, em.instance)))]
     spec = obj.tiers or Tiers()
     tiers = {"by": _said(spec.by) if spec.by != "grade" else Term("col.grade"),
              "base": _said(spec.base) if spec.base != "request" else Term("mnote.em.request")}

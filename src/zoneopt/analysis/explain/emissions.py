@@ -55,7 +55,7 @@ def _zsg_dea_sections(instance: Instance, j: int, backend: str, opts: SolveOptio
 def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOptions) -> list[ResourceExplanation]:
     """Priority-weighted allowances: the LP of every pollutant, one column section each."""
     from zoneopt.models.allocation import run_priority
-    from zoneopt.models.emissions import build_emission_model, emission_zone_map, total_rule
+    from zoneopt.models.emissions import build_emission_model, emission_zone_map, total_rule, unit_said
     from zoneopt.models.emissions import plan_from_solution as emission_plan
     from zoneopt.models.outcome import raise_for_status as raise_resource
     from zoneopt.models.rules import pool_wide_rules, row_units
@@ -87,6 +87,7 @@ def _allowance_sections(instance: Instance, j: int, backend: str, opts: SolveOpt
             pool_rule=total_rule(p), pool_total=pool.total_t, pool_allocated=pu.allocated, pool_source=pool.source,
             request=float_or_none(em.requests[p][j]), objective_kind="priority", objective=plan.objective,
             objective_unit=em.objective_unit, step=round_step(pool.total_t), weight=w,
-            notes=[spoken("xnote.em.sums", weight=Term(f"indicator.{obj.weight}", obj.weight), unit=wunit, p=p),
+            notes=[spoken("xnote.em.sums", weight=Term(f"indicator.{obj.weight}", obj.weight), unit=unit_said(wunit),
+                          p=p),
                    spoken("xnote.em.pool_row")]))
     return out

@@ -253,7 +253,7 @@ def _tilt_text(r: ResourceExplanation, t: TiltPosition, d: Display) -> list[str]
     per = d.t("explain.per_existing_mu", unit=unit) if t.per == "land_area" else unit
     src = _source(t.source, d)
     price_unit = _unit(r.price_unit, d)
-    out = [d.t("explain.tilt", rule=t.rule, source=src, by=t.by, score=num(t.score, 5), rank=t.rank,
+    out = [d.t("explain.tilt", rule=t.rule, source=src, by=d.indicator(t.by), score=num(t.score, 5), rank=t.rank,
                members=t.members, per_mu=num(t.per_mu, 4), per=per)]
     if t.held == "down" and t.above is not None:
         out.append(d.t("explain.held_down", who=_who(t.above), score=num(t.above.score, 5),
