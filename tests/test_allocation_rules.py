@@ -29,6 +29,7 @@ from zoneopt.core import get_backend
 from zoneopt.models.allocation import tier_targets
 from zoneopt.models.presolve import presolve_checks
 from zoneopt.plans import gini
+from zoneopt.plans.glossary import said_again
 
 CASES = {c.name: c for c in cases()}
 
@@ -103,7 +104,10 @@ def test_lexicographic_emissions_serve_in_order_and_leave_nothing_unmet(backend:
     assert plan.allocation("SO2_t").to_dict() == pytest.approx({"a": 10.0, "b": 10.0, "c": 5.0}, abs=1e-6)
     lapse = plan.summary.shapes[0].lapse
     assert lapse.reason == "none" and plan.summary.objective_kind == "lexicographic"
-    assert any("served first, in order of energy_reduction_tce: a, b" in n for n in plan.summary.notes)
+    assert any("served first, in order of energy-stock reduction: a, b" in n for n in plan.summary.notes)
+    zh = [said_again(n, "zh") for n in plan.summary.notes]  # the notes come from the glossary
+    assert "按能源消费存量削减量从大到小依次优先分配：a, b" in zh
+    assert "剩余部分按分档目标（按评价得分，基数为申请量）分配" in zh
 
 
 def test_a_lapse_names_the_rule_that_blocks_it() -> None:

@@ -29,6 +29,7 @@ from zoneopt.errors import InstanceError, InvalidInputError, Issue, ZoneoptError
 from zoneopt.evaluation.run import evaluated_table
 from zoneopt.instance import Instance
 from zoneopt.plans import Plan, PlanShape, ResourcePlan
+from zoneopt.plans.display import Display
 from zoneopt.resources import REGISTRY, resource
 
 FloatArray = npt.NDArray[np.float64]
@@ -131,23 +132,26 @@ class StabilityResult:
         out = calm.join(every, lsuffix="_no_grade_change", rsuffix="_any", how="outer")
         return out.reset_index()
 
-    def summary_lines(self) -> list[str]:
-        """The headline as lines of text."""
+    def summary_lines(self, display: Display | None = None) -> list[str]:
+        """The headline as lines of text in the display's language (default English): the
+        largest move among the steps that change no grade and among all steps, and the steps
+        that could not be solved."""
+        d = display if display is not None else Display()
         lines = []
-        for label, calm in (("steps that change no grade", True), ("all steps", False)):
+        for label, calm in ((d.t("stab.calm"), True), (d.t("stab.all"), False)):
             w = self.worst(calm)
             if w is None:
-                lines.append(f"largest move, {label}: none")
-                continue
-            if w["moved"] <= 0:
-                lines.append(f"largest move, {label}: 0 (no such step moves the plan)")
-                continue
-            lines.append(f"largest move, {label}: {w['moved']:,.4g} ({w['share']:.2%} of the {w['pool']} pool) "
-                         f"when {w['zone']}'s {w['input']} goes ×{w['from']:.2f} → ×{w['to']:.2f}"
-                         + (f" (grades: {w['grades']})" if w["grades"] else ""))
+                lines.append(d.t("stab.none", label=label))
+            elif w["moved"] <= 0:
+                lines.append(d.t("stab.zero", label=label))
+            else:
+                lines.append(d.t("stab.move", label=label, moved=f"{w['moved']:,.4g}", share=f"{w['share']:.2%}",
+                                 pool=d.term(f"pool.{w['pool']}", w["pool"]) if d.zh else w["pool"], zone=w["zone"],
+                                 input=d.indicator(w["input"]) if d.zh else w["input"], a=f"{w['from']:.2f}",
+                                 b=f"{w['to']:.2f}", grades=d.t("stab.grades", g=w["grades"]) if w["grades"] else ""))
         failed = int((self.steps["status"] != "ok").sum())
         if failed:
-            lines.append(f"{failed} step(s) could not be solved (see the status column)")
+            lines.append(d.t("stab.failed", n=failed))
         return lines
 
 

@@ -9,7 +9,7 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from zoneopt.cli.common import add_backend_options, add_verb
+from zoneopt.cli.common import add_backend_options, add_lang_option, add_verb
 
 EPILOG_STABILITY = """A step's move is the L1 distance between the plans on either side of it (Σ over zones of
 |change|, land that changes hands counted where it leaves and where it arrives); steps at
@@ -21,7 +21,7 @@ exit codes: 0 done; 2 invalid input; 3 the base plan is infeasible or unbounded;
 
 
 def add_parser(sub: Any) -> None:
-    p = add_verb(sub, "stability", "sweep each zone's figures ±k % and report how far the plan moves",
+    p = add_verb(sub, "stability", "sweep each zone's figures ±k %% and report how far the plan moves",
                  "Sweep each zone's 亩均 inputs (default its tax) from ×(1−k) to ×(1+k) in steps of 1 %, "
                  "re-evaluating and re-solving at every step; print the largest move of the plan per step "
                  "(in the resource's unit and as a share of its pool), among the steps that change no grade "
@@ -40,14 +40,17 @@ def add_parser(sub: Any) -> None:
                    help="pool factors to re-solve at (default 0.8,1.2; empty for none)")
     p.add_argument("--out", type=Path, help="write every step as .csv or .xlsx")
     add_backend_options(p)
+    add_lang_option(p)
 
 
 def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.analysis.stability import pool_range, stability
+    from zoneopt.cli.plan_text import shape_line
     from zoneopt.core.solution import SolveOptions
     from zoneopt.errors import InvalidInputError
     from zoneopt.files import atomic_write
     from zoneopt.instance import load
+    from zoneopt.plans.display import Display
 
     if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInputError(f"--out {args.out}: use .csv or .xlsx")
@@ -61,19 +64,23 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
         raise InvalidInputError(f"--pool-factors {args.pool_factors!r}: give numbers, e.g. 0.8,1.2") from None
     result = stability(instance, resource_name=args.resource, inputs=inputs, k=args.k, step=args.step, zones=zones,
                        backend=args.backend, options=options)
-    banner = f"zoneopt stability · {instance.name}" + (" · SYNTHETIC data" if instance.metadata.synthetic else "")
-    print(banner, file=out)
-    print(f"{args.resource}: {', '.join(inputs)} of {len(zones) if zones else len(instance.zones)} zone(s) swept "
-          f"×{1 - args.k:.2f} … ×{1 + args.k:.2f} in steps of {args.step:g} · {result.solves} solves "
-          f"({result.runtime_s:.1f} s in the solver) · backend {args.backend}", file=out)
-    for line in result.summary_lines():
+    d = Display.of(instance, args.lang)
+    print(d.t("stab.banner", name=instance.name) + (f" · {d.term('term.synthetic')}" if instance.metadata.synthetic
+                                                    else ""), file=out)
+    print(d.t("stab.head", resource=d.term(f"short.{args.resource}", args.resource) if d.zh else args.resource,
+              inputs=d.figures(inputs), n=len(zones) if zones else len(instance.zones), lo=f"{1 - args.k:.2f}",
+              hi=f"{1 + args.k:.2f}", step=f"{args.step:g}", solves=result.solves,
+              runtime=f"{result.runtime_s:.1f}", backend=args.backend), file=out)
+    for line in result.summary_lines(d):
         print(line, file=out)
     for shape in result.base:
-        print("plan: " + shape.line(), file=out)
+        print(shape_line(shape, d), file=out)
     for check in pool_range(instance, factors, resource_name=args.resource, backend=args.backend, options=options):
-        shapes = "; ".join(s.line() for s in check.shapes)
-        print(f"pool ×{check.factor:g}: {check.status}" + (f": {shapes}" if shapes else f" ({check.message})"),
-              file=out)
+        status = d.term(f"status.{check.status}", check.status)
+        print(d.t("stab.pool", f=f"{check.factor:g}", status=status, rest=f" ({check.message})" if check.message
+                  else ""), file=out)
+        for s in check.shapes:
+            print("  " + shape_line(s, d), file=out)
     if args.out is not None:
         suffix = args.out.suffix.lower()
         if suffix == ".csv":
@@ -82,5 +89,6 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
             from zoneopt.plans import write_sheets
 
             write_sheets(args.out, {"steps": result.steps, "per_zone": result.per_zone()})
-        print(f"wrote {args.out}", file=out)
+        print(d.t("verb.wrote", path=args.out), file=out)
     return 0
+

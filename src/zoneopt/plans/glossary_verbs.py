@@ -197,6 +197,24 @@ VERB_GLOSSARY: dict[str, tuple[str, str]] = {
                           "{accuracy} per zone"),
     "mnote.em.served": ("按{measure}从大到小依次优先分配：{served}", "served first, in order of {measure}: {served}"),
     "mnote.em.rest": ("剩余部分按{tiers}分配", "the rest split by the {tiers}"),
+    # -- stability -------------------------------------------------------------------------------
+    "stab.banner": ("zoneopt 稳定性分析 · {name}", "zoneopt stability · {name}"),
+    "stab.head": ("{resource}：{n} 个开发区的{inputs}从 ×{lo} 到 ×{hi}，步长 {step} · 求解 {solves} 次（求解器用时 "
+                  "{runtime} 秒） · 求解器 {backend}",
+                  "{resource}: {inputs} of {n} zone(s) swept ×{lo} … ×{hi} in steps of {step} · {solves} solves "
+                  "({runtime} s in the solver) · backend {backend}"),
+    "stab.calm": ("不改变任何等级的步", "steps that change no grade"),
+    "stab.all": ("全部步", "all steps"),
+    "stab.none": ("最大变动（{label}）：无", "largest move, {label}: none"),
+    "stab.zero": ("最大变动（{label}）：0（没有这样的步改变方案）",
+                  "largest move, {label}: 0 (no such step moves the plan)"),
+    "stab.move": ("最大变动（{label}）：{zone} 的{input}从 ×{a} 变为 ×{b} 时，方案变动 {moved}"
+                  "（占{pool}总量的 {share}）{grades}",
+                  "largest move, {label}: {moved} ({share} of the {pool} pool) when {zone}'s {input} goes ×{a} → "
+                  "×{b}{grades}"),
+    "stab.grades": ("（等级：{g}）", " (grades: {g})"),
+    "stab.failed": ("{n} 步无法求解（见 status 列）", "{n} step(s) could not be solved (see the status column)"),
+    "stab.pool": ("总量 ×{f}：{status}{rest}", "pool ×{f}: {status}{rest}"),
     # -- rule types (zoneopt.instance.rules, the portfolio's targets): ids in English -------------
     "ruletype.pool": ("指标总量", "pool"),
     "ruletype.zone_bounds": ("开发区上下限", "zone_bounds"),
