@@ -47,6 +47,7 @@ CASES: list[tuple[str, str, tuple[str, ...]]] = [
     *[("explain", s, ("zhengzhou",)) for s in EVALUATED if s != "henan-etdz-45-targets-2022"],
     ("explain", "henan-designation-180", ("P001",)),
     ("explain", "henan-designation-180", ("P004",)),
+    ("stability", "henan-etdz-45", ("--k", "0.02", "--zones", "zhengzhou,ruzhou,luohe")),
 ]
 
 
@@ -54,6 +55,7 @@ def _mask(text: str, tmp: Path) -> str:
     """Times, temporary paths and the checkout's path out of a verb's output."""
     text = text.replace(str(tmp), "<tmp>").replace(str(ROOT), "<root>")
     text = re.sub(r"(用时|solve|solved in) [\d.,]+", r"\1 <time>", text)
+    text = re.sub(r"[\d.,]+ s in the solver", "<time> s in the solver", text)
     return re.sub(r"（每秒 [\d.,]+ 个）|\([\d.,]+/s\)", "(<rate>)", text)
 
 
