@@ -27,7 +27,7 @@ def test_emission_example_prints_land_and_emissions() -> None:
     assert "resource: land (new construction land quota)" in out
     assert "resource: emissions (emission allowances) · LP" in out
     assert "pools: SO2 " in out and " t/yr · NOx " in out and "SO2 (t/yr)" in out
-    assert "objective (lexicographic):" in out and "note: served first, in order of energy_reduction_tce:" in out
+    assert "objective (lexicographic):" in out and "note: served first, in order of energy-stock reduction:" in out
     assert out.count("status: optimal") == 2
     # every pollutant's shape: no allowance lapses while an eligible request is unmet
     assert out.count("shape: ") == 7 and "unused" not in out
