@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -252,12 +253,14 @@ def _pool_name(column: str) -> str:
 @dataclass(frozen=True)
 class PoolCheck:
     """One re-solve with the pool scaled: the factor, the status (``optimal`` ..., or the
-    error class) and the plan's shape figures when solved."""
+    error class) and the plan's shape figures when solved; an infeasible one's diagnosis
+    (:class:`~zoneopt.core.diagnose.Diagnosis`) when one was made."""
 
     factor: float
     status: str
     message: str = ""
     shapes: tuple[PlanShape, ...] = ()
+    diagnosis: Any = None
 
 
 def pool_range(instance: Instance, factors: Sequence[float] = (0.8, 1.2), *, resource_name: str = "land",
@@ -270,7 +273,8 @@ def pool_range(instance: Instance, factors: Sequence[float] = (0.8, 1.2), *, res
         try:
             plan = row.solve(inst, backend, options=options)
         except ZoneoptError as exc:
-            out.append(PoolCheck(f, type(exc).__name__, str(exc).splitlines()[0]))
+            out.append(PoolCheck(f, type(exc).__name__, str(exc).splitlines()[0], diagnosis=getattr(exc, "diagnosis",
+                                                                                                   None)))
             continue
         out.append(PoolCheck(f, plan.summary.status, "", plan_vector(plan, inst).shapes))
     return out

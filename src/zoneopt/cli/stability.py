@@ -51,6 +51,7 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     from zoneopt.files import atomic_write
     from zoneopt.instance import load
     from zoneopt.plans.display import Display
+    from zoneopt.plans.wording import diagnosis_message
 
     if args.out is not None and args.out.suffix.lower() not in (".csv", ".xlsx"):
         raise InvalidInputError(f"--out {args.out}: use .csv or .xlsx")
@@ -76,9 +77,10 @@ def run(args: argparse.Namespace, out: TextIO) -> int:
     for shape in result.base:
         print(shape_line(shape, d), file=out)
     for check in pool_range(instance, factors, resource_name=args.resource, backend=args.backend, options=options):
-        status = d.term(f"status.{check.status}", check.status)
-        print(d.t("stab.pool", f=f"{check.factor:g}", status=status, rest=f" ({check.message})" if check.message
-                  else ""), file=out)
+        status, rest = d.term(f"status.{check.status}", check.status), f" ({check.message})" if check.message else ""
+        if check.diagnosis is not None:  # an infeasible pool: its conflict in the display's words
+            status, rest = d.term("status.infeasible"), ("：" if d.zh else ": ") + diagnosis_message(check.diagnosis, d)
+        print(d.t("stab.pool", f=f"{check.factor:g}", status=status, rest=rest), file=out)
         for s in check.shapes:
             print("  " + shape_line(s, d), file=out)
     if args.out is not None:

@@ -302,7 +302,7 @@ def diagnosis_message(d: Any, display: Display) -> str:
         return display.t("diag.feasible")
     if d.structural:
         return display.t("diag.structural")
-    refs = [c.ref() for c in d.conflict]
+    refs = [display.clean(c.ref()) for c in d.conflict]  # an assumed clause marked （假设） in Chinese
     sep = "、" if display.zh else ", "
     if len(refs) == 1:
         head = display.t("diag.one", refs=refs[0])
