@@ -77,6 +77,7 @@ from zoneopt.models.designation_status import (
 )
 from zoneopt.models.outcome import ResourceModel
 from zoneopt.models.rules import RuleInfo
+from zoneopt.plans.glossary import Phrase, Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -496,7 +497,8 @@ def designation_resource_model(instance: Instance) -> ResourceModel:
     rule-level diagnosis (``diagnose``) and ``validate``."""
     dm = build_designation_model(instance)
     n = {k: int(p.zones.size) for k, p in {**dm.parts, **dm.statuses}.items()}
-    note = ", ".join(f"{v} {k}" for k, v in n.items()) + f" over {dm.years[0]}–{dm.years[-1]}"
+    note = spoken("mnote.designation", parts=tuple(Phrase.of("mnote.designation.part", n=v, part=Term(f"part.{k}", k))
+                                                   for k, v in n.items()), first=dm.years[0], last=dm.years[-1])
     return ResourceModel("designation", dm, dm.model, 1.0, "zones", None, dm.rules, "mip", note=note)
 
 

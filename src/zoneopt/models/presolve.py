@@ -60,7 +60,7 @@ from zoneopt.instance import (
 )
 from zoneopt.instance.common import every_rule
 from zoneopt.models.land_quota import LandModel, build_land_model
-from zoneopt.plans.glossary import Term, spoken
+from zoneopt.plans.glossary import Phrase, Term, spoken
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -486,7 +486,9 @@ def _zero_zones(ctx: _Context) -> list[Finding]:
         nothing |= mask
         what = what.replace("{k}", str(idx.size))
         listed = _zone_list(ids, idx)
-        sentence = spoken("presolve.excluded", rule=_quoted(rule), k=idx.size, zones=listed) \
+        shown = ", ".join(repr(str(z)) for z in ids[idx[:3]].tolist())
+        said = Phrase.of("presolve.zones_more", names=shown, n=idx.size - 3) if idx.size > 3 else shown
+        sentence = spoken("presolve.excluded", rule=_quoted(rule), k=idx.size, zones=said) \
             if isinstance(rule, ExcludeRule) else f"{_ref(rule)} {what}, which can never get land: {listed}"
         out.append(Finding("zones-get-nothing", severity, sentence,
                            rule=rule.id, zone=str(ids[idx[0]]), field=field))
