@@ -236,7 +236,8 @@ def _weight_text(r: ResourceExplanation, w: WeightThreshold, d: Display) -> list
         return out + [d.t("explain.reduced_cost", unit=d.money_unit if _is_money(r.unit) else _unit(r.unit, d),
                           rise=f"{num(w.rise)} {unit}")]
     lead = d.t("explain.weight_lead_blocked") if w.blocked_by else d.t("explain.weight_lead")
-    out.append(d.t("explain.weight", lead=lead, indicator=w.indicator, desc=w.description,
+    desc = d.term(f"indicator.{w.indicator}", w.description) if d.zh else w.description  # 亩均税收, not its formula
+    out.append(d.t("explain.weight", lead=lead, indicator=w.indicator, desc=desc,
                    value=f"{num(w.value)} {unit}", rise=num(w.rise), target=num(w.value + w.rise),
                    what=d.t("explain.what_land") if r.resource == "land" else d.t("explain.what_any"),
                    stage=d.t("explain.stage") if w.objective_kind == "equity" else ""))
