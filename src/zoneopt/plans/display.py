@@ -468,6 +468,8 @@ class Display:
         if col is None:
             return name
         fields = dict(col.fields)
+        if "what" in fields:  # a DEA slack's indicator (slack_energy_tce) by its word
+            fields["what"] = self.indicator(str(fields["what"]))
         words = name if not col.key else self.t(col.key, **fields) if fields else self.t(col.key)
         unit = self.unit_of(col.kind)
         if col.kind == "pct" and percent_sign:
