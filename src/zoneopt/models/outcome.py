@@ -17,7 +17,7 @@ import pandas as pd
 
 from zoneopt.core.diagnose import Diagnosis, diagnose
 from zoneopt.core.model import Model
-from zoneopt.core.solution import Solution, SolveOptions, Status
+from zoneopt.core.solution import Solution, Status
 from zoneopt.core.solve import DEFAULT_BACKEND
 from zoneopt.data.zones import ZoneTable
 from zoneopt.errors import InfeasibleError, NoSolutionError, UnboundedError, ZoneoptError
@@ -153,10 +153,7 @@ def diagnose_resource_model(rm: ResourceModel, backend: str = DEFAULT_BACKEND, *
     rows they move). None for a model without rules (the ZSG-DEA reallocation)."""
     if rm.model is None:
         return None
-    # HiGHS 1.14's MIP presolve returned a worse elastic point than the optimum (called optimal)
-    # on a small portfolio; its relaxations are the least change only without presolve.
-    options = SolveOptions(extra={"presolve": "off"}) if backend == "highs" and rm.model.is_mip else None
     d = diagnose(rm.model, backend=backend, row_scale=rm.row_scale, unit=rm.unit, rules=rm.rules,
                  time_limit=time_limit, shortlist=shortlist, row_unit=rm.row_unit,
-                 qualify_labels=rm.qualify_labels, row_weight=rm.row_weight, options=options)
+                 qualify_labels=rm.qualify_labels, row_weight=rm.row_weight)
     return replace(d, name=rm.built.instance.name)
