@@ -13,7 +13,7 @@ import numpy.typing as npt
 import pandas as pd
 import scipy.sparse as sp
 
-from zoneopt.core.model import ModelBuilder, RowBlock, VarBlock
+from zoneopt.core.model import Model, ModelBuilder, RowBlock, VarBlock
 from zoneopt.data.zones import ZoneTable
 from zoneopt.evaluation.indicators import indicator
 from zoneopt.instance import Designation, DesignationCount, DesignationCriterion, Instance
@@ -113,6 +113,20 @@ def count_rows(b: ModelBuilder, p: Part, T: int, years: tuple[int, ...], rules: 
     return total, per_year
 
 
+def count_tight(m: Model, blocks: tuple[RowBlock | None, RowBlock | None], act: FloatArray) -> bool:
+    """Whether a count (its ``total`` and ``per-year`` row blocks) caps every decision in the
+    solved plan (row activities ``act``): its total at its maximum, or every year at its
+    per-year maximum."""
+    for block, every in zip(blocks, (False, True), strict=True):
+        if block is None:
+            continue
+        ub = m.row_ub[block.slice]
+        tight = np.isfinite(ub) & (act[block.slice] >= ub - 0.5)
+        if tight.all() if every else tight.any():
+            return True
+    return False
+
+
 def _inf(v: int | None) -> float:
     return float(v) if v is not None else np.inf
 
@@ -157,5 +171,5 @@ def first_failed(p: Part) -> tuple[npt.NDArray[np.object_], npt.NDArray[np.objec
     return rule, source
 
 
-__all__ = ["fail_text", "first_failed", "Part", "figure", "criteria_values", "failed_ids", "count_rows",
+__all__ = ["count_tight", "fail_text", "first_failed", "Part", "figure", "criteria_values", "failed_ids", "count_rows",
            "criterion_text", "TOL"]

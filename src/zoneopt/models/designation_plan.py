@@ -25,7 +25,7 @@ from zoneopt.models.designation import (
     target_limits,
     tie_break_model,
 )
-from zoneopt.models.designation_parts import fail_text, first_failed
+from zoneopt.models.designation_parts import count_tight, fail_text, first_failed
 from zoneopt.models.designation_status_plan import status_table
 from zoneopt.models.outcome import max_violation, raise_for_status
 from zoneopt.models.rules import binding_tables, columns_to_zones
@@ -99,21 +99,6 @@ def _grid(dm: DesignationModel, p: Part, x: FloatArray) -> tuple[BoolArray, npt.
     return chosen, np.where(chosen, X.argmax(axis=1), -1).astype(np.int64)
 
 
-def _count_tight(dm: DesignationModel, name: str, act: FloatArray) -> bool:
-    """Whether the part's count caps every decision: its total at its maximum, or every year
-    at its per-year maximum."""
-    total, per_year = dm.count_rows.get(name, (None, None))
-    m = dm.model
-    for block, every in ((total, False), (per_year, True)):
-        if block is None:
-            continue
-        ub = m.row_ub[block.slice]
-        tight = np.isfinite(ub) & (act[block.slice] >= ub - 0.5)
-        if tight.all() if every else tight.any():
-            return True
-    return False
-
-
 def _why_not(dm: DesignationModel, p: Part, chosen: BoolArray, act: FloatArray,
              designated_in: dict[int, list[str]]) -> tuple[ObjArray, ObjArray, ObjArray]:
     """Reason, rule and source for each zone of the part: chosen ones meet every criterion;
@@ -152,7 +137,7 @@ def _why_not(dm: DesignationModel, p: Part, chosen: BoolArray, act: FloatArray,
                                 "county " + names[lost] + room_txt[lost] + " and no conversion frees a place")
         rule[lost], source[lost] = s.county.id, s.county.cited
         rest &= ~full & ~lost
-    if rest.any() and _count_tight(dm, p.name, act) and p.count is not None:
+    if rest.any() and count_tight(dm.model, dm.count_rows.get(p.name, (None, None)), act) and p.count is not None:
         low = float(np.nanmin(score[chosen])) if chosen.any() else float("nan")
         reason[rest] = f"the count's places go to parks that score higher (lowest chosen {low:.6g})"
         rule[rest], source[rest] = p.count.id, p.count.cited

@@ -11,7 +11,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from zoneopt.models.designation import DesignationModel
-from zoneopt.models.designation_parts import fail_text, first_failed
+from zoneopt.models.designation_parts import count_tight, fail_text, first_failed
 from zoneopt.models.designation_status import StatusPart
 
 FloatArray = npt.NDArray[np.float64]
@@ -21,20 +21,6 @@ AWARDED = "awarded"
 """The ``decision`` of a zone awarded a status."""
 STATUS_COLUMNS = ["status", "label", "zone", "name", "city", "county", "level", "kind", "score", "qualifies",
                   "held", "named", "failed", "decision", "year", "value", "reason", "rule", "source"]
-
-
-def _tight(dm: DesignationModel, p: StatusPart, act: FloatArray) -> bool:
-    """Whether the status's count caps every award: its total at its maximum, or every year
-    at its per-year maximum."""
-    m = dm.model
-    for block, every in zip(p.counts, (False, True), strict=True):
-        if block is None:
-            continue
-        ub = m.row_ub[block.slice]
-        tight = np.isfinite(ub) & (act[block.slice] >= ub - 0.5)
-        if tight.all() if every else tight.any():
-            return True
-    return False
 
 
 def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: BoolArray, act: FloatArray
@@ -64,7 +50,7 @@ def _reasons(dm: DesignationModel, p: StatusPart, chosen: BoolArray, converts: B
         rest &= ~hit
         if text.startswith("excluded"):  # held and excluded come first; then a failed criterion's reason
             rest &= ~failed
-    if rest.any() and p.count is not None and _tight(dm, p, act):
+    if rest.any() and p.count is not None and count_tight(dm.model, p.counts, act):
         low = float(np.nanmin(p.score[chosen])) if chosen.any() else float("nan")
         reason[rest] = f"the count's places go to parks that score higher (lowest chosen {low:.6g})"
         rule[rest], source[rest] = p.count.id, p.count.cited
