@@ -45,13 +45,12 @@ def _ranked_by(instance: Any, sid: str, display: Any) -> tuple[str, str]:
     """The figure a status ranks zones by, as the display names it (a ratio as num/den), and
     how its values are shown (``money`` in the display's unit, else as they are)."""
     from zoneopt.evaluation.indicators import indicator_unit
+    from zoneopt.plans.display import is_money_amount
 
     st = next(x for x in instance.designation.statuses if x.id == sid)
     name = st.score or instance.designation.score
     words = display.indicator(name if st.score_over is None else f"{name}/{st.score_over}")
-    money = st.score_over is None and indicator_unit(name, instance).split("/")[0] in ("万元", "亿元", "yuan",
-                                                                                         "万元 (1e4 yuan)",
-                                                                                         "亿元 (1e8 yuan)")
+    money = st.score_over is None and is_money_amount(indicator_unit(name, instance))
     return words, "money" if money else "ratio"
 
 

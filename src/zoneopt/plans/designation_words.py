@@ -9,6 +9,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from zoneopt.plans.display import is_money_amount
+
 # (pattern of the model's English reason, glossary key); the groups fill {0}, {1}, …
 _REASONS: tuple[tuple[re.Pattern[str], str], ...] = tuple((re.compile(p), k) for p, k in (
     (r"^meets every criterion; score (.+)$", "dr.score"),
@@ -35,18 +37,6 @@ _TOP = re.compile(r"^within the first (\d+)$")
 
 
 _BOUND = re.compile(r"^([≥≤]) (\S+)$")
-_MONEY = ("yuan", "万元", "亿元")
-
-
-def _money(unit: str | None) -> bool:
-    """Whether a criterion's unit is an amount of money (a year's): said in the display's unit.
-    Money per mu (亩均税收) stays in the instance's unit, as rates per mu are shown."""
-    if not unit:
-        return False
-    base, _, rest = unit.partition("/")
-    return base.split(" ")[0] in _MONEY and rest in ("", "yr")
-
-
 def _figure(display: Any, v: str, money: bool) -> str:
     """A criterion's figure (the zone's value or a bound) as the display says it."""
     if not money:
@@ -75,7 +65,7 @@ def _fails(display: Any, text: str, units: Mapping[str, str]) -> str:
             parts.append(p)
             continue
         ind, value, need = m.groups()
-        money = _money(units.get(ind))
+        money = is_money_amount(units.get(ind))
         parts.append(display.t("dr.fail_part", indicator=display.indicator(ind),
                                value=display.t("dr.missing") if value == "missing" else _figure(display, value, money),
                                need=_need(display, need, money)))

@@ -246,6 +246,15 @@ def _is_money(unit: str) -> bool:
     return unit.split(" ")[0].split("/")[0] in ("yuan", "万元", "亿元")
 
 
+def is_money_amount(unit: str | None) -> bool:
+    """Whether ``unit`` is an amount of money (or money a year), said in the display's money
+    unit; money per mu or per t is a rate, kept in the instance's own unit."""
+    if not unit:
+        return False
+    base, _, per = unit.partition("/")
+    return base.split(" ")[0] in ("yuan", "万元", "亿元") and per in ("", "yr")
+
+
 def column(name: str) -> Column | None:
     """How data column ``name`` is shown, or None for a column the layer does not know (it is
     shown under its own name, its numbers without scientific notation)."""
