@@ -61,12 +61,6 @@ def _text(frame: pd.DataFrame, display: Display, *, total: bool = True, over: pd
     return to_text(display_table(frame, display, total=total, total_over=over, kinds=kinds, labels=labels))
 
 
-def track_name(display: Display, track: str) -> str:
-    """A track as the display names it: land and funds in words (土地, 资金), a pollutant by its
-    formula."""
-    return display.term(f"short.{track}", track) if track in ("land", "funds") else track
-
-
 def _unit_words(display: Display, unit: str) -> str:
     return display.quantity_parts(0.0, unit)[1]
 
@@ -82,7 +76,7 @@ def track_lines(plan: Any, pool: Any, display: Display, show_all: bool) -> list[
     extra = ""
     if pool.additions:
         extra = display.t("years.returned" if pool.resource == "land" else "years.added", amount=q(pool.additions))
-    lines = [display.t("years.track", title=_title(display, pool.resource), track=track_name(display, pool.track),
+    lines = [display.t("years.track", title=_title(display, pool.resource), track=display.track_name(pool.track),
                        unit=unit,
                        pools=q(pool.pool_total), additions=extra, carry=f"{pool.carry_over:g}",
                        allocated=q(pool.allocated))]
@@ -165,7 +159,7 @@ def _balance(plan: Any, display: Display) -> pd.DataFrame:
 
     y = plan.years
     values = ["pool", "additions", "carried_in", "allocated", "unused", "lapsed"]
-    out = pd.DataFrame({"track": [track_name(display, t) for t in y["track"]], "year": y["year"].astype(str),
+    out = pd.DataFrame({"track": [display.track_name(t) for t in y["track"]], "year": y["year"].astype(str),
                         "unit": [_unit_words(display, u) for u in y["unit"]]})
     for c in values:
         out[c] = [display.quantity_parts(float(v), u)[0] for v, u in zip(y[c], y["unit"], strict=True)]
@@ -193,7 +187,7 @@ def _targets(t: pd.DataFrame, display: Display) -> pd.DataFrame:
     import pandas as pd
 
     scope = [display.term("term.total") if v == "total" else v for v in t["scope"]]
-    driven = ["+".join(track_name(display, k) for k in str(v).split("+") if k) for v in t["driven_by"]]
+    driven = ["+".join(display.track_name(k) for k in str(v).split("+") if k) for v in t["driven_by"]]
     return pd.DataFrame({"rule": t["rule"], "scope": scope, "required": t["required"],
                          "achieved": t["achieved"], "slack": t["slack"], "rate": t["achieved_rate"],
                          "target_rate": t["required_rate"], "driven_by": driven})

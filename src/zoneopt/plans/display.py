@@ -339,6 +339,11 @@ class Display:
         """A rule's type (``request_cap``, ``group_bounds``) in this display's words."""
         return self.term(f"ruletype.{kind}", kind)
 
+    def track_name(self, track: str) -> str:
+        """A track of the plan over years as this display names it: land and funds in words
+        (土地, 资金), a pollutant by its formula."""
+        return self.term(f"short.{track}", track) if track in ("land", "funds") else track
+
     def indicator(self, name: str) -> str:
         """A zone figure (a metric or indicator; a ratio as ``num/den``) as this display names
         it: the glossary's word, else the label the instance declares the metric with, else its

@@ -30,7 +30,7 @@ def years_section(ctx: ReportContext) -> Section:
         return Section("years", d.t("report.section.years"), (Text(d.t("report.years.none", why=d.clean(str(exc)))),))
     s = plan.summary
     y = plan.years
-    totals = pd.DataFrame({"track": [d.term(f"short.{t}", t) if t in ("land", "funds") else t for t in y["track"]],
+    totals = pd.DataFrame({"track": [d.track_name(t) for t in y["track"]],
                            "year": y["year"].astype(str), "unit": y["unit"],
                            **{c: y[c] for c in ("pool", "additions", "carried_in", "allocated", "unused", "lapsed")}})
     blocks: list[Block] = [
