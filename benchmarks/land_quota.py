@@ -333,20 +333,31 @@ def machine() -> list[str]:
             versions.append(f"{pkg} {md.version(pkg)}")
         except md.PackageNotFoundError:
             versions.append(f"{pkg} (not installed)")
-    try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                                cwd=HERE, check=False).stdout.strip() or "unknown"
-    except OSError:
-        commit = "unknown"
-    load = os.getloadavg() if hasattr(os, "getloadavg") else None
     return [
         f"- platform: {platform.platform()}",
         f"- CPU: {cpu}; {os.cpu_count()} logical cores; RAM {ram}",
         f"- Python {platform.python_version()} ({platform.python_implementation()})",
         f"- packages: {', '.join(versions)}",
-        f"- zoneopt commit: {commit}",
-        f"- load average at start (1/5/15 min): {', '.join(f'{v:.2f}' for v in load) if load else 'n/a'}",
+        f"- zoneopt commit: {commit()}",
+        f"- load average at start (1/5/15 min): {load_average()}",
     ]
+
+
+def load_average() -> str:
+    """The 1/5/15-minute load averages, as every benchmark's result notes them."""
+    try:
+        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def commit() -> str:
+    """The commit measured (short hash), or "unknown" outside a git checkout."""
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              cwd=HERE, check=False).stdout.strip() or "unknown"
+    except OSError:
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:

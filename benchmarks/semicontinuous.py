@@ -40,6 +40,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from land_quota import commit, load_average  # noqa: E402  (what every benchmark notes of its run)
 
 from zoneopt.core.backends.highs import native_semicontinuous  # noqa: E402
 from zoneopt.core.solution import SolveOptions  # noqa: E402
@@ -55,13 +58,6 @@ def _run(cmd: list[str]) -> str:
         return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
-
-
-def _load_avg() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def measure(name: str, inst: Instance, repeats: int, time_limit: float) -> str:
@@ -100,9 +96,9 @@ def main(argv: list[str] | None = None) -> int:
     a = p.parse_args(argv)
     from zoneopt.examples.zones import synthetic_instance
 
-    commit = _run(["git", "rev-parse", "--short", "HEAD"])  # the code measured: the commit at the start
+    measured = commit()  # the code measured: the commit at the start
     dirty = _run(["git", "status", "--porcelain", "--untracked-files=no"])
-    before = _load_avg()
+    before = load_average()
     t0 = time.perf_counter()
     rows = [measure("instances/henan-etdz-45.json", load(ROOT / "instances" / "henan-etdz-45.json"),
                     a.repeats, a.time_limit)]
@@ -112,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                             a.repeats, a.time_limit))
         print(rows[-1], flush=True)
     total = time.perf_counter() - t0
-    after = _load_avg()
+    after = load_average()
     from importlib.metadata import version
 
     import highspy  # noqa: F401  (its version for the record)
@@ -127,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- platform: {platform.platform()}; nproc {os.cpu_count()} (shared by several engineers: timings "
         "are indicative only)",
         f"- Python {platform.python_version()}, highspy {version('highspy')}",
-        f"- commit {commit}" + (" (with uncommitted changes)" if dirty not in ("", "unknown") else ""),
+        f"- commit {measured}" + (" (with uncommitted changes)" if dirty not in ("", "unknown") else ""),
         f"- load average before {before}, after {after}; {total:.1f} s in all", "",
         "## Results", "",
         f"Median wall seconds of {a.repeats} solve(s) each (solve form, HiGHS, the check on the rule rows "

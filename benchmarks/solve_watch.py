@@ -27,7 +27,6 @@ import datetime as dt
 import os
 import platform
 import statistics
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -38,6 +37,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from land_quota import commit, load_average  # noqa: E402  (what every benchmark notes of its run)
 
 from zoneopt.core import Model, ModelBuilder, SolveOptions  # noqa: E402
 from zoneopt.core.backends.highs import HighsBackend, classify, new_highs, to_highs_lp  # noqa: E402
@@ -86,21 +88,6 @@ def timed(fn: Callable[[], Any], repeat: int) -> float:
     for _ in range(repeat):
         fn()
     return time.perf_counter() - start
-
-
-def load_average() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "n/a"
-
-
-def commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "n/a"
 
 
 def main() -> None:

@@ -31,7 +31,6 @@ import argparse
 import datetime as dt
 import os
 import platform
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -40,27 +39,15 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(HERE))
+
+from land_quota import commit, load_average  # noqa: E402  (what every benchmark notes of its run)
 
 from zoneopt.analysis.stability import pool_range, stability  # noqa: E402
 from zoneopt.instance import Instance, load  # noqa: E402
 from zoneopt.models.land_plan import solve_land  # noqa: E402
 
 MOVE_LIMIT, LOT_MU = 0.02, 30.0
-
-
-def _commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-
-
-def _load_avg() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "n/a"
 
 
 def measure(inst: Instance, zones: list[str] | None, k: float) -> tuple[list[str], list[tuple[str, bool]]]:
@@ -127,11 +114,11 @@ def main(argv: list[str] | None = None) -> int:
         inst = load(a.path)
     if a.objective:
         inst = Instance.from_dict(dict(inst.model_dump(mode="json"), objective={"kind": a.objective}))
-    before = _load_avg()
+    before = load_average()
     t0 = time.perf_counter()
     lines, checks = measure(inst, a.zones, a.k)
     total = time.perf_counter() - t0
-    after = _load_avg()
+    after = load_average()
     cmd = "python benchmarks/stability.py" + (f" {a.path.relative_to(ROOT)}" if a.path.is_relative_to(ROOT) and
                                               a.path != ROOT / "instances" / "henan-etdz-45.json" else "") \
         + (f" --zones {' '.join(a.zones)}" if a.zones else "") + (f" --k {a.k:g}" if a.k != 0.10 else "") \
@@ -140,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     report = [f"# Stability of the land plan, {today}", "", f"`{cmd}`", "", "## Machine", "",
               f"- platform: {platform.platform()}; nproc {os.cpu_count()} (shared by several engineers: timings "
               "are indicative only)",
-              f"- Python {platform.python_version()}; zoneopt commit {_commit()}",
+              f"- Python {platform.python_version()}; zoneopt commit {commit()}",
               f"- load average (1/5/15 min) before: {before}; after: {after}",
               f"- total wall time: {total:.1f} s", "", f"## {inst.name}", "", *lines, "",
               "## Done when (issue 11)", "",

@@ -26,13 +26,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS = HERE / "results"
+sys.path.insert(0, str(HERE))
 
-
-def load_average() -> str:
-    try:
-        return ", ".join(f"{v:.2f}" for v in os.getloadavg())
-    except OSError:
-        return "n/a"
+from land_quota import commit, load_average  # noqa: E402  (what every benchmark notes of its run)
 
 
 def run_suite(workers: int) -> tuple[float, str]:
@@ -59,11 +55,10 @@ def main() -> None:
             before = load_average()
             wall, summary = run_suite(workers)
             rows.append((workers, wall, summary, before, load_average()))
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout
     lines = [f"# Test suite wall time, {dt.date.today().isoformat()}", "",
              f"`python benchmarks/suite_time.py --runs {args.runs} --workers {' '.join(map(str, args.workers))}`", "",
              f"- platform: {platform.platform()}; {os.cpu_count()} logical cores; Python {platform.python_version()}",
-             f"- zoneopt commit: {commit.strip() or 'n/a'}",
+             f"- zoneopt commit: {commit()}",
              "- the machine is shared with other work: the load average is noted per run", "",
              "| configuration | wall s | pytest | load before | load after |", "|---|---:|---|---|---|"]
     for workers, wall, summary, before, after in rows:

@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from land_quota import machine  # (the land benchmark's machine description; imports no zoneopt)
+from land_quota import load_average, machine  # (the land benchmark's machine description; imports no zoneopt)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -210,10 +210,6 @@ def kill_and_resume(draws: int, workers: int, reference: Path, tmp: Path) -> tup
     return found, out.read_bytes() == reference.read_bytes()
 
 
-def _load() -> str:
-    return ", ".join(f"{v:.2f}" for v in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
-
-
 def render(args: argparse.Namespace, runs: list[dict[str, Any]], empty: list[dict[str, Any]],
            same: dict[str, bool], agreement: list[tuple[str, float, float]], killed: tuple[int, bool] | None,
            load: tuple[str, str]) -> str:
@@ -305,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.empty:
         print(json.dumps(run_empty(args.empty, args.empty_tasks, args.workers)))
         return 0
-    load_start = _load()
+    load_start = load_average()
     runs, same = [], {}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -324,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         agreement = [] if args.no_backends else backend_agreement()
         reference = tmp / "example-serial.parquet"
         killed = None if args.no_kill else kill_and_resume(args.draws, args.workers, reference, tmp)
-    text = render(args, runs, empty, same, agreement, killed, (load_start, _load()))
+    text = render(args, runs, empty, same, agreement, killed, (load_start, load_average()))
     print(text)
     if not args.no_write:
         RESULTS.mkdir(exist_ok=True)
