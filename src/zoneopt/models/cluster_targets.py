@@ -212,7 +212,7 @@ def add_cluster_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Perio
     :func:`~zoneopt.models.year_targets.add_year_targets`), a binary per group and the count.
     Raises :class:`InstanceError` for a target that selects no zone or no group."""
     out: list[ClusterRecord] = []
-    names = metric_names(instance)
+    metric_labels = metric_names(instance)
     industries = periods.industries
     for j, t in enumerate(periods.targets or ()):  # a loop over targets and their years
         if not isinstance(t, ClusterTarget):
@@ -239,7 +239,7 @@ def add_cluster_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Perio
                 scales[name] = (1.0, unit, G.owner)
             rules[rid] = RuleInfo(rid, t.type, t.cited, t.note or f"cluster target on {t.metric} by {t.by} ({year})")
             out.append(ClusterRecord(rid, t, year, zones, groups, G, short, unit, dict(industries.labels),
-                                     names=names))
+                                     names=metric_labels))
     return tuple(out)
 
 

@@ -201,7 +201,7 @@ def add_year_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods,
     model). With ``in_year`` (the zones of each year after a designation) a target's zones of
     year t are those its selector picks by that year's levels that are zones in t."""
     out: list[TargetRecord] = []
-    names = metric_names(instance)
+    metric_labels = metric_names(instance)
     for j, t in enumerate(periods.targets or ()):  # a loop over targets and their years
         if isinstance(t, UnmodelledTarget):
             rules[t.id] = RuleInfo(t.id, t.type, t.cited, t.note or f"not modelled: {t.target} (needs {t.needs})")
@@ -232,7 +232,7 @@ def add_year_targets(b: ModelBuilder, tracks: Sequence[Track], periods: Periods,
             for name in names:  # the target's row blocks
                 scales[name] = (1.0, _unit(instance, t), owner)
             rules[rid] = RuleInfo(rid, t.type, t.cited, t.note or f"{t.type} target on {t.metric} ({year})")
-            out.append(TargetRecord(rid, t, year, zones, num, den, short, _unit(instance, t), names))
+            out.append(TargetRecord(rid, t, year, zones, num, den, short, _unit(instance, t), metric_labels))
     return tuple(out)
 
 
